@@ -5,4 +5,6 @@ module.exports = {
   testMatch: ['**/*.test.js'],
   testTimeout: 60000,
   maxWorkers: 2,
+  // Under jest the worker's `@azure/functions-core` is provided here instead of by the host's require hook.
+  moduleNameMapper: { '^@azure/functions-core$': '<rootDir>/dist/local/durable-host/functions-core-module.js' },
 };

@@ -1,0 +1,61 @@
+import { InstanceState } from './durable-store';
+import { ActivityOutcome, EngineFunctions } from './engine';
+import { OrchestratorRun } from './episode';
+import { FunctionRegistry } from './functions-core-shim';
+import { HistoryEvent } from './history';
+import { fromTypedData, Invoker } from './invoker';
+import { OrchestratorState, parseOrchestratorFailure } from './orchestrator-state';
+
+/**
+ * Timers of any length are single durable timers here (as with the MSSQL and Netherite
+ * backends), so the SDK is told the short-timer limit is ten years and never splits them.
+ */
+const MAXIMUM_SHORT_TIMER = '3650.00:00:00';
+const LONG_TIMER_INTERVAL = '3.00:00:00';
+
+/** Runs the app's orchestrator and activity functions through the library's invocation model. */
+export class AppDurableFunctions implements EngineFunctions {
+  constructor(private readonly registry: FunctionRegistry, private readonly invoker: Invoker) {}
+
+  hasOrchestrator(name: string): boolean {
+    return this.registry.get(name)?.trigger.type === 'orchestrationTrigger';
+  }
+
+  async runOrchestrator(name: string, history: HistoryEvent[], state: InstanceState): Promise<OrchestratorRun> {
+    const fn = this.registry.get(name);
+    if (!fn) return { failure: `No orchestrator function named '${name}' is registered` };
+    const bindingInfo = {
+      history,
+      input: state.input === null ? undefined : JSON.parse(state.input),
+      instanceId: state.instanceId,
+      isReplaying: history.some((e) => e.IsPlayed),
+      parentInstanceId: undefined,
+      maximumShortTimerDuration: MAXIMUM_SHORT_TIMER,
+      longRunningTimerIntervalDuration: LONG_TIMER_INTERVAL,
+      defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
+      upperSchemaVersion: 1,
+      upperSchemaVersionNew: 2,
+    };
+    try {
+      const result = await this.invoker.invoke(fn, { [fn.triggerName]: { json: JSON.stringify(bindingInfo) } });
+      return { state: fromTypedData(result.returnValue) as OrchestratorState };
+    } catch (error) {
+      const { error: message, state: failedState } = parseOrchestratorFailure((error as Error).message ?? String(error));
+      return { failure: message, state: failedState };
+    }
+  }
+
+  async runActivity(name: string, input: string | undefined, instanceId: string): Promise<ActivityOutcome> {
+    const fn = this.registry.get(name);
+    if (!fn || fn.trigger.type !== 'activityTrigger') {
+      return { reason: `The activity function '${name}' doesn't exist`, details: `instance ${instanceId}` };
+    }
+    try {
+      const result = await this.invoker.invoke(fn, { [fn.triggerName]: input === undefined ? {} : { json: input } });
+      return { result: JSON.stringify(fromTypedData(result.returnValue) ?? null) };
+    } catch (error) {
+      const err = error instanceof Error ? error : new Error(String(error));
+      return { reason: `Activity function '${name}' failed: ${err.message}`, details: err.stack ?? '' };
+    }
+  }
+}

@@ -1,0 +1,110 @@
+import { HistoryEvent } from './history';
+
+export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Terminated';
+
+export const TERMINAL_STATUSES: readonly RuntimeStatus[] = ['Completed', 'Failed', 'Terminated'];
+
+export interface RetryOptions {
+  firstRetryIntervalInMilliseconds: number;
+  maxNumberOfAttempts: number;
+  backoffCoefficient?: number;
+  maxRetryIntervalInMilliseconds?: number;
+  retryTimeoutInMilliseconds?: number;
+}
+
+/** A CallActivityWithRetry in flight; keyed in state by the id of its current task or backoff timer. */
+export interface RetryTracker {
+  functionName: string;
+  input: string | undefined;
+  options: RetryOptions;
+  failures: number;
+}
+
+export interface InstanceState {
+  instanceId: string;
+  name: string;
+  executionId: string;
+  status: RuntimeStatus;
+  input: string | null;
+  output: string | null;
+  customStatus: string | null;
+  createdAt: string;
+  lastUpdatedAt: string;
+  /** History rows of the current execution are [historyStart, nextSeq). */
+  historyStart: number;
+  nextSeq: number;
+  actionsSeen: number;
+  nextTaskId: number;
+  retries: Record<string, RetryTracker>;
+}
+
+export type MessageBody =
+  | { type: 'start' }
+  | { type: 'event'; name: string; input: string | undefined }
+  | { type: 'taskCompleted'; taskId: number; result: string }
+  | { type: 'taskFailed'; taskId: number; reason: string; details: string }
+  | { type: 'timerFired'; timerId: number; fireAt: string }
+  | { type: 'terminate'; reason: string };
+
+export interface Message {
+  instanceId: string;
+  executionId: string;
+  /** Orders messages of one instance; also the row key suffix when stored. */
+  id: string;
+  visibleAt: number;
+  body: MessageBody;
+  /** Row to delete once consumed: the message's own row, or the work item whose result it is. */
+  rowKey?: string;
+}
+
+export interface WorkItem {
+  instanceId: string;
+  executionId: string;
+  taskId: number;
+  name: string;
+  input: string | undefined;
+}
+
+export interface EpisodeWrite {
+  state: InstanceState;
+  /** Appended at sequence numbers state.nextSeq - newEvents.length onwards. */
+  newEvents: HistoryEvent[];
+  deleteRows: string[];
+  newMessages: Message[];
+  newWork: WorkItem[];
+}
+
+export interface ListQuery {
+  statuses?: RuntimeStatus[];
+  createdFrom?: Date;
+  createdTo?: Date;
+  pageSize?: number;
+  continuationToken?: string;
+}
+
+export interface DurableStore {
+  init(): Promise<void>;
+  /** Creates the instance with its start message, atomically; false when it already exists. */
+  create(state: InstanceState, start: Message): Promise<boolean>;
+  loadState(instanceId: string): Promise<InstanceState | undefined>;
+  loadHistory(state: InstanceState): Promise<HistoryEvent[]>;
+  /** One episode's writes; one transaction unless it exceeds a batch. */
+  writeEpisode(write: EpisodeWrite): Promise<void>;
+  enqueue(message: Message): Promise<void>;
+  deleteRow(instanceId: string, rowKey: string): Promise<void>;
+  loadPending(): Promise<{ messages: Message[]; work: WorkItem[] }>;
+  list(query: ListQuery): Promise<{ states: InstanceState[]; continuationToken?: string }>;
+  purge(instanceId: string): Promise<void>;
+  /** How far the host's clock was moved ahead, kept so time never runs backwards across a restart. */
+  loadClockOffset(): Promise<number>;
+  saveClockOffset(offsetMs: number): Promise<void>;
+  /** Storage transactions issued so far (a batch or a query page counts once). */
+  readonly transactions: number;
+}
+
+export const rowKeys = {
+  state: 'state',
+  history: (seq: number) => `h-${String(seq).padStart(10, '0')}`,
+  message: (id: string) => `m-${id}`,
+  work: (taskId: number) => `w-${String(taskId).padStart(8, '0')}`,
+};

@@ -1,0 +1,204 @@
+import { EpisodeWrite, InstanceState, Message, RetryOptions, WorkItem } from './durable-store';
+import { EventType, HistoryEvent, historyEvent } from './history';
+import { ActionType, OrchestratorAction, OrchestratorState } from './orchestrator-state';
+import { retryDelayMs } from './retry-delay';
+
+export type OrchestratorRun = { state: OrchestratorState } | { failure: string; state?: OrchestratorState };
+
+export interface EpisodeInput {
+  state: InstanceState;
+  history: HistoryEvent[];
+  /** Visible messages for this instance, in arrival order. */
+  messages: Message[];
+  /** Rows of this instance's other pending messages (future timers), dropped if the execution ends. */
+  otherPendingRows: string[];
+  now: number;
+  newId(): string;
+  run(history: HistoryEvent[], state: InstanceState): Promise<OrchestratorRun>;
+}
+
+export interface EpisodeResult {
+  write: EpisodeWrite;
+  /** The history of the (possibly new) current execution, for the cache. */
+  history: HistoryEvent[];
+  /** The execution reached a terminal status. */
+  ended: boolean;
+}
+
+const json = (value: unknown): string | undefined => (value === undefined ? undefined : JSON.stringify(value));
+/** The SDK JSON-encodes string inputs of actions itself (Utils.processInput); other values are sent raw. */
+const actionInput = (value: unknown): string | undefined => (typeof value === 'string' ? value : json(value));
+
+/**
+ * One orchestration episode: turn messages into history, replay the SDK's handler over it, and
+ * turn the new actions into history, timers and work. Task ids are numbered as the SDK numbers
+ * them: in yield order, depth-first through Task.any/Task.all, and retries consume one id for the
+ * backoff timer after every failure and one for each new attempt (allocated as the SDK processes
+ * the failure or the timer, so those messages are put first in the episode).
+ */
+/** `state` must not be terminal: the engine consumes late messages of ended instances itself. */
+export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
+  const state: InstanceState = JSON.parse(JSON.stringify(input.state));
+  const { now } = input;
+  const deleteRows = input.messages.flatMap((m) => (m.rowKey ? [m.rowKey] : []));
+  const newEvents: HistoryEvent[] = [historyEvent(EventType.OrchestratorStarted, now)];
+  const newMessages: Message[] = [];
+  const newWork: WorkItem[] = [];
+  const timerMessage = (timerId: number, fireAt: string): Message => ({
+    instanceId: state.instanceId, executionId: state.executionId, id: input.newId(),
+    visibleAt: Date.parse(fireAt), body: { type: 'timerFired', timerId, fireAt },
+  });
+  const schedule = (name: string, activityInput: string | undefined): number => {
+    const taskId = state.nextTaskId++;
+    newEvents.push(historyEvent(EventType.TaskScheduled, now, { EventId: taskId, Name: name, Input: activityInput }));
+    newWork.push({ instanceId: state.instanceId, executionId: state.executionId, taskId, name, input: activityInput });
+    return taskId;
+  };
+  const end = (): EpisodeResult => {
+    newEvents.push(historyEvent(EventType.OrchestratorCompleted, now));
+    return finish(state, input, newEvents, [...deleteRows, ...input.otherPendingRows], [], [], true);
+  };
+
+  const current = input.messages.filter((m) => m.executionId === state.executionId);
+  const terminate = current.find((m) => m.body.type === 'terminate');
+  if (terminate && terminate.body.type === 'terminate') {
+    newEvents.push(historyEvent(EventType.ExecutionTerminated, now, { Input: json(terminate.body.reason) }));
+    Object.assign(state, { status: 'Terminated', output: json(terminate.body.reason) ?? null });
+    return end();
+  }
+
+  const isRetryStep = (m: Message): boolean => {
+    if (m.body.type === 'taskFailed') return m.body.taskId in state.retries;
+    if (m.body.type === 'timerFired') {
+      const tracker = state.retries[m.body.timerId];
+      return !!tracker && tracker.failures < tracker.options.maxNumberOfAttempts;
+    }
+    return false;
+  };
+  for (const message of [...current.filter(isRetryStep), ...current.filter((m) => !isRetryStep(m))]) {
+    const body = message.body;
+    switch (body.type) {
+      case 'start':
+        newEvents.push(historyEvent(EventType.ExecutionStarted, now, { Name: state.name, Input: state.input ?? undefined }));
+        state.status = 'Running';
+        break;
+      case 'event':
+        newEvents.push(historyEvent(EventType.EventRaised, now, { Name: body.name, Input: body.input }));
+        break;
+      case 'taskCompleted':
+        newEvents.push(historyEvent(EventType.TaskCompleted, now, { TaskScheduledId: body.taskId, Result: body.result }));
+        delete state.retries[body.taskId];
+        break;
+      case 'taskFailed': {
+        newEvents.push(historyEvent(EventType.TaskFailed, now, { TaskScheduledId: body.taskId, Reason: body.reason, Details: body.details }));
+        const tracker = state.retries[body.taskId];
+        if (tracker) {
+          delete state.retries[body.taskId];
+          tracker.failures++;
+          const timerId = state.nextTaskId++;
+          const fireAt = new Date(now + retryDelayMs(tracker.options, tracker.failures)).toISOString();
+          newEvents.push(historyEvent(EventType.TimerCreated, now, { EventId: timerId, FireAt: fireAt }));
+          newMessages.push(timerMessage(timerId, fireAt));
+          state.retries[timerId] = tracker;
+        }
+        break;
+      }
+      case 'timerFired': {
+        newEvents.push(historyEvent(EventType.TimerFired, now, { TimerId: body.timerId, FireAt: body.fireAt }));
+        const tracker = state.retries[body.timerId];
+        if (tracker) {
+          delete state.retries[body.timerId];
+          if (tracker.failures < tracker.options.maxNumberOfAttempts) {
+            state.retries[schedule(tracker.functionName, tracker.input)] = tracker;
+          }
+        }
+        break;
+      }
+      case 'terminate':
+        break;
+    }
+  }
+
+  const played = input.history.map((e) => ({ ...e, IsPlayed: true }));
+  const run = await input.run([...played, ...newEvents], state);
+  const orchestratorState = run.state;
+  if (orchestratorState?.customStatus !== undefined) state.customStatus = json(orchestratorState.customStatus) ?? null;
+  let failure = 'failure' in run ? run.failure : undefined;
+  let continueAsNewInput: { value: string | undefined } | undefined;
+  const actions = (orchestratorState?.actions ?? []).flat();
+  const walk = (action: OrchestratorAction): void => {
+    switch (action.actionType) {
+      case ActionType.CallActivity:
+        schedule(action.functionName ?? '', actionInput(action.input));
+        break;
+      case ActionType.CallActivityWithRetry: {
+        const taskId = schedule(action.functionName ?? '', actionInput(action.input));
+        state.retries[taskId] = { functionName: action.functionName ?? '', input: json(action.input), options: action.retryOptions as RetryOptions, failures: 0 };
+        break;
+      }
+      case ActionType.CreateTimer: {
+        const timerId = state.nextTaskId++;
+        const fireAt = new Date(action.fireAt ?? now).toISOString();
+        newEvents.push(historyEvent(EventType.TimerCreated, now, { EventId: timerId, FireAt: fireAt }));
+        newMessages.push(timerMessage(timerId, fireAt));
+        break;
+      }
+      case ActionType.WaitForExternalEvent:
+        break;
+      case ActionType.WhenAny:
+      case ActionType.WhenAll:
+        (action.compoundActions ?? []).forEach(walk);
+        break;
+      case ActionType.ContinueAsNew:
+        continueAsNewInput = { value: actionInput(action.input) };
+        break;
+      default:
+        failure ??= `Action type ${action.actionType} (sub-orchestrations, entities, durable HTTP) is not supported by the local Durable host`;
+    }
+  };
+  if (failure === undefined) {
+    actions.slice(state.actionsSeen).forEach(walk);
+    state.actionsSeen = actions.length;
+  }
+
+  if (failure !== undefined) {
+    const output = `Orchestrator function '${state.name}' failed: ${failure}`;
+    newEvents.push(historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Failed', Result: json(output) }));
+    Object.assign(state, { status: 'Failed', output: json(output) ?? null });
+    return end();
+  }
+  if (continueAsNewInput) {
+    newEvents.push(historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'ContinuedAsNew', Result: continueAsNewInput.value }));
+    newEvents.push(historyEvent(EventType.OrchestratorCompleted, now));
+    return continueAsNew(state, input, newEvents, [...deleteRows, ...input.otherPendingRows], continueAsNewInput.value);
+  }
+  if (orchestratorState?.isDone) {
+    newEvents.push(historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Completed', Result: json(orchestratorState.output) }));
+    Object.assign(state, { status: 'Completed', output: json(orchestratorState.output) ?? null });
+    return end();
+  }
+  newEvents.push(historyEvent(EventType.OrchestratorCompleted, now));
+  return finish(state, input, newEvents, deleteRows, newMessages, newWork, false);
+}
+
+function finish(
+  state: InstanceState, input: EpisodeInput, newEvents: HistoryEvent[],
+  deleteRows: string[], newMessages: Message[], newWork: WorkItem[], ended: boolean,
+): EpisodeResult {
+  state.nextSeq += newEvents.length;
+  if (newEvents.length > 0) state.lastUpdatedAt = new Date(input.now).toISOString();
+  return { write: { state, newEvents, deleteRows, newMessages, newWork }, history: [...input.history, ...newEvents], ended };
+}
+
+function continueAsNew(
+  state: InstanceState, input: EpisodeInput, newEvents: HistoryEvent[], deleteRows: string[], newInput: string | undefined,
+): EpisodeResult {
+  state.nextSeq += newEvents.length;
+  const executionId = input.newId();
+  const start: Message = { instanceId: state.instanceId, executionId, id: input.newId(), visibleAt: input.now, body: { type: 'start' } };
+  Object.assign(state, {
+    executionId, input: newInput ?? null, output: null, status: 'Running', historyStart: state.nextSeq,
+    actionsSeen: 0, nextTaskId: 0, retries: {}, lastUpdatedAt: new Date(input.now).toISOString(),
+  });
+  return { write: { state, newEvents, deleteRows, newMessages: [start], newWork: [] }, history: [], ended: false };
+}

@@ -1,0 +1,124 @@
+import { createServer, Server } from 'node:http';
+import { AddressInfo } from 'node:net';
+import { readHostJson, entryPoints } from './app-loader';
+import { AppDurableFunctions } from './app-functions';
+import { ManagementUrls } from './client-binding';
+import { AdjustableClock } from './clock';
+import { DurableStore } from './durable-store';
+import { Engine } from './engine';
+import { FunctionRegistry, installFunctionsCoreShim } from './functions-core-shim';
+import { HttpFront } from './http-front';
+import { json, readRequest, writeResponse, HostRequest, HostResponse } from './host-http';
+import { Invoker, LogSink } from './invoker';
+import { ManagementApi } from './management-api';
+import { TableDurableStore } from './table-durable-store';
+
+export interface HostOptions {
+  appRoot: string;
+  /** App settings; copied into process.env before the app loads, as the worker does. */
+  settings: Record<string, string>;
+  port?: number;
+  host?: string;
+  store?: DurableStore;
+  log?: LogSink;
+}
+
+export interface RunningHost {
+  url: string;
+  rpcUrl: string;
+  engine: Engine;
+  clock: AdjustableClock;
+  store: DurableStore;
+  registry: FunctionRegistry;
+  stop(): Promise<void>;
+}
+
+const defaultLog: LogSink = (level, category, fn, message) =>
+  process.stdout.write(`${new Date().toISOString()} [${level}] ${category === 'system' ? 'host' : fn}: ${message}\n`);
+
+async function listen(server: Server, host: string, port: number): Promise<number> {
+  await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, () => resolve()));
+  return (server.address() as AddressInfo).port;
+}
+
+/** Loads the app's function registrations and serves them, with a Durable Task engine over Azure Tables. */
+export async function startHost(options: HostOptions): Promise<RunningHost> {
+  Object.assign(process.env, options.settings);
+  const settings = process.env;
+  const log = options.log ?? defaultLog;
+  const hostName = options.host ?? '127.0.0.1';
+  const hostJson = readHostJson(options.appRoot, settings);
+  const keys = { master: required(settings, 'LocalHost__MasterKey'), function: required(settings, 'LocalHost__FunctionKey') };
+
+  const publicServer = createServer();
+  const rpcServer = createServer();
+  const port = await listen(publicServer, hostName, options.port ?? 7071);
+  const rpcPort = await listen(rpcServer, hostName, 0);
+  const url = `http://${hostName}:${port}`;
+  const rpcUrl = `http://${hostName}:${rpcPort}`;
+  // The durable client rewrites its links to localhost:7071 unless it knows the site's host name.
+  process.env.WEBSITE_HOSTNAME = `${hostName}:${port}`;
+
+  const registry = new FunctionRegistry();
+  installFunctionsCoreShim(registry);
+  for (const file of entryPoints(options.appRoot)) require(file);
+
+  const store = options.store ?? new TableDurableStore(required(settings, 'AzureWebJobsStorage'), `${hostJson.hubName}Durable`);
+  await store.init();
+  const clock = new AdjustableClock(await store.loadClockOffset());
+  const invoker = new Invoker(registry, log);
+  const engine = new Engine(store, clock, new AppDurableFunctions(registry, invoker), {
+    log: (message) => log('warning', 'system', 'engine', message),
+  });
+  const urls = new ManagementUrls(url, rpcUrl, hostJson.hubName, keys.master);
+  const management = new ManagementApi(engine, urls);
+  const front = new HttpFront(registry, invoker, management, urls, hostJson.routePrefix, keys, (fn, error) =>
+    log('error', 'system', fn, `Executed '${fn}' (Failed): ${(error as Error)?.stack ?? String(error)}`));
+  const admin = async (req: HostRequest): Promise<HostResponse | undefined> => {
+    if (req.url.pathname === '/admin/host/status') return json(200, { state: 'Running', functions: [...registry.functions.keys()] });
+    if (req.url.pathname === '/admin/host/clock' && settings.LocalHost__ClockControl === 'true') {
+      if (!front.isMasterKey(req)) return { status: 401 };
+      if (req.method === 'POST') {
+        const advanceMs = Number(JSON.parse(req.body.toString() || '{}').advanceMs);
+        if (!(advanceMs >= 0)) return json(400, { Message: 'advanceMs must be a non-negative number of milliseconds' });
+        await store.saveClockOffset(clock.offset + advanceMs);
+        clock.advance(advanceMs);
+      }
+      return json(200, { now: new Date(clock.now()).toISOString() });
+    }
+    return undefined;
+  };
+
+  const serve = (handler: (req: HostRequest) => Promise<HostResponse>, origin: string) =>
+    (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+      void (async () => {
+        const request = await readRequest(req, origin);
+        if (request === 'tooLarge') return writeResponse(res, json(413, { Message: 'Request body too large' }));
+        writeResponse(res, await handler(request));
+      })().catch((error) => {
+        log('error', 'system', 'host', (error as Error).stack ?? String(error));
+        if (!res.headersSent) writeResponse(res, json(500, {}));
+      });
+    };
+  publicServer.on('request', serve(async (req) => (await admin(req)) ?? front.handle(req), url));
+  rpcServer.on('request', serve(async (req) => {
+    const base = '/durabletask/';
+    return req.url.pathname.startsWith(base) ? management.handle(req, req.url.pathname.slice(base.length)) : { status: 404 };
+  }, rpcUrl));
+
+  await engine.recover();
+  log('information', 'system', 'host', `Host started: ${registry.functions.size} functions, task hub ${hostJson.hubName}, ${url}`);
+  return {
+    url, rpcUrl, engine, clock, store, registry,
+    async stop() {
+      engine.stop();
+      await Promise.all([publicServer, rpcServer].map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); })));
+    },
+  };
+}
+
+function required(settings: NodeJS.ProcessEnv, name: string): string {
+  const value = settings[name];
+  if (!value) throw new Error(`Setting ${name} is required by the local host`);
+  return value;
+}

@@ -1,0 +1,103 @@
+import { randomUUID } from 'node:crypto';
+import { ManagementUrls } from './client-binding';
+import { InstanceState, RuntimeStatus } from './durable-store';
+import { Engine } from './engine';
+import { toHistoryView } from './history-view';
+import { HostRequest, HostResponse, json } from './host-http';
+
+const STATUS_CODE: Record<RuntimeStatus, number> = {
+  Pending: 202, Running: 202, ContinuedAsNew: 202, Completed: 200, Failed: 400, Terminated: 400,
+};
+
+const parseJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
+const message = (status: number, text: string): HostResponse => json(status, { Message: text });
+
+/**
+ * The Durable Task extension's management API: the RPC surface the SDK's client calls
+ * (`rpcBaseUrl`) and the public webhooks behind `createCheckStatusResponse` share these handlers.
+ */
+export class ManagementApi {
+  constructor(private readonly engine: Engine, private readonly urls: ManagementUrls) {}
+
+  /** `path` is relative to the API's base, e.g. `instances/abc/raiseEvent/Approved`. */
+  async handle(req: HostRequest, path: string): Promise<HostResponse> {
+    const parts = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const q = req.url.searchParams;
+    const body = req.body.length ? req.body.toString('utf8') : undefined;
+    try {
+      if (parts[0] === 'orchestrators' && req.method === 'POST' && (parts.length === 2 || parts.length === 3)) {
+        return await this.start(parts[1], parts[2] ?? randomUUID().replace(/-/g, ''), body);
+      }
+      if (parts[0] !== 'instances') return message(404, 'Not found');
+      const [, id, action, eventName] = parts;
+      if (!id && req.method === 'GET') return await this.list(q, req.headers['x-ms-continuation-token'] as string | undefined);
+      if (id && parts.length === 2 && req.method === 'GET') return await this.status(id, q);
+      if (id && parts.length === 2 && req.method === 'DELETE') return await this.purge(id);
+      if (id && action === 'raiseEvent' && eventName && req.method === 'POST') {
+        return this.outcome(id, await this.engine.raiseEvent(id, eventName, body));
+      }
+      if (id && action === 'terminate' && req.method === 'POST') {
+        return this.outcome(id, await this.engine.terminate(id, q.get('reason') ?? ''));
+      }
+      return message(404, 'Not found');
+    } catch (error) {
+      if (error instanceof RangeError || error instanceof SyntaxError) return message(400, error.message);
+      throw error;
+    }
+  }
+
+  private async start(name: string, instanceId: string, input: string | undefined): Promise<HostResponse> {
+    if (input !== undefined) JSON.parse(input);
+    const outcome = await this.engine.start(name, instanceId, input);
+    if (outcome === 'conflict') return message(409, `An instance with ID '${instanceId}' already exists and is not in a terminal state.`);
+    const links = this.urls.forInstance(instanceId);
+    return json(202, links, { location: links.statusQueryGetUri });
+  }
+
+  private async status(id: string, q: URLSearchParams): Promise<HostResponse> {
+    const state = await this.engine.getState(id);
+    if (!state) return message(404, `No instance with ID '${id}' found.`);
+    const view = this.view(state, q.get('showInput') !== 'false');
+    if (q.get('showHistory') === 'true') {
+      view.historyEvents = toHistoryView(await this.engine.getHistory(state), q.get('showHistoryOutput') === 'true');
+    }
+    return json(STATUS_CODE[state.status], view);
+  }
+
+  private async list(q: URLSearchParams, continuationToken: string | undefined): Promise<HostResponse> {
+    const statuses = q.get('runtimeStatus')?.split(',').filter(Boolean) as RuntimeStatus[] | undefined;
+    const date = (key: string) => (q.get(key) ? new Date(q.get(key) as string) : undefined);
+    const page = await this.engine.list({
+      statuses, createdFrom: date('createdTimeFrom'), createdTo: date('createdTimeTo'),
+      pageSize: q.get('top') ? Number(q.get('top')) : 100, continuationToken,
+    });
+    const headers: Record<string, string> = page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : {};
+    return json(200, page.states.map((s) => this.view(s, q.get('showInput') !== 'false')), headers);
+  }
+
+  private async purge(id: string): Promise<HostResponse> {
+    const outcome = await this.engine.purge(id);
+    if (outcome === 'notFound') return message(404, `No instance with ID '${id}' found.`);
+    if (outcome === 'running') return message(409, `Instance '${id}' is still running; terminate it before purging.`);
+    return json(200, { instancesDeleted: 1 });
+  }
+
+  private outcome(id: string, outcome: 'accepted' | 'notFound' | 'notRunning'): HostResponse {
+    if (outcome === 'notFound') return message(404, `No instance with ID '${id}' found.`);
+    if (outcome === 'notRunning') return message(410, `Instance '${id}' is not running.`);
+    return { status: 202 };
+  }
+
+  private view(state: InstanceState, showInput: boolean): Record<string, unknown> {
+    return {
+      name: state.name,
+      instanceId: state.instanceId,
+      runtimeStatus: state.status,
+      input: showInput ? parseJson(state.input) : null,
+      customStatus: parseJson(state.customStatus),
+      output: parseJson(state.output),
+      createdTime: state.createdAt,
+      lastUpdatedTime: state.lastUpdatedAt,
+    };
+  }
+}

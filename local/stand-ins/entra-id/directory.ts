@@ -1,0 +1,59 @@
+import { createHash } from 'node:crypto';
+import type { EntraApplication, EntraFixtures, EntraTenant, EntraUser } from './fixtures';
+
+/** Lookups over the fixtures, with Entra's rules for which tenant sees which app and user. */
+export class Directory {
+  constructor(readonly fixtures: EntraFixtures) {}
+
+  /** A tenant by GUID or by any of its domains (case-insensitive), as in `/{tenant}/…` paths. */
+  tenant(segment: string): EntraTenant | undefined {
+    const s = segment.toLowerCase();
+    return this.fixtures.tenants.find((t) => t.tenantId.toLowerCase() === s || t.domains.some((d) => d.toLowerCase() === s));
+  }
+
+  tenantById(tenantId: string): EntraTenant {
+    const t = this.tenant(tenantId);
+    if (!t) throw new Error(`fixtures: no tenant ${tenantId}`);
+    return t;
+  }
+
+  appByClientId(clientId: string): EntraApplication | undefined {
+    const id = clientId.toLowerCase();
+    return this.fixtures.applications.find((a) => a.clientId.toLowerCase() === id);
+  }
+
+  appByName(name: string): EntraApplication | undefined {
+    return this.fixtures.applications.find((a) => a.name === name);
+  }
+
+  /** An app is usable in its home tenant, and in other tenants only when it is multi-tenant. */
+  appInTenant(clientId: string, tenantId: string): EntraApplication | undefined {
+    const app = this.appByClientId(clientId);
+    if (!app) return undefined;
+    return app.homeTenantId.toLowerCase() === tenantId.toLowerCase() || app.multiTenant ? app : undefined;
+  }
+
+  user(userPrincipalName: string): EntraUser | undefined {
+    const upn = userPrincipalName.toLowerCase();
+    return this.fixtures.users.find((u) => u.userPrincipalName.toLowerCase() === upn);
+  }
+}
+
+/** A name-based (v5-style) GUID: the same inputs always give the same ID. */
+export function deterministicGuid(...parts: string[]): string {
+  const h = createHash('sha1').update(parts.join('|').toLowerCase()).digest();
+  h[6] = (h[6] & 0x0f) | 0x50;
+  h[8] = (h[8] & 0x3f) | 0x80;
+  const x = h.subarray(0, 16).toString('hex');
+  return `${x.slice(0, 8)}-${x.slice(8, 12)}-${x.slice(12, 16)}-${x.slice(16, 20)}-${x.slice(20)}`;
+}
+
+/** The object ID of an app's service principal in a tenant (each tenant has its own). */
+export function servicePrincipalObjectId(clientId: string, tenantId: string): string {
+  return deterministicGuid('service-principal', clientId, tenantId);
+}
+
+/** Entra's `sub` for users is pairwise: stable per user and app, different across apps. */
+export function pairwiseSubject(objectId: string, clientId: string): string {
+  return createHash('sha256').update(`${objectId}|${clientId}`.toLowerCase()).digest('base64url');
+}

@@ -1,0 +1,112 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { LoopbackTls } from '../../tls';
+import { mintToken, type MintOptions } from './control';
+import { Directory } from './directory';
+import { EntraError, entraErrorResponse } from './errors';
+import { loadEntraFixtures, type EntraFixtures } from './fixtures';
+import { BodyTooLargeError, sendJson } from './http';
+import { buildRoutes } from './routes';
+import { createSigningKeys } from './signing-keys';
+import { tenantUrls } from './tenant-urls';
+
+/**
+ * Microsoft Entra ID stand-in — LOCAL DEV AND TEST ONLY, never deployed. An HTTPS server on 127.0.0.1
+ * speaking Entra's v2 wire formats (discovery, JWKS, token endpoint, AADSTS errors) over the fixtures.
+ * Clients must trust `tls.cert` (NODE_EXTRA_CA_CERTS, or `tlsOptions: {ca}` for Azure SDK clients).
+ */
+export interface EntraIdStandInOptions {
+  tls: LoopbackTls;
+  /** 0 or absent: a free port */
+  port?: number;
+  fixtures?: EntraFixtures;
+  /** ms since epoch; drives iat/nbf/exp and secret expiry (default Date.now) */
+  clock?: () => number;
+}
+
+export interface EntraIdStandIn {
+  /** `https://127.0.0.1:PORT` */
+  url: string;
+  /** the same as `url`: pass as `authorityHost` to @azure/identity, or `${authorityHost}/${tenant}` as MSAL's authority */
+  authorityHost: string;
+  /** `iss` of v2.0 tokens (fixture apps, id tokens): `${url}/${tenantId}/v2.0`. Accepts a domain too. */
+  issuer(tenantId: string): string;
+  /** `iss` of v1.0 tokens for Microsoft APIs (Key Vault, Partner Center, Graph): `https://sts.windows.net/${tenantId}/` */
+  v1Issuer(tenantId: string): string;
+  /** `${url}/${tenantId}/discovery/v2.0/keys` (every tenant's JWKS holds the same key) */
+  jwksUri(tenantId: string): string;
+  fixtures: EntraFixtures;
+  /** Signs arbitrary claims with the stand-in's key (or a foreign one); fills iat/nbf/exp unless given. */
+  mintToken(claims: Record<string, unknown>, options?: MintOptions): Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promise<EntraIdStandIn> {
+  const fixtures = options.fixtures ?? loadEntraFixtures();
+  const clock = options.clock ?? Date.now;
+  const directory = new Directory(fixtures);
+  const keys = await createSigningKeys();
+  let baseUrl = '';
+
+  const routes = buildRoutes({ directory, keys, clock, baseUrl: () => baseUrl });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const traceId = randomUUID();
+    const clientRequestId = req.headers['client-request-id'];
+    const correlationId = typeof clientRequestId === 'string' && clientRequestId ? clientRequestId : randomUUID();
+    const headers = { 'x-ms-request-id': traceId, 'client-request-id': correlationId };
+    const url = new URL(req.url ?? '/', baseUrl);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      return sendJson(res, 400, { error: 'invalid_request', error_description: 'Malformed path.' }, headers);
+    }
+    const matching = routes.map((r) => ({ r, m: r.pattern.exec(pathname) })).filter((x) => x.m !== null);
+    const route = matching.find((x) => x.r.method === req.method);
+    if (!route) {
+      if (matching.length === 0) return sendJson(res, 404, { error: 'not_found', error_description: `No route ${pathname}` }, headers);
+      return sendJson(res, 405, { error: 'method_not_allowed' }, { ...headers, Allow: matching.map((x) => x.r.method).join(', ') });
+    }
+    try {
+      sendJson(res, 200, await route.r.handle(route.m!, req, url), headers);
+    } catch (err) {
+      if (err instanceof EntraError) {
+        const { status, body } = entraErrorResponse(err, { now: clock(), traceId, correlationId, baseUrl });
+        return sendJson(res, status, body, headers);
+      }
+      if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'invalid_request', error_description: err.message }, headers);
+      if (err instanceof SyntaxError || (err instanceof Error && err.name === 'ZodError')) {
+        return sendJson(res, 400, { error: 'invalid_request', error_description: `Bad control request: ${err.message}` }, headers);
+      }
+      // The message only: request bodies (secrets, passwords) are never logged.
+      console.error(`entra-id stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`);
+      sendJson(res, 500, { error: 'server_error', error_description: 'Internal error in the Entra ID stand-in.' }, headers);
+    }
+  }
+
+  const server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => void handle(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const tenantIdFor = (t: string) => directory.tenant(t)?.tenantId ?? t;
+
+  return {
+    url: baseUrl,
+    authorityHost: baseUrl,
+    issuer: (t) => tenantUrls(baseUrl, tenantIdFor(t)).issuer,
+    v1Issuer: (t) => tenantUrls(baseUrl, tenantIdFor(t)).v1Issuer,
+    jwksUri: (t) => tenantUrls(baseUrl, tenantIdFor(t)).jwksUri,
+    fixtures,
+    mintToken: (claims, mintOptions) => mintToken(keys, clock(), claims, mintOptions),
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,147 @@
+import { EventType, HistoryEvent } from '../../local/durable-host/history';
+import { inProcessEngine } from '../support/in-process-engine';
+
+const output = (state: { output: string | null }) => (state.output === null ? null : JSON.parse(state.output));
+const ofType = (history: HistoryEvent[], type: number) => history.filter((e) => e.EventType === type);
+const HOUR = 3600_000;
+
+describe('local durable engine with the real SDK', () => {
+  it('runs activities in sequence, numbering tasks as the SDK does', async () => {
+    const host = inProcessEngine();
+    const state = await host.run('Sequence', 'seq-1', ['A', 'B']);
+    expect(state.status).toBe('Completed');
+    expect(output(state)).toEqual(['Hello A!', 'Hello B!']);
+    const history = await host.engine.getHistory(state);
+    expect(ofType(history, EventType.TaskScheduled).map((e) => [e.EventId, e.Name])).toEqual([[0, 'Hello'], [1, 'Hello']]);
+    expect(ofType(history, EventType.TaskCompleted).map((e) => e.TaskScheduledId)).toEqual([0, 1]);
+    expect(history[0].EventType).toBe(EventType.OrchestratorStarted);
+    expect(history[1].EventType).toBe(EventType.ExecutionStarted);
+  });
+
+  it('retries with backoff timers on the clock and succeeds within the attempts', async () => {
+    const host = inProcessEngine();
+    let state = await host.run('Retry', 'retry-ok', { key: 'retry-ok', failTimes: 2, attempts: 3 });
+    expect(state.status).toBe('Running');
+    host.clock.advance(1000);
+    await new Promise((r) => setTimeout(r, 20));
+    [state] = await host.settle();
+    expect(state.status).toBe('Running');
+    host.clock.advance(1000);
+    await new Promise((r) => setTimeout(r, 20));
+    [state] = await host.settle();
+    expect(state.status).toBe('Completed');
+    expect(output(state)).toBe('ok after 2 failures');
+    const history = await host.engine.getHistory(state);
+    // attempt 0, timer 1, attempt 2, timer 3, attempt 4
+    expect(ofType(history, EventType.TaskScheduled).map((e) => e.EventId)).toEqual([0, 2, 4]);
+    expect(ofType(history, EventType.TimerCreated).map((e) => e.EventId)).toEqual([1, 3]);
+    expect(ofType(history, EventType.TaskFailed).map((e) => e.TaskScheduledId)).toEqual([0, 2]);
+  });
+
+  it('gives up after the last attempt only once the timer after the last failure fired', async () => {
+    const host = inProcessEngine();
+    let state = await host.run('Retry', 'retry-fail', { key: 'retry-fail', failTimes: 9, attempts: 2 });
+    host.clock.advance(1000);
+    await new Promise((r) => setTimeout(r, 20));
+    [state] = await host.settle();
+    expect(state.status).toBe('Running');
+    host.clock.advance(1000);
+    await new Promise((r) => setTimeout(r, 20));
+    [state] = await host.settle();
+    expect(state.status).toBe('Completed');
+    expect(output(state)).toMatch(/^gave up: Activity function 'Flaky' failed: flaky failure 2/);
+    const history = await host.engine.getHistory(state);
+    expect(ofType(history, EventType.TimerCreated).map((e) => e.EventId)).toEqual([1, 3]);
+    expect(ofType(history, EventType.TimerFired).map((e) => e.TimerId)).toEqual([1, 3]);
+  });
+
+  it('takes the external event when it wins the race against the timer', async () => {
+    const host = inProcessEngine();
+    let state = await host.run('Approval', 'approve-1', { timeoutMs: 24 * HOUR });
+    expect(JSON.parse(state.customStatus as string)).toEqual({ step: 'waiting' });
+    expect(await host.engine.raiseEvent('approve-1', 'Approval', JSON.stringify({ by: 'ops' }))).toBe('accepted');
+    [state] = await host.settle();
+    expect(state.status).toBe('Completed');
+    expect(output(state)).toEqual({ approvedBy: 'ops' });
+    expect(JSON.parse(state.customStatus as string)).toEqual({ step: 'approved' });
+  });
+
+  it('takes the timer when days pass on the injectable clock', async () => {
+    const host = inProcessEngine();
+    await host.run('Approval', 'approve-2', { timeoutMs: 7 * 24 * HOUR });
+    host.clock.advance(7 * 24 * HOUR + 1);
+    await new Promise((r) => setTimeout(r, 20));
+    const [state] = await host.settle();
+    expect(state.status).toBe('Completed');
+    expect(output(state)).toBe('expired');
+    expect(await host.engine.raiseEvent('approve-2', 'Approval', '{}')).toBe('notRunning');
+  });
+
+  it('keeps an event that arrives before the orchestration waits for it', async () => {
+    const host = inProcessEngine();
+    await host.engine.start('EarlyEvent', 'early-1', undefined);
+    expect(await host.engine.raiseEvent('early-1', 'Go', JSON.stringify({ go: true }))).toBe('accepted');
+    const state = await host.run('EarlyEvent', 'early-1').catch(() => undefined);
+    expect(state).toBeDefined();
+    await host.engine.whenIdle();
+    const final = await host.engine.getState('early-1');
+    expect(final?.status).toBe('Completed');
+    expect(output(final as { output: string | null })).toEqual({ go: true });
+  });
+
+  it('fans out with Task.all and numbers the tasks depth-first', async () => {
+    const host = inProcessEngine();
+    const state = await host.run('FanOut', 'fan-1', 4);
+    expect(output(state)).toEqual(['Hello n0!', 'Hello n1!', 'Hello n2!', 'Hello n3!']);
+    const history = await host.engine.getHistory(state);
+    expect(ofType(history, EventType.TaskScheduled).map((e) => [e.EventId, e.Input])).toEqual([
+      [0, '"n0"'], [1, '"n1"'], [2, '"n2"'], [3, '"n3"'],
+    ]);
+  });
+
+  it('continues as new with a fresh history until done', async () => {
+    const host = inProcessEngine();
+    const state = await host.run('Counter', 'counter-1', 0);
+    expect(state.status).toBe('Completed');
+    expect(output(state)).toBe(3);
+    const history = await host.engine.getHistory(state);
+    expect(ofType(history, EventType.ExecutionStarted).map((e) => e.Input)).toEqual(['3']);
+  });
+
+  it('captures an orchestrator failure with its message', async () => {
+    const host = inProcessEngine();
+    const state = await host.run('Failing', 'fail-1');
+    expect(state.status).toBe('Failed');
+    expect(output(state)).toMatch(/orchestrator broke on purpose/);
+  });
+
+  it('terminates a waiting instance, drops its timer, and purges it', async () => {
+    const host = inProcessEngine();
+    await host.run('Approval', 'term-1', { timeoutMs: HOUR });
+    expect(await host.engine.purge('term-1')).toBe('running');
+    expect(await host.engine.terminate('term-1', 'no longer needed')).toBe('accepted');
+    const [state] = await host.settle();
+    expect(state.status).toBe('Terminated');
+    expect(output(state)).toBe('no longer needed');
+    expect((await host.store.loadPending()).messages).toEqual([]);
+    expect(await host.engine.purge('term-1')).toBe('purged');
+    expect(await host.engine.getState('term-1')).toBeUndefined();
+    expect(await host.engine.raiseEvent('term-1', 'Approval', '{}')).toBe('notFound');
+  });
+
+  it('refuses a second start of a running instance id but restarts a finished one', async () => {
+    const host = inProcessEngine();
+    await host.run('Approval', 'dup-1', { timeoutMs: HOUR });
+    expect(await host.engine.start('Approval', 'dup-1', '{"timeoutMs":1}')).toBe('conflict');
+    await host.run('Sequence', 'dup-2', ['x']);
+    expect(await host.engine.start('Sequence', 'dup-2', '["y"]')).toBe('created');
+    await host.engine.whenIdle();
+    expect(output((await host.engine.getState('dup-2'))!)).toEqual(['Hello y!']);
+  });
+
+  it('rejects unknown orchestrators and malformed instance ids', async () => {
+    const host = inProcessEngine();
+    await expect(host.engine.start('Nope', 'x-1', undefined)).rejects.toThrow(/No orchestrator function named 'Nope'/);
+    await expect(host.engine.start('Sequence', 'bad/id', undefined)).rejects.toThrow(/Invalid instance id/);
+  });
+});
