@@ -76,6 +76,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     log('error', 'system', fn, `Executed '${fn}' (Failed): ${(error as Error)?.stack ?? String(error)}`));
   const admin = async (req: HostRequest): Promise<HostResponse | undefined> => {
     if (req.url.pathname === '/admin/host/status') return json(200, { state: 'Running', functions: [...registry.functions.keys()] });
+    if (req.url.pathname === '/admin/host/stats') {
+      if (!front.isMasterKey(req)) return { status: 401 };
+      return json(200, { storageTransactions: store.transactions, episodes: engine.episodes });
+    }
     if (req.url.pathname === '/admin/host/clock' && settings.LocalHost__ClockControl === 'true') {
       if (!front.isMasterKey(req)) return { status: 401 };
       if (req.method === 'POST') {
