@@ -133,7 +133,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
         break;
       case ActionType.CallActivityWithRetry: {
         const taskId = schedule(action.functionName ?? '', actionInput(action.input));
-        state.retries[taskId] = { functionName: action.functionName ?? '', input: json(action.input), options: action.retryOptions as RetryOptions, failures: 0 };
+        state.retries[taskId] = { functionName: action.functionName ?? '', input: actionInput(action.input), options: action.retryOptions as RetryOptions, failures: 0 };
         break;
       }
       case ActionType.CreateTimer: {

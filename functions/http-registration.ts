@@ -1,0 +1,16 @@
+import { lazy, registerDurableHttp } from '../src/hosting/durable-registrations';
+
+const handlers = lazy(() => require('../src/http/registration-handlers') as typeof import('../src/http/registration-handlers'));
+const route = 'payer-account/registration';
+
+registerDurableHttp('StartRegistration', {
+  route, methods: ['POST'], authLevel: 'anonymous', handler: () => handlers().startRegistrationHandler,
+});
+
+registerDurableHttp('GetRegistration', {
+  route, methods: ['GET'], authLevel: 'anonymous', handler: () => handlers().getRegistrationHandler,
+});
+
+registerDurableHttp('CancelRegistration', {
+  route, methods: ['DELETE'], authLevel: 'anonymous', handler: () => handlers().cancelRegistrationHandler,
+});

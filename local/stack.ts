@@ -1,0 +1,127 @@
+import { randomBytes } from 'node:crypto';
+import * as path from 'node:path';
+import { startAzurite, RunningAzurite } from './azurite';
+import { spawnHost, HostProcess } from './host-process';
+import { startEntraIdStandIn, EntraIdStandIn } from './stand-ins/entra-id/server';
+import { EntraFixtures } from './stand-ins/entra-id/fixtures';
+import { createAccessTokenVerifier } from './stand-ins/key-vault/access-token-verifier';
+import { startKeyVaultStandIn, KeyVaultStandIn } from './stand-ins/key-vault/server';
+import { ensureLoopbackTls } from './tls';
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const LOCAL_PASSWORD = 'Passw0rd!local';
+
+export interface StackOptions {
+  /** 7071 for `npm start`; 0 (a free port) in tests. */
+  hostPort?: number;
+  /** Keep Azurite's data in this folder (npm start) instead of memory (tests). */
+  dataDir?: string;
+  /** Print the host's log lines. */
+  echoHost?: boolean;
+  /** Extra or overridden app settings. */
+  settings?: Record<string, string>;
+}
+
+export interface Stack {
+  apiBaseUrl: string;
+  host: HostProcess;
+  entra: EntraIdStandIn;
+  keyVault: KeyVaultStandIn;
+  azurite: RunningAzurite;
+  settings: Record<string, string>;
+  /** A bearer token for this API as a fixture user signs in (ROPC against the Entra ID stand-in). */
+  tokenFor(username: string): Promise<string>;
+  /** Moves the host's durable clock ahead (timers fire as if that much time passed). */
+  advanceClock(ms: number): Promise<void>;
+  /** Kills the host (SIGKILL, as a crash) and starts it again over the same storage. */
+  restartHost(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const app = (fixtures: EntraFixtures, name: string) => {
+  const found = fixtures.applications.find((a) => a.name === name);
+  if (!found) throw new Error(`Entra ID fixtures lack the application ${name}`);
+  return found;
+};
+
+/** Azurite, the stand-ins and the local Functions host, all on loopback: used by npm start, the tests and CI. */
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stopAll = async () => {
+    for (const stop of stops.reverse()) await stop().catch(() => undefined);
+  };
+  try {
+    const tls = await ensureLoopbackTls();
+    const azurite = await startAzurite({ location: options.dataDir });
+    stops.push(() => azurite.stop());
+    const entra = await startEntraIdStandIn({ tls });
+    stops.push(() => entra.stop());
+    const backend = app(entra.fixtures, 'octo-backend-local');
+    const api = app(entra.fixtures, 'octo-payer-registration-api');
+    const web = app(entra.fixtures, 'octo-web');
+    const vaultTenant = backend.homeTenantId;
+    const keyVault = await startKeyVaultStandIn({
+      tls, tenantId: vaultTenant, authority: `${entra.url}/${vaultTenant}`,
+      verifyAccessToken: createAccessTokenVerifier({
+        jwksUri: entra.jwksUri(vaultTenant), issuer: entra.v1Issuer(vaultTenant), tenantId: vaultTenant, ca: tls.cert,
+      }),
+    });
+    stops.push(() => keyVault.stop());
+
+    const settings: Record<string, string> = {
+      FUNCTIONS_WORKER_RUNTIME: 'node',
+      AzureWebJobsStorage: azurite.connectionString,
+      DurableTaskHubName: 'PayerRegistration',
+      KEY_VAULT_URL: keyVault.url,
+      KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: 'true',
+      AZURE_TENANT_ID: vaultTenant,
+      AZURE_CLIENT_ID: backend.clientId,
+      AZURE_CLIENT_SECRET: backend.secrets[0].value,
+      AZURE_AUTHORITY_HOST: entra.url,
+      API_AUTHORITY_HOST: entra.url,
+      API_AUDIENCE: [api.clientId, api.identifierUri].filter(Boolean).join(','),
+      LocalHost__Port: String(options.hostPort ?? 0),
+      LocalHost__MasterKey: randomBytes(24).toString('base64url'),
+      LocalHost__FunctionKey: randomBytes(24).toString('base64url'),
+      LocalHost__ClockControl: 'true',
+      ...options.settings,
+    };
+    const hostEnv = { ...settings, NODE_EXTRA_CA_CERTS: tls.certPath };
+    let host = await spawnHost({ appRoot: REPO_ROOT, env: hostEnv, echo: options.echoHost });
+    stops.push(() => host.stop());
+
+    const stack: Stack = {
+      get apiBaseUrl() { return `${host.url}/api`; },
+      get host() { return host; },
+      entra, keyVault, azurite, settings,
+      async tokenFor(username) {
+        const res = await fetch(`${entra.url}/organizations/oauth2/v2.0/token`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/x-www-form-urlencoded' },
+          body: new URLSearchParams({
+            grant_type: 'password', client_id: web.clientId, username, password: LOCAL_PASSWORD,
+            scope: `${api.identifierUri}/.default`,
+          }),
+        });
+        const body = (await res.json()) as { access_token?: string; error_description?: string };
+        if (!body.access_token) throw new Error(`No token for ${username}: ${body.error_description}`);
+        return body.access_token;
+      },
+      async advanceClock(ms) {
+        const res = await fetch(`${host.url}/admin/host/clock`, {
+          method: 'POST', headers: { 'x-functions-key': settings.LocalHost__MasterKey }, body: JSON.stringify({ advanceMs: ms }),
+        });
+        if (!res.ok) throw new Error(`Clock control answered ${res.status}`);
+      },
+      async restartHost() {
+        await host.kill();
+        host = await spawnHost({ appRoot: REPO_ROOT, env: { ...hostEnv, LocalHost__Port: new URL(host.url).port }, echo: options.echoHost });
+      },
+      stop: stopAll,
+    };
+    return stack;
+  } catch (error) {
+    await stopAll();
+    throw error;
+  }
+}

@@ -1,0 +1,41 @@
+import * as path from 'node:path';
+import { REPO_ROOT, LOCAL_PASSWORD, startStack } from './stack';
+
+/** `npm start`: the whole product on loopback until Ctrl-C. */
+async function main(): Promise<void> {
+  const stack = await startStack({ hostPort: Number(process.env.PORT ?? 7071), dataDir: path.join(REPO_ROOT, '.local', 'azurite'), echoHost: true });
+  const webClient = stack.entra.fixtures.applications.find((a) => a.name === 'octo-web');
+  const api = stack.entra.fixtures.applications.find((a) => a.name === 'octo-payer-registration-api');
+  process.stdout.write(`
+Azure CSP payer-account registration — running locally
+
+  API base URL   ${stack.apiBaseUrl}
+  Entra ID       ${stack.entra.url}   (stand-in; certificate in .local/tls/cert.pem)
+  Key Vault      ${stack.keyVault.url}   (stand-in)
+  Table Storage  ${stack.azurite.tableEndpoint}   (Azurite, data in .local/azurite)
+
+Get a bearer token (alice@contoso.example may register; bob@contoso.example may only read):
+
+  TOKEN=$(curl -s --cacert .local/tls/cert.pem ${stack.entra.url}/organizations/oauth2/v2.0/token \\
+    -d grant_type=password -d client_id=${webClient?.clientId} \\
+    -d username=alice@contoso.example -d 'password=${LOCAL_PASSWORD}' \\
+    -d scope=${api?.identifierUri}/.default | node -pe 'JSON.parse(require("fs").readFileSync(0)).access_token')
+
+  curl -i -X POST ${stack.apiBaseUrl}/payer-account/registration -H "Authorization: Bearer $TOKEN" \\
+    -H 'content-type: application/json' -d '{"accountName":"Contoso CSP"}'
+  curl -s ${stack.apiBaseUrl}/payer-account/registration -H "Authorization: Bearer $TOKEN"
+
+Press Ctrl-C to stop everything.
+`);
+  const stop = () => {
+    process.stdout.write('\nStopping…\n');
+    void stack.stop().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((error) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});

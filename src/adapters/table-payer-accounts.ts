@@ -1,0 +1,71 @@
+import { TableClient } from '@azure/data-tables';
+import { PayerAccountRecord } from '../domain/payer-account';
+import { PayerAccounts } from '../ports/payer-accounts';
+
+const ROW_KEY = 'payer-account';
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+
+type Row = Omit<PayerAccountRecord, 'organizationId'> & { partitionKey: string; rowKey: string; etag?: string };
+
+/** Payer accounts in Azure Table Storage: one partition per organization, one row per payer account. */
+export class TablePayerAccounts implements PayerAccounts {
+  private ready: Promise<unknown> | undefined;
+
+  constructor(private readonly table: TableClient) {}
+
+  async claim(record: PayerAccountRecord): Promise<boolean> {
+    await this.ensureTable();
+    const { organizationId, ...rest } = record;
+    try {
+      await this.table.createEntity<Row>({ partitionKey: organizationId, rowKey: ROW_KEY, ...rest });
+      return true;
+    } catch (error) {
+      if (statusOf(error) === 409) return false;
+      throw error;
+    }
+  }
+
+  async find(organizationId: string): Promise<PayerAccountRecord | undefined> {
+    return (await this.read(organizationId))?.record;
+  }
+
+  async release(organizationId: string, registrationId: string): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const row = await this.read(organizationId);
+      if (!row || row.record.registrationId !== registrationId) return false;
+      try {
+        await this.table.deleteEntity(organizationId, ROW_KEY, { etag: row.etag });
+        return true;
+      } catch (error) {
+        if (statusOf(error) === 404) return false;
+        if (statusOf(error) !== 412) throw error;
+      }
+    }
+    return false;
+  }
+
+  private async read(organizationId: string): Promise<{ record: PayerAccountRecord; etag: string } | undefined> {
+    await this.ensureTable();
+    try {
+      const row = await this.table.getEntity<Row>(organizationId, ROW_KEY);
+      return {
+        etag: row.etag as string,
+        record: {
+          organizationId: row.partitionKey as string, state: row.state, registrationId: row.registrationId,
+          accountName: row.accountName, createdAt: row.createdAt, createdBy: row.createdBy,
+        },
+      };
+    } catch (error) {
+      if (statusOf(error) === 404) return undefined;
+      throw error;
+    }
+  }
+
+  private ensureTable(): Promise<unknown> {
+    this.ready ??= this.table.createTable().catch((error) => {
+      this.ready = undefined;
+      throw error;
+    });
+    return this.ready;
+  }
+}

@@ -1,0 +1,22 @@
+import { Caller } from '../domain/payer-account';
+import { fail, ok, Result } from '../domain/error-codes';
+import { PayerAccounts } from '../ports/payer-accounts';
+import { RegistrationWorkflow } from '../ports/registration-workflow';
+import { registrationNotFound } from './get-registration';
+
+/**
+ * Cancels the organization's registration in progress: the slot is freed at once (so the
+ * organization may start again), and the workflow is told to clean up and end.
+ */
+export async function cancelRegistration(
+  caller: Caller, deps: { payerAccounts: PayerAccounts; workflow: RegistrationWorkflow },
+): Promise<Result<{ registrationId: string }>> {
+  const record = await deps.payerAccounts.find(caller.organizationId);
+  if (!record || record.state !== 'registering') return fail(registrationNotFound());
+  if (!(await deps.payerAccounts.release(record.organizationId, record.registrationId))) return fail(registrationNotFound());
+  const state = await deps.workflow.state(record.registrationId);
+  if (state && (state.runtimeStatus === 'Running' || state.runtimeStatus === 'Pending')) {
+    await deps.workflow.cancel(record.registrationId);
+  }
+  return ok({ registrationId: record.registrationId });
+}

@@ -1,0 +1,27 @@
+import { Caller } from '../domain/payer-account';
+import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
+import { RegistrationStep, RegistrationView } from '../domain/registration';
+import { PayerAccounts } from '../ports/payer-accounts';
+import { RegistrationWorkflow } from '../ports/registration-workflow';
+
+export const registrationNotFound = (): FieldError => ({
+  code: ErrorCode.RegistrationNotFound,
+  message: 'Your organization has no payer account registration in progress. Start one with POST /api/payer-account/registration.',
+});
+
+/** The caller's organization's registration in progress, with the progress its workflow published. */
+export async function getRegistration(
+  caller: Caller, deps: { payerAccounts: PayerAccounts; workflow: RegistrationWorkflow },
+): Promise<Result<RegistrationView>> {
+  const record = await deps.payerAccounts.find(caller.organizationId);
+  if (!record || record.state !== 'registering') return fail(registrationNotFound());
+  const state = await deps.workflow.state(record.registrationId);
+  return ok({
+    registrationId: record.registrationId,
+    accountName: record.accountName,
+    step: state?.progress?.step ?? RegistrationStep.PartnerCenterCredentials,
+    status: state?.progress?.status ?? 'starting',
+    createdAt: record.createdAt,
+    expiresAt: state?.progress?.expiresAt,
+  });
+}

@@ -1,0 +1,72 @@
+import { Caller, PayerAccountRecord } from '../domain/payer-account';
+import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
+import { RegistrationView, RegistrationStep } from '../domain/registration';
+import { Clock } from '../ports/clock';
+import { PayerAccounts } from '../ports/payer-accounts';
+import { RegistrationWorkflow } from '../ports/registration-workflow';
+
+export interface StartRegistrationDeps {
+  payerAccounts: PayerAccounts;
+  workflow: RegistrationWorkflow;
+  clock: Clock;
+  newRegistrationId(): string;
+  expiresAfterHours: number;
+  /** A claim whose orchestration never started (the process died in between) may be taken over after this. */
+  staleClaimAfterMs: number;
+}
+
+const TERMINAL = ['Completed', 'Failed', 'Terminated', 'Canceled'];
+
+/** Step 1: claim the organization's single payer account slot and start its registration. */
+export async function startRegistration(
+  caller: Caller, input: { accountName?: string }, deps: StartRegistrationDeps,
+): Promise<Result<RegistrationView>> {
+  const record: PayerAccountRecord = {
+    organizationId: caller.organizationId,
+    state: 'registering',
+    registrationId: deps.newRegistrationId(),
+    accountName: input.accountName,
+    createdAt: deps.clock.now().toISOString(),
+    createdBy: caller.userId,
+  };
+  if (!(await deps.payerAccounts.claim(record))) {
+    const conflict = await conflictOrStaleClaim(record, deps);
+    if (conflict) return fail(conflict);
+    if (!(await deps.payerAccounts.claim(record))) return fail(inProgress());
+  }
+  try {
+    await deps.workflow.start(record.registrationId, {
+      organizationId: record.organizationId, accountName: record.accountName, expiresAfterHours: deps.expiresAfterHours,
+    });
+  } catch (error) {
+    await deps.payerAccounts.release(record.organizationId, record.registrationId);
+    throw error;
+  }
+  return ok({
+    registrationId: record.registrationId,
+    accountName: record.accountName,
+    step: RegistrationStep.PartnerCenterCredentials,
+    status: 'starting',
+    createdAt: record.createdAt,
+  });
+}
+
+/** The conflict to report, or undefined when the existing claim is stale and was released. */
+async function conflictOrStaleClaim(record: PayerAccountRecord, deps: StartRegistrationDeps): Promise<FieldError | undefined> {
+  const existing = await deps.payerAccounts.find(record.organizationId);
+  if (!existing) return undefined;
+  if (existing.state !== 'registering') {
+    return { code: ErrorCode.PayerAccountExists, message: 'Your organization already has a registered Azure CSP payer account. Only one is allowed.' };
+  }
+  const age = deps.clock.now().getTime() - Date.parse(existing.createdAt);
+  if (age < deps.staleClaimAfterMs) return inProgress();
+  const state = await deps.workflow.state(existing.registrationId);
+  if (state && !TERMINAL.includes(state.runtimeStatus)) return inProgress();
+  await deps.payerAccounts.release(existing.organizationId, existing.registrationId);
+  return undefined;
+}
+
+const inProgress = (): FieldError => ({
+  code: ErrorCode.RegistrationInProgress,
+  message: 'A payer account registration is already in progress for your organization. Continue it, or cancel it before starting again.',
+});

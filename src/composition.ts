@@ -1,0 +1,80 @@
+import type { DurableClient } from 'durable-functions';
+import type { AppConfig } from './config';
+import type { AccessTokenVerifier } from './ports/access-token-verifier';
+import type { Clock } from './ports/clock';
+import type { PayerAccounts } from './ports/payer-accounts';
+import type { RegistrationWorkflow } from './ports/registration-workflow';
+import type { SecretStore } from './ports/secret-store';
+import type { TokenCredential } from '@azure/core-auth';
+
+/**
+ * The one place adapters are chosen and wired, from validated configuration only. Heavy SDKs
+ * are required inside the factories, on first use, so loading the app's entry points stays cheap.
+ */
+export interface AppServices {
+  config: AppConfig;
+  clock: Clock;
+  payerAccounts: PayerAccounts;
+  tokenVerifier: AccessTokenVerifier;
+  secretStore: SecretStore;
+  workflow(client: DurableClient): RegistrationWorkflow;
+}
+
+let services: AppServices | undefined;
+
+export function appServices(): AppServices {
+  services ??= compose((require('./config') as typeof import('./config')).loadConfig(process.env));
+  return services;
+}
+
+function compose(config: AppConfig): AppServices {
+  const lazily = <T>(build: () => T): (() => T) => {
+    let value: T | undefined;
+    return () => (value ??= build());
+  };
+  const credential = lazily(() => createCredential(config));
+  const payerAccounts = lazily(() => {
+    const { TableClient } = require('@azure/data-tables') as typeof import('@azure/data-tables');
+    const { TablePayerAccounts } = require('./adapters/table-payer-accounts') as typeof import('./adapters/table-payer-accounts');
+    const table = config.AzureWebJobsStorage
+      ? TableClient.fromConnectionString(config.AzureWebJobsStorage, config.PAYER_ACCOUNTS_TABLE, { allowInsecureConnection: true })
+      : new TableClient(config.AzureWebJobsStorage__tableServiceUri as string, config.PAYER_ACCOUNTS_TABLE, credential());
+    return new TablePayerAccounts(table);
+  });
+  const tokenVerifier = lazily(() => {
+    const { EntraAccessTokenVerifier } = require('./adapters/entra-access-token-verifier') as typeof import('./adapters/entra-access-token-verifier');
+    return new EntraAccessTokenVerifier({
+      authorityHost: config.API_AUTHORITY_HOST, audiences: config.API_AUDIENCE,
+      allowedTenants: config.API_ALLOWED_TENANTS, clockToleranceSeconds: 300,
+    });
+  });
+  const secretStore = lazily(() => {
+    const { KeyVaultSecretStore } = require('./adapters/key-vault-secret-store') as typeof import('./adapters/key-vault-secret-store');
+    return new KeyVaultSecretStore(config.KEY_VAULT_URL, credential(), {
+      disableChallengeResourceVerification: config.KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION,
+    });
+  });
+  return {
+    config,
+    clock: { now: () => new Date() },
+    get payerAccounts() { return payerAccounts(); },
+    get tokenVerifier() { return tokenVerifier(); },
+    get secretStore() { return secretStore(); },
+    workflow(client) {
+      const { DurableRegistrationWorkflow } = require('./adapters/durable-registration-workflow') as typeof import('./adapters/durable-registration-workflow');
+      return new DurableRegistrationWorkflow(client);
+    },
+  };
+}
+
+/** A client secret exists only for the local stand-in; in Azure the user-assigned managed identity is used. */
+function createCredential(config: AppConfig): TokenCredential {
+  const identity = require('@azure/identity') as typeof import('@azure/identity');
+  if (config.AZURE_CLIENT_SECRET && config.AZURE_TENANT_ID) {
+    return new identity.ClientSecretCredential(config.AZURE_TENANT_ID, config.AZURE_CLIENT_ID, config.AZURE_CLIENT_SECRET, {
+      authorityHost: config.AZURE_AUTHORITY_HOST,
+      disableInstanceDiscovery: config.AZURE_AUTHORITY_HOST !== undefined,
+    });
+  }
+  return new identity.ManagedIdentityCredential({ clientId: config.AZURE_CLIENT_ID });
+}

@@ -1,0 +1,52 @@
+import { z } from 'zod';
+
+const url = z.string().url().transform((value) => value.replace(/\/+$/, ''));
+const list = z.string().default('').transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean));
+const flag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
+
+/**
+ * Every app setting the product reads, validated once at first use. Names follow Azure
+ * conventions (AzureWebJobsStorage*, AZURE_* for @azure/identity). Secrets are never settings
+ * in Azure: AZURE_CLIENT_SECRET exists only for the local stand-in of the managed identity.
+ */
+export const settingsSchema = z.object({
+  /** Storage for the app's own tables: a connection string (local) ... */
+  AzureWebJobsStorage: z.string().min(1).optional(),
+  /** ... or the identity-based table endpoint (Azure). */
+  AzureWebJobsStorage__tableServiceUri: url.optional(),
+  PAYER_ACCOUNTS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default('PayerAccounts'),
+
+  KEY_VAULT_URL: url,
+  /** Only for a vault on loopback, whose challenge resource cannot match vault.azure.net. */
+  KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: flag,
+
+  /** The managed identity's client ID in Azure (user-assigned), or the local stand-in's app. */
+  AZURE_CLIENT_ID: z.string().min(1),
+  AZURE_TENANT_ID: z.string().optional(),
+  AZURE_CLIENT_SECRET: z.string().optional(),
+  AZURE_AUTHORITY_HOST: url.optional(),
+
+  /** Where this API's bearer tokens come from, e.g. https://login.microsoftonline.com. */
+  API_AUTHORITY_HOST: url.default('https://login.microsoftonline.com'),
+  /** This API's client ID and/or application ID URI, comma-separated. */
+  API_AUDIENCE: list.pipe(z.array(z.string()).min(1, 'at least one audience is required')),
+  API_ALLOWED_TENANTS: list,
+  API_ORGANIZATION_CLAIM: z.string().min(1).default('tid'),
+  API_WRITE_ROLE: z.string().min(1).default('PayerAccount.Manage'),
+  API_OPS_ROLE: z.string().min(1).default('PayerAccount.Ops'),
+
+  REGISTRATION_EXPIRY_HOURS: z.coerce.number().positive().max(24 * 90).default(168),
+}).refine((s) => s.AzureWebJobsStorage || s.AzureWebJobsStorage__tableServiceUri, {
+  message: 'set AzureWebJobsStorage or AzureWebJobsStorage__tableServiceUri', path: ['AzureWebJobsStorage'],
+});
+
+export type AppConfig = z.infer<typeof settingsSchema>;
+
+export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
+  const parsed = settingsSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`);
+    throw new Error(`Invalid app settings:\n  ${problems.join('\n  ')}`);
+  }
+  return parsed.data;
+}

@@ -1,0 +1,13 @@
+/** Names shared by the orchestrator, its activities and the triggers that raise its events. */
+export const ORCHESTRATOR = { Registration: 'RegistrationOrchestrator' } as const;
+
+export const RegistrationEvent = {
+  PartnerCenterCredentialsSubmitted: 'PartnerCenterCredentialsSubmitted',
+  PartnerApiCredentialsSubmitted: 'PartnerApiCredentialsSubmitted',
+  ConsentCompleted: 'ConsentCompleted',
+  RegistrationCancelled: 'RegistrationCancelled',
+} as const;
+
+export const Activity = {
+  ReleaseRegistration: 'ReleaseRegistration',
+} as const;

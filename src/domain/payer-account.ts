@@ -1,0 +1,19 @@
+/**
+ * The one payer account an organization may have, from the moment a registration claims it.
+ * Stored in Table Storage; holds identifiers and metadata only.
+ */
+export interface PayerAccountRecord {
+  organizationId: string;
+  state: 'registering';
+  /** The registration (orchestration instance) that holds the claim. */
+  registrationId: string;
+  accountName?: string;
+  createdAt: string;
+  createdBy: string;
+}
+
+export interface Caller {
+  organizationId: string;
+  userId: string;
+  roles: readonly string[];
+}

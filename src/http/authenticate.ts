@@ -1,0 +1,36 @@
+import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import { ErrorCode } from '../domain/error-codes';
+import { Caller } from '../domain/payer-account';
+import type { AppServices } from '../composition';
+import { problem } from './problem';
+
+const ORGANIZATION_ID = /^[0-9A-Za-z-]{1,64}$/;
+
+/** The caller from a verified Entra ID bearer token, or the 401/403 to answer. */
+export async function authenticate(
+  request: HttpRequest, services: AppServices, options: { requiredRole?: string } = {},
+): Promise<{ ok: true; caller: Caller } | { ok: false; response: HttpResponseInit }> {
+  const header = request.headers.get('authorization') ?? '';
+  const match = /^Bearer\s+(\S+)$/i.exec(header);
+  if (!match) {
+    return deny(401, ErrorCode.AuthenticationRequired, 'Sign in: send an Entra ID access token for this API as "Authorization: Bearer <token>".', 'Bearer');
+  }
+  const check = await services.tokenVerifier.verify(match[1]);
+  if (!check.ok) {
+    return deny(401, ErrorCode.InvalidToken, 'The access token is not valid for this API (signature, issuer, audience or lifetime). Sign in again.', 'Bearer error="invalid_token"');
+  }
+  const organizationId = check.claims[services.config.API_ORGANIZATION_CLAIM];
+  const userId = check.claims.oid ?? check.claims.sub;
+  if (typeof organizationId !== 'string' || !ORGANIZATION_ID.test(organizationId) || typeof userId !== 'string') {
+    return deny(401, ErrorCode.InvalidToken, 'The access token does not identify your organization. Sign in again.', 'Bearer error="invalid_token"');
+  }
+  const roles = Array.isArray(check.claims.roles) ? (check.claims.roles as unknown[]).filter((r): r is string => typeof r === 'string') : [];
+  if (options.requiredRole && !roles.includes(options.requiredRole)) {
+    return deny(403, ErrorCode.Forbidden, `This action needs the "${options.requiredRole}" app role. Ask your administrator to assign it to you.`);
+  }
+  return { ok: true, caller: { organizationId, userId, roles } };
+}
+
+function deny(status: number, code: ErrorCode, message: string, challenge?: string) {
+  return { ok: false as const, response: problem({ code, message }, status, challenge ? { 'www-authenticate': challenge } : {}) };
+}

@@ -1,0 +1,42 @@
+import type { HttpResponseInit } from '@azure/functions';
+import { ErrorCode, FieldError } from '../domain/error-codes';
+
+const TITLES: Record<number, string> = {
+  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};
+
+const STATUS_OF: Partial<Record<ErrorCode, number>> = {
+  [ErrorCode.AuthenticationRequired]: 401,
+  [ErrorCode.InvalidToken]: 401,
+  [ErrorCode.Forbidden]: 403,
+  [ErrorCode.PayerAccountExists]: 409,
+  [ErrorCode.RegistrationInProgress]: 409,
+  [ErrorCode.RegistrationNotFound]: 404,
+  [ErrorCode.ServiceUnavailable]: 503,
+  [ErrorCode.InternalError]: 500,
+};
+
+/** RFC 9457 problem details with the product's stable code, a message for people and the field at fault. */
+export function problem(errors: FieldError | FieldError[], status?: number, headers: Record<string, string> = {}): HttpResponseInit {
+  const list = Array.isArray(errors) ? errors : [errors];
+  const [first] = list;
+  const code = status ?? STATUS_OF[first.code] ?? 400;
+  return {
+    status: code,
+    headers: { 'content-type': 'application/problem+json', ...headers },
+    body: JSON.stringify({
+      type: `urn:octo:payer-registration:error:${first.code}`,
+      title: TITLES[code] ?? 'Error',
+      status: code,
+      code: first.code,
+      message: first.message,
+      ...(first.field !== undefined ? { field: first.field } : {}),
+      ...(list.length > 1 ? { errors: list } : {}),
+    }),
+  };
+}
+
+export function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpResponseInit {
+  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
+}

@@ -1,0 +1,10 @@
+import { PayerAccountRecord } from '../domain/payer-account';
+
+/** The organization's single payer account slot (Table Storage in production). */
+export interface PayerAccounts {
+  /** Conditional insert: false when the organization already holds a claim. Never check-then-write. */
+  claim(record: PayerAccountRecord): Promise<boolean>;
+  find(organizationId: string): Promise<PayerAccountRecord | undefined>;
+  /** Frees the slot only while it still belongs to that registration; true when this call freed it. */
+  release(organizationId: string, registrationId: string): Promise<boolean>;
+}

@@ -1,0 +1,14 @@
+import { RegistrationInput, RegistrationProgress } from '../domain/registration';
+
+export interface WorkflowState {
+  runtimeStatus: 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'Canceled' | 'Suspended';
+  progress?: RegistrationProgress;
+}
+
+/** The long-running registration (a Durable Functions orchestration in production). */
+export interface RegistrationWorkflow {
+  start(registrationId: string, input: RegistrationInput): Promise<void>;
+  /** Undefined when no such registration exists. */
+  state(registrationId: string): Promise<WorkflowState | undefined>;
+  cancel(registrationId: string): Promise<void>;
+}
