@@ -20,20 +20,40 @@ export interface InProcessEngine {
   settle(): Promise<InstanceState[]>;
 }
 
-let loaded: FunctionRegistry | undefined;
+export const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+
+const registries = new Map<string, FunctionRegistry>();
+
+/** An app's registrations (its package.json `main`), loaded once per jest module registry. */
+export function appRegistry(appRoot: string): FunctionRegistry {
+  let registry = registries.get(appRoot);
+  if (!registry) {
+    registry = new FunctionRegistry();
+    registries.set(appRoot, registry);
+    useRegistry(registry);
+    for (const file of entryPoints(appRoot)) require(file);
+    // @azure/functions hands its programming model over once per module registry.
+    registry.programmingModel ??= [...registries.values()].find((r) => r.programmingModel)?.programmingModel;
+  }
+  return registry;
+}
+
+/** An app's orchestrators and activities, invoked through the library as the engine invokes them. */
+export function appFunctions(appRoot: string, logs: string[] = []): AppDurableFunctions {
+  const registry = appRegistry(appRoot);
+  const invoker = new Invoker(registry, (level, _category, fn, message) => logs.push(`${level} ${fn}: ${message}`));
+  return new AppDurableFunctions(registry, invoker);
+}
+
+export const sampleAppRegistry = (): FunctionRegistry => appRegistry(SAMPLE_APP);
+export const sampleAppFunctions = (logs: string[] = []): AppDurableFunctions => appFunctions(SAMPLE_APP, logs);
 
 /** The real engine, SDK and app registrations in this process, over the in-memory store. */
 export function inProcessEngine(store: DurableStore = new MemoryDurableStore()): InProcessEngine {
-  if (!loaded) {
-    loaded = new FunctionRegistry();
-    useRegistry(loaded);
-    for (const file of entryPoints(SAMPLE_APP)) require(file);
-  }
-  const registry = loaded;
+  const registry = sampleAppRegistry();
   const logs: string[] = [];
   const clock = new AdjustableClock();
-  const invoker = new Invoker(registry, (level, _category, fn, message) => logs.push(`${level} ${fn}: ${message}`));
-  const engine = new Engine(store, clock, new AppDurableFunctions(registry, invoker), { log: (m) => logs.push(m) });
+  const engine = new Engine(store, clock, sampleAppFunctions(logs), { log: (m) => logs.push(m) });
   const started: string[] = [];
   const settle = async () => {
     await engine.whenIdle();
