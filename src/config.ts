@@ -42,6 +42,16 @@ export const settingsSchema = z.object({
 
 export type AppConfig = z.infer<typeof settingsSchema>;
 
+/**
+ * Settings that exist only on a developer's machine (the local stack's stand-ins); in Azure
+ * the managed identity and identity-based storage settings replace them. Every other setting
+ * of the schema must be set by the infrastructure (infra/ is tested against this list).
+ */
+export const LOCAL_ONLY_SETTINGS: readonly (keyof AppConfig)[] = [
+  'AzureWebJobsStorage', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_AUTHORITY_HOST',
+  'KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION',
+];
+
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
   const parsed = settingsSchema.safeParse(env);
   if (!parsed.success) {
