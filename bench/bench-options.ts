@@ -1,0 +1,61 @@
+import * as path from 'node:path';
+
+/** Command-line options of `node dist/bench/run.js [--flag=value ...]`. */
+export interface BenchOptions {
+  /** Which parts to run: cold load (a), host load (b), or both. */
+  only?: 'cold' | 'load';
+  coldRuns: number;
+  /** App whose entry points (a) loads; the repo root by default. */
+  coldAppRoot: string;
+  orchestrations: number;
+  concurrency: number;
+  timeoutMs: number;
+  pollIntervalMs: number;
+  /** NODE_OPTIONS for the host process (Node 20 refuses --cpu-prof there: use hostCpuProfileDir). */
+  hostNodeOptions?: string;
+  /** File for every instance's final status (JSON). */
+  dumpFile?: string;
+  /** Directory for a CPU profile of the host process, written when it stops. */
+  hostCpuProfileDir?: string;
+}
+
+export const REPO_ROOT = path.resolve(__dirname, '..', '..');
+export const SAMPLE_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'sample-app');
+
+const USAGE = `usage: node dist/bench/run.js [--only=cold|load] [--cold-runs=15] [--cold-app-root=DIR]
+  [--orchestrations=500] [--concurrency=64] [--timeout-s=300] [--poll-ms=250] [--host-cpu-prof=DIR] [--dump=FILE] [--host-node-options=...]`;
+
+function positiveInt(name: string, value: string, max: number): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be an integer in 1..${max}\n${USAGE}`);
+  return n;
+}
+
+export function parseBenchOptions(argv: string[]): BenchOptions {
+  const options: BenchOptions = {
+    coldRuns: 15, coldAppRoot: REPO_ROOT, orchestrations: 500, concurrency: 64, timeoutMs: 300_000, pollIntervalMs: 250,
+    hostNodeOptions: process.env.BENCH_HOST_NODE_OPTIONS || undefined,
+  };
+  for (const arg of argv) {
+    const match = /^--([a-z-]+)=(.*)$/.exec(arg);
+    if (!match) throw new Error(`Unknown argument '${arg}'\n${USAGE}`);
+    const [, name, value] = match;
+    switch (name) {
+      case 'only':
+        if (value !== 'cold' && value !== 'load') throw new Error(`--only must be cold or load\n${USAGE}`);
+        options.only = value;
+        break;
+      case 'cold-runs': options.coldRuns = positiveInt(name, value, 200); break;
+      case 'cold-app-root': options.coldAppRoot = path.resolve(value); break;
+      case 'orchestrations': options.orchestrations = positiveInt(name, value, 10_000); break;
+      case 'concurrency': options.concurrency = positiveInt(name, value, 1024); break;
+      case 'timeout-s': options.timeoutMs = positiveInt(name, value, 3600) * 1000; break;
+      case 'poll-ms': options.pollIntervalMs = positiveInt(name, value, 10_000); break;
+      case 'host-node-options': options.hostNodeOptions = value || undefined; break;
+      case 'dump': options.dumpFile = path.resolve(value); break;
+      case 'host-cpu-prof': options.hostCpuProfileDir = path.resolve(value); break;
+      default: throw new Error(`Unknown option --${name}\n${USAGE}`);
+    }
+  }
+  return options;
+}

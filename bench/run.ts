@@ -1,0 +1,105 @@
+/**
+ * `npm run bench`: performance of the Functions app and of the local Durable Functions host.
+ *
+ * (a) Cold load: the time to `require` every entry point of the app (package.json `main`,
+ *     dist/functions/*.js) against a bare `require('@azure/functions')`, each measured with
+ *     process.hrtime inside fresh `node` processes (spawn time excluded) with the functions-core
+ *     shim installed first on both sides; medians of N interleaved runs and their ratio.
+ *     Target: app ≤ 1.3 × bare. Skipped, saying so, while the app has no entry points.
+ * (b) Host under load: Azurite and the local host (child processes, loopback only) serving the
+ *     sample app; 500 `Bench` orchestrations (5 activities, then the external event `Proceed`)
+ *     started at once through the app's HTTP trigger with 64 requests in flight, each followed by
+ *     raising `Proceed` through the management API, until all are Completed (5-minute bound).
+ *     Reports orchestrations/s (first start → last `lastUpdatedTime`), p50/p99 of each instance's
+ *     createdTime → lastUpdatedTime, and storage transactions per orchestration and per episode
+ *     (delta of /admin/host/stats, less the bench's own list queries).
+ *     Targets: ≥ 100 orchestrations/s on 2 cores; ≤ 2 storage transactions per episode.
+ *
+ * Prints one table with the targets and whether each is met. Exits 1 when a part could not be
+ * measured (an entry point failed to load, an orchestration failed, the deadline passed); an
+ * unmet target is reported, not an error. Options: see bench-options.ts (`--only=cold|load`,
+ * `--host-cpu-prof=DIR` to write a CPU profile of the host, ...).
+ */
+import { cpus } from 'node:os';
+import * as path from 'node:path';
+import { parseBenchOptions, REPO_ROOT, SAMPLE_APP } from './bench-options';
+import { ColdLoadOutcome, measureColdLoad } from './cold-load';
+import { HostLoadResult, measureHostLoad } from './host-load';
+import { formatTable } from './report-table';
+
+const TARGETS = { coldRatio: 1.3, perSecond: 100, transactionsPerEpisode: 2 };
+
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const met = (ok: boolean) => (ok ? 'yes' : 'NO');
+const log = (line: string) => process.stdout.write(`${line}\n`);
+
+function coldRows(outcome: ColdLoadOutcome, runs: number): string[][] {
+  if (outcome.kind === 'skipped') return [['(a) cold load', "SKIPPED: the app has no entry points yet (see above)", `≤ ${TARGETS.coldRatio.toFixed(2)}×`, '-']];
+  if (outcome.kind === 'failed') return [['(a) cold load', 'FAILED (see above)', `≤ ${TARGETS.coldRatio.toFixed(2)}×`, 'NO']];
+  const { baseline, app, ratio } = outcome;
+  return [
+    ['(a) bare require(@azure/functions)', `median ${ms(baseline.median)} (min ${baseline.min.toFixed(1)}, max ${baseline.max.toFixed(1)}; n=${runs})`, '', ''],
+    [`(a) app entry points (${outcome.entryPoints.length} files, ${outcome.functions} fns)`, `median ${ms(app.median)} (min ${app.min.toFixed(1)}, max ${app.max.toFixed(1)}; n=${runs})`, '', ''],
+    ['(a) cold load ratio app / bare', `${ratio.toFixed(2)}× (medians)`, `≤ ${TARGETS.coldRatio.toFixed(2)}×`, met(ratio <= TARGETS.coldRatio)],
+  ];
+}
+
+function loadRows(result: HostLoadResult | Error | undefined): string[][] {
+  if (result === undefined) return [];
+  if (result instanceof Error) return [['(b) host under load', `FAILED: ${result.message.split('\n')[0]}`, '', 'NO']];
+  const perEpisode = result.transactions / result.episodes;
+  return [
+    ['(b) throughput', `${result.perSecond.toFixed(1)} orch/s (${result.orchestrations} in ${(result.wallMs / 1000).toFixed(2)} s)`, `≥ ${TARGETS.perSecond}/s`, met(result.perSecond >= TARGETS.perSecond)],
+    ['(b) start→completion p50 / p99', `${result.latencyP50Ms} / ${result.latencyP99Ms} ms (max ${result.latencyMaxMs})`, '', ''],
+    ['(b) storage tx / orchestration', `${(result.transactions / result.orchestrations).toFixed(2)} (${result.transactions} tx)`, '', ''],
+    ['(b) storage tx / episode', `${perEpisode.toFixed(2)} (${result.episodes} episodes, ${(result.episodes / result.orchestrations).toFixed(1)}/orch)`, `≤ ${TARGETS.transactionsPerEpisode}`, met(perEpisode <= TARGETS.transactionsPerEpisode)],
+  ];
+}
+
+async function main(): Promise<number> {
+  const options = parseBenchOptions(process.argv.slice(2));
+  log(`bench: node ${process.version}, ${cpus().length} cores`);
+  let failed = false;
+
+  let cold: ColdLoadOutcome | undefined;
+  if (options.only !== 'load') {
+    log(`(a) cold load of ${path.relative(REPO_ROOT, options.coldAppRoot) || 'the repo root'}'s entry points vs bare @azure/functions, ${options.coldRuns} runs each`);
+    cold = await measureColdLoad(options.coldAppRoot, options.coldRuns, log);
+    if (cold.kind === 'skipped') log(`  SKIPPED (a): ${cold.reason}`);
+    if (cold.kind === 'failed') {
+      failed = true;
+      log(`  FAILED (a): entry points ${cold.entryPoints.join(', ')}\n${cold.reason}`);
+    }
+    if (cold.kind === 'measured') log(`  entry points: ${cold.entryPoints.join(', ')}`);
+  }
+
+  let load: HostLoadResult | Error | undefined;
+  if (options.only !== 'cold') {
+    log(`(b) host under load: ${options.orchestrations} Bench orchestrations, ${options.concurrency} requests in flight`);
+    try {
+      load = await measureHostLoad({ appRoot: SAMPLE_APP, ...options, log });
+      const cpu = load.cpuSeconds;
+      const cpuText = (s?: number) => (s === undefined ? '?' : `${s.toFixed(2)} s`);
+      log(`  submit ${load.submitMs} ms, all seen Completed at ${load.observedMs} ms (${load.monitoringQueries} list queries subtracted from tx)`);
+      const r = (x: HostLoadResult['startRequestMs']) => `p50 ${x.p50} / p99 ${x.p99} / max ${x.max} ms`;
+      log(`  client-side request times: start (HTTP trigger) ${r(load.startRequestMs)}; raiseEvent ${r(load.raiseRequestMs)}`);
+      log(`  CPU during the run: host ${cpuText(cpu.host)}, Azurite ${cpuText(cpu.azurite)}, bench client ${cpuText(cpu.bench)}, other processes ${cpuText(cpu.other)} (wall ${(load.observedMs / 1000).toFixed(2)} s × ${cpus().length} cores)`);
+      if (load.hostWarnings.length > 0) {
+        log(`  the host logged ${load.hostWarnings.length} warning/error line(s), e.g.:\n    ${load.hostWarnings.slice(0, 5).map((l) => l.slice(0, 300)).join('\n    ')}`);
+      }
+    } catch (error) {
+      failed = true;
+      load = error as Error;
+      log(`  FAILED (b): ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+
+  log('');
+  log(formatTable(['measure', 'result', 'target', 'met'], [...(cold ? coldRows(cold, options.coldRuns) : []), ...loadRows(load)]));
+  return failed ? 1 : 0;
+}
+
+main().then((code) => process.exit(code), (error) => {
+  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+  process.exit(1);
+});
