@@ -40,3 +40,8 @@ export function problem(errors: FieldError | FieldError[], status?: number, head
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpResponseInit {
   return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
 }
+
+export const internalError = (): HttpResponseInit => problem({
+  code: ErrorCode.InternalError,
+  message: 'Something went wrong on our side. Try again; if it persists, contact support with the time of the request.',
+});
