@@ -30,10 +30,16 @@ export interface InstanceState {
   customStatus: string | null;
   createdAt: string;
   lastUpdatedAt: string;
-  /** History rows of the current execution are [historyStart, nextSeq). */
+  /** History rows (one per episode) of the current execution are [historyStart, nextSeq). */
   historyStart: number;
   nextSeq: number;
   actionsSeen: number;
+  /**
+   * Event names the orchestrator may be waiting for (it issued more waits than it received
+   * events). An event for any other name cannot resume it, so it waits for the next episode.
+   * Undefined until the first episode ran: then every event starts an episode.
+   */
+  awaitedEvents?: string[];
   nextTaskId: number;
   retries: Record<string, RetryTracker>;
 }
@@ -67,7 +73,7 @@ export interface WorkItem {
 
 export interface EpisodeWrite {
   state: InstanceState;
-  /** Appended at sequence numbers state.nextSeq - newEvents.length onwards. */
+  /** The episode's events, appended as one history row at sequence state.nextSeq - 1 (none if empty). */
   newEvents: HistoryEvent[];
   deleteRows: string[];
   newMessages: Message[];

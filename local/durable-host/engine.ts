@@ -32,6 +32,8 @@ const INSTANCE_ID = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,256}$/;
  */
 export class Engine {
   private readonly inbox = new Map<string, Message[]>();
+  /** Events no wait of the instance can take yet: they join its next episode instead of starting one. */
+  private readonly parked = new Map<string, Message[]>();
   private readonly future = new Map<string, Map<string, { message: Message; cancel: () => void }>>();
   private readonly cache = new Map<string, { state: InstanceState; history: HistoryEvent[] }>();
   private readonly ready = new Set<string>();
@@ -65,11 +67,6 @@ export class Engine {
   async start(name: string, instanceId: string, input: string | undefined): Promise<'created' | 'conflict'> {
     if (!INSTANCE_ID.test(instanceId)) throw new RangeError(`Invalid instance id '${instanceId}'`);
     if (!this.functions.hasOrchestrator(name)) throw new RangeError(`No orchestrator function named '${name}'`);
-    const existing = this.cache.get(instanceId)?.state ?? (await this.store.loadState(instanceId));
-    if (existing) {
-      if (!TERMINAL_STATUSES.includes(existing.status)) return 'conflict';
-      await this.purge(instanceId);
-    }
     const now = new Date(this.clock.now()).toISOString();
     const state: InstanceState = {
       instanceId, name, executionId: this.newId(), status: 'Pending', input: input ?? null, output: null,
@@ -77,7 +74,13 @@ export class Engine {
       nextTaskId: 0, retries: {},
     };
     const start: Message = { instanceId, executionId: state.executionId, id: this.newId(), visibleAt: this.clock.now(), body: { type: 'start' } };
-    if (!(await this.store.create(state, start))) return 'conflict';
+    if (!(await this.store.create(state, start))) {
+      // Only an instance id that ended may be reused: its old history goes first.
+      const existing = await this.getState(instanceId);
+      if (!existing || !TERMINAL_STATUSES.includes(existing.status)) return 'conflict';
+      await this.purge(instanceId);
+      if (!(await this.store.create(state, start))) return 'conflict';
+    }
     this.cache.set(instanceId, { state, history: [] });
     this.deliver({ ...start, rowKey: rowKeys.message(start.id) });
     return 'created';
@@ -109,6 +112,7 @@ export class Engine {
     if (!state) return 'notFound';
     if (!TERMINAL_STATUSES.includes(state.status)) return 'running';
     this.dropPending(instanceId);
+    this.parked.delete(instanceId);
     this.cache.delete(instanceId);
     await this.store.purge(instanceId);
     return 'purged';
@@ -142,6 +146,10 @@ export class Engine {
 
   private deliver(message: Message): void {
     if (this.stopped) return;
+    if (message.visibleAt <= this.clock.now() && this.cannotResume(message)) {
+      this.parked.set(message.instanceId, [...(this.parked.get(message.instanceId) ?? []), message]);
+      return;
+    }
     if (message.visibleAt <= this.clock.now()) {
       const queue = this.inbox.get(message.instanceId) ?? [];
       queue.push(message);
@@ -160,6 +168,21 @@ export class Engine {
     pending.set(message.id, { message, cancel });
   }
 
+  /** Events that arrived during the previous episode are judged against the state it left. */
+  private parkIfNothingCanResume(instanceId: string): boolean {
+    const inbox = this.inbox.get(instanceId) ?? [];
+    if (!inbox.every((m) => this.cannotResume(m))) return false;
+    this.inbox.delete(instanceId);
+    this.parked.set(instanceId, [...(this.parked.get(instanceId) ?? []), ...inbox]);
+    return true;
+  }
+
+  private cannotResume(message: Message): boolean {
+    if (message.body.type !== 'event' || this.running.has(message.instanceId)) return false;
+    const state = this.cache.get(message.instanceId)?.state;
+    return state?.status === 'Running' && state.awaitedEvents !== undefined && !state.awaitedEvents.includes(message.body.name);
+  }
+
   private dropPending(instanceId: string): string[] {
     const pending = this.future.get(instanceId);
     this.future.delete(instanceId);
@@ -174,6 +197,7 @@ export class Engine {
       if (this.running.size >= this.episodeConcurrency) break;
       if (this.running.has(instanceId)) continue;
       this.ready.delete(instanceId);
+      if (this.parkIfNothingCanResume(instanceId)) continue;
       this.running.add(instanceId);
       void this.runInstance(instanceId).finally(() => {
         this.running.delete(instanceId);
@@ -194,8 +218,9 @@ export class Engine {
   }
 
   private async runInstance(instanceId: string): Promise<void> {
-    const messages = (this.inbox.get(instanceId) ?? []).sort((a, b) => (a.id < b.id ? -1 : 1));
+    const messages = [...(this.inbox.get(instanceId) ?? []), ...(this.parked.get(instanceId) ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1));
     this.inbox.delete(instanceId);
+    this.parked.delete(instanceId);
     try {
       const loaded = this.cache.get(instanceId) ?? (await this.load(instanceId));
       if (!loaded || TERMINAL_STATUSES.includes(loaded.state.status)) {

@@ -77,20 +77,22 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   };
   for (const message of [...current.filter(isRetryStep), ...current.filter((m) => !isRetryStep(m))]) {
     const body = message.body;
+    // A message's event keeps the time it happened (raised, completed, fired), not the episode's.
+    const at = Math.min(message.visibleAt, now);
     switch (body.type) {
       case 'start':
-        newEvents.push(historyEvent(EventType.ExecutionStarted, now, { Name: state.name, Input: state.input ?? undefined }));
+        newEvents.push(historyEvent(EventType.ExecutionStarted, at, { Name: state.name, Input: state.input ?? undefined }));
         state.status = 'Running';
         break;
       case 'event':
-        newEvents.push(historyEvent(EventType.EventRaised, now, { Name: body.name, Input: body.input }));
+        newEvents.push(historyEvent(EventType.EventRaised, at, { Name: body.name, Input: body.input }));
         break;
       case 'taskCompleted':
-        newEvents.push(historyEvent(EventType.TaskCompleted, now, { TaskScheduledId: body.taskId, Result: body.result }));
+        newEvents.push(historyEvent(EventType.TaskCompleted, at, { TaskScheduledId: body.taskId, Result: body.result }));
         delete state.retries[body.taskId];
         break;
       case 'taskFailed': {
-        newEvents.push(historyEvent(EventType.TaskFailed, now, { TaskScheduledId: body.taskId, Reason: body.reason, Details: body.details }));
+        newEvents.push(historyEvent(EventType.TaskFailed, at, { TaskScheduledId: body.taskId, Reason: body.reason, Details: body.details }));
         const tracker = state.retries[body.taskId];
         if (tracker) {
           delete state.retries[body.taskId];
@@ -104,7 +106,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
         break;
       }
       case 'timerFired': {
-        newEvents.push(historyEvent(EventType.TimerFired, now, { TimerId: body.timerId, FireAt: body.fireAt }));
+        newEvents.push(historyEvent(EventType.TimerFired, at, { TimerId: body.timerId, FireAt: body.fireAt }));
         const tracker = state.retries[body.timerId];
         if (tracker) {
           delete state.retries[body.timerId];
@@ -159,6 +161,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   if (failure === undefined) {
     actions.slice(state.actionsSeen).forEach(walk);
     state.actionsSeen = actions.length;
+    state.awaitedEvents = awaitedEvents(actions, [...input.history, ...newEvents]);
   }
 
   if (failure !== undefined) {
@@ -181,24 +184,47 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   return finish(state, input, newEvents, deleteRows, newMessages, newWork, false);
 }
 
+/**
+ * Names with more waits issued than events received. Over-counting (a wait reused in several
+ * Task.any calls) only makes an event start an episode it did not need; a name someone waits
+ * for always has more waits than events, because an event received before its wait is matched
+ * to that wait as soon as the wait is issued.
+ */
+function awaitedEvents(actions: OrchestratorAction[], history: HistoryEvent[]): string[] {
+  const balance = new Map<string, number>();
+  const count = (action: OrchestratorAction): void => {
+    if (action.actionType === ActionType.WaitForExternalEvent && action.externalEventName) {
+      balance.set(action.externalEventName, (balance.get(action.externalEventName) ?? 0) + 1);
+    }
+    action.compoundActions?.forEach(count);
+  };
+  actions.forEach(count);
+  for (const e of history) {
+    if (e.EventType === EventType.EventRaised && e.Name && balance.has(e.Name)) balance.set(e.Name, (balance.get(e.Name) as number) - 1);
+  }
+  return [...balance].filter(([, open]) => open > 0).map(([name]) => name);
+}
+
 function finish(
   state: InstanceState, input: EpisodeInput, newEvents: HistoryEvent[],
   deleteRows: string[], newMessages: Message[], newWork: WorkItem[], ended: boolean,
 ): EpisodeResult {
-  state.nextSeq += newEvents.length;
-  if (newEvents.length > 0) state.lastUpdatedAt = new Date(input.now).toISOString();
+  if (newEvents.length > 0) {
+    state.nextSeq += 1;
+    state.lastUpdatedAt = new Date(input.now).toISOString();
+  }
   return { write: { state, newEvents, deleteRows, newMessages, newWork }, history: [...input.history, ...newEvents], ended };
 }
 
 function continueAsNew(
   state: InstanceState, input: EpisodeInput, newEvents: HistoryEvent[], deleteRows: string[], newInput: string | undefined,
 ): EpisodeResult {
-  state.nextSeq += newEvents.length;
+  state.nextSeq += 1;
   const executionId = input.newId();
   const start: Message = { instanceId: state.instanceId, executionId, id: input.newId(), visibleAt: input.now, body: { type: 'start' } };
   Object.assign(state, {
     executionId, input: newInput ?? null, output: null, status: 'Running', historyStart: state.nextSeq,
-    actionsSeen: 0, nextTaskId: 0, retries: {}, lastUpdatedAt: new Date(input.now).toISOString(),
+    actionsSeen: 0, nextTaskId: 0, retries: {}, awaitedEvents: undefined, lastUpdatedAt: new Date(input.now).toISOString(),
   });
   return { write: { state, newEvents, deleteRows, newMessages: [start], newWork: [] }, history: [], ended: false };
 }

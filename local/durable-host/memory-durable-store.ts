@@ -3,7 +3,7 @@ import {
 } from './durable-store';
 import { HistoryEvent } from './history';
 
-type Stored = { kind: 'state'; value: InstanceState } | { kind: 'history'; value: HistoryEvent }
+type Stored = { kind: 'state'; value: InstanceState } | { kind: 'history'; value: HistoryEvent[] }
   | { kind: 'message'; value: Message } | { kind: 'work'; value: WorkItem };
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
@@ -38,7 +38,7 @@ export class MemoryDurableStore implements DurableStore {
     const events: HistoryEvent[] = [];
     for (let seq = state.historyStart; seq < state.nextSeq; seq++) {
       const row = this.partition(state.instanceId).get(rowKeys.history(seq));
-      if (row) events.push(clone(row.value as HistoryEvent));
+      if (row) events.push(...clone(row.value as HistoryEvent[]));
     }
     return events;
   }
@@ -46,8 +46,7 @@ export class MemoryDurableStore implements DurableStore {
   async writeEpisode(write: EpisodeWrite): Promise<void> {
     this.count++;
     const { state } = write;
-    const firstSeq = state.nextSeq - write.newEvents.length;
-    write.newEvents.forEach((e, i) => this.put(state.instanceId, rowKeys.history(firstSeq + i), { kind: 'history', value: e }));
+    if (write.newEvents.length) this.put(state.instanceId, rowKeys.history(state.nextSeq - 1), { kind: 'history', value: write.newEvents });
     for (const rowKey of write.deleteRows) this.partition(state.instanceId).delete(rowKey);
     for (const m of write.newMessages) this.put(m.instanceId, rowKeys.message(m.id), { kind: 'message', value: m });
     for (const w of write.newWork) this.put(w.instanceId, rowKeys.work(w.taskId), { kind: 'work', value: w });

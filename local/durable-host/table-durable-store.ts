@@ -6,7 +6,7 @@ import { HistoryEvent } from './history';
 
 // A string property holds at most 64 KiB (32K UTF-16 chars); an entity at most 1 MiB.
 const CHUNK_CHARS = 30_000;
-const MAX_CHUNKS = 30;
+const MAX_CHUNKS = 15;
 const MAX_BATCH = 100;
 
 type Kind = 'state' | 'history' | 'message' | 'work';
@@ -77,14 +77,13 @@ export class TableDurableStore implements DurableStore {
 
   async loadHistory(state: InstanceState): Promise<HistoryEvent[]> {
     const filter = odata`PartitionKey eq ${state.instanceId} and RowKey ge ${rowKeys.history(state.historyStart)} and RowKey lt ${rowKeys.history(state.nextSeq)}`;
-    return (await this.query(filter)).map((row) => fromRow<HistoryEvent>(row));
+    return (await this.query(filter)).flatMap((row) => fromRow<HistoryEvent[]>(row));
   }
 
   async writeEpisode(write: EpisodeWrite): Promise<void> {
     const { state } = write;
-    const firstSeq = state.nextSeq - write.newEvents.length;
     const actions: TransactionAction[] = [
-      ...write.newEvents.map((e, i): TransactionAction => ['create', toRow(state.instanceId, rowKeys.history(firstSeq + i), 'history', e)]),
+      ...(write.newEvents.length ? [['create', toRow(state.instanceId, rowKeys.history(state.nextSeq - 1), 'history', write.newEvents)] as TransactionAction] : []),
       ...write.deleteRows.map((rowKey): TransactionAction => ['delete', { partitionKey: state.instanceId, rowKey }]),
       ...write.newMessages.map((m): TransactionAction => ['upsert', messageRow(m), 'Replace']),
       ...write.newWork.map((w): TransactionAction => ['upsert', workRow(w), 'Replace']),

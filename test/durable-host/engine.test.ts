@@ -89,6 +89,40 @@ describe('local durable engine with the real SDK', () => {
     expect(output(final as { output: string | null })).toEqual({ go: true });
   });
 
+  it('holds an event no wait can take for the next episode, keeping the time it was raised', async () => {
+    const host = inProcessEngine();
+    await host.engine.start('EarlyEvent', 'held-1', undefined);
+    await new Promise((r) => setTimeout(r, 10)); // the first episode ran; the Slow activity is running
+    const raisedAt = host.clock.now();
+    expect(await host.engine.raiseEvent('held-1', 'Go', JSON.stringify('held'))).toBe('accepted');
+    host.clock.advance(HOUR);
+    await host.engine.whenIdle();
+    const state = (await host.engine.getState('held-1'))!;
+    expect(state.status).toBe('Completed');
+    expect(output(state)).toBe('held');
+    expect(host.engine.episodes).toBe(2);
+    const history = await host.engine.getHistory(state);
+    const raised = ofType(history, EventType.EventRaised)[0];
+    const episodeStart = ofType(history, EventType.OrchestratorStarted)[1];
+    expect(Date.parse(raised.Timestamp)).toBe(raisedAt);
+    expect(Date.parse(episodeStart.Timestamp) - raisedAt).toBeGreaterThanOrEqual(HOUR);
+    expect((await host.store.loadPending()).messages).toEqual([]);
+  });
+
+  it('consumes an event nobody waits for when the orchestration ends, leaving no rows', async () => {
+    const host = inProcessEngine();
+    await host.run('Approval', 'unheard-1', { timeoutMs: HOUR });
+    expect(await host.engine.raiseEvent('unheard-1', 'SomethingElse', '{}')).toBe('accepted');
+    await host.settle();
+    expect((await host.store.loadPending()).messages).toHaveLength(2); // the timer and the held event
+    host.clock.advance(HOUR);
+    await new Promise((r) => setTimeout(r, 20));
+    const [state] = await host.settle();
+    expect(output(state)).toBe('expired');
+    expect((await host.store.loadPending()).messages).toEqual([]);
+    expect(ofType(await host.engine.getHistory(state), EventType.EventRaised).map((e) => e.Name)).toEqual(['SomethingElse']);
+  });
+
   it('fans out with Task.all and numbers the tasks depth-first', async () => {
     const host = inProcessEngine();
     const state = await host.run('FanOut', 'fan-1', 4);
