@@ -1,0 +1,207 @@
+// Everything the payer-registration API needs in Azure, deployable with `azd up`.
+// Subscription scope: creates the resource group, then deploys the local modules in modules/ into it.
+// No registry (br/public:) modules: the template must compile offline (infra/bicep-check.sh).
+targetScope = 'subscription'
+
+@minLength(1)
+@maxLength(64)
+@description('Name of the azd environment; names the resource group and seeds the resource token.')
+param environmentName string
+
+@minLength(1)
+@description('Primary location for all resources. Flex Consumption must be available there.')
+@metadata({ azd: { type: 'location' } })
+param location string
+
+@description('Object ID of the deploying user or service principal (azd: AZURE_PRINCIPAL_ID). Gets data access to storage and Key Vault for debugging; empty for none.')
+param principalId string = ''
+
+@description('Optional resource group name; defaults to rg-<environmentName>.')
+param resourceGroupName string = ''
+
+@description('Node.js version of the Flex Consumption app.')
+@allowed(['20', '22'])
+param nodeVersion string = '20'
+
+@description('Upper bound of Flex Consumption instances.')
+@minValue(1)
+@maxValue(1000)
+param maximumInstanceCount int = 40
+
+@description('Memory per Flex Consumption instance, in MB.')
+@allowed([512, 2048, 4096])
+param instanceMemoryMB int = 2048
+
+// ---- The app's settings (src/config.ts); defaults match the schema's -------------------------
+
+@description('API_AUDIENCE: accepted audiences of this API\'s bearer tokens, comma-separated: the API app registration\'s client ID and/or application ID URI.')
+@minLength(1)
+param apiAudience string = 'api://octo-payer-registration'
+
+@description('API_AUTHORITY_HOST: issuer host of this API\'s bearer tokens.')
+param apiAuthorityHost string = environment().authentication.loginEndpoint
+
+@description('API_ALLOWED_TENANTS: comma-separated tenant IDs allowed to call the API; empty allows any tenant.')
+param apiAllowedTenants string = ''
+
+@description('API_ORGANIZATION_CLAIM: token claim that names the caller\'s organization.')
+@minLength(1)
+param apiOrganizationClaim string = 'tid'
+
+@description('API_WRITE_ROLE: app role needed to start or cancel a registration.')
+@minLength(1)
+param apiWriteRole string = 'PayerAccount.Manage'
+
+@description('API_OPS_ROLE: app role needed for the ops endpoints.')
+@minLength(1)
+param apiOpsRole string = 'PayerAccount.Ops'
+
+@description('REGISTRATION_EXPIRY_HOURS: how long a registration waits for the person before it expires (at most 90 days).')
+@minValue(1)
+@maxValue(2160)
+param registrationExpiryHours int = 168
+
+@description('PAYER_ACCOUNTS_TABLE: table holding one row per organization\'s payer account.')
+@minLength(3)
+@maxLength(63)
+param payerAccountsTableName string = 'PayerAccounts'
+
+@description('DurableTaskHubName (read by host.json): Durable Functions task hub, letters and digits, 3-45 characters.')
+@minLength(3)
+@maxLength(45)
+param durableTaskHubName string = 'PayerRegistration'
+
+@description('Where Azure Communication Services stores e-mail data at rest (e.g. United States, Europe, UK, Australia).')
+param emailDataLocation string = 'United States'
+
+@description('Role that lets the app send e-mail: Custom (only the three actions sending needs; default) or Contributor on the Communication Services resource (for tenants that forbid custom roles).')
+@allowed(['Custom', 'Contributor'])
+param emailSenderRoleType string = 'Custom'
+
+var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var tags = { 'azd-env-name': environmentName }
+
+resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
+  name: !empty(resourceGroupName) ? resourceGroupName : 'rg-${environmentName}'
+  location: location
+  tags: tags
+}
+
+module identity 'modules/identity.bicep' = {
+  name: 'identity'
+  scope: rg
+  params: {
+    name: 'id-api-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module storage 'modules/storage.bicep' = {
+  name: 'storage'
+  scope: rg
+  params: {
+    name: 'st${resourceToken}'
+    location: location
+    tags: tags
+    deploymentContainerName: 'app-package'
+  }
+}
+
+module keyVault 'modules/key-vault.bicep' = {
+  name: 'key-vault'
+  scope: rg
+  params: {
+    name: 'kv-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module monitoring 'modules/monitoring.bicep' = {
+  name: 'monitoring'
+  scope: rg
+  params: {
+    logAnalyticsName: 'log-${resourceToken}'
+    applicationInsightsName: 'appi-${resourceToken}'
+    location: location
+    tags: tags
+  }
+}
+
+module communication 'modules/communication.bicep' = {
+  name: 'communication'
+  scope: rg
+  params: {
+    communicationServiceName: 'acs-${resourceToken}'
+    emailServiceName: 'ecs-${resourceToken}'
+    dataLocation: emailDataLocation
+    tags: tags
+  }
+}
+
+module rbac 'modules/rbac.bicep' = {
+  name: 'rbac'
+  scope: rg
+  params: {
+    identityPrincipalId: identity.outputs.principalId
+    userPrincipalId: principalId
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    communicationServiceName: communication.outputs.name
+    emailSenderRoleType: emailSenderRoleType
+  }
+}
+
+module api 'modules/function-app.bicep' = {
+  name: 'api'
+  scope: rg
+  // The app starts only once its identity may reach storage, Key Vault, telemetry and e-mail.
+  dependsOn: [rbac]
+  params: {
+    name: 'func-api-${resourceToken}'
+    planName: 'plan-${resourceToken}'
+    location: location
+    tags: union(tags, { 'azd-service-name': 'api' })
+    nodeVersion: nodeVersion
+    maximumInstanceCount: maximumInstanceCount
+    instanceMemoryMB: instanceMemoryMB
+    identityId: identity.outputs.id
+    identityClientId: identity.outputs.clientId
+    storageAccountName: storage.outputs.name
+    deploymentContainerName: storage.outputs.deploymentContainerName
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+    keyVaultUri: keyVault.outputs.uri
+    acsEndpoint: communication.outputs.endpoint
+    consentEmailSender: communication.outputs.senderAddress
+    durableTaskHubName: durableTaskHubName
+    payerAccountsTableName: payerAccountsTableName
+    apiAudience: apiAudience
+    apiAuthorityHost: apiAuthorityHost
+    apiAllowedTenants: apiAllowedTenants
+    apiOrganizationClaim: apiOrganizationClaim
+    apiWriteRole: apiWriteRole
+    apiOpsRole: apiOpsRole
+    registrationExpiryHours: registrationExpiryHours
+  }
+}
+
+// ---- Outputs: azd stores them in .azure/<env>/.env. None is a secret. ------------------------
+
+output AZURE_LOCATION string = location
+output AZURE_TENANT_ID string = tenant().tenantId
+output AZURE_RESOURCE_GROUP string = rg.name
+output SERVICE_API_NAME string = api.outputs.name
+output SERVICE_API_URI string = api.outputs.uri
+output AZURE_FUNCTION_APP_NAME string = api.outputs.name
+@description('The redirect URI partners must register on their app registration (Web platform).')
+output CONSENT_CALLBACK_URL string = '${api.outputs.uri}/api/consent/callback'
+output AZURE_MANAGED_IDENTITY_CLIENT_ID string = identity.outputs.clientId
+output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = identity.outputs.principalId
+output AZURE_STORAGE_ACCOUNT_NAME string = storage.outputs.name
+output AZURE_KEY_VAULT_NAME string = keyVault.outputs.name
+output KEY_VAULT_URL string = keyVault.outputs.uri
+output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
+output ACS_ENDPOINT string = communication.outputs.endpoint
+output CONSENT_EMAIL_SENDER string = communication.outputs.senderAddress
