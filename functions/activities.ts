@@ -1,12 +1,30 @@
 import type { InvocationContext } from '@azure/functions';
 import { Activity } from '../src/domain/durable-names';
+import type { PartnerCenterCredentialsSubmission, StagedSecret, VerificationResult } from '../src/domain/partner-center-credentials';
 import { registerActivity } from '../src/hosting/durable-registrations';
 
 const services = () => (require('../src/composition') as typeof import('../src/composition')).appServices();
 
-registerActivity(Activity.ReleaseRegistration, async (input: { organizationId: string; registrationId: string }, context: InvocationContext) => {
-  const { releaseRegistration } = require('../src/app/release-registration') as typeof import('../src/app/release-registration');
-  const result = await releaseRegistration(input, { payerAccounts: services().payerAccounts });
-  context.info('Registration released', { registrationId: input.registrationId, released: result.released });
+registerActivity(Activity.VerifyPartnerCenterCredentials, async (submission: PartnerCenterCredentialsSubmission, context: InvocationContext): Promise<VerificationResult> => {
+  const { verifyPartnerCenterCredentials } = require('../src/app/verify-partner-center-credentials') as typeof import('../src/app/verify-partner-center-credentials');
+  const result = await verifyPartnerCenterCredentials(submission, services().verification);
+  context.info('Partner Center credentials verified', {
+    submissionId: submission.submissionId, ok: result.ok,
+    ...(result.ok ? { tenantId: result.partner.tenantId } : { code: result.error.code, aadsts: result.error.aadsts, partnerCenterCode: result.error.partnerCenterCode, correlationId: result.error.correlationId, traceId: result.error.traceId }),
+  });
+  return result;
+});
+
+registerActivity(Activity.DisableStagedSecret, async (secret: StagedSecret, context: InvocationContext) => {
+  await services().secretStore.disableVersion(secret);
+  context.info('Staged secret version disabled', { name: secret.name, version: secret.version });
+  return { disabled: true };
+});
+
+registerActivity(Activity.CleanUpRegistration, async (input: { organizationId: string; registrationId: string }, context: InvocationContext) => {
+  const { cleanUpRegistration } = require('../src/app/clean-up-registration') as typeof import('../src/app/clean-up-registration');
+  const { payerAccounts, secretStore } = services();
+  const result = await cleanUpRegistration(input, { payerAccounts, secretStore });
+  context.info('Registration cleaned up', { registrationId: input.registrationId, ...result });
   return result;
 });

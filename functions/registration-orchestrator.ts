@@ -1,5 +1,7 @@
-import type { OrchestrationContext, OrchestrationHandler, RetryOptions } from 'durable-functions';
+import type { OrchestrationContext, OrchestrationHandler, RetryOptions, Task } from 'durable-functions';
+import type { CredentialError } from '../src/domain/credential-errors';
 import { Activity, ORCHESTRATOR, RegistrationEvent } from '../src/domain/durable-names';
+import { PartnerCenterCredentialsSubmission, StagedSecret, VerificationResult } from '../src/domain/partner-center-credentials';
 import {
   RegistrationInput, RegistrationOutcome, RegistrationProgress, RegistrationStatus, RegistrationStep,
 } from '../src/domain/registration';
@@ -7,46 +9,89 @@ import { registerOrchestration } from '../src/hosting/durable-registrations';
 
 const HOUR_MS = 3600_000;
 
-/** Activities touch storage and Microsoft: retried on transient faults, five attempts over about a minute. */
-function retryPolicy(): RetryOptions {
+function retryPolicy(firstMs: number, attempts: number): RetryOptions {
   const { RetryOptions: Options } = require('durable-functions') as typeof import('durable-functions');
-  const options = new Options(2000, 5);
+  const options = new Options(firstMs, attempts);
   options.backoffCoefficient = 2;
   options.maxRetryIntervalInMilliseconds = 30_000;
   return options;
 }
+/** Storage and Key Vault housekeeping: five attempts over about a minute. */
+const housekeeping = () => retryPolicy(2000, 5);
+/** Loaded only when needed: entry points stay cheap to load. */
+function verificationUnavailable(): CredentialError {
+  const { unavailable } = require('../src/domain/credential-errors') as typeof import('../src/domain/credential-errors');
+  const { ErrorCode } = require('../src/domain/error-codes') as typeof import('../src/domain/error-codes');
+  return unavailable(ErrorCode.IdentityProviderUnavailable, 'Entra ID or Key Vault');
+}
+/** A person is waiting for verification: three quick attempts for Entra ID or Key Vault hiccups. */
+const verification = () => retryPolicy(1000, 3);
 
 /**
- * One registration: waits for the person's Partner Center credentials, raced against the
- * registration's expiry and a cancellation. Deterministic: time only from currentUtcDateTime.
+ * One registration. Step 2: waits for Partner Center credentials and verifies each submission
+ * until one passes; all along, raced against the registration's expiry and a cancellation.
+ * Deterministic: time only from currentUtcDateTime; side effects only in activities.
  */
 export const registrationOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const input = context.df.getInput() as RegistrationInput;
+  const registrationId = context.df.instanceId;
   const expiresAt = new Date(context.df.currentUtcDateTime.getTime() + input.expiresAfterHours * HOUR_MS);
-  const publish = (status: RegistrationStatus) => {
-    const progress: RegistrationProgress = { step: RegistrationStep.PartnerCenterCredentials, status, expiresAt: expiresAt.toISOString() };
+  let progress: RegistrationProgress = {
+    step: RegistrationStep.PartnerCenterCredentials, status: RegistrationStatus.AwaitingPartnerCenterCredentials, expiresAt: expiresAt.toISOString(),
+  };
+  const publish = (changes: Partial<RegistrationProgress>) => {
+    progress = { ...progress, ...changes };
     context.df.setCustomStatus(progress);
   };
-  publish(RegistrationStatus.AwaitingPartnerCenterCredentials);
+  publish({});
 
-  const expiry = context.df.createTimer(expiresAt);
-  const cancelled = context.df.waitForExternalEvent(RegistrationEvent.RegistrationCancelled);
-  // Step 2's verification (issue 3) handles this event; until then a submission leaves the registration at step 2.
-  let credentials = context.df.waitForExternalEvent(RegistrationEvent.PartnerCenterCredentialsSubmitted);
-  let winner = yield context.df.Task.any([credentials, cancelled, expiry]);
-  while (winner === credentials) {
-    credentials = context.df.waitForExternalEvent(RegistrationEvent.PartnerCenterCredentialsSubmitted);
-    winner = yield context.df.Task.any([credentials, cancelled, expiry]);
+  /**
+   * Each wait races fresh tasks: a task yielded again in a new Task.any cannot be told apart from a
+   * new one in the replay protocol, so the expiry timer is recreated (and the old one cancelled).
+   */
+  const race = function* (...waits: Task[]): Generator<Task, { winner: Task; expired: boolean; cancelled: boolean }, Task> {
+    const cancellation = context.df.waitForExternalEvent(RegistrationEvent.RegistrationCancelled);
+    const expiry = context.df.createTimer(expiresAt);
+    const winner = yield context.df.Task.any([...waits, cancellation, expiry]);
+    if (winner !== expiry) expiry.cancel();
+    return { winner, expired: winner === expiry, cancelled: winner === cancellation };
+  };
+  const end = function* (expired: boolean): Generator<Task, RegistrationOutcome, unknown> {
+    const outcome = expired ? 'expired' : 'cancelled';
+    yield context.df.callActivityWithRetry(Activity.CleanUpRegistration, housekeeping(), { organizationId: input.organizationId, registrationId });
+    publish({ status: expired ? RegistrationStatus.Expired : RegistrationStatus.Cancelled });
+    if (!context.df.isReplaying) context.log(`Registration ${registrationId} ended: ${outcome}`);
+    return { outcome };
+  };
+
+  let staged: StagedSecret | undefined;
+  for (;;) {
+    const credentials = context.df.waitForExternalEvent(RegistrationEvent.PartnerCenterCredentialsSubmitted);
+    const { winner, expired } = yield* race(credentials);
+    if (winner !== credentials) return yield* end(expired);
+    const submission = credentials.result as PartnerCenterCredentialsSubmission;
+    publish({ status: RegistrationStatus.VerifyingPartnerCenterCredentials, submissionId: submission.submissionId, error: undefined });
+    if (staged && staged.version !== submission.secret.version) {
+      yield context.df.callActivityWithRetry(Activity.DisableStagedSecret, housekeeping(), staged);
+    }
+    staged = submission.secret;
+    let result: VerificationResult;
+    try {
+      result = yield context.df.callActivityWithRetry(Activity.VerifyPartnerCenterCredentials, verification(), submission);
+    } catch {
+      result = { ok: false, error: verificationUnavailable() };
+    }
+    if (result.ok) {
+      publish({ step: RegistrationStep.PartnerApiConsent, status: RegistrationStatus.AwaitingPartnerApiCredentials, verified: result.partner, error: undefined });
+      if (!context.df.isReplaying) context.log(`Registration ${registrationId}: Partner Center credentials verified for tenant ${result.partner.tenantId}`);
+      break;
+    }
+    publish({ status: RegistrationStatus.AwaitingPartnerCenterCredentials, error: result.error });
+    if (!context.df.isReplaying) context.log(`Registration ${registrationId}: credentials refused (${result.error.code}${result.error.aadsts ? `, AADSTS${result.error.aadsts}` : ''})`);
   }
 
-  const outcome: RegistrationOutcome['outcome'] = winner === expiry ? 'expired' : 'cancelled';
-  if (winner !== expiry) expiry.cancel();
-  yield context.df.callActivityWithRetry(Activity.ReleaseRegistration, retryPolicy(), {
-    organizationId: input.organizationId, registrationId: context.df.instanceId,
-  });
-  publish(outcome === 'expired' ? RegistrationStatus.Expired : RegistrationStatus.Cancelled);
-  if (!context.df.isReplaying) context.log(`Registration ${context.df.instanceId} ended: ${outcome}`);
-  return { outcome } satisfies RegistrationOutcome;
+  // Step 3 (Partner API consent) arrives with its own issue; until then the registration waits here.
+  return yield* end((yield* race()).expired);
 };
 
 registerOrchestration(ORCHESTRATOR.Registration, registrationOrchestrator);

@@ -61,6 +61,17 @@ param apiOpsRole string = 'PayerAccount.Ops'
 @maxValue(2160)
 param registrationExpiryHours int = 168
 
+@description('PARTNER_AUTHORITY_HOST: Entra ID host for the partners\' tenants (tenant lookup, their apps\' tokens).')
+param partnerAuthorityHost string = environment().authentication.loginEndpoint
+
+@description('PARTNER_CENTER_API_URL: Partner Center REST API base URL.')
+param partnerCenterApiUrl string = 'https://api.partnercenter.microsoft.com'
+
+@description('PARTNER_CENTER_VERIFY_WAIT_SECONDS: how long step 2 waits for verification before answering 202.')
+@minValue(0)
+@maxValue(60)
+param partnerCenterVerifyWaitSeconds int = 8
+
 @description('PAYER_ACCOUNTS_TABLE: table holding one row per organization\'s payer account.')
 @minLength(3)
 @maxLength(63)
@@ -184,6 +195,9 @@ module api 'modules/function-app.bicep' = {
     apiWriteRole: apiWriteRole
     apiOpsRole: apiOpsRole
     registrationExpiryHours: registrationExpiryHours
+    partnerAuthorityHost: partnerAuthorityHost
+    partnerCenterApiUrl: partnerCenterApiUrl
+    partnerCenterVerifyWaitSeconds: partnerCenterVerifyWaitSeconds
   }
 }
 

@@ -6,6 +6,7 @@ import { startEntraIdStandIn, EntraIdStandIn } from './stand-ins/entra-id/server
 import { EntraFixtures } from './stand-ins/entra-id/fixtures';
 import { createAccessTokenVerifier } from './stand-ins/key-vault/access-token-verifier';
 import { startKeyVaultStandIn, KeyVaultStandIn } from './stand-ins/key-vault/server';
+import { startPartnerCenterStandIn, PartnerCenterStandIn } from './stand-ins/partner-center/server';
 import { ensureLoopbackTls } from './tls';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -27,6 +28,7 @@ export interface Stack {
   host: HostProcess;
   entra: EntraIdStandIn;
   keyVault: KeyVaultStandIn;
+  partnerCenter: PartnerCenterStandIn;
   azurite: RunningAzurite;
   settings: Record<string, string>;
   /** A bearer token for this API as a fixture user signs in (ROPC against the Entra ID stand-in). */
@@ -67,6 +69,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }),
     });
     stops.push(() => keyVault.stop());
+    const partnerCenter = await startPartnerCenterStandIn({ tls, entra });
+    stops.push(() => partnerCenter.stop());
 
     const settings: Record<string, string> = {
       FUNCTIONS_WORKER_RUNTIME: 'node',
@@ -80,6 +84,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       AZURE_AUTHORITY_HOST: entra.url,
       API_AUTHORITY_HOST: entra.url,
       API_AUDIENCE: [api.clientId, api.identifierUri].filter(Boolean).join(','),
+      PARTNER_AUTHORITY_HOST: entra.url,
+      PARTNER_CENTER_API_URL: partnerCenter.url,
       LocalHost__Port: String(options.hostPort ?? 0),
       LocalHost__MasterKey: randomBytes(24).toString('base64url'),
       LocalHost__FunctionKey: randomBytes(24).toString('base64url'),
@@ -93,7 +99,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const stack: Stack = {
       get apiBaseUrl() { return `${host.url}/api`; },
       get host() { return host; },
-      entra, keyVault, azurite, settings,
+      entra, keyVault, partnerCenter, azurite, settings,
       async tokenFor(username) {
         const res = await fetch(`${entra.url}/organizations/oauth2/v2.0/token`, {
           method: 'POST',

@@ -12,6 +12,7 @@ Azure CSP payer-account registration — running locally
   API base URL   ${stack.apiBaseUrl}
   Entra ID       ${stack.entra.url}   (stand-in; certificate in .local/tls/cert.pem)
   Key Vault      ${stack.keyVault.url}   (stand-in)
+  Partner Center ${stack.partnerCenter.url}   (stand-in)
   Table Storage  ${stack.azurite.tableEndpoint}   (Azurite, data in .local/azurite)
 
 Get a bearer token (alice@contoso.example may register; bob@contoso.example may only read):

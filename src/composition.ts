@@ -1,4 +1,5 @@
 import type { DurableClient } from 'durable-functions';
+import type { VerifyPartnerCenterCredentialsDeps } from './app/verify-partner-center-credentials';
 import type { AppConfig } from './config';
 import type { AccessTokenVerifier } from './ports/access-token-verifier';
 import type { Clock } from './ports/clock';
@@ -16,7 +17,11 @@ export interface AppServices {
   clock: Clock;
   payerAccounts: PayerAccounts;
   tokenVerifier: AccessTokenVerifier;
+  /** For activities: no retries inside, the orchestration's retry policy retries transient faults. */
   secretStore: SecretStore;
+  /** For HTTP requests: a few quick retries inside, since nothing retries a person's request. */
+  requestSecretStore: SecretStore;
+  verification: VerifyPartnerCenterCredentialsDeps;
   workflow(client: DurableClient): RegistrationWorkflow;
 }
 
@@ -28,6 +33,7 @@ export function appServices(): AppServices {
 }
 
 function compose(config: AppConfig): AppServices {
+  const clock: Clock = { now: () => new Date() };
   const lazily = <T>(build: () => T): (() => T) => {
     let value: T | undefined;
     return () => (value ??= build());
@@ -48,18 +54,37 @@ function compose(config: AppConfig): AppServices {
       allowedTenants: config.API_ALLOWED_TENANTS, clockToleranceSeconds: 300,
     });
   });
-  const secretStore = lazily(() => {
+  const keyVault = (maxRetries: number) => lazily(() => {
     const { KeyVaultSecretStore } = require('./adapters/key-vault-secret-store') as typeof import('./adapters/key-vault-secret-store');
     return new KeyVaultSecretStore(config.KEY_VAULT_URL, credential(), {
       disableChallengeResourceVerification: config.KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION,
+      retryOptions: { maxRetries, retryDelayInMs: 400, maxRetryDelayInMs: 3000 },
     });
+  });
+  const secretStore = keyVault(0);
+  const requestSecretStore = keyVault(3);
+  const verification = lazily((): VerifyPartnerCenterCredentialsDeps => {
+    const { EntraTenantDirectory } = require('./adapters/entra-tenant-directory') as typeof import('./adapters/entra-tenant-directory');
+    const { MsalAppTokenProvider } = require('./adapters/msal-app-token-provider') as typeof import('./adapters/msal-app-token-provider');
+    const { PartnerCenterClient } = require('./adapters/partner-center-client') as typeof import('./adapters/partner-center-client');
+    return {
+      directory: new EntraTenantDirectory(config.PARTNER_AUTHORITY_HOST),
+      tokens: new MsalAppTokenProvider(config.PARTNER_AUTHORITY_HOST),
+      partnerCenter: new PartnerCenterClient({ baseUrl: config.PARTNER_CENTER_API_URL, maxAttempts: 4, maxRetryAfterMs: 30_000, firstBackoffMs: 500 }),
+      secretStore: secretStore(),
+      clock,
+      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      replication: { freshForMs: 5 * 60_000, retries: 2, delayMs: 1500 },
+    };
   });
   return {
     config,
-    clock: { now: () => new Date() },
+    clock,
     get payerAccounts() { return payerAccounts(); },
     get tokenVerifier() { return tokenVerifier(); },
     get secretStore() { return secretStore(); },
+    get requestSecretStore() { return requestSecretStore(); },
+    get verification() { return verification(); },
     workflow(client) {
       const { DurableRegistrationWorkflow } = require('./adapters/durable-registration-workflow') as typeof import('./adapters/durable-registration-workflow');
       return new DurableRegistrationWorkflow(client);

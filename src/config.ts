@@ -36,6 +36,12 @@ export const settingsSchema = z.object({
   API_OPS_ROLE: z.string().min(1).default('PayerAccount.Ops'),
 
   REGISTRATION_EXPIRY_HOURS: z.coerce.number().positive().max(24 * 90).default(168),
+
+  /** Entra ID for the partners' tenants (tenant lookup, their apps' tokens). */
+  PARTNER_AUTHORITY_HOST: url.default('https://login.microsoftonline.com'),
+  PARTNER_CENTER_API_URL: url.default('https://api.partnercenter.microsoft.com'),
+  /** How long PUT .../partner-center-credentials waits for the verification before answering 202. */
+  PARTNER_CENTER_VERIFY_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(8),
 }).refine((s) => s.AzureWebJobsStorage || s.AzureWebJobsStorage__tableServiceUri, {
   message: 'set AzureWebJobsStorage or AzureWebJobsStorage__tableServiceUri', path: ['AzureWebJobsStorage'],
 });

@@ -29,6 +29,9 @@ param apiOrganizationClaim string
 param apiWriteRole string
 param apiOpsRole string
 param registrationExpiryHours int
+param partnerAuthorityHost string
+param partnerCenterApiUrl string
+param partnerCenterVerifyWaitSeconds int
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
@@ -126,6 +129,9 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     API_WRITE_ROLE: apiWriteRole
     API_OPS_ROLE: apiOpsRole
     REGISTRATION_EXPIRY_HOURS: string(registrationExpiryHours)
+    PARTNER_AUTHORITY_HOST: partnerAuthorityHost
+    PARTNER_CENTER_API_URL: partnerCenterApiUrl
+    PARTNER_CENTER_VERIFY_WAIT_SECONDS: string(partnerCenterVerifyWaitSeconds)
 
     // Consent e-mail through Azure Communication Services (identity-based; no access key).
     ACS_ENDPOINT: acsEndpoint

@@ -16,15 +16,18 @@ export interface HostResponse {
 /** Azure Functions rejects request bodies over 100 MB; locally a smaller cap keeps tests honest. */
 export const MAX_REQUEST_BYTES = 10 * 1024 * 1024;
 
-export async function readRequest(req: IncomingMessage, origin: string): Promise<HostRequest | 'tooLarge'> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return 'tooLarge';
-    chunks.push(chunk as Buffer);
-  }
-  return { method: req.method ?? 'GET', url: new URL(req.url ?? '/', origin), headers: req.headers, body: Buffer.concat(chunks) };
+export function readRequest(req: IncomingMessage, origin: string): Promise<HostRequest | 'tooLarge'> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
+    });
+    req.on('error', reject);
+    req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? 'tooLarge'
+      : { method: req.method ?? 'GET', url: new URL(req.url ?? '/', origin), headers: req.headers, body: Buffer.concat(chunks) }));
+  });
 }
 
 export function writeResponse(res: ServerResponse, response: HostResponse): void {

@@ -1,5 +1,6 @@
 import type { DurableClient } from 'durable-functions';
 import { ORCHESTRATOR, RegistrationEvent } from '../domain/durable-names';
+import { PartnerCenterCredentialsSubmission } from '../domain/partner-center-credentials';
 import { RegistrationInput, RegistrationProgress } from '../domain/registration';
 import { RegistrationWorkflow, WorkflowState } from '../ports/registration-workflow';
 
@@ -23,6 +24,10 @@ export class DurableRegistrationWorkflow implements RegistrationWorkflow {
       if (/HTTP 404/.test((error as Error).message)) return undefined;
       throw error;
     }
+  }
+
+  async submitPartnerCenterCredentials(registrationId: string, submission: PartnerCenterCredentialsSubmission): Promise<void> {
+    await this.client.raiseEvent(registrationId, RegistrationEvent.PartnerCenterCredentialsSubmitted, submission);
   }
 
   async cancel(registrationId: string): Promise<void> {

@@ -23,5 +23,7 @@ export async function getRegistration(
     status: state?.progress?.status ?? 'starting',
     createdAt: record.createdAt,
     expiresAt: state?.progress?.expiresAt,
+    verified: state?.progress?.verified,
+    error: state?.progress?.error,
   });
 }

@@ -9,5 +9,7 @@ export const RegistrationEvent = {
 } as const;
 
 export const Activity = {
-  ReleaseRegistration: 'ReleaseRegistration',
+  VerifyPartnerCenterCredentials: 'VerifyPartnerCenterCredentials',
+  DisableStagedSecret: 'DisableStagedSecret',
+  CleanUpRegistration: 'CleanUpRegistration',
 } as const;

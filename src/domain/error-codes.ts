@@ -15,8 +15,26 @@ export const ErrorCode = {
   PayerAccountExists: 'payer_account_exists',
   RegistrationInProgress: 'registration_in_progress',
   RegistrationNotFound: 'registration_not_found',
+  RegistrationNotAtThisStep: 'registration_not_at_this_step',
+  SecretStoreUnavailable: 'secret_store_unavailable',
   ServiceUnavailable: 'service_unavailable',
   InternalError: 'internal_error',
+  // Step 2: what Entra ID and Partner Center said about the submitted credentials.
+  SecretInvalid: 'secret_invalid',
+  SecretExpired: 'secret_expired',
+  ApplicationNotFound: 'application_not_found',
+  TenantNotFound: 'tenant_not_found',
+  ApplicationNotMultiTenant: 'application_not_multi_tenant',
+  ApplicationIsPublicClient: 'application_is_public_client',
+  ConsentRequired: 'consent_required',
+  AccessBlocked: 'access_blocked',
+  CredentialsRejected: 'credentials_rejected',
+  PartnerCenterAppNotEnabled: 'partner_center_app_not_enabled',
+  NotACspPartner: 'not_a_csp_partner',
+  PartnerCenterRejected: 'partner_center_rejected',
+  PartnerCenterUnavailable: 'partner_center_unavailable',
+  IdentityProviderUnavailable: 'identity_provider_unavailable',
+  SecretNoLongerAvailable: 'secret_no_longer_available',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -1,4 +1,6 @@
 /** A payer-account registration as the product's users see it. No Azure types here. */
+import { CredentialError } from './credential-errors';
+import { VerifiedPartner } from './partner-center-credentials';
 
 export const RegistrationStep = {
   PartnerCenterCredentials: 'partnerCenterCredentials',
@@ -8,6 +10,8 @@ export type RegistrationStep = (typeof RegistrationStep)[keyof typeof Registrati
 
 export const RegistrationStatus = {
   AwaitingPartnerCenterCredentials: 'awaitingPartnerCenterCredentials',
+  VerifyingPartnerCenterCredentials: 'verifyingPartnerCenterCredentials',
+  AwaitingPartnerApiCredentials: 'awaitingPartnerApiCredentials',
   Expired: 'expired',
   Cancelled: 'cancelled',
 } as const;
@@ -18,6 +22,11 @@ export interface RegistrationProgress {
   step: RegistrationStep;
   status: RegistrationStatus;
   expiresAt: string;
+  /** The Partner Center credentials submission this progress answers. */
+  submissionId?: string;
+  /** Why the last submission was not accepted; the registration stays at its step. */
+  error?: CredentialError;
+  verified?: VerifiedPartner;
 }
 
 /** The orchestration's input: identifiers and settings only. */
@@ -39,6 +48,8 @@ export interface RegistrationView {
   status: RegistrationStatus | 'starting';
   createdAt: string;
   expiresAt?: string;
+  verified?: VerifiedPartner;
+  error?: CredentialError;
 }
 
 export const ACCOUNT_NAME_MAX_LENGTH = 100;

@@ -1,8 +1,9 @@
 import type { HttpResponseInit } from '@azure/functions';
+import type { CredentialError } from '../domain/credential-errors';
 import { ErrorCode, FieldError } from '../domain/error-codes';
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
+  400: 'Bad Request', 422: 'Unprocessable Content', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
   413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
@@ -14,6 +15,8 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.RegistrationInProgress]: 409,
   [ErrorCode.RegistrationNotFound]: 404,
   [ErrorCode.ServiceUnavailable]: 503,
+  [ErrorCode.SecretStoreUnavailable]: 503,
+  [ErrorCode.RegistrationNotAtThisStep]: 409,
   [ErrorCode.InternalError]: 500,
 };
 
@@ -32,9 +35,16 @@ export function problem(errors: FieldError | FieldError[], status?: number, head
       code: first.code,
       message: first.message,
       ...(first.field !== undefined ? { field: first.field } : {}),
+      ...microsoftReferences(first),
       ...(list.length > 1 ? { errors: list } : {}),
     }),
   };
+}
+
+/** For errors Microsoft answered: its error number or code and the IDs its support asks for. */
+function microsoftReferences(error: FieldError): Record<string, unknown> {
+  const { aadsts, partnerCenterCode, correlationId, traceId } = error as CredentialError;
+  return Object.fromEntries(Object.entries({ aadsts, partnerCenterCode, correlationId, traceId }).filter(([, v]) => v !== undefined));
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpResponseInit {

@@ -1,3 +1,4 @@
+import { PartnerCenterCredentialsSubmission } from '../domain/partner-center-credentials';
 import { RegistrationInput, RegistrationProgress } from '../domain/registration';
 
 export interface WorkflowState {
@@ -10,5 +11,6 @@ export interface RegistrationWorkflow {
   start(registrationId: string, input: RegistrationInput): Promise<void>;
   /** Undefined when no such registration exists. */
   state(registrationId: string): Promise<WorkflowState | undefined>;
+  submitPartnerCenterCredentials(registrationId: string, submission: PartnerCenterCredentialsSubmission): Promise<void>;
   cancel(registrationId: string): Promise<void>;
 }

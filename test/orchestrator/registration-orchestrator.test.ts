@@ -40,52 +40,95 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
     ]);
   });
 
-  it('on cancellation cancels the expiry timer and releases the claim with retries, then ends cancelled', async () => {
+  it('on cancellation cancels the expiry timer and cleans up with retries, then ends cancelled', async () => {
     const builder = started().timerCreated(0, 168 * HOUR).endEpisode().episode(HOUR).eventRaised(RegistrationEvent.RegistrationCancelled, {});
     const cancelling = await replay(builder.build());
     const [race, release] = actions(cancelling);
     expect(race.compoundActions?.[2]).toMatchObject({ actionType: ActionType.CreateTimer, isCanceled: true });
     expect(release).toMatchObject({
-      actionType: ActionType.CallActivityWithRetry, functionName: Activity.ReleaseRegistration,
+      actionType: ActionType.CallActivityWithRetry, functionName: Activity.CleanUpRegistration,
       input: { organizationId: input.organizationId, registrationId: INSTANCE },
       retryOptions: { firstRetryIntervalInMilliseconds: 2000, maxNumberOfAttempts: 5, backoffCoefficient: 2 },
     });
     expect(cancelling.isDone).toBe(false);
 
-    const done = await replay(builder.taskScheduled(1, Activity.ReleaseRegistration).endEpisode().episode(HOUR + 50).taskCompleted(1, { released: false }).build());
+    const done = await replay(builder.taskScheduled(1, Activity.CleanUpRegistration).endEpisode().episode(HOUR + 50).taskCompleted(1, { released: false }).build());
     expect(done.isDone).toBe(true);
     expect(done.output).toEqual({ outcome: 'cancelled' });
     expect(done.customStatus).toMatchObject({ status: 'cancelled' });
   });
 
-  it('on expiry releases the claim and ends expired', async () => {
+  it('on expiry cleans up and ends expired', async () => {
     const builder = started().timerCreated(0, 168 * HOUR).endEpisode().episode(168 * HOUR).timerFired(0, 168 * HOUR);
     const expiring = await replay(builder.build());
-    expect(actions(expiring)[1]).toMatchObject({ functionName: Activity.ReleaseRegistration, actionType: ActionType.CallActivityWithRetry });
-    const done = await replay(builder.taskScheduled(1, Activity.ReleaseRegistration).endEpisode().episode(168 * HOUR + 10).taskCompleted(1, { released: true }).build());
+    expect(actions(expiring)[1]).toMatchObject({ functionName: Activity.CleanUpRegistration, actionType: ActionType.CallActivityWithRetry });
+    const done = await replay(builder.taskScheduled(1, Activity.CleanUpRegistration).endEpisode().episode(168 * HOUR + 10).taskCompleted(1, { released: true }).build());
     expect(done).toMatchObject({ isDone: true, output: { outcome: 'expired' }, customStatus: { status: 'expired' } });
   });
 
-  it('keeps waiting at step 2 when credentials are submitted (verification arrives with step 2)', async () => {
-    const builder = started().timerCreated(0, 168 * HOUR).endEpisode().episode(HOUR)
-      .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, { applicationId: 'x' });
-    const state = await replay(builder.build());
-    expect(state.isDone).toBe(false);
-    const all = actions(state);
-    expect(all).toHaveLength(2);
-    expect(all[1].compoundActions?.map((a) => a.externalEventName ?? 'timer')).toEqual([
-      RegistrationEvent.PartnerCenterCredentialsSubmitted, RegistrationEvent.RegistrationCancelled, 'timer',
-    ]);
-    expect(all[1].compoundActions?.[2].isCanceled).toBe(false);
-  });
-
-  it('retries the release after a transient failure instead of failing the registration', async () => {
+  it('retries the clean-up after a transient failure instead of failing the registration', async () => {
     const builder = started().timerCreated(0, 168 * HOUR).endEpisode().episode(HOUR).eventRaised(RegistrationEvent.RegistrationCancelled, {})
-      .taskScheduled(1, Activity.ReleaseRegistration).endEpisode().episode(HOUR + 10).taskFailed(1, 'Table Storage 503')
+      .taskScheduled(1, Activity.CleanUpRegistration).endEpisode().episode(HOUR + 10).taskFailed(1, 'Table Storage 503')
       .timerCreated(2, HOUR + 2010).endEpisode().episode(HOUR + 2010).timerFired(2, HOUR + 2010);
     const state = await replay(builder.build());
     expect(state.isDone).toBe(false);
-    const done = await replay(builder.taskScheduled(3, Activity.ReleaseRegistration).endEpisode().episode(HOUR + 2100).taskCompleted(3, { released: true }).build());
+    const done = await replay(builder.taskScheduled(3, Activity.CleanUpRegistration).endEpisode().episode(HOUR + 2100).taskCompleted(3, { released: true }).build());
     expect(done).toMatchObject({ isDone: true, output: { outcome: 'cancelled' } });
+  });
+
+  describe('step 2: Partner Center credentials', () => {
+    const submission = (n: number) => ({
+      submissionId: `submission-${n}`, applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: 'contoso.example',
+      secret: { name: `reg-${INSTANCE}-pc-secret`, version: `v${n}` }, secretLooksLikeId: false, submittedAt: '2024-01-15T10:00:00.000Z',
+    });
+    const partner = { tenantId: '22222222-2222-4222-8222-222222222222', applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: 'contoso.example', companyName: 'Contoso Ltd', country: 'US' };
+    const refused = { code: 'secret_invalid', field: 'secret', message: 'Paste the value', aadsts: 7000215, traceId: 't-1' };
+    const submitted = (n: number) => started().timerCreated(0, 168 * HOUR).endEpisode().episode(HOUR)
+      .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, submission(n));
+
+    it('verifies a submission with a retried activity that gets only the secret\'s reference', async () => {
+      const state = await replay(submitted(1).build());
+      expect(state.customStatus).toMatchObject({ status: 'verifyingPartnerCenterCredentials', submissionId: 'submission-1' });
+      expect(actions(state)[1]).toMatchObject({
+        actionType: ActionType.CallActivityWithRetry, functionName: Activity.VerifyPartnerCenterCredentials, input: submission(1),
+        retryOptions: { firstRetryIntervalInMilliseconds: 1000, maxNumberOfAttempts: 3 },
+      });
+      expect(JSON.stringify(state)).not.toMatch(/secret-value/);
+    });
+
+    it('moves to step 3 with the verified details when the verification passes', async () => {
+      const state = await replay(submitted(1).taskScheduled(1, Activity.VerifyPartnerCenterCredentials).endEpisode()
+        .episode(HOUR + 900).taskCompleted(1, { ok: true, partner }).build());
+      expect(state.isDone).toBe(false);
+      expect(state.customStatus).toEqual(expect.objectContaining({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', verified: partner }));
+      expect(state.customStatus).not.toHaveProperty('error');
+      const last = actions(state).at(-1);
+      expect(last?.compoundActions?.map((a) => a.externalEventName ?? 'timer')).toEqual([RegistrationEvent.RegistrationCancelled, 'timer']);
+    });
+
+    it('stays at step 2 with the field error when refused, and takes a corrected submission', async () => {
+      const refusedHistory = submitted(1).taskScheduled(1, Activity.VerifyPartnerCenterCredentials).endEpisode()
+        .episode(HOUR + 900).taskCompleted(1, { ok: false, error: refused });
+      const waiting = await replay(refusedHistory.build());
+      expect(waiting.customStatus).toMatchObject({ step: 'partnerCenterCredentials', status: 'awaitingPartnerCenterCredentials', submissionId: 'submission-1', error: refused });
+      const retried = await replay(refusedHistory.endEpisode().episode(2 * HOUR).eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, submission(2)).build());
+      expect(retried.customStatus).toMatchObject({ status: 'verifyingPartnerCenterCredentials', submissionId: 'submission-2' });
+      expect(retried.customStatus).not.toHaveProperty('error');
+      const [race, disable] = actions(retried).slice(-2);
+      expect(race.actionType).toBe(ActionType.WhenAny);
+      expect(disable).toMatchObject({ functionName: Activity.DisableStagedSecret, input: submission(1).secret });
+    });
+
+    it('reports the services as unavailable when the verification keeps failing, and stays at step 2', async () => {
+      const state = await replay(submitted(1).taskScheduled(1, Activity.VerifyPartnerCenterCredentials).endEpisode()
+        .episode(HOUR + 10).taskFailed(1, 'TransientError: Entra ID 503').timerCreated(2, HOUR + 1010).endEpisode()
+        .episode(HOUR + 1010).timerFired(2, HOUR + 1010).taskScheduled(3, Activity.VerifyPartnerCenterCredentials).endEpisode()
+        .episode(HOUR + 1020).taskFailed(3, 'TransientError: Entra ID 503').timerCreated(4, HOUR + 3020).endEpisode()
+        .episode(HOUR + 3020).timerFired(4, HOUR + 3020).taskScheduled(5, Activity.VerifyPartnerCenterCredentials).endEpisode()
+        .episode(HOUR + 3030).taskFailed(5, 'TransientError: Entra ID 503').timerCreated(6, HOUR + 7030).endEpisode()
+        .episode(HOUR + 7030).timerFired(6, HOUR + 7030).build());
+      expect(state.isDone).toBe(false);
+      expect(state.customStatus).toMatchObject({ status: 'awaitingPartnerCenterCredentials', error: { code: 'identity_provider_unavailable', unavailable: true } });
+    });
   });
 });

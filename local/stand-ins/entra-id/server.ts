@@ -3,8 +3,10 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { LoopbackTls } from '../../tls';
+import { FaultInjection } from '../fault-injection';
 import { mintToken, type MintOptions } from './control';
 import { Directory } from './directory';
+import { entraFaultBody } from './error-bodies';
 import { EntraError, entraErrorResponse } from './errors';
 import { loadEntraFixtures, type EntraFixtures } from './fixtures';
 import { BodyTooLargeError, sendJson } from './http';
@@ -40,6 +42,12 @@ export interface EntraIdStandIn {
   fixtures: EntraFixtures;
   /** Signs arbitrary claims with the stand-in's key (or a foreign one); fills iat/nbf/exp unless given. */
   mintToken(claims: Record<string, unknown>, options?: MintOptions): Promise<string>;
+  /**
+   * Fault injection on every Entra route, the token endpoint included (also over HTTP: `/_control/faults`,
+   * `/_control/requests`). A fault without a body answers in Entra's error shape; for an exact AADSTS answer
+   * pass `aadstsErrorBody(code).body` (error-bodies.ts).
+   */
+  faults: FaultInjection;
   stop(): Promise<void>;
 }
 
@@ -51,6 +59,16 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
   let baseUrl = '';
 
   const routes = buildRoutes({ directory, keys, clock, baseUrl: () => baseUrl });
+  const faults = new FaultInjection({
+    // The answer's own trace and correlation IDs, as in Entra's errors.
+    defaultBody: (status, { headers }) =>
+      entraFaultBody(status, {
+        now: clock(),
+        traceId: headers['x-ms-request-id'] ?? randomUUID(),
+        correlationId: headers['client-request-id'] ?? randomUUID(),
+        baseUrl,
+      }),
+  });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const traceId = randomUUID();
@@ -64,6 +82,8 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     } catch {
       return sendJson(res, 400, { error: 'invalid_request', error_description: 'Malformed path.' }, headers);
     }
+    if (await faults.handleControl(req, res, pathname)) return;
+    if (await faults.intercept(req, res, { pathname, headers: { ...headers, 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' } })) return;
     const matching = routes.map((r) => ({ r, m: r.pattern.exec(pathname) })).filter((x) => x.m !== null);
     const route = matching.find((x) => x.r.method === req.method);
     if (!route) {
@@ -87,7 +107,13 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     }
   }
 
-  const server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => void handle(req, res));
+  const server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      console.error(`entra-id stand-in: ${req.method} failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'Internal error in the Entra ID stand-in.' });
+      else res.destroy();
+    });
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
@@ -103,6 +129,7 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     jwksUri: (t) => tenantUrls(baseUrl, tenantIdFor(t)).jwksUri,
     fixtures,
     mintToken: (claims, mintOptions) => mintToken(keys, clock(), claims, mintOptions),
+    faults,
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

@@ -1,0 +1,142 @@
+/**
+ * Partner Center stand-in — LOCAL DEV AND TEST ONLY, never deployed. An HTTPS server on 127.0.0.1 serving
+ * `GET /v1/profiles/legalbusiness`, `GET /v1/customers?size=N` and `GET /v1/profiles/mpn` (App+User only)
+ * over fixtures, checking every request's bearer token against the Entra ID stand-in, and answering errors in
+ * Partner Center's shape (errors.ts) with `MS-CorrelationId` / `MS-RequestId` headers.
+ *
+ * Stand-in routes (not Partner Center): `GET /_control/health`, and the shared fault injection
+ * (`/_control/faults`, `/_control/requests`, see ../fault-injection.ts) — e.g. a 429 with `Retry-After`.
+ * Clients must trust `tls.cert`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { LoopbackTls } from '../../tls';
+import type { EntraIdStandIn } from '../entra-id/server';
+import { FaultInjection } from '../fault-injection';
+import { PartnerCenterError, partnerCenterFaultBody, pcErrors } from './errors';
+import { loadPartnerCenterFixtures, PartnerDirectory, type PartnerCenterFixtures } from './fixtures';
+import { buildRoutes } from './routes';
+import { createTokenCheck, type PartnerCenterCaller } from './token-check';
+
+export interface PartnerCenterStandInOptions {
+  tls: LoopbackTls;
+  /** 0 or absent: a free port */
+  port?: number;
+  /** The Entra ID stand-in that issues the tokens (its JWKS, issuers, and its users' Partner Center roles). */
+  entra: EntraIdStandIn;
+  fixtures?: PartnerCenterFixtures;
+  /** ms since epoch, for token expiry (default Date.now) */
+  clock?: () => number;
+}
+
+export interface PartnerCenterStandIn {
+  /** `https://127.0.0.1:PORT`: the stand-in for `https://api.partnercenter.microsoft.com` */
+  url: string;
+  fixtures: PartnerCenterFixtures;
+  /** Injected faults (status, Retry-After, latency, count) and the request log. */
+  faults: FaultInjection;
+  stop(): Promise<void>;
+}
+
+export async function startPartnerCenterStandIn(options: PartnerCenterStandInOptions): Promise<PartnerCenterStandIn> {
+  const fixtures = options.fixtures ?? loadPartnerCenterFixtures();
+  const directory = new PartnerDirectory(fixtures);
+  const { entra } = options;
+  const tokens = createTokenCheck({
+    jwksUri: entra.jwksUri('common'),
+    issuersFor: (tid) => [entra.v1Issuer(tid), entra.issuer(tid)],
+    directory,
+    ca: options.tls.cert,
+    clock: options.clock,
+  });
+  const routes = buildRoutes(directory);
+  const faults = new FaultInjection({ defaultBody: (status) => partnerCenterFaultBody(status) });
+  let baseUrl = '';
+
+  /** A user's Partner Center roles (Admin agent, Sales agent…) from the Entra fixtures; undefined if unknown. */
+  const partnerCenterRoles = (caller: PartnerCenterCaller): string[] | undefined => {
+    const oid = caller.userObjectId?.toLowerCase();
+    const user = entra.fixtures.users.find((u) => u.objectId.toLowerCase() === oid && u.tenantId.toLowerCase() === caller.tenantId);
+    return user ? (user.partnerCenterRoles ?? []) : undefined;
+  };
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const headers = {
+      'MS-CorrelationId': headerOr(req, 'ms-correlationid'),
+      'MS-RequestId': headerOr(req, 'ms-requestid'),
+    };
+    const url = new URL(req.url ?? '/', baseUrl);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      return sendError(res, pcErrors.invalidInput('The request URI is not valid.'), headers);
+    }
+    if (pathname === '/_control/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' }, headers);
+    if (await faults.handleControl(req, res, pathname)) return;
+    if (await faults.intercept(req, res, { pathname, headers })) return;
+
+    try {
+      const matching = routes.filter((r) => r.pattern.test(pathname));
+      if (matching.length === 0) throw pcErrors.notFound(pathname);
+      const route = matching.find((r) => r.method === req.method);
+      if (!route) throw pcErrors.methodNotAllowed(req.method ?? '', pathname, matching.map((r) => r.method));
+      const caller = await tokens.check(req.headers.authorization);
+      if (route.appUserOnly && caller.appOnly) throw pcErrors.appOnlyNotSupported();
+      if (!caller.appOnly && partnerCenterRoles(caller)?.length === 0) throw pcErrors.roleNotAllowed();
+      sendJson(res, 200, route.handle(caller, url, req), headers);
+    } catch (err) {
+      if (err instanceof PartnerCenterError) return sendError(res, err, headers);
+      // The message only: never a token or a body.
+      console.error(`partner-center stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`);
+      sendJson(res, 500, partnerCenterFaultBody(500), headers);
+    }
+  }
+
+  const server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      console.error(`partner-center stand-in: ${req.method} failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) sendJson(res, 500, partnerCenterFaultBody(500));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: baseUrl,
+    fixtures,
+    faults,
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        tokens.close();
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The request's header if it is a plausible ID (echoed back, as Partner Center does), else a new GUID. */
+function headerOr(req: IncomingMessage, name: string): string {
+  const value = req.headers[name];
+  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, err: PartnerCenterError, headers: Record<string, string>): void {
+  sendJson(res, err.status, err.toBody(), { ...headers, ...err.headers });
+}

@@ -1,0 +1,63 @@
+import { randomUUID } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { CredentialError, mapPartnerCenterRefusal, unavailable } from '../domain/credential-errors';
+import { ErrorCode } from '../domain/error-codes';
+import { fail, ok, Result } from '../domain/error-codes';
+import { LegalBusinessProfile, PartnerCenter } from '../ports/partner-center';
+
+export interface PartnerCenterClientOptions {
+  baseUrl: string;
+  maxAttempts: number;
+  /** Longest Retry-After we wait for inside one verification; longer means unavailable now. */
+  maxRetryAfterMs: number;
+  firstBackoffMs: number;
+}
+
+/** Partner Center REST over fetch: bounded retries for 429 (Retry-After) and 5xx, correlation IDs on every call. */
+export class PartnerCenterClient implements PartnerCenter {
+  constructor(private readonly options: PartnerCenterClientOptions) {}
+
+  async legalBusinessProfile(accessToken: string): Promise<Result<LegalBusinessProfile, CredentialError>> {
+    const response = await this.get('/v1/profiles/legalbusiness', accessToken);
+    if ('error' in response) return fail(response.error);
+    const body = response.body as { companyName?: string; country?: string; address?: { country?: string } };
+    return ok({ companyName: String(body.companyName ?? ''), country: String(body.country ?? body.address?.country ?? '') });
+  }
+
+  private async get(path: string, accessToken: string): Promise<{ body: unknown } | { error: CredentialError }> {
+    const correlationId = randomUUID();
+    let lastStatus: number | undefined;
+    for (let attempt = 1; attempt <= this.options.maxAttempts; attempt++) {
+      let response: Response | undefined;
+      try {
+        response = await fetch(`${this.options.baseUrl}${path}`, {
+          headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'MS-CorrelationId': correlationId, 'MS-RequestId': randomUUID() },
+          signal: AbortSignal.timeout(15_000),
+        });
+      } catch {
+        response = undefined;
+      }
+      lastStatus = response?.status;
+      if (response && response.status !== 429 && response.status < 500) {
+        const body = await response.json().catch(() => ({})) as Record<string, unknown>;
+        if (response.ok) return { body };
+        return { error: mapPartnerCenterRefusal(response.status, body.code as string | number | undefined, response.headers.get('ms-correlationid') ?? correlationId) };
+      }
+      const wait = this.waitBeforeRetry(response, attempt);
+      if (wait === undefined || attempt === this.options.maxAttempts) break;
+      await response?.body?.cancel();
+      await sleep(wait);
+    }
+    return { error: unavailable(ErrorCode.PartnerCenterUnavailable, 'Partner Center', { partnerCenterCode: lastStatus, correlationId }) };
+  }
+
+  /** Honours Retry-After (seconds or an HTTP date); otherwise exponential backoff. */
+  private waitBeforeRetry(response: Response | undefined, attempt: number): number | undefined {
+    const header = response?.headers.get('retry-after');
+    if (header) {
+      const ms = /^\d+$/.test(header) ? Number(header) * 1000 : Date.parse(header) - Date.now();
+      return ms <= this.options.maxRetryAfterMs ? Math.max(0, ms) : undefined;
+    }
+    return this.options.firstBackoffMs * 2 ** (attempt - 1);
+  }
+}

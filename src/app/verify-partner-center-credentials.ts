@@ -1,0 +1,62 @@
+import { ErrorCode } from '../domain/error-codes';
+import { PartnerCenterCredentialsSubmission, VerificationResult } from '../domain/partner-center-credentials';
+import { AppTokenProvider } from '../ports/app-token-provider';
+import { Clock } from '../ports/clock';
+import { PartnerCenter } from '../ports/partner-center';
+import { SecretStore } from '../ports/secret-store';
+import { TenantDirectory } from '../ports/tenant-directory';
+
+export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/.default';
+const AADSTS_INVALID_SECRET = 7000215;
+
+export interface VerifyPartnerCenterCredentialsDeps {
+  directory: TenantDirectory;
+  tokens: AppTokenProvider;
+  partnerCenter: PartnerCenter;
+  secretStore: SecretStore;
+  clock: Clock;
+  sleep(ms: number): Promise<void>;
+  /** A secret created minutes ago may not have replicated yet: AADSTS7000215 gets a few more tries. */
+  replication: { freshForMs: number; retries: number; delayMs: number };
+}
+
+/**
+ * Step 2, run as an activity: tenant from the domain, an app-only token for Partner Center with
+ * the staged secret, then the partner's legal business profile. Refusals come back as results;
+ * transient faults (Entra ID 5xx, Key Vault 5xx, network) are thrown for the orchestration to retry.
+ */
+export async function verifyPartnerCenterCredentials(
+  submission: PartnerCenterCredentialsSubmission, deps: VerifyPartnerCenterCredentialsDeps,
+): Promise<VerificationResult> {
+  const tenant = await deps.directory.resolveTenant(submission.domain);
+  if (!tenant.ok) return tenant;
+  const clientSecret = await deps.secretStore.get(submission.secret);
+  if (clientSecret === undefined) {
+    return {
+      ok: false,
+      error: {
+        code: ErrorCode.SecretNoLongerAvailable, field: 'secret',
+        message: 'The secret of this submission is no longer stored (a newer submission replaced it, or the registration ended). Submit the credentials again.',
+      },
+    };
+  }
+  const request = { tenant: tenant.value, clientId: submission.applicationId, clientSecret, scope: PARTNER_CENTER_SCOPE };
+  const context = { domain: submission.domain, secretLooksLikeId: submission.secretLooksLikeId };
+  let token = await deps.tokens.acquireAppToken(request, context);
+  const fresh = deps.clock.now().getTime() - Date.parse(submission.submittedAt) < deps.replication.freshForMs;
+  for (let retry = 0; fresh && !submission.secretLooksLikeId && retry < deps.replication.retries; retry++) {
+    if (token.ok || token.error.aadsts !== AADSTS_INVALID_SECRET) break;
+    await deps.sleep(deps.replication.delayMs);
+    token = await deps.tokens.acquireAppToken(request, context);
+  }
+  if (!token.ok) return token;
+  const profile = await deps.partnerCenter.legalBusinessProfile(token.value.accessToken);
+  if (!profile.ok) return profile;
+  return {
+    ok: true,
+    partner: {
+      tenantId: tenant.value.tenantId, applicationId: submission.applicationId, domain: submission.domain,
+      companyName: profile.value.companyName, country: profile.value.country,
+    },
+  };
+}

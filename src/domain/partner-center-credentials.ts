@@ -1,0 +1,29 @@
+import { CredentialError } from './credential-errors';
+
+/** Where a staged secret lives in the secret store; the only form a secret takes outside it. */
+export interface StagedSecret {
+  name: string;
+  version: string;
+}
+
+/** Step 2's event payload: identifiers and the secret's reference, never the secret. */
+export interface PartnerCenterCredentialsSubmission {
+  submissionId: string;
+  applicationId: string;
+  /** A domain name or a tenant GUID, as the person typed it. */
+  domain: string;
+  secret: StagedSecret;
+  /** The value had the shape of a GUID: probably the secret's ID rather than its value. */
+  secretLooksLikeId: boolean;
+  submittedAt: string;
+}
+
+export interface VerifiedPartner {
+  tenantId: string;
+  applicationId: string;
+  domain: string;
+  companyName: string;
+  country: string;
+}
+
+export type VerificationResult = { ok: true; partner: VerifiedPartner } | { ok: false; error: CredentialError };
