@@ -26,6 +26,12 @@ Get a bearer token (alice@contoso.example may register; bob@contoso.example may 
     -H 'content-type: application/json' -d '{"accountName":"Contoso CSP"}'
   curl -s ${stack.apiBaseUrl}/payer-account/registration -H "Authorization: Bearer $TOKEN"
 
+Step 2, Partner Center credentials (Contoso's fixture app; paste the secret's ID instead to see the error):
+
+  curl -s -X PUT ${stack.apiBaseUrl}/payer-account/registration/partner-center-credentials \\
+    -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
+    -d '{"applicationId":"bbbbbbbb-0000-4000-8000-000000000001","domain":"contoso.example","secret":"contoso-pc-secret-value~valid"}'
+
 Press Ctrl-C to stop everything.
 `);
   const stop = () => {
