@@ -28,3 +28,11 @@ registerActivity(Activity.CleanUpRegistration, async (input: { organizationId: s
   context.info('Registration cleaned up', { registrationId: input.registrationId, ...result });
   return result;
 });
+
+registerActivity(Activity.SendConsentEmail, async (input: import('../src/app/send-consent-email').ConsentEmailInput, context: InvocationContext) => {
+  const { sendConsentEmail } = require('../src/app/send-consent-email') as typeof import('../src/app/send-consent-email');
+  const { mailer, signedTokens, config } = services();
+  const result = await sendConsentEmail(input, { mailer, tokens: signedTokens, publicBaseUrl: config.PUBLIC_BASE_URL });
+  context.info('Consent e-mail sent', { registrationId: input.registrationId, linkId: input.linkId });
+  return result;
+});

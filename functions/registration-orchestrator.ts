@@ -1,6 +1,7 @@
 import type { OrchestrationContext, OrchestrationHandler, RetryOptions, Task } from 'durable-functions';
 import type { CredentialError } from '../src/domain/credential-errors';
 import { Activity, ORCHESTRATOR, RegistrationEvent } from '../src/domain/durable-names';
+import type { ConsentCompletion, ConsentResult, PartnerApiCredentialsSubmission } from '../src/domain/consent';
 import { PartnerCenterCredentialsSubmission, StagedSecret, VerificationResult } from '../src/domain/partner-center-credentials';
 import {
   RegistrationInput, RegistrationOutcome, RegistrationProgress, RegistrationStatus, RegistrationStep,
@@ -23,6 +24,10 @@ function verificationUnavailable(): CredentialError {
   const { unavailable } = require('../src/domain/credential-errors') as typeof import('../src/domain/credential-errors');
   const { ErrorCode } = require('../src/domain/error-codes') as typeof import('../src/domain/error-codes');
   return unavailable(ErrorCode.IdentityProviderUnavailable, 'Entra ID or Key Vault');
+}
+function consentRefused(error: string, errorCodes: number[]): CredentialError {
+  const { mapConsentFailure } = require('../src/domain/consent-errors') as typeof import('../src/domain/consent-errors');
+  return mapConsentFailure(error, errorCodes);
 }
 /** A person is waiting for verification: three quick attempts for Entra ID or Key Vault hiccups. */
 const verification = () => retryPolicy(1000, 3);
@@ -90,8 +95,64 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
     if (!context.df.isReplaying) context.log(`Registration ${registrationId}: credentials refused (${result.error.code}${result.error.aadsts ? `, AADSTS${result.error.aadsts}` : ''})`);
   }
 
-  // Step 3 (Partner API consent) arrives with its own issue; until then the registration waits here.
-  return yield* end((yield* race()).expired);
+  // Step 3: a consent link per request (a new one replaces the old), raced against the link's expiry.
+  let link: PartnerApiCredentialsSubmission | undefined;
+  for (;;) {
+    const request = context.df.waitForExternalEvent(RegistrationEvent.PartnerApiCredentialsSubmitted);
+    const consent = link ? context.df.waitForExternalEvent(RegistrationEvent.ConsentCompleted) : undefined;
+    const linkExpiry = link ? context.df.createTimer(new Date(link.linkExpiresAt)) : undefined;
+    const { winner, expired } = yield* race(request, ...(consent && linkExpiry ? [consent, linkExpiry] : []));
+    if (linkExpiry && winner !== linkExpiry) linkExpiry.cancel();
+    if (winner === request) {
+      link = request.result as PartnerApiCredentialsSubmission;
+      publish({
+        status: RegistrationStatus.AwaitingConsent, error: undefined,
+        consent: { linkId: link.linkId, expiresAt: link.linkExpiresAt, redirectUri: link.redirectUri, ...(link.adminEmail ? { emailedTo: link.adminEmail } : {}) },
+      });
+      if (link.adminEmail) {
+        try {
+          yield context.df.callActivityWithRetry(Activity.SendConsentEmail, housekeeping(), {
+            registrationId, linkId: link.linkId, linkExpiresAt: link.linkExpiresAt, to: link.adminEmail, requestedBy: link.requestedBy,
+            companyName: progress.verified?.companyName, tenantId: progress.verified?.tenantId,
+          });
+        } catch {
+          publish({ error: emailFailed(link.adminEmail) });
+        }
+      }
+      continue;
+    }
+    if (winner === linkExpiry) {
+      publish({ status: RegistrationStatus.ConsentExpired });
+      link = undefined;
+      continue;
+    }
+    if (winner !== consent) return yield* end(expired);
+    const completion = (consent as Task).result as ConsentCompletion;
+    if (!link || completion.linkId !== link.linkId) continue;
+    let result: ConsentResult;
+    if ('error' in completion) {
+      result = { ok: false, error: consentRefused(completion.error, completion.errorCodes) };
+    } else try {
+      publish({ status: RegistrationStatus.RedeemingConsent });
+      result = yield context.df.callActivityWithRetry(Activity.RedeemConsent, verification(), {
+        registrationId, organizationId: input.organizationId, accountName: input.accountName, completion, link,
+        verified: progress.verified, partnerCenterSecret: staged,
+      });
+    } catch {
+      result = { ok: false, error: verificationUnavailable() };
+    }
+    if (result.ok) {
+      publish({ status: RegistrationStatus.Registered, error: undefined, consent: undefined });
+      if (!context.df.isReplaying) context.log(`Registration ${registrationId}: payer account registered`);
+      return { outcome: 'registered' } satisfies RegistrationOutcome;
+    }
+    publish({ status: RegistrationStatus.AwaitingPartnerApiCredentials, error: result.error, consent: undefined });
+    link = undefined;
+  }
 };
+
+function emailFailed(to: string): CredentialError {
+  return { code: 'email_not_sent', field: 'adminEmail', message: `The consent e-mail to ${to} could not be sent. Copy the consent link to the admin yourself, or ask for a new link.` };
+}
 
 registerOrchestration(ORCHESTRATOR.Registration, registrationOrchestrator);

@@ -72,6 +72,11 @@ param partnerCenterApiUrl string = 'https://api.partnercenter.microsoft.com'
 @maxValue(60)
 param partnerCenterVerifyWaitSeconds int = 8
 
+@description('CONSENT_LINK_TTL_HOURS: how long a consent link stays valid.')
+@minValue(1)
+@maxValue(720)
+param consentLinkTtlHours int = 72
+
 @description('PAYER_ACCOUNTS_TABLE: table holding one row per organization\'s payer account.')
 @minLength(3)
 @maxLength(63)
@@ -198,6 +203,7 @@ module api 'modules/function-app.bicep' = {
     partnerAuthorityHost: partnerAuthorityHost
     partnerCenterApiUrl: partnerCenterApiUrl
     partnerCenterVerifyWaitSeconds: partnerCenterVerifyWaitSeconds
+    consentLinkTtlHours: consentLinkTtlHours
   }
 }
 

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import * as path from 'node:path';
 import { startAzurite, RunningAzurite } from './azurite';
+import { freePort } from './free-port';
 import { spawnHost, HostProcess } from './host-process';
 import { startEntraIdStandIn, EntraIdStandIn } from './stand-ins/entra-id/server';
 import { EntraFixtures } from './stand-ins/entra-id/fixtures';
@@ -72,6 +73,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const partnerCenter = await startPartnerCenterStandIn({ tls, entra });
     stops.push(() => partnerCenter.stop());
 
+    // The consent callback is part of the app's public address, so the host's port is chosen first.
+    const hostPort = options.hostPort || (await freePort());
     const settings: Record<string, string> = {
       FUNCTIONS_WORKER_RUNTIME: 'node',
       AzureWebJobsStorage: azurite.connectionString,
@@ -86,7 +89,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       API_AUDIENCE: [api.clientId, api.identifierUri].filter(Boolean).join(','),
       PARTNER_AUTHORITY_HOST: entra.url,
       PARTNER_CENTER_API_URL: partnerCenter.url,
-      LocalHost__Port: String(options.hostPort ?? 0),
+      PUBLIC_BASE_URL: `http://127.0.0.1:${hostPort}`,
+      CONSENT_EMAIL_SENDER: 'DoNotReply@octo.example',
+      SMTP_HOST: '127.0.0.1',
+      LocalHost__Port: String(hostPort),
       LocalHost__MasterKey: randomBytes(24).toString('base64url'),
       LocalHost__FunctionKey: randomBytes(24).toString('base64url'),
       LocalHost__ClockControl: 'true',
@@ -121,7 +127,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       async restartHost() {
         await host.kill();
-        host = await spawnHost({ appRoot: REPO_ROOT, env: { ...hostEnv, LocalHost__Port: new URL(host.url).port }, echo: options.echoHost });
+        host = await spawnHost({ appRoot: REPO_ROOT, env: hostEnv, echo: options.echoHost });
       },
       stop: stopAll,
     };

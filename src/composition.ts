@@ -1,5 +1,8 @@
 import type { DurableClient } from 'durable-functions';
+import type { ConsentFlowDeps } from './app/consent-flow';
 import type { VerifyPartnerCenterCredentialsDeps } from './app/verify-partner-center-credentials';
+import type { SignedTokens } from './ports/signed-tokens';
+import type { Mailer } from './ports/mailer';
 import type { AppConfig } from './config';
 import type { AccessTokenVerifier } from './ports/access-token-verifier';
 import type { Clock } from './ports/clock';
@@ -22,6 +25,12 @@ export interface AppServices {
   /** For HTTP requests: a few quick retries inside, since nothing retries a person's request. */
   requestSecretStore: SecretStore;
   verification: VerifyPartnerCenterCredentialsDeps;
+  signedTokens: SignedTokens;
+  mailer: Mailer;
+  /** Everything the consent start and callback need but the durable client. */
+  consentFlow: Omit<ConsentFlowDeps, 'workflow'>;
+  /** The redirect URI partners register: <PUBLIC_BASE_URL>/api/consent/callback. */
+  consentCallbackUrl: string;
   workflow(client: DurableClient): RegistrationWorkflow;
 }
 
@@ -39,13 +48,13 @@ function compose(config: AppConfig): AppServices {
     return () => (value ??= build());
   };
   const credential = lazily(() => createCredential(config));
+  const table = (client: typeof import('@azure/data-tables').TableClient, name: string) => (config.AzureWebJobsStorage
+    ? client.fromConnectionString(config.AzureWebJobsStorage, name, { allowInsecureConnection: true })
+    : new client(config.AzureWebJobsStorage__tableServiceUri as string, name, credential()));
   const payerAccounts = lazily(() => {
     const { TableClient } = require('@azure/data-tables') as typeof import('@azure/data-tables');
     const { TablePayerAccounts } = require('./adapters/table-payer-accounts') as typeof import('./adapters/table-payer-accounts');
-    const table = config.AzureWebJobsStorage
-      ? TableClient.fromConnectionString(config.AzureWebJobsStorage, config.PAYER_ACCOUNTS_TABLE, { allowInsecureConnection: true })
-      : new TableClient(config.AzureWebJobsStorage__tableServiceUri as string, config.PAYER_ACCOUNTS_TABLE, credential());
-    return new TablePayerAccounts(table);
+    return new TablePayerAccounts(table(TableClient, config.PAYER_ACCOUNTS_TABLE));
   });
   const tokenVerifier = lazily(() => {
     const { EntraAccessTokenVerifier } = require('./adapters/entra-access-token-verifier') as typeof import('./adapters/entra-access-token-verifier');
@@ -77,9 +86,36 @@ function compose(config: AppConfig): AppServices {
       replication: { freshForMs: 5 * 60_000, retries: 2, delayMs: 1500 },
     };
   });
+  const signedTokens = lazily(() => {
+    const { KeyVaultSignedTokens } = require('./adapters/key-vault-signed-tokens') as typeof import('./adapters/key-vault-signed-tokens');
+    return new KeyVaultSignedTokens(requestSecretStore());
+  });
+  const consentFlow = lazily((): Omit<ConsentFlowDeps, 'workflow'> => {
+    const { TableClient } = require('@azure/data-tables') as typeof import('@azure/data-tables');
+    const { TableConsentStates } = require('./adapters/table-consent-states') as typeof import('./adapters/table-consent-states');
+    const { CryptoProvider } = require('@azure/msal-node') as typeof import('@azure/msal-node');
+    return {
+      tokens: signedTokens(), secretStore: requestSecretStore(), clock,
+      consentStates: new TableConsentStates(table(TableClient, config.CONSENT_STATES_TABLE)),
+      authorityHost: config.PARTNER_AUTHORITY_HOST, stateTtlMinutes: config.CONSENT_STATE_TTL_MINUTES,
+      pkce: async () => new CryptoProvider().generatePkceCodes(),
+    };
+  });
+  const mailer = lazily((): Mailer => {
+    if (config.ACS_ENDPOINT) {
+      const { AcsMailer } = require('./adapters/acs-mailer') as typeof import('./adapters/acs-mailer');
+      return new AcsMailer(config.ACS_ENDPOINT, credential(), config.CONSENT_EMAIL_SENDER);
+    }
+    const { SmtpMailer } = require('./adapters/smtp-mailer') as typeof import('./adapters/smtp-mailer');
+    return new SmtpMailer({ host: config.SMTP_HOST as string, port: config.SMTP_PORT, from: config.CONSENT_EMAIL_SENDER });
+  });
   return {
     config,
     clock,
+    get mailer() { return mailer(); },
+    consentCallbackUrl: `${config.PUBLIC_BASE_URL}/api/consent/callback`,
+    get signedTokens() { return signedTokens(); },
+    get consentFlow() { return consentFlow(); },
     get payerAccounts() { return payerAccounts(); },
     get tokenVerifier() { return tokenVerifier(); },
     get secretStore() { return secretStore(); },

@@ -42,8 +42,25 @@ export const settingsSchema = z.object({
   PARTNER_CENTER_API_URL: url.default('https://api.partnercenter.microsoft.com'),
   /** How long PUT .../partner-center-credentials waits for the verification before answering 202. */
   PARTNER_CENTER_VERIFY_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(8),
+
+  /** The app's public address: consent links and the callback partners register are built from it. */
+  PUBLIC_BASE_URL: url,
+  /** How long a consent link stays valid (default 72 hours). */
+  CONSENT_LINK_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
+  /** How long one click's sign-in may take before its state expires. */
+  CONSENT_STATE_TTL_MINUTES: z.coerce.number().positive().max(120).default(15),
+  CONSENT_STATES_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default('ConsentStates'),
+
+  /** The consent e-mail's sender; sent through Azure Communication Services (Azure) ... */
+  CONSENT_EMAIL_SENDER: z.string().email(),
+  ACS_ENDPOINT: url.optional(),
+  /** ... or through SMTP (the local stack's mail catcher). */
+  SMTP_HOST: z.string().min(1).optional(),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25),
 }).refine((s) => s.AzureWebJobsStorage || s.AzureWebJobsStorage__tableServiceUri, {
   message: 'set AzureWebJobsStorage or AzureWebJobsStorage__tableServiceUri', path: ['AzureWebJobsStorage'],
+}).refine((s) => s.ACS_ENDPOINT || s.SMTP_HOST, {
+  message: 'set ACS_ENDPOINT (Azure Communication Services) or SMTP_HOST', path: ['ACS_ENDPOINT'],
 });
 
 export type AppConfig = z.infer<typeof settingsSchema>;
@@ -55,7 +72,7 @@ export type AppConfig = z.infer<typeof settingsSchema>;
  */
 export const LOCAL_ONLY_SETTINGS: readonly (keyof AppConfig)[] = [
   'AzureWebJobsStorage', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_AUTHORITY_HOST',
-  'KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION',
+  'KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION', 'SMTP_HOST', 'SMTP_PORT',
 ];
 
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {

@@ -32,6 +32,7 @@ param registrationExpiryHours int
 param partnerAuthorityHost string
 param partnerCenterApiUrl string
 param partnerCenterVerifyWaitSeconds int
+param consentLinkTtlHours int
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
@@ -132,6 +133,10 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     PARTNER_AUTHORITY_HOST: partnerAuthorityHost
     PARTNER_CENTER_API_URL: partnerCenterApiUrl
     PARTNER_CENTER_VERIFY_WAIT_SECONDS: string(partnerCenterVerifyWaitSeconds)
+    PUBLIC_BASE_URL: 'https://${site.properties.defaultHostName}'
+    CONSENT_LINK_TTL_HOURS: string(consentLinkTtlHours)
+    CONSENT_STATE_TTL_MINUTES: '15'
+    CONSENT_STATES_TABLE: 'ConsentStates'
 
     // Consent e-mail through Azure Communication Services (identity-based; no access key).
     ACS_ENDPOINT: acsEndpoint

@@ -1,5 +1,6 @@
 import type { DurableClient } from 'durable-functions';
 import { ORCHESTRATOR, RegistrationEvent } from '../domain/durable-names';
+import { ConsentCompletion, PartnerApiCredentialsSubmission } from '../domain/consent';
 import { PartnerCenterCredentialsSubmission } from '../domain/partner-center-credentials';
 import { RegistrationInput, RegistrationProgress } from '../domain/registration';
 import { RegistrationWorkflow, WorkflowState } from '../ports/registration-workflow';
@@ -28,6 +29,14 @@ export class DurableRegistrationWorkflow implements RegistrationWorkflow {
 
   async submitPartnerCenterCredentials(registrationId: string, submission: PartnerCenterCredentialsSubmission): Promise<void> {
     await this.client.raiseEvent(registrationId, RegistrationEvent.PartnerCenterCredentialsSubmitted, submission);
+  }
+
+  async submitPartnerApiCredentials(registrationId: string, submission: PartnerApiCredentialsSubmission): Promise<void> {
+    await this.client.raiseEvent(registrationId, RegistrationEvent.PartnerApiCredentialsSubmitted, submission);
+  }
+
+  async completeConsent(registrationId: string, completion: ConsentCompletion): Promise<void> {
+    await this.client.raiseEvent(registrationId, RegistrationEvent.ConsentCompleted, completion);
   }
 
   async cancel(registrationId: string): Promise<void> {

@@ -68,6 +68,20 @@ export class KeyVaultSecretStore implements SecretStore {
     }
   }
 
+  async getLatest(name: string): Promise<{ ref: SecretReference; value: string } | undefined> {
+    assertValidSecretName(name);
+    try {
+      const secret = await this.secrets().getSecret(name);
+      if (secret.properties.enabled === false || secret.value === undefined || !secret.properties.version) return undefined;
+      return { ref: { name, version: secret.properties.version }, value: secret.value };
+    } catch (err) {
+      const e = err as SdkError;
+      if (e?.statusCode === 404) return undefined;
+      if (e?.statusCode === 403 && e.details?.error?.innerError?.code === 'SecretDisabled') return undefined;
+      throw this.translate(err, 'get', name);
+    }
+  }
+
   async get(ref: SecretReference): Promise<string | undefined> {
     assertValidSecretReference(ref);
     try {

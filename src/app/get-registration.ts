@@ -25,5 +25,6 @@ export async function getRegistration(
     expiresAt: state?.progress?.expiresAt,
     verified: state?.progress?.verified,
     error: state?.progress?.error,
+    consent: state?.progress?.consent,
   });
 }

@@ -12,4 +12,6 @@ export const Activity = {
   VerifyPartnerCenterCredentials: 'VerifyPartnerCenterCredentials',
   DisableStagedSecret: 'DisableStagedSecret',
   CleanUpRegistration: 'CleanUpRegistration',
+  SendConsentEmail: 'SendConsentEmail',
+  RedeemConsent: 'RedeemConsent',
 } as const;

@@ -35,6 +35,20 @@ export const ErrorCode = {
   PartnerCenterUnavailable: 'partner_center_unavailable',
   IdentityProviderUnavailable: 'identity_provider_unavailable',
   SecretNoLongerAvailable: 'secret_no_longer_available',
+  // Step 3: the consent.
+  ConfirmationMismatch: 'confirmation_mismatch',
+  ConsentDeclined: 'consent_declined',
+  ConsentFailed: 'consent_failed',
+  CodeAlreadyRedeemed: 'code_already_redeemed',
+  CodeExpired: 'code_expired',
+  PkceMismatch: 'pkce_mismatch',
+  RedirectUriNotRegistered: 'redirect_uri_not_registered',
+  AdminFromAnotherTenant: 'admin_from_another_tenant',
+  AdminWithoutMfa: 'admin_without_mfa',
+  AdminWithoutPartnerRole: 'admin_without_partner_role',
+  MpnIdMismatch: 'mpn_id_mismatch',
+  PermissionNotConfigured: 'permission_not_configured',
+  EmailNotSent: 'email_not_sent',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -12,6 +12,10 @@ export const RegistrationStatus = {
   AwaitingPartnerCenterCredentials: 'awaitingPartnerCenterCredentials',
   VerifyingPartnerCenterCredentials: 'verifyingPartnerCenterCredentials',
   AwaitingPartnerApiCredentials: 'awaitingPartnerApiCredentials',
+  AwaitingConsent: 'awaitingConsent',
+  ConsentExpired: 'consentExpired',
+  RedeemingConsent: 'redeemingConsent',
+  Registered: 'registered',
   Expired: 'expired',
   Cancelled: 'cancelled',
 } as const;
@@ -27,6 +31,8 @@ export interface RegistrationProgress {
   /** Why the last submission was not accepted; the registration stays at its step. */
   error?: CredentialError;
   verified?: VerifiedPartner;
+  /** Step 3: the consent link in force (its ID and expiry, never the link itself) and who it was mailed to. */
+  consent?: { linkId: string; expiresAt: string; emailedTo?: string; redirectUri: string };
 }
 
 /** The orchestration's input: identifiers and settings only. */
@@ -38,7 +44,7 @@ export interface RegistrationInput {
 }
 
 export interface RegistrationOutcome {
-  outcome: 'expired' | 'cancelled';
+  outcome: 'expired' | 'cancelled' | 'registered';
 }
 
 export interface RegistrationView {
@@ -50,6 +56,7 @@ export interface RegistrationView {
   expiresAt?: string;
   verified?: VerifiedPartner;
   error?: CredentialError;
+  consent?: RegistrationProgress['consent'];
 }
 
 export const ACCOUNT_NAME_MAX_LENGTH = 100;

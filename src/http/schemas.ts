@@ -15,6 +15,22 @@ export const partnerCenterCredentialsBody = z.strictObject({
   secret: z.string().trim().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
 });
 
+/** Step 3: the person confirms what step 2 verified, and may give a new secret and the admin's e-mail. */
+export const partnerApiCredentialsBody = z.strictObject({
+  tenantId: z.string().trim().toLowerCase().regex(TENANT_ID, 'must be the Directory (tenant) ID shown after step 2'),
+  applicationId: z.string().trim().toLowerCase().regex(TENANT_ID, 'must be the Application (client) ID shown after step 2'),
+  mpnId: z.string().trim().regex(/^\d{5,10}$/, 'must be your MPN ID (Partner ID): 5 to 10 digits').optional(),
+  secret: z.string().trim().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters').optional(),
+  adminEmail: z.string().trim().max(254).email('must be an e-mail address').optional(),
+  redirectUri: z.enum(['callback', 'https://localhost']).default('callback'),
+});
+
+/** The manual path: the code, or the whole address the browser showed after consent. */
+export const authorizationCodeBody = z.strictObject({
+  code: z.string().trim().min(1, 'must not be empty').max(8192, 'is too long to be an authorization code or address').optional(),
+  url: z.string().trim().max(8192, 'is too long').url('must be the whole address from the browser, starting with https://').optional(),
+}).refine((b) => (b.code === undefined) !== (b.url === undefined), { message: 'give either code or url (the whole address from the browser), not both', path: ['code'] });
+
 export const startRegistrationBody = z.strictObject({
   accountName: z.string()
     .trim()

@@ -1,3 +1,4 @@
+import { ConsentCompletion, PartnerApiCredentialsSubmission } from '../domain/consent';
 import { PartnerCenterCredentialsSubmission } from '../domain/partner-center-credentials';
 import { RegistrationInput, RegistrationProgress } from '../domain/registration';
 
@@ -12,5 +13,7 @@ export interface RegistrationWorkflow {
   /** Undefined when no such registration exists. */
   state(registrationId: string): Promise<WorkflowState | undefined>;
   submitPartnerCenterCredentials(registrationId: string, submission: PartnerCenterCredentialsSubmission): Promise<void>;
+  submitPartnerApiCredentials(registrationId: string, submission: PartnerApiCredentialsSubmission): Promise<void>;
+  completeConsent(registrationId: string, completion: ConsentCompletion): Promise<void>;
   cancel(registrationId: string): Promise<void>;
 }

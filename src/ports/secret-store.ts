@@ -20,6 +20,8 @@ export interface SecretStore {
   put(name: string, value: string, options?: PutSecretOptions): Promise<SecretReference>;
   /** The value of exactly that version; undefined when it does not exist, is disabled or deleted. */
   get(ref: SecretReference): Promise<string | undefined>;
+  /** The current version of `name` and its value; undefined when there is none or it is disabled. */
+  getLatest(name: string): Promise<{ ref: SecretReference; value: string } | undefined>;
   /** Disables one version (a resubmission replaced a staged secret). */
   disableVersion(ref: SecretReference): Promise<void>;
   /** Soft-deletes every version of `name`; idempotent (a missing name is fine). */

@@ -103,7 +103,7 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
       expect(state.customStatus).toEqual(expect.objectContaining({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', verified: partner }));
       expect(state.customStatus).not.toHaveProperty('error');
       const last = actions(state).at(-1);
-      expect(last?.compoundActions?.map((a) => a.externalEventName ?? 'timer')).toEqual([RegistrationEvent.RegistrationCancelled, 'timer']);
+      expect(last?.compoundActions?.map((a) => a.externalEventName ?? 'timer')).toEqual([RegistrationEvent.PartnerApiCredentialsSubmitted, RegistrationEvent.RegistrationCancelled, 'timer']);
     });
 
     it('stays at step 2 with the field error when refused, and takes a corrected submission', async () => {

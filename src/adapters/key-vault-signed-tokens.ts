@@ -1,0 +1,65 @@
+import { randomBytes } from 'node:crypto';
+import { errors, jwtVerify, SignJWT } from 'jose';
+import { SignedTokens } from '../ports/signed-tokens';
+import { SecretStore } from '../ports/secret-store';
+
+const KEY_NAME = 'consent-signing-key';
+const ISSUER = 'urn:octo:payer-registration';
+
+/**
+ * HS256 JWTs whose key lives in the secret store, never in settings: made on first use, looked
+ * up by version (`kid`), so a key made concurrently by another instance still verifies.
+ */
+export class KeyVaultSignedTokens implements SignedTokens {
+  private readonly keys = new Map<string, Uint8Array>();
+  private current: Promise<{ kid: string; key: Uint8Array }> | undefined;
+
+  constructor(private readonly secrets: SecretStore) {}
+
+  async sign(purpose: string, claims: object, expiresAt: Date): Promise<string> {
+    const { kid, key } = await this.currentKey();
+    return new SignJWT({ ...claims })
+      .setProtectedHeader({ alg: 'HS256', kid })
+      .setIssuer(ISSUER).setAudience(purpose).setIssuedAt().setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .sign(key);
+  }
+
+  async verify<T>(purpose: string, token: string): Promise<T | undefined> {
+    try {
+      const { payload } = await jwtVerify(token, async (header) => this.keyVersion(String(header.kid ?? '')), {
+        issuer: ISSUER, audience: purpose, algorithms: ['HS256'],
+      });
+      return payload as T;
+    } catch (error) {
+      if (error instanceof errors.JOSEError || error instanceof KeyNotFound) return undefined;
+      throw error;
+    }
+  }
+
+  private currentKey(): Promise<{ kid: string; key: Uint8Array }> {
+    this.current ??= (async () => {
+      const existing = await this.secrets.getLatest(KEY_NAME);
+      if (existing) return { kid: existing.ref.version, key: Buffer.from(existing.value, 'base64') };
+      const value = randomBytes(32).toString('base64');
+      const ref = await this.secrets.put(KEY_NAME, value, { contentType: 'hmac-sha256-key' });
+      return { kid: ref.version, key: Buffer.from(value, 'base64') };
+    })().catch((error) => {
+      this.current = undefined;
+      throw error;
+    });
+    return this.current;
+  }
+
+  private async keyVersion(kid: string): Promise<Uint8Array> {
+    const cached = this.keys.get(kid);
+    if (cached) return cached;
+    if (!/^[0-9a-zA-Z]{1,64}$/.test(kid)) throw new KeyNotFound();
+    const value = await this.secrets.get({ name: KEY_NAME, version: kid });
+    if (value === undefined) throw new KeyNotFound();
+    const key = Buffer.from(value, 'base64');
+    this.keys.set(kid, key);
+    return key;
+  }
+}
+
+class KeyNotFound extends Error {}

@@ -1,0 +1,24 @@
+import { TableClient } from '@azure/data-tables';
+import { ConsentStates } from '../ports/consent-states';
+
+/** One row per used state, partitioned by registration; the insert itself is the check. */
+export class TableConsentStates implements ConsentStates {
+  private ready: Promise<unknown> | undefined;
+
+  constructor(private readonly table: TableClient) {}
+
+  async markUsed(registrationId: string, nonce: string, usedAt: Date): Promise<boolean> {
+    this.ready ??= this.table.createTable().catch((error) => {
+      this.ready = undefined;
+      throw error;
+    });
+    await this.ready;
+    try {
+      await this.table.createEntity({ partitionKey: registrationId, rowKey: nonce, usedAt: usedAt.toISOString() });
+      return true;
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 409) return false;
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import { randomUUID } from 'node:crypto';
+import { CONSENT_SCOPES, ConsentCompletion, ConsentState, ConsentTicket } from '../domain/consent';
+import { RegistrationProgress, RegistrationStatus } from '../domain/registration';
+import { stagedSecretNames } from '../domain/staged-secrets';
+import { Clock } from '../ports/clock';
+import { ConsentStates } from '../ports/consent-states';
+import { RegistrationWorkflow } from '../ports/registration-workflow';
+import { SecretStore } from '../ports/secret-store';
+import { SignedTokens } from '../ports/signed-tokens';
+import { CONSENT_TICKET } from './request-consent-link';
+
+export const CONSENT_STATE = 'consent-state';
+
+/** What the admin's browser is shown: a redirect to Microsoft, or a plain page that says what happened. */
+export type ConsentPage =
+  | { kind: 'redirect'; location: string }
+  | { kind: 'page'; status: number; title: string; message: string };
+
+export interface ConsentFlowDeps {
+  tokens: SignedTokens;
+  workflow: RegistrationWorkflow;
+  /** For a person's request: bounded retries inside. */
+  secretStore: SecretStore;
+  consentStates: ConsentStates;
+  clock: Clock;
+  authorityHost: string;
+  stateTtlMinutes: number;
+  /** Generates a PKCE pair (MSAL's CryptoProvider in production). */
+  pkce(): Promise<{ verifier: string; challenge: string }>;
+}
+
+const page = (status: number, title: string, message: string): ConsentPage => ({ kind: 'page', status, title, message });
+const NOT_VALID = page(400, 'This consent link is not valid', 'The link is incomplete, altered or expired. Ask the person registering the payer account for a new link.');
+
+/** The link's registration, if the link is still the one in force and waiting for consent. */
+async function currentLink(registrationId: string, linkId: string, deps: ConsentFlowDeps): Promise<RegistrationProgress | ConsentPage> {
+  const progress = (await deps.workflow.state(registrationId))?.progress;
+  if (!progress?.consent || progress.consent.linkId !== linkId) {
+    return page(410, 'This consent link was replaced', 'A newer link was requested for this registration, or the registration ended. Use the newest link you received.');
+  }
+  if (progress.status === RegistrationStatus.ConsentExpired) return page(410, 'This consent link has expired', 'Ask the person registering the payer account for a new link.');
+  if (progress.status !== RegistrationStatus.AwaitingConsent) return page(409, 'Consent already received', 'This registration is no longer waiting for consent. You can close this window.');
+  return progress;
+}
+
+/** GET /api/consent/start: a fresh state and PKCE pair per click, then Microsoft's authorize endpoint. */
+export async function startConsent(ticket: string, deps: ConsentFlowDeps): Promise<ConsentPage> {
+  const claims = await deps.tokens.verify<ConsentTicket>(CONSENT_TICKET, ticket);
+  if (!claims?.registrationId || !claims.linkId) return NOT_VALID;
+  const progress = await currentLink(claims.registrationId, claims.linkId, deps);
+  if ('kind' in progress) return progress;
+  const { verifier, challenge } = await deps.pkce();
+  const verifierRef = await deps.secretStore.put(stagedSecretNames(claims.registrationId).pkceVerifier, verifier, { contentType: 'pkce-verifier' });
+  const state: ConsentState = { registrationId: claims.registrationId, linkId: claims.linkId, nonce: randomUUID(), verifier: verifierRef };
+  const stateToken = await deps.tokens.sign(CONSENT_STATE, state, new Date(deps.clock.now().getTime() + deps.stateTtlMinutes * 60_000));
+  const consent = progress.consent as NonNullable<RegistrationProgress['consent']>;
+  const query = new URLSearchParams({
+    client_id: progress.verified?.applicationId ?? '',
+    response_type: 'code',
+    redirect_uri: consent.redirectUri,
+    response_mode: 'query',
+    scope: CONSENT_SCOPES.join(' '),
+    state: stateToken,
+    code_challenge: challenge,
+    code_challenge_method: 'S256',
+    prompt: 'login',
+    ...(consent.emailedTo ? { login_hint: consent.emailedTo } : {}),
+  });
+  return { kind: 'redirect', location: `${deps.authorityHost}/${progress.verified?.tenantId}/oauth2/v2.0/authorize?${query}` };
+}
+
+export interface ConsentAnswer {
+  state?: string;
+  code?: string;
+  error?: string;
+  errorDescription?: string;
+}
+
+/** The admin came back (callback) or the person pasted the address: verify state, keep the code in the vault, tell the registration. */
+export async function completeConsent(answer: ConsentAnswer, deps: ConsentFlowDeps): Promise<ConsentPage> {
+  const claims = answer.state ? await deps.tokens.verify<ConsentState>(CONSENT_STATE, answer.state) : undefined;
+  if (!claims?.registrationId || !claims.nonce || !claims.verifier) {
+    return page(400, 'This sign-in answer is not valid', 'Its state is missing, altered or older than the sign-in allows. Open the consent link again.');
+  }
+  if (!(await deps.consentStates.markUsed(claims.registrationId, claims.nonce, deps.clock.now()))) {
+    return page(200, 'Consent already received', 'This answer was already received (the page was refreshed or opened twice). Nothing more to do: you can close this window.');
+  }
+  const progress = await currentLink(claims.registrationId, claims.linkId, deps);
+  if ('kind' in progress) return progress;
+  const receivedAt = deps.clock.now().toISOString();
+  if (answer.error || !answer.code) {
+    const errorCodes = [...(answer.errorDescription ?? '').matchAll(/AADSTS(\d+)/g)].map((m) => Number(m[1]));
+    const completion: ConsentCompletion = { linkId: claims.linkId, error: answer.error ?? 'no_code', errorCodes, receivedAt };
+    await deps.workflow.completeConsent(claims.registrationId, completion);
+    return answer.error === 'access_denied'
+      ? page(200, 'Consent declined', 'You declined the consent, so the payer account cannot be registered yet. The person registering it can send a new link.')
+      : page(200, 'Consent did not complete', `Microsoft answered "${answer.error ?? 'no code'}". The person registering the payer account sees the details and can send a new link.`);
+  }
+  const code = await deps.secretStore.put(stagedSecretNames(claims.registrationId).authorizationCode, answer.code, { contentType: 'authorization-code' });
+  await deps.workflow.completeConsent(claims.registrationId, {
+    linkId: claims.linkId, code, verifier: claims.verifier, redirectUri: (progress.consent as { redirectUri: string }).redirectUri, receivedAt,
+  });
+  return page(200, 'Consent received', 'Thank you. The payer account registration continues on its own; you can close this window.');
+}

@@ -1,0 +1,84 @@
+import { ConsentLinkView, PartnerApiCredentialsSubmission } from '../domain/consent';
+import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
+import { Caller } from '../domain/payer-account';
+import { RegistrationStatus, RegistrationStep } from '../domain/registration';
+import { stagedSecretNames } from '../domain/staged-secrets';
+import { Clock } from '../ports/clock';
+import { PayerAccounts } from '../ports/payer-accounts';
+import { RegistrationWorkflow } from '../ports/registration-workflow';
+import { SecretStore, SecretStoreError } from '../ports/secret-store';
+import { SignedTokens } from '../ports/signed-tokens';
+import { registrationNotFound } from './get-registration';
+
+export const CONSENT_TICKET = 'consent-ticket';
+
+export interface RequestConsentLinkInput {
+  tenantId: string;
+  applicationId: string;
+  mpnId?: string;
+  secret?: string;
+  adminEmail?: string;
+  /** Where Microsoft sends the admin back: the product's callback, or https://localhost (pasted by the person). */
+  redirectUri?: string;
+}
+
+export interface RequestConsentLinkDeps {
+  payerAccounts: PayerAccounts;
+  workflow: RegistrationWorkflow;
+  secretStore: SecretStore;
+  tokens: SignedTokens;
+  clock: Clock;
+  newLinkId(): string;
+  linkTtlHours: number;
+  publicBaseUrl: string;
+  callbackUrl: string;
+}
+
+const STEP_3_STATUSES: string[] = [RegistrationStatus.AwaitingPartnerApiCredentials, RegistrationStatus.AwaitingConsent, RegistrationStatus.ConsentExpired];
+
+/**
+ * Step 3 from the person's side: confirm what step 2 verified, optionally give the secret and the
+ * admin's e-mail, and get a signed consent link. A new request replaces (invalidates) the old link.
+ */
+export async function requestConsentLink(
+  caller: Caller, input: RequestConsentLinkInput, deps: RequestConsentLinkDeps,
+): Promise<Result<ConsentLinkView, FieldError>> {
+  const record = await deps.payerAccounts.find(caller.organizationId);
+  if (!record || record.state !== 'registering') return fail(registrationNotFound());
+  const registrationId = record.registrationId;
+  const progress = (await deps.workflow.state(registrationId))?.progress;
+  if (progress?.step !== RegistrationStep.PartnerApiConsent || !progress.verified || !STEP_3_STATUSES.includes(progress.status)) {
+    return fail({ code: ErrorCode.RegistrationNotAtThisStep, message: 'The registration is not at step 3: verify the Partner Center credentials first (step 2), or wait for the consent being redeemed.' });
+  }
+  const mismatch = (field: string, expected: string): FieldError => ({
+    code: ErrorCode.ConfirmationMismatch, field,
+    message: `This is not the ${field === 'tenantId' ? 'Directory (tenant) ID' : 'Application (client) ID'} verified in step 2 (${expected}). Confirm the value shown, or go back to step 2 to change it.`,
+  });
+  if (input.tenantId !== progress.verified.tenantId) return fail(mismatch('tenantId', progress.verified.tenantId));
+  if (input.applicationId !== progress.verified.applicationId) return fail(mismatch('applicationId', progress.verified.applicationId));
+
+  let secret = undefined;
+  if (input.secret !== undefined) {
+    try {
+      secret = await deps.secretStore.put(stagedSecretNames(registrationId).partnerApiSecret, input.secret, { contentType: 'client-secret' });
+    } catch (error) {
+      if (error instanceof SecretStoreError && error.transient) {
+        return fail({ code: ErrorCode.SecretStoreUnavailable, message: 'The secret could not be stored securely right now, so nothing was saved. Try again in a minute.' });
+      }
+      throw error;
+    }
+  }
+  const linkId = deps.newLinkId();
+  const expiresAt = new Date(deps.clock.now().getTime() + deps.linkTtlHours * 3600_000);
+  const ticket = await deps.tokens.sign(CONSENT_TICKET, { registrationId, linkId }, expiresAt);
+  const submission: PartnerApiCredentialsSubmission = {
+    linkId, linkExpiresAt: expiresAt.toISOString(), mpnId: input.mpnId, adminEmail: input.adminEmail,
+    requestedBy: caller.userId, redirectUri: input.redirectUri ?? deps.callbackUrl, secret,
+  };
+  await deps.workflow.submitPartnerApiCredentials(registrationId, submission);
+  return ok({
+    consentLink: `${deps.publicBaseUrl}/api/consent/start?ticket=${encodeURIComponent(ticket)}`,
+    expiresAt: expiresAt.toISOString(),
+    ...(input.adminEmail ? { emailedTo: input.adminEmail } : {}),
+  });
+}

@@ -1,0 +1,40 @@
+import { Mailer } from '../ports/mailer';
+import { SignedTokens } from '../ports/signed-tokens';
+import { CONSENT_TICKET } from './request-consent-link';
+
+export interface ConsentEmailInput {
+  registrationId: string;
+  linkId: string;
+  linkExpiresAt: string;
+  to: string;
+  requestedBy: string;
+  companyName?: string;
+  tenantId?: string;
+}
+
+const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/**
+ * Mails the consent link to the partner's admin. The link is signed here, in the activity, so it
+ * never passes through the orchestration's history.
+ */
+export async function sendConsentEmail(input: ConsentEmailInput, deps: { mailer: Mailer; tokens: SignedTokens; publicBaseUrl: string }): Promise<{ sent: true }> {
+  const ticket = await deps.tokens.sign(CONSENT_TICKET, { registrationId: input.registrationId, linkId: input.linkId }, new Date(input.linkExpiresAt));
+  const link = `${deps.publicBaseUrl}/api/consent/start?ticket=${encodeURIComponent(ticket)}`;
+  const company = input.companyName ?? 'your organization';
+  const expires = new Date(input.linkExpiresAt).toUTCString();
+  const lines = [
+    `Someone at ${company} (user ${input.requestedBy}) is registering your Azure CSP payer account with Octo and asks you, as an administrator, to give consent.`,
+    'You need: the Admin agent role in Partner Center, and multi-factor authentication on your account.',
+    `Open this link, sign in to Microsoft with your ${input.tenantId ? `tenant ${input.tenantId} ` : ''}admin account, and accept the permissions:`,
+    link,
+    `The link expires ${expires}. If you did not expect this request, ignore this e-mail.`,
+  ];
+  await deps.mailer.send({
+    to: input.to,
+    subject: `Consent needed: register ${company}'s Azure CSP payer account`,
+    text: lines.join('\n\n'),
+    html: `<p>${escape(lines[0])}</p><p>${escape(lines[1])}</p><p>${escape(lines[2])}</p><p><a href="${escape(link)}">Give consent</a></p><p>${escape(lines[4])}</p>`,
+  });
+  return { sent: true };
+}

@@ -1,0 +1,59 @@
+import { CredentialError } from './credential-errors';
+import { StagedSecret } from './partner-center-credentials';
+
+/** Delegated scopes the admin consents to: the Partner API, plus a refresh token. */
+export const PARTNER_API_SCOPE = 'https://api.partner.microsoft.com/user_impersonation';
+export const CONSENT_SCOPES = [PARTNER_API_SCOPE, 'offline_access', 'openid', 'profile'];
+
+/** What a consent link carries (signed): which registration, which link (a newer link replaces it). */
+export interface ConsentTicket {
+  registrationId: string;
+  linkId: string;
+}
+
+/** The OAuth `state` of one click on the link (signed, single-use, short-lived). */
+export interface ConsentState {
+  registrationId: string;
+  linkId: string;
+  nonce: string;
+  /** Where the PKCE verifier of this click is kept. */
+  verifier: StagedSecret;
+}
+
+/** Step 3's request: the person confirms what step 2 verified, and says who consents. */
+export interface PartnerApiCredentialsSubmission {
+  linkId: string;
+  linkExpiresAt: string;
+  mpnId?: string;
+  /** A new secret for the Partner API; absent: the one verified in step 2. */
+  secret?: StagedSecret;
+  adminEmail?: string;
+  requestedBy: string;
+  redirectUri: string;
+}
+
+/** The consent came back: the code's reference, or what the admin or Entra ID answered instead. */
+export type ConsentCompletion =
+  | { linkId: string; code: StagedSecret; verifier: StagedSecret; redirectUri: string; receivedAt: string }
+  | { linkId: string; error: string; errorCodes: number[]; receivedAt: string };
+
+/** The registered payer account as recorded: identifiers, who consented, secret names and versions — never values. */
+export interface RegisteredPayerAccount {
+  tenantId: string;
+  applicationId: string;
+  mpnId: string;
+  companyName: string;
+  country: string;
+  consentedBy: string;
+  consentedAt: string;
+  tokenCache: StagedSecret;
+  applicationSecret: StagedSecret;
+}
+
+export type ConsentResult = { ok: true; account: RegisteredPayerAccount } | { ok: false; error: CredentialError };
+
+export interface ConsentLinkView {
+  consentLink: string;
+  expiresAt: string;
+  emailedTo?: string;
+}

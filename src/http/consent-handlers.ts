@@ -1,0 +1,82 @@
+import { randomUUID } from 'node:crypto';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { DurableClient } from 'durable-functions';
+import { completeConsent, ConsentPage, startConsent } from '../app/consent-flow';
+import { requestConsentLink } from '../app/request-consent-link';
+import { appServices } from '../composition';
+import { ErrorCode } from '../domain/error-codes';
+import { authenticate } from './authenticate';
+import { consentPageHtml } from './consent-page';
+import { json, problem } from './problem';
+import { readJsonBody } from './request-body';
+import { authorizationCodeBody, partnerApiCredentialsBody } from './schemas';
+
+const flowDeps = (client: DurableClient) => {
+  const services = appServices();
+  return { ...services.consentFlow, workflow: services.workflow(client) };
+};
+
+function render(result: ConsentPage): HttpResponseInit {
+  if (result.kind === 'redirect') return { status: 302, headers: { location: result.location, 'cache-control': 'no-store' } };
+  return {
+    status: result.status,
+    headers: { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'" },
+    body: consentPageHtml(result.title, result.message),
+  };
+}
+
+/** PUT: step 3 — confirm the verified IDs and get a consent link (e-mailed to the admin when given). */
+export async function requestConsentLinkHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+  const services = appServices();
+  const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
+  if (!auth.ok) return auth.response;
+  const body = await readJsonBody(request, partnerApiCredentialsBody);
+  if (!body.ok) return problem(body.error);
+  const { redirectUri, ...rest } = body.value;
+  const result = await requestConsentLink(auth.caller, { ...rest, redirectUri: redirectUri === 'callback' ? services.consentCallbackUrl : redirectUri }, {
+    payerAccounts: services.payerAccounts, workflow: services.workflow(client), secretStore: services.requestSecretStore,
+    tokens: services.signedTokens, clock: services.clock, newLinkId: randomUUID, linkTtlHours: services.config.CONSENT_LINK_TTL_HOURS,
+    publicBaseUrl: services.config.PUBLIC_BASE_URL, callbackUrl: services.consentCallbackUrl,
+  });
+  if (!result.ok) return problem(result.error, result.error.code === ErrorCode.ConfirmationMismatch ? 422 : undefined);
+  context.info('Consent link issued', { organizationId: auth.caller.organizationId, emailed: !!result.value.emailedTo });
+  return json(200, result.value);
+}
+
+/** GET /api/consent/start?ticket=… — the link in the e-mail. */
+export async function startConsentHandler(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
+  return render(await startConsent(request.query.get('ticket') ?? '', flowDeps(client)));
+}
+
+/** GET /api/consent/callback — the redirect URI: code or error, and the state. */
+export async function consentCallbackHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+  const q = request.query;
+  const page = await completeConsent({
+    state: q.get('state') ?? undefined, code: q.get('code') ?? undefined,
+    error: q.get('error') ?? undefined, errorDescription: q.get('error_description') ?? undefined,
+  }, flowDeps(client));
+  context.info('Consent callback', { outcome: page.kind === 'page' ? page.title : 'redirect', error: q.get('error') ?? undefined });
+  return render(page);
+}
+
+/** POST: the manual path — the person pastes the code or the whole address from the browser. */
+export async function pastedAuthorizationCodeHandler(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
+  const services = appServices();
+  const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
+  if (!auth.ok) return auth.response;
+  const body = await readJsonBody(request, authorizationCodeBody);
+  if (!body.ok) return problem(body.error);
+  const address = body.value.url ? new URL(body.value.url) : undefined;
+  const state = address?.searchParams.get('state') ?? undefined;
+  const code = address ? address.searchParams.get('code') ?? undefined : body.value.code;
+  const error = address?.searchParams.get('error') ?? undefined;
+  if (!state || (!code && !error)) {
+    return problem({
+      code: ErrorCode.InvalidField, field: body.value.url ? 'url' : 'code',
+      message: "Paste the whole address from the browser's address bar after consenting: it looks like https://localhost/?code=…&state=…&session_state=…",
+    });
+  }
+  const page = await completeConsent({ state, code, error, errorDescription: address?.searchParams.get('error_description') ?? undefined }, flowDeps(client));
+  if (page.kind === 'page' && page.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'url', message: `${page.title}. ${page.message}` });
+  return json(202, { message: page.kind === 'page' ? page.title : 'accepted', statusUrl: '/api/payer-account/registration' });
+}

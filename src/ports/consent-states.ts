@@ -1,0 +1,5 @@
+/** Remembers which OAuth `state` values were already used, so a consent is taken exactly once. */
+export interface ConsentStates {
+  /** Conditional insert: false when this state was used before (a refresh, a replay). */
+  markUsed(registrationId: string, nonce: string, usedAt: Date): Promise<boolean>;
+}

@@ -1,0 +1,133 @@
+import { startStack, Stack } from '../../local/stack';
+
+const CONTOSO = '22222222-2222-4222-8222-222222222222';
+const PC_APP = 'bbbbbbbb-0000-4000-8000-000000000001';
+const VALID = 'contoso-pc-secret-value~valid';
+
+describe('step 3: consent link, start, callback', () => {
+  let stack: Stack;
+  let alice: string;
+  const responses: string[] = [];
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${stack.apiBaseUrl}/payer-account/registration${path}`, {
+      method, headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    responses.push(text);
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const browse = async (url: string) => {
+    const res = await fetch(url, { redirect: 'manual' });
+    const text = await res.text();
+    responses.push(text, res.headers.get('location') ?? '');
+    return { status: res.status, location: res.headers.get('location') ?? undefined, html: text };
+  };
+  const link = (body: Record<string, unknown> = {}) =>
+    api('PUT', '/partner-api-credentials', { tenantId: CONTOSO, applicationId: PC_APP, ...body });
+  const until = async (check: () => Promise<boolean>) => {
+    for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 30));
+  };
+  const status = async () => (await api('GET', '')).body;
+
+  beforeAll(async () => {
+    stack = await startStack();
+    alice = await stack.tokenFor('alice@contoso.example');
+  });
+  beforeEach(async () => {
+    expect((await api('POST', '', {})).status).toBe(201);
+    await until(async () => (await status()).status === 'awaitingPartnerCenterCredentials');
+    expect((await api('PUT', '/partner-center-credentials', { applicationId: PC_APP, domain: 'contoso.example', secret: VALID })).status).toBe(200);
+  });
+  afterEach(async () => {
+    await api('DELETE', '');
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('refuses a link before step 2 is done and when the confirmed IDs differ', async () => {
+    const wrongTenant = await link({ tenantId: '33333333-3333-4333-8333-333333333333' });
+    expect(wrongTenant.status).toBe(422);
+    expect(wrongTenant.body).toMatchObject({ code: 'confirmation_mismatch', field: 'tenantId' });
+    const wrongApp = await link({ applicationId: 'bbbbbbbb-0000-4000-8000-000000000002' });
+    expect(wrongApp.body).toMatchObject({ code: 'confirmation_mismatch', field: 'applicationId' });
+  });
+
+  it('issues a link that redirects to the partner tenant\'s v2 authorize endpoint with state and PKCE', async () => {
+    const issued = await link({ mpnId: '1234567' });
+    expect(issued.status).toBe(200);
+    expect(issued.body.consentLink).toMatch(new RegExp(`^${stack.settings.PUBLIC_BASE_URL}/api/consent/start\\?ticket=`));
+    expect(Date.parse(issued.body.expiresAt) - Date.now()).toBeGreaterThan(71 * 3600_000);
+    await until(async () => (await status()).status === 'awaitingConsent');
+    const first = await browse(issued.body.consentLink);
+    expect(first.status).toBe(302);
+    const authorize = new URL(first.location as string);
+    expect(`${authorize.origin}${authorize.pathname}`).toBe(`${stack.entra.url}/${CONTOSO}/oauth2/v2.0/authorize`);
+    expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
+      client_id: PC_APP, response_type: 'code', redirect_uri: `${stack.settings.PUBLIC_BASE_URL}/api/consent/callback`,
+      code_challenge_method: 'S256', prompt: 'login',
+    });
+    expect(authorize.searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['https://api.partner.microsoft.com/user_impersonation', 'offline_access']));
+    expect(authorize.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const second = new URL((await browse(issued.body.consentLink)).location as string);
+    expect(second.searchParams.get('state')).not.toBe(authorize.searchParams.get('state'));
+    expect(second.searchParams.get('code_challenge')).not.toBe(authorize.searchParams.get('code_challenge'));
+  });
+
+  it('refuses a tampered ticket and a replaced link', async () => {
+    const old = (await link()).body.consentLink as string;
+    await until(async () => (await status()).status === 'awaitingConsent');
+    const tampered = await browse(old.replace(/ticket=([^.]+)\.([^.]+)\./, (_m, h, p) => `ticket=${h}.${p}x.`));
+    expect(tampered.status).toBe(400);
+    expect(tampered.html).toContain('not valid');
+    const fresh = (await link()).body.consentLink as string;
+    await until(async () => (await status()).consent?.linkId !== undefined && (await browse(fresh)).status === 302);
+    const replaced = await browse(old);
+    expect(replaced.status).toBe(410);
+    expect(replaced.html).toContain('replaced');
+  });
+
+  it('records a declined consent in plain words, once, and stays at step 3 for a new link', async () => {
+    const issued = (await link()).body.consentLink as string;
+    await until(async () => (await status()).status === 'awaitingConsent');
+    const state = new URL((await browse(issued)).location as string).searchParams.get('state') as string;
+    const callback = `${stack.settings.PUBLIC_BASE_URL}/api/consent/callback?error=access_denied&error_description=AADSTS65004%3A+User+declined+to+consent&state=${encodeURIComponent(state)}`;
+    const answered = await browse(callback);
+    expect(answered.status).toBe(200);
+    expect(answered.html).toContain('Consent declined');
+    await until(async () => (await status()).error?.code === 'consent_declined');
+    expect(await status()).toMatchObject({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', error: { code: 'consent_declined' } });
+    const again = await browse(callback);
+    expect(again.html).toContain('already received');
+  });
+
+  it('refuses a callback whose state was altered, and the pasted-code path says what it expects', async () => {
+    const forged = await browse(`${stack.settings.PUBLIC_BASE_URL}/api/consent/callback?code=abc&state=not-a-state`);
+    expect(forged.status).toBe(400);
+    const garbage = await api('POST', '/authorization-code', { code: 'just-some-text' });
+    expect(garbage.status).toBe(400);
+    expect(garbage.body).toMatchObject({ field: 'code' });
+    expect(garbage.body.message).toContain('https://localhost/?code=');
+    const wrongUrl = await api('POST', '/authorization-code', { url: 'https://localhost/?code=abc&state=forged' });
+    expect(wrongUrl.status).toBe(400);
+    expect(wrongUrl.body.field).toBe('url');
+  });
+
+  it('keeps the code in Key Vault and only its reference in the orchestration', async () => {
+    const issued = (await link()).body.consentLink as string;
+    await until(async () => (await status()).status === 'awaitingConsent');
+    const state = new URL((await browse(issued)).location as string).searchParams.get('state') as string;
+    const code = 'authorization-code-value-that-must-stay-secret';
+    const answered = await browse(`${stack.settings.PUBLIC_BASE_URL}/api/consent/callback?code=${code}&state=${encodeURIComponent(state)}&session_state=s`);
+    expect(answered.html).toContain('Consent received');
+    const registrationId = (await status()).registrationId;
+    const stored = stack.keyVault.state.listVersions(`reg-${registrationId}-auth-code`).map((v) => v.v.value);
+    expect(stored).toContain(code);
+    const history = await (await fetch(`${stack.host.url}/runtime/webhooks/durabletask/instances/${registrationId}?showHistory=true&showHistoryOutput=true&code=${stack.settings.LocalHost__MasterKey}`)).text();
+    expect(history).toContain('ConsentCompleted');
+    expect(history).not.toContain(code);
+    expect(stack.host.output()).not.toContain(code);
+    expect(responses.join('\n')).not.toContain(code);
+  });
+});
