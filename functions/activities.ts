@@ -36,3 +36,13 @@ registerActivity(Activity.SendConsentEmail, async (input: import('../src/app/sen
   context.info('Consent e-mail sent', { registrationId: input.registrationId, linkId: input.linkId });
   return result;
 });
+
+registerActivity(Activity.RedeemConsent, async (input: import('../src/app/redeem-consent').RedeemConsentInput, context: InvocationContext) => {
+  const { redeemConsent } = require('../src/app/redeem-consent') as typeof import('../src/app/redeem-consent');
+  const result = await redeemConsent(input, services().redemption);
+  context.info('Consent redeemed', {
+    registrationId: input.registrationId, ok: result.ok,
+    ...(result.ok ? { mpnId: result.account.mpnId, consentedBy: result.account.consentedBy } : { code: result.error.code, aadsts: result.error.aadsts, correlationId: result.error.correlationId, traceId: result.error.traceId }),
+  });
+  return result;
+});

@@ -14,3 +14,7 @@ registerDurableHttp('GetRegistration', {
 registerDurableHttp('CancelRegistration', {
   route, methods: ['DELETE'], authLevel: 'anonymous', handler: () => handlers().cancelRegistrationHandler,
 });
+
+registerDurableHttp('GetPayerAccount', {
+  route: 'payer-account', methods: ['GET'], authLevel: 'anonymous', handler: () => handlers().getPayerAccountHandler,
+});

@@ -1,5 +1,6 @@
 import type { DurableClient } from 'durable-functions';
 import type { ConsentFlowDeps } from './app/consent-flow';
+import type { RedeemConsentDeps } from './app/redeem-consent';
 import type { VerifyPartnerCenterCredentialsDeps } from './app/verify-partner-center-credentials';
 import type { SignedTokens } from './ports/signed-tokens';
 import type { Mailer } from './ports/mailer';
@@ -25,6 +26,7 @@ export interface AppServices {
   /** For HTTP requests: a few quick retries inside, since nothing retries a person's request. */
   requestSecretStore: SecretStore;
   verification: VerifyPartnerCenterCredentialsDeps;
+  redemption: RedeemConsentDeps;
   signedTokens: SignedTokens;
   mailer: Mailer;
   /** Everything the consent start and callback need but the durable client. */
@@ -101,6 +103,15 @@ function compose(config: AppConfig): AppServices {
       pkce: async () => new CryptoProvider().generatePkceCodes(),
     };
   });
+  const redemption = lazily((): RedeemConsentDeps => {
+    const { MsalDelegatedTokens } = require('./adapters/msal-delegated-tokens') as typeof import('./adapters/msal-delegated-tokens');
+    const { PartnerApiClient } = require('./adapters/partner-api-client') as typeof import('./adapters/partner-api-client');
+    return {
+      secretStore: secretStore(), delegated: new MsalDelegatedTokens(config.PARTNER_AUTHORITY_HOST),
+      partnerCenter: verification().partnerCenter, partnerApi: new PartnerApiClient(config.PARTNER_API_URL),
+      payerAccounts: payerAccounts(), clock,
+    };
+  });
   const mailer = lazily((): Mailer => {
     if (config.ACS_ENDPOINT) {
       const { AcsMailer } = require('./adapters/acs-mailer') as typeof import('./adapters/acs-mailer');
@@ -113,6 +124,7 @@ function compose(config: AppConfig): AppServices {
     config,
     clock,
     get mailer() { return mailer(); },
+    get redemption() { return redemption(); },
     consentCallbackUrl: `${config.PUBLIC_BASE_URL}/api/consent/callback`,
     get signedTokens() { return signedTokens(); },
     get consentFlow() { return consentFlow(); },

@@ -40,6 +40,8 @@ export const settingsSchema = z.object({
   /** Entra ID for the partners' tenants (tenant lookup, their apps' tokens). */
   PARTNER_AUTHORITY_HOST: url.default('https://login.microsoftonline.com'),
   PARTNER_CENTER_API_URL: url.default('https://api.partnercenter.microsoft.com'),
+  /** The Microsoft Partner API (pricing); its tokens are always for https://api.partner.microsoft.com. */
+  PARTNER_API_URL: url.default('https://api.partner.microsoft.com'),
   /** How long PUT .../partner-center-credentials waits for the verification before answering 202. */
   PARTNER_CENTER_VERIFY_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(8),
 

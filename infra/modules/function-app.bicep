@@ -132,6 +132,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     REGISTRATION_EXPIRY_HOURS: string(registrationExpiryHours)
     PARTNER_AUTHORITY_HOST: partnerAuthorityHost
     PARTNER_CENTER_API_URL: partnerCenterApiUrl
+    PARTNER_API_URL: 'https://api.partner.microsoft.com'
     PARTNER_CENTER_VERIFY_WAIT_SECONDS: string(partnerCenterVerifyWaitSeconds)
     PUBLIC_BASE_URL: 'https://${site.properties.defaultHostName}'
     CONSENT_LINK_TTL_HOURS: string(consentLinkTtlHours)

@@ -24,6 +24,12 @@ export class PartnerCenterClient implements PartnerCenter {
     return ok({ companyName: String(body.companyName ?? ''), country: String(body.country ?? body.address?.country ?? '') });
   }
 
+  async mpnId(accessToken: string): Promise<Result<string, CredentialError>> {
+    const response = await this.get('/v1/profiles/mpn', accessToken);
+    if ('error' in response) return fail(response.error);
+    return ok(String((response.body as { mpnId?: string }).mpnId ?? ''));
+  }
+
   private async get(path: string, accessToken: string): Promise<{ body: unknown } | { error: CredentialError }> {
     const correlationId = randomUUID();
     let lastStatus: number | undefined;

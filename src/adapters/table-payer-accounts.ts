@@ -1,11 +1,12 @@
 import { TableClient } from '@azure/data-tables';
+import { RegisteredPayerAccount } from '../domain/consent';
 import { PayerAccountRecord } from '../domain/payer-account';
 import { PayerAccounts } from '../ports/payer-accounts';
 
 const ROW_KEY = 'payer-account';
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
-type Row = Omit<PayerAccountRecord, 'organizationId'> & { partitionKey: string; rowKey: string; etag?: string };
+type Row = Omit<PayerAccountRecord, 'organizationId' | 'account'> & { partitionKey: string; rowKey: string; etag?: string; account?: string };
 
 /** Payer accounts in Azure Table Storage: one partition per organization, one row per payer account. */
 export class TablePayerAccounts implements PayerAccounts {
@@ -15,7 +16,7 @@ export class TablePayerAccounts implements PayerAccounts {
 
   async claim(record: PayerAccountRecord): Promise<boolean> {
     await this.ensureTable();
-    const { organizationId, ...rest } = record;
+    const { organizationId, account: _account, ...rest } = record;
     try {
       await this.table.createEntity<Row>({ partitionKey: organizationId, rowKey: ROW_KEY, ...rest });
       return true;
@@ -44,6 +45,21 @@ export class TablePayerAccounts implements PayerAccounts {
     return false;
   }
 
+  async register(organizationId: string, registrationId: string, account: RegisteredPayerAccount): Promise<boolean> {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      const row = await this.read(organizationId);
+      if (!row || row.record.registrationId !== registrationId) return false;
+      if (row.record.state === 'registered') return true;
+      try {
+        await this.table.updateEntity({ partitionKey: organizationId, rowKey: ROW_KEY, state: 'registered', account: JSON.stringify(account) }, 'Merge', { etag: row.etag });
+        return true;
+      } catch (error) {
+        if (statusOf(error) !== 412) throw error;
+      }
+    }
+    return false;
+  }
+
   private async read(organizationId: string): Promise<{ record: PayerAccountRecord; etag: string } | undefined> {
     await this.ensureTable();
     try {
@@ -53,6 +69,7 @@ export class TablePayerAccounts implements PayerAccounts {
         record: {
           organizationId: row.partitionKey as string, state: row.state, registrationId: row.registrationId,
           accountName: row.accountName, createdAt: row.createdAt, createdBy: row.createdBy,
+          ...(row.account ? { account: JSON.parse(row.account) as RegisteredPayerAccount } : {}),
         },
       };
     } catch (error) {

@@ -15,6 +15,7 @@ export const ErrorCode = {
   PayerAccountExists: 'payer_account_exists',
   RegistrationInProgress: 'registration_in_progress',
   RegistrationNotFound: 'registration_not_found',
+  PayerAccountNotFound: 'payer_account_not_found',
   RegistrationNotAtThisStep: 'registration_not_at_this_step',
   SecretStoreUnavailable: 'secret_store_unavailable',
   ServiceUnavailable: 'service_unavailable',

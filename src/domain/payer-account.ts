@@ -4,12 +4,14 @@
  */
 export interface PayerAccountRecord {
   organizationId: string;
-  state: 'registering';
+  state: 'registering' | 'registered';
   /** The registration (orchestration instance) that holds the claim. */
   registrationId: string;
   accountName?: string;
   createdAt: string;
   createdBy: string;
+  /** Once registered: identifiers, who consented, secret names and versions (never values). */
+  account?: import('./consent').RegisteredPayerAccount;
 }
 
 export interface Caller {

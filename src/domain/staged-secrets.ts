@@ -4,6 +4,8 @@ export const stagedSecretNames = (registrationId: string) => ({
   partnerApiSecret: `reg-${registrationId}-pa-secret`,
   pkceVerifier: `reg-${registrationId}-pkce`,
   authorizationCode: `reg-${registrationId}-auth-code`,
+  /** MSAL's serialized token cache: where the refresh token lives. */
+  tokenCache: `reg-${registrationId}-token-cache`,
 });
 
 export const allStagedSecretNames = (registrationId: string): string[] => Object.values(stagedSecretNames(registrationId));

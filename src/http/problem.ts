@@ -14,6 +14,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.PayerAccountExists]: 409,
   [ErrorCode.RegistrationInProgress]: 409,
   [ErrorCode.RegistrationNotFound]: 404,
+  [ErrorCode.PayerAccountNotFound]: 404,
   [ErrorCode.ServiceUnavailable]: 503,
   [ErrorCode.SecretStoreUnavailable]: 503,
   [ErrorCode.RegistrationNotAtThisStep]: 409,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
 import { cancelRegistration } from '../app/cancel-registration';
+import { getPayerAccount } from '../app/get-payer-account';
 import { getRegistration } from '../app/get-registration';
 import { startRegistration } from '../app/start-registration';
 import { appServices } from '../composition';
@@ -52,4 +53,13 @@ export async function cancelRegistrationHandler(request: HttpRequest, client: Du
   if (!result.ok) return problem(result.error);
   context.info('Registration cancelled', { registrationId: result.value.registrationId, organizationId: auth.caller.organizationId });
   return { status: 204 };
+}
+
+/** GET /api/payer-account: the registered payer account (metadata and, later, health). */
+export async function getPayerAccountHandler(request: HttpRequest): Promise<HttpResponseInit> {
+  const services = appServices();
+  const auth = await authenticate(request, services);
+  if (!auth.ok) return auth.response;
+  const result = await getPayerAccount(auth.caller, { payerAccounts: services.payerAccounts });
+  return result.ok ? json(200, result.value) : problem(result.error);
 }

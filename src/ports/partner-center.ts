@@ -13,4 +13,6 @@ export interface LegalBusinessProfile {
  */
 export interface PartnerCenter {
   legalBusinessProfile(accessToken: string): Promise<Result<LegalBusinessProfile, CredentialError>>;
+  /** App+User only. */
+  mpnId(accessToken: string): Promise<Result<string, CredentialError>>;
 }

@@ -1,3 +1,4 @@
+import { RegisteredPayerAccount } from '../domain/consent';
 import { PayerAccountRecord } from '../domain/payer-account';
 
 /** The organization's single payer account slot (Table Storage in production). */
@@ -7,4 +8,6 @@ export interface PayerAccounts {
   find(organizationId: string): Promise<PayerAccountRecord | undefined>;
   /** Frees the slot only while it still belongs to that registration; true when this call freed it. */
   release(organizationId: string, registrationId: string): Promise<boolean>;
+  /** Marks the slot registered with the account's details, only while that registration holds it. */
+  register(organizationId: string, registrationId: string, account: RegisteredPayerAccount): Promise<boolean>;
 }

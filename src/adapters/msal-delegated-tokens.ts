@@ -1,0 +1,67 @@
+import { randomUUID } from 'node:crypto';
+import { AccountInfo, AuthenticationResult, ConfidentialClientApplication, LogLevel, ServerError } from '@azure/msal-node';
+import { decodeJwt } from 'jose';
+import { mapConsentFailure } from '../domain/consent-errors';
+import { CredentialError } from '../domain/credential-errors';
+import { fail, ok, Result } from '../domain/error-codes';
+import { TransientError } from '../domain/transient-error';
+import { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
+
+const traceIdIn = (description: string | undefined) => /Trace ID: ([0-9a-f-]{36})/i.exec(description ?? '')?.[1];
+
+/** Delegated tokens with MSAL: code redemption with PKCE, refresh through the (serialized) token cache. */
+export class MsalDelegatedTokens implements DelegatedTokens {
+  constructor(private readonly authorityHost: string) {}
+
+  async redeem(request: { tenantId: string; clientId: string; clientSecret: string; code: string; codeVerifier: string; redirectUri: string; scope: string }): Promise<Result<DelegatedSession, CredentialError>> {
+    const client = this.client(request.tenantId, request.clientId, request.clientSecret);
+    return this.attempt(client, () => client.acquireTokenByCode({
+      code: request.code, codeVerifier: request.codeVerifier, redirectUri: request.redirectUri, scopes: [request.scope], correlationId: randomUUID(),
+    }));
+  }
+
+  async resume(request: { tenantId: string; clientId: string; clientSecret: string; cache: string; scope: string }): Promise<Result<DelegatedSession, CredentialError>> {
+    const client = this.client(request.tenantId, request.clientId, request.clientSecret);
+    client.getTokenCache().deserialize(request.cache);
+    const [account] = await client.getTokenCache().getAllAccounts();
+    if (!account) throw new TransientError('The stored token cache holds no account');
+    return this.attempt(client, () => client.acquireTokenSilent({ account, scopes: [request.scope], forceRefresh: true, correlationId: randomUUID() }));
+  }
+
+  private async attempt(client: ConfidentialClientApplication, acquire: () => Promise<AuthenticationResult | null>): Promise<Result<DelegatedSession, CredentialError>> {
+    const result = await this.call(acquire);
+    if (!result.ok) return result;
+    const account = result.value.account as AccountInfo;
+    return ok({
+      claims: decodeJwt(result.value.accessToken) as DelegatedSession['claims'],
+      accessToken: result.value.accessToken,
+      tokenFor: async (scope) => {
+        const other = await this.call(() => client.acquireTokenSilent({ account, scopes: [scope], correlationId: randomUUID() }));
+        return other.ok ? ok(other.value.accessToken) : other;
+      },
+      serializeCache: () => client.getTokenCache().serialize(),
+    });
+  }
+
+  private async call(acquire: () => Promise<AuthenticationResult | null>): Promise<Result<AuthenticationResult, CredentialError>> {
+    try {
+      const result = await acquire();
+      if (!result?.accessToken || !result.account) throw new TransientError('Entra ID returned no delegated token');
+      return ok(result);
+    } catch (error) {
+      const e = error as ServerError;
+      if (e?.errorNo && (e.status === undefined || e.status < 500)) {
+        return fail(mapConsentFailure(e.errorCode, [Number(e.errorNo)], { traceId: traceIdIn(e.errorMessage), correlationId: e.correlationId }));
+      }
+      if (error instanceof TransientError) throw error;
+      throw new TransientError(`Entra ID delegated token request failed: ${e?.errorCode ?? (error as Error).message}`);
+    }
+  }
+
+  private client(tenantId: string, clientId: string, clientSecret: string): ConfidentialClientApplication {
+    return new ConfidentialClientApplication({
+      auth: { clientId, clientSecret, authority: `${this.authorityHost}/${tenantId}`, knownAuthorities: [new URL(this.authorityHost).host] },
+      system: { loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined } },
+    });
+  }
+}

@@ -1,0 +1,8 @@
+import { CredentialError } from '../domain/credential-errors';
+import { Result } from '../domain/error-codes';
+
+/** The Microsoft Partner API (pricing). A refusal is a result; transient faults throw. */
+export interface PartnerApi {
+  /** Proves pricing access by reading the Azure consumption price sheet's first bytes. */
+  readPriceSheet(accessToken: string): Promise<Result<{ bytes: number }, CredentialError>>;
+}
