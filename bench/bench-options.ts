@@ -2,8 +2,8 @@ import * as path from 'node:path';
 
 /** Command-line options of `node dist/bench/run.js [--flag=value ...]`. */
 export interface BenchOptions {
-  /** Which parts to run: cold load (a), host load (b), or both. */
-  only?: 'cold' | 'load';
+  /** Which part to run alone: cold load (a), host load (b) or step 2 latency (c); all when absent. */
+  only?: 'cold' | 'load' | 'step2';
   coldRuns: number;
   /** App whose entry points (a) loads; the repo root by default. */
   coldAppRoot: string;
@@ -17,32 +17,39 @@ export interface BenchOptions {
   dumpFile?: string;
   /** Directory for a CPU profile of the host process, written when it stops. */
   hostCpuProfileDir?: string;
+  /** (c): measured PUTs and floor runs each, after `step2Warmups` discarded ones of each. */
+  step2Samples: number;
+  step2Warmups: number;
+  /** (c): ms the stand-ins add to each tenant lookup, token request and Partner Center call (0: plain loopback). */
+  step2StandInLatencyMs: number;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SAMPLE_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'sample-app');
 
-const USAGE = `usage: node dist/bench/run.js [--only=cold|load] [--cold-runs=15] [--cold-app-root=DIR]
-  [--orchestrations=500] [--concurrency=64] [--timeout-s=300] [--poll-ms=250] [--host-cpu-prof=DIR] [--dump=FILE] [--host-node-options=...]`;
+const USAGE = `usage: node dist/bench/run.js [--only=cold|load|step2] [--cold-runs=15] [--cold-app-root=DIR]
+  [--orchestrations=500] [--concurrency=64] [--timeout-s=300] [--poll-ms=250] [--host-cpu-prof=DIR] [--dump=FILE] [--host-node-options=...]
+  [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0]`;
 
-function positiveInt(name: string, value: string, max: number): number {
+function positiveInt(name: string, value: string, max: number, min = 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be an integer in 1..${max}\n${USAGE}`);
+  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}\n${USAGE}`);
   return n;
 }
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const options: BenchOptions = {
     coldRuns: 15, coldAppRoot: REPO_ROOT, orchestrations: 500, concurrency: 64, timeoutMs: 300_000, pollIntervalMs: 250,
-    hostNodeOptions: process.env.BENCH_HOST_NODE_OPTIONS || undefined,
+    hostNodeOptions: process.env.BENCH_HOST_NODE_OPTIONS || undefined, step2Samples: 30, step2Warmups: 3,
+    step2StandInLatencyMs: 0,
   };
   for (const arg of argv) {
-    const match = /^--([a-z-]+)=(.*)$/.exec(arg);
+    const match = /^--([a-z][a-z0-9-]*)=(.*)$/.exec(arg);
     if (!match) throw new Error(`Unknown argument '${arg}'\n${USAGE}`);
     const [, name, value] = match;
     switch (name) {
       case 'only':
-        if (value !== 'cold' && value !== 'load') throw new Error(`--only must be cold or load\n${USAGE}`);
+        if (value !== 'cold' && value !== 'load' && value !== 'step2') throw new Error(`--only must be cold, load or step2\n${USAGE}`);
         options.only = value;
         break;
       case 'cold-runs': options.coldRuns = positiveInt(name, value, 200); break;
@@ -54,6 +61,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
       case 'host-node-options': options.hostNodeOptions = value || undefined; break;
       case 'dump': options.dumpFile = path.resolve(value); break;
       case 'host-cpu-prof': options.hostCpuProfileDir = path.resolve(value); break;
+      case 'step2-samples': options.step2Samples = positiveInt(name, value, 1000); break;
+      case 'step2-warmups': options.step2Warmups = positiveInt(name, value, 100, 0); break;
+      case 'step2-stand-in-latency-ms': options.step2StandInLatencyMs = positiveInt(name, value, 10_000, 0); break;
       default: throw new Error(`Unknown option --${name}\n${USAGE}`);
     }
   }

@@ -14,10 +14,18 @@
  *     createdTime → lastUpdatedTime, and storage transactions per orchestration and per episode
  *     (delta of /admin/host/stats, less the bench's own list queries).
  *     Targets: ≥ 100 orchestrations/s on 2 cores; ≤ 2 storage transactions per episode.
+ * (c) Step 2 latency, what a person feels after clicking "Register Credentials": the whole product
+ *     on loopback (local/stack.ts: Azurite, the Entra ID, Key Vault and Partner Center stand-ins, the
+ *     host); p50/p99 of `PUT /api/payer-account/registration/partner-center-credentials` until its
+ *     200, each on a fresh registration waiting at step 2, one at a time, against the floor — the
+ *     same Key Vault write, tenant lookup, token request and Partner Center call made directly from
+ *     this process against the same stand-ins (step2-floor.ts); interleaved, after warm-ups.
+ *     Target: PUT p50 ≤ 1.5 × floor p50. This process calls the HTTPS stand-ins itself, so it re-runs
+ *     itself with NODE_EXTRA_CA_CERTS naming the loopback certificate when that is not set.
  *
  * Prints one table with the targets and whether each is met. Exits 1 when a part could not be
  * measured (an entry point failed to load, an orchestration failed, the deadline passed); an
- * unmet target is reported, not an error. Options: see bench-options.ts (`--only=cold|load`,
+ * unmet target is reported, not an error. Options: see bench-options.ts (`--only=cold|load|step2`,
  * `--host-cpu-prof=DIR` to write a CPU profile of the host, ...).
  */
 import { cpus } from 'node:os';
@@ -25,9 +33,11 @@ import * as path from 'node:path';
 import { parseBenchOptions, REPO_ROOT, SAMPLE_APP } from './bench-options';
 import { ColdLoadOutcome, measureColdLoad } from './cold-load';
 import { HostLoadResult, measureHostLoad } from './host-load';
+import { reexecTrustingLoopbackTls } from './loopback-trust';
 import { formatTable } from './report-table';
+import { measureStep2Latency, Step2LatencyResult } from './step2-latency';
 
-const TARGETS = { coldRatio: 1.3, perSecond: 100, transactionsPerEpisode: 2 };
+const TARGETS = { coldRatio: 1.3, perSecond: 100, transactionsPerEpisode: 2, step2Ratio: 1.5 };
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const met = (ok: boolean) => (ok ? 'yes' : 'NO');
@@ -56,13 +66,31 @@ function loadRows(result: HostLoadResult | Error | undefined): string[][] {
   ];
 }
 
+function step2Rows(result: Step2LatencyResult | Error | undefined, standInLatencyMs: number): string[][] {
+  if (result === undefined) return [];
+  const target = `≤ ${TARGETS.step2Ratio.toFixed(2)}×`;
+  const added = standInLatencyMs > 0 ? ` (stand-ins +${standInLatencyMs} ms/call)` : '';
+  if (result instanceof Error) return [['(c) step 2 latency', `FAILED: ${result.message.split('\n')[0]}`, target, 'NO']];
+  const spread = (s: Step2LatencyResult['put']) => `${ms(s.p50)} / ${ms(s.p99)} (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}; n=${result.samples})`;
+  return [
+    ['(c) step 2 PUT p50 / p99', spread(result.put), '', ''],
+    ['(c) floor p50 / p99', spread(result.floor), '', ''],
+    [`(c) ratio p50 PUT / floor${added}`, `${result.ratioP50.toFixed(2)}× (p99 ${result.ratioP99.toFixed(2)}×)`, target, met(result.ratioP50 <= TARGETS.step2Ratio)],
+  ];
+}
+
 async function main(): Promise<number> {
   const options = parseBenchOptions(process.argv.slice(2));
+  const runs = (part: NonNullable<typeof options.only>) => options.only === undefined || options.only === part;
+  if (runs('step2')) {
+    const exitCode = await reexecTrustingLoopbackTls(log);
+    if (exitCode !== undefined) return exitCode;
+  }
   log(`bench: node ${process.version}, ${cpus().length} cores`);
   let failed = false;
 
   let cold: ColdLoadOutcome | undefined;
-  if (options.only !== 'load') {
+  if (runs('cold')) {
     log(`(a) cold load of ${path.relative(REPO_ROOT, options.coldAppRoot) || 'the repo root'}'s entry points vs bare @azure/functions, ${options.coldRuns} runs each`);
     cold = await measureColdLoad(options.coldAppRoot, options.coldRuns, log);
     if (cold.kind === 'skipped') log(`  SKIPPED (a): ${cold.reason}`);
@@ -74,7 +102,7 @@ async function main(): Promise<number> {
   }
 
   let load: HostLoadResult | Error | undefined;
-  if (options.only !== 'cold') {
+  if (runs('load')) {
     log(`(b) host under load: ${options.orchestrations} Bench orchestrations, ${options.concurrency} requests in flight`);
     try {
       load = await measureHostLoad({ appRoot: SAMPLE_APP, ...options, log });
@@ -94,8 +122,32 @@ async function main(): Promise<number> {
     }
   }
 
+  let step2: Step2LatencyResult | Error | undefined;
+  if (runs('step2')) {
+    log(`(c) step 2 latency: PUT partner-center-credentials until 200 vs the same calls made directly, ${options.step2Samples} each after ${options.step2Warmups} warm-ups`);
+    try {
+      step2 = await measureStep2Latency({ samples: options.step2Samples, warmups: options.step2Warmups, standInLatencyMs: options.step2StandInLatencyMs, log });
+      const p = step2.putSegments;
+      const f = step2.floorSegments;
+      if (p) {
+        log(`  PUT medians: sent → tenant lookup arrives ${p.untilTenantLookupMs} ms (auth, lookup, Key Vault write, raise event, episode, activity start); ` +
+          `→ token request ${p.untilTokenRequestMs} ms (tenant lookup, Key Vault read, MSAL); → Partner Center call ${p.untilPartnerCenterMs} ms (token); ` +
+          `→ answer ${p.untilAnswerMs.toFixed(1)} ms (Partner Center, episode, status poll)`);
+      }
+      log(`  floor medians: Key Vault write ${ms(f.keyVaultWriteMs)}, tenant lookup ${ms(f.tenantLookupMs)}, token ${ms(f.tokenMs)}, Partner Center ${ms(f.partnerCenterMs)}`);
+      log(`  per PUT (medians): ${step2.storageTransactionsPerPut} durable storage transactions, ${step2.episodesPerPut} episodes`);
+      if (step2.hostWarnings.length > 0) {
+        log(`  the host logged ${step2.hostWarnings.length} warning/error line(s), e.g.:\n    ${step2.hostWarnings.slice(0, 5).map((l) => l.slice(0, 300)).join('\n    ')}`);
+      }
+    } catch (error) {
+      failed = true;
+      step2 = error as Error;
+      log(`  FAILED (c): ${(error as Error).stack ?? String(error)}`);
+    }
+  }
+
   log('');
-  log(formatTable(['measure', 'result', 'target', 'met'], [...(cold ? coldRows(cold, options.coldRuns) : []), ...loadRows(load)]));
+  log(formatTable(['measure', 'result', 'target', 'met'], [...(cold ? coldRows(cold, options.coldRuns) : []), ...loadRows(load), ...step2Rows(step2, options.step2StandInLatencyMs)]));
   return failed ? 1 : 0;
 }
 

@@ -8,6 +8,8 @@ import { EntraFixtures } from './stand-ins/entra-id/fixtures';
 import { createAccessTokenVerifier } from './stand-ins/key-vault/access-token-verifier';
 import { startKeyVaultStandIn, KeyVaultStandIn } from './stand-ins/key-vault/server';
 import { startPartnerCenterStandIn, PartnerCenterStandIn } from './stand-ins/partner-center/server';
+import { startPartnerApiStandIn, PartnerApiStandIn } from './stand-ins/partner-api/server';
+import { startMaildev, Maildev } from './maildev';
 import { ensureLoopbackTls } from './tls';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -30,6 +32,9 @@ export interface Stack {
   entra: EntraIdStandIn;
   keyVault: KeyVaultStandIn;
   partnerCenter: PartnerCenterStandIn;
+  partnerApi: PartnerApiStandIn;
+  /** The SMTP catcher with a web inbox, where the consent e-mail arrives. */
+  maildev: Maildev;
   azurite: RunningAzurite;
   settings: Record<string, string>;
   /** A bearer token for this API as a fixture user signs in (ROPC against the Entra ID stand-in). */
@@ -72,6 +77,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stops.push(() => keyVault.stop());
     const partnerCenter = await startPartnerCenterStandIn({ tls, entra });
     stops.push(() => partnerCenter.stop());
+    const partnerApi = await startPartnerApiStandIn({ tls, entra, fixtures: partnerCenter.fixtures });
+    stops.push(() => partnerApi.stop());
+    const maildev = await startMaildev();
+    stops.push(() => maildev.stop());
 
     // The consent callback is part of the app's public address, so the host's port is chosen first.
     const hostPort = options.hostPort || (await freePort());
@@ -91,13 +100,19 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       PARTNER_CENTER_API_URL: partnerCenter.url,
       PUBLIC_BASE_URL: `http://127.0.0.1:${hostPort}`,
       CONSENT_EMAIL_SENDER: 'DoNotReply@octo.example',
-      SMTP_HOST: '127.0.0.1',
+      SMTP_HOST: maildev.smtpHost,
+      SMTP_PORT: String(maildev.smtpPort),
+      PARTNER_API_URL: partnerApi.url,
       LocalHost__Port: String(hostPort),
       LocalHost__MasterKey: randomBytes(24).toString('base64url'),
       LocalHost__FunctionKey: randomBytes(24).toString('base64url'),
       LocalHost__ClockControl: 'true',
       ...options.settings,
     };
+    // Partners register the product's callback as a redirect URI on their app; the fixtures' apps do so here.
+    for (const application of entra.fixtures.applications.filter((a) => a.secrets.length > 0)) {
+      entra.addRedirectUri(application.clientId, `${settings.PUBLIC_BASE_URL}/api/consent/callback`);
+    }
     const hostEnv = { ...settings, NODE_EXTRA_CA_CERTS: tls.certPath };
     let host = await spawnHost({ appRoot: REPO_ROOT, env: hostEnv, echo: options.echoHost });
     stops.push(() => host.stop());
@@ -105,7 +120,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const stack: Stack = {
       get apiBaseUrl() { return `${host.url}/api`; },
       get host() { return host; },
-      entra, keyVault, partnerCenter, azurite, settings,
+      entra, keyVault, partnerCenter, partnerApi, maildev, azurite, settings,
       async tokenFor(username) {
         const res = await fetch(`${entra.url}/organizations/oauth2/v2.0/token`, {
           method: 'POST',

@@ -13,6 +13,8 @@ Azure CSP payer-account registration — running locally
   Entra ID       ${stack.entra.url}   (stand-in; certificate in .local/tls/cert.pem)
   Key Vault      ${stack.keyVault.url}   (stand-in)
   Partner Center ${stack.partnerCenter.url}   (stand-in)
+  Partner API    ${stack.partnerApi.url}   (stand-in)
+  Mail inbox     ${stack.maildev.webUrl}   (consent e-mails land here)
   Table Storage  ${stack.azurite.tableEndpoint}   (Azurite, data in .local/azurite)
 
 Get a bearer token (alice@contoso.example may register; bob@contoso.example may only read):

@@ -73,8 +73,9 @@ export async function submitPartnerCenterCredentials(
 
 async function awaitOutcome(registrationId: string, submissionId: string, deps: SubmitPartnerCenterCredentialsDeps): Promise<SubmissionOutcome> {
   const deadline = Date.now() + deps.waitForOutcomeMs;
-  while (Date.now() < deadline) {
-    await sleep(deps.pollMs);
+  // A person is waiting: look soon, then at a steady pace (each look is one status read).
+  for (let look = 0; Date.now() < deadline; look++) {
+    await sleep(look === 0 ? Math.min(10, deps.pollMs) : deps.pollMs);
     const progress = (await deps.workflow.state(registrationId))?.progress;
     if (progress?.submissionId !== submissionId || progress.status === RegistrationStatus.VerifyingPartnerCenterCredentials) continue;
     if (progress.verified && !progress.error) return { kind: 'verified', registrationId, partner: progress.verified };

@@ -28,9 +28,8 @@ export interface VerifyPartnerCenterCredentialsDeps {
 export async function verifyPartnerCenterCredentials(
   submission: PartnerCenterCredentialsSubmission, deps: VerifyPartnerCenterCredentialsDeps,
 ): Promise<VerificationResult> {
-  const tenant = await deps.directory.resolveTenant(submission.domain);
+  const [tenant, clientSecret] = await Promise.all([deps.directory.resolveTenant(submission.domain), deps.secretStore.get(submission.secret)]);
   if (!tenant.ok) return tenant;
-  const clientSecret = await deps.secretStore.get(submission.secret);
   if (clientSecret === undefined) {
     return {
       ok: false,

@@ -25,7 +25,7 @@ export async function submitPartnerCenterCredentialsHandler(request: HttpRequest
     clock: services.clock,
     newSubmissionId: randomUUID,
     waitForOutcomeMs: services.config.PARTNER_CENTER_VERIFY_WAIT_SECONDS * 1000,
-    pollMs: 100,
+    pollMs: 25,
   });
   if (!result.ok) return problem(result.error);
   const outcome = result.value;

@@ -72,6 +72,7 @@ export function delegatedClaims(
     ...envelope(ctx, user.tenantId, resource),
     ...clientClaims(resource, client, confidential),
     amr: user.mfa ? ['pwd', 'mfa'] : ['pwd'],
+    idtyp: 'user',
     name: user.displayName,
     oid: user.objectId,
     ...names,
@@ -84,12 +85,13 @@ export function delegatedClaims(
   };
 }
 
-/** The v2.0 id token returned beside a user token when `openid` was asked for. */
-export function idTokenClaims(ctx: IssueContext, client: EntraApplication, user: EntraUser): JWTPayload {
+/** The v2.0 id token returned beside a user token when `openid` was asked for (`nonce` echoes the authorize request's). */
+export function idTokenClaims(ctx: IssueContext, client: EntraApplication, user: EntraUser, extra: { nonce?: string } = {}): JWTPayload {
   return {
     aud: client.clientId,
     iss: tenantUrls(ctx.baseUrl, user.tenantId).issuer,
     ...timing(ctx.now),
+    ...(extra.nonce !== undefined ? { nonce: extra.nonce } : {}),
     name: user.displayName,
     oid: user.objectId,
     preferred_username: user.userPrincipalName,

@@ -36,3 +36,39 @@ export const controlTokenRequest = z.object({
   notBefore: z.number().int().optional(),
   signWithForeignKey: z.boolean().optional(),
 });
+
+/** A control route's refusal (not an Entra error): answered as `{error, error_description}` with `status`. */
+export class ControlRouteError extends Error {
+  constructor(
+    readonly status: number,
+    readonly error: 'invalid_request' | 'not_found',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ControlRouteError';
+  }
+}
+
+/**
+ * STAND-IN CONTROL ROUTES for the authorization code flow (not part of Entra ID):
+ * - `POST /_control/applications/{clientId}/redirect-uris` `{uri}`: registers a redirect URI on an app at run
+ *   time (the product's callback port varies); `GET` lists the app's redirect URIs.
+ * - `POST /_control/authorize` `{authorizeUrl, username, decision: "accept"|"cancel", password?}`: what a
+ *   browser would do on the sign-in and consent pages, without HTML: the same validations, then
+ *   `{location}` — the redirect the browser would follow (code, or error). Errors Entra shows on its own
+ *   page (unknown app, unregistered redirect URI…) answer in Entra's JSON error shape instead.
+ * - `POST /_control/revoke` `{username}`: what a password reset does — every refresh token of that user
+ *   fails from now on with AADSTS50173.
+ */
+export const controlRedirectUriRequest = z.object({ uri: z.string().min(1) });
+
+export const controlAuthorizeRequest = z.object({
+  authorizeUrl: z.string().min(1),
+  username: z.string().min(1),
+  decision: z.enum(['accept', 'cancel']),
+  /** default: the fixture user's own password (a wrong one answers AADSTS50126) */
+  password: z.string().optional(),
+});
+export type ControlAuthorizeRequest = z.infer<typeof controlAuthorizeRequest>;
+
+export const controlRevokeRequest = z.object({ username: z.string().min(1) });

@@ -1,3 +1,4 @@
+import type { AuthorizationState } from './authorization-state';
 import type { Directory } from './directory';
 import { aadsts } from './errors';
 import type { EntraTenant } from './fixtures';
@@ -15,6 +16,8 @@ export interface GrantContext {
   tenantSegment: string;
   /** the form body, with HTTP Basic client credentials (client_secret_basic) merged in */
   params: URLSearchParams;
+  /** codes, refresh tokens and redirect URIs: needed by the authorization_code and refresh_token grants */
+  authorization?: AuthorizationState;
 }
 
 export type TokenResponseBody = Record<string, string | number>;
@@ -26,4 +29,10 @@ export type GrantHandler = (ctx: GrantContext) => Promise<TokenResponseBody>;
 export function requireTenant(ctx: GrantContext): EntraTenant {
   if (!ctx.tenant) throw aadsts.noTenantIdentifier();
   return ctx.tenant;
+}
+
+/** The stand-in's code and refresh-token memory; the user-flow grants cannot work without it. */
+export function requireAuthorizationState(ctx: GrantContext): AuthorizationState {
+  if (!ctx.authorization) throw new Error('GrantContext.authorization is required for the authorization_code and refresh_token grants');
+  return ctx.authorization;
 }

@@ -27,3 +27,38 @@ export function sendJson(res: ServerResponse, status: number, body: unknown, hea
   });
   res.end(text);
 }
+
+/**
+ * A route's answer that is not JSON: an HTML page or a redirect (the authorize endpoint). Routes return
+ * one of these instead of a JSON value; the server sends it as it is.
+ */
+export class HttpAnswer {
+  constructor(
+    readonly status: number,
+    readonly headers: Record<string, string>,
+    readonly body: string = '',
+  ) {}
+}
+
+/** Headers of every HTML page: never cached, never framed, no script, no external assets. */
+const PAGE_HEADERS = {
+  'Content-Type': 'text/html; charset=utf-8',
+  'Cache-Control': 'no-store, no-cache',
+  Pragma: 'no-cache',
+  'X-Frame-Options': 'DENY',
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+  // No form-action: browsers apply it to the redirect that follows the form POST (to the app).
+  'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'",
+};
+
+export const htmlAnswer = (status: number, html: string) => new HttpAnswer(status, { ...PAGE_HEADERS }, html);
+
+/** 302 to `location`, as Entra answers the authorize endpoint (the code travels in the query). */
+export const redirectAnswer = (location: string) =>
+  new HttpAnswer(302, { Location: location, 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
+
+export function sendAnswer(res: ServerResponse, answer: HttpAnswer, headers: Record<string, string> = {}): void {
+  res.writeHead(answer.status, { ...headers, ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });
+  res.end(answer.body);
+}

@@ -3,10 +3,10 @@ import type { Directory } from './directory';
 
 /** Microsoft first-party APIs the stand-in issues tokens for (v1.0 tokens, `aud` = the URI asked for). */
 export const MICROSOFT_RESOURCES = [
-  { uri: 'https://vault.azure.net', appId: 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093', defaultScopes: ['user_impersonation'] },
-  { uri: 'https://api.partnercenter.microsoft.com', appId: 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd', defaultScopes: ['user_impersonation'] },
-  { uri: 'https://api.partner.microsoft.com', appId: '4990cffe-04e8-4e8b-808a-1175604b879f', defaultScopes: ['user_impersonation'] },
-  { uri: 'https://graph.microsoft.com', appId: '00000003-0000-0000-c000-000000000000', defaultScopes: ['User.Read'] },
+  { uri: 'https://vault.azure.net', appId: 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093', defaultScopes: ['user_impersonation'], displayName: 'Azure Key Vault' },
+  { uri: 'https://api.partnercenter.microsoft.com', appId: 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd', defaultScopes: ['user_impersonation'], displayName: 'Microsoft Partner Center' },
+  { uri: 'https://api.partner.microsoft.com', appId: '4990cffe-04e8-4e8b-808a-1175604b879f', defaultScopes: ['user_impersonation'], displayName: 'Microsoft Partner' },
+  { uri: 'https://graph.microsoft.com', appId: '00000003-0000-0000-c000-000000000000', defaultScopes: ['User.Read'], displayName: 'Microsoft Graph' },
 ] as const;
 
 export const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
@@ -61,4 +61,23 @@ export function resolveResource(directory: Directory, tenantId: string, requeste
   if (!app || !directory.appInTenant(app.clientId, tenantId)) return undefined;
   const scopes = app.delegatedScopes ?? [];
   return { requested, audience: app.clientId, version: '2.0', app, defaultScopes: scopes, knownScopes: scopes };
+}
+
+/** The Microsoft API a URI or app ID names, if any. */
+export function microsoftResource(requested: string) {
+  return MICROSOFT_RESOURCES.find((r) => same(r.uri, requested) || same(r.appId, requested));
+}
+
+/**
+ * A resource's stable identity, whatever name the scope used for it (URI or GUID): the app ID of the
+ * Microsoft API or fixture app, lower-case. Consent grants are kept per resource under this key.
+ */
+export function resourceKey(resource: Resource): string {
+  if (resource.app) return resource.app.clientId.toLowerCase();
+  return (microsoftResource(resource.audience)?.appId ?? resource.audience.replace(/\/+$/, '')).toLowerCase();
+}
+
+/** What the consent page calls a resource: "Microsoft Partner Center", or the fixture app's name. */
+export function resourceDisplayName(resource: Resource): string {
+  return resource.app?.name ?? microsoftResource(resource.audience)?.displayName ?? resource.audience;
 }

@@ -1,18 +1,30 @@
 import type { IncomingMessage } from 'node:http';
-import { controlTokenRequest, mintToken } from './control';
+import { authorizeGet, authorizePost, authorizeTenantError, controlAuthorize, type RequestIds } from './authorize-endpoint';
+import { AuthorizationState } from './authorization-state';
+import {
+  controlAuthorizeRequest,
+  controlRedirectUriRequest,
+  controlRevokeRequest,
+  ControlRouteError,
+  controlTokenRequest,
+  mintToken,
+} from './control';
 import type { Directory } from './directory';
 import { instanceDiscovery, openIdConfigurationV1, openIdConfigurationV2, TENANT_TEMPLATE } from './discovery';
-import { aadsts } from './errors';
+import { aadsts, EntraError } from './errors';
 import type { EntraTenant } from './fixtures';
 import { readBody } from './http';
 import type { SigningKeys } from './signing-keys';
 import { handleTokenRequest, mergeBasicClientAuth } from './token-endpoint';
 
-/** A route answers 200 with the JSON it returns, or throws (`EntraError` → Entra's error shape). */
+/**
+ * A route answers 200 with the JSON it returns, or sends an `HttpAnswer` it returns (HTML pages, redirects)
+ * as it is, or throws (`EntraError` → Entra's error shape; `ControlRouteError` → a control error).
+ */
 export interface Route {
   method: 'GET' | 'POST';
   pattern: RegExp;
-  handle(match: RegExpExecArray, req: IncomingMessage, url: URL): Promise<unknown>;
+  handle(match: RegExpExecArray, req: IncomingMessage, url: URL, ids?: RequestIds): Promise<unknown>;
 }
 
 export interface RouteDeps {
@@ -21,11 +33,16 @@ export interface RouteDeps {
   clock: () => number;
   /** `https://127.0.0.1:PORT`, known once listening */
   baseUrl: () => string;
+  /** codes, refresh tokens, sign-ins in progress, added redirect URIs (default: a fresh one) */
+  authorization?: AuthorizationState;
 }
+
+const NO_IDS: RequestIds = { traceId: '00000000-0000-0000-0000-000000000000', correlationId: '00000000-0000-0000-0000-000000000000' };
 
 const MULTI_TENANT_SEGMENTS = new Set(['common', 'organizations']);
 
-export function buildRoutes({ directory, keys, clock, baseUrl }: RouteDeps): Route[] {
+export function buildRoutes({ directory, keys, clock, baseUrl, authorization = new AuthorizationState(directory, clock) }: RouteDeps): Route[] {
+  const authorize = { directory, authorization, clock, baseUrl };
   /** `/{tenant}/…`: a fixture tenant's GUID or domain, or undefined for /common and /organizations; else 90002. */
   const tenantOf = (segment: string): EntraTenant | undefined => {
     if (MULTI_TENANT_SEGMENTS.has(segment.toLowerCase())) return undefined;
@@ -49,6 +66,35 @@ export function buildRoutes({ directory, keys, clock, baseUrl }: RouteDeps): Rou
         const { claims, ...mint } = controlTokenRequest.parse(JSON.parse(await readBody(req)));
         return { token_type: 'Bearer', access_token: await mintToken(keys, clock(), claims, mint) };
       },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/_control\/applications\/([^/]+)\/redirect-uris$/,
+      handle: async (m) => {
+        const app = directory.appByClientId(m[1]);
+        if (!app) throw new ControlRouteError(404, 'not_found', `No application with client ID '${m[1]}' in the fixtures.`);
+        return { clientId: app.clientId, redirectUris: authorization.redirectUris(app) };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/_control\/applications\/([^/]+)\/redirect-uris$/,
+      handle: async (m, req) => {
+        const { uri } = controlRedirectUriRequest.parse(JSON.parse(await readBody(req)));
+        const redirectUris = authorization.addRedirectUri(m[1], uri);
+        return { clientId: directory.appByClientId(m[1])!.clientId, redirectUris };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/_control\/authorize$/,
+      handle: async (_m, req, _url, ids = NO_IDS) =>
+        controlAuthorize(authorize, controlAuthorizeRequest.parse(JSON.parse(await readBody(req))), ids, tenantOf),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/_control\/revoke$/,
+      handle: async (_m, req) => authorization.revokeUser(controlRevokeRequest.parse(JSON.parse(await readBody(req))).username),
     },
     // Entra ID.
     {
@@ -75,12 +121,32 @@ export function buildRoutes({ directory, keys, clock, baseUrl }: RouteDeps): Rou
       },
     },
     {
+      method: 'GET',
+      pattern: /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/,
+      handle: async (m, _req, url, ids = NO_IDS) => {
+        let tenant: EntraTenant | undefined;
+        try {
+          tenant = tenantOf(m[1]);
+        } catch (err) {
+          if (err instanceof EntraError) return authorizeTenantError(authorize, err, ids);
+          throw err;
+        }
+        return authorizeGet(authorize, m[1], tenant, url.searchParams, ids);
+      },
+    },
+    {
+      // The sign-in and consent forms post here (the consent one to …/authorize/consent).
+      method: 'POST',
+      pattern: /^\/([^/]+)\/oauth2\/v2\.0\/authorize(?:\/consent)?$/,
+      handle: async (m, req, _url, ids = NO_IDS) => authorizePost(authorize, m[1], new URLSearchParams(await readBody(req)), ids),
+    },
+    {
       method: 'POST',
       pattern: /^\/([^/]+)\/oauth2\/v2\.0\/token$/,
       handle: async (m, req) => {
         const tenant = tenantOf(m[1]);
         const params = mergeBasicClientAuth(new URLSearchParams(await readBody(req)), req.headers.authorization);
-        return handleTokenRequest({ directory, keys, baseUrl: baseUrl(), now: clock(), tenant, tenantSegment: m[1], params });
+        return handleTokenRequest({ directory, keys, baseUrl: baseUrl(), now: clock(), tenant, tenantSegment: m[1], params, authorization });
       },
     },
   ];

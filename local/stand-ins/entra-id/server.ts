@@ -4,19 +4,23 @@ import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { LoopbackTls } from '../../tls';
 import { FaultInjection } from '../fault-injection';
-import { mintToken, type MintOptions } from './control';
+import { controlAuthorize } from './authorize-endpoint';
+import { AuthorizationState } from './authorization-state';
+import { ControlRouteError, mintToken, type ControlAuthorizeRequest, type MintOptions } from './control';
 import { Directory } from './directory';
 import { entraFaultBody } from './error-bodies';
-import { EntraError, entraErrorResponse } from './errors';
+import { aadsts, EntraError, entraErrorResponse } from './errors';
 import { loadEntraFixtures, type EntraFixtures } from './fixtures';
-import { BodyTooLargeError, sendJson } from './http';
+import { BodyTooLargeError, HttpAnswer, sendAnswer, sendJson } from './http';
 import { buildRoutes } from './routes';
 import { createSigningKeys } from './signing-keys';
 import { tenantUrls } from './tenant-urls';
 
 /**
  * Microsoft Entra ID stand-in — LOCAL DEV AND TEST ONLY, never deployed. An HTTPS server on 127.0.0.1
- * speaking Entra's v2 wire formats (discovery, JWKS, token endpoint, AADSTS errors) over the fixtures.
+ * speaking Entra's v2 wire formats (discovery, JWKS, the authorize endpoint with its sign-in and consent pages,
+ * the token endpoint's client_credentials / password / authorization_code / refresh_token grants, AADSTS
+ * errors) over the fixtures.
  * Clients must trust `tls.cert` (NODE_EXTRA_CA_CERTS, or `tlsOptions: {ca}` for Azure SDK clients).
  */
 export interface EntraIdStandInOptions {
@@ -24,7 +28,7 @@ export interface EntraIdStandInOptions {
   /** 0 or absent: a free port */
   port?: number;
   fixtures?: EntraFixtures;
-  /** ms since epoch; drives iat/nbf/exp and secret expiry (default Date.now) */
+  /** ms since epoch; drives iat/nbf/exp, secret expiry, and the lifetimes of codes (10 min) and refresh tokens (90 days unused) (default Date.now) */
   clock?: () => number;
 }
 
@@ -48,6 +52,28 @@ export interface EntraIdStandIn {
    * pass `aadstsErrorBody(code).body` (error-bodies.ts).
    */
   faults: FaultInjection;
+  /**
+   * Registers a redirect URI on a fixture app at run time (also `POST /_control/applications/{clientId}/redirect-uris`
+   * `{uri}`): the product's callback URL, whose port varies. Exact matching, as Entra: scheme, host, port, path,
+   * trailing slash. Answers the app's redirect URIs. Throws for an unknown app or a URI Entra would refuse
+   * (not absolute, a fragment, `http` off loopback). The fixtures themselves are left unchanged.
+   */
+  addRedirectUri(clientId: string, uri: string): string[];
+  /** The app's redirect URIs: the fixture's, then those added at run time. */
+  redirectUris(clientId: string): string[];
+  /**
+   * What a browser does on the sign-in and consent pages, without HTML (also `POST /_control/authorize`): the
+   * authorize URL's validations, the sign-in (`password` defaults to the fixture user's own), then Accept or
+   * Cancel. Answers `{location}`, the redirect the browser would follow (`code`/`state`/`session_state`, or an
+   * `error`). Errors Entra shows on its own page (unknown app, unregistered redirect URI…) and sign-in
+   * failures (50034, 50126) throw an `EntraError`.
+   */
+  authorize(request: ControlAuthorizeRequest): Promise<{ location: string }>;
+  /**
+   * A password reset (also `POST /_control/revoke` `{username}`): every refresh token of the user issued so far
+   * then fails with AADSTS50173.
+   */
+  revokeRefreshTokens(username: string): { username: string; revokedRefreshTokens: number; tokensValidFrom: string };
   stop(): Promise<void>;
 }
 
@@ -58,7 +84,8 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
   const keys = await createSigningKeys();
   let baseUrl = '';
 
-  const routes = buildRoutes({ directory, keys, clock, baseUrl: () => baseUrl });
+  const authorization = new AuthorizationState(directory, clock);
+  const routes = buildRoutes({ directory, keys, clock, baseUrl: () => baseUrl, authorization });
   const faults = new FaultInjection({
     // The answer's own trace and correlation IDs, as in Entra's errors.
     defaultBody: (status, { headers }) =>
@@ -91,12 +118,15 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
       return sendJson(res, 405, { error: 'method_not_allowed' }, { ...headers, Allow: matching.map((x) => x.r.method).join(', ') });
     }
     try {
-      sendJson(res, 200, await route.r.handle(route.m!, req, url), headers);
+      const result = await route.r.handle(route.m!, req, url, { traceId, correlationId });
+      if (result instanceof HttpAnswer) return sendAnswer(res, result, headers);
+      sendJson(res, 200, result, headers);
     } catch (err) {
       if (err instanceof EntraError) {
         const { status, body } = entraErrorResponse(err, { now: clock(), traceId, correlationId, baseUrl });
         return sendJson(res, status, body, headers);
       }
+      if (err instanceof ControlRouteError) return sendJson(res, err.status, { error: err.error, error_description: err.message }, headers);
       if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'invalid_request', error_description: err.message }, headers);
       if (err instanceof SyntaxError || (err instanceof Error && err.name === 'ZodError')) {
         return sendJson(res, 400, { error: 'invalid_request', error_description: `Bad control request: ${err.message}` }, headers);
@@ -130,10 +160,25 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     fixtures,
     mintToken: (claims, mintOptions) => mintToken(keys, clock(), claims, mintOptions),
     faults,
+    addRedirectUri: (clientId, uri) => authorization.addRedirectUri(clientId, uri),
+    redirectUris: (clientId) => {
+      const app = directory.appByClientId(clientId);
+      if (!app) throw new ControlRouteError(404, 'not_found', `No application with client ID '${clientId}' in the fixtures.`);
+      return authorization.redirectUris(app);
+    },
+    authorize: async (request) =>
+      controlAuthorize({ directory, authorization, clock, baseUrl: () => baseUrl }, request, { traceId: randomUUID(), correlationId: randomUUID() }, (segment) =>
+        ['common', 'organizations'].includes(segment.toLowerCase()) ? undefined : (directory.tenant(segment) ?? throwTenantNotFound(segment)),
+      ),
+    revokeRefreshTokens: (username) => authorization.revokeUser(username),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));
         server.closeAllConnections();
       }),
   };
+}
+
+function throwTenantNotFound(segment: string): never {
+  throw aadsts.tenantNotFound(segment);
 }

@@ -1,15 +1,16 @@
 import { aadsts } from './errors';
 import type { GrantContext, GrantHandler, TokenResponseBody } from './grant-context';
+import { authorizationCodeGrant } from './authorization-code-grant';
 import { clientCredentialsGrant } from './client-credentials-grant';
 import { passwordGrant } from './password-grant';
+import { refreshTokenGrant } from './refresh-token-grant';
 
-/**
- * One handler per `grant_type`. The authorization-code and refresh-token grants slot in here: a file
- * exporting a `GrantHandler`, and one line below.
- */
+/** One handler per `grant_type`: a file exporting a `GrantHandler`, and one line below. */
 const GRANTS: Record<string, GrantHandler> = {
   client_credentials: clientCredentialsGrant,
   password: passwordGrant,
+  authorization_code: authorizationCodeGrant,
+  refresh_token: refreshTokenGrant,
 };
 
 export async function handleTokenRequest(ctx: GrantContext): Promise<TokenResponseBody> {

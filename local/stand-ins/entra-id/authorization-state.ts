@@ -1,0 +1,250 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { ControlRouteError } from './control';
+import type { DelegatedGrant } from './delegated-scopes';
+import type { Directory } from './directory';
+import type { EntraApplication, EntraTenant, EntraUser } from './fixtures';
+
+/**
+ * The stand-in's memory of the authorization code flow: sign-in interactions in progress, authorization
+ * codes, refresh tokens, password resets, and redirect URIs added at run time. In memory only, and every
+ * lifetime is judged by the stand-in's (injectable) clock.
+ */
+
+/** Entra's authorization codes live about 10 minutes. */
+export const AUTHORIZATION_CODE_LIFETIME_MS = 10 * 60_000;
+/** Refresh tokens expire after 90 days without use (AADSTS700082). */
+export const REFRESH_TOKEN_INACTIVITY_MS = 90 * 24 * 3600_000;
+/** A sign-in page left open longer than this must be started again. */
+export const INTERACTION_LIFETIME_MS = 60 * 60_000;
+/** Redeemed and expired codes are remembered this long (to answer 54005 / 70008), then forgotten. */
+const CODE_MEMORY_MS = 24 * 3600_000;
+
+/** One resource's delegated permissions in a consent. */
+export interface ConsentedResource {
+  /** `resourceKey()`: the resource's app ID, lower-case */
+  key: string;
+  /** the resource as the app registration (or the request) names it: `https://api.partner.microsoft.com` */
+  uri: string;
+  displayName: string;
+  permissions: string[];
+}
+
+/**
+ * What a user granted an app on the consent page: the permissions requested plus those the app
+ * registration lists (Entra's combined consent), per resource, and the OIDC scopes. Codes and refresh
+ * tokens carry the grant; a refresh token serves every resource in it, one resource per token.
+ */
+export interface ConsentGrant {
+  clientId: string;
+  user: EntraUser;
+  /** where the consent happened: the authorize endpoint's tenant (the user's home tenant on /common) */
+  tenantId: string;
+  resources: ConsentedResource[];
+  /** `openid`, `profile`, `email`, `offline_access`, lower-case, as asked for */
+  oidc: string[];
+  /** ms: when the user signed in (the "grant was issued on" of AADSTS50173) */
+  authTime: number;
+}
+
+/** A validated authorize request (see authorize-request.ts). */
+export interface AuthorizeRequest {
+  /** the `{tenant}` path segment as sent */
+  tenantSegment: string;
+  /** undefined on /common and /organizations */
+  tenant: EntraTenant | undefined;
+  app: EntraApplication;
+  redirectUri: string;
+  state?: string;
+  nonce?: string;
+  loginHint?: string;
+  prompt?: string;
+  /** `client_info=1`: the redirect then carries `client_info` too */
+  clientInfo: boolean;
+  codeChallenge: string;
+  /** the resource and permissions asked for (one resource) */
+  requested: DelegatedGrant;
+  /** what the consent page lists and Accept grants */
+  consent: { resources: ConsentedResource[]; oidc: string[] };
+}
+
+export interface Interaction {
+  id: string;
+  request: AuthorizeRequest;
+  createdAt: number;
+  /** set once the password was right: the consent page is next */
+  user?: EntraUser;
+}
+
+export interface AuthorizationCodeRecord {
+  grant: ConsentGrant;
+  redirectUri: string;
+  codeChallenge: string;
+  /** the authorize request's resource and permissions: what the code redeems for when the token request names none */
+  requested: DelegatedGrant;
+  nonce?: string;
+  issuedAt: number;
+  redeemedAt?: number;
+}
+
+export interface RefreshTokenRecord {
+  grant: ConsentGrant;
+  issuedAt: number;
+  /** set when it was exchanged: refresh tokens rotate, a used one is refused (AADSTS70000) */
+  usedAt?: number;
+  /** set by a password reset (`POST /_control/revoke`): refused with AADSTS50173 */
+  revokedAt?: number;
+  /** the resource it was last used for: the default when a refresh request names no scope */
+  lastRequested: DelegatedGrant;
+}
+
+const opaque = (bytes: number) => `1.A${randomBytes(bytes).toString('base64url')}`;
+
+/** `https` anywhere, `http` only on loopback, absolute, no fragment: what Entra accepts as a redirect URI. */
+function checkRedirectUri(uri: string): void {
+  let url: URL;
+  try {
+    url = new URL(uri);
+  } catch {
+    throw new ControlRouteError(400, 'invalid_request', `Not an absolute URI: '${uri}'.`);
+  }
+  if (url.hash || uri.includes('#')) throw new ControlRouteError(400, 'invalid_request', 'A redirect URI cannot contain a fragment.');
+  const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
+  if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
+    throw new ControlRouteError(400, 'invalid_request', 'A redirect URI must use https, or http on localhost / 127.0.0.1.');
+  }
+}
+
+export class AuthorizationState {
+  private readonly addedRedirectUris = new Map<string, string[]>();
+  private readonly interactions = new Map<string, Interaction>();
+  private readonly codes = new Map<string, AuthorizationCodeRecord>();
+  private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
+  /** user principal name (lower-case) → TokensValidFrom (ms) */
+  private readonly tokensValidFrom = new Map<string, number>();
+
+  constructor(
+    private readonly directory: Directory,
+    private readonly clock: () => number,
+  ) {}
+
+  /** The app's redirect URIs: the fixture's, then those added at run time. Matching is exact (case, trailing slash, port). */
+  redirectUris(app: EntraApplication): string[] {
+    return [...(app.redirectUris ?? []), ...(this.addedRedirectUris.get(app.clientId.toLowerCase()) ?? [])];
+  }
+
+  /** Registers a redirect URI on an app (idempotent); answers the app's redirect URIs. */
+  addRedirectUri(clientId: string, uri: string): string[] {
+    const app = this.directory.appByClientId(clientId);
+    if (!app) throw new ControlRouteError(404, 'not_found', `No application with client ID '${clientId}' in the fixtures.`);
+    checkRedirectUri(uri);
+    if (!this.redirectUris(app).includes(uri)) {
+      const key = app.clientId.toLowerCase();
+      this.addedRedirectUris.set(key, [...(this.addedRedirectUris.get(key) ?? []), uri]);
+    }
+    return this.redirectUris(app);
+  }
+
+  // --- sign-in interactions (the HTML pages) ---
+
+  startInteraction(request: AuthorizeRequest): Interaction {
+    this.prune();
+    const interaction: Interaction = { id: randomBytes(24).toString('base64url'), request, createdAt: this.clock() };
+    this.interactions.set(interaction.id, interaction);
+    return interaction;
+  }
+
+  /** A live interaction, or undefined (unknown, finished, or older than an hour). */
+  interaction(id: string): Interaction | undefined {
+    const found = this.interactions.get(id);
+    if (!found) return undefined;
+    if (this.clock() - found.createdAt >= INTERACTION_LIFETIME_MS) {
+      this.interactions.delete(id);
+      return undefined;
+    }
+    return found;
+  }
+
+  endInteraction(id: string): void {
+    this.interactions.delete(id);
+  }
+
+  // --- authorization codes ---
+
+  issueCode(record: Omit<AuthorizationCodeRecord, 'issuedAt' | 'redeemedAt'>): string {
+    this.prune();
+    const code = opaque(96);
+    this.codes.set(code, { ...record, issuedAt: this.clock() });
+    return code;
+  }
+
+  code(code: string): AuthorizationCodeRecord | undefined {
+    return this.codes.get(code);
+  }
+
+  codeExpired(record: AuthorizationCodeRecord): boolean {
+    return this.clock() - record.issuedAt >= AUTHORIZATION_CODE_LIFETIME_MS;
+  }
+
+  markRedeemed(record: AuthorizationCodeRecord): void {
+    record.redeemedAt = this.clock();
+  }
+
+  // --- refresh tokens ---
+
+  issueRefreshToken(grant: ConsentGrant, lastRequested: DelegatedGrant): string {
+    const token = opaque(192);
+    this.refreshTokens.set(token, { grant, issuedAt: this.clock(), lastRequested });
+    return token;
+  }
+
+  refreshToken(token: string): RefreshTokenRecord | undefined {
+    return this.refreshTokens.get(token);
+  }
+
+  refreshTokenInactive(record: RefreshTokenRecord): boolean {
+    return this.clock() - record.issuedAt >= REFRESH_TOKEN_INACTIVITY_MS;
+  }
+
+  markUsed(record: RefreshTokenRecord): void {
+    record.usedAt = this.clock();
+  }
+
+  /** The user's TokensValidFrom, if a password reset set one. */
+  userTokensValidFrom(user: EntraUser): number | undefined {
+    return this.tokensValidFrom.get(user.userPrincipalName.toLowerCase());
+  }
+
+  /**
+   * A password reset: every refresh token of the user issued so far is refused from now on (AADSTS50173).
+   * Sign-ins after this get fresh, valid tokens.
+   */
+  revokeUser(username: string): { username: string; revokedRefreshTokens: number; tokensValidFrom: string } {
+    const user = this.directory.user(username);
+    if (!user) throw new ControlRouteError(404, 'not_found', `No user '${username}' in the fixtures.`);
+    const now = this.clock();
+    this.tokensValidFrom.set(user.userPrincipalName.toLowerCase(), now);
+    let revoked = 0;
+    for (const record of this.refreshTokens.values()) {
+      if (record.grant.user.objectId === user.objectId && record.revokedAt === undefined) {
+        record.revokedAt = now;
+        revoked += 1;
+      }
+    }
+    return { username: user.userPrincipalName, revokedRefreshTokens: revoked, tokensValidFrom: new Date(now).toISOString() };
+  }
+
+  /** Forgets what can no longer matter: old codes, finished interactions, long-dead refresh tokens. */
+  private prune(): void {
+    const now = this.clock();
+    for (const [id, i] of this.interactions) if (now - i.createdAt >= INTERACTION_LIFETIME_MS) this.interactions.delete(id);
+    for (const [code, c] of this.codes) if (now - c.issuedAt >= CODE_MEMORY_MS) this.codes.delete(code);
+    for (const [token, r] of this.refreshTokens) {
+      if (now - r.issuedAt >= 2 * REFRESH_TOKEN_INACTIVITY_MS) this.refreshTokens.delete(token);
+    }
+  }
+
+  /** For the session_state of a sign-in. */
+  static sessionState(): string {
+    return randomUUID();
+  }
+}

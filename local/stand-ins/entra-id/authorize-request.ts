@@ -1,0 +1,141 @@
+import type { AuthorizationState, AuthorizeRequest, ConsentedResource } from './authorization-state';
+import { resolveDelegatedScopes } from './delegated-scopes';
+import type { Directory } from './directory';
+import { aadsts, EntraError } from './errors';
+import type { EntraApplication, EntraTenant } from './fixtures';
+import { microsoftResource, parseScopes, resourceDisplayName, resourceKey } from './resources';
+
+/**
+ * Validation of `GET /{tenant}/oauth2/v2.0/authorize`, in Entra's order. Errors about the app or the redirect
+ * URI are thrown (`EntraError`): Entra shows them on its own error page and never redirects to an address
+ * it cannot trust. Once the redirect URI is known good, errors go back to the app as a redirect
+ * (`{ok: false, …}`), with the `state`.
+ *
+ * Stand-in rules stricter than Entra (so the product gets them right): PKCE is required, with
+ * `code_challenge_method=S256`; the scope must name a resource (not only `openid profile`); only
+ * `response_mode=query`.
+ */
+export type AuthorizeValidation =
+  | { ok: true; request: AuthorizeRequest }
+  | { ok: false; redirectUri: string; state?: string; error: EntraError };
+
+const PROMPTS_WITH_PAGE = new Set(['login', 'consent', 'select_account', 'create']);
+/** base64url(SHA-256(verifier)): 32 bytes → 43 characters, no padding. */
+const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+
+export function validateAuthorizeRequest(
+  directory: Directory,
+  authorization: AuthorizationState,
+  tenantSegment: string,
+  tenant: EntraTenant | undefined,
+  query: URLSearchParams,
+): AuthorizeValidation {
+  const param = (name: string) => {
+    const v = query.get(name);
+    return v === null || v === '' ? undefined : v;
+  };
+
+  // 1. The app, in this tenant (shown on Entra's page).
+  const clientId = param('client_id');
+  if (!clientId) throw aadsts.missingAuthorizeParameter('client_id');
+  const app = tenant ? directory.appInTenant(clientId, tenant.tenantId) : directory.appByClientId(clientId);
+  if (!app) throw aadsts.appNotInTenant(clientId, tenant?.displayName ?? tenantSegment);
+  if (!tenant && !app.multiTenant) throw aadsts.singleTenantAppOnCommon(app.clientId, app.name);
+
+  // 2. The redirect URI, registered on the app, exactly (shown on Entra's page: never redirected to).
+  const redirectUri = param('redirect_uri');
+  if (!redirectUri) throw aadsts.noReplyAddress();
+  if (!authorization.redirectUris(app).includes(redirectUri)) throw aadsts.redirectUriNotRegistered(redirectUri, app.clientId);
+
+  // From here on, errors go back to the app.
+  const state = query.get('state') ?? undefined;
+  const fail = (error: EntraError): AuthorizeValidation => ({ ok: false, redirectUri, state, error });
+
+  const responseType = param('response_type');
+  if (!responseType) return fail(aadsts.missingAuthorizeParameter('response_type'));
+  if (responseType !== 'code') return fail(aadsts.responseTypeNotEnabled(responseType));
+  const responseMode = param('response_mode');
+  if (responseMode !== undefined && responseMode !== 'query') {
+    return fail(aadsts.standInLimitation(`response_mode '${responseMode}' is not served: the stand-in answers with response_mode=query only.`));
+  }
+
+  // 3. Scopes: one resource (700022 for two), plus optional OIDC scopes.
+  const scope = param('scope');
+  if (!scope) return fail(aadsts.scopeMissing());
+  const resourceTenant = tenant ?? directory.tenantById(app.homeTenantId);
+  if (parseScopes(scope).resourceScopes.length === 0) return fail(aadsts.scopeInvalid(scope));
+  let requested;
+  try {
+    requested = resolveDelegatedScopes(directory, resourceTenant, scope);
+  } catch (err) {
+    if (err instanceof EntraError) return fail(err);
+    throw err;
+  }
+  const registrationError = checkAppRegistration(app, requested.resource, requested.scp);
+  if (registrationError) return fail(registrationError);
+
+  // 4. PKCE, S256 only.
+  const codeChallenge = param('code_challenge');
+  if (!codeChallenge) return fail(aadsts.missingAuthorizeParameter('code_challenge'));
+  const method = param('code_challenge_method');
+  if (!method) return fail(aadsts.missingAuthorizeParameter('code_challenge_method'));
+  if (method === 'plain') return fail(aadsts.standInLimitation('code_challenge_method=plain is refused: use S256.'));
+  if (method !== 'S256') return fail(aadsts.invalidCodeChallengeMethod());
+  if (!S256_CHALLENGE.test(codeChallenge)) return fail(aadsts.invalidCodeChallengeSize());
+
+  // 5. prompt: none cannot work (the stand-in keeps no browser session); the others show the pages.
+  const prompt = param('prompt');
+  if (prompt === 'none') return fail(aadsts.loginRequired());
+
+  return {
+    ok: true,
+    request: {
+      tenantSegment,
+      tenant,
+      app,
+      redirectUri,
+      state,
+      nonce: param('nonce'),
+      loginHint: param('login_hint'),
+      prompt: prompt && PROMPTS_WITH_PAGE.has(prompt) ? prompt : undefined,
+      clientInfo: query.get('client_info') === '1',
+      codeChallenge,
+      requested,
+      consent: consentFor(app, requested),
+    },
+  };
+}
+
+/**
+ * An app whose registration lists its API permissions (`requiredResourceAccess`) may only ask for those:
+ * another resource → 650057, another permission of a listed resource → 650056. Apps without the list
+ * (fixture apps for the product's own API) may ask for anything their resources expose.
+ */
+function checkAppRegistration(app: EntraApplication, resource: AuthorizeRequest['requested']['resource'], scp: readonly string[]): EntraError | undefined {
+  const listed = app.requiredResourceAccess;
+  if (!listed || listed.length === 0) return undefined;
+  const key = resourceKey(resource);
+  const entry = listed.find((r) => r.resourceAppId.toLowerCase() === key);
+  if (!entry) {
+    return aadsts.resourceNotInRegistration(app.clientId, app.name, resource.requested, microsoftResource(resource.audience)?.appId ?? key, listed.map((r) => r.resourceAppId));
+  }
+  const missing = scp.find((p) => !entry.delegatedScopes.some((d) => d.toLowerCase() === p.toLowerCase()));
+  return missing ? aadsts.permissionNotInRegistration(app.clientId, entry.resource) : undefined;
+}
+
+/** What Accept grants: the requested permissions plus every delegated permission the registration lists. */
+function consentFor(app: EntraApplication, requested: AuthorizeRequest['requested']): AuthorizeRequest['consent'] {
+  const resources: ConsentedResource[] = [
+    { key: resourceKey(requested.resource), uri: requested.resource.requested, displayName: resourceDisplayName(requested.resource), permissions: [...requested.scp] },
+  ];
+  for (const r of app.requiredResourceAccess ?? []) {
+    const key = r.resourceAppId.toLowerCase();
+    let entry = resources.find((e) => e.key === key);
+    if (!entry) {
+      entry = { key, uri: r.resource, displayName: microsoftResource(r.resourceAppId)?.displayName ?? r.resource, permissions: [] };
+      resources.push(entry);
+    }
+    for (const p of r.delegatedScopes) if (!entry.permissions.includes(p)) entry.permissions.push(p);
+  }
+  return { resources, oidc: [...new Set(requested.oidc.map((s) => s.toLowerCase()))] };
+}

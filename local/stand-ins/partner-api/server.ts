@@ -1,0 +1,181 @@
+/**
+ * Partner API stand-in — LOCAL DEV AND TEST ONLY, never deployed. An HTTPS server on 127.0.0.1 standing in for
+ * `https://api.partner.microsoft.com`: it serves
+ * `GET /v1.0/sales/pricesheets(Market='US',PricesheetView='azure_consumption')/$value` (any two-letter market,
+ * views azure_consumption / azure_reservations, `?timeline=&month=`) as a CSV file (price-sheets.ts), only to
+ * App+User tokens for its audience whose user is an Admin agent or Sales agent of a CSP partner tenant
+ * (token-check.ts), and answers errors in the Partner API's `{statusCode, message}` shape (errors.ts).
+ *
+ * Stand-in routes (not the Partner API): `GET /_control/health`, and the shared fault injection
+ * (`/_control/faults`, `/_control/requests`, see ../fault-injection.ts) — e.g. a 429 with `Retry-After`.
+ * Clients must trust `tls.cert`.
+ */
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { LoopbackTls } from '../../tls';
+import type { EntraIdStandIn } from '../entra-id/server';
+import { FaultInjection } from '../fault-injection';
+import { loadPartnerCenterFixtures, PartnerDirectory, type PartnerCenterFixtures } from '../partner-center/fixtures';
+import { PartnerApiError, partnerApiErrors, partnerApiFaultBody } from './errors';
+import { loadPriceSheetFixtures, matchPriceSheetPath, parsePriceSheetRequest, renderPriceSheetCsv, type PriceSheetFixtures } from './price-sheets';
+import { createPartnerApiTokenCheck } from './token-check';
+
+export interface PartnerApiStandInOptions {
+  tls: LoopbackTls;
+  /** 0 or absent: a free port */
+  port?: number;
+  /** The Entra ID stand-in that issues the tokens (its JWKS, issuers, and its users' Partner Center roles). */
+  entra: EntraIdStandIn;
+  /** Which tenants are CSP partners: the Partner Center stand-in's fixtures (default: its bundled ones). */
+  fixtures?: PartnerCenterFixtures;
+  /** The rows served per view (default: price-sheets.json). */
+  priceSheets?: PriceSheetFixtures;
+  /** ms since epoch, for token expiry (default Date.now) */
+  clock?: () => number;
+}
+
+/** One price sheet download the stand-in served (for tests: who got what). */
+export interface PriceSheetDownload {
+  tenantId: string;
+  userPrincipalName: string;
+  market: string;
+  view: string;
+  timeline: string;
+  month?: string;
+  at: number;
+}
+
+export interface PartnerApiStandIn {
+  /** `https://127.0.0.1:PORT`: the stand-in for `https://api.partner.microsoft.com` */
+  url: string;
+  fixtures: PartnerCenterFixtures;
+  priceSheets: PriceSheetFixtures;
+  /** Injected faults (status, Retry-After, latency, count) and the request log. */
+  faults: FaultInjection;
+  /** Price sheets served so far, oldest first. */
+  downloads(): PriceSheetDownload[];
+  /**
+   * Why the last tokens were answered 401 (the wire answer never says), oldest first, at most 100: e.g.
+   * `ERR_JWT_CLAIM_VALIDATION_FAILED (aud)`, `ERR_JWS_SIGNATURE_VERIFICATION_FAILED`, `ERR_JWT_EXPIRED (exp)`.
+   */
+  tokenRejections(): string[];
+  stop(): Promise<void>;
+}
+
+export async function startPartnerApiStandIn(options: PartnerApiStandInOptions): Promise<PartnerApiStandIn> {
+  const fixtures = options.fixtures ?? loadPartnerCenterFixtures();
+  const priceSheets = options.priceSheets ?? loadPriceSheetFixtures();
+  const clock = options.clock ?? Date.now;
+  const { entra } = options;
+  const rejections: string[] = [];
+  const tokens = createPartnerApiTokenCheck({
+    jwksUri: entra.jwksUri('common'),
+    issuersFor: (tid) => [entra.v1Issuer(tid), entra.issuer(tid)],
+    directory: new PartnerDirectory(fixtures),
+    users: () => entra.fixtures.users,
+    ca: options.tls.cert,
+    clock,
+    onReject: (reason) => {
+      rejections.push(reason);
+      if (rejections.length > 100) rejections.shift();
+    },
+  });
+  const faults = new FaultInjection({ defaultBody: (status) => partnerApiFaultBody(status) });
+  const served: PriceSheetDownload[] = [];
+  let baseUrl = '';
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const headers: Record<string, string> = {
+      'Request-ID': randomUUID(),
+      'MS-CorrelationId': headerOr(req, 'ms-correlationid'),
+      'MS-RequestId': headerOr(req, 'ms-requestid'),
+    };
+    const url = new URL(req.url ?? '/', baseUrl);
+    let pathname: string;
+    try {
+      pathname = decodeURIComponent(url.pathname);
+    } catch {
+      return sendError(res, partnerApiErrors.badRequest('The request URI is not valid.'), headers);
+    }
+    if (pathname === '/_control/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' }, headers);
+    if (await faults.handleControl(req, res, pathname)) return;
+    if (await faults.intercept(req, res, { pathname, headers })) return;
+
+    try {
+      const keys = matchPriceSheetPath(pathname);
+      if (keys === undefined) throw partnerApiErrors.notFound(pathname);
+      if (req.method !== 'GET' && req.method !== 'HEAD') throw partnerApiErrors.methodNotAllowed(req.method ?? '');
+      // Authentication first, as a gateway does: an anonymous caller learns nothing about the URL's validity.
+      const caller = await tokens.check(req.headers.authorization);
+      if (keys === 'malformed') {
+        throw partnerApiErrors.badRequest("Expected /v1.0/sales/pricesheets(Market='{market}',PricesheetView='{view}')/$value.");
+      }
+      const request = parsePriceSheetRequest(keys, url.searchParams);
+      const csv = renderPriceSheetCsv(priceSheets[request.view], request);
+      served.push({ tenantId: caller.tenantId, userPrincipalName: caller.user.userPrincipalName, ...request, at: clock() });
+      res.writeHead(200, {
+        ...headers,
+        'Content-Type': 'application/octet-stream',
+        'Content-Disposition': 'attachment; filename=sheets.csv',
+        'Cache-Control': 'private',
+        'Content-Length': Buffer.byteLength(csv),
+      });
+      res.end(req.method === 'HEAD' ? undefined : csv);
+    } catch (err) {
+      if (err instanceof PartnerApiError) return sendError(res, err, headers);
+      // The message only: never a token.
+      console.error(`partner-api stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`);
+      sendJson(res, 500, partnerApiFaultBody(500), headers);
+    }
+  }
+
+  const server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
+    handle(req, res).catch((err: unknown) => {
+      console.error(`partner-api stand-in: ${req.method} failed: ${err instanceof Error ? err.message : String(err)}`);
+      if (!res.headersSent) sendJson(res, 500, partnerApiFaultBody(500));
+      else res.destroy();
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url: baseUrl,
+    fixtures,
+    priceSheets,
+    faults,
+    downloads: () => served.map((d) => ({ ...d })),
+    tokenRejections: () => [...rejections],
+    stop: () =>
+      new Promise<void>((resolve, reject) => {
+        tokens.close();
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** The request's header if it is a plausible ID (echoed back), else a new GUID. */
+function headerOr(req: IncomingMessage, name: string): string {
+  const value = req.headers[name];
+  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, {
+    ...headers,
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, err: PartnerApiError, headers: Record<string, string>): void {
+  sendJson(res, err.status, err.toBody(), { ...headers, ...err.headers });
+}
