@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { consentCheckFailed } from '../domain/consent-errors';
 import { CredentialError, mapPartnerCenterRefusal, unavailable } from '../domain/credential-errors';
 import { ErrorCode } from '../domain/error-codes';
 import { fail, ok, Result } from '../domain/error-codes';
@@ -26,7 +27,11 @@ export class PartnerCenterClient implements PartnerCenter {
 
   async mpnId(accessToken: string): Promise<Result<string, CredentialError>> {
     const response = await this.get('/v1/profiles/mpn', accessToken);
-    if ('error' in response) return fail(response.error);
+    if ('error' in response) {
+      // With a user's token, 900150 means the user's Partner Center role lacks the right, not that the tenant is no partner.
+      const roleMissing = String(response.error.partnerCenterCode) === '900150';
+      return fail(roleMissing ? { ...consentCheckFailed.noPartnerRole(), partnerCenterCode: 900150, correlationId: response.error.correlationId } : response.error);
+    }
     return ok(String((response.body as { mpnId?: string }).mpnId ?? ''));
   }
 

@@ -1,0 +1,165 @@
+import { TableClient, TableServiceClient } from '@azure/data-tables';
+import { startStack, Stack } from '../../local/stack';
+import { aadstsErrorBody } from '../../local/stand-ins/entra-id/error-bodies';
+
+const CONTOSO = '22222222-2222-4222-8222-222222222222';
+const PC_APP = 'bbbbbbbb-0000-4000-8000-000000000001';
+const VALID = 'contoso-pc-secret-value~valid';
+const TOKEN_PATH = '^POST /[^/]+/oauth2/v2\\.0/token$';
+
+describe('the whole registration: steps 1 to 3, consent, registered payer account', () => {
+  let stack: Stack;
+  let alice: string;
+  const seen: string[] = [];
+  const api = async (method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${stack.apiBaseUrl}${path}`, {
+      method, headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await res.text();
+    seen.push(text);
+    return { status: res.status, body: text ? JSON.parse(text) : undefined };
+  };
+  const browse = async (url: string) => {
+    const res = await fetch(url, { redirect: 'manual' });
+    const html = await res.text();
+    seen.push(html, res.headers.get('location') ?? '');
+    return { status: res.status, location: res.headers.get('location') ?? undefined, html };
+  };
+  const registration = async () => (await api('GET', '/payer-account/registration')).body;
+  const until = async (check: () => Promise<boolean>, tries = 300) => {
+    for (let i = 0; i < tries && !(await check()); i++) await new Promise((r) => setTimeout(r, 30));
+  };
+  /** Steps 1 and 2, then a consent link for step 3. */
+  const reachConsent = async (linkBody: Record<string, unknown> = {}) => {
+    expect((await api('POST', '/payer-account/registration', { accountName: 'Contoso CSP' })).status).toBe(201);
+    await until(async () => (await registration()).status === 'awaitingPartnerCenterCredentials');
+    expect((await api('PUT', '/payer-account/registration/partner-center-credentials', { applicationId: PC_APP, domain: 'contoso.example', secret: VALID })).status).toBe(200);
+    const link = await api('PUT', '/payer-account/registration/partner-api-credentials', { tenantId: CONTOSO, applicationId: PC_APP, ...linkBody });
+    expect(link.status).toBe(200);
+    await until(async () => (await registration()).status === 'awaitingConsent');
+    return link.body as { consentLink: string; expiresAt: string; emailedTo?: string };
+  };
+  /** The admin follows the link and signs in at the Entra ID stand-in; returns where Microsoft sends the browser. */
+  const consent = async (consentLink: string, username: string, decision: 'accept' | 'cancel' = 'accept') => {
+    const start = await browse(consentLink);
+    expect(start.status).toBe(302);
+    return (await stack.entra.authorize({ authorizeUrl: start.location as string, username, decision })).location as string;
+  };
+  const settled = async () => {
+    await until(async () => !['awaitingConsent', 'redeemingConsent'].includes((await registration())?.status));
+    return registration();
+  };
+
+  beforeAll(async () => {
+    stack = await startStack();
+    alice = await stack.tokenFor('alice@contoso.example');
+  });
+  afterEach(async () => {
+    stack.entra.faults.clear();
+    await api('DELETE', '/payer-account/registration');
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('registers the payer account through the e-mailed link and the callback', async () => {
+    const link = await reachConsent({ mpnId: '1234567', adminEmail: 'alice@contoso.example' });
+    expect(link.emailedTo).toBe('alice@contoso.example');
+    const [mail] = await stack.maildev.waitForMessages('alice@contoso.example', { count: 1, timeoutMs: 10_000 });
+    expect(mail.subject).toContain('Contoso Ltd');
+    expect(mail.text).toMatch(/Admin agent/);
+    expect(mail.text).toMatch(/multi-factor/);
+    const mailedLink = /(http:\/\/127\.0\.0\.1:\d+\/api\/consent\/start\?ticket=\S+)/.exec(mail.text)?.[1] as string;
+    expect(mailedLink).toBeDefined();
+    const callback = await browse(await consent(mailedLink, 'alice@contoso.example'));
+    expect(callback.html).toContain('Consent received');
+    await until(async () => (await api('GET', '/payer-account')).status === 200);
+    const account = await api('GET', '/payer-account');
+    expect(account.body).toMatchObject({
+      accountName: 'Contoso CSP', tenantId: CONTOSO, applicationId: PC_APP, mpnId: '1234567', companyName: 'Contoso Ltd',
+      consentedBy: 'alice@contoso.example', secrets: { tokenCache: { name: expect.stringMatching(/-token-cache$/) } },
+    });
+    expect(stack.partnerApi.downloads().length).toBeGreaterThan(0);
+    expect((await api('POST', '/payer-account/registration', {})).body.code).toBe('payer_account_exists');
+    const cache = stack.keyVault.state.listVersions(account.body.secrets.tokenCache.name).at(-1)?.v.value ?? '';
+    expect(cache).toContain('RefreshToken');
+    const registrationId = account.body.registrationId as string;
+    expect(stack.keyVault.state.listVersions(`reg-${registrationId}-auth-code`)).toHaveLength(0);
+    await assertNoSecretLeaked(cache);
+    // Deregistration is a later issue: free the organization for the next test directly.
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true });
+    await table.deleteEntity(CONTOSO, 'payer-account');
+  });
+
+  it('registers through the pasted address when the app\'s redirect URI is https://localhost', async () => {
+    const link = await reachConsent({ redirectUri: 'https://localhost' });
+    const address = await consent(link.consentLink, 'alice@contoso.example');
+    expect(address.startsWith('https://localhost/?code=')).toBe(true);
+    const pasted = await api('POST', '/payer-account/registration/authorization-code', { url: address });
+    expect(pasted.status).toBe(202);
+    await until(async () => (await api('GET', '/payer-account')).status === 200);
+    expect((await api('GET', '/payer-account')).body.mpnId).toBe('1234567');
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true });
+    await table.deleteEntity(CONTOSO, 'payer-account');
+  });
+
+  it.each([
+    ['an admin without MFA', 'dave@contoso.example', {}, 'admin_without_mfa'],
+    ['an admin without the Admin agent role', 'bob@contoso.example', {}, 'admin_without_partner_role'],
+    ['an admin from another tenant', 'carol@fabrikam.example', {}, 'admin_from_another_tenant'],
+    ['an MPN ID that does not match', 'alice@contoso.example', { mpnId: '7654321' }, 'mpn_id_mismatch'],
+  ])('answers %s with an error the person can act on, and stays at step 3', async (_name, admin, linkBody, code) => {
+    const link = await reachConsent(linkBody);
+    await browse(await consent(link.consentLink, admin));
+    const after = await settled();
+    expect(after).toMatchObject({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', error: { code } });
+    expect(after.error.message).toMatch(/new consent link|MPN ID/);
+    expect((await api('GET', '/payer-account')).status).toBe(404);
+  });
+
+  it.each([
+    [54005, 'code_already_redeemed'],
+    [70008, 'code_expired'],
+    [501481, 'pkce_mismatch'],
+  ])('maps AADSTS%i at redemption to %s', async (aadsts, code) => {
+    const link = await reachConsent();
+    const address = await consent(link.consentLink, 'alice@contoso.example');
+    const refusal = aadstsErrorBody(aadsts, { clientId: PC_APP });
+    stack.entra.faults.inject({ match: TOKEN_PATH, status: refusal.status, body: refusal.body, count: 1 });
+    await browse(address);
+    const after = await settled();
+    expect(after.error).toMatchObject({ code, aadsts });
+  });
+
+  it('records a cancelled consent and takes a new link afterwards', async () => {
+    const link = await reachConsent();
+    const page = await browse(await consent(link.consentLink, 'alice@contoso.example', 'cancel'));
+    expect(page.html).toContain('Consent declined');
+    expect((await settled()).error.code).toBe('consent_declined');
+    expect((await api('PUT', '/payer-account/registration/partner-api-credentials', { tenantId: CONTOSO, applicationId: PC_APP })).status).toBe(200);
+  });
+
+  it('expires the link on the injectable clock; a new link can be asked for', async () => {
+    const link = await reachConsent();
+    await stack.advanceClock(72 * 3600_000 + 1000);
+    await until(async () => (await registration()).status === 'consentExpired');
+    expect((await registration()).status).toBe('consentExpired');
+    const expired = await browse(link.consentLink);
+    expect(expired.status).toBe(410);
+    expect((await api('PUT', '/payer-account/registration/partner-api-credentials', { tenantId: CONTOSO, applicationId: PC_APP })).status).toBe(200);
+  });
+
+  async function assertNoSecretLeaked(tokenCache: string) {
+    const service = TableServiceClient.fromConnectionString(stack.azurite.connectionString, { allowInsecureConnection: true });
+    let stored = '';
+    for await (const table of service.listTables()) {
+      const client = TableClient.fromConnectionString(stack.azurite.connectionString, table.name as string, { allowInsecureConnection: true });
+      for await (const entity of client.listEntities()) stored += JSON.stringify(entity);
+    }
+    const refreshToken = /"secret":"([^"]+)"/.exec(tokenCache.slice(tokenCache.indexOf('RefreshToken')))?.[1] as string;
+    expect(refreshToken?.length).toBeGreaterThan(10);
+    const everywhere = [stored, stack.host.output(), ...seen].join('\n');
+    for (const secret of [VALID, refreshToken]) expect(everywhere).not.toContain(secret);
+  }
+});
