@@ -1,6 +1,6 @@
 import { Caller } from '../domain/payer-account';
 import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
-import { RegistrationStep, RegistrationView } from '../domain/registration';
+import { RegistrationStatus, RegistrationStep, RegistrationView } from '../domain/registration';
 import { PayerAccounts } from '../ports/payer-accounts';
 import { RegistrationWorkflow } from '../ports/registration-workflow';
 
@@ -11,7 +11,7 @@ export const registrationNotFound = (): FieldError => ({
 
 /** The caller's organization's registration in progress, with the progress its workflow published. */
 export async function getRegistration(
-  caller: Caller, deps: { payerAccounts: PayerAccounts; workflow: RegistrationWorkflow },
+  caller: Caller, deps: { payerAccounts: PayerAccounts; workflow: RegistrationWorkflow; consentLink?: (registrationId: string, linkId: string, expiresAt: string) => Promise<string> },
 ): Promise<Result<RegistrationView>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registering') return fail(registrationNotFound());
@@ -25,6 +25,11 @@ export async function getRegistration(
     expiresAt: state?.progress?.expiresAt,
     verified: state?.progress?.verified,
     error: state?.progress?.error,
-    consent: state?.progress?.consent,
+    consent: state?.progress?.consent && {
+      ...state.progress.consent,
+      // The link itself is never stored: it is signed again for the person who asks.
+      ...(deps.consentLink && state.progress.status === RegistrationStatus.AwaitingConsent
+        ? { consentLink: await deps.consentLink(record.registrationId, state.progress.consent.linkId, state.progress.consent.expiresAt) } : {}),
+    },
   });
 }

@@ -34,6 +34,14 @@ export interface RequestConsentLinkDeps {
   callbackUrl: string;
 }
 
+/** The link in the e-mail and in responses: a signed ticket for one registration's current link. */
+export async function signedConsentLink(
+  deps: { signedTokens: SignedTokens; config: { PUBLIC_BASE_URL: string } }, registrationId: string, linkId: string, expiresAt: string,
+): Promise<string> {
+  const ticket = await deps.signedTokens.sign(CONSENT_TICKET, { registrationId, linkId }, new Date(expiresAt));
+  return `${deps.config.PUBLIC_BASE_URL}/api/consent/start?ticket=${encodeURIComponent(ticket)}`;
+}
+
 const STEP_3_STATUSES: string[] = [RegistrationStatus.AwaitingPartnerApiCredentials, RegistrationStatus.AwaitingConsent, RegistrationStatus.ConsentExpired];
 
 /**
@@ -70,14 +78,14 @@ export async function requestConsentLink(
   }
   const linkId = deps.newLinkId();
   const expiresAt = new Date(deps.clock.now().getTime() + deps.linkTtlHours * 3600_000);
-  const ticket = await deps.tokens.sign(CONSENT_TICKET, { registrationId, linkId }, expiresAt);
+
   const submission: PartnerApiCredentialsSubmission = {
     linkId, linkExpiresAt: expiresAt.toISOString(), mpnId: input.mpnId, adminEmail: input.adminEmail,
     requestedBy: caller.userId, redirectUri: input.redirectUri ?? deps.callbackUrl, secret,
   };
   await deps.workflow.submitPartnerApiCredentials(registrationId, submission);
   return ok({
-    consentLink: `${deps.publicBaseUrl}/api/consent/start?ticket=${encodeURIComponent(ticket)}`,
+    consentLink: await signedConsentLink({ signedTokens: deps.tokens, config: { PUBLIC_BASE_URL: deps.publicBaseUrl } }, registrationId, linkId, expiresAt.toISOString()),
     expiresAt: expiresAt.toISOString(),
     ...(input.adminEmail ? { emailedTo: input.adminEmail } : {}),
   });

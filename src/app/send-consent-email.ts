@@ -1,6 +1,6 @@
 import { Mailer } from '../ports/mailer';
 import { SignedTokens } from '../ports/signed-tokens';
-import { CONSENT_TICKET } from './request-consent-link';
+import { signedConsentLink } from './request-consent-link';
 
 export interface ConsentEmailInput {
   registrationId: string;
@@ -19,8 +19,7 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
  * never passes through the orchestration's history.
  */
 export async function sendConsentEmail(input: ConsentEmailInput, deps: { mailer: Mailer; tokens: SignedTokens; publicBaseUrl: string }): Promise<{ sent: true }> {
-  const ticket = await deps.tokens.sign(CONSENT_TICKET, { registrationId: input.registrationId, linkId: input.linkId }, new Date(input.linkExpiresAt));
-  const link = `${deps.publicBaseUrl}/api/consent/start?ticket=${encodeURIComponent(ticket)}`;
+  const link = await signedConsentLink({ signedTokens: deps.tokens, config: { PUBLIC_BASE_URL: deps.publicBaseUrl } }, input.registrationId, input.linkId, input.linkExpiresAt);
   const company = input.companyName ?? 'your organization';
   const expires = new Date(input.linkExpiresAt).toUTCString();
   const lines = [

@@ -56,7 +56,7 @@ export interface RegistrationView {
   expiresAt?: string;
   verified?: VerifiedPartner;
   error?: CredentialError;
-  consent?: RegistrationProgress['consent'];
+  consent?: RegistrationProgress['consent'] & { consentLink?: string };
 }
 
 export const ACCOUNT_NAME_MAX_LENGTH = 100;

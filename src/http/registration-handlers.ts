@@ -4,6 +4,7 @@ import type { DurableClient } from 'durable-functions';
 import { cancelRegistration } from '../app/cancel-registration';
 import { getPayerAccount } from '../app/get-payer-account';
 import { getRegistration } from '../app/get-registration';
+import { signedConsentLink } from '../app/request-consent-link';
 import { startRegistration } from '../app/start-registration';
 import { appServices } from '../composition';
 import { authenticate } from './authenticate';
@@ -40,7 +41,10 @@ export async function getRegistrationHandler(request: HttpRequest, client: Durab
   const services = appServices();
   const auth = await authenticate(request, services);
   if (!auth.ok) return auth.response;
-  const result = await getRegistration(auth.caller, { payerAccounts: services.payerAccounts, workflow: services.workflow(client) });
+  const result = await getRegistration(auth.caller, {
+    payerAccounts: services.payerAccounts, workflow: services.workflow(client),
+    consentLink: (registrationId, linkId, expiresAt) => signedConsentLink(services, registrationId, linkId, expiresAt),
+  });
   return result.ok ? json(200, result.value) : problem(result.error);
 }
 

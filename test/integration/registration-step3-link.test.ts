@@ -60,6 +60,9 @@ describe('step 3: consent link, start, callback', () => {
     expect(issued.body.consentLink).toMatch(new RegExp(`^${stack.settings.PUBLIC_BASE_URL}/api/consent/start\\?ticket=`));
     expect(Date.parse(issued.body.expiresAt) - Date.now()).toBeGreaterThan(71 * 3600_000);
     await until(async () => (await status()).status === 'awaitingConsent');
+    const shown = (await status()).consent;
+    expect(shown).toMatchObject({ expiresAt: issued.body.expiresAt, consentLink: expect.stringContaining('/api/consent/start?ticket=') });
+    expect((await browse(shown.consentLink)).status).toBe(302);
     const first = await browse(issued.body.consentLink);
     expect(first.status).toBe(302);
     const authorize = new URL(first.location as string);
