@@ -76,6 +76,24 @@ export interface ConsentAnswer {
   errorDescription?: string;
 }
 
+/**
+ * The person pasted only the code (no state): it belongs to the registration's current link and
+ * its latest click, whose PKCE verifier is the newest version in the vault.
+ */
+export async function completeConsentWithCode(registrationId: string, code: string, deps: ConsentFlowDeps): Promise<ConsentPage> {
+  const progress = (await deps.workflow.state(registrationId))?.progress;
+  if (!progress?.consent) return page(409, 'No consent is awaited', 'Ask for a consent link first.');
+  const linkState = await currentLink(registrationId, progress.consent.linkId, deps);
+  if ('kind' in linkState) return linkState;
+  const verifier = await deps.secretStore.getLatest(stagedSecretNames(registrationId).pkceVerifier);
+  if (!verifier) return page(409, 'The consent link was not opened yet', 'Open the consent link, consent, then paste the address you land on.');
+  const stored = await deps.secretStore.put(stagedSecretNames(registrationId).authorizationCode, code, { contentType: 'authorization-code' });
+  await deps.workflow.completeConsent(registrationId, {
+    linkId: progress.consent.linkId, code: stored, verifier: verifier.ref, redirectUri: progress.consent.redirectUri, receivedAt: deps.clock.now().toISOString(),
+  });
+  return page(200, 'Consent received', 'The payer account registration continues on its own.');
+}
+
 /** The admin came back (callback) or the person pasted the address: verify state, keep the code in the vault, tell the registration. */
 export async function completeConsent(answer: ConsentAnswer, deps: ConsentFlowDeps): Promise<ConsentPage> {
   const claims = answer.state ? await deps.tokens.verify<ConsentState>(CONSENT_STATE, answer.state) : undefined;

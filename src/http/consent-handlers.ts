@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
-import { completeConsent, ConsentPage, startConsent } from '../app/consent-flow';
+import { completeConsent, completeConsentWithCode, ConsentPage, startConsent } from '../app/consent-flow';
 import { requestConsentLink } from '../app/request-consent-link';
 import { appServices } from '../composition';
 import { ErrorCode } from '../domain/error-codes';
@@ -70,6 +70,13 @@ export async function pastedAuthorizationCodeHandler(request: HttpRequest, clien
   const state = address?.searchParams.get('state') ?? undefined;
   const code = address ? address.searchParams.get('code') ?? undefined : body.value.code;
   const error = address?.searchParams.get('error') ?? undefined;
+  if (!address && code && /^[A-Za-z0-9._~-]{20,}$/.test(code)) {
+    const record = await services.payerAccounts.find(auth.caller.organizationId);
+    if (!record || record.state !== 'registering') return problem({ code: ErrorCode.RegistrationNotFound, message: 'Your organization has no registration waiting for consent.' });
+    const pageResult = await completeConsentWithCode(record.registrationId, code, flowDeps(client));
+    if (pageResult.kind === 'page' && pageResult.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'code', message: `${pageResult.title}. ${pageResult.message}` });
+    return json(202, { message: 'Consent received', statusUrl: '/api/payer-account/registration' });
+  }
   if (!state || (!code && !error)) {
     return problem({
       code: ErrorCode.InvalidField, field: body.value.url ? 'url' : 'code',

@@ -104,6 +104,17 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     await table.deleteEntity(CONTOSO, 'payer-account');
   });
 
+  it('registers with only the code pasted (the latest click\'s PKCE verifier is used)', async () => {
+    const link = await reachConsent({ redirectUri: 'https://localhost' });
+    const code = new URL(await consent(link.consentLink, 'alice@contoso.example')).searchParams.get('code');
+    const pasted = await api('POST', '/payer-account/registration/authorization-code', { code });
+    expect(pasted.status).toBe(202);
+    await until(async () => (await api('GET', '/payer-account')).status === 200);
+    expect((await api('GET', '/payer-account')).body.tenantId).toBe(CONTOSO);
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true });
+    await table.deleteEntity(CONTOSO, 'payer-account');
+  });
+
   it.each([
     ['an admin without MFA', 'dave@contoso.example', {}, 'admin_without_mfa'],
     ['an admin without the Admin agent role', 'bob@contoso.example', {}, 'admin_without_partner_role'],
