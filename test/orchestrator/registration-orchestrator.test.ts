@@ -131,4 +131,35 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
       expect(state.customStatus).toMatchObject({ status: 'awaitingPartnerCenterCredentials', error: { code: 'identity_provider_unavailable', unavailable: true } });
     });
   });
+
+  describe('step 3: consent', () => {
+    const partner = { tenantId: '22222222-2222-4222-8222-222222222222', applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: 'contoso.example', companyName: 'Contoso Ltd', country: 'US' };
+    const link = { linkId: 'link-1', linkExpiresAt: new HistoryBuilder().at(75 * HOUR), redirectUri: 'http://127.0.0.1:7071/api/consent/callback', requestedBy: 'alice-oid', adminEmail: 'admin@contoso.example' };
+    const verifiedAt = () => started().timerCreated(0, 168 * HOUR).endEpisode().episode(HOUR)
+      .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, { submissionId: 's1', applicationId: partner.applicationId, domain: 'contoso.example', secret: { name: 'n', version: 'v1' }, secretLooksLikeId: false, submittedAt: '' })
+      .taskScheduled(1, Activity.VerifyPartnerCenterCredentials).endEpisode()
+      .episode(HOUR + 900).taskCompleted(1, { ok: true, partner }).timerCreated(2, 168 * HOUR).endEpisode();
+    const linked = () => verifiedAt().episode(2 * HOUR).eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link);
+
+    it('publishes the link\'s ID and expiry (never the link) and mails it through an activity that gets no ticket', async () => {
+      const state = await replay(linked().build());
+      expect(state.customStatus).toMatchObject({ status: 'awaitingConsent', consent: { linkId: 'link-1', expiresAt: link.linkExpiresAt, emailedTo: 'admin@contoso.example' } });
+      const mail = actions(state).at(-1);
+      expect(mail).toMatchObject({ functionName: Activity.SendConsentEmail, input: { registrationId: INSTANCE, linkId: 'link-1', to: 'admin@contoso.example' } });
+      expect(JSON.stringify(state)).not.toMatch(/ticket|consent\/start/);
+    });
+
+    it('marks the link expired when its timer fires first, and takes a new request', async () => {
+      const waiting = linked().taskScheduled(3, Activity.SendConsentEmail).endEpisode().episode(2 * HOUR + 50).taskCompleted(3, { sent: true });
+      const state = await replay(waiting.build());
+      const race = actions(state).at(-1);
+      expect(race?.compoundActions?.map((a) => a.externalEventName ?? a.fireAt)).toEqual([
+        RegistrationEvent.PartnerApiCredentialsSubmitted, RegistrationEvent.ConsentCompleted, link.linkExpiresAt,
+        RegistrationEvent.RegistrationCancelled, new HistoryBuilder().at(168 * HOUR),
+      ]);
+      const expired = await replay(waiting.timerCreated(4, 75 * HOUR).timerCreated(5, 168 * HOUR).endEpisode().episode(75 * HOUR).timerFired(4, 75 * HOUR).build());
+      expect(expired.customStatus).toMatchObject({ status: 'consentExpired' });
+      expect(expired.isDone).toBe(false);
+    });
+  });
 });
