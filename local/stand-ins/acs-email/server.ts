@@ -22,8 +22,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { listenHttps } from '../https-listener';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { LoopbackTls } from '../../tls';
 import type { EntraIdStandIn } from '../entra-id/server';
@@ -229,18 +228,8 @@ export async function startAcsEmailStandIn(options: AcsEmailStandInOptions): Pro
     }
   }
 
-  const server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      console.error(`acs-email stand-in: ${req.method} failed: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) sendJson(res, 500, acsFaultBody(500));
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listener = await listenHttps('acs-email', options.tls, options.port, handle, (res) => sendJson(res, 500, acsFaultBody(500)));
+  baseUrl = listener.url;
 
   return {
     url: baseUrl,
@@ -256,10 +245,7 @@ export async function startAcsEmailStandIn(options: AcsEmailStandInOptions): Pro
       await Promise.allSettled([...operations.values()].map((o) => o.delivery));
       auth.close();
       transport?.close();
-      await new Promise<void>((resolve, reject) => {
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      });
+      await listener.close();
     },
   };
 }

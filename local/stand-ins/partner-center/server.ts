@@ -10,8 +10,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { createServer } from 'node:https';
-import type { AddressInfo } from 'node:net';
+import { listenHttps } from '../https-listener';
 import type { LoopbackTls } from '../../tls';
 import type { EntraIdStandIn } from '../entra-id/server';
 import { FaultInjection } from '../fault-injection';
@@ -95,29 +94,17 @@ export async function startPartnerCenterStandIn(options: PartnerCenterStandInOpt
     }
   }
 
-  const server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
-    handle(req, res).catch((err: unknown) => {
-      console.error(`partner-center stand-in: ${req.method} failed: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) sendJson(res, 500, partnerCenterFaultBody(500));
-      else res.destroy();
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
-  });
-  baseUrl = `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const listener = await listenHttps('partner-center', options.tls, options.port, handle, (res) => sendJson(res, 500, partnerCenterFaultBody(500)));
+  baseUrl = listener.url;
 
   return {
     url: baseUrl,
     fixtures,
     faults,
-    stop: () =>
-      new Promise<void>((resolve, reject) => {
-        tokens.close();
-        server.close((err) => (err ? reject(err) : resolve()));
-        server.closeAllConnections();
-      }),
+    stop: () => {
+      tokens.close();
+      return listener.close();
+    },
   };
 }
 
