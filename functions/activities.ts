@@ -5,6 +5,13 @@ import { registerActivity } from '../src/hosting/durable-registrations';
 
 const services = () => (require('../src/composition') as typeof import('../src/composition')).appServices();
 
+/** Records what an activity changed, as the product itself (best effort: see recordAudit). */
+async function audit(context: InvocationContext, entry: Omit<import('../src/app/record-audit').NewAuditEntry, 'actor'>): Promise<void> {
+  const { recordAudit } = require('../src/app/record-audit') as typeof import('../src/app/record-audit');
+  await recordAudit(services(), { ...entry, actor: { type: 'system', id: context.functionName } }, (message, properties) => context.error(message, properties));
+}
+const Audit = () => (require('../src/domain/audit') as typeof import('../src/domain/audit')).AuditAction;
+
 registerActivity(Activity.VerifyPartnerCenterCredentials, async (submission: PartnerCenterCredentialsSubmission, context: InvocationContext): Promise<VerificationResult> => {
   const { verifyPartnerCenterCredentials } = require('../src/app/verify-partner-center-credentials') as typeof import('../src/app/verify-partner-center-credentials');
   const result = await verifyPartnerCenterCredentials(submission, services().verification);
@@ -12,6 +19,15 @@ registerActivity(Activity.VerifyPartnerCenterCredentials, async (submission: Par
     submissionId: submission.submissionId, ok: result.ok,
     ...(result.ok ? { tenantId: result.partner.tenantId } : { code: result.error.code, aadsts: result.error.aadsts, partnerCenterCode: result.error.partnerCenterCode, correlationId: result.error.correlationId, traceId: result.error.traceId }),
   });
+  if (submission.organizationId) {
+    await audit(context, {
+      organizationId: submission.organizationId, registrationId: submission.registrationId,
+      action: result.ok ? Audit().PartnerCenterCredentialsVerified : Audit().PartnerCenterCredentialsRefused,
+      details: result.ok
+        ? { submissionId: submission.submissionId, tenantId: result.partner.tenantId, applicationId: result.partner.applicationId }
+        : { submissionId: submission.submissionId, code: result.error.code, aadsts: result.error.aadsts, partnerCenterCode: result.error.partnerCenterCode, correlationId: result.error.correlationId },
+    });
+  }
   return result;
 });
 
@@ -26,6 +42,7 @@ registerActivity(Activity.CleanUpRegistration, async (input: { organizationId: s
   const { payerAccounts, secretStore } = services();
   const result = await cleanUpRegistration(input, { payerAccounts, secretStore });
   context.info('Registration cleaned up', { registrationId: input.registrationId, ...result });
+  await audit(context, { organizationId: input.organizationId, registrationId: input.registrationId, action: Audit().RegistrationEnded, details: { ...result } });
   return result;
 });
 
@@ -43,6 +60,13 @@ registerActivity(Activity.RedeemConsent, async (input: import('../src/app/redeem
   context.info('Consent redeemed', {
     registrationId: input.registrationId, ok: result.ok,
     ...(result.ok ? { mpnId: result.account.mpnId, consentedBy: result.account.consentedBy } : { code: result.error.code, aadsts: result.error.aadsts, correlationId: result.error.correlationId, traceId: result.error.traceId }),
+  });
+  await audit(context, {
+    organizationId: input.organizationId, registrationId: input.registrationId,
+    action: result.ok ? Audit().PayerAccountRegistered : Audit().ConsentRefused,
+    details: result.ok
+      ? { tenantId: result.account.tenantId, mpnId: result.account.mpnId, consentedBy: result.account.consentedBy }
+      : { code: result.error.code, aadsts: result.error.aadsts, correlationId: result.error.correlationId },
   });
   return result;
 });

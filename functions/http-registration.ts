@@ -18,3 +18,7 @@ registerDurableHttp('CancelRegistration', {
 registerDurableHttp('GetPayerAccount', {
   route: 'payer-account', methods: ['GET'], authLevel: 'anonymous', handler: () => handlers().getPayerAccountHandler,
 });
+
+registerDurableHttp('DeregisterPayerAccount', {
+  route: 'payer-account', methods: ['DELETE'], authLevel: 'anonymous', handler: () => handlers().deregisterPayerAccountHandler,
+});

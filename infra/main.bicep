@@ -82,6 +82,11 @@ param consentLinkTtlHours int = 72
 @maxLength(63)
 param payerAccountsTableName string = 'PayerAccounts'
 
+@description('AUDIT_TABLE: table holding the audit trail (who changed what and when, per organization).')
+@minLength(3)
+@maxLength(63)
+param auditTableName string = 'AuditTrail'
+
 @description('DurableTaskHubName (read by host.json): Durable Functions task hub, letters and digits, 3-45 characters.')
 @minLength(3)
 @maxLength(45)
@@ -193,6 +198,7 @@ module api 'modules/function-app.bicep' = {
     consentEmailSender: communication.outputs.senderAddress
     durableTaskHubName: durableTaskHubName
     payerAccountsTableName: payerAccountsTableName
+    auditTableName: auditTableName
     apiAudience: apiAudience
     apiAuthorityHost: apiAuthorityHost
     apiAllowedTenants: apiAllowedTenants

@@ -6,10 +6,12 @@ import type { SignedTokens } from './ports/signed-tokens';
 import type { Mailer } from './ports/mailer';
 import type { AppConfig } from './config';
 import type { AccessTokenVerifier } from './ports/access-token-verifier';
+import type { AuditTrail } from './ports/audit-trail';
 import type { Clock } from './ports/clock';
 import type { PayerAccounts } from './ports/payer-accounts';
 import type { RegistrationWorkflow } from './ports/registration-workflow';
 import type { SecretStore } from './ports/secret-store';
+import type { WorkflowRecords } from './ports/workflow-records';
 import type { TokenCredential } from '@azure/core-auth';
 
 /**
@@ -20,6 +22,7 @@ export interface AppServices {
   config: AppConfig;
   clock: Clock;
   payerAccounts: PayerAccounts;
+  auditTrail: AuditTrail;
   tokenVerifier: AccessTokenVerifier;
   /** For activities: no retries inside, the orchestration's retry policy retries transient faults. */
   secretStore: SecretStore;
@@ -34,6 +37,8 @@ export interface AppServices {
   /** The redirect URI partners register: <PUBLIC_BASE_URL>/api/consent/callback. */
   consentCallbackUrl: string;
   workflow(client: DurableClient): RegistrationWorkflow;
+  /** Ops: what the task hub recorded (instance pages, histories), through the durable management API. */
+  workflowRecords(client: DurableClient): WorkflowRecords;
 }
 
 let services: AppServices | undefined;
@@ -57,6 +62,11 @@ function compose(config: AppConfig): AppServices {
     const { TableClient } = require('@azure/data-tables') as typeof import('@azure/data-tables');
     const { TablePayerAccounts } = require('./adapters/table-payer-accounts') as typeof import('./adapters/table-payer-accounts');
     return new TablePayerAccounts(table(TableClient, config.PAYER_ACCOUNTS_TABLE));
+  });
+  const auditTrail = lazily(() => {
+    const { TableClient } = require('@azure/data-tables') as typeof import('@azure/data-tables');
+    const { TableAuditTrail } = require('./adapters/table-audit-trail') as typeof import('./adapters/table-audit-trail');
+    return new TableAuditTrail(table(TableClient, config.AUDIT_TABLE));
   });
   const tokenVerifier = lazily(() => {
     const { EntraAccessTokenVerifier } = require('./adapters/entra-access-token-verifier') as typeof import('./adapters/entra-access-token-verifier');
@@ -129,6 +139,7 @@ function compose(config: AppConfig): AppServices {
     get signedTokens() { return signedTokens(); },
     get consentFlow() { return consentFlow(); },
     get payerAccounts() { return payerAccounts(); },
+    get auditTrail() { return auditTrail(); },
     get tokenVerifier() { return tokenVerifier(); },
     get secretStore() { return secretStore(); },
     get requestSecretStore() { return requestSecretStore(); },
@@ -136,6 +147,10 @@ function compose(config: AppConfig): AppServices {
     workflow(client) {
       const { DurableRegistrationWorkflow } = require('./adapters/durable-registration-workflow') as typeof import('./adapters/durable-registration-workflow');
       return new DurableRegistrationWorkflow(client);
+    },
+    workflowRecords(client) {
+      const { DurableWorkflowRecords } = require('./adapters/durable-workflow-records') as typeof import('./adapters/durable-workflow-records');
+      return new DurableWorkflowRecords(client);
     },
   };
 }

@@ -15,6 +15,8 @@ export const settingsSchema = z.object({
   /** ... or the identity-based table endpoint (Azure). */
   AzureWebJobsStorage__tableServiceUri: url.optional(),
   PAYER_ACCOUNTS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default('PayerAccounts'),
+  /** The audit trail: who changed what and when, one partition per organization. */
+  AUDIT_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default('AuditTrail'),
 
   KEY_VAULT_URL: url,
   /** Only for a vault on loopback, whose challenge resource cannot match vault.azure.net. */

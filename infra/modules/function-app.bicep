@@ -22,6 +22,7 @@ param consentEmailSender string
 
 param durableTaskHubName string
 param payerAccountsTableName string
+param auditTableName string
 param apiAudience string
 param apiAuthorityHost string
 param apiAllowedTenants string
@@ -123,6 +124,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     AZURE_CLIENT_ID: identityClientId
     KEY_VAULT_URL: keyVaultUri
     PAYER_ACCOUNTS_TABLE: payerAccountsTableName
+    AUDIT_TABLE: auditTableName
     API_AUTHORITY_HOST: apiAuthorityHost
     API_AUDIENCE: apiAudience
     API_ALLOWED_TENANTS: apiAllowedTenants

@@ -16,7 +16,7 @@ export class TablePayerAccounts implements PayerAccounts {
 
   async claim(record: PayerAccountRecord): Promise<boolean> {
     await this.ensureTable();
-    const { organizationId, account: _account, ...rest } = record;
+    const { organizationId, account: _account, version: _version, ...rest } = record;
     try {
       await this.table.createEntity<Row>({ partitionKey: organizationId, rowKey: ROW_KEY, ...rest });
       return true;
@@ -27,7 +27,20 @@ export class TablePayerAccounts implements PayerAccounts {
   }
 
   async find(organizationId: string): Promise<PayerAccountRecord | undefined> {
-    return (await this.read(organizationId))?.record;
+    const row = await this.read(organizationId);
+    return row && { ...row.record, version: row.etag };
+  }
+
+  async remove(organizationId: string, version: string): Promise<'removed' | 'changed' | 'gone'> {
+    await this.ensureTable();
+    try {
+      await this.table.deleteEntity(organizationId, ROW_KEY, { etag: version });
+      return 'removed';
+    } catch (error) {
+      if (statusOf(error) === 404) return 'gone';
+      if (statusOf(error) === 412) return 'changed';
+      throw error;
+    }
   }
 
   async release(organizationId: string, registrationId: string): Promise<boolean> {

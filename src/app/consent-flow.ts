@@ -95,9 +95,10 @@ export async function completeConsentWithCode(registrationId: string, code: stri
 }
 
 /** The admin came back (callback) or the person pasted the address: verify state, keep the code in the vault, tell the registration. */
-export async function completeConsent(answer: ConsentAnswer, deps: ConsentFlowDeps): Promise<ConsentPage> {
+export async function completeConsent(answer: ConsentAnswer, deps: ConsentFlowDeps, expectedRegistrationId?: string): Promise<ConsentPage> {
   const claims = answer.state ? await deps.tokens.verify<ConsentState>(CONSENT_STATE, answer.state) : undefined;
-  if (!claims?.registrationId || !claims.nonce || !claims.verifier) {
+  // A pasted address must belong to the caller's own registration.
+  if (!claims?.registrationId || !claims.nonce || !claims.verifier || (expectedRegistrationId !== undefined && claims.registrationId !== expectedRegistrationId)) {
     return page(400, 'This sign-in answer is not valid', 'Its state is missing, altered or older than the sign-in allows. Open the consent link again.');
   }
   if (!(await deps.consentStates.markUsed(claims.registrationId, claims.nonce, deps.clock.now()))) {

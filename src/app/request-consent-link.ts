@@ -50,7 +50,7 @@ const STEP_3_STATUSES: string[] = [RegistrationStatus.AwaitingPartnerApiCredenti
  */
 export async function requestConsentLink(
   caller: Caller, input: RequestConsentLinkInput, deps: RequestConsentLinkDeps,
-): Promise<Result<ConsentLinkView, FieldError>> {
+): Promise<Result<ConsentLinkView & { registrationId: string }, FieldError>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registering') return fail(registrationNotFound());
   const registrationId = record.registrationId;
@@ -85,6 +85,7 @@ export async function requestConsentLink(
   };
   await deps.workflow.submitPartnerApiCredentials(registrationId, submission);
   return ok({
+    registrationId,
     consentLink: await signedConsentLink({ signedTokens: deps.tokens, config: { PUBLIC_BASE_URL: deps.publicBaseUrl } }, registrationId, linkId, expiresAt.toISOString()),
     expiresAt: expiresAt.toISOString(),
     ...(input.adminEmail ? { emailedTo: input.adminEmail } : {}),

@@ -59,7 +59,7 @@ export async function submitPartnerCenterCredentials(
     throw error;
   }
   const submission: PartnerCenterCredentialsSubmission = {
-    submissionId: deps.newSubmissionId(), applicationId: input.applicationId, domain: input.domain, secret: staged,
+    submissionId: deps.newSubmissionId(), organizationId: caller.organizationId, registrationId, applicationId: input.applicationId, domain: input.domain, secret: staged,
     secretLooksLikeId: looksLikeGuid(input.secret), submittedAt: deps.clock.now().toISOString(),
   };
   try {

@@ -16,7 +16,11 @@ export const ErrorCode = {
   RegistrationInProgress: 'registration_in_progress',
   RegistrationNotFound: 'registration_not_found',
   PayerAccountNotFound: 'payer_account_not_found',
+  /** Ops: no registration orchestration with that instance ID. */
+  InstanceNotFound: 'instance_not_found',
   RegistrationNotAtThisStep: 'registration_not_at_this_step',
+  /** The record kept changing while a conditional change was attempted: try again. */
+  ConcurrentChange: 'concurrent_change',
   SecretStoreUnavailable: 'secret_store_unavailable',
   ServiceUnavailable: 'service_unavailable',
   InternalError: 'internal_error',

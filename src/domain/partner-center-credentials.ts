@@ -9,6 +9,9 @@ export interface StagedSecret {
 /** Step 2's event payload: identifiers and the secret's reference, never the secret. */
 export interface PartnerCenterCredentialsSubmission {
   submissionId: string;
+  /** Whose registration (for the audit trail); absent in submissions made before it was recorded. */
+  organizationId?: string;
+  registrationId?: string;
   applicationId: string;
   /** A domain name or a tenant GUID, as the person typed it. */
   domain: string;

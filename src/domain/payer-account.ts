@@ -12,6 +12,8 @@ export interface PayerAccountRecord {
   createdBy: string;
   /** Once registered: identifiers, who consented, secret names and versions (never values). */
   account?: import('./consent').RegisteredPayerAccount;
+  /** The stored row's version (its ETag) when read: conditional changes pass it back. */
+  version?: string;
 }
 
 export interface Caller {

@@ -5,6 +5,8 @@ import { completeConsent, completeConsentWithCode, ConsentPage, startConsent } f
 import { requestConsentLink } from '../app/request-consent-link';
 import { appServices } from '../composition';
 import { ErrorCode } from '../domain/error-codes';
+import { AuditAction } from '../domain/audit';
+import { auditByCaller } from './audit';
 import { authenticate } from './authenticate';
 import { consentPageHtml } from './consent-page';
 import { json, problem } from './problem';
@@ -39,8 +41,12 @@ export async function requestConsentLinkHandler(request: HttpRequest, client: Du
     publicBaseUrl: services.config.PUBLIC_BASE_URL, callbackUrl: services.consentCallbackUrl,
   });
   if (!result.ok) return problem(result.error, result.error.code === ErrorCode.ConfirmationMismatch ? 422 : undefined);
-  context.info('Consent link issued', { organizationId: auth.caller.organizationId, emailed: !!result.value.emailedTo });
-  return json(200, result.value);
+  const { registrationId, ...view } = result.value;
+  await auditByCaller(services, context, auth.caller, AuditAction.ConsentLinkRequested, registrationId, {
+    emailed: !!view.emailedTo, redirectUri: redirectUri === 'callback' ? 'callback' : redirectUri, newSecret: rest.secret !== undefined, expiresAt: view.expiresAt,
+  });
+  context.info('Consent link issued', { organizationId: auth.caller.organizationId, emailed: !!view.emailedTo });
+  return json(200, view);
 }
 
 /** GET /api/consent/start?ticket=… — the link in the e-mail. */
@@ -60,7 +66,7 @@ export async function consentCallbackHandler(request: HttpRequest, client: Durab
 }
 
 /** POST: the manual path — the person pastes the code or the whole address from the browser. */
-export async function pastedAuthorizationCodeHandler(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
+export async function pastedAuthorizationCodeHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
   const services = appServices();
   const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
   if (!auth.ok) return auth.response;
@@ -75,6 +81,7 @@ export async function pastedAuthorizationCodeHandler(request: HttpRequest, clien
     if (!record || record.state !== 'registering') return problem({ code: ErrorCode.RegistrationNotFound, message: 'Your organization has no registration waiting for consent.' });
     const pageResult = await completeConsentWithCode(record.registrationId, code, flowDeps(client));
     if (pageResult.kind === 'page' && pageResult.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'code', message: `${pageResult.title}. ${pageResult.message}` });
+    await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, record.registrationId, { pasted: 'code' });
     return json(202, { message: 'Consent received', statusUrl: '/api/payer-account/registration' });
   }
   if (!state || (!code && !error)) {
@@ -83,7 +90,9 @@ export async function pastedAuthorizationCodeHandler(request: HttpRequest, clien
       message: "Paste the whole address from the browser's address bar after consenting: it looks like https://localhost/?code=…&state=…&session_state=…",
     });
   }
-  const page = await completeConsent({ state, code, error, errorDescription: address?.searchParams.get('error_description') ?? undefined }, flowDeps(client));
+  const registering = await services.payerAccounts.find(auth.caller.organizationId);
+  const page = await completeConsent({ state, code, error, errorDescription: address?.searchParams.get('error_description') ?? undefined }, flowDeps(client), registering?.registrationId ?? '');
   if (page.kind === 'page' && page.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'url', message: `${page.title}. ${page.message}` });
+  await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, registering?.registrationId, { pasted: 'url', error: error ?? undefined });
   return json(202, { message: page.kind === 'page' ? page.title : 'accepted', statusUrl: '/api/payer-account/registration' });
 }

@@ -4,6 +4,8 @@ import type { DurableClient } from 'durable-functions';
 import { submitPartnerCenterCredentials } from '../app/submit-partner-center-credentials';
 import { appServices } from '../composition';
 import { RegistrationStatus, RegistrationStep } from '../domain/registration';
+import { AuditAction } from '../domain/audit';
+import { auditByCaller } from './audit';
 import { authenticate } from './authenticate';
 import { json, problem } from './problem';
 import { readJsonBody } from './request-body';
@@ -29,6 +31,9 @@ export async function submitPartnerCenterCredentialsHandler(request: HttpRequest
   });
   if (!result.ok) return problem(result.error);
   const outcome = result.value;
+  await auditByCaller(services, context, auth.caller, AuditAction.PartnerCenterCredentialsSubmitted, outcome.registrationId, {
+    applicationId: body.value.applicationId, domain: body.value.domain, outcome: outcome.kind, errorCode: outcome.kind === 'rejected' ? outcome.error.code : undefined,
+  });
   context.info('Partner Center credentials submitted', { registrationId: outcome.registrationId, outcome: outcome.kind });
   switch (outcome.kind) {
     case 'verified':

@@ -15,9 +15,11 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.RegistrationInProgress]: 409,
   [ErrorCode.RegistrationNotFound]: 404,
   [ErrorCode.PayerAccountNotFound]: 404,
+  [ErrorCode.InstanceNotFound]: 404,
   [ErrorCode.ServiceUnavailable]: 503,
   [ErrorCode.SecretStoreUnavailable]: 503,
   [ErrorCode.RegistrationNotAtThisStep]: 409,
+  [ErrorCode.ConcurrentChange]: 409,
   [ErrorCode.InternalError]: 500,
 };
 

@@ -2,11 +2,14 @@ import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
 import { cancelRegistration } from '../app/cancel-registration';
+import { deregisterPayerAccount } from '../app/deregister-payer-account';
 import { getPayerAccount } from '../app/get-payer-account';
 import { getRegistration } from '../app/get-registration';
 import { signedConsentLink } from '../app/request-consent-link';
 import { startRegistration } from '../app/start-registration';
 import { appServices } from '../composition';
+import { AuditAction } from '../domain/audit';
+import { auditByCaller } from './audit';
 import { authenticate } from './authenticate';
 import { json, problem } from './problem';
 import { readJsonBody } from './request-body';
@@ -32,6 +35,7 @@ export async function startRegistrationHandler(request: HttpRequest, client: Dur
     staleClaimAfterMs: STALE_CLAIM_AFTER_MS,
   });
   if (!result.ok) return problem(result.error);
+  await auditByCaller(services, context, auth.caller, AuditAction.RegistrationStarted, result.value.registrationId, { accountName: result.value.accountName });
   context.info('Registration started', { registrationId: result.value.registrationId, organizationId: auth.caller.organizationId });
   return json(201, result.value, { location: LOCATION });
 }
@@ -55,6 +59,7 @@ export async function cancelRegistrationHandler(request: HttpRequest, client: Du
   if (!auth.ok) return auth.response;
   const result = await cancelRegistration(auth.caller, { payerAccounts: services.payerAccounts, workflow: services.workflow(client) });
   if (!result.ok) return problem(result.error);
+  await auditByCaller(services, context, auth.caller, AuditAction.RegistrationCancelled, result.value.registrationId);
   context.info('Registration cancelled', { registrationId: result.value.registrationId, organizationId: auth.caller.organizationId });
   return { status: 204 };
 }
@@ -66,4 +71,18 @@ export async function getPayerAccountHandler(request: HttpRequest): Promise<Http
   if (!auth.ok) return auth.response;
   const result = await getPayerAccount(auth.caller, { payerAccounts: services.payerAccounts });
   return result.ok ? json(200, result.value) : problem(result.error);
+}
+
+/** DELETE /api/payer-account: deregister — the row and the Key Vault secrets go; the organization may register again. */
+export async function deregisterPayerAccountHandler(request: HttpRequest, _client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+  const services = appServices();
+  const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
+  if (!auth.ok) return auth.response;
+  const result = await deregisterPayerAccount(auth.caller, { payerAccounts: services.payerAccounts, secretStore: services.requestSecretStore });
+  if (!result.ok) return problem(result.error);
+  await auditByCaller(services, context, auth.caller, AuditAction.PayerAccountDeregistered, result.value.registrationId, { secretsDeleted: result.value.secretsDeleted.length });
+  context.info('Payer account deregistered', {
+    registrationId: result.value.registrationId, organizationId: auth.caller.organizationId, secretsDeleted: result.value.secretsDeleted.length,
+  });
+  return { status: 204 };
 }

@@ -1,5 +1,5 @@
 import type { HttpRequest } from '@azure/functions';
-import type { ZodType } from 'zod';
+import type { z, ZodType } from 'zod';
 import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
 
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
@@ -25,15 +25,19 @@ export async function readJsonBody<T>(request: HttpRequest, schema: ZodType<T>, 
     return fail([{ code: ErrorCode.MalformedJson, message: 'A JSON request body is required.', field: 'body' }]);
   }
   const parsed = schema.safeParse(value);
-  if (parsed.success) return ok(parsed.data);
-  return fail(parsed.error.issues.map((issue): FieldError => {
+  return parsed.success ? ok(parsed.data) : fail(fieldErrors(parsed.error.issues));
+}
+
+/** Zod's issues as the API's field errors: unknown fields, too long, or invalid, each naming its field. */
+export function fieldErrors(issues: readonly z.core.$ZodIssue[]): FieldError[] {
+  return issues.map((issue): FieldError => {
     const field = issue.path.length ? issue.path.join('.') : 'body';
     if (issue.code === 'unrecognized_keys') {
       return { code: ErrorCode.UnknownField, message: `Unknown field(s): ${issue.keys.join(', ')}. Remove them.`, field: issue.keys[0] };
     }
-    if (issue.code === 'too_big') return { code: ErrorCode.FieldTooLong, message: `${field}: ${issue.message}`, field };
+    if (issue.code === 'too_big' && (issue.origin === 'string' || issue.origin === 'array')) return { code: ErrorCode.FieldTooLong, message: `${field}: ${issue.message}`, field };
     return { code: ErrorCode.InvalidField, message: `${field}: ${issue.message}`, field };
-  }));
+  });
 }
 
 const tooLarge = (): FieldError => ({

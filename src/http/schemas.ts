@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import { ACCOUNT_NAME_MAX_LENGTH } from '../domain/registration';
+import { RUNTIME_STATUSES } from '../app/ops-registrations';
+import { ACCOUNT_NAME_MAX_LENGTH, RegistrationStatus } from '../domain/registration';
 
 /** Request bodies of the frontend API; the same schemas will generate the OpenAPI document. */
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
@@ -39,3 +40,30 @@ export const startRegistrationBody = z.strictObject({
     .regex(/^[^\p{Cc}]*$/u, 'must not contain control characters')
     .optional(),
 });
+
+/** Ops: runtime statuses (any case) and registration statuses, one list; the canonical spelling of each. */
+const STATUS_NAMES = new Map([...RUNTIME_STATUSES, ...Object.values(RegistrationStatus)].map((s) => [s.toLowerCase(), s as string]));
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$/;
+const instant = z.string().trim()
+  .refine((v) => ISO_TIME.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time with offset, e.g. 2025-01-31 or 2025-01-31T12:00:00Z')
+  .transform((v) => new Date(v));
+
+/** GET /api/ops/registrations: filters and paging. */
+export const opsRegistrationsQuery = z.strictObject({
+  status: z.string().trim().max(500, 'must be at most 500 characters').transform((value, ctx) => {
+    const names = value.split(',').map((s) => s.trim()).filter(Boolean);
+    const unknown = names.filter((n) => !STATUS_NAMES.has(n.toLowerCase()));
+    if (unknown.length) {
+      ctx.addIssue({ code: 'custom', message: `unknown status ${unknown.map((u) => JSON.stringify(u)).join(', ')}: use runtime statuses (${RUNTIME_STATUSES.join(', ')}) or registration statuses (${Object.values(RegistrationStatus).join(', ')}), comma-separated` });
+      return z.NEVER;
+    }
+    return [...new Set(names.map((n) => STATUS_NAMES.get(n.toLowerCase()) as string))];
+  }).optional(),
+  createdFrom: instant.optional(),
+  createdTo: instant.optional(),
+  pageSize: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(50),
+  continuationToken: z.string().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters').optional(),
+}).refine((q) => !q.createdFrom || !q.createdTo || q.createdFrom.getTime() <= q.createdTo.getTime(), { message: 'must not be before createdFrom', path: ['createdTo'] });
+
+/** An orchestration instance ID as it may appear in a URL path (registration IDs are GUIDs). */
+export const instanceIdParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be an orchestration instance ID (letters, digits, ".", "_", "-"; at most 128)');

@@ -10,4 +10,9 @@ export interface PayerAccounts {
   release(organizationId: string, registrationId: string): Promise<boolean>;
   /** Marks the slot registered with the account's details, only while that registration holds it. */
   register(organizationId: string, registrationId: string, account: RegisteredPayerAccount): Promise<boolean>;
+  /**
+   * Deletes the organization's row only while it is unchanged since it was read (`version` from
+   * `find`): `changed` means read it again; `gone` that it no longer exists.
+   */
+  remove(organizationId: string, version: string): Promise<'removed' | 'changed' | 'gone'>;
 }

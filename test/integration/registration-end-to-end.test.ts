@@ -96,6 +96,11 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     const link = await reachConsent({ redirectUri: 'https://localhost' });
     const address = await consent(link.consentLink, 'alice@contoso.example');
     expect(address.startsWith('https://localhost/?code=')).toBe(true);
+    const carol = await stack.tokenFor('carol@fabrikam.example');
+    const foreign = await fetch(`${stack.apiBaseUrl}/payer-account/registration/authorization-code`, {
+      method: 'POST', headers: { authorization: `Bearer ${carol}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: address }),
+    });
+    expect(foreign.status).toBe(400);
     const pasted = await api('POST', '/payer-account/registration/authorization-code', { url: address });
     expect(pasted.status).toBe(202);
     await until(async () => (await api('GET', '/payer-account')).status === 200);

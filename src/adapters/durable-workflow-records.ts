@@ -1,0 +1,79 @@
+import type { DurableClient } from 'durable-functions';
+import { TransientError } from '../domain/transient-error';
+import { InstanceHistory, InvalidContinuationToken, InstancePage, InstanceQuery, InstanceSummary, RecordedEvent, WorkflowRecords } from '../ports/workflow-records';
+
+const CONTINUATION = 'x-ms-continuation-token';
+
+/**
+ * Ops reads of the Durable Functions task hub through the extension's HTTP management API, at the
+ * addresses the durable client hands out (`createHttpManagementPayload`): the same on Azure and
+ * locally. The SDK's own calls do not fit: `getStatus(id, {showHistory})` drops the history
+ * (durable-js #620) and `getStatusBy` follows every continuation token, so it cannot page.
+ * The addresses carry the extension's system key: never logged, never put in an error.
+ */
+export class DurableWorkflowRecords implements WorkflowRecords {
+  constructor(private readonly client: DurableClient, private readonly options: { timeoutMs?: number } = {}) {}
+
+  async list(query: InstanceQuery): Promise<InstancePage> {
+    const url = this.instanceUrl('list-placeholder');
+    url.pathname = url.pathname.replace(/\/[^/]*$/, ''); // …/instances/{id} → …/instances
+    const q = url.searchParams;
+    if (query.runtimeStatuses?.length) q.set('runtimeStatus', query.runtimeStatuses.join(','));
+    if (query.createdFrom) q.set('createdTimeFrom', query.createdFrom.toISOString());
+    if (query.createdTo) q.set('createdTimeTo', query.createdTo.toISOString());
+    q.set('top', String(query.pageSize));
+    q.set('showInput', 'false');
+    const res = await this.get(url, query.continuationToken ? { [CONTINUATION]: query.continuationToken } : {});
+    if (res.status === 400 && query.continuationToken) throw new InvalidContinuationToken();
+    if (res.status !== 200) throw new TransientError(`The durable management API answered HTTP ${res.status} to a list query`, { status: res.status });
+    const body = await res.json() as unknown;
+    if (!Array.isArray(body)) throw new TransientError('The durable management API answered a list query with something other than an array');
+    const token = res.headers.get(CONTINUATION);
+    return {
+      instances: body.map((s) => summary(s as Record<string, unknown>)),
+      ...(token && token !== 'null' ? { continuationToken: token } : {}),
+    };
+  }
+
+  async history(instanceId: string): Promise<InstanceHistory | undefined> {
+    const url = this.instanceUrl(instanceId);
+    url.searchParams.set('showHistory', 'true');
+    url.searchParams.set('showHistoryOutput', 'true');
+    url.searchParams.set('showInput', 'false');
+    const res = await this.get(url);
+    if (res.status === 404) return undefined;
+    // 200 completed, 202 running or pending, 400 failed or terminated: all carry the status.
+    if (![200, 202, 400].includes(res.status)) throw new TransientError(`The durable status API answered HTTP ${res.status}`, { status: res.status });
+    const body = await res.json() as Record<string, unknown> | null;
+    if (!body || typeof body.instanceId !== 'string') throw new TransientError(`The durable status API answered HTTP ${res.status} without an instance`);
+    return {
+      ...summary(body),
+      output: body.output ?? null,
+      historyEvents: Array.isArray(body.historyEvents) ? body.historyEvents as RecordedEvent[] : [],
+    };
+  }
+
+  private instanceUrl(instanceId: string): URL {
+    return new URL(this.client.createHttpManagementPayload(instanceId).statusQueryGetUri);
+  }
+
+  private async get(url: URL, headers: Record<string, string> = {}): Promise<Response> {
+    try {
+      return await fetch(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
+    } catch (error) {
+      // The cause would carry the address (and its key): only the kind of failure is kept.
+      throw new TransientError(`The durable management API could not be reached (${(error as Error)?.name ?? 'Error'})`);
+    }
+  }
+}
+
+function summary(s: Record<string, unknown>): InstanceSummary {
+  return {
+    instanceId: String(s.instanceId),
+    name: String(s.name ?? ''),
+    runtimeStatus: String(s.runtimeStatus ?? ''),
+    customStatus: s.customStatus ?? null,
+    createdTime: String(s.createdTime ?? ''),
+    lastUpdatedTime: String(s.lastUpdatedTime ?? ''),
+  };
+}

@@ -1,0 +1,71 @@
+/**
+ * What the workflow engine recorded about its instances, for ops: summaries page by page, and one
+ * instance's history (Durable Functions' status API in production). Read-only.
+ */
+
+export interface InstanceSummary {
+  instanceId: string;
+  /** The orchestrator's name. */
+  name: string;
+  runtimeStatus: string;
+  /** The last custom status the instance published (raw: redact before showing). */
+  customStatus: unknown;
+  createdTime: string;
+  lastUpdatedTime: string;
+}
+
+export interface InstanceQuery {
+  runtimeStatuses?: string[];
+  createdFrom?: Date;
+  createdTo?: Date;
+  pageSize: number;
+  /** From the previous page; opaque. */
+  continuationToken?: string;
+}
+
+export interface InstancePage {
+  instances: InstanceSummary[];
+  /** Present when more instances may follow; opaque, passed back as is. */
+  continuationToken?: string;
+}
+
+/**
+ * One history event as the status API shows it with showHistory=true&showHistoryOutput=true:
+ * event types by name, activity events carry FunctionName and ScheduledTime. Payload fields
+ * (Input, Result, Details) are raw: never shown without redaction.
+ */
+export interface RecordedEvent {
+  EventType: string;
+  Timestamp: string;
+  FunctionName?: string;
+  ScheduledTime?: string;
+  Name?: string;
+  Reason?: unknown;
+  Details?: unknown;
+  Input?: unknown;
+  Result?: unknown;
+  OrchestrationStatus?: string;
+  FireAt?: string;
+  TimerId?: number;
+  [field: string]: unknown;
+}
+
+export interface InstanceHistory extends InstanceSummary {
+  output: unknown;
+  historyEvents: RecordedEvent[];
+}
+
+/** The engine refused a list query whose filters were valid: its continuation token is not one it issued. */
+export class InvalidContinuationToken extends Error {
+  constructor() {
+    super('The continuation token was not accepted');
+    this.name = 'InvalidContinuationToken';
+  }
+}
+
+export interface WorkflowRecords {
+  /** Throws InvalidContinuationToken when the engine refuses the token. */
+  list(query: InstanceQuery): Promise<InstancePage>;
+  /** Undefined when there is no such instance. */
+  history(instanceId: string): Promise<InstanceHistory | undefined>;
+}
