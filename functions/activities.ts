@@ -1,72 +1,10 @@
-import type { InvocationContext } from '@azure/functions';
 import { Activity } from '../src/domain/durable-names';
-import type { PartnerCenterCredentialsSubmission, StagedSecret, VerificationResult } from '../src/domain/partner-center-credentials';
-import { registerActivity } from '../src/hosting/durable-registrations';
+import { lazy, registerActivity } from '../src/hosting/durable-registrations';
 
-const services = () => (require('../src/composition') as typeof import('../src/composition')).appServices();
+const activities = lazy(() => require('../src/activities/registration-activities') as typeof import('../src/activities/registration-activities'));
 
-/** Records what an activity changed, as the product itself (best effort: see recordAudit). */
-async function audit(context: InvocationContext, entry: Omit<import('../src/app/record-audit').NewAuditEntry, 'actor'>): Promise<void> {
-  const { recordAudit } = require('../src/app/record-audit') as typeof import('../src/app/record-audit');
-  await recordAudit(services(), { ...entry, actor: { type: 'system', id: context.functionName } }, (message, properties) => context.error(message, properties));
-}
-const Audit = () => (require('../src/domain/audit') as typeof import('../src/domain/audit')).AuditAction;
-
-registerActivity(Activity.VerifyPartnerCenterCredentials, async (submission: PartnerCenterCredentialsSubmission, context: InvocationContext): Promise<VerificationResult> => {
-  const { verifyPartnerCenterCredentials } = require('../src/app/verify-partner-center-credentials') as typeof import('../src/app/verify-partner-center-credentials');
-  const result = await verifyPartnerCenterCredentials(submission, services().verification);
-  context.info('Partner Center credentials verified', {
-    submissionId: submission.submissionId, ok: result.ok,
-    ...(result.ok ? { tenantId: result.partner.tenantId } : { code: result.error.code, aadsts: result.error.aadsts, partnerCenterCode: result.error.partnerCenterCode, correlationId: result.error.correlationId, traceId: result.error.traceId }),
-  });
-  if (submission.organizationId) {
-    await audit(context, {
-      organizationId: submission.organizationId, registrationId: submission.registrationId,
-      action: result.ok ? Audit().PartnerCenterCredentialsVerified : Audit().PartnerCenterCredentialsRefused,
-      details: result.ok
-        ? { submissionId: submission.submissionId, tenantId: result.partner.tenantId, applicationId: result.partner.applicationId }
-        : { submissionId: submission.submissionId, code: result.error.code, aadsts: result.error.aadsts, partnerCenterCode: result.error.partnerCenterCode, correlationId: result.error.correlationId },
-    });
-  }
-  return result;
-});
-
-registerActivity(Activity.DisableStagedSecret, async (secret: StagedSecret, context: InvocationContext) => {
-  await services().secretStore.disableVersion(secret);
-  context.info('Staged secret version disabled', { name: secret.name, version: secret.version });
-  return { disabled: true };
-});
-
-registerActivity(Activity.CleanUpRegistration, async (input: { organizationId: string; registrationId: string }, context: InvocationContext) => {
-  const { cleanUpRegistration } = require('../src/app/clean-up-registration') as typeof import('../src/app/clean-up-registration');
-  const { payerAccounts, secretStore } = services();
-  const result = await cleanUpRegistration(input, { payerAccounts, secretStore });
-  context.info('Registration cleaned up', { registrationId: input.registrationId, ...result });
-  await audit(context, { organizationId: input.organizationId, registrationId: input.registrationId, action: Audit().RegistrationEnded, details: { ...result } });
-  return result;
-});
-
-registerActivity(Activity.SendConsentEmail, async (input: import('../src/app/send-consent-email').ConsentEmailInput, context: InvocationContext) => {
-  const { sendConsentEmail } = require('../src/app/send-consent-email') as typeof import('../src/app/send-consent-email');
-  const { mailer, signedTokens, config } = services();
-  const result = await sendConsentEmail(input, { mailer, tokens: signedTokens, publicBaseUrl: config.PUBLIC_BASE_URL });
-  context.info('Consent e-mail sent', { registrationId: input.registrationId, linkId: input.linkId });
-  return result;
-});
-
-registerActivity(Activity.RedeemConsent, async (input: import('../src/app/redeem-consent').RedeemConsentInput, context: InvocationContext) => {
-  const { redeemConsent } = require('../src/app/redeem-consent') as typeof import('../src/app/redeem-consent');
-  const result = await redeemConsent(input, services().redemption);
-  context.info('Consent redeemed', {
-    registrationId: input.registrationId, ok: result.ok,
-    ...(result.ok ? { mpnId: result.account.mpnId, consentedBy: result.account.consentedBy } : { code: result.error.code, aadsts: result.error.aadsts, correlationId: result.error.correlationId, traceId: result.error.traceId }),
-  });
-  await audit(context, {
-    organizationId: input.organizationId, registrationId: input.registrationId,
-    action: result.ok ? Audit().PayerAccountRegistered : Audit().ConsentRefused,
-    details: result.ok
-      ? { tenantId: result.account.tenantId, mpnId: result.account.mpnId, consentedBy: result.account.consentedBy }
-      : { code: result.error.code, aadsts: result.error.aadsts, correlationId: result.error.correlationId },
-  });
-  return result;
-});
+registerActivity(Activity.VerifyPartnerCenterCredentials, (input: never, context) => activities().verifyPartnerCenterCredentials(input, context));
+registerActivity(Activity.DisableStagedSecret, (input: never, context) => activities().disableStagedSecret(input, context));
+registerActivity(Activity.CleanUpRegistration, (input: never, context) => activities().cleanUpRegistration(input, context));
+registerActivity(Activity.SendConsentEmail, (input: never, context) => activities().sendConsentEmail(input, context));
+registerActivity(Activity.RedeemConsent, (input: never, context) => activities().redeemConsent(input, context));
