@@ -1,5 +1,6 @@
 /** The activities' bodies: call a use case, log what happened (never a secret), audit. Loaded on first use. */
 import type { InvocationContext } from '@azure/functions';
+import { AuditAction } from '../domain/audit';
 import type { PartnerCenterCredentialsSubmission, StagedSecret, VerificationResult } from '../domain/partner-center-credentials';
 
 const services = () => (require('../composition') as typeof import('../composition')).appServices();
@@ -9,7 +10,6 @@ async function audit(context: InvocationContext, entry: Omit<import('../app/reco
   const { recordAudit } = require('../app/record-audit') as typeof import('../app/record-audit');
   await recordAudit(services(), { ...entry, actor: { type: 'system', id: context.functionName } }, (message, properties) => context.error(message, properties));
 }
-const Audit = () => (require('../domain/audit') as typeof import('../domain/audit')).AuditAction;
 
 export const verifyPartnerCenterCredentials = async (submission: PartnerCenterCredentialsSubmission, context: InvocationContext): Promise<VerificationResult> => {
   const { verifyPartnerCenterCredentials } = require('../app/verify-partner-center-credentials') as typeof import('../app/verify-partner-center-credentials');
@@ -21,7 +21,7 @@ export const verifyPartnerCenterCredentials = async (submission: PartnerCenterCr
   if (submission.organizationId) {
     await audit(context, {
       organizationId: submission.organizationId, registrationId: submission.registrationId,
-      action: result.ok ? Audit().PartnerCenterCredentialsVerified : Audit().PartnerCenterCredentialsRefused,
+      action: result.ok ? AuditAction.PartnerCenterCredentialsVerified : AuditAction.PartnerCenterCredentialsRefused,
       details: result.ok
         ? { submissionId: submission.submissionId, tenantId: result.partner.tenantId, applicationId: result.partner.applicationId }
         : { submissionId: submission.submissionId, code: result.error.code, aadsts: result.error.aadsts, partnerCenterCode: result.error.partnerCenterCode, correlationId: result.error.correlationId },
@@ -41,7 +41,7 @@ export const cleanUpRegistration = async (input: { organizationId: string; regis
   const { payerAccounts, secretStore } = services();
   const result = await cleanUpRegistration(input, { payerAccounts, secretStore });
   context.info('Registration cleaned up', { registrationId: input.registrationId, ...result });
-  await audit(context, { organizationId: input.organizationId, registrationId: input.registrationId, action: Audit().RegistrationEnded, details: { ...result } });
+  await audit(context, { organizationId: input.organizationId, registrationId: input.registrationId, action: AuditAction.RegistrationEnded, details: { ...result } });
   return result;
 };
 
@@ -62,7 +62,7 @@ export const redeemConsent = async (input: import('../app/redeem-consent').Redee
   });
   await audit(context, {
     organizationId: input.organizationId, registrationId: input.registrationId,
-    action: result.ok ? Audit().PayerAccountRegistered : Audit().ConsentRefused,
+    action: result.ok ? AuditAction.PayerAccountRegistered : AuditAction.ConsentRefused,
     details: result.ok
       ? { tenantId: result.account.tenantId, mpnId: result.account.mpnId, consentedBy: result.account.consentedBy }
       : { code: result.error.code, aadsts: result.error.aadsts, correlationId: result.error.correlationId },

@@ -23,6 +23,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenHttps } from '../https-listener';
+import { sendJson } from '../json-response';
 import { createTransport, type Transporter } from 'nodemailer';
 import type { LoopbackTls } from '../../tls';
 import type { EntraIdStandIn } from '../entra-id/server';
@@ -264,16 +265,6 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     req.once('end', () => (size > limit ? reject(new BodyTooLarge()) : resolve(Buffer.concat(chunks))));
     req.once('error', reject);
   });
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }
 
 function sendError(res: ServerResponse, err: AcsError, headers: Record<string, string>): void {

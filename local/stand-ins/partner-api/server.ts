@@ -13,6 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenHttps } from '../https-listener';
+import { headerOr, sendJson } from '../json-response';
 import type { LoopbackTls } from '../../tls';
 import type { EntraIdStandIn } from '../entra-id/server';
 import { FaultInjection } from '../fault-injection';
@@ -145,22 +146,6 @@ export async function startPartnerApiStandIn(options: PartnerApiStandInOptions):
       return listener.close();
     },
   };
-}
-
-/** The request's header if it is a plausible ID (echoed back), else a new GUID. */
-function headerOr(req: IncomingMessage, name: string): string {
-  const value = req.headers[name];
-  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    ...headers,
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-  });
-  res.end(text);
 }
 
 function sendError(res: ServerResponse, err: PartnerApiError, headers: Record<string, string>): void {

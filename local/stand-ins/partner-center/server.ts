@@ -8,9 +8,9 @@
  * (`/_control/faults`, `/_control/requests`, see ../fault-injection.ts) — e.g. a 429 with `Retry-After`.
  * Clients must trust `tls.cert`.
  */
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenHttps } from '../https-listener';
+import { headerOr, sendJson } from '../json-response';
 import type { LoopbackTls } from '../../tls';
 import type { EntraIdStandIn } from '../entra-id/server';
 import { FaultInjection } from '../fault-injection';
@@ -106,22 +106,6 @@ export async function startPartnerCenterStandIn(options: PartnerCenterStandInOpt
       return listener.close();
     },
   };
-}
-
-/** The request's header if it is a plausible ID (echoed back, as Partner Center does), else a new GUID. */
-function headerOr(req: IncomingMessage, name: string): string {
-  const value = req.headers[name];
-  return typeof value === 'string' && /^[\w.:-]{1,128}$/.test(value) ? value : randomUUID();
-}
-
-function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
 }
 
 function sendError(res: ServerResponse, err: PartnerCenterError, headers: Record<string, string>): void {
