@@ -1,3 +1,4 @@
+import type { z } from 'zod';
 import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
@@ -11,7 +12,7 @@ import { authenticate } from './authenticate';
 import { consentPageHtml } from './consent-page';
 import { json, problem } from './problem';
 import { readJsonBody } from './request-body';
-import { authorizationCodeBody, partnerApiCredentialsBody } from './schemas';
+import { authorizationCodeBody, consentCallbackQuery, consentStartQuery, partnerApiCredentialsBody } from './schemas';
 
 const flowDeps = (client: DurableClient) => {
   const services = appServices();
@@ -51,17 +52,17 @@ export async function requestConsentLinkHandler(request: HttpRequest, client: Du
 
 /** GET /api/consent/start?ticket=… — the link in the e-mail. */
 export async function startConsentHandler(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
-  return render(await startConsent(request.query.get('ticket') ?? '', flowDeps(client)));
+  const query = consentStartQuery.safeParse(Object.fromEntries(request.query));
+  // An unusable ticket gets the same plain page as a forged one.
+  return render(await startConsent(query.success ? query.data.ticket : '', flowDeps(client)));
 }
 
 /** GET /api/consent/callback — the redirect URI: code or error, and the state. */
 export async function consentCallbackHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
-  const q = request.query;
-  const page = await completeConsent({
-    state: q.get('state') ?? undefined, code: q.get('code') ?? undefined,
-    error: q.get('error') ?? undefined, errorDescription: q.get('error_description') ?? undefined,
-  }, flowDeps(client));
-  context.info('Consent callback', { outcome: page.kind === 'page' ? page.title : 'redirect', error: q.get('error') ?? undefined });
+  const parsed = consentCallbackQuery.safeParse(Object.fromEntries(request.query));
+  const q: z.infer<typeof consentCallbackQuery> = parsed.success ? parsed.data : {};
+  const page = await completeConsent({ state: q.state, code: q.code, error: q.error, errorDescription: q.error_description }, flowDeps(client));
+  context.info('Consent callback', { outcome: page.kind === 'page' ? page.title : 'redirect', error: q.error });
   return render(page);
 }
 

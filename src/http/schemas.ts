@@ -32,6 +32,15 @@ export const authorizationCodeBody = z.strictObject({
   url: z.string().trim().max(8192, 'is too long').url('must be the whole address from the browser, starting with https://').optional(),
 }).refine((b) => (b.code === undefined) !== (b.url === undefined), { message: 'give either code or url (the whole address from the browser), not both', path: ['code'] });
 
+/** The admin's browser brings these: the link's ticket, or Microsoft's answer at the callback. */
+export const consentStartQuery = z.object({ ticket: z.string().min(1).max(4096) });
+export const consentCallbackQuery = z.object({
+  state: z.string().max(4096).optional(),
+  code: z.string().max(8192).optional(),
+  error: z.string().max(256).optional(),
+  error_description: z.string().max(4096).optional(),
+});
+
 export const startRegistrationBody = z.strictObject({
   accountName: z.string()
     .trim()
