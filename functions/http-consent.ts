@@ -20,3 +20,8 @@ registerDurableHttp('SubmitAuthorizationCode', {
   route: 'payer-account/registration/authorization-code', methods: ['POST'], authLevel: 'anonymous',
   handler: () => handlers().pastedAuthorizationCodeHandler,
 });
+
+registerDurableHttp('SubmitReconsentAuthorizationCode', {
+  route: 'payer-account/reconsent/authorization-code', methods: ['POST'], authLevel: 'anonymous',
+  handler: () => handlers().pastedReconsentCodeHandler,
+});

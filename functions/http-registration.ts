@@ -22,3 +22,13 @@ registerDurableHttp('GetPayerAccount', {
 registerDurableHttp('DeregisterPayerAccount', {
   route: 'payer-account', methods: ['DELETE'], authLevel: 'anonymous', handler: () => handlers().deregisterPayerAccountHandler,
 });
+
+const lifecycle = lazy(() => require('../src/http/lifecycle-handlers') as typeof import('../src/http/lifecycle-handlers'));
+
+registerDurableHttp('StartReconsent', {
+  route: 'payer-account/reconsent', methods: ['POST'], authLevel: 'anonymous', handler: () => lifecycle().startReconsentHandler,
+});
+
+registerDurableHttp('UpdateApplicationSecret', {
+  route: 'payer-account/secret', methods: ['PUT'], authLevel: 'anonymous', handler: () => lifecycle().updateSecretHandler,
+});

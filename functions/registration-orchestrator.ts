@@ -33,7 +33,7 @@ function consentRefused(error: string, errorCodes: number[]): CredentialError {
 const verification = () => retryPolicy(1000, 3);
 
 /**
- * One registration. Step 2: waits for Partner Center credentials and verifies each submission
+ * One registration, or the re-consent of a registered account (step 3 only). Step 2: waits for Partner Center credentials and verifies each submission
  * until one passes; all along, raced against the registration's expiry and a cancellation.
  * Deterministic: time only from currentUtcDateTime; side effects only in activities.
  */
@@ -41,9 +41,9 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
   const input = context.df.getInput() as RegistrationInput;
   const registrationId = context.df.instanceId;
   const expiresAt = new Date(context.df.currentUtcDateTime.getTime() + input.expiresAfterHours * HOUR_MS);
-  let progress: RegistrationProgress = {
-    step: RegistrationStep.PartnerCenterCredentials, status: RegistrationStatus.AwaitingPartnerCenterCredentials, expiresAt: expiresAt.toISOString(),
-  };
+  let progress: RegistrationProgress = input.reconsent
+    ? { step: RegistrationStep.PartnerApiConsent, status: RegistrationStatus.AwaitingPartnerApiCredentials, expiresAt: expiresAt.toISOString(), verified: input.reconsent.verified }
+    : { step: RegistrationStep.PartnerCenterCredentials, status: RegistrationStatus.AwaitingPartnerCenterCredentials, expiresAt: expiresAt.toISOString() };
   const publish = (changes: Partial<RegistrationProgress>) => {
     progress = { ...progress, ...changes };
     context.df.setCustomStatus(progress);
@@ -69,8 +69,9 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
     return { outcome };
   };
 
-  let staged: StagedSecret | undefined;
-  for (;;) {
+  let staged: StagedSecret | undefined = input.reconsent?.applicationSecret;
+  let stagedExpiresAt: string | undefined;
+  while (!input.reconsent) {
     const credentials = context.df.waitForExternalEvent(RegistrationEvent.PartnerCenterCredentialsSubmitted);
     const { winner, expired } = yield* race(credentials);
     if (winner !== credentials) return yield* end(expired);
@@ -80,6 +81,7 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
       yield context.df.callActivityWithRetry(Activity.DisableStagedSecret, housekeeping(), staged);
     }
     staged = submission.secret;
+    stagedExpiresAt = submission.secretExpiresAt;
     let result: VerificationResult;
     try {
       result = yield context.df.callActivityWithRetry(Activity.VerifyPartnerCenterCredentials, verification(), submission);
@@ -113,7 +115,7 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
         try {
           yield context.df.callActivityWithRetry(Activity.SendConsentEmail, housekeeping(), {
             registrationId, linkId: link.linkId, linkExpiresAt: link.linkExpiresAt, to: link.adminEmail, requestedBy: link.requestedBy,
-            companyName: progress.verified?.companyName, tenantId: progress.verified?.tenantId,
+            companyName: progress.verified?.companyName, tenantId: progress.verified?.tenantId, reconsent: !!input.reconsent,
           });
         } catch {
           publish({ error: emailFailed(link.adminEmail) });
@@ -136,7 +138,7 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
       publish({ status: RegistrationStatus.RedeemingConsent });
       result = yield context.df.callActivityWithRetry(Activity.RedeemConsent, verification(), {
         registrationId, organizationId: input.organizationId, accountName: input.accountName, completion, link,
-        verified: progress.verified, partnerCenterSecret: staged,
+        verified: progress.verified, partnerCenterSecret: staged, partnerCenterSecretExpiresAt: stagedExpiresAt, reconsent: !!input.reconsent,
       });
     } catch {
       result = { ok: false, error: verificationUnavailable() };

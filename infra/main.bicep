@@ -77,6 +77,10 @@ param partnerCenterVerifyWaitSeconds int = 8
 @maxValue(720)
 param consentLinkTtlHours int = 72
 
+@description('TOKEN_KEEP_ALIVE_SCHEDULE: NCRONTAB of the token keep-alive round (refresh tokens die after 90 days unused). Default: Mondays 03:00 UTC.')
+@minLength(9)
+param tokenKeepAliveSchedule string = '0 0 3 * * 1'
+
 @description('PAYER_ACCOUNTS_TABLE: table holding one row per organization\'s payer account.')
 @minLength(3)
 @maxLength(63)
@@ -210,6 +214,7 @@ module api 'modules/function-app.bicep' = {
     partnerCenterApiUrl: partnerCenterApiUrl
     partnerCenterVerifyWaitSeconds: partnerCenterVerifyWaitSeconds
     consentLinkTtlHours: consentLinkTtlHours
+    tokenKeepAliveSchedule: tokenKeepAliveSchedule
   }
 }
 

@@ -39,7 +39,7 @@ export interface Stack {
   settings: Record<string, string>;
   /** A bearer token for this API as a fixture user signs in (ROPC against the Entra ID stand-in). */
   tokenFor(username: string): Promise<string>;
-  /** Moves the host's durable clock ahead (timers fire as if that much time passed). */
+  /** Moves the product's clock ahead: the host's (durable timers and timer triggers fire) and Entra ID's grants (refresh tokens age). */
   advanceClock(ms: number): Promise<void>;
   /** Kills the host (SIGKILL, as a crash) and starts it again over the same storage. */
   restartHost(): Promise<void>;
@@ -60,9 +60,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   };
   try {
     const tls = await ensureLoopbackTls();
+    // Entra ID's grants (codes, refresh tokens) age on the host's clock, so refresh tokens die as timers fire;
+    // every JWT's own times stay real, since token caches and verifiers everywhere judge them by the system clock.
+    let clockOffsetMs = 0;
+    const authorizationClock = () => Date.now() + clockOffsetMs;
     const azurite = await startAzurite({ location: options.dataDir });
     stops.push(() => azurite.stop());
-    const entra = await startEntraIdStandIn({ tls });
+    const entra = await startEntraIdStandIn({ tls, authorizationClock });
     stops.push(() => entra.stop());
     const backend = app(entra.fixtures, 'octo-backend-local');
     const api = app(entra.fixtures, 'octo-payer-registration-api');
@@ -107,6 +111,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LocalHost__MasterKey: randomBytes(24).toString('base64url'),
       LocalHost__FunctionKey: randomBytes(24).toString('base64url'),
       LocalHost__ClockControl: 'true',
+      TOKEN_KEEP_ALIVE_SCHEDULE: '0 0 3 * * 1',
       ...options.settings,
     };
     // Partners register the product's callback as a redirect URI on their app; the fixtures' apps do so here.
@@ -139,6 +144,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
           method: 'POST', headers: { 'x-functions-key': settings.LocalHost__MasterKey }, body: JSON.stringify({ advanceMs: ms }),
         });
         if (!res.ok) throw new Error(`Clock control answered ${res.status}`);
+        clockOffsetMs += ms;
       },
       async restartHost() {
         await host.kill();

@@ -1,6 +1,9 @@
+import { randomUUID } from 'node:crypto';
 import type { DurableClient } from 'durable-functions';
 import type { ConsentFlowDeps } from './app/consent-flow';
 import type { RedeemConsentDeps } from './app/redeem-consent';
+import type { KeepTokenAliveDeps } from './app/keep-token-alive';
+import type { RequestConsentLinkDeps } from './app/request-consent-link';
 import type { VerifyPartnerCenterCredentialsDeps } from './app/verify-partner-center-credentials';
 import type { SignedTokens } from './ports/signed-tokens';
 import type { Mailer } from './ports/mailer';
@@ -30,6 +33,8 @@ export interface AppServices {
   requestSecretStore: SecretStore;
   verification: VerifyPartnerCenterCredentialsDeps;
   redemption: RedeemConsentDeps;
+  /** The token keep-alive: no orchestration retries a timer's work, so transient faults are retried inside. */
+  keepAlive: KeepTokenAliveDeps;
   signedTokens: SignedTokens;
   mailer: Mailer;
   /** Everything the consent start and callback need but the durable client. */
@@ -37,6 +42,8 @@ export interface AppServices {
   /** The redirect URI partners register: <PUBLIC_BASE_URL>/api/consent/callback. */
   consentCallbackUrl: string;
   workflow(client: DurableClient): RegistrationWorkflow;
+  /** What issuing a consent link needs (step 3 and re-consent). */
+  consentLinks(client: DurableClient): RequestConsentLinkDeps;
   /** Ops: what the task hub recorded (instance pages, histories), through the durable management API. */
   workflowRecords(client: DurableClient): WorkflowRecords;
 }
@@ -49,7 +56,8 @@ export function appServices(): AppServices {
 }
 
 function compose(config: AppConfig): AppServices {
-  const clock: Clock = { now: () => new Date() };
+  const clock = productClock();
+  const callbackUrl = `${config.PUBLIC_BASE_URL}/api/consent/callback`;
   const lazily = <T>(build: () => T): (() => T) => {
     let value: T | undefined;
     return () => (value ??= build());
@@ -122,6 +130,10 @@ function compose(config: AppConfig): AppServices {
       payerAccounts: payerAccounts(), clock,
     };
   });
+  const keepAlive = lazily((): KeepTokenAliveDeps => ({
+    payerAccounts: payerAccounts(), secretStore: requestSecretStore(), delegated: redemption().delegated, clock,
+    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), retry: { attempts: 3, firstDelayMs: 2000 },
+  }));
   const mailer = lazily((): Mailer => {
     if (config.ACS_ENDPOINT) {
       const { AcsMailer } = require('./adapters/acs-mailer') as typeof import('./adapters/acs-mailer');
@@ -135,7 +147,8 @@ function compose(config: AppConfig): AppServices {
     clock,
     get mailer() { return mailer(); },
     get redemption() { return redemption(); },
-    consentCallbackUrl: `${config.PUBLIC_BASE_URL}/api/consent/callback`,
+    get keepAlive() { return keepAlive(); },
+    consentCallbackUrl: callbackUrl,
     get signedTokens() { return signedTokens(); },
     get consentFlow() { return consentFlow(); },
     get payerAccounts() { return payerAccounts(); },
@@ -148,11 +161,26 @@ function compose(config: AppConfig): AppServices {
       const { DurableRegistrationWorkflow } = require('./adapters/durable-registration-workflow') as typeof import('./adapters/durable-registration-workflow');
       return new DurableRegistrationWorkflow(client);
     },
+    consentLinks(client) {
+      return {
+        payerAccounts: payerAccounts(), workflow: this.workflow(client), secretStore: requestSecretStore(), tokens: signedTokens(), clock,
+        newLinkId: randomUUID, linkTtlHours: config.CONSENT_LINK_TTL_HOURS, publicBaseUrl: config.PUBLIC_BASE_URL, callbackUrl,
+      };
+    },
     workflowRecords(client) {
       const { DurableWorkflowRecords } = require('./adapters/durable-workflow-records') as typeof import('./adapters/durable-workflow-records');
       return new DurableWorkflowRecords(client);
     },
   };
+}
+
+/**
+ * The system's time; under the project's local host, the host's adjustable clock (published on a
+ * well-known symbol), so tests can move the whole product weeks ahead together with its timers.
+ */
+function productClock(): Clock {
+  const hostNow = (globalThis as Record<symbol, unknown>)[Symbol.for('local-functions-host.clock')] as (() => number) | undefined;
+  return { now: () => new Date(hostNow ? hostNow() : Date.now()) };
 }
 
 /** A client secret exists only for the local stand-in; in Azure the user-assigned managed identity is used. */

@@ -55,6 +55,12 @@ export const settingsSchema = z.object({
   CONSENT_STATE_TTL_MINUTES: z.coerce.number().positive().max(120).default(15),
   CONSENT_STATES_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default('ConsentStates'),
 
+  /**
+   * When the token keep-alive runs (NCRONTAB with seconds, UTC). Read by the Functions host from the
+   * app settings (`%TOKEN_KEEP_ALIVE_SCHEDULE%`); validated here so a typo fails loudly.
+   */
+  TOKEN_KEEP_ALIVE_SCHEDULE: z.string().trim().regex(/^(\S+\s+){5}\S+$/, 'must be an NCRONTAB expression with six fields, e.g. "0 0 3 * * 1" (Mondays 03:00 UTC)').default('0 0 3 * * 1'),
+
   /** The consent e-mail's sender; sent through Azure Communication Services (Azure) ... */
   CONSENT_EMAIL_SENDER: z.string().email(),
   ACS_ENDPOINT: url.optional(),

@@ -34,6 +34,7 @@ param partnerAuthorityHost string
 param partnerCenterApiUrl string
 param partnerCenterVerifyWaitSeconds int
 param consentLinkTtlHours int
+param tokenKeepAliveSchedule string
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
@@ -140,6 +141,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     CONSENT_LINK_TTL_HOURS: string(consentLinkTtlHours)
     CONSENT_STATE_TTL_MINUTES: '15'
     CONSENT_STATES_TABLE: 'ConsentStates'
+    TOKEN_KEEP_ALIVE_SCHEDULE: tokenKeepAliveSchedule
 
     // Consent e-mail through Azure Communication Services (identity-based; no access key).
     ACS_ENDPOINT: acsEndpoint

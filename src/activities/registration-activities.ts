@@ -62,7 +62,7 @@ export const redeemConsent = async (input: import('../app/redeem-consent').Redee
   });
   await audit(context, {
     organizationId: input.organizationId, registrationId: input.registrationId,
-    action: result.ok ? AuditAction.PayerAccountRegistered : AuditAction.ConsentRefused,
+    action: result.ok ? (input.reconsent ? AuditAction.PayerAccountReconsented : AuditAction.PayerAccountRegistered) : AuditAction.ConsentRefused,
     details: result.ok
       ? { tenantId: result.account.tenantId, mpnId: result.account.mpnId, consentedBy: result.account.consentedBy }
       : { code: result.error.code, aadsts: result.error.aadsts, correlationId: result.error.correlationId },

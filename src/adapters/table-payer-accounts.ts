@@ -1,12 +1,16 @@
 import { TableClient } from '@azure/data-tables';
 import { RegisteredPayerAccount } from '../domain/consent';
 import { PayerAccountRecord } from '../domain/payer-account';
-import { PayerAccounts } from '../ports/payer-accounts';
+import { AccountHealth } from '../domain/token-health';
+import { PayerAccountChanges, PayerAccounts } from '../ports/payer-accounts';
 
 const ROW_KEY = 'payer-account';
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
-type Row = Omit<PayerAccountRecord, 'organizationId' | 'account'> & { partitionKey: string; rowKey: string; etag?: string; account?: string };
+/** Nested values are JSON columns; a cleared reconsentId is '' (a Merge cannot remove a column). */
+type Row = Omit<PayerAccountRecord, 'organizationId' | 'account' | 'health'> & {
+  partitionKey: string; rowKey: string; etag?: string; account?: string; health?: string;
+};
 
 /** Payer accounts in Azure Table Storage: one partition per organization, one row per payer account. */
 export class TablePayerAccounts implements PayerAccounts {
@@ -16,7 +20,7 @@ export class TablePayerAccounts implements PayerAccounts {
 
   async claim(record: PayerAccountRecord): Promise<boolean> {
     await this.ensureTable();
-    const { organizationId, account: _account, version: _version, ...rest } = record;
+    const { organizationId, account: _account, health: _health, version: _version, ...rest } = record;
     try {
       await this.table.createEntity<Row>({ partitionKey: organizationId, rowKey: ROW_KEY, ...rest });
       return true;
@@ -58,13 +62,38 @@ export class TablePayerAccounts implements PayerAccounts {
     return false;
   }
 
-  async register(organizationId: string, registrationId: string, account: RegisteredPayerAccount): Promise<boolean> {
+  async *listRegistered(): AsyncIterable<PayerAccountRecord> {
+    await this.ensureTable();
+    const rows = this.table.listEntities<Row>({ queryOptions: { filter: `RowKey eq '${ROW_KEY}' and state eq 'registered'` } });
+    for await (const row of rows) yield { ...toRecord(row), version: row.etag };
+  }
+
+  async update(organizationId: string, version: string, changes: PayerAccountChanges): Promise<'updated' | 'changed' | 'gone'> {
+    await this.ensureTable();
+    const columns: Partial<Row> = {
+      ...(changes.account ? { account: JSON.stringify(changes.account) } : {}),
+      ...(changes.health ? { health: JSON.stringify(changes.health) } : {}),
+      ...(changes.reconsentId !== undefined ? { reconsentId: changes.reconsentId ?? '' } : {}),
+    };
+    try {
+      await this.table.updateEntity({ partitionKey: organizationId, rowKey: ROW_KEY, ...columns }, 'Merge', { etag: version });
+      return 'updated';
+    } catch (error) {
+      if (statusOf(error) === 404) return 'gone';
+      if (statusOf(error) === 412) return 'changed';
+      throw error;
+    }
+  }
+
+  async register(organizationId: string, registrationId: string, account: RegisteredPayerAccount, health?: AccountHealth): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const row = await this.read(organizationId);
       if (!row || row.record.registrationId !== registrationId) return false;
       if (row.record.state === 'registered') return true;
       try {
-        await this.table.updateEntity({ partitionKey: organizationId, rowKey: ROW_KEY, state: 'registered', account: JSON.stringify(account) }, 'Merge', { etag: row.etag });
+        await this.table.updateEntity({
+          partitionKey: organizationId, rowKey: ROW_KEY, state: 'registered', account: JSON.stringify(account), ...(health ? { health: JSON.stringify(health) } : {}),
+        }, 'Merge', { etag: row.etag });
         return true;
       } catch (error) {
         if (statusOf(error) !== 412) throw error;
@@ -77,14 +106,7 @@ export class TablePayerAccounts implements PayerAccounts {
     await this.ensureTable();
     try {
       const row = await this.table.getEntity<Row>(organizationId, ROW_KEY);
-      return {
-        etag: row.etag as string,
-        record: {
-          organizationId: row.partitionKey as string, state: row.state, registrationId: row.registrationId,
-          accountName: row.accountName, createdAt: row.createdAt, createdBy: row.createdBy,
-          ...(row.account ? { account: JSON.parse(row.account) as RegisteredPayerAccount } : {}),
-        },
-      };
+      return { etag: row.etag as string, record: toRecord(row) };
     } catch (error) {
       if (statusOf(error) === 404) return undefined;
       throw error;
@@ -98,4 +120,14 @@ export class TablePayerAccounts implements PayerAccounts {
     });
     return this.ready;
   }
+}
+
+function toRecord(row: Row): PayerAccountRecord {
+  return {
+    organizationId: row.partitionKey, state: row.state, registrationId: row.registrationId,
+    accountName: row.accountName, createdAt: row.createdAt, createdBy: row.createdBy,
+    ...(row.account ? { account: JSON.parse(row.account) as RegisteredPayerAccount } : {}),
+    ...(row.health ? { health: JSON.parse(row.health) as AccountHealth } : {}),
+    ...(row.reconsentId ? { reconsentId: row.reconsentId } : {}),
+  };
 }

@@ -2,12 +2,24 @@ import { allStagedSecretNames } from '../domain/staged-secrets';
 import { PayerAccounts } from '../ports/payer-accounts';
 import { SecretStore } from '../ports/secret-store';
 
-/** Run by the workflow when a registration expires or is cancelled: frees the slot and deletes staged secrets. */
+/**
+ * Run by the workflow when a registration (or a re-consent) expires or is cancelled: frees the slot,
+ * or forgets the re-consent on the registered account, and deletes the staged secrets.
+ */
 export async function cleanUpRegistration(
   input: { organizationId: string; registrationId: string }, deps: { payerAccounts: PayerAccounts; secretStore: SecretStore },
 ): Promise<{ released: boolean; secretsDeleted: number }> {
   const released = await deps.payerAccounts.release(input.organizationId, input.registrationId);
+  if (!released) await endReconsent(input.organizationId, input.registrationId, deps.payerAccounts);
   const names = allStagedSecretNames(input.registrationId);
   for (const name of names) await deps.secretStore.delete(name);
   return { released, secretsDeleted: names.length };
+}
+
+async function endReconsent(organizationId: string, reconsentId: string, payerAccounts: PayerAccounts): Promise<void> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const record = await payerAccounts.find(organizationId);
+    if (record?.reconsentId !== reconsentId) return;
+    if ((await payerAccounts.update(organizationId, record.version as string, { reconsentId: null })) !== 'changed') return;
+  }
 }

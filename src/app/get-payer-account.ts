@@ -1,16 +1,39 @@
 import { ErrorCode, fail, ok, Result, FieldError } from '../domain/error-codes';
 import { Caller } from '../domain/payer-account';
+import { RegistrationStatus } from '../domain/registration';
+import { secretExpiresSoon } from '../domain/token-health';
+import { Clock } from '../ports/clock';
 import { PayerAccounts } from '../ports/payer-accounts';
+import { RegistrationWorkflow } from '../ports/registration-workflow';
 
-/** The organization's registered payer account: metadata only (secret names and versions, never values). */
-export async function getPayerAccount(caller: Caller, deps: { payerAccounts: PayerAccounts }): Promise<Result<Record<string, unknown>, FieldError>> {
+export interface GetPayerAccountDeps {
+  payerAccounts: PayerAccounts;
+  workflow: RegistrationWorkflow;
+  clock: Clock;
+  consentLink(instanceId: string, linkId: string, expiresAt: string): Promise<string>;
+}
+
+/** The organization's registered payer account: metadata, health and any re-consent in progress (never a secret). */
+export async function getPayerAccount(caller: Caller, deps: GetPayerAccountDeps): Promise<Result<Record<string, unknown>, FieldError>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registered' || !record.account) {
     return fail({ code: ErrorCode.PayerAccountNotFound, message: 'Your organization has no registered Azure CSP payer account yet. Complete the registration first.' });
   }
   const { tokenCache, applicationSecret, ...account } = record.account;
+  const progress = record.reconsentId ? (await deps.workflow.state(record.reconsentId))?.progress : undefined;
+  const health = record.health ?? { reconsentRequired: false };
   return ok({
     accountName: record.accountName, registrationId: record.registrationId, registeredAt: account.consentedAt, ...account,
+    health: { ...health, secretExpiresSoon: secretExpiresSoon(account.applicationSecretExpiresAt, deps.clock.now()) },
     secrets: { tokenCache: { name: tokenCache.name, version: tokenCache.version }, applicationSecret: { name: applicationSecret.name, version: applicationSecret.version } },
+    ...(record.reconsentId && progress ? {
+      reconsent: {
+        reconsentId: record.reconsentId, status: progress.status, expiresAt: progress.expiresAt, error: progress.error,
+        consent: progress.consent && {
+          ...progress.consent,
+          ...(progress.status === RegistrationStatus.AwaitingConsent ? { consentLink: await deps.consentLink(record.reconsentId, progress.consent.linkId, progress.consent.expiresAt) } : {}),
+        },
+      },
+    } : {}),
   });
 }

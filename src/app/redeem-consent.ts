@@ -3,6 +3,7 @@ import { ConsentCompletion, ConsentResult, PARTNER_API_SCOPE, PartnerApiCredenti
 import { ErrorCode } from '../domain/error-codes';
 import { StagedSecret, VerifiedPartner } from '../domain/partner-center-credentials';
 import { stagedSecretNames } from '../domain/staged-secrets';
+import { healthyAt } from '../domain/token-health';
 import { Clock } from '../ports/clock';
 import { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
 import { PartnerApi } from '../ports/partner-api';
@@ -19,6 +20,9 @@ export interface RedeemConsentInput {
   link: PartnerApiCredentialsSubmission;
   verified: VerifiedPartner;
   partnerCenterSecret: StagedSecret;
+  partnerCenterSecretExpiresAt?: string;
+  /** A re-consent of the registered account: its token is swapped instead of a registration recorded. */
+  reconsent?: boolean;
 }
 
 export interface RedeemConsentDeps {
@@ -69,16 +73,47 @@ export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConse
 
   // Refresh tokens rotate on every use: keep the newest cache.
   const tokenCache = await deps.secretStore.put(names.tokenCache, session.value.serializeCache(), { contentType: 'msal-token-cache' });
+  const now = deps.clock.now();
   const account: RegisteredPayerAccount = {
     tenantId: input.verified.tenantId, applicationId: input.verified.applicationId, mpnId: mpnId.value,
     companyName: input.verified.companyName, country: input.verified.country,
     consentedBy: String(session.value.claims.upn ?? session.value.claims.unique_name ?? session.value.claims.oid ?? ''),
-    consentedAt: deps.clock.now().toISOString(), tokenCache, applicationSecret: secretRef,
+    consentedAt: now.toISOString(), tokenCache, applicationSecret: secretRef,
+    ...(expiresAt(input) ? { applicationSecretExpiresAt: expiresAt(input) } : {}),
+    ...(input.link.adminEmail ? { adminEmail: input.link.adminEmail } : {}),
   };
-  if (!(await deps.payerAccounts.register(input.organizationId, input.registrationId, account))) {
+  if (input.reconsent) return swapConsent(input, account, deps);
+  if (!(await deps.payerAccounts.register(input.organizationId, input.registrationId, account, healthyAt(now)))) {
     return { ok: false, error: { code: ErrorCode.RegistrationNotFound, message: 'The registration was cancelled while the consent was being redeemed.' } };
   }
   return { ok: true, account };
+}
+
+const expiresAt = (input: RedeemConsentInput) => (input.link.secret ? input.link.secretExpiresAt : input.partnerCenterSecretExpiresAt);
+
+const replaced = () => ({ ok: false as const, error: { code: ErrorCode.PayerAccountNotFound, message: 'The payer account was deregistered, or another re-consent replaced this one, while the consent was being redeemed.' } });
+
+/** The re-consent's new token replaces the account's, only while this re-consent is the one in force. */
+async function swapConsent(input: RedeemConsentInput, account: RegisteredPayerAccount, deps: RedeemConsentDeps): Promise<ConsentResult> {
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const record = await deps.payerAccounts.find(input.organizationId);
+    if (record?.state !== 'registered' || !record.account || record.reconsentId !== input.registrationId) return replaced();
+    const previous = record.account;
+    const swapped: RegisteredPayerAccount = {
+      ...account,
+      adminEmail: account.adminEmail ?? previous.adminEmail,
+      ...(input.link.secret ? {} : { applicationSecret: previous.applicationSecret, applicationSecretExpiresAt: previous.applicationSecretExpiresAt }),
+    };
+    const saved = await deps.payerAccounts.update(input.organizationId, record.version as string, { account: swapped, health: healthyAt(deps.clock.now(), record.health), reconsentId: null });
+    if (saved === 'changed') continue;
+    if (saved === 'gone') return replaced();
+    for (const old of [previous.tokenCache, previous.applicationSecret]) {
+      if (![swapped.tokenCache.name, swapped.applicationSecret.name].includes(old.name)) await deps.secretStore.delete(old.name);
+    }
+    await deps.secretStore.delete(stagedSecretNames(input.registrationId).pkceVerifier);
+    return { ok: true, account: swapped };
+  }
+  return { ok: false, error: { code: ErrorCode.ConcurrentChange, message: 'The payer account kept changing while the new consent was being recorded. Ask for a new consent link.' } };
 }
 
 function check(session: DelegatedSession, tenantId: string) {

@@ -17,6 +17,7 @@ export interface RequestConsentLinkInput {
   applicationId: string;
   mpnId?: string;
   secret?: string;
+  secretExpiresAt?: string;
   adminEmail?: string;
   /** Where Microsoft sends the admin back: the product's callback, or https://localhost (pasted by the person). */
   redirectUri?: string;
@@ -42,7 +43,7 @@ export async function signedConsentLink(
   return `${deps.config.PUBLIC_BASE_URL}/api/consent/start?ticket=${encodeURIComponent(ticket)}`;
 }
 
-const STEP_3_STATUSES: string[] = [RegistrationStatus.AwaitingPartnerApiCredentials, RegistrationStatus.AwaitingConsent, RegistrationStatus.ConsentExpired];
+export const STEP_3_STATUSES: string[] = [RegistrationStatus.AwaitingPartnerApiCredentials, RegistrationStatus.AwaitingConsent, RegistrationStatus.ConsentExpired];
 
 /**
  * Step 3 from the person's side: confirm what step 2 verified, optionally give the secret and the
@@ -65,10 +66,20 @@ export async function requestConsentLink(
   if (input.tenantId !== progress.verified.tenantId) return fail(mismatch('tenantId', progress.verified.tenantId));
   if (input.applicationId !== progress.verified.applicationId) return fail(mismatch('applicationId', progress.verified.applicationId));
 
+  return issueConsentLink(registrationId, input, caller.userId, deps);
+}
+
+/**
+ * Stages the optional new secret, tells the workflow about a new link (replacing the old one) and
+ * signs the link. Shared by the registration's step 3 and a registered account's re-consent.
+ */
+export async function issueConsentLink(
+  instanceId: string, input: Omit<RequestConsentLinkInput, 'tenantId' | 'applicationId'>, requestedBy: string, deps: RequestConsentLinkDeps,
+): Promise<Result<ConsentLinkView & { registrationId: string }, FieldError>> {
   let secret = undefined;
   if (input.secret !== undefined) {
     try {
-      secret = await deps.secretStore.put(stagedSecretNames(registrationId).partnerApiSecret, input.secret, { contentType: 'client-secret' });
+      secret = await deps.secretStore.put(stagedSecretNames(instanceId).partnerApiSecret, input.secret, { contentType: 'client-secret' });
     } catch (error) {
       if (error instanceof SecretStoreError && error.transient) {
         return fail({ code: ErrorCode.SecretStoreUnavailable, message: 'The secret could not be stored securely right now, so nothing was saved. Try again in a minute.' });
@@ -78,15 +89,15 @@ export async function requestConsentLink(
   }
   const linkId = deps.newLinkId();
   const expiresAt = new Date(deps.clock.now().getTime() + deps.linkTtlHours * 3600_000);
-
   const submission: PartnerApiCredentialsSubmission = {
     linkId, linkExpiresAt: expiresAt.toISOString(), mpnId: input.mpnId, adminEmail: input.adminEmail,
-    requestedBy: caller.userId, redirectUri: input.redirectUri ?? deps.callbackUrl, secret,
+    requestedBy, redirectUri: input.redirectUri ?? deps.callbackUrl, secret,
+    ...(secret && input.secretExpiresAt ? { secretExpiresAt: input.secretExpiresAt } : {}),
   };
-  await deps.workflow.submitPartnerApiCredentials(registrationId, submission);
+  await deps.workflow.submitPartnerApiCredentials(instanceId, submission);
   return ok({
-    registrationId,
-    consentLink: await signedConsentLink({ signedTokens: deps.tokens, config: { PUBLIC_BASE_URL: deps.publicBaseUrl } }, registrationId, linkId, expiresAt.toISOString()),
+    registrationId: instanceId,
+    consentLink: await signedConsentLink({ signedTokens: deps.tokens, config: { PUBLIC_BASE_URL: deps.publicBaseUrl } }, instanceId, linkId, expiresAt.toISOString()),
     expiresAt: expiresAt.toISOString(),
     ...(input.adminEmail ? { emailedTo: input.adminEmail } : {}),
   });

@@ -10,6 +10,8 @@ export interface ConsentEmailInput {
   requestedBy: string;
   companyName?: string;
   tenantId?: string;
+  /** The registered account's token died or is about to: the admin is asked again. */
+  reconsent?: boolean;
 }
 
 const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
@@ -23,7 +25,9 @@ export async function sendConsentEmail(input: ConsentEmailInput, deps: { mailer:
   const company = input.companyName ?? 'your organization';
   const expires = new Date(input.linkExpiresAt).toUTCString();
   const lines = [
-    `Someone at ${company} (user ${input.requestedBy}) is registering your Azure CSP payer account with Octo and asks you, as an administrator, to give consent.`,
+    input.reconsent
+      ? `Octo needs your consent again to keep reading ${company}'s Azure CSP pricing and billing data (requested by ${input.requestedBy}): the consent given at registration no longer works, for example after a password reset or 90 days without use.`
+      : `Someone at ${company} (user ${input.requestedBy}) is registering your Azure CSP payer account with Octo and asks you, as an administrator, to give consent.`,
     'You need: the Admin agent role in Partner Center, and multi-factor authentication on your account.',
     `Open this link, sign in to Microsoft with your ${input.tenantId ? `tenant ${input.tenantId} ` : ''}admin account, and accept the permissions:`,
     link,
@@ -31,7 +35,7 @@ export async function sendConsentEmail(input: ConsentEmailInput, deps: { mailer:
   ];
   await deps.mailer.send({
     to: input.to,
-    subject: `Consent needed: register ${company}'s Azure CSP payer account`,
+    subject: input.reconsent ? `Consent needed again: ${company}'s Azure CSP payer account` : `Consent needed: register ${company}'s Azure CSP payer account`,
     text: lines.join('\n\n'),
     html: `<p>${escape(lines[0])}</p><p>${escape(lines[1])}</p><p>${escape(lines[2])}</p><p><a href="${escape(link)}">Give consent</a></p><p>${escape(lines[4])}</p>`,
   });

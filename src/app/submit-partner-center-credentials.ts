@@ -32,7 +32,7 @@ export type SubmissionOutcome =
  * registration only its reference, and wait a few seconds for the verification's answer.
  */
 export async function submitPartnerCenterCredentials(
-  caller: Caller, input: { applicationId: string; domain: string; secret: string }, deps: SubmitPartnerCenterCredentialsDeps,
+  caller: Caller, input: { applicationId: string; domain: string; secret: string; secretExpiresAt?: string }, deps: SubmitPartnerCenterCredentialsDeps,
 ): Promise<Result<SubmissionOutcome, FieldError>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registering') return fail(registrationNotFound());
@@ -61,6 +61,7 @@ export async function submitPartnerCenterCredentials(
   const submission: PartnerCenterCredentialsSubmission = {
     submissionId: deps.newSubmissionId(), organizationId: caller.organizationId, registrationId, applicationId: input.applicationId, domain: input.domain, secret: staged,
     secretLooksLikeId: looksLikeGuid(input.secret), submittedAt: deps.clock.now().toISOString(),
+    ...(input.secretExpiresAt ? { secretExpiresAt: input.secretExpiresAt } : {}),
   };
   try {
     await deps.workflow.submitPartnerCenterCredentials(registrationId, submission);

@@ -11,6 +11,14 @@ export const AuditAction = {
   RegistrationCancelled: 'registration.cancelled',
   RegistrationEnded: 'registration.ended',
   PayerAccountDeregistered: 'payerAccount.deregistered',
+  ReconsentRequested: 'payerAccount.reconsent.requested',
+  PayerAccountReconsented: 'payerAccount.reconsented',
+  TokenRefreshed: 'payerAccount.token.refreshed',
+  TokenRefreshFailed: 'payerAccount.token.refreshFailed',
+  ReconsentRequired: 'payerAccount.reconsentRequired',
+  SecretUpdated: 'payerAccount.secret.updated',
+  SecretUpdateRefused: 'payerAccount.secret.refused',
+  SecretExpiryWarned: 'payerAccount.secret.expiryWarned',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

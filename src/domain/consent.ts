@@ -27,6 +27,7 @@ export interface PartnerApiCredentialsSubmission {
   mpnId?: string;
   /** A new secret for the Partner API; absent: the one verified in step 2. */
   secret?: StagedSecret;
+  secretExpiresAt?: string;
   adminEmail?: string;
   requestedBy: string;
   redirectUri: string;
@@ -48,6 +49,10 @@ export interface RegisteredPayerAccount {
   consentedAt: string;
   tokenCache: StagedSecret;
   applicationSecret: StagedSecret;
+  /** When the application secret expires, if the person said (step 2, step 3 or a secret update). */
+  applicationSecretExpiresAt?: string;
+  /** Where consent links were e-mailed: the admin to ask again when the token dies. */
+  adminEmail?: string;
 }
 
 export type ConsentResult = { ok: true; account: RegisteredPayerAccount } | { ok: false; error: CredentialError };

@@ -54,6 +54,8 @@ export const ErrorCode = {
   MpnIdMismatch: 'mpn_id_mismatch',
   PermissionNotConfigured: 'permission_not_configured',
   EmailNotSent: 'email_not_sent',
+  // Lifecycle of a registered account.
+  ReconsentNotFound: 'reconsent_not_found',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

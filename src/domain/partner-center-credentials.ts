@@ -19,6 +19,8 @@ export interface PartnerCenterCredentialsSubmission {
   /** The value had the shape of a GUID: probably the secret's ID rather than its value. */
   secretLooksLikeId: boolean;
   submittedAt: string;
+  /** When the secret expires, if the person said. */
+  secretExpiresAt?: string;
 }
 
 export interface VerifiedPartner {

@@ -12,6 +12,10 @@ export interface PayerAccountRecord {
   createdBy: string;
   /** Once registered: identifiers, who consented, secret names and versions (never values). */
   account?: import('./consent').RegisteredPayerAccount;
+  /** Once registered: the token keep-alive's last findings. */
+  health?: import('./token-health').AccountHealth;
+  /** A re-consent (orchestration instance) in progress for the registered account. */
+  reconsentId?: string;
   /** The stored row's version (its ETag) when read: conditional changes pass it back. */
   version?: string;
 }

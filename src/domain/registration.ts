@@ -41,6 +41,11 @@ export interface RegistrationInput {
   accountName?: string;
   /** How long the registration may wait for the person, from its start. */
   expiresAfterHours: number;
+  /**
+   * Re-consent of a registered payer account: step 3 only, over what was verified at registration;
+   * on success the account's token is swapped (the old one serves until then).
+   */
+  reconsent?: { verified: VerifiedPartner; applicationSecret: import('./partner-center-credentials').StagedSecret };
 }
 
 export interface RegistrationOutcome {

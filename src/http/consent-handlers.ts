@@ -1,11 +1,11 @@
 import type { z } from 'zod';
-import { randomUUID } from 'node:crypto';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
 import { completeConsent, completeConsentWithCode, ConsentPage, startConsent } from '../app/consent-flow';
 import { requestConsentLink } from '../app/request-consent-link';
 import { appServices } from '../composition';
 import { ErrorCode } from '../domain/error-codes';
+import { PayerAccountRecord } from '../domain/payer-account';
 import { AuditAction } from '../domain/audit';
 import { auditByCaller } from './audit';
 import { authenticate } from './authenticate';
@@ -36,11 +36,7 @@ export async function requestConsentLinkHandler(request: HttpRequest, client: Du
   const body = await readJsonBody(request, partnerApiCredentialsBody);
   if (!body.ok) return problem(body.error);
   const { redirectUri, ...rest } = body.value;
-  const result = await requestConsentLink(auth.caller, { ...rest, redirectUri: redirectUri === 'callback' ? services.consentCallbackUrl : redirectUri }, {
-    payerAccounts: services.payerAccounts, workflow: services.workflow(client), secretStore: services.requestSecretStore,
-    tokens: services.signedTokens, clock: services.clock, newLinkId: randomUUID, linkTtlHours: services.config.CONSENT_LINK_TTL_HOURS,
-    publicBaseUrl: services.config.PUBLIC_BASE_URL, callbackUrl: services.consentCallbackUrl,
-  });
+  const result = await requestConsentLink(auth.caller, { ...rest, redirectUri: redirectUri === 'callback' ? services.consentCallbackUrl : redirectUri }, appServices().consentLinks(client));
   if (!result.ok) return problem(result.error, result.error.code === ErrorCode.ConfirmationMismatch ? 422 : undefined);
   const { registrationId, ...view } = result.value;
   await auditByCaller(services, context, auth.caller, AuditAction.ConsentLinkRequested, registrationId, {
@@ -66,34 +62,47 @@ export async function consentCallbackHandler(request: HttpRequest, client: Durab
   return render(page);
 }
 
+/** Which workflow a pasted answer belongs to: the registration in progress, or the registered account's re-consent. */
+type ConsentAwaiting = 'registration' | 'reconsent';
+const awaitingInstance = (record: PayerAccountRecord | undefined, kind: ConsentAwaiting) => (kind === 'registration'
+  ? (record?.state === 'registering' ? record.registrationId : undefined)
+  : (record?.state === 'registered' ? record.reconsentId : undefined));
+
 /** POST: the manual path — the person pastes the code or the whole address from the browser. */
-export async function pastedAuthorizationCodeHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
-  const services = appServices();
-  const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
-  if (!auth.ok) return auth.response;
-  const body = await readJsonBody(request, authorizationCodeBody);
-  if (!body.ok) return problem(body.error);
-  const address = body.value.url ? new URL(body.value.url) : undefined;
-  const state = address?.searchParams.get('state') ?? undefined;
-  const code = address ? address.searchParams.get('code') ?? undefined : body.value.code;
-  const error = address?.searchParams.get('error') ?? undefined;
-  if (!address && code && /^[A-Za-z0-9._~-]{20,}$/.test(code)) {
-    const record = await services.payerAccounts.find(auth.caller.organizationId);
-    if (!record || record.state !== 'registering') return problem({ code: ErrorCode.RegistrationNotFound, message: 'Your organization has no registration waiting for consent.' });
-    const pageResult = await completeConsentWithCode(record.registrationId, code, flowDeps(client));
-    if (pageResult.kind === 'page' && pageResult.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'code', message: `${pageResult.title}. ${pageResult.message}` });
-    await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, record.registrationId, { pasted: 'code' });
-    return json(202, { message: 'Consent received', statusUrl: '/api/payer-account/registration' });
-  }
-  if (!state || (!code && !error)) {
-    return problem({
-      code: ErrorCode.InvalidField, field: body.value.url ? 'url' : 'code',
-      message: "Paste the whole address from the browser's address bar after consenting: it looks like https://localhost/?code=…&state=…&session_state=…",
-    });
-  }
-  const registering = await services.payerAccounts.find(auth.caller.organizationId);
-  const page = await completeConsent({ state, code, error, errorDescription: address?.searchParams.get('error_description') ?? undefined }, flowDeps(client), registering?.registrationId ?? '');
-  if (page.kind === 'page' && page.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'url', message: `${page.title}. ${page.message}` });
-  await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, registering?.registrationId, { pasted: 'url', error: error ?? undefined });
-  return json(202, { message: page.kind === 'page' ? page.title : 'accepted', statusUrl: '/api/payer-account/registration' });
+export const pastedAuthorizationCodeHandler = pastedAuthorizationCode('registration');
+export const pastedReconsentCodeHandler = pastedAuthorizationCode('reconsent');
+
+function pastedAuthorizationCode(kind: ConsentAwaiting) {
+  const statusUrl = kind === 'registration' ? '/api/payer-account/registration' : '/api/payer-account';
+  return async (request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> => {
+    const services = appServices();
+    const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
+    if (!auth.ok) return auth.response;
+    const body = await readJsonBody(request, authorizationCodeBody);
+    if (!body.ok) return problem(body.error);
+    const address = body.value.url ? new URL(body.value.url) : undefined;
+    const state = address?.searchParams.get('state') ?? undefined;
+    const code = address ? address.searchParams.get('code') ?? undefined : body.value.code;
+    const error = address?.searchParams.get('error') ?? undefined;
+    const instanceId = awaitingInstance(await services.payerAccounts.find(auth.caller.organizationId), kind);
+    if (!address && code && /^[A-Za-z0-9._~-]{20,}$/.test(code)) {
+      if (!instanceId) {
+        return problem({ code: kind === 'registration' ? ErrorCode.RegistrationNotFound : ErrorCode.ReconsentNotFound, message: `Your organization has no ${kind === 'registration' ? 'registration' : 're-consent'} waiting for consent.` });
+      }
+      const pageResult = await completeConsentWithCode(instanceId, code, flowDeps(client));
+      if (pageResult.kind === 'page' && pageResult.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'code', message: `${pageResult.title}. ${pageResult.message}` });
+      await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, instanceId, { pasted: 'code', kind });
+      return json(202, { message: 'Consent received', statusUrl });
+    }
+    if (!state || (!code && !error)) {
+      return problem({
+        code: ErrorCode.InvalidField, field: body.value.url ? 'url' : 'code',
+        message: "Paste the whole address from the browser's address bar after consenting: it looks like https://localhost/?code=…&state=…&session_state=…",
+      });
+    }
+    const page = await completeConsent({ state, code, error, errorDescription: address?.searchParams.get('error_description') ?? undefined }, flowDeps(client), instanceId ?? '');
+    if (page.kind === 'page' && page.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'url', message: `${page.title}. ${page.message}` });
+    await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, instanceId, { pasted: 'url', kind, error: error ?? undefined });
+    return json(202, { message: page.kind === 'page' ? page.title : 'accepted', statusUrl });
+  };
 }

@@ -15,6 +15,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.RegistrationInProgress]: 409,
   [ErrorCode.RegistrationNotFound]: 404,
   [ErrorCode.PayerAccountNotFound]: 404,
+  [ErrorCode.ReconsentNotFound]: 404,
   [ErrorCode.InstanceNotFound]: 404,
   [ErrorCode.ServiceUnavailable]: 503,
   [ErrorCode.SecretStoreUnavailable]: 503,

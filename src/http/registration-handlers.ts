@@ -64,12 +64,15 @@ export async function cancelRegistrationHandler(request: HttpRequest, client: Du
   return { status: 204 };
 }
 
-/** GET /api/payer-account: the registered payer account (metadata and, later, health). */
-export async function getPayerAccountHandler(request: HttpRequest): Promise<HttpResponseInit> {
+/** GET /api/payer-account: the registered payer account, its health and any re-consent in progress. */
+export async function getPayerAccountHandler(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
   const services = appServices();
   const auth = await authenticate(request, services);
   if (!auth.ok) return auth.response;
-  const result = await getPayerAccount(auth.caller, { payerAccounts: services.payerAccounts });
+  const result = await getPayerAccount(auth.caller, {
+    payerAccounts: services.payerAccounts, workflow: services.workflow(client), clock: services.clock,
+    consentLink: (instanceId, linkId, expiresAt) => signedConsentLink(services, instanceId, linkId, expiresAt),
+  });
   return result.ok ? json(200, result.value) : problem(result.error);
 }
 

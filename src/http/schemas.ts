@@ -6,6 +6,11 @@ import { ACCOUNT_NAME_MAX_LENGTH, RegistrationStatus } from '../domain/registrat
 const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/** A client secret's expiry date as Entra ID shows it under Certificates & secrets (optional everywhere). */
+const secretExpiry = z.string().trim()
+  .refine((v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be the secret\'s expiry date, e.g. 2026-12-31, as shown under Certificates & secrets')
+  .transform((v) => new Date(v).toISOString());
+
 /** Step 2: the Partner Center app's ID and secret, and the partner tenant's domain or ID. */
 export const partnerCenterCredentialsBody = z.strictObject({
   applicationId: z.string().trim().toLowerCase()
@@ -14,6 +19,8 @@ export const partnerCenterCredentialsBody = z.strictObject({
     .refine((v) => DOMAIN_NAME.test(v) || TENANT_ID.test(v), 'must be a domain name such as contoso.onmicrosoft.com, or a Directory (tenant) ID'),
   // Pasting often brings a trailing newline; secret values never start or end with white space.
   secret: z.string().trim().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
+  /** Lets the product warn 30 days before the secret expires. */
+  secretExpiresAt: secretExpiry.optional(),
 });
 
 /** Step 3: the person confirms what step 2 verified, and may give a new secret and the admin's e-mail. */
@@ -22,8 +29,18 @@ export const partnerApiCredentialsBody = z.strictObject({
   applicationId: z.string().trim().toLowerCase().regex(TENANT_ID, 'must be the Application (client) ID shown after step 2'),
   mpnId: z.string().trim().regex(/^\d{5,10}$/, 'must be your MPN ID (Partner ID): 5 to 10 digits').optional(),
   secret: z.string().trim().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters').optional(),
+  secretExpiresAt: secretExpiry.optional(),
   adminEmail: z.string().trim().max(254).email('must be an e-mail address').optional(),
   redirectUri: z.enum(['callback', 'https://localhost']).default('callback'),
+});
+
+/** Re-consent of a registered account: step 3's request without the confirmations (nothing new was verified). */
+export const reconsentBody = partnerApiCredentialsBody.omit({ tenantId: true, applicationId: true });
+
+/** Replacing the registered account's application secret; its expiry date lets the product warn 30 days ahead. */
+export const applicationSecretBody = z.strictObject({
+  secret: z.string().trim().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
+  expiresAt: secretExpiry.optional(),
 });
 
 /** The manual path: the code, or the whole address the browser showed after consent. */

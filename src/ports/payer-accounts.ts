@@ -1,5 +1,13 @@
 import { RegisteredPayerAccount } from '../domain/consent';
 import { PayerAccountRecord } from '../domain/payer-account';
+import { AccountHealth } from '../domain/token-health';
+
+/** What a conditional update may change on a registered account; `reconsentId: null` clears it. */
+export interface PayerAccountChanges {
+  account?: RegisteredPayerAccount;
+  health?: AccountHealth;
+  reconsentId?: string | null;
+}
 
 /** The organization's single payer account slot (Table Storage in production). */
 export interface PayerAccounts {
@@ -9,7 +17,11 @@ export interface PayerAccounts {
   /** Frees the slot only while it still belongs to that registration; true when this call freed it. */
   release(organizationId: string, registrationId: string): Promise<boolean>;
   /** Marks the slot registered with the account's details, only while that registration holds it. */
-  register(organizationId: string, registrationId: string, account: RegisteredPayerAccount): Promise<boolean>;
+  register(organizationId: string, registrationId: string, account: RegisteredPayerAccount, health?: AccountHealth): Promise<boolean>;
+  /** Every registered account (the keep-alive's round), in pages read lazily. */
+  listRegistered(): AsyncIterable<PayerAccountRecord>;
+  /** Merges changes only while the row is unchanged since it was read (`version` from `find`). */
+  update(organizationId: string, version: string, changes: PayerAccountChanges): Promise<'updated' | 'changed' | 'gone'>;
   /**
    * Deletes the organization's row only while it is unchanged since it was read (`version` from
    * `find`): `changed` means read it again; `gone` that it no longer exists.

@@ -30,6 +30,8 @@ export interface EntraIdStandInOptions {
   fixtures?: EntraFixtures;
   /** ms since epoch; drives iat/nbf/exp, secret expiry, and the lifetimes of codes (10 min) and refresh tokens (90 days unused) (default Date.now) */
   clock?: () => number;
+  /** When set, codes, sign-ins and refresh tokens age on this clock instead (tokens' own times stay on `clock`). */
+  authorizationClock?: () => number;
 }
 
 export interface EntraIdStandIn {
@@ -84,7 +86,7 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
   const keys = await createSigningKeys();
   let baseUrl = '';
 
-  const authorization = new AuthorizationState(directory, clock);
+  const authorization = new AuthorizationState(directory, options.authorizationClock ?? clock);
   const routes = buildRoutes({ directory, keys, clock, baseUrl: () => baseUrl, authorization });
   const faults = new FaultInjection({
     // The answer's own trace and correlation IDs, as in Entra's errors.

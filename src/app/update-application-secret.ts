@@ -1,0 +1,70 @@
+import { randomUUID } from 'node:crypto';
+import { unavailable } from '../domain/credential-errors';
+import { CredentialError } from '../domain/credential-errors';
+import { ErrorCode, fail, ok, Result } from '../domain/error-codes';
+import { Caller } from '../domain/payer-account';
+import { StagedSecret } from '../domain/partner-center-credentials';
+import { TransientError } from '../domain/transient-error';
+import { SecretStoreError } from '../ports/secret-store';
+import { payerAccountNotFound } from './deregister-payer-account';
+import { verifyPartnerCenterCredentials, VerifyPartnerCenterCredentialsDeps } from './verify-partner-center-credentials';
+
+export interface SecretUpdate {
+  applicationSecret: StagedSecret;
+  expiresAt?: string;
+}
+
+const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const transient = (error: unknown) => error instanceof TransientError || (error instanceof SecretStoreError && error.transient);
+
+/**
+ * PUT /api/payer-account/secret: the new secret is stored as a new version (unused until the swap),
+ * verified as in step 2, then swapped in by a conditional update; the old version is disabled.
+ * A refused or unverifiable secret is disabled and the account keeps the one it had.
+ */
+export async function updateApplicationSecret(
+  caller: Caller, input: { secret: string; expiresAt?: string }, deps: VerifyPartnerCenterCredentialsDeps & { payerAccounts: import('../ports/payer-accounts').PayerAccounts },
+): Promise<Result<SecretUpdate, CredentialError>> {
+  const record = await deps.payerAccounts.find(caller.organizationId);
+  if (record?.state !== 'registered' || !record.account) return fail(payerAccountNotFound());
+  const old = record.account.applicationSecret;
+  let ref: StagedSecret;
+  try {
+    ref = await deps.secretStore.put(old.name, input.secret, { contentType: 'client-secret' });
+  } catch (error) {
+    if (transient(error)) return fail({ code: ErrorCode.SecretStoreUnavailable, message: 'The secret could not be stored securely right now, so nothing changed. Try again in a minute.', unavailable: true });
+    throw error;
+  }
+  const refused = async (error: CredentialError) => {
+    await deps.secretStore.disableVersion(ref).catch(() => undefined);
+    return fail({ ...error, field: error.field ?? 'secret' });
+  };
+  let verified;
+  try {
+    verified = await verifyPartnerCenterCredentials({
+      submissionId: randomUUID(), organizationId: caller.organizationId, registrationId: record.registrationId,
+      applicationId: record.account.applicationId, domain: record.account.tenantId, secret: ref,
+      secretLooksLikeId: GUID.test(input.secret), submittedAt: deps.clock.now().toISOString(),
+    }, deps);
+  } catch (error) {
+    if (!transient(error)) throw error;
+    return refused(unavailable(ErrorCode.IdentityProviderUnavailable, 'Entra ID or Key Vault'));
+  }
+  if (!verified.ok) return refused(verified.error);
+
+  for (let attempt = 0; attempt < 3; attempt++) {
+    const current = attempt === 0 ? record : await deps.payerAccounts.find(caller.organizationId);
+    if (current?.state !== 'registered' || !current.account) return refused(payerAccountNotFound());
+    const health = current.health ?? { reconsentRequired: false };
+    const saved = await deps.payerAccounts.update(caller.organizationId, current.version as string, {
+      account: { ...current.account, applicationSecret: ref, applicationSecretExpiresAt: input.expiresAt },
+      health: { ...health, secretExpiresSoon: false, secretExpiryWarnedFor: undefined, ...(health.lastError?.code === ErrorCode.SecretNoLongerAvailable ? { lastError: undefined } : {}) },
+    });
+    if (saved === 'gone') return refused(payerAccountNotFound());
+    if (saved === 'updated') {
+      if (current.account.applicationSecret.name === ref.name) await deps.secretStore.disableVersion(current.account.applicationSecret).catch(() => undefined);
+      return ok({ applicationSecret: ref, ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}) });
+    }
+  }
+  return refused({ code: ErrorCode.ConcurrentChange, message: 'The payer account kept changing while the secret was being replaced; nothing changed. Try again.' });
+}

@@ -1,0 +1,44 @@
+import { CredentialError } from './credential-errors';
+
+/** Entra ID refresh tokens die after 90 days unused; each use starts the window again. */
+export const REFRESH_TOKEN_INACTIVITY_DAYS = 90;
+/** Secrets about to expire are flagged (and the admin e-mailed) this many days ahead. */
+export const SECRET_EXPIRY_WARNING_DAYS = 30;
+const DAY_MS = 24 * 3600_000;
+
+/**
+ * AADSTS codes that no retry can fix: the refresh token expired (700082), was revoked by a password
+ * reset (50173), is otherwise invalid (700003, 70043), or the tenant now asks for MFA (50076) or
+ * consent (65001). Only an admin's new consent helps.
+ */
+export const RECONSENT_AADSTS: readonly number[] = [700082, 50173, 700003, 70043, 50076, 65001];
+
+export const needsReconsent = (error: CredentialError): boolean => error.aadsts !== undefined && RECONSENT_AADSTS.includes(error.aadsts);
+
+/** How the payer account's delegated token and secret fare, as the keep-alive last saw them. Never a secret. */
+export interface AccountHealth {
+  /** The last successful refresh (which also rotated the refresh token). */
+  lastRefreshAt?: string;
+  lastAttemptAt?: string;
+  /** An estimate: the refresh token's inactivity window from its last use. */
+  refreshTokenExpiresAt?: string;
+  lastError?: Pick<CredentialError, 'code' | 'message' | 'aadsts' | 'traceId' | 'correlationId'> & { transient?: boolean };
+  /** Only an admin's new consent brings the account back (POST /api/payer-account/reconsent). */
+  reconsentRequired: boolean;
+  /** The application secret expires within SECRET_EXPIRY_WARNING_DAYS (PUT /api/payer-account/secret). */
+  secretExpiresSoon?: boolean;
+  /** When the admin was last warned about the secret's expiry: one e-mail per expiry date. */
+  secretExpiryWarnedFor?: string;
+}
+
+export const healthyAt = (now: Date, previous?: AccountHealth): AccountHealth => ({
+  ...previous,
+  lastRefreshAt: now.toISOString(),
+  lastAttemptAt: now.toISOString(),
+  refreshTokenExpiresAt: new Date(now.getTime() + REFRESH_TOKEN_INACTIVITY_DAYS * DAY_MS).toISOString(),
+  lastError: undefined,
+  reconsentRequired: false,
+});
+
+export const secretExpiresSoon = (expiresAt: string | undefined, now: Date): boolean =>
+  expiresAt !== undefined && Date.parse(expiresAt) - now.getTime() <= SECRET_EXPIRY_WARNING_DAYS * DAY_MS;

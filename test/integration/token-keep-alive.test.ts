@@ -1,0 +1,165 @@
+import { TableClient } from '@azure/data-tables';
+import { startStack, Stack } from '../../local/stack';
+import { apiClient, CONTOSO, registerContoso, TOKEN_PATH, until } from '../support/registration-driver';
+
+const DAY_MS = 24 * 3600_000;
+const ADMIN = 'alice@contoso.example';
+
+/**
+ * The account's life after registration, on the running stack with its clock moved weeks ahead:
+ * the weekly keep-alive round, a refresh token left unused for 90 days, a revoked one, re-consent
+ * by the e-mailed link and by the pasted address, a replaced secret and its expiry warning.
+ */
+describe('token keep-alive, re-consent and secret update', () => {
+  let stack: Stack;
+  let alice: string;
+  let bob: string;
+  let call: ReturnType<typeof apiClient>['call'];
+  const account = async () => (await call('GET', '/payer-account', alice)).body;
+  const versions = (name: string) => stack.keyVault.state.listVersions(name);
+  const auditActions = async () => {
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', { allowInsecureConnection: true });
+    const actions: string[] = [];
+    for await (const row of table.listEntities<{ action: string }>({ queryOptions: { filter: `PartitionKey eq '${CONTOSO}'` } })) actions.push(row.action);
+    return actions;
+  };
+  /** Moves the clock and waits for the keep-alive round the move makes due (exactly one). */
+  const roundAfter = async (ms: number) => {
+    const before = (await stack.timerStatus('TokenKeepAlive')).invocationCount;
+    await stack.advanceClock(ms);
+    expect(await until(async () => {
+      const status = await stack.timerStatus('TokenKeepAlive');
+      return status.invocationCount > before && !status.running;
+    }, 600, 50)).toBe(true);
+    const status = await stack.timerStatus('TokenKeepAlive');
+    expect(status.invocationCount).toBe(before + 1);
+    expect(status.lastResult).toBe('Succeeded');
+  };
+  const consentFromLink = async (link: string, redirect = true) => {
+    const start = await fetch(link, { redirect: 'manual' });
+    expect(start.status).toBe(302);
+    const { location } = await stack.entra.authorize({ authorizeUrl: start.headers.get('location') as string, username: ADMIN, decision: 'accept' });
+    if (redirect) await fetch(location, { redirect: 'manual' });
+    return location;
+  };
+
+  beforeAll(async () => {
+    stack = await startStack();
+    [alice, bob] = await Promise.all([stack.tokenFor(ADMIN), stack.tokenFor('bob@contoso.example')]);
+    call = apiClient(stack).call;
+    await registerContoso(stack, alice);
+  });
+  afterAll(async () => {
+    await stack?.stop();
+  });
+
+  it('keeps the refresh token alive through 91 days of weekly rounds, rotating it each time', async () => {
+    const registered = await account();
+    expect(registered.health).toMatchObject({ reconsentRequired: false });
+    expect(Date.parse(registered.health.refreshTokenExpiresAt) - Date.parse(registered.health.lastRefreshAt)).toBe(90 * DAY_MS);
+    const cacheName = registered.secrets.tokenCache.name;
+    let previous = registered;
+    for (let week = 1; week <= 13; week++) {
+      await roundAfter(7 * DAY_MS);
+      const now = await account();
+      expect(now.health).toMatchObject({ reconsentRequired: false });
+      expect(now.health.lastError).toBeUndefined();
+      expect(Date.parse(now.health.lastRefreshAt) - Date.parse(previous.health.lastRefreshAt)).toBeGreaterThanOrEqual(7 * DAY_MS);
+      // The rotated refresh token is a new version of the same secret; the old one is refused by Entra ID once used.
+      expect(now.secrets.tokenCache.name).toBe(cacheName);
+      expect(now.secrets.tokenCache.version).not.toBe(previous.secrets.tokenCache.version);
+      previous = now;
+    }
+    expect(versions(cacheName).length).toBeGreaterThanOrEqual(14);
+    expect(await auditActions()).toEqual(expect.arrayContaining(['payerAccount.token.refreshed']));
+  });
+
+  it('a token left unused for 90 days needs re-consent: flagged, e-mailed, and restored by the admin\'s consent', async () => {
+    await stack.maildev.clear();
+    const before = await account();
+    // One jump past the refresh token's 90-day window: the round runs once, past due, and finds it dead.
+    await roundAfter(91 * DAY_MS);
+    const flagged = await account();
+    expect(flagged.health).toMatchObject({ reconsentRequired: true, lastError: { aadsts: 700082 } });
+    expect(flagged.health.lastRefreshAt).toBe(before.health.lastRefreshAt);
+    expect(flagged.secrets.tokenCache).toEqual(before.secrets.tokenCache); // the old token stays until the new consent
+    expect(flagged.reconsent).toMatchObject({ status: 'awaitingConsent', consent: { emailedTo: ADMIN } });
+
+    const [mail] = await stack.maildev.waitForMessages(ADMIN, { count: 1, timeoutMs: 10_000 });
+    expect(mail.subject).toMatch(/Consent needed again/);
+    const link = /(http:\/\/127\.0\.0\.1:\d+\/api\/consent\/start\?ticket=[^\s"<]+)/.exec(mail.text ?? '')?.[1];
+    expect(link).toBeDefined();
+    await consentFromLink(link as string);
+    expect(await until(async () => (await account()).health.reconsentRequired === false)).toBe(true);
+    const restored = await account();
+    expect(restored.reconsent).toBeUndefined();
+    expect(restored.secrets.tokenCache.name).toBe(`reg-${flagged.reconsent.reconsentId}-token-cache`);
+    expect(restored.registrationId).toBe(before.registrationId);
+    expect(versions(before.secrets.tokenCache.name)).toHaveLength(0); // the dead token's cache is deleted
+    await roundAfter(7 * DAY_MS);
+    expect((await account()).health).toMatchObject({ reconsentRequired: false });
+    expect(await auditActions()).toEqual(expect.arrayContaining(['payerAccount.reconsentRequired', 'payerAccount.reconsent.requested', 'payerAccount.reconsented']));
+  });
+
+  it('transient faults are retried and leave the state as it was; a revoked token is re-consented by the pasted address', async () => {
+    stack.entra.faults.inject({ match: TOKEN_PATH, status: 503, count: 10 });
+    await roundAfter(7 * DAY_MS);
+    stack.entra.faults.clear();
+    const transient = await account();
+    expect(transient.health).toMatchObject({ reconsentRequired: false, lastError: { code: 'identity_provider_unavailable', transient: true } });
+
+    stack.entra.revokeRefreshTokens(ADMIN); // a password reset
+    await roundAfter(7 * DAY_MS);
+    const flagged = await account();
+    expect(flagged.health).toMatchObject({ reconsentRequired: true, lastError: { aadsts: 50173 } });
+
+    expect((await call('POST', '/payer-account/reconsent', bob, {})).status).toBe(403);
+    const asked = await call('POST', '/payer-account/reconsent', alice, { redirectUri: 'https://localhost' });
+    expect(asked.status).toBe(202);
+    expect(asked.body.reconsentId).toBe(flagged.reconsent.reconsentId); // the waiting re-consent gets a new link
+    const location = await consentFromLink(asked.body.consentLink, false);
+    expect(location).toMatch(/^https:\/\/localhost\/\?code=/);
+    const bad = await call('POST', '/payer-account/reconsent/authorization-code', alice, { url: 'https://localhost/?state=x' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ code: 'invalid_field', field: 'url' });
+    const pasted = await call('POST', '/payer-account/reconsent/authorization-code', alice, { url: location });
+    expect(pasted.status).toBe(202);
+    expect(await until(async () => (await account()).health.reconsentRequired === false)).toBe(true);
+    expect(JSON.stringify(await account())).not.toMatch(/code=|refresh_token|secret-value/);
+  });
+
+  it('replaces the secret only once verified, and warns 30 days before it expires', async () => {
+    const before = await account();
+    const refused = await call('PUT', '/payer-account/secret', alice, { secret: 'not-the-secret' });
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'secret_invalid', field: 'secret', aadsts: 7000215 });
+    expect((await account()).secrets.applicationSecret).toEqual(before.secrets.applicationSecret);
+    const past = await call('PUT', '/payer-account/secret', alice, { secret: 'contoso-pc-secret-value~rotated', expiresAt: '2001-01-01' });
+    expect(past.status).toBe(400);
+    expect(past.body).toMatchObject({ code: 'invalid_field', field: 'expiresAt' });
+    expect((await call('PUT', '/payer-account/secret', bob, { secret: 'contoso-pc-secret-value~rotated' })).status).toBe(403);
+
+    const now = Date.parse((await account()).health.lastAttemptAt);
+    const expiresAt = new Date(now + 40 * DAY_MS).toISOString().slice(0, 10);
+    const replaced = await call('PUT', '/payer-account/secret', alice, { secret: 'contoso-pc-secret-value~rotated', expiresAt });
+    expect(replaced.status).toBe(200);
+    expect(JSON.stringify(replaced.body)).not.toContain('secret-value');
+    const after = await account();
+    expect(after.secrets.applicationSecret.version).toBe(replaced.body.applicationSecret.version);
+    expect(after.applicationSecretExpiresAt).toBe(new Date(expiresAt).toISOString());
+    expect(after.health.secretExpiresSoon).toBe(false);
+    // The old version is disabled: only the new one can be read.
+    expect(versions(before.secrets.applicationSecret.name).filter(({ v }) => v.enabled).map(({ v }) => v.version)).toEqual([replaced.body.applicationSecret.version]);
+
+    await stack.maildev.clear();
+    await roundAfter(7 * DAY_MS); // 33 days left: not yet
+    expect((await account()).health.secretExpiresSoon).toBe(false);
+    await roundAfter(7 * DAY_MS); // 26 days left: flagged and mailed once
+    expect((await account()).health).toMatchObject({ secretExpiresSoon: true, reconsentRequired: false });
+    const [warning] = await stack.maildev.waitForMessages(ADMIN, { count: 1, timeoutMs: 10_000 });
+    expect(warning.subject).toMatch(/Secret expiring/);
+    await roundAfter(7 * DAY_MS);
+    expect(await stack.maildev.messages(ADMIN)).toHaveLength(1);
+    expect(await auditActions()).toEqual(expect.arrayContaining(['payerAccount.secret.refused', 'payerAccount.secret.updated', 'payerAccount.secret.expiryWarned']));
+  });
+});
