@@ -1,5 +1,5 @@
 import { app, input, output, trigger } from '@azure/functions';
-import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
+import type { HttpFunctionOptions, HttpRequest, HttpResponseInit, InvocationContext, Timer, TimerTriggerOptions } from '@azure/functions';
 import type { DurableClient, OrchestrationHandler } from 'durable-functions';
 
 /**
@@ -45,6 +45,29 @@ export function registerDurableHttp(name: string, options: Pick<HttpFunctionOpti
         context.error(`${name} failed: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`);
         const { internalError } = require('../http/problem') as typeof import('../http/problem');
         return internalError();
+      }
+    },
+  });
+}
+
+export type DurableTimerHandler = (timer: Timer, client: DurableClient, context: InvocationContext) => Promise<void>;
+
+/**
+ * A timer trigger with a durable client. `schedule` is NCRONTAB (`{second} {minute} {hour} {day} {month} {day-of-week}`),
+ * a TimeSpan, or a `%Setting%` reference. A fault is logged by name and message and fails the invocation.
+ */
+export function registerDurableTimer(name: string, options: Pick<TimerTriggerOptions, 'schedule' | 'runOnStartup'> & { handler: () => DurableTimerHandler }): void {
+  const { handler, schedule, runOnStartup } = options;
+  app.generic(name, {
+    trigger: trigger.generic({ type: 'timerTrigger', name: 'timer', schedule, ...(runOnStartup === undefined ? {} : { runOnStartup }), useMonitor: true }),
+    extraInputs: [durableClient()],
+    handler: async (timer: Timer, context: InvocationContext) => {
+      try {
+        const client = (require('durable-functions') as typeof import('durable-functions')).getClient(context);
+        await handler()(timer, client, context);
+      } catch (error) {
+        context.error(`${name} failed: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`);
+        throw error;
       }
     },
   });
