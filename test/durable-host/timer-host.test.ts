@@ -3,7 +3,7 @@ import { startHost, RunningHost } from '../../local/durable-host/host';
 import { MemoryDurableStore } from '../../local/durable-host/memory-durable-store';
 import { REPO_ROOT } from '../support/in-process-engine';
 
-const PERIOD = 5 * 60_000;
+const PERIOD = 6 * 3600_000;
 const turn = () => new Promise((resolve) => setImmediate(resolve));
 
 async function until(done: () => boolean, timeoutMs = 10_000): Promise<void> {
@@ -23,7 +23,7 @@ describe('timer triggers in the in-process host over the memory store', () => {
   beforeAll(async () => {
     host = await startHost({
       appRoot: path.join(REPO_ROOT, 'test', 'fixtures', 'timer-app'),
-      settings: { LocalHost__MasterKey: 'm', LocalHost__FunctionKey: 'f', TimerHub: 'TimerHub', KeepAliveSchedule: '0 */5 * * * *' },
+      settings: { LocalHost__MasterKey: 'm', LocalHost__FunctionKey: 'f', TimerHub: 'TimerHub', KeepAliveSchedule: '0 0 */6 * * *' },
       port: 0,
       store,
       log: (level, _category, fn, message) => logs.push(`${level} ${fn}: ${message}`),

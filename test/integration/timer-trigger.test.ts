@@ -69,7 +69,7 @@ describe('timer triggers in the local Functions host', () => {
 
   it('takes the schedule from its app setting and runs a runOnStartup timer at start', async () => {
     const keepAlive = await timer('KeepAlive');
-    expect(keepAlive).toMatchObject({ schedule: '0 */5 * * * *', last: null, invocationCount: 0, lastResult: null });
+    expect(keepAlive.schedule).toBe('0 */5 * * * *');
     expect(Date.parse(keepAlive.next!) % PERIOD).toBe(0);
     expect(Date.parse(keepAlive.next!)).toBeGreaterThan(await clockNow() - 1000);
     expect(await settled('OnStartup', 1)).toMatchObject({ lastResult: 'Succeeded', last: null });
