@@ -11,6 +11,7 @@ import { startPartnerCenterStandIn, PartnerCenterStandIn } from './stand-ins/par
 import { startPartnerApiStandIn, PartnerApiStandIn } from './stand-ins/partner-api/server';
 import { startMaildev, Maildev } from './maildev';
 import { ensureLoopbackTls } from './tls';
+import type { TimerView } from './durable-host/timer-scheduler';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const LOCAL_PASSWORD = 'Passw0rd!local';
@@ -41,6 +42,10 @@ export interface Stack {
   tokenFor(username: string): Promise<string>;
   /** Moves the product's clock ahead: the host's (durable timers and timer triggers fire) and Entra ID's grants (refresh tokens age). */
   advanceClock(ms: number): Promise<void>;
+  /** Runs a timer function now through Azure's admin API (`POST /admin/functions/{name}`); the run goes on in the background. */
+  runFunction(name: string): Promise<void>;
+  /** A timer function's schedule, last and next occurrence, and whether a run is in progress (`GET /admin/host/timers`). */
+  timerStatus(name: string): Promise<TimerView>;
   /** Kills the host (SIGKILL, as a crash) and starts it again over the same storage. */
   restartHost(): Promise<void>;
   stop(): Promise<void>;
@@ -121,6 +126,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const hostEnv = { ...settings, NODE_EXTRA_CA_CERTS: tls.certPath };
     let host = await spawnHost({ appRoot: REPO_ROOT, env: hostEnv, echo: options.echoHost });
     stops.push(() => host.stop());
+    const admin = (route: string, init: RequestInit = {}) =>
+      fetch(`${host.url}${route}`, { ...init, headers: { 'x-functions-key': settings.LocalHost__MasterKey } });
 
     const stack: Stack = {
       get apiBaseUrl() { return `${host.url}/api`; },
@@ -140,11 +147,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         return body.access_token;
       },
       async advanceClock(ms) {
-        const res = await fetch(`${host.url}/admin/host/clock`, {
-          method: 'POST', headers: { 'x-functions-key': settings.LocalHost__MasterKey }, body: JSON.stringify({ advanceMs: ms }),
-        });
+        const res = await admin('/admin/host/clock', { method: 'POST', body: JSON.stringify({ advanceMs: ms }) });
         if (!res.ok) throw new Error(`Clock control answered ${res.status}`);
         clockOffsetMs += ms;
+      },
+      async runFunction(name) {
+        const res = await admin(`/admin/functions/${encodeURIComponent(name)}`, { method: 'POST', body: JSON.stringify({ input: '' }) });
+        if (res.status !== 202) throw new Error(`Invoking ${name} answered ${res.status}: ${await res.text()}`);
+      },
+      async timerStatus(name) {
+        const res = await admin('/admin/host/timers');
+        if (!res.ok) throw new Error(`Timer status answered ${res.status}`);
+        const timer = ((await res.json()) as TimerView[]).find((t) => t.name === name);
+        if (!timer) throw new Error(`The host has no timer function named ${name}`);
+        return timer;
       },
       async restartHost() {
         await host.kill();

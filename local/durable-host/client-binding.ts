@@ -1,3 +1,6 @@
+import { RegisteredFunction } from './functions-core-shim';
+import { RpcTypedData } from './invoker';
+
 /** The durable client binding's data and the management links, as the extension hands them out. */
 export class ManagementUrls {
   constructor(
@@ -45,5 +48,16 @@ export class ManagementUrls {
       rpcBaseUrl: `${this.rpcOrigin}/durabletask/`,
       httpBaseUrl: this.webhookBase,
     };
+  }
+
+  /** Input data for each durable client binding of a function, as the extension binds them for any trigger. */
+  clientInputs(fn: RegisteredFunction): Record<string, RpcTypedData> {
+    const inputs: Record<string, RpcTypedData> = {};
+    for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
+      if (binding.type === 'durableClient' || binding.type === 'orchestrationClient') {
+        inputs[name] = { string: JSON.stringify(this.clientData()) };
+      }
+    }
+    return inputs;
   }
 }

@@ -88,6 +88,14 @@ export interface ListQuery {
   continuationToken?: string;
 }
 
+/** A timer function's schedule status (epoch ms), which the Functions host keeps per function in blob storage. */
+export interface TimerStatus {
+  /** The last occurrence run; undefined until the first. */
+  last?: number;
+  next: number;
+  lastUpdated: number;
+}
+
 export interface DurableStore {
   init(): Promise<void>;
   /** Creates the instance with its start message, atomically; false when it already exists. */
@@ -104,6 +112,8 @@ export interface DurableStore {
   /** How far the host's clock was moved ahead, kept so time never runs backwards across a restart. */
   loadClockOffset(): Promise<number>;
   saveClockOffset(offsetMs: number): Promise<void>;
+  loadTimerStatus(functionName: string): Promise<TimerStatus | undefined>;
+  saveTimerStatus(functionName: string, status: TimerStatus): Promise<void>;
   /** Storage transactions issued so far (a batch or a query page counts once). */
   readonly transactions: number;
 }

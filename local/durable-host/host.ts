@@ -12,6 +12,7 @@ import { json, readRequest, writeResponse, HostRequest, HostResponse } from './h
 import { Invoker, LogSink } from './invoker';
 import { ManagementApi } from './management-api';
 import { TableDurableStore } from './table-durable-store';
+import { scheduledFunctions, TimerScheduler } from './timer-scheduler';
 
 export interface HostOptions {
   appRoot: string;
@@ -30,6 +31,7 @@ export interface RunningHost {
   clock: AdjustableClock;
   store: DurableStore;
   registry: FunctionRegistry;
+  timers: TimerScheduler;
   stop(): Promise<void>;
 }
 
@@ -50,6 +52,11 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const hostJson = readHostJson(options.appRoot, settings);
   const keys = { master: required(settings, 'LocalHost__MasterKey'), function: required(settings, 'LocalHost__FunctionKey') };
 
+  const registry = new FunctionRegistry();
+  installFunctionsCoreShim(registry);
+  for (const file of entryPoints(options.appRoot)) require(file);
+  const timerFunctions = scheduledFunctions(registry.byTriggerType('timerTrigger'), settings);
+
   const publicServer = createServer();
   const rpcServer = createServer();
   const port = await listen(publicServer, hostName, options.port ?? 7071);
@@ -58,10 +65,6 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const rpcUrl = `http://${hostName}:${rpcPort}`;
   // The durable client rewrites its links to localhost:7071 unless it knows the site's host name.
   process.env.WEBSITE_HOSTNAME = `${hostName}:${port}`;
-
-  const registry = new FunctionRegistry();
-  installFunctionsCoreShim(registry);
-  for (const file of entryPoints(options.appRoot)) require(file);
 
   const store = options.store ?? new TableDurableStore(required(settings, 'AzureWebJobsStorage'), `${hostJson.hubName}Durable`);
   await store.init();
@@ -74,6 +77,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const management = new ManagementApi(engine, urls);
   const front = new HttpFront(registry, invoker, management, urls, hostJson.routePrefix, keys, (fn, error) =>
     log('error', 'system', fn, `Executed '${fn}' (Failed): ${(error as Error)?.stack ?? String(error)}`));
+  const timers = new TimerScheduler(timerFunctions, { clock, store, invoker, log, extraInputs: (fn) => urls.clientInputs(fn) });
   const admin = async (req: HostRequest): Promise<HostResponse | undefined> => {
     if (req.url.pathname === '/admin/host/status') return json(200, { state: 'Running', functions: [...registry.functions.keys()] });
     if (req.url.pathname === '/admin/host/stats') {
@@ -90,7 +94,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       }
       return json(200, { now: new Date(clock.now()).toISOString() });
     }
-    return undefined;
+    return timerAdmin(req, front, registry, timers);
   };
 
   const serve = (handler: (req: HostRequest) => Promise<HostResponse>, origin: string) =>
@@ -111,14 +115,38 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   }, rpcUrl));
 
   await engine.recover();
+  await timers.start();
   log('information', 'system', 'host', `Host started: ${registry.functions.size} functions, task hub ${hostJson.hubName}, ${url}`);
   return {
-    url, rpcUrl, engine, clock, store, registry,
+    url, rpcUrl, engine, clock, store, registry, timers,
     async stop() {
+      timers.stop();
       engine.stop();
       await Promise.all([publicServer, rpcServer].map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); })));
     },
   };
+}
+
+/** Azure's admin API for non-HTTP functions (`POST /admin/functions/{name}`), and the timers' status. */
+function timerAdmin(req: HostRequest, front: HttpFront, registry: FunctionRegistry, timers: TimerScheduler): HostResponse | undefined {
+  const invoke = /^\/admin\/functions\/([^/]+)$/.exec(req.url.pathname);
+  if (req.url.pathname !== '/admin/host/timers' && !(invoke && req.method === 'POST')) return undefined;
+  if (!front.isMasterKey(req)) return { status: 401 };
+  if (!invoke) return json(200, timers.list());
+  const requested = decodeURIComponent(invoke[1]);
+  const name = timers.find(requested);
+  if (!name) {
+    const known = [...registry.functions.keys()].some((key) => key.toLowerCase() === requested.toLowerCase());
+    return known ? json(400, { Message: `The local host invokes only timer functions through the admin API` })
+      : json(404, { Message: `No function named '${requested}'` });
+  }
+  try {
+    if (req.body.length) JSON.parse(req.body.toString());
+  } catch {
+    return json(400, { Message: 'The body must be JSON, e.g. {"input": ""}' });
+  }
+  timers.invokeNow(name);
+  return { status: 202 };
 }
 
 function required(settings: NodeJS.ProcessEnv, name: string): string {

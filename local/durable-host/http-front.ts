@@ -86,12 +86,7 @@ export class HttpFront {
       params,
       body: req.body.length ? { bytes: req.body } : null,
     };
-    const inputData: Record<string, RpcTypedData> = { [fn.triggerName]: { http } };
-    for (const [name, binding] of Object.entries(fn.metadata.bindings)) {
-      if (binding.type === 'durableClient' || binding.type === 'orchestrationClient') {
-        inputData[name] = { string: JSON.stringify(this.urls.clientData()) };
-      }
-    }
+    const inputData: Record<string, RpcTypedData> = { [fn.triggerName]: { http }, ...this.urls.clientInputs(fn) };
     try {
       const { returnValue } = await this.invoker.invoke(fn, inputData);
       const response = returnValue?.http;

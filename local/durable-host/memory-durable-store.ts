@@ -1,5 +1,5 @@
 import {
-  DurableStore, EpisodeWrite, InstanceState, ListQuery, Message, rowKeys, WorkItem,
+  DurableStore, EpisodeWrite, InstanceState, ListQuery, Message, rowKeys, TimerStatus, WorkItem,
 } from './durable-store';
 import { HistoryEvent } from './history';
 
@@ -99,6 +99,17 @@ export class MemoryDurableStore implements DurableStore {
 
   async saveClockOffset(offsetMs: number): Promise<void> {
     this.clockOffset = offsetMs;
+  }
+
+  private readonly timers = new Map<string, TimerStatus>();
+
+  async loadTimerStatus(functionName: string): Promise<TimerStatus | undefined> {
+    const status = this.timers.get(functionName);
+    return status && clone(status);
+  }
+
+  async saveTimerStatus(functionName: string, status: TimerStatus): Promise<void> {
+    this.timers.set(functionName, clone(status));
   }
 
   private partition(instanceId: string): Map<string, Stored> {

@@ -1,6 +1,6 @@
 import { odata, TableClient, TableTransaction, TransactionAction } from '@azure/data-tables';
 import {
-  DurableStore, EpisodeWrite, InstanceState, ListQuery, Message, rowKeys, WorkItem,
+  DurableStore, EpisodeWrite, InstanceState, ListQuery, Message, rowKeys, TimerStatus, WorkItem,
 } from './durable-store';
 import { HistoryEvent } from './history';
 
@@ -154,6 +154,23 @@ export class TableDurableStore implements DurableStore {
   async saveClockOffset(offsetMs: number): Promise<void> {
     this.count++;
     await this.hostTable.upsertEntity({ partitionKey: 'clock', rowKey: 'offset', offsetMs }, 'Replace');
+  }
+
+  async loadTimerStatus(functionName: string): Promise<TimerStatus | undefined> {
+    this.count++;
+    try {
+      const row = await this.hostTable.getEntity<Record<string, unknown>>('timer', functionName);
+      return { last: row.last === undefined ? undefined : Number(row.last), next: Number(row.next), lastUpdated: Number(row.lastUpdated) };
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode === 404) return undefined;
+      throw error;
+    }
+  }
+
+  async saveTimerStatus(functionName: string, status: TimerStatus): Promise<void> {
+    this.count++;
+    const { last, next, lastUpdated } = status;
+    await this.hostTable.upsertEntity({ partitionKey: 'timer', rowKey: functionName, next, lastUpdated, ...(last === undefined ? {} : { last }) }, 'Replace');
   }
 
   private async query(filter: string, select?: string[]): Promise<Record<string, unknown>[]> {
