@@ -69,6 +69,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const store = options.store ?? new TableDurableStore(required(settings, 'AzureWebJobsStorage'), `${hostJson.hubName}Durable`);
   await store.init();
   const clock = new AdjustableClock(await store.loadClockOffset());
+  // The app's own notion of now follows the host's clock when tests move it (src/composition.ts reads it).
+  if (settings.LocalHost__ClockControl === 'true') (globalThis as Record<symbol, unknown>)[Symbol.for('local-functions-host.clock')] = () => clock.now();
   const invoker = new Invoker(registry, log);
   const engine = new Engine(store, clock, new AppDurableFunctions(registry, invoker), {
     log: (message) => log('warning', 'system', 'engine', message),

@@ -7,6 +7,7 @@ import { fail, ok, Result } from '../domain/error-codes';
 import { TransientError } from '../domain/transient-error';
 import { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
 
+const TRANSIENT_ERRORS = ['temporarily_unavailable', 'service_unavailable'];
 const traceIdIn = (description: string | undefined) => /Trace ID: ([0-9a-f-]{36})/i.exec(description ?? '')?.[1];
 
 /** Delegated tokens with MSAL: code redemption with PKCE, refresh through the (serialized) token cache. */
@@ -50,7 +51,8 @@ export class MsalDelegatedTokens implements DelegatedTokens {
       return ok(result);
     } catch (error) {
       const e = error as ServerError;
-      if (e?.errorNo && (e.status === undefined || e.status < 500)) {
+      // MSAL leaves `status` unset on some refresh-token paths: Entra's own word for a passing fault decides too.
+      if (e?.errorNo && (e.status === undefined || e.status < 500) && !TRANSIENT_ERRORS.includes(e.errorCode)) {
         return fail(mapConsentFailure(e.errorCode, [Number(e.errorNo)], { traceId: traceIdIn(e.errorMessage), correlationId: e.correlationId }));
       }
       if (error instanceof TransientError) throw error;
