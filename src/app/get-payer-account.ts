@@ -1,9 +1,9 @@
 import { ErrorCode, fail, ok, Result, FieldError } from '../domain/error-codes';
-import { Caller } from '../domain/payer-account';
+import { Caller, PayerAccountView } from '../domain/payer-account';
 import { PayerAccounts } from '../ports/payer-accounts';
 
 /** The organization's registered payer account: metadata only (secret names and versions, never values). */
-export async function getPayerAccount(caller: Caller, deps: { payerAccounts: PayerAccounts }): Promise<Result<Record<string, unknown>, FieldError>> {
+export async function getPayerAccount(caller: Caller, deps: { payerAccounts: PayerAccounts }): Promise<Result<PayerAccountView, FieldError>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registered' || !record.account) {
     return fail({ code: ErrorCode.PayerAccountNotFound, message: 'Your organization has no registered Azure CSP payer account yet. Complete the registration first.' });

@@ -12,6 +12,7 @@ import { authenticate } from './authenticate';
 import { consentPageHtml } from './consent-page';
 import { json, problem } from './problem';
 import { readJsonBody } from './request-body';
+import type { ConsentReceived } from './response-schemas';
 import { authorizationCodeBody, consentCallbackQuery, consentStartQuery, partnerApiCredentialsBody } from './schemas';
 
 const flowDeps = (client: DurableClient) => {
@@ -83,7 +84,7 @@ export async function pastedAuthorizationCodeHandler(request: HttpRequest, clien
     const pageResult = await completeConsentWithCode(record.registrationId, code, flowDeps(client));
     if (pageResult.kind === 'page' && pageResult.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'code', message: `${pageResult.title}. ${pageResult.message}` });
     await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, record.registrationId, { pasted: 'code' });
-    return json(202, { message: 'Consent received', statusUrl: '/api/payer-account/registration' });
+    return json(202, { message: 'Consent received', statusUrl: '/api/payer-account/registration' } satisfies ConsentReceived);
   }
   if (!state || (!code && !error)) {
     return problem({
@@ -95,5 +96,5 @@ export async function pastedAuthorizationCodeHandler(request: HttpRequest, clien
   const page = await completeConsent({ state, code, error, errorDescription: address?.searchParams.get('error_description') ?? undefined }, flowDeps(client), registering?.registrationId ?? '');
   if (page.kind === 'page' && page.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'url', message: `${page.title}. ${page.message}` });
   await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, registering?.registrationId, { pasted: 'url', error: error ?? undefined });
-  return json(202, { message: page.kind === 'page' ? page.title : 'accepted', statusUrl: '/api/payer-account/registration' });
+  return json(202, { message: page.kind === 'page' ? page.title : 'accepted', statusUrl: '/api/payer-account/registration' } satisfies ConsentReceived);
 }
