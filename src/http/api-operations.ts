@@ -123,4 +123,12 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     replies: { 200: { description: 'The timeline.', json: registrationTimeline, example: ex.timeline } },
     problems: { 400: [C.InvalidField], 404: [C.InstanceNotFound], 503: [C.ServiceUnavailable] },
   },
+  {
+    method: 'get', route: 'openapi.json', operationId: 'getOpenApiDocument', tag: 'Meta', access: 'anonymous',
+    summary: 'This document',
+    replies: {
+      200: { description: 'The OpenAPI 3.1 document.', other: { mediaType: 'application/json', schema: { type: 'object' } }, headers: { ETag: 'The document\'s version.' } },
+      304: { description: 'Not modified since the ETag given in If-None-Match.' },
+    },
+  },
 ];

@@ -32,11 +32,11 @@ describe('the OpenAPI document', () => {
     }
   });
 
-  it('asks for a bearer token everywhere but the consent pages', () => {
+  it('asks for a bearer token everywhere but the consent pages and the document itself', () => {
     expect(doc.security).toEqual([{ entraId: [] }]);
     expect(doc.components.securitySchemes.entraId).toMatchObject({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' });
     const anonymous = operations.filter((o) => o.operation.security?.length === 0).map((o) => o.operation.operationId).sort();
-    expect(anonymous).toEqual(['consentCallback', 'startConsent']);
+    expect(anonymous).toEqual(['consentCallback', 'getOpenApiDocument', 'startConsent']);
     for (const { operation } of operations) {
       if (operation.security?.length !== 0) expect(operation.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
       expect(operation.responses['500']).toEqual({ $ref: '#/components/responses/InternalError' });
