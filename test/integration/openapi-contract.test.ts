@@ -47,7 +47,7 @@ describe('the API answers as its OpenAPI document says', () => {
 
   beforeAll(async () => {
     // Long enough for a normal verification, short enough to see the 202 of a slow one.
-    stack = await startStack({ settings: { PARTNER_CENTER_VERIFY_WAIT_SECONDS: '3' } });
+    stack = await startStack({ settings: { PARTNER_CENTER_VERIFY_WAIT_SECONDS: '5' } });
     [alice, bob, olivia] = await Promise.all(['alice@contoso.example', 'bob@contoso.example', 'olivia@octo.example'].map((u) => stack.tokenFor(u)));
     const served = await fetch(`${stack.apiBaseUrl}/openapi.json`);
     doc = await served.json() as Record<string, any>;
@@ -119,7 +119,7 @@ describe('the API answers as its OpenAPI document says', () => {
     stack.keyVault.faults.inject({ failNext: 20, status: 503 });
     expect((await call('PUT', '/payer-account/registration/partner-center-credentials', { token: alice, body: STEP_2 })).body).toMatchObject({ status: 503, code: 'secret_store_unavailable' });
     stack.keyVault.faults.clear();
-    stack.partnerCenter.faults.inject({ match: '^GET /v1/profiles/legalbusiness', latencyMs: 4500, count: 1 });
+    stack.partnerCenter.faults.inject({ match: '^GET /v1/profiles/legalbusiness', latencyMs: 7000, count: 1 });
     const slow = await call('PUT', '/payer-account/registration/partner-center-credentials', { token: alice, body: STEP_2 });
     expect(slow.status).toBe(202);
     expect(await until(async () => (await registration()).status === 'awaitingPartnerApiCredentials', 400)).toBe(true);
