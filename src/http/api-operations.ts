@@ -1,7 +1,7 @@
 import { ErrorCode } from '../domain/error-codes';
 import * as ex from './api-examples';
 import { registrationsPage, registrationTimeline } from './ops-response-schemas';
-import type { ApiOperation, Reply } from './openapi';
+import type { ApiOperation, Reply } from './api-operation';
 import {
   consentLinkView, consentReceived, credentialsVerified, payerAccountView, registrationView, verificationPending,
 } from './response-schemas';

@@ -1,43 +1,11 @@
 import { z } from 'zod';
 import { ErrorCode } from '../domain/error-codes';
+import type { ApiOperation, Reply } from './api-operation';
 import { API_OPERATIONS } from './api-operations';
 import { problem } from './problem';
 import { apiComponents } from './schema-support';
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'delete' | 'patch';
-/** Who may call: anyone (no token), anyone signed in to an organization, or holders of the write or ops app role. */
-export type Access = 'anonymous' | 'signedIn' | 'write' | 'ops';
 type JsonSchema = Record<string, unknown>;
-
-export interface Reply {
-  description: string;
-  /** A JSON body (its output side); registered schemas become `$ref`s to components. */
-  json?: z.ZodType;
-  /** A body of another media type. */
-  other?: { mediaType: string; schema: JsonSchema };
-  example?: unknown;
-  /** Response headers: name → description. */
-  headers?: Record<string, string>;
-}
-
-/** One HTTP function of functions/, as documented. */
-export interface ApiOperation {
-  method: HttpMethod;
-  /** The route as registered in functions/ (host.json's `api` prefix is in the server URL). */
-  route: string;
-  operationId: string;
-  summary: string;
-  description?: string;
-  tag: string;
-  access: Access;
-  /** Request schemas, input side (before transforms and defaults). */
-  query?: z.ZodType;
-  params?: Record<string, z.ZodType>;
-  body?: { schema: z.ZodType; optional?: boolean; example: unknown };
-  replies: Partial<Record<number, Reply>>;
-  /** Problem responses: status → the codes it carries. 401, 403 and 500 follow from `access`. */
-  problems?: Partial<Record<number, readonly ErrorCode[]>>;
-}
 
 export interface OpenApiOptions {
   /** PUBLIC_BASE_URL: the API is under its /api. */
