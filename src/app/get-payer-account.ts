@@ -1,5 +1,5 @@
 import { ErrorCode, fail, ok, Result, FieldError } from '../domain/error-codes';
-import { Caller } from '../domain/payer-account';
+import { Caller, PayerAccountView } from '../domain/payer-account';
 import { RegistrationStatus } from '../domain/registration';
 import { secretExpiresSoon } from '../domain/token-health';
 import { Clock } from '../ports/clock';
@@ -14,7 +14,7 @@ export interface GetPayerAccountDeps {
 }
 
 /** The organization's registered payer account: metadata, health and any re-consent in progress (never a secret). */
-export async function getPayerAccount(caller: Caller, deps: GetPayerAccountDeps): Promise<Result<Record<string, unknown>, FieldError>> {
+export async function getPayerAccount(caller: Caller, deps: GetPayerAccountDeps): Promise<Result<PayerAccountView, FieldError>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registered' || !record.account) {
     return fail({ code: ErrorCode.PayerAccountNotFound, message: 'Your organization has no registered Azure CSP payer account yet. Complete the registration first.' });

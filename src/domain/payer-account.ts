@@ -1,3 +1,5 @@
+import type { RegisteredPayerAccount } from './consent';
+
 /**
  * The one payer account an organization may have, from the moment a registration claims it.
  * Stored in Table Storage; holds identifiers and metadata only.
@@ -19,6 +21,23 @@ export interface PayerAccountRecord {
   /** The stored row's version (its ETag) when read: conditional changes pass it back. */
   version?: string;
 }
+
+/** The registered payer account as its organization sees it: metadata and secret names and versions, never values. */
+export type PayerAccountView = Omit<RegisteredPayerAccount, 'tokenCache' | 'applicationSecret'> & {
+  accountName?: string;
+  registrationId: string;
+  registeredAt: string;
+  secrets: Pick<RegisteredPayerAccount, 'tokenCache' | 'applicationSecret'>;
+  health: import('./token-health').AccountHealth & { secretExpiresSoon: boolean };
+  /** A re-consent waiting for the admin, or being redeemed. */
+  reconsent?: {
+    reconsentId: string;
+    status: import('./registration').RegistrationStatus;
+    expiresAt: string;
+    error?: import('./credential-errors').CredentialError;
+    consent?: NonNullable<import('./registration').RegistrationProgress['consent']> & { consentLink?: string };
+  };
+};
 
 export interface Caller {
   organizationId: string;

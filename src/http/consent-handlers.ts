@@ -12,6 +12,7 @@ import { authenticate } from './authenticate';
 import { consentPageHtml } from './consent-page';
 import { json, problem } from './problem';
 import { readJsonBody } from './request-body';
+import type { ConsentReceived } from './response-schemas';
 import { authorizationCodeBody, consentCallbackQuery, consentStartQuery, partnerApiCredentialsBody } from './schemas';
 
 const flowDeps = (client: DurableClient) => {
@@ -92,7 +93,7 @@ function pastedAuthorizationCode(kind: ConsentAwaiting) {
       const pageResult = await completeConsentWithCode(instanceId, code, flowDeps(client));
       if (pageResult.kind === 'page' && pageResult.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'code', message: `${pageResult.title}. ${pageResult.message}` });
       await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, instanceId, { pasted: 'code', kind });
-      return json(202, { message: 'Consent received', statusUrl });
+      return json(202, { message: 'Consent received', statusUrl } satisfies ConsentReceived);
     }
     if (!state || (!code && !error)) {
       return problem({
@@ -103,6 +104,6 @@ function pastedAuthorizationCode(kind: ConsentAwaiting) {
     const page = await completeConsent({ state, code, error, errorDescription: address?.searchParams.get('error_description') ?? undefined }, flowDeps(client), instanceId ?? '');
     if (page.kind === 'page' && page.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'url', message: `${page.title}. ${page.message}` });
     await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, instanceId, { pasted: 'url', kind, error: error ?? undefined });
-    return json(202, { message: page.kind === 'page' ? page.title : 'accepted', statusUrl });
+    return json(202, { message: page.kind === 'page' ? page.title : 'accepted', statusUrl } satisfies ConsentReceived);
   };
 }

@@ -9,6 +9,7 @@ import { auditByCaller } from './audit';
 import { authenticate } from './authenticate';
 import { json, problem } from './problem';
 import { readJsonBody } from './request-body';
+import type { CredentialsVerified, VerificationPending } from './response-schemas';
 import { partnerCenterCredentialsBody } from './schemas';
 
 const STATUS_LINK = '/api/payer-account/registration';
@@ -40,13 +41,13 @@ export async function submitPartnerCenterCredentialsHandler(request: HttpRequest
       return json(200, {
         registrationId: outcome.registrationId, step: RegistrationStep.PartnerApiConsent,
         status: RegistrationStatus.AwaitingPartnerApiCredentials, verified: outcome.partner,
-      });
+      } satisfies CredentialsVerified);
     case 'rejected':
       return problem(outcome.error, outcome.error.unavailable ? 503 : 422);
     case 'pending':
       return json(202, {
         registrationId: outcome.registrationId, submissionId: outcome.submissionId,
         status: RegistrationStatus.VerifyingPartnerCenterCredentials, statusUrl: STATUS_LINK,
-      }, { location: STATUS_LINK, 'retry-after': '2' });
+      } satisfies VerificationPending, { location: STATUS_LINK, 'retry-after': '2' });
   }
 }

@@ -1,6 +1,7 @@
 import type { HttpResponseInit } from '@azure/functions';
 import type { CredentialError } from '../domain/credential-errors';
 import { ErrorCode, FieldError } from '../domain/error-codes';
+import type { ProblemBody } from './problem-schema';
 
 const TITLES: Record<number, string> = {
   400: 'Bad Request', 422: 'Unprocessable Content', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict',
@@ -41,12 +42,12 @@ export function problem(errors: FieldError | FieldError[], status?: number, head
       ...(first.field !== undefined ? { field: first.field } : {}),
       ...microsoftReferences(first),
       ...(list.length > 1 ? { errors: list } : {}),
-    }),
+    } satisfies ProblemBody),
   };
 }
 
 /** For errors Microsoft answered: its error number or code and the IDs its support asks for. */
-function microsoftReferences(error: FieldError): Record<string, unknown> {
+function microsoftReferences(error: FieldError): Pick<CredentialError, 'aadsts' | 'partnerCenterCode' | 'correlationId' | 'traceId'> {
   const { aadsts, partnerCenterCode, correlationId, traceId } = error as CredentialError;
   return Object.fromEntries(Object.entries({ aadsts, partnerCenterCode, correlationId, traceId }).filter(([, v]) => v !== undefined));
 }

@@ -50,11 +50,11 @@ export const authorizationCodeBody = z.strictObject({
 }).refine((b) => (b.code === undefined) !== (b.url === undefined), { message: 'give either code or url (the whole address from the browser), not both', path: ['code'] });
 
 /** The admin's browser brings these: the link's ticket, or Microsoft's answer at the callback. */
-export const consentStartQuery = z.object({ ticket: z.string().min(1).max(4096) });
+export const consentStartQuery = z.object({ ticket: z.string().min(1).max(4096).describe('The signed ticket of the consent link.') });
 export const consentCallbackQuery = z.object({
-  state: z.string().max(4096).optional(),
-  code: z.string().max(8192).optional(),
-  error: z.string().max(256).optional(),
+  state: z.string().max(4096).describe('The signed, single-use state of the sign-in.').optional(),
+  code: z.string().max(8192).describe('The authorization code, when the admin consented.').optional(),
+  error: z.string().max(256).describe('Microsoft\'s error, e.g. access_denied, when the admin did not consent.').optional(),
   error_description: z.string().max(4096).optional(),
 });
 
@@ -84,12 +84,12 @@ export const opsRegistrationsQuery = z.strictObject({
       return z.NEVER;
     }
     return [...new Set(names.map((n) => STATUS_NAMES.get(n.toLowerCase()) as string))];
-  }).optional(),
-  createdFrom: instant.optional(),
-  createdTo: instant.optional(),
+  }).describe(`Comma-separated, any case: runtime statuses (${RUNTIME_STATUSES.join(', ')}) and/or registration statuses (${Object.values(RegistrationStatus).join(', ')}).`).optional(),
+  createdFrom: instant.describe('Created at or after: an ISO 8601 date or time with offset.').optional(),
+  createdTo: instant.describe('Created at or before: an ISO 8601 date or time with offset.').optional(),
   pageSize: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(50),
-  continuationToken: z.string().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters').optional(),
+  continuationToken: z.string().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters').describe('The previous page\'s continuationToken, unchanged.').optional(),
 }).refine((q) => !q.createdFrom || !q.createdTo || q.createdFrom.getTime() <= q.createdTo.getTime(), { message: 'must not be before createdFrom', path: ['createdTo'] });
 
 /** An orchestration instance ID as it may appear in a URL path (registration IDs are GUIDs). */
-export const instanceIdParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be an orchestration instance ID (letters, digits, ".", "_", "-"; at most 128)');
+export const instanceIdParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be an orchestration instance ID (letters, digits, ".", "_", "-"; at most 128)').describe('The registration\'s ID (its orchestration instance ID).');

@@ -1,6 +1,7 @@
 import { TableClient } from '@azure/data-tables';
 import { startStack, Stack } from '../../local/stack';
-import { apiClient, CONTOSO, registerContoso, TOKEN_PATH, until } from '../support/registration-driver';
+import { contractViolation, schemaValidator } from '../support/openapi-contract';
+import { apiClient, ApiAnswer, CONTOSO, registerContoso, TOKEN_PATH, until } from '../support/registration-driver';
 
 const DAY_MS = 24 * 3600_000;
 const ADMIN = 'alice@contoso.example';
@@ -14,7 +15,8 @@ describe('token keep-alive, re-consent and secret update', () => {
   let stack: Stack;
   let alice: string;
   let bob: string;
-  let call: ReturnType<typeof apiClient>['call'];
+  let seen: string[];
+  let call: (method: string, path: string, token: string | undefined, body?: unknown) => Promise<ApiAnswer>;
   const account = async () => (await call('GET', '/payer-account', alice)).body;
   const versions = (name: string) => stack.keyVault.state.listVersions(name);
   const auditActions = async () => {
@@ -46,8 +48,17 @@ describe('token keep-alive, re-consent and secret update', () => {
   beforeAll(async () => {
     stack = await startStack();
     [alice, bob] = await Promise.all([stack.tokenFor(ADMIN), stack.tokenFor('bob@contoso.example')]);
-    call = apiClient(stack).call;
-    await registerContoso(stack, alice);
+    seen = [];
+    const api = apiClient(stack, seen).call;
+    const doc = await (await fetch(`${stack.apiBaseUrl}/openapi.json`)).json() as Record<string, any>;
+    const validator = schemaValidator(doc);
+    // Every answer must be one the OpenAPI document describes.
+    call = async (method, path, token, body) => {
+      const answer = await api(method, path, token, body);
+      expect(contractViolation(doc, validator, { method, path }, { status: answer.status, contentType: answer.headers.get('content-type'), text: answer.text })).toBeUndefined();
+      return answer;
+    };
+    await registerContoso(stack, alice, seen);
   });
   afterAll(async () => {
     await stack?.stop();
@@ -126,7 +137,6 @@ describe('token keep-alive, re-consent and secret update', () => {
     const pasted = await call('POST', '/payer-account/reconsent/authorization-code', alice, { url: location });
     expect(pasted.status).toBe(202);
     expect(await until(async () => (await account()).health.reconsentRequired === false)).toBe(true);
-    expect(JSON.stringify(await account())).not.toMatch(/code=|refresh_token|secret-value/);
   });
 
   it('replaces the secret only once verified, and warns 30 days before it expires', async () => {
@@ -162,5 +172,25 @@ describe('token keep-alive, re-consent and secret update', () => {
     await roundAfter(7 * DAY_MS);
     expect(await stack.maildev.messages(ADMIN)).toHaveLength(1);
     expect(await auditActions()).toEqual(expect.arrayContaining(['payerAccount.secret.refused', 'payerAccount.secret.updated', 'payerAccount.secret.expiryWarned']));
+  });
+
+  it('deregisters, and a new registration records the secret expiry given in step 2', async () => {
+    expect((await call('DELETE', '/payer-account', alice)).status).toBe(204);
+    expect((await call('GET', '/payer-account', alice)).status).toBe(404);
+    const again = await registerContoso(stack, alice, seen, { secretExpiresAt: '2099-01-01' });
+    expect(again.applicationSecretExpiresAt).toBe('2099-01-01T00:00:00.000Z');
+    expect(again.health).toMatchObject({ reconsentRequired: false, secretExpiresSoon: false });
+    expect((await call('GET', '/payer-account', alice)).status).toBe(200);
+  });
+
+  it('no answer, audit entry or e-mail carried a secret, a code or a token', async () => {
+    const mails = (await stack.maildev.messages()).map((m) => `${m.subject} ${m.text}`);
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', { allowInsecureConnection: true });
+    const rows: string[] = [];
+    for await (const row of table.listEntities()) rows.push(JSON.stringify(row));
+    // The consent link's ticket is a signed, non-secret JWT by design: everything else must be free of them.
+    for (const text of [...seen, ...rows, ...mails].map((t) => t.replace(/ticket=[\w.-]+/g, 'ticket=…'))) {
+      expect(text).not.toMatch(/secret-value|refresh_token|eyJ[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{20,}\.|[?&]code=[^…]/);
+    }
   });
 });
