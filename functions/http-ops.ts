@@ -10,3 +10,13 @@ registerDurableHttp('OpsListRegistrations', {
 registerDurableHttp('OpsRegistrationHistory', {
   route: 'ops/registrations/{instanceId}/history', methods: ['GET'], authLevel: 'anonymous', handler: () => handlers().registrationHistoryHandler,
 });
+
+const audit = lazy(() => require('../src/http/audit-handlers') as typeof import('../src/http/audit-handlers'));
+
+registerDurableHttp('OpsOrganizationAudit', {
+  route: 'ops/organizations/{organizationId}/audit', methods: ['GET'], authLevel: 'anonymous', handler: () => audit().opsAuditHandler,
+});
+
+registerDurableHttp('PayerAccountAudit', {
+  route: 'payer-account/audit', methods: ['GET'], authLevel: 'anonymous', handler: () => audit().organizationAuditHandler,
+});

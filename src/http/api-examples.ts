@@ -1,3 +1,4 @@
+import type { AuditEntry } from '../domain/audit';
 import type { RegistrationsPage } from '../app/ops-registrations';
 import type { RegistrationTimeline } from '../app/registration-timeline';
 import type { ConsentLinkView } from '../domain/consent';
@@ -86,5 +87,12 @@ export const timeline: RegistrationTimeline = {
       failures: [{ at: '2025-03-01T09:01:00.600Z', reason: 'Activity function \'VerifyPartnerCenterCredentials\' failed: Entra ID answered 503' }],
       result: { ok: true, partner: { tenantId } },
     },
+  ],
+};
+
+export const auditTrail: { items: AuditEntry[] } = {
+  items: [
+    { organizationId: tenantId, at: '2025-03-03T03:00:02.000Z', actor: { type: 'system', id: 'TokenKeepAlive' }, action: 'payerAccount.token.refreshed', registrationId, details: { outcome: 'refreshed' } },
+    { organizationId: tenantId, at: '2025-03-01T09:20:00.000Z', actor: { type: 'system', id: 'RedeemConsent' }, action: 'payerAccount.registered', registrationId, details: { tenantId, mpnId: '1234567' } },
   ],
 };

@@ -1,13 +1,13 @@
 import { ErrorCode } from '../domain/error-codes';
 import * as ex from './api-examples';
-import { registrationsPage, registrationTimeline } from './ops-response-schemas';
+import { auditPage, registrationsPage, registrationTimeline } from './ops-response-schemas';
 import type { ApiOperation, Reply } from './api-operation';
 import {
   consentLinkView, consentReceived, credentialsVerified, payerAccountView, reconsentStarted, registrationView, secretUpdated, verificationPending,
 } from './response-schemas';
 import {
-  applicationSecretBody, authorizationCodeBody, consentCallbackQuery, consentStartQuery, instanceIdParam, opsRegistrationsQuery,
-  partnerApiCredentialsBody, partnerCenterCredentialsBody, reconsentBody, startRegistrationBody,
+  applicationSecretBody, auditQuery, authorizationCodeBody, consentCallbackQuery, consentStartQuery, instanceIdParam, opsRegistrationsQuery,
+  organizationIdParam, partnerApiCredentialsBody, partnerCenterCredentialsBody, reconsentBody, startRegistrationBody,
 } from './schemas';
 
 /** Every HTTP function in functions/, as the OpenAPI document describes it: adding an endpoint is one entry here. */
@@ -134,6 +134,21 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       400: INVALID_BODY, 404: [C.PayerAccountNotFound], 409: [C.ConcurrentChange], 422: STEP_2_REFUSALS,
       503: [C.SecretStoreUnavailable, C.IdentityProviderUnavailable, C.PartnerCenterUnavailable],
     },
+  },
+  {
+    method: 'get', route: 'payer-account/audit', operationId: 'getAuditTrail', tag: 'Payer account', access: 'signedIn',
+    summary: 'Your organization\'s audit trail: who changed what and when, newest first',
+    query: auditQuery,
+    replies: { 200: { description: 'The newest entries.', json: auditPage, example: ex.auditTrail } },
+    problems: { 400: INVALID_QUERY },
+  },
+  {
+    method: 'get', route: 'ops/organizations/{organizationId}/audit', operationId: 'getOrganizationAuditTrail', tag: 'Ops', access: 'ops',
+    summary: 'Any organization\'s audit trail, newest first',
+    params: { organizationId: organizationIdParam },
+    query: auditQuery,
+    replies: { 200: { description: 'The newest entries.', json: auditPage, example: ex.auditTrail } },
+    problems: { 400: INVALID_QUERY },
   },
   {
     method: 'get', route: 'ops/registrations', operationId: 'listRegistrations', tag: 'Ops', access: 'ops',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { RegistrationsPage } from '../app/ops-registrations';
 import type { RegistrationTimeline } from '../app/registration-timeline';
+import { AuditAction, AuditEntry } from '../domain/audit';
 import { RegistrationStep } from '../domain/registration';
 import { apiComponents, describes, timestamp } from './schema-support';
 
@@ -72,3 +73,15 @@ export const registrationTimeline = describes<RegistrationTimeline>()(z.object({
   }),
   entries: z.array(timelineEntry),
 })).describe('One registration\'s redacted history.').register(apiComponents, { id: 'RegistrationTimeline' });
+
+export const auditEntry = describes<AuditEntry>()(z.object({
+  organizationId: z.string(),
+  at: timestamp,
+  actor: z.object({ type: z.enum(['user', 'system']), id: z.string().describe('The user\'s object ID, or the product\'s function that acted.') }),
+  action: z.enum(AuditAction),
+  registrationId: z.string().describe('The registration or re-consent (orchestration instance) concerned.').optional(),
+  details: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()]).optional()).describe('Identifiers, codes, counts and flags only; never a secret.').optional(),
+})).describe('Who changed what and when.').register(apiComponents, { id: 'AuditEntry' });
+
+export const auditPage = z.object({ items: z.array(auditEntry).describe('Newest first.') })
+  .describe('An organization\'s audit trail.').register(apiComponents, { id: 'AuditTrail' });

@@ -93,3 +93,11 @@ export const opsRegistrationsQuery = z.strictObject({
 
 /** An orchestration instance ID as it may appear in a URL path (registration IDs are GUIDs). */
 export const instanceIdParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be an orchestration instance ID (letters, digits, ".", "_", "-"; at most 128)').describe('The registration\'s ID (its orchestration instance ID).');
+
+/** Reading an audit trail: the newest entries first, at most `limit`. */
+export const auditQuery = z.strictObject({
+  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(100),
+});
+
+/** An organization's ID as the API's organization claim carries it (a tenant GUID by default). */
+export const organizationIdParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be an organization ID (by default the Directory (tenant) ID: a GUID)');

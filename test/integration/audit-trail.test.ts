@@ -79,4 +79,29 @@ describe('audit trail: who changed what and when, never a secret', () => {
     expect(await trail.list('33333333-3333-4333-8333-333333333333')).toEqual([]);
     expect((await trail.list(CONTOSO, { limit: 2 })).length).toBe(2);
   });
+
+  it('is read by the organization\'s own people, and by ops for any organization', async () => {
+    const { call } = apiClient(stack);
+    const [bob, carol, olivia] = await Promise.all(['bob@contoso.example', 'carol@fabrikam.example', 'olivia@octo.example'].map((u) => stack.tokenFor(u)));
+    const stored = await trail.list(CONTOSO);
+    const own = await call('GET', '/payer-account/audit', bob); // reading needs no write role
+    expect(own.status).toBe(200);
+    expect(own.body.items).toEqual(stored);
+    expect((await call('GET', '/payer-account/audit?limit=3', alice)).body.items).toEqual(stored.slice(0, 3));
+    const other = await call('GET', '/payer-account/audit', carol);
+    expect(other.status).toBe(200);
+    expect(other.body.items.every((e: AuditEntry) => e.organizationId !== CONTOSO)).toBe(true);
+    expect((await call('GET', '/payer-account/audit', undefined)).status).toBe(401);
+    const tooMany = await call('GET', '/payer-account/audit?limit=501', alice);
+    expect(tooMany.status).toBe(400);
+    expect(tooMany.body).toMatchObject({ code: 'invalid_field', field: 'limit' });
+
+    const ops = await call('GET', `/ops/organizations/${CONTOSO}/audit?limit=5`, olivia);
+    expect(ops.status).toBe(200);
+    expect(ops.body.items).toEqual(stored.slice(0, 5));
+    expect((await call('GET', `/ops/organizations/${CONTOSO}/audit`, alice)).status).toBe(403);
+    const badId = await call('GET', `/ops/organizations/${encodeURIComponent("x' or 1 eq 1")}/audit`, olivia);
+    expect(badId.status).toBe(400);
+    expect(badId.body).toMatchObject({ code: 'invalid_field', field: 'organizationId' });
+  });
 });

@@ -11,9 +11,9 @@ const INSTANCE = 'registration-1';
 const input = { organizationId: '22222222-2222-4222-8222-222222222222', accountName: 'Contoso CSP', expiresAfterHours: 168 };
 const functions = appFunctions(REPO_ROOT);
 
-async function replay(history: HistoryEvent[]): Promise<OrchestratorState> {
+async function replay(history: HistoryEvent[], startInput: object = input): Promise<OrchestratorState> {
   const state = {
-    instanceId: INSTANCE, name: ORCHESTRATOR.Registration, executionId: 'e1', status: 'Running', input: JSON.stringify(input),
+    instanceId: INSTANCE, name: ORCHESTRATOR.Registration, executionId: 'e1', status: 'Running', input: JSON.stringify(startInput),
     output: null, customStatus: null, createdAt: '', lastUpdatedAt: '', historyStart: 0, nextSeq: history.length,
     actionsSeen: 0, nextTaskId: 0, retries: {},
   } as InstanceState;
@@ -160,6 +160,34 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
       const expired = await replay(waiting.timerCreated(4, 75 * HOUR).timerCreated(5, 168 * HOUR).endEpisode().episode(75 * HOUR).timerFired(4, 75 * HOUR).build());
       expect(expired.customStatus).toMatchObject({ status: 'consentExpired' });
       expect(expired.isDone).toBe(false);
+    });
+  });
+
+  describe('re-consent of a registered account', () => {
+    const partner = { tenantId: '22222222-2222-4222-8222-222222222222', applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: '22222222-2222-4222-8222-222222222222', companyName: 'Contoso Ltd', country: 'US' };
+    const applicationSecret = { name: 'reg-original-pc-secret', version: 'v7' };
+    const reconsent = { ...input, reconsent: { verified: partner, applicationSecret } };
+    const begun = () => new HistoryBuilder().episode(0).executionStarted(ORCHESTRATOR.Registration, reconsent);
+
+    it('starts at step 3 with what the registration verified, waiting for a link request (no step 2)', async () => {
+      const state = await replay(begun().build(), reconsent);
+      expect(state.customStatus).toMatchObject({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', verified: partner });
+      expect(actions(state).at(-1)?.compoundActions?.map((a) => a.externalEventName ?? 'timer')).toEqual([
+        RegistrationEvent.PartnerApiCredentialsSubmitted, RegistrationEvent.RegistrationCancelled, 'timer',
+      ]);
+    });
+
+    it('redeems the consent as a re-consent, with the account\'s application secret', async () => {
+      const link = { linkId: 'link-1', linkExpiresAt: new HistoryBuilder().at(72 * HOUR), redirectUri: 'http://127.0.0.1:7071/api/consent/callback', requestedBy: 'TokenKeepAlive' };
+      const completion = { linkId: 'link-1', code: { name: 'c', version: '1' }, verifier: { name: 'p', version: '1' }, redirectUri: link.redirectUri, receivedAt: '' };
+      const history = begun().timerCreated(0, 168 * HOUR).endEpisode()
+        .episode(HOUR).eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link).timerCreated(1, 72 * HOUR).timerCreated(2, 168 * HOUR).endEpisode()
+        .episode(2 * HOUR).eventRaised(RegistrationEvent.ConsentCompleted, completion).build();
+      const state = await replay(history, reconsent);
+      expect(state.customStatus).toMatchObject({ status: 'redeemingConsent' });
+      expect(actions(state).at(-1)).toMatchObject({
+        functionName: Activity.RedeemConsent, input: { reconsent: true, partnerCenterSecret: applicationSecret, verified: partner, registrationId: INSTANCE },
+      });
     });
   });
 });
