@@ -2,8 +2,8 @@
  * `npm run bench`: performance of the Functions app and of the local Durable Functions host.
  *
  * (a) Cold load: the time to `require` every entry point of the app (package.json `main`,
- *     dist/functions/*.js) against a bare `require('@azure/functions')`, each measured with
- *     process.hrtime inside fresh `node` processes (spawn time excluded) with the functions-core
+ *     dist/app.js, bundled by tools/bundle-functions.ts) against a bare `require('@azure/functions')`,
+ *     each measured with process.hrtime inside fresh `node` processes (spawn time excluded) with the functions-core
  *     shim installed first on both sides; medians of N interleaved runs and their ratio.
  *     Target: app ≤ 1.3 × bare. Skipped, saying so, while the app has no entry points.
  * (b) Host under load: Azurite and the local host (child processes, loopback only) serving the
