@@ -7,6 +7,7 @@ import {
   RegistrationInput, RegistrationOutcome, RegistrationProgress, RegistrationStatus, RegistrationStep,
 } from '../src/domain/registration';
 import { registerOrchestration } from '../src/hosting/durable-registrations';
+import { EventWaits } from '../src/workflow/event-waits';
 
 const HOUR_MS = 3600_000;
 
@@ -50,16 +51,22 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
   };
   publish({});
 
+  const events = new EventWaits(context);
   /**
-   * Each wait races fresh tasks: a task yielded again in a new Task.any cannot be told apart from a
-   * new one in the replay protocol, so the expiry timer is recreated (and the old one cancelled).
+   * Each race creates its own expiry timer (timers are scheduled actions; a lost one is cancelled).
+   * An event that already arrived, a cancellation first, wins without waiting.
    */
-  const race = function* (...waits: Task[]): Generator<Task, { winner: Task; expired: boolean; cancelled: boolean }, Task> {
-    const cancellation = context.df.waitForExternalEvent(RegistrationEvent.RegistrationCancelled);
-    const expiry = context.df.createTimer(expiresAt);
-    const winner = yield context.df.Task.any([...waits, cancellation, expiry]);
-    if (winner !== expiry) expiry.cancel();
-    return { winner, expired: winner === expiry, cancelled: winner === cancellation };
+  const race = function* (...candidates: Task[]): Generator<Task, { winner: Task; expired: boolean; cancelled: boolean }, Task> {
+    const cancellation = events.for(RegistrationEvent.RegistrationCancelled);
+    let winner = [cancellation, ...candidates].find((task) => task.isCompleted);
+    if (!winner) {
+      const expiry = context.df.createTimer(expiresAt);
+      winner = yield context.df.Task.any([...candidates, cancellation, expiry]);
+      if (winner !== expiry) expiry.cancel();
+      else return { winner, expired: true, cancelled: false };
+    }
+    events.handled(winner);
+    return { winner, expired: false, cancelled: winner === cancellation };
   };
   const end = function* (expired: boolean): Generator<Task, RegistrationOutcome, unknown> {
     const outcome = expired ? 'expired' : 'cancelled';
@@ -72,7 +79,7 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
   let staged: StagedSecret | undefined = input.reconsent?.applicationSecret;
   let stagedExpiresAt: string | undefined;
   while (!input.reconsent) {
-    const credentials = context.df.waitForExternalEvent(RegistrationEvent.PartnerCenterCredentialsSubmitted);
+    const credentials = events.for(RegistrationEvent.PartnerCenterCredentialsSubmitted);
     const { winner, expired } = yield* race(credentials);
     if (winner !== credentials) return yield* end(expired);
     const submission = credentials.result as PartnerCenterCredentialsSubmission;
@@ -100,8 +107,8 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
   // Step 3: a consent link per request (a new one replaces the old), raced against the link's expiry.
   let link: PartnerApiCredentialsSubmission | undefined;
   for (;;) {
-    const request = context.df.waitForExternalEvent(RegistrationEvent.PartnerApiCredentialsSubmitted);
-    const consent = link ? context.df.waitForExternalEvent(RegistrationEvent.ConsentCompleted) : undefined;
+    const request = events.for(RegistrationEvent.PartnerApiCredentialsSubmitted);
+    const consent = link ? events.for(RegistrationEvent.ConsentCompleted) : undefined;
     const linkExpiry = link ? context.df.createTimer(new Date(link.linkExpiresAt)) : undefined;
     const { winner, expired } = yield* race(request, ...(consent && linkExpiry ? [consent, linkExpiry] : []));
     if (linkExpiry && winner !== linkExpiry) linkExpiry.cancel();

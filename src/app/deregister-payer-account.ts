@@ -6,6 +6,8 @@ import { SecretStore, SecretStoreError } from '../ports/secret-store';
 
 export interface Deregistration {
   registrationId: string;
+  /** A re-consent that was waiting: the caller cancels its workflow. */
+  reconsentId?: string;
   /** Names of the secrets deleted (soft-deleted in Key Vault), never values. */
   secretsDeleted: string[];
 }
@@ -51,7 +53,10 @@ export async function deregisterPayerAccount(
       }
       throw error;
     }
-    done = { registrationId: record.registrationId, secretsDeleted: [...new Set([...(done?.secretsDeleted ?? []), ...names])] };
+    done = {
+      registrationId: record.registrationId, ...(record.reconsentId ? { reconsentId: record.reconsentId } : {}),
+      secretsDeleted: [...new Set([...(done?.secretsDeleted ?? []), ...names])],
+    };
     const outcome = await deps.payerAccounts.remove(caller.organizationId, record.version as string);
     if (outcome !== 'changed') return ok(done);
   }

@@ -77,12 +77,17 @@ export async function getPayerAccountHandler(request: HttpRequest, client: Durab
 }
 
 /** DELETE /api/payer-account: deregister — the row and the Key Vault secrets go; the organization may register again. */
-export async function deregisterPayerAccountHandler(request: HttpRequest, _client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+export async function deregisterPayerAccountHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
   const services = appServices();
   const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
   if (!auth.ok) return auth.response;
   const result = await deregisterPayerAccount(auth.caller, { payerAccounts: services.payerAccounts, secretStore: services.requestSecretStore });
   if (!result.ok) return problem(result.error);
+  // A waiting re-consent has nothing left to re-consent; it would otherwise wait out its expiry.
+  if (result.value.reconsentId) {
+    await services.workflow(client).cancel(result.value.reconsentId)
+      .catch((error) => context.warn('Re-consent not cancelled', { reconsentId: result.value.reconsentId, error: (error as Error)?.name }));
+  }
   await auditByCaller(services, context, auth.caller, AuditAction.PayerAccountDeregistered, result.value.registrationId, { secretsDeleted: result.value.secretsDeleted.length });
   context.info('Payer account deregistered', {
     registrationId: result.value.registrationId, organizationId: auth.caller.organizationId, secretsDeleted: result.value.secretsDeleted.length,

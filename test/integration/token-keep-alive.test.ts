@@ -174,8 +174,14 @@ describe('token keep-alive, re-consent and secret update', () => {
     expect(await auditActions()).toEqual(expect.arrayContaining(['payerAccount.secret.refused', 'payerAccount.secret.updated', 'payerAccount.secret.expiryWarned']));
   });
 
-  it('deregisters, and a new registration records the secret expiry given in step 2', async () => {
+  it('deregisters (cancelling a waiting re-consent, whose story ops can read), and a new registration records the secret expiry given in step 2', async () => {
+    const olivia = await stack.tokenFor('olivia@octo.example');
+    const waiting = await call('POST', '/payer-account/reconsent', alice, { adminEmail: 'admin@contoso.example' });
+    expect(waiting.status).toBe(202);
     expect((await call('DELETE', '/payer-account', alice)).status).toBe(204);
+    const history = async () => (await call('GET', `/ops/registrations/${waiting.body.reconsentId}/history`, olivia)).body;
+    expect(await until(async () => (await history()).runtimeStatus === 'Completed')).toBe(true);
+    expect(JSON.stringify(await history())).toMatch(/RegistrationCancelled/);
     expect((await call('GET', '/payer-account', alice)).status).toBe(404);
     const again = await registerContoso(stack, alice, seen, { secretExpiresAt: '2099-01-01' });
     expect(again.applicationSecretExpiresAt).toBe('2099-01-01T00:00:00.000Z');

@@ -163,6 +163,24 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
     });
   });
 
+  describe('events arriving while the orchestrator is busy', () => {
+    it('acts on a cancellation raised with a link request, once the link\'s e-mail is out', async () => {
+      const partner = { tenantId: '22222222-2222-4222-8222-222222222222', applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: 'contoso.example', companyName: 'Contoso Ltd', country: 'US' };
+      const link = { linkId: 'link-1', linkExpiresAt: new HistoryBuilder().at(75 * HOUR), redirectUri: 'http://127.0.0.1:7071/api/consent/callback', requestedBy: 'alice-oid', adminEmail: 'admin@contoso.example' };
+      const both = () => started().timerCreated(0, 168 * HOUR).endEpisode().episode(HOUR)
+        .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, { submissionId: 's1', applicationId: partner.applicationId, domain: 'contoso.example', secret: { name: 'n', version: 'v1' }, secretLooksLikeId: false, submittedAt: '' })
+        .taskScheduled(1, Activity.VerifyPartnerCenterCredentials).endEpisode()
+        .episode(HOUR + 900).taskCompleted(1, { ok: true, partner }).timerCreated(2, 168 * HOUR).endEpisode()
+        .episode(2 * HOUR).eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link).eventRaised(RegistrationEvent.RegistrationCancelled, {});
+      const mailing = await replay(both().build());
+      expect(actions(mailing).at(-1)).toMatchObject({ functionName: Activity.SendConsentEmail });
+      const after = await replay(both().taskScheduled(3, Activity.SendConsentEmail).endEpisode().episode(2 * HOUR + 50).taskCompleted(3, { sent: true }).build());
+      // Before, the cancellation landed on the previous race's wait and was lost: the registration waited on.
+      expect(actions(after).at(-1)).toMatchObject({ functionName: Activity.CleanUpRegistration });
+      expect(actions(after).slice(actions(mailing).length).some((a) => a.actionType === ActionType.CreateTimer)).toBe(false);
+    });
+  });
+
   describe('re-consent of a registered account', () => {
     const partner = { tenantId: '22222222-2222-4222-8222-222222222222', applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: '22222222-2222-4222-8222-222222222222', companyName: 'Contoso Ltd', country: 'US' };
     const applicationSecret = { name: 'reg-original-pc-secret', version: 'v7' };
