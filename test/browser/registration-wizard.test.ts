@@ -136,6 +136,15 @@ describe('the registration wizard in a browser', () => {
     expect(await page.locator('#health').textContent()).toContain('Consent required againNo');
     await screenshot(page, '11-registered-by-pasted-address');
   }, 120_000);
+
+  it('serves no password or secret value to the browser, and logs none', async () => {
+    const config = await (await fetch(`${stack.webUrl}config.json`)).text();
+    expect(JSON.parse(config)).toMatchObject({ clientId: 'aaaaaaaa-0000-4000-8000-000000000003', apiBaseUrl: '/api' });
+    for (const secret of [VALID_SECRET, LOCAL_PASSWORD]) {
+      expect(config).not.toContain(secret);
+      expect(stack.host.output()).not.toContain(secret);
+    }
+  });
 });
 
 /** Inputs a screen reader would announce without a name (run in the page: the tests' own TypeScript has no DOM types). */

@@ -5,6 +5,8 @@ import type { WizardConfig } from './config';
 export interface Auth {
   account(): AccountInfo | undefined;
   signIn(): Promise<void>;
+  /** Forgets this browser's tokens (the API refused them: revoked, or issued by another sign-in service) and signs in. */
+  signInAgain(): Promise<void>;
   signOut(): Promise<void>;
   /** An access token for the API; redirects to sign in again when the session can no longer be renewed silently. */
   token(): Promise<string>;
@@ -40,6 +42,10 @@ export async function startAuth(config: WizardConfig): Promise<Auth> {
     signInError,
     account,
     signIn: () => msal.loginRedirect({ ...request, prompt: 'select_account' }),
+    async signInAgain() {
+      await msal.clearCache();
+      await msal.loginRedirect({ ...request, prompt: 'select_account' });
+    },
     async signOut() {
       // The session ends here; Entra's own sign-out page is not needed to leave the wizard.
       await msal.clearCache();

@@ -6,6 +6,8 @@ export interface WizardContext {
   api: Api;
   config: WizardConfig;
   announce(message: string): void;
+  /** The API refused the session's token: sign in afresh. */
+  signInAgain(): Promise<void>;
   /** Replaces the current view and moves focus to its heading. */
   show(view: HTMLElement): void;
   /** Reads the organization's payer account and registration again and shows the view for where it stands. */

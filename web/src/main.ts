@@ -26,7 +26,9 @@ async function start(main: HTMLElement): Promise<void> {
   const signOut = h('button', { type: 'button', class: 'link' }, 'Sign out');
   signOut.addEventListener('click', () => void auth.signOut());
   document.getElementById('account')?.replaceChildren(h('span', {}, `Signed in as ${user.username}`), signOut);
-  const wizard = createWizard(main, { api: createApi(apiBase(config), () => auth.token()), config, announce: (m) => announcer.say(m) });
+  const wizard = createWizard(main, {
+    api: createApi(apiBase(config), () => auth.token()), config, announce: (m) => announcer.say(m), signInAgain: () => auth.signInAgain(),
+  });
   await wizard.refresh();
 }
 

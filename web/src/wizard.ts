@@ -27,6 +27,7 @@ export function createWizard(main: HTMLElement, base: Omit<WizardContext, 'show'
       try {
         ctx.show(await viewFor(ctx));
       } catch (error) {
+        if (error instanceof ApiProblem && error.status === 401) return ctx.show(sessionEnded(ctx, error.message));
         ctx.show(page('Something went wrong', undefined, h('p', { class: 'form-error', role: 'alert' }, errorMessage(error)), retryButton(ctx)));
       }
     },
@@ -82,6 +83,13 @@ async function optional<T>(call: Promise<{ body: T }>): Promise<T | undefined> {
     if (error instanceof ApiProblem && error.status === 404) return undefined;
     throw error;
   }
+}
+
+function sessionEnded(ctx: WizardContext, message: string): HTMLElement {
+  const button = h('button', { type: 'button', class: 'primary' }, 'Sign in again');
+  button.addEventListener('click', () => void ctx.signInAgain());
+  return page('Sign in again', undefined, h('p', { class: 'form-error', role: 'alert' }, `Your sign-in is no longer accepted: ${message}`),
+    h('div', { class: 'actions' }, button));
 }
 
 function retryButton(ctx: WizardContext): HTMLElement {
