@@ -34,8 +34,9 @@ function consentRefused(error: string, errorCodes: number[]): CredentialError {
 const verification = () => retryPolicy(1000, 3);
 
 /**
- * One registration, or the re-consent of a registered account (step 3 only). Step 2: waits for Partner Center credentials and verifies each submission
- * until one passes; all along, raced against the registration's expiry and a cancellation.
+ * One registration, or the re-consent of a registered account (step 3 only). Step 2 waits for
+ * Partner Center credentials and verifies each submission until one passes; step 3 issues consent
+ * links and redeems the admin's consent; all along, raced against the expiry and a cancellation.
  * Deterministic: time only from currentUtcDateTime; side effects only in activities.
  */
 export const registrationOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {

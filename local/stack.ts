@@ -11,6 +11,7 @@ import { startPartnerCenterStandIn, PartnerCenterStandIn } from './stand-ins/par
 import { startPartnerApiStandIn, PartnerApiStandIn } from './stand-ins/partner-api/server';
 import { startMaildev, Maildev } from './maildev';
 import { ensureLoopbackTls } from './tls';
+import { wizardConfig } from './wizard-config';
 import type { TimerView } from './durable-host/timer-scheduler';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -29,6 +30,8 @@ export interface StackOptions {
 
 export interface Stack {
   apiBaseUrl: string;
+  /** The registration wizard (web/dist, built by npm run build:web), served by the host at `/`. */
+  webUrl: string;
   host: HostProcess;
   entra: EntraIdStandIn;
   keyVault: KeyVaultStandIn;
@@ -117,12 +120,16 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LocalHost__FunctionKey: randomBytes(24).toString('base64url'),
       LocalHost__ClockControl: 'true',
       TOKEN_KEEP_ALIVE_SCHEDULE: '0 0 3 * * 1',
+      LocalHost__StaticRoot: path.join('web', 'dist'),
+      LocalHost__WebConfig: JSON.stringify(wizardConfig({ entraUrl: entra.url, fixtures: entra.fixtures, inboxUrl: maildev.webUrl })),
       ...options.settings,
     };
     // Partners register the product's callback as a redirect URI on their app; the fixtures' apps do so here.
     for (const application of entra.fixtures.applications.filter((a) => a.secrets.length > 0)) {
       entra.addRedirectUri(application.clientId, `${settings.PUBLIC_BASE_URL}/api/consent/callback`);
     }
+    // The wizard signs in from the host's own address (either loopback spelling), as a single-page app.
+    for (const origin of [`http://127.0.0.1:${hostPort}`, `http://localhost:${hostPort}`]) entra.addRedirectUri(web.clientId, `${origin}/`, 'spa');
     const hostEnv = { ...settings, NODE_EXTRA_CA_CERTS: tls.certPath };
     let host = await spawnHost({ appRoot: REPO_ROOT, env: hostEnv, echo: options.echoHost });
     stops.push(() => host.stop());
@@ -131,6 +138,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 
     const stack: Stack = {
       get apiBaseUrl() { return `${host.url}/api`; },
+      get webUrl() { return `${host.url}/`; },
       get host() { return host; },
       entra, keyVault, partnerCenter, partnerApi, maildev, azurite, settings,
       async tokenFor(username) {

@@ -6,9 +6,11 @@ async function main(): Promise<void> {
   const stack = await startStack({ hostPort: Number(process.env.PORT ?? 7071), dataDir: path.join(REPO_ROOT, '.local', 'azurite'), echoHost: true });
   const webClient = stack.entra.fixtures.applications.find((a) => a.name === 'octo-web');
   const api = stack.entra.fixtures.applications.find((a) => a.name === 'octo-payer-registration-api');
+  const pcApp = stack.entra.fixtures.applications.find((a) => a.name === 'contoso-partner-center-app');
   process.stdout.write(`
 Azure CSP payer-account registration — running locally
 
+  Wizard         ${stack.webUrl}   ← open this in a browser
   API base URL   ${stack.apiBaseUrl}
   Entra ID       ${stack.entra.url}   (stand-in; certificate in .local/tls/cert.pem)
   Key Vault      ${stack.keyVault.url}   (stand-in)
@@ -17,7 +19,18 @@ Azure CSP payer-account registration — running locally
   Mail inbox     ${stack.maildev.webUrl}   (consent e-mails land here)
   Table Storage  ${stack.azurite.tableEndpoint}   (Azurite, data in .local/azurite)
 
-Get a bearer token (alice@contoso.example may register; bob@contoso.example may only read):
+Register in the browser with the local fixtures:
+
+  1. Open ${stack.webUrl} and choose "Sign in with Microsoft". The sign-in page is the Entra ID stand-in at
+     ${stack.entra.url}, whose certificate is self-signed: accept the browser's warning once
+     (or trust .local/tls/cert.pem, see the README).
+  2. Sign in as alice@contoso.example with the password ${LOCAL_PASSWORD} and Accept.
+  3. Step 2: application ID ${pcApp?.clientId}, domain contoso.example,
+     secret value ${pcApp?.secrets[0]?.value}
+  4. Step 3: admin's e-mail alice@contoso.example. Open the consent e-mail in ${stack.maildev.webUrl},
+     follow its link, sign in as alice@contoso.example again and Accept. The wizard shows the registered account.
+
+Or call the API yourself. Get a bearer token (alice@contoso.example may register; bob@contoso.example may only read):
 
   TOKEN=$(curl -s --cacert .local/tls/cert.pem ${stack.entra.url}/organizations/oauth2/v2.0/token \\
     -d grant_type=password -d client_id=${webClient?.clientId} \\

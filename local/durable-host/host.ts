@@ -1,5 +1,6 @@
 import { createServer, Server } from 'node:http';
 import { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import { readHostJson, entryPoints } from './app-loader';
 import { AppDurableFunctions } from './app-functions';
 import { ManagementUrls } from './client-binding';
@@ -12,6 +13,7 @@ import { json, readRequest, writeResponse, HostRequest, HostResponse } from './h
 import { Invoker, LogSink } from './invoker';
 import { ManagementApi } from './management-api';
 import { TableDurableStore } from './table-durable-store';
+import { staticSite } from './static-site';
 import { scheduledFunctions, TimerScheduler } from './timer-scheduler';
 
 export interface HostOptions {
@@ -110,7 +112,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
         if (!res.headersSent) writeResponse(res, json(500, {}));
       });
     };
-  publicServer.on('request', serve(async (req) => (await admin(req)) ?? front.handle(req), url));
+  const site = webSite(options.appRoot, hostJson.routePrefix, settings);
+  publicServer.on('request', serve(async (req) => (await admin(req)) ?? (await site?.(req)) ?? front.handle(req), url));
   rpcServer.on('request', serve(async (req) => {
     const base = '/durabletask/';
     return req.url.pathname.startsWith(base) ? management.handle(req, req.url.pathname.slice(base.length)) : { status: 404 };
@@ -149,6 +152,18 @@ function timerAdmin(req: HostRequest, front: HttpFront, registry: FunctionRegist
   }
   timers.invokeNow(name);
   return { status: 202 };
+}
+
+/** The static folder beside the functions (`LocalHost__StaticRoot`, relative to the app), when one is set. */
+function webSite(appRoot: string, routePrefix: string, settings: NodeJS.ProcessEnv) {
+  const root = settings.LocalHost__StaticRoot;
+  if (!root) return undefined;
+  if (!routePrefix) throw new Error('LocalHost__StaticRoot needs a route prefix (host.json extensions.http.routePrefix) to keep the site apart from the functions');
+  return staticSite({
+    root: path.resolve(appRoot, root),
+    reserved: [`/${routePrefix.toLowerCase()}`, '/admin', '/runtime'],
+    configJson: settings.LocalHost__WebConfig || undefined,
+  });
 }
 
 function required(settings: NodeJS.ProcessEnv, name: string): string {

@@ -33,6 +33,7 @@ export const authorizationCodeGrant: GrantHandler = async (ctx) => {
   if (!redirectUri) throw aadsts.replyAddressMissing();
   if (!state.redirectUris(client.app).includes(redirectUri)) throw aadsts.replyUrlNotRegistered(client.app.clientId);
   if (redirectUri !== record.redirectUri) throw aadsts.replyAddressMismatch(redirectUri, record.redirectUri);
+  if (ctx.origin && !state.spaRedirectUris(client.app).includes(redirectUri)) throw aadsts.crossOriginRedemptionNotSpa(ctx.origin);
 
   const verifier = params.get('code_verifier');
   if (!verifier) throw aadsts.missingParameter('code_verifier');

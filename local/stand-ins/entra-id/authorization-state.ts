@@ -54,6 +54,8 @@ export interface AuthorizeRequest {
   tenant: EntraTenant | undefined;
   app: EntraApplication;
   redirectUri: string;
+  /** where the code (or error) goes on the redirect URI: `?…` or `#…` */
+  responseMode: 'query' | 'fragment';
   state?: string;
   nonce?: string;
   loginHint?: string;
@@ -114,8 +116,12 @@ function checkRedirectUri(uri: string): void {
   }
 }
 
+/** Entra's platforms of an app registration, as far as redirect URIs go: Web (and Mobile/desktop), or Single-page application. */
+export type RedirectPlatform = 'web' | 'spa';
+
 export class AuthorizationState {
-  private readonly addedRedirectUris = new Map<string, string[]>();
+  /** client ID (lower-case) → redirect URIs added at run time */
+  private readonly addedRedirectUris = new Map<string, { uri: string; platform: RedirectPlatform }[]>();
   private readonly interactions = new Map<string, Interaction>();
   private readonly codes = new Map<string, AuthorizationCodeRecord>();
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
@@ -127,19 +133,31 @@ export class AuthorizationState {
     private readonly clock: () => number,
   ) {}
 
-  /** The app's redirect URIs: the fixture's, then those added at run time. Matching is exact (case, trailing slash, port). */
+  /** The app's redirect URIs on every platform: the fixture's, then those added at run time. Matching is exact (case, trailing slash, port). */
   redirectUris(app: EntraApplication): string[] {
-    return [...(app.redirectUris ?? []), ...(this.addedRedirectUris.get(app.clientId.toLowerCase()) ?? [])];
+    const added = this.addedRedirectUris.get(app.clientId.toLowerCase()) ?? [];
+    return [...(app.redirectUris ?? []), ...(app.spaRedirectUris ?? []), ...added.map((a) => a.uri)];
+  }
+
+  /** Only the Single-page application platform's. */
+  spaRedirectUris(app: EntraApplication): string[] {
+    const added = this.addedRedirectUris.get(app.clientId.toLowerCase()) ?? [];
+    return [...(app.spaRedirectUris ?? []), ...added.filter((a) => a.platform === 'spa').map((a) => a.uri)];
+  }
+
+  /** The origins of every app's SPA redirect URIs: the browsers the token endpoint answers (CORS). */
+  spaOrigins(): Set<string> {
+    return new Set(this.directory.fixtures.applications.flatMap((app) => this.spaRedirectUris(app).map((uri) => new URL(uri).origin)));
   }
 
   /** Registers a redirect URI on an app (idempotent); answers the app's redirect URIs. */
-  addRedirectUri(clientId: string, uri: string): string[] {
+  addRedirectUri(clientId: string, uri: string, platform: RedirectPlatform = 'web'): string[] {
     const app = this.directory.appByClientId(clientId);
     if (!app) throw new ControlRouteError(404, 'not_found', `No application with client ID '${clientId}' in the fixtures.`);
     checkRedirectUri(uri);
     if (!this.redirectUris(app).includes(uri)) {
       const key = app.clientId.toLowerCase();
-      this.addedRedirectUris.set(key, [...(this.addedRedirectUris.get(key) ?? []), uri]);
+      this.addedRedirectUris.set(key, [...(this.addedRedirectUris.get(key) ?? []), { uri, platform }]);
     }
     return this.redirectUris(app);
   }

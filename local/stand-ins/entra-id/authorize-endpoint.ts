@@ -1,6 +1,6 @@
 import { clientInfo } from './access-token';
 import { consentPage, errorPage, sessionGonePage, signInPage } from './authorize-pages';
-import { validateAuthorizeRequest } from './authorize-request';
+import { validateAuthorizeRequest, type ResponseMode } from './authorize-request';
 import { AuthorizationState, type AuthorizeRequest, type ConsentGrant } from './authorization-state';
 import { secretsEqual } from './client-auth';
 import { ControlRouteError, type ControlAuthorizeRequest } from './control';
@@ -12,7 +12,8 @@ import { htmlAnswer, redirectAnswer, type HttpAnswer } from './http';
 /**
  * `GET /{tenant}/oauth2/v2.0/authorize` and the pages behind it: sign-in (pick or type a fixture user, then
  * the password), consent (the permissions, Accept / Cancel), then a 302 back to the app:
- * `redirect_uri?code=…&state=…&session_state=…`, or `?error=access_denied&error_subcode=cancel…`.
+ * `redirect_uri?code=…&state=…&session_state=…`, or `?error=access_denied&error_subcode=cancel…` (after `#` instead
+ * with `response_mode=fragment`).
  * `POST /_control/authorize` runs the very same steps without HTML.
  */
 
@@ -31,16 +32,28 @@ export interface RequestIds {
 
 const authorizePath = (tenantSegment: string) => `/${encodeURIComponent(tenantSegment)}/oauth2/v2.0/authorize`;
 
-/** The redirect that carries an error back to the app, in Entra's query shape. */
-function errorLocation(deps: AuthorizeDeps, redirectUri: string, err: EntraError, state: string | undefined, ids: RequestIds, subcode?: string): string {
-  const { body } = entraErrorResponse(err, { now: deps.clock(), ...ids, baseUrl: deps.baseUrl() });
+/** The redirect URI with the answer's parameters in its query string, or in its fragment. */
+function answerLocation(redirectUri: string, mode: ResponseMode, params: [string, string | undefined][]): string {
   const url = new URL(redirectUri);
-  url.searchParams.append('error', err.error);
-  url.searchParams.append('error_description', body.error_description);
-  url.searchParams.append('error_uri', body.error_uri);
-  if (subcode) url.searchParams.append('error_subcode', subcode);
-  if (state !== undefined) url.searchParams.append('state', state);
+  const answer = mode === 'fragment' ? new URLSearchParams() : url.searchParams;
+  for (const [name, value] of params) if (value !== undefined) answer.append(name, value);
+  if (mode === 'fragment') url.hash = answer.toString();
   return url.toString();
+}
+
+/** The redirect that carries an error back to the app, in Entra's shape. */
+function errorLocation(
+  deps: AuthorizeDeps,
+  target: { redirectUri: string; responseMode: ResponseMode; state?: string },
+  err: EntraError,
+  ids: RequestIds,
+  subcode?: string,
+): string {
+  const { body } = entraErrorResponse(err, { now: deps.clock(), ...ids, baseUrl: deps.baseUrl() });
+  return answerLocation(target.redirectUri, target.responseMode, [
+    ['error', err.error], ['error_description', body.error_description], ['error_uri', body.error_uri],
+    ['error_subcode', subcode], ['state', target.state],
+  ]);
 }
 
 function errorPageAnswer(deps: AuthorizeDeps, err: EntraError, ids: RequestIds): HttpAnswer {
@@ -75,17 +88,15 @@ function accept(deps: AuthorizeDeps, request: AuthorizeRequest, user: EntraUser)
     requested: request.requested,
     nonce: request.nonce,
   });
-  const url = new URL(request.redirectUri);
-  url.searchParams.append('code', code);
-  if (request.clientInfo) url.searchParams.append('client_info', clientInfo(user));
-  if (request.state !== undefined) url.searchParams.append('state', request.state);
-  url.searchParams.append('session_state', AuthorizationState.sessionState());
-  return url.toString();
+  return answerLocation(request.redirectUri, request.responseMode, [
+    ['code', code], ['client_info', request.clientInfo ? clientInfo(user) : undefined], ['state', request.state],
+    ['session_state', AuthorizationState.sessionState()],
+  ]);
 }
 
 /** Cancel on the consent page: `access_denied`, AADSTS65004, `error_subcode=cancel`. */
 const cancel = (deps: AuthorizeDeps, request: AuthorizeRequest, ids: RequestIds) =>
-  errorLocation(deps, request.redirectUri, aadsts.userDeclinedConsent(), request.state, ids, 'cancel');
+  errorLocation(deps, request, aadsts.userDeclinedConsent(), ids, 'cancel');
 
 function usersOffered(deps: AuthorizeDeps, request: AuthorizeRequest): EntraUser[] {
   const users = deps.directory.fixtures.users;
@@ -101,7 +112,7 @@ export function authorizeGet(deps: AuthorizeDeps, tenantSegment: string, tenant:
     if (err instanceof EntraError) return errorPageAnswer(deps, err, ids);
     throw err;
   }
-  if (!validation.ok) return redirectAnswer(errorLocation(deps, validation.redirectUri, validation.error, validation.state, ids));
+  if (!validation.ok) return redirectAnswer(errorLocation(deps, validation, validation.error, ids));
   const request = validation.request;
   const interaction = deps.authorization.startInteraction(request);
   return htmlAnswer(
@@ -175,7 +186,7 @@ export function controlAuthorize(
   if (!m) throw new ControlRouteError(400, 'invalid_request', 'authorizeUrl must be /{tenant}/oauth2/v2.0/authorize?…');
   const tenant = tenantOf(m[1]);
   const validation = validateAuthorizeRequest(deps.directory, deps.authorization, m[1], tenant, url.searchParams);
-  if (!validation.ok) return { location: errorLocation(deps, validation.redirectUri, validation.error, validation.state, ids) };
+  if (!validation.ok) return { location: errorLocation(deps, validation, validation.error, ids) };
   const request = validation.request;
   const user = signIn(deps, request, body.username, body.password ?? deps.directory.user(body.username.trim())?.password);
   return { location: body.decision === 'accept' ? accept(deps, request, user) : cancel(deps, request, ids) };

@@ -12,12 +12,15 @@ import { microsoftResource, parseScopes, resourceDisplayName, resourceKey } from
  * (`{ok: false, …}`), with the `state`.
  *
  * Stand-in rules stricter than Entra (so the product gets them right): PKCE is required, with
- * `code_challenge_method=S256`; the scope must name a resource (not only `openid profile`); only
- * `response_mode=query`.
+ * `code_challenge_method=S256`; the scope must name a resource (not only `openid profile`);
+ * `response_mode` is `query` (the default) or `fragment` (what MSAL for the browser asks for), not `form_post`.
  */
 export type AuthorizeValidation =
   | { ok: true; request: AuthorizeRequest }
-  | { ok: false; redirectUri: string; state?: string; error: EntraError };
+  | { ok: false; redirectUri: string; state?: string; error: EntraError; responseMode: ResponseMode };
+
+/** Where the answer's parameters travel back to the app: the query string, or the fragment (never sent to servers). */
+export type ResponseMode = 'query' | 'fragment';
 
 const PROMPTS_WITH_PAGE = new Set(['login', 'consent', 'select_account', 'create']);
 /** base64url(SHA-256(verifier)): 32 bytes → 43 characters, no padding. */
@@ -47,17 +50,18 @@ export function validateAuthorizeRequest(
   if (!redirectUri) throw aadsts.noReplyAddress();
   if (!authorization.redirectUris(app).includes(redirectUri)) throw aadsts.redirectUriNotRegistered(redirectUri, app.clientId);
 
-  // From here on, errors go back to the app.
+  // From here on, errors go back to the app, in the response mode it asked for when that is one the stand-in serves.
   const state = query.get('state') ?? undefined;
-  const fail = (error: EntraError): AuthorizeValidation => ({ ok: false, redirectUri, state, error });
+  const askedMode = param('response_mode');
+  const responseMode: ResponseMode = askedMode === 'fragment' ? 'fragment' : 'query';
+  const fail = (error: EntraError): AuthorizeValidation => ({ ok: false, redirectUri, state, error, responseMode });
 
+  if (askedMode !== undefined && askedMode !== 'query' && askedMode !== 'fragment') {
+    return fail(aadsts.standInLimitation(`response_mode '${askedMode}' is not served: the stand-in answers with response_mode=query or fragment.`));
+  }
   const responseType = param('response_type');
   if (!responseType) return fail(aadsts.missingAuthorizeParameter('response_type'));
   if (responseType !== 'code') return fail(aadsts.responseTypeNotEnabled(responseType));
-  const responseMode = param('response_mode');
-  if (responseMode !== undefined && responseMode !== 'query') {
-    return fail(aadsts.standInLimitation(`response_mode '${responseMode}' is not served: the stand-in answers with response_mode=query only.`));
-  }
 
   // 3. Scopes: one resource (700022 for two), plus optional OIDC scopes.
   const scope = param('scope');
@@ -94,6 +98,7 @@ export function validateAuthorizeRequest(
       tenant,
       app,
       redirectUri,
+      responseMode,
       state,
       nonce: param('nonce'),
       loginHint: param('login_hint'),

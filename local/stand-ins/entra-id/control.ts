@@ -51,8 +51,9 @@ export class ControlRouteError extends Error {
 
 /**
  * STAND-IN CONTROL ROUTES for the authorization code flow (not part of Entra ID):
- * - `POST /_control/applications/{clientId}/redirect-uris` `{uri}`: registers a redirect URI on an app at run
- *   time (the product's callback port varies); `GET` lists the app's redirect URIs.
+ * - `POST /_control/applications/{clientId}/redirect-uris` `{uri, platform?: "web"|"spa"}`: registers a redirect
+ *   URI on an app at run time (the product's callback port varies; `spa` for a browser app such as the wizard,
+ *   whose origin the token endpoint then answers with CORS); `GET` lists the app's redirect URIs.
  * - `POST /_control/authorize` `{authorizeUrl, username, decision: "accept"|"cancel", password?}`: what a
  *   browser would do on the sign-in and consent pages, without HTML: the same validations, then
  *   `{location}` — the redirect the browser would follow (code, or error). Errors Entra shows on its own
@@ -60,7 +61,7 @@ export class ControlRouteError extends Error {
  * - `POST /_control/revoke` `{username}`: what a password reset does — every refresh token of that user
  *   fails from now on with AADSTS50173.
  */
-export const controlRedirectUriRequest = z.object({ uri: z.string().min(1) });
+export const controlRedirectUriRequest = z.object({ uri: z.string().min(1), platform: z.enum(['web', 'spa']).default('web') });
 
 export const controlAuthorizeRequest = z.object({
   authorizeUrl: z.string().min(1),

@@ -119,6 +119,8 @@ export const aadsts = {
   /** On the token endpoint: a registered redirect_uri, but not the one the code was requested with. */
   replyAddressMismatch: (given: string, original: string) =>
     e(500112, 'invalid_client', `The reply address '${given}' does not match the reply address '${original}' provided when requesting Authorization code.`),
+  crossOriginRedemptionNotSpa: (origin: string) =>
+    e(9002326, 'invalid_request', `Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: '${origin}'.`),
   pkceMismatch: () => e(501481, 'invalid_grant', `The Code_Verifier does not match the code_challenge supplied in the authorization request.`),
   consentRequired: (clientId: string, appName: string) =>
     e(65001, 'invalid_grant', `The user or administrator has not consented to use the application with ID '${clientId}' named '${appName}'. Send an interactive authorization request for this user and resource.`, 'consent_required'),

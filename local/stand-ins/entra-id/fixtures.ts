@@ -32,7 +32,10 @@ const applicationSchema = z.object({
   /** App roles this app holds (app-only) on other fixture apps, keyed by the resource app's name. */
   appRoleGrants: z.record(z.string(), z.array(z.string())).optional(),
   secrets: z.array(secretSchema),
+  /** The Web and Mobile/desktop platforms' redirect URIs. */
   redirectUris: z.array(z.string()).optional(),
+  /** The Single-page application platform's: codes redeemed from a browser (CORS) must come back to one of these. */
+  spaRedirectUris: z.array(z.string()).optional(),
   requiredResourceAccess: z
     .array(z.object({ resourceAppId: guid, resource: z.string(), delegatedScopes: z.array(z.string()) }))
     .optional(),

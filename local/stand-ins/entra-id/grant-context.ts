@@ -18,6 +18,8 @@ export interface GrantContext {
   params: URLSearchParams;
   /** codes, refresh tokens and redirect URIs: needed by the authorization_code and refresh_token grants */
   authorization?: AuthorizationState;
+  /** the `Origin` header: set when a browser sends the request (cross-origin), absent from servers */
+  origin?: string;
 }
 
 export type TokenResponseBody = Record<string, string | number>;

@@ -73,16 +73,17 @@ export function buildRoutes({ directory, keys, clock, baseUrl, authorization = n
       handle: async (m) => {
         const app = directory.appByClientId(m[1]);
         if (!app) throw new ControlRouteError(404, 'not_found', `No application with client ID '${m[1]}' in the fixtures.`);
-        return { clientId: app.clientId, redirectUris: authorization.redirectUris(app) };
+        return { clientId: app.clientId, redirectUris: authorization.redirectUris(app), spaRedirectUris: authorization.spaRedirectUris(app) };
       },
     },
     {
       method: 'POST',
       pattern: /^\/_control\/applications\/([^/]+)\/redirect-uris$/,
       handle: async (m, req) => {
-        const { uri } = controlRedirectUriRequest.parse(JSON.parse(await readBody(req)));
-        const redirectUris = authorization.addRedirectUri(m[1], uri);
-        return { clientId: directory.appByClientId(m[1])!.clientId, redirectUris };
+        const { uri, platform } = controlRedirectUriRequest.parse(JSON.parse(await readBody(req)));
+        const redirectUris = authorization.addRedirectUri(m[1], uri, platform);
+        const app = directory.appByClientId(m[1])!;
+        return { clientId: app.clientId, redirectUris, spaRedirectUris: authorization.spaRedirectUris(app) };
       },
     },
     {
@@ -146,7 +147,8 @@ export function buildRoutes({ directory, keys, clock, baseUrl, authorization = n
       handle: async (m, req) => {
         const tenant = tenantOf(m[1]);
         const params = mergeBasicClientAuth(new URLSearchParams(await readBody(req)), req.headers.authorization);
-        return handleTokenRequest({ directory, keys, baseUrl: baseUrl(), now: clock(), tenant, tenantSegment: m[1], params, authorization });
+        const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
+        return handleTokenRequest({ directory, keys, baseUrl: baseUrl(), now: clock(), tenant, tenantSegment: m[1], params, authorization, origin });
       },
     },
   ];

@@ -5,6 +5,8 @@ import type { AddressInfo } from 'node:net';
 import type { LoopbackTls } from '../../tls';
 import { FaultInjection } from '../fault-injection';
 import { controlAuthorize } from './authorize-endpoint';
+import type { RedirectPlatform } from './authorization-state';
+import { corsFor } from './cors';
 import { AuthorizationState } from './authorization-state';
 import { ControlRouteError, mintToken, type ControlAuthorizeRequest, type MintOptions } from './control';
 import { Directory } from './directory';
@@ -56,11 +58,12 @@ export interface EntraIdStandIn {
   faults: FaultInjection;
   /**
    * Registers a redirect URI on a fixture app at run time (also `POST /_control/applications/{clientId}/redirect-uris`
-   * `{uri}`): the product's callback URL, whose port varies. Exact matching, as Entra: scheme, host, port, path,
-   * trailing slash. Answers the app's redirect URIs. Throws for an unknown app or a URI Entra would refuse
-   * (not absolute, a fragment, `http` off loopback). The fixtures themselves are left unchanged.
+   * `{uri, platform}`): the product's callback URL, whose port varies (`web`, the default), or the wizard's address
+   * (`spa`: the token endpoint then answers that origin's browser with CORS). Exact matching, as Entra: scheme,
+   * host, port, path, trailing slash. Answers the app's redirect URIs. Throws for an unknown app or a URI Entra would
+   * refuse (not absolute, a fragment, `http` off loopback). The fixtures themselves are left unchanged.
    */
-  addRedirectUri(clientId: string, uri: string): string[];
+  addRedirectUri(clientId: string, uri: string, platform?: RedirectPlatform): string[];
   /** The app's redirect URIs: the fixture's, then those added at run time. */
   redirectUris(clientId: string): string[];
   /**
@@ -103,7 +106,7 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     const traceId = randomUUID();
     const clientRequestId = req.headers['client-request-id'];
     const correlationId = typeof clientRequestId === 'string' && clientRequestId ? clientRequestId : randomUUID();
-    const headers = { 'x-ms-request-id': traceId, 'client-request-id': correlationId };
+    const headers: Record<string, string> = { 'x-ms-request-id': traceId, 'client-request-id': correlationId };
     const url = new URL(req.url ?? '/', baseUrl);
     let pathname: string;
     try {
@@ -111,6 +114,12 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     } catch {
       return sendJson(res, 400, { error: 'invalid_request', error_description: 'Malformed path.' }, headers);
     }
+    const cors = corsFor(req, pathname, () => authorization.spaOrigins());
+    if (cors.preflight) {
+      res.writeHead(204, { ...headers, ...cors.headers });
+      return void res.end();
+    }
+    Object.assign(headers, cors.headers);
     if (await faults.handleControl(req, res, pathname)) return;
     if (await faults.intercept(req, res, { pathname, headers: { ...headers, 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' } })) return;
     const matching = routes.map((r) => ({ r, m: r.pattern.exec(pathname) })).filter((x) => x.m !== null);
@@ -162,7 +171,7 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     fixtures,
     mintToken: (claims, mintOptions) => mintToken(keys, clock(), claims, mintOptions),
     faults,
-    addRedirectUri: (clientId, uri) => authorization.addRedirectUri(clientId, uri),
+    addRedirectUri: (clientId, uri, platform) => authorization.addRedirectUri(clientId, uri, platform),
     redirectUris: (clientId) => {
       const app = directory.appByClientId(clientId);
       if (!app) throw new ControlRouteError(404, 'not_found', `No application with client ID '${clientId}' in the fixtures.`);

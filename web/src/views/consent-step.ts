@@ -1,0 +1,63 @@
+import { ApiProblem } from '../api';
+import type { RegistrationView } from '../api-types';
+import { consentCallbackUrl } from '../config';
+import type { WizardContext } from '../context';
+import { code, h } from '../dom';
+import { field, FormErrors } from '../fields';
+import { cancelButton } from './cancel-registration';
+import { consentHelp } from './consent-help';
+import { localHint } from './local-hints';
+import { actions, busy, stepSection } from './step-section';
+import { verifiedPartner } from './verified-partner';
+
+/** Step 3: the person confirms what step 2 verified, names the admin, and asks for a consent link. */
+export function consentStep(ctx: WizardContext, registration: RegistrationView): HTMLElement {
+  const callback = registration.consent?.redirectUri && registration.consent.redirectUri !== 'https://localhost'
+    ? registration.consent.redirectUri : consentCallbackUrl(ctx.config);
+  const verified = registration.verified;
+  const tenantId = field({ name: 'tenantId', label: 'Directory (tenant) ID', required: true, value: verified?.tenantId, spellcheck: false,
+    hint: 'Confirm your partner tenant, as verified in step 2.' });
+  const applicationId = field({ name: 'applicationId', label: 'Application (client) ID', required: true, value: verified?.applicationId, spellcheck: false,
+    hint: 'Confirm the app the admin consents to, as verified in step 2.' });
+  const mpnId = field({ name: 'mpnId', label: 'MPN ID (Partner ID)', optional: true, inputmode: 'numeric', hint: '5 to 10 digits; checked against Partner Center.' });
+  const adminEmail = field({ name: 'adminEmail', label: 'Admin\'s e-mail', type: 'email', optional: true, autocomplete: 'email',
+    hint: 'Octo e-mails the consent link to this admin. Leave it empty to open the link yourself.' });
+  const choice = (value: string, label: Node | string, checked: boolean) =>
+    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'redirectUri', value, checked }), ' ', label);
+  const redirect = h('fieldset', {},
+    h('legend', {}, 'Where Microsoft sends the admin after consent'),
+    choice('callback', h('span', {}, 'Back to Octo: ', code(callback), ' (register it as a Web redirect URI on your app)'), registration.consent?.redirectUri !== 'https://localhost'),
+    choice('https://localhost', h('span', {}, code('https://localhost'), ' — you paste the address the browser shows'), registration.consent?.redirectUri === 'https://localhost'));
+  const errors = new FormErrors([tenantId, applicationId, mpnId, adminEmail]);
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Get the consent link');
+  const form = h('form', { novalidate: true }, errors.summary, tenantId.element, applicationId.element, mpnId.element, adminEmail.element, redirect,
+    actions(submit, cancelButton(ctx)));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void busy(submit, async () => {
+      errors.clear();
+      const optional = (name: string, value: string) => (value.trim() ? { [name]: value.trim() } : {});
+      const redirectUri = (form.querySelector('input[name=redirectUri]:checked') as HTMLInputElement | null)?.value ?? 'callback';
+      try {
+        const { body } = await ctx.api<{ emailedTo?: string }>('PUT', '/payer-account/registration/partner-api-credentials', {
+          tenantId: tenantId.input.value.trim(), applicationId: applicationId.input.value.trim(),
+          ...optional('mpnId', mpnId.input.value), ...optional('adminEmail', adminEmail.input.value), redirectUri,
+        });
+        ctx.announce(body.emailedTo ? `Consent link sent to ${body.emailedTo}.` : 'Consent link ready.');
+        await ctx.refresh();
+      } catch (error) {
+        if (error instanceof ApiProblem && error.code === 'registration_not_at_this_step') return ctx.refresh();
+        errors.show(error);
+      }
+    });
+  });
+
+  const view = stepSection(3, 'Partner API consent',
+    h('p', {}, 'An admin of your partner tenant signs in to Microsoft and accepts that Octo reads Azure prices through your app.'),
+    verifiedPartner(verified), consentHelp(callback), localHint(ctx.config, 'consent'), form);
+  const earlier = registration.status === 'consentExpired'
+    ? { code: 'consent_expired', message: 'The consent link expired before the admin consented. Ask for a new one.' }
+    : registration.error;
+  if (earlier) queueMicrotask(() => errors.show(new ApiProblem(422, earlier.code, earlier.message, 'field' in earlier ? earlier.field : undefined)));
+  return view;
+}

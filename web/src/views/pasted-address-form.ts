@@ -1,0 +1,34 @@
+import type { WizardContext } from '../context';
+import { code, h } from '../dom';
+import { field, FormErrors } from '../fields';
+import { busy } from './step-section';
+
+/** The manual path (redirect URI https://localhost): the person pastes the address the browser showed after consent. */
+export function pastedAddressForm(ctx: WizardContext, onReceived: () => void): HTMLElement {
+  const address = field({
+    name: 'url', label: 'The address your browser showed after consent', required: true, spellcheck: false, placeholder: 'https://localhost/?code=…',
+    hint: h('span', {}, 'After Accept, Microsoft sends the browser to ', code('https://localhost/?code=…'),
+      '. The page says it cannot be reached: that is expected. Copy the whole address from the address bar and paste it here.'),
+  });
+  const errors = new FormErrors([address], { code: 'url' });
+  const submit = h('button', { type: 'submit', class: 'primary' }, 'Send the address');
+  const form = h('form', { novalidate: true, 'aria-labelledby': 'paste-heading' },
+    h('h3', { id: 'paste-heading' }, 'Paste the address'), errors.summary, address.element, h('div', { class: 'actions' }, submit));
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    void busy(submit, async () => {
+      errors.clear();
+      const value = address.input.value.trim();
+      try {
+        // The whole address, or just its code when that is what was copied.
+        await ctx.api('POST', '/payer-account/registration/authorization-code', /^https?:\/\//i.test(value) ? { url: value } : { code: value });
+        address.input.value = '';
+        ctx.announce('Consent received.');
+        onReceived();
+      } catch (error) {
+        errors.show(error);
+      }
+    });
+  });
+  return form;
+}
