@@ -47,6 +47,11 @@ Step 2, Partner Center credentials (Contoso's fixture app; paste the secret's ID
     -H "Authorization: Bearer $TOKEN" -H 'content-type: application/json' \\
     -d '{"applicationId":"bbbbbbbb-0000-4000-8000-000000000001","domain":"contoso.example","secret":"contoso-pc-secret-value~valid"}'
 
+Ops and lifecycle (see the README): run the weekly token keep-alive now, or move the clock:
+
+  curl -i -X POST ${stack.host.url}/admin/functions/TokenKeepAlive -H 'x-functions-key: ${stack.settings.LocalHost__MasterKey}' -d '{"input":""}'
+  curl -s ${stack.host.url}/admin/host/timers -H 'x-functions-key: ${stack.settings.LocalHost__MasterKey}'
+
 Press Ctrl-C to stop everything.
 `);
   const stop = () => {
