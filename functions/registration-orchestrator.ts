@@ -111,7 +111,8 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
     const request = events.for(RegistrationEvent.PartnerApiCredentialsSubmitted);
     const consent = link ? events.for(RegistrationEvent.ConsentCompleted) : undefined;
     const linkExpiry = link ? context.df.createTimer(new Date(link.linkExpiresAt)) : undefined;
-    const { winner, expired } = yield* race(request, ...(consent && linkExpiry ? [consent, linkExpiry] : []));
+    // A consent on the link in force comes before a request that would replace the link.
+    const { winner, expired } = yield* race(...(consent && linkExpiry ? [consent, linkExpiry] : []), request);
     if (linkExpiry && winner !== linkExpiry) linkExpiry.cancel();
     if (winner === request) {
       link = request.result as PartnerApiCredentialsSubmission;

@@ -127,7 +127,7 @@ function compose(config: AppConfig): AppServices {
     return {
       secretStore: secretStore(), delegated: new MsalDelegatedTokens(config.PARTNER_AUTHORITY_HOST),
       partnerCenter: verification().partnerCenter, partnerApi: new PartnerApiClient(config.PARTNER_API_URL),
-      payerAccounts: payerAccounts(), clock,
+      payerAccounts: payerAccounts(), clock, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
     };
   });
   const keepAlive = lazily((): KeepTokenAliveDeps => ({

@@ -1,12 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { AccountInfo, AuthenticationResult, ConfidentialClientApplication, LogLevel, ServerError } from '@azure/msal-node';
+import { AccountInfo, AuthenticationResult, ConfidentialClientApplication, InteractionRequiredAuthError, LogLevel, ServerError } from '@azure/msal-node';
 import { decodeJwt } from 'jose';
 import { mapConsentFailure } from '../domain/consent-errors';
 import { CredentialError } from '../domain/credential-errors';
-import { fail, ok, Result } from '../domain/error-codes';
+import { ErrorCode, fail, ok, Result } from '../domain/error-codes';
 import { TransientError } from '../domain/transient-error';
 import { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
 
+const tokenNoLongerValid = (why: string): CredentialError => ({
+  code: ErrorCode.TokenNoLongerValid, message: `The stored delegated token can no longer be used (${why}): the admin must consent again.`,
+});
 const TRANSIENT_ERRORS = ['temporarily_unavailable', 'service_unavailable'];
 const traceIdIn = (description: string | undefined) => /Trace ID: ([0-9a-f-]{36})/i.exec(description ?? '')?.[1];
 
@@ -25,7 +28,7 @@ export class MsalDelegatedTokens implements DelegatedTokens {
     const client = this.client(request.tenantId, request.clientId, request.clientSecret);
     client.getTokenCache().deserialize(request.cache);
     const [account] = await client.getTokenCache().getAllAccounts();
-    if (!account) throw new TransientError('The stored token cache holds no account');
+    if (!account) return fail(tokenNoLongerValid('the stored token cache holds no account'));
     return this.attempt(client, () => client.acquireTokenSilent({ account, scopes: [request.scope], forceRefresh: true, correlationId: randomUUID() }));
   }
 
@@ -55,6 +58,8 @@ export class MsalDelegatedTokens implements DelegatedTokens {
       if (e?.errorNo && (e.status === undefined || e.status < 500) && !TRANSIENT_ERRORS.includes(e.errorCode)) {
         return fail(mapConsentFailure(e.errorCode, [Number(e.errorNo)], { traceId: traceIdIn(e.errorMessage), correlationId: e.correlationId }));
       }
+      // No AADSTS number: MSAL itself found nothing to refresh with (e.g. no_tokens_found).
+      if (error instanceof InteractionRequiredAuthError) return fail(tokenNoLongerValid(error.errorCode));
       if (error instanceof TransientError) throw error;
       throw new TransientError(`Entra ID delegated token request failed: ${e?.errorCode ?? (error as Error).message}`);
     }

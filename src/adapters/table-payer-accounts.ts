@@ -50,7 +50,8 @@ export class TablePayerAccounts implements PayerAccounts {
   async release(organizationId: string, registrationId: string): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const row = await this.read(organizationId);
-      if (!row || row.record.registrationId !== registrationId) return false;
+      // A registered account is never released by its registration, only deregistered.
+      if (!row || row.record.registrationId !== registrationId || row.record.state !== 'registering') return false;
       try {
         await this.table.deleteEntity(organizationId, ROW_KEY, { etag: row.etag });
         return true;

@@ -11,7 +11,10 @@ export async function cleanUpRegistration(
 ): Promise<{ released: boolean; secretsDeleted: number }> {
   const released = await deps.payerAccounts.release(input.organizationId, input.registrationId);
   if (!released) await endReconsent(input.organizationId, input.registrationId, deps.payerAccounts);
-  const names = allStagedSecretNames(input.registrationId);
+  // A re-consent whose swap went through holds the account's secrets under its own names: those stay.
+  const account = (await deps.payerAccounts.find(input.organizationId))?.account;
+  const inUse = [account?.tokenCache.name, account?.applicationSecret.name];
+  const names = allStagedSecretNames(input.registrationId).filter((name) => !inUse.includes(name));
   for (const name of names) await deps.secretStore.delete(name);
   return { released, secretsDeleted: names.length };
 }

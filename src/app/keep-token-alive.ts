@@ -2,6 +2,7 @@ import { PARTNER_API_SCOPE, RegisteredPayerAccount } from '../domain/consent';
 import { CredentialError } from '../domain/credential-errors';
 import { ErrorCode } from '../domain/error-codes';
 import { PayerAccountRecord } from '../domain/payer-account';
+import { StagedSecret } from '../domain/partner-center-credentials';
 import { AccountHealth, healthyAt, needsReconsent } from '../domain/token-health';
 import { TransientError } from '../domain/transient-error';
 import { Clock } from '../ports/clock';
@@ -19,22 +20,28 @@ export interface KeepTokenAliveDeps {
   retry: { attempts: number; firstDelayMs: number };
 }
 
-/** `transient`: Microsoft or the vault kept failing; the account's state was left as it was. */
-export type KeepAliveOutcome = 'refreshed' | 'reconsentRequired' | 'failed' | 'transient';
+/** `transient`: Microsoft or the vault kept failing, the state was left as it was; `skipped`: no longer registered. */
+export type KeepAliveOutcome = 'refreshed' | 'reconsentRequired' | 'failed' | 'transient' | 'skipped';
 
 const healthOf = (record: PayerAccountRecord): AccountHealth => record.health ?? { reconsentRequired: false };
 const isTransient = (error: unknown) => error instanceof TransientError || (error instanceof SecretStoreError && error.transient);
+const sameRef = (a: StagedSecret | undefined, b: StagedSecret) => a?.name === b.name && a.version === b.version;
 
 /**
  * Redeems the account's refresh token once (which rotates it), keeps the new token cache and
- * records the account's health. Re-consent errors flag the account; transient faults are retried
- * and, if they persist, recorded without changing whether re-consent is required.
+ * records the account's health. The vault is the source of truth for the cache: its newest version
+ * is used, so a cache stored but not yet recorded is never lost. Re-consent errors flag the account;
+ * transient faults are retried and, if they persist, recorded without changing whether re-consent
+ * is required. Findings are recorded only while the account still holds the token and secret used.
  */
-export async function keepTokenAlive(record: PayerAccountRecord, deps: KeepTokenAliveDeps): Promise<KeepAliveOutcome> {
-  const account = record.account as RegisteredPayerAccount;
+export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepTokenAliveDeps): Promise<KeepAliveOutcome> {
+  const record = await deps.payerAccounts.find(listed.organizationId);
+  if (record?.state !== 'registered' || !record.account) return 'skipped';
+  const used = record.account;
+  const stillUsed = (current: PayerAccountRecord) => current.account?.tokenCache.name === used.tokenCache.name && sameRef(current.account.applicationSecret, used.applicationSecret);
   let outcome: { cache: string } | { error: CredentialError } | 'transient';
   try {
-    outcome = await withRetries(() => refresh(account, deps), deps);
+    outcome = await withRetries(() => refresh(used, deps), deps);
   } catch (error) {
     if (!isTransient(error)) throw error;
     outcome = 'transient';
@@ -42,30 +49,30 @@ export async function keepTokenAlive(record: PayerAccountRecord, deps: KeepToken
   const now = deps.clock.now();
   if (outcome === 'transient') {
     const lastError = { code: ErrorCode.IdentityProviderUnavailable, message: 'Entra ID or Key Vault could not be reached; the next round tries again.', transient: true };
-    await save(record, deps, (current) => ({ health: { ...healthOf(current), lastAttemptAt: now.toISOString(), lastError } }));
+    await save(record, deps, (current) => (stillUsed(current) ? { health: { ...healthOf(current), lastAttemptAt: now.toISOString(), lastError } } : undefined));
     return 'transient';
   }
   if ('error' in outcome) {
     const { code, message, aadsts, traceId, correlationId } = outcome.error;
     const reconsentRequired = needsReconsent(outcome.error);
-    await save(record, deps, (current) => ({
+    await save(record, deps, (current) => (stillUsed(current) ? {
       health: { ...healthOf(current), lastAttemptAt: now.toISOString(), lastError: { code, message, aadsts, traceId, correlationId }, reconsentRequired: healthOf(current).reconsentRequired || reconsentRequired },
-    }));
+    } : undefined));
     return reconsentRequired ? 'reconsentRequired' : 'failed';
   }
-  const cache = await deps.secretStore.put(account.tokenCache.name, outcome.cache, { contentType: 'msal-token-cache' });
-  // The refresh token just rotated: the new cache must be recorded unless a re-consent replaced the token meanwhile.
-  await save(record, deps, (current) => current.account?.tokenCache.name === account.tokenCache.name
+  const fresh = outcome.cache;
+  const cache = await withRetries(() => deps.secretStore.put(used.tokenCache.name, fresh, { contentType: 'msal-token-cache' }), deps);
+  await save(record, deps, (current) => (current.account?.tokenCache.name === used.tokenCache.name
     ? { account: { ...current.account, tokenCache: cache }, health: healthyAt(now, current.health) }
-    : undefined);
+    : undefined));
   return 'refreshed';
 }
 
 async function refresh(account: RegisteredPayerAccount, deps: KeepTokenAliveDeps): Promise<{ cache: string } | { error: CredentialError }> {
-  const [clientSecret, cache] = await Promise.all([deps.secretStore.get(account.applicationSecret), deps.secretStore.get(account.tokenCache)]);
+  const [clientSecret, cache] = await Promise.all([deps.secretStore.get(account.applicationSecret), deps.secretStore.getLatest(account.tokenCache.name)]);
   if (clientSecret === undefined) return { error: { code: ErrorCode.SecretNoLongerAvailable, message: 'The application secret is no longer in the vault. Replace it with PUT /api/payer-account/secret.' } };
-  if (cache === undefined) return { error: { code: ErrorCode.SecretNoLongerAvailable, message: 'The stored token is no longer in the vault. Ask the admin to consent again (POST /api/payer-account/reconsent).', aadsts: 700082 } };
-  const session = await deps.delegated.resume({ tenantId: account.tenantId, clientId: account.applicationId, clientSecret, cache, scope: PARTNER_API_SCOPE });
+  if (cache === undefined) return { error: { code: ErrorCode.TokenNoLongerValid, message: 'The stored delegated token is no longer in the vault: the admin must consent again (POST /api/payer-account/reconsent).' } };
+  const session = await deps.delegated.resume({ tenantId: account.tenantId, clientId: account.applicationId, clientSecret, cache: cache.value, scope: PARTNER_API_SCOPE });
   return session.ok ? { cache: session.value.serializeCache() } : { error: session.error };
 }
 

@@ -9,7 +9,7 @@ import { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
 import { PartnerApi } from '../ports/partner-api';
 import { PartnerCenter } from '../ports/partner-center';
 import { PayerAccounts } from '../ports/payer-accounts';
-import { SecretStore } from '../ports/secret-store';
+import { SecretStore, SecretStoreError } from '../ports/secret-store';
 
 export const PARTNER_CENTER_DELEGATED_SCOPE = 'https://api.partnercenter.microsoft.com/user_impersonation';
 
@@ -32,52 +32,67 @@ export interface RedeemConsentDeps {
   partnerApi: PartnerApi;
   payerAccounts: PayerAccounts;
   clock: Clock;
+  sleep(ms: number): Promise<void>;
 }
 
 const gone = (what: string) => ({ ok: false as const, error: { code: ErrorCode.SecretNoLongerAvailable, message: `The ${what} is no longer stored. Ask for a new consent link.` } });
 
 /**
- * Step 3's activity: redeem the code (PKCE), keep only the token cache in the vault and delete the
+ * Step 3's activity: redeem the code (PKCE), keep only the token cache in the vault and disable the
  * code, check who consented and how, read the MPN ID, prove pricing access, record the payer
- * account. Safe to retry: once the code is redeemed, a retry resumes from the stored cache.
+ * account. Safe to retry: once the code is redeemed, a retry resumes from the stored cache, and
+ * every token request (each one rotates the refresh token) is followed by storing the new cache.
+ * A refusal disables the stored cache, so the next consent redeems its own code.
  */
 export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConsentDeps): Promise<ConsentResult> {
   const names = stagedSecretNames(input.registrationId);
-  const secretRef = input.link.secret ?? input.partnerCenterSecret;
+  const secretRef = await applicationSecretOf(input, deps);
+  if (!secretRef) return replaced();
   const clientSecret = await deps.secretStore.get(secretRef);
   if (clientSecret === undefined) return gone('application secret');
   const app = { tenantId: input.verified.tenantId, clientId: input.verified.applicationId, clientSecret, scope: PARTNER_API_SCOPE };
+  const keep = (session: DelegatedSession) => persistently(deps, () => deps.secretStore.put(names.tokenCache, session.serializeCache(), { contentType: 'msal-token-cache' }));
 
   let session;
   const stored = await deps.secretStore.getLatest(names.tokenCache);
   if (stored) {
     session = await deps.delegated.resume({ ...app, cache: stored.value });
+    if (session.ok) await keep(session.value);
   } else {
     const [code, codeVerifier] = await Promise.all([deps.secretStore.get(input.completion.code), deps.secretStore.get(input.completion.verifier)]);
     if (code === undefined || codeVerifier === undefined) return gone('authorization code');
     session = await deps.delegated.redeem({ ...app, code, codeVerifier, redirectUri: input.completion.redirectUri });
-    if (session.ok) await deps.secretStore.put(names.tokenCache, session.value.serializeCache(), { contentType: 'msal-token-cache' });
-    await deps.secretStore.delete(names.authorizationCode);
+    if (session.ok) await keep(session.value);
+    // Disabled, not deleted: a deleted name cannot take the code of the next consent until purged.
+    await deps.secretStore.disableVersion(input.completion.code);
   }
-  if (!session.ok) return session;
+  const result = session.ok ? await checkAndRecord(input, session.value, secretRef, keep, deps) : session;
+  if (!result.ok) {
+    const latest = await deps.secretStore.getLatest(names.tokenCache);
+    if (latest) await deps.secretStore.disableVersion(latest.ref);
+  }
+  return result;
+}
 
-  const checked = check(session.value, input.verified.tenantId);
+async function checkAndRecord(
+  input: RedeemConsentInput, session: DelegatedSession, secretRef: StagedSecret, keep: (session: DelegatedSession) => Promise<StagedSecret>, deps: RedeemConsentDeps,
+): Promise<ConsentResult> {
+  const checked = check(session, input.verified.tenantId);
   if (checked) return { ok: false, error: checked };
-  const partnerCenterToken = await session.value.tokenFor(PARTNER_CENTER_DELEGATED_SCOPE);
+  const partnerCenterToken = await session.tokenFor(PARTNER_CENTER_DELEGATED_SCOPE);
   if (!partnerCenterToken.ok) return partnerCenterToken;
+  const tokenCache = await keep(session);
   const mpnId = await deps.partnerCenter.mpnId(partnerCenterToken.value);
   if (!mpnId.ok) return mpnId;
   if (input.link.mpnId && input.link.mpnId !== mpnId.value) return { ok: false, error: consentCheckFailed.mpnMismatch(input.link.mpnId, mpnId.value) };
-  const priceSheet = await deps.partnerApi.readPriceSheet(session.value.accessToken);
+  const priceSheet = await deps.partnerApi.readPriceSheet(session.accessToken);
   if (!priceSheet.ok) return priceSheet;
 
-  // Refresh tokens rotate on every use: keep the newest cache.
-  const tokenCache = await deps.secretStore.put(names.tokenCache, session.value.serializeCache(), { contentType: 'msal-token-cache' });
   const now = deps.clock.now();
   const account: RegisteredPayerAccount = {
     tenantId: input.verified.tenantId, applicationId: input.verified.applicationId, mpnId: mpnId.value,
     companyName: input.verified.companyName, country: input.verified.country,
-    consentedBy: String(session.value.claims.upn ?? session.value.claims.unique_name ?? session.value.claims.oid ?? ''),
+    consentedBy: String(session.claims.upn ?? session.claims.unique_name ?? session.claims.oid ?? ''),
     consentedAt: now.toISOString(), tokenCache, applicationSecret: secretRef,
     ...(expiresAt(input) ? { applicationSecretExpiresAt: expiresAt(input) } : {}),
     ...(input.link.adminEmail ? { adminEmail: input.link.adminEmail } : {}),
@@ -89,6 +104,25 @@ export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConse
   return { ok: true, account };
 }
 
+/** The step's secret; a re-consent without a new one uses the account's secret as it is now (it may have been replaced). */
+async function applicationSecretOf(input: RedeemConsentInput, deps: RedeemConsentDeps): Promise<StagedSecret | undefined> {
+  if (input.link.secret || !input.reconsent) return input.link.secret ?? input.partnerCenterSecret;
+  const record = await deps.payerAccounts.find(input.organizationId);
+  return record?.state === 'registered' ? record.account?.applicationSecret : undefined;
+}
+
+/** The vault write right after a token request must not be lost to a passing fault: the refresh token it holds is the only valid one. */
+async function persistently<T>(deps: RedeemConsentDeps, write: () => Promise<T>): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await write();
+    } catch (error) {
+      if (attempt >= 4 || !(error instanceof SecretStoreError && error.transient)) throw error;
+      await deps.sleep(500 * 2 ** (attempt - 1));
+    }
+  }
+}
+
 const expiresAt = (input: RedeemConsentInput) => (input.link.secret ? input.link.secretExpiresAt : input.partnerCenterSecretExpiresAt);
 
 const replaced = () => ({ ok: false as const, error: { code: ErrorCode.PayerAccountNotFound, message: 'The payer account was deregistered, or another re-consent replaced this one, while the consent was being redeemed.' } });
@@ -97,6 +131,8 @@ const replaced = () => ({ ok: false as const, error: { code: ErrorCode.PayerAcco
 async function swapConsent(input: RedeemConsentInput, account: RegisteredPayerAccount, deps: RedeemConsentDeps): Promise<ConsentResult> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const record = await deps.payerAccounts.find(input.organizationId);
+    // A retry after the swap succeeded (and only the clean-up after it failed) finds its own token recorded.
+    if (record?.state === 'registered' && record.account?.tokenCache.name === account.tokenCache.name) return { ok: true, account: record.account };
     if (record?.state !== 'registered' || !record.account || record.reconsentId !== input.registrationId) return replaced();
     const previous = record.account;
     const swapped: RegisteredPayerAccount = {
@@ -107,10 +143,9 @@ async function swapConsent(input: RedeemConsentInput, account: RegisteredPayerAc
     const saved = await deps.payerAccounts.update(input.organizationId, record.version as string, { account: swapped, health: healthyAt(deps.clock.now(), record.health), reconsentId: null });
     if (saved === 'changed') continue;
     if (saved === 'gone') return replaced();
-    for (const old of [previous.tokenCache, previous.applicationSecret]) {
-      if (![swapped.tokenCache.name, swapped.applicationSecret.name].includes(old.name)) await deps.secretStore.delete(old.name);
-    }
-    await deps.secretStore.delete(stagedSecretNames(input.registrationId).pkceVerifier);
+    // Housekeeping only: the swap stands even if the vault refuses now (a leftover is harmless: nothing points at it).
+    const obsolete = [previous.tokenCache.name, previous.applicationSecret.name].filter((name) => ![swapped.tokenCache.name, swapped.applicationSecret.name].includes(name));
+    await Promise.all([...obsolete, stagedSecretNames(input.registrationId).pkceVerifier].map((name) => deps.secretStore.delete(name).catch(() => undefined)));
     return { ok: true, account: swapped };
   }
   return { ok: false, error: { code: ErrorCode.ConcurrentChange, message: 'The payer account kept changing while the new consent was being recorded. Ask for a new consent link.' } };

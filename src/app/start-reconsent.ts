@@ -30,7 +30,11 @@ export async function startReconsent(
     if (state.progress?.status === RegistrationStatus.RedeemingConsent) {
       return fail({ code: ErrorCode.RegistrationNotAtThisStep, message: 'The admin\'s new consent is being redeemed right now. Check GET /api/payer-account in a moment.' });
     }
-    if (!state.progress || !STEP_3_STATUSES.includes(state.progress.status)) reconsentId = undefined;
+    if (!state.progress || !STEP_3_STATUSES.includes(state.progress.status)) {
+      // Not waiting for a link (yet or any more): a fresh re-consent replaces it, so it must not linger.
+      await deps.workflow.cancel(reconsentId);
+      reconsentId = undefined;
+    }
   } else {
     reconsentId = undefined;
   }

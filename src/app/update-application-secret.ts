@@ -37,7 +37,7 @@ export async function updateApplicationSecret(
   }
   const refused = async (error: CredentialError) => {
     await deps.secretStore.disableVersion(ref).catch(() => undefined);
-    return fail({ ...error, field: error.field ?? 'secret' });
+    return fail(error);
   };
   let verified;
   try {
@@ -50,11 +50,13 @@ export async function updateApplicationSecret(
     if (!transient(error)) throw error;
     return refused(unavailable(ErrorCode.IdentityProviderUnavailable, 'Entra ID or Key Vault'));
   }
-  if (!verified.ok) return refused(verified.error);
+  if (!verified.ok) return refused(verified.error.unavailable ? verified.error : { ...verified.error, field: verified.error.field ?? 'secret' });
 
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = attempt === 0 ? record : await deps.payerAccounts.find(caller.organizationId);
     if (current?.state !== 'registered' || !current.account) return refused(payerAccountNotFound());
+    // A re-consent with a new secret moved the account to another secret name meanwhile: this version is not its.
+    if (current.account.applicationSecret.name !== ref.name) break;
     const health = current.health ?? { reconsentRequired: false };
     const saved = await deps.payerAccounts.update(caller.organizationId, current.version as string, {
       account: { ...current.account, applicationSecret: ref, applicationSecretExpiresAt: input.expiresAt },
@@ -62,7 +64,7 @@ export async function updateApplicationSecret(
     });
     if (saved === 'gone') return refused(payerAccountNotFound());
     if (saved === 'updated') {
-      if (current.account.applicationSecret.name === ref.name) await deps.secretStore.disableVersion(current.account.applicationSecret).catch(() => undefined);
+      await deps.secretStore.disableVersion(current.account.applicationSecret).catch(() => undefined);
       return ok({ applicationSecret: ref, ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}) });
     }
   }

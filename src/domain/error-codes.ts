@@ -56,6 +56,8 @@ export const ErrorCode = {
   EmailNotSent: 'email_not_sent',
   // Lifecycle of a registered account.
   ReconsentNotFound: 'reconsent_not_found',
+  /** The stored delegated token is gone or unusable: only a new consent helps. */
+  TokenNoLongerValid: 'token_no_longer_valid',
 } as const;
 
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

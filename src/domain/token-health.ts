@@ -1,4 +1,5 @@
 import { CredentialError } from './credential-errors';
+import { ErrorCode } from './error-codes';
 
 /** Entra ID refresh tokens die after 90 days unused; each use starts the window again. */
 export const REFRESH_TOKEN_INACTIVITY_DAYS = 90;
@@ -13,7 +14,8 @@ const DAY_MS = 24 * 3600_000;
  */
 export const RECONSENT_AADSTS: readonly number[] = [700082, 50173, 700003, 70043, 50076, 65001];
 
-export const needsReconsent = (error: CredentialError): boolean => error.aadsts !== undefined && RECONSENT_AADSTS.includes(error.aadsts);
+export const needsReconsent = (error: CredentialError): boolean =>
+  error.code === ErrorCode.TokenNoLongerValid || (error.aadsts !== undefined && RECONSENT_AADSTS.includes(error.aadsts));
 
 /** How the payer account's delegated token and secret fare, as the keep-alive last saw them. Never a secret. */
 export interface AccountHealth {

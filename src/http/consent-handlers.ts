@@ -86,10 +86,10 @@ function pastedAuthorizationCode(kind: ConsentAwaiting) {
     const code = address ? address.searchParams.get('code') ?? undefined : body.value.code;
     const error = address?.searchParams.get('error') ?? undefined;
     const instanceId = awaitingInstance(await services.payerAccounts.find(auth.caller.organizationId), kind);
+    if (!instanceId) {
+      return problem({ code: kind === 'registration' ? ErrorCode.RegistrationNotFound : ErrorCode.ReconsentNotFound, message: `Your organization has no ${kind === 'registration' ? 'registration' : 're-consent'} waiting for consent.` });
+    }
     if (!address && code && /^[A-Za-z0-9._~-]{20,}$/.test(code)) {
-      if (!instanceId) {
-        return problem({ code: kind === 'registration' ? ErrorCode.RegistrationNotFound : ErrorCode.ReconsentNotFound, message: `Your organization has no ${kind === 'registration' ? 'registration' : 're-consent'} waiting for consent.` });
-      }
       const pageResult = await completeConsentWithCode(instanceId, code, flowDeps(client));
       if (pageResult.kind === 'page' && pageResult.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'code', message: `${pageResult.title}. ${pageResult.message}` });
       await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, instanceId, { pasted: 'code', kind });
@@ -101,7 +101,7 @@ function pastedAuthorizationCode(kind: ConsentAwaiting) {
         message: "Paste the whole address from the browser's address bar after consenting: it looks like https://localhost/?code=…&state=…&session_state=…",
       });
     }
-    const page = await completeConsent({ state, code, error, errorDescription: address?.searchParams.get('error_description') ?? undefined }, flowDeps(client), instanceId ?? '');
+    const page = await completeConsent({ state, code, error, errorDescription: address?.searchParams.get('error_description') ?? undefined }, flowDeps(client), instanceId);
     if (page.kind === 'page' && page.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'url', message: `${page.title}. ${page.message}` });
     await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, instanceId, { pasted: 'url', kind, error: error ?? undefined });
     return json(202, { message: page.kind === 'page' ? page.title : 'accepted', statusUrl } satisfies ConsentReceived);

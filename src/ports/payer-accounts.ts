@@ -14,7 +14,7 @@ export interface PayerAccounts {
   /** Conditional insert: false when the organization already holds a claim. Never check-then-write. */
   claim(record: PayerAccountRecord): Promise<boolean>;
   find(organizationId: string): Promise<PayerAccountRecord | undefined>;
-  /** Frees the slot only while it still belongs to that registration; true when this call freed it. */
+  /** Frees the slot only while that registration still holds it unregistered; true when this call freed it. */
   release(organizationId: string, registrationId: string): Promise<boolean>;
   /** Marks the slot registered with the account's details, only while that registration holds it. */
   register(organizationId: string, registrationId: string, account: RegisteredPayerAccount, health?: AccountHealth): Promise<boolean>;

@@ -19,13 +19,15 @@ const ACTOR = 'TokenKeepAlive';
  */
 export async function tokenKeepAliveRound(timer: Timer, client: DurableClient, context: InvocationContext): Promise<Record<KeepAliveOutcome | 'error', number>> {
   const services = appServices();
-  const counts = { refreshed: 0, reconsentRequired: 0, failed: 0, transient: 0, error: 0 };
+  const counts = { refreshed: 0, reconsentRequired: 0, failed: 0, transient: 0, skipped: 0, error: 0 };
   for await (const record of services.payerAccounts.listRegistered()) {
     try {
       const outcome = await keepTokenAlive(record, services.keepAlive);
       counts[outcome]++;
+      if (outcome === 'skipped') continue;
       await audit(record, outcome === 'refreshed' ? AuditAction.TokenRefreshed : outcome === 'reconsentRequired' ? AuditAction.ReconsentRequired : AuditAction.TokenRefreshFailed, { outcome }, context);
-      if (outcome === 'reconsentRequired') await askForReconsent(record, client, context);
+      const current = await services.payerAccounts.find(record.organizationId);
+      if (outcome === 'reconsentRequired' && current) await askForReconsent(current, client, context);
       if (await warnSecretExpiry(record.organizationId, services)) {
         await audit(record, AuditAction.SecretExpiryWarned, { expiresAt: record.account?.applicationSecretExpiresAt }, context);
       }

@@ -85,7 +85,10 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     const cache = stack.keyVault.state.listVersions(account.body.secrets.tokenCache.name).at(-1)?.v.value ?? '';
     expect(cache).toContain('RefreshToken');
     const registrationId = account.body.registrationId as string;
-    expect(stack.keyVault.state.listVersions(`reg-${registrationId}-auth-code`)).toHaveLength(0);
+    // Redeemed codes are disabled (unreadable; a deleted name could not take the next consent's code) and go with the registration's names.
+    const codes = stack.keyVault.state.listVersions(`reg-${registrationId}-auth-code`);
+    expect(codes.length).toBeGreaterThan(0);
+    expect(codes.filter(({ v }) => v.enabled)).toEqual([]);
     await assertNoSecretLeaked(cache);
     // Deregistration is a later issue: free the organization for the next test directly.
     const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true });
@@ -100,7 +103,9 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     const foreign = await fetch(`${stack.apiBaseUrl}/payer-account/registration/authorization-code`, {
       method: 'POST', headers: { authorization: `Bearer ${carol}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: address }),
     });
-    expect(foreign.status).toBe(400);
+    // Another organization's person cannot complete it: Fabrikam has no registration waiting (with one, the state would not match it: 400).
+    expect(foreign.status).toBe(404);
+    expect(await foreign.json()).toMatchObject({ code: 'registration_not_found' });
     const pasted = await api('POST', '/payer-account/registration/authorization-code', { url: address });
     expect(pasted.status).toBe(202);
     await until(async () => (await api('GET', '/payer-account')).status === 200);
@@ -132,6 +137,15 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     expect(after).toMatchObject({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', error: { code } });
     expect(after.error.message).toMatch(/new consent link|MPN ID/);
     expect((await api('GET', '/payer-account')).status).toBe(404);
+
+    // A new link and a good consent register: the refused consent's token is not resumed instead.
+    const again = await api('PUT', '/payer-account/registration/partner-api-credentials', { tenantId: CONTOSO, applicationId: PC_APP });
+    expect(again.status).toBe(200);
+    await until(async () => (await registration()).status === 'awaitingConsent');
+    await browse(await consent(again.body.consentLink, 'alice@contoso.example'));
+    await until(async () => (await api('GET', '/payer-account')).status === 200);
+    expect((await api('GET', '/payer-account')).body).toMatchObject({ tenantId: CONTOSO, consentedBy: 'alice@contoso.example' });
+    expect((await api('DELETE', '/payer-account')).status).toBe(204);
   });
 
   it.each([

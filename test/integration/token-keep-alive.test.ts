@@ -174,6 +174,22 @@ describe('token keep-alive, re-consent and secret update', () => {
     expect(await auditActions()).toEqual(expect.arrayContaining(['payerAccount.secret.refused', 'payerAccount.secret.updated', 'payerAccount.secret.expiryWarned']));
   });
 
+  it('a re-consent asked for before the secret is replaced redeems with the new secret', async () => {
+    const asked = await call('POST', '/payer-account/reconsent', alice, { redirectUri: 'https://localhost' });
+    expect(asked.status).toBe(202);
+    expect(await until(async () => (await account()).reconsent?.status === 'awaitingConsent')).toBe(true);
+    const replaced = await call('PUT', '/payer-account/secret', alice, { secret: 'contoso-pc-secret-value~valid' });
+    expect(replaced.status).toBe(200);
+    const location = await consentFromLink(asked.body.consentLink, false);
+    expect((await call('POST', '/payer-account/reconsent/authorization-code', alice, { url: location })).status).toBe(202);
+    expect(await until(async () => (await account()).reconsent === undefined)).toBe(true);
+    const after = await account();
+    expect(after.health).toMatchObject({ reconsentRequired: false });
+    expect(after.health.lastError).toBeUndefined();
+    expect(after.secrets.applicationSecret).toEqual(replaced.body.applicationSecret);
+    expect(after.secrets.tokenCache.name).toBe(`reg-${asked.body.reconsentId}-token-cache`);
+  });
+
   it('deregisters (cancelling a waiting re-consent, whose story ops can read), and a new registration records the secret expiry given in step 2', async () => {
     const olivia = await stack.tokenFor('olivia@octo.example');
     const waiting = await call('POST', '/payer-account/reconsent', alice, { adminEmail: 'admin@contoso.example' });

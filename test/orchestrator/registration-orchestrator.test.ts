@@ -154,7 +154,7 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
       const state = await replay(waiting.build());
       const race = actions(state).at(-1);
       expect(race?.compoundActions?.map((a) => a.externalEventName ?? a.fireAt)).toEqual([
-        RegistrationEvent.PartnerApiCredentialsSubmitted, RegistrationEvent.ConsentCompleted, link.linkExpiresAt,
+        RegistrationEvent.ConsentCompleted, link.linkExpiresAt, RegistrationEvent.PartnerApiCredentialsSubmitted,
         RegistrationEvent.RegistrationCancelled, new HistoryBuilder().at(168 * HOUR),
       ]);
       const expired = await replay(waiting.timerCreated(4, 75 * HOUR).timerCreated(5, 168 * HOUR).endEpisode().episode(75 * HOUR).timerFired(4, 75 * HOUR).build());

@@ -314,4 +314,12 @@ describe('control routes (stand-in only)', () => {
     const bad = await call('POST', `${standIn.url}/_control/token`, { json: { claims: 'not-an-object' } });
     expect(bad.status).toBe(400);
   });
+
+  it('refuses control requests a web page could send without a preflight (no JSON content type)', async () => {
+    const simple = await call('POST', `${standIn.url}/_control/revoke`, { form: { username: 'alice@contoso.example' } });
+    expect(simple.status).toBe(415);
+    const json = await call('POST', `${standIn.url}/_control/revoke`, { json: { username: 'alice@contoso.example' } });
+    expect(json.status).toBe(200);
+    expect(json.body).toMatchObject({ username: 'alice@contoso.example' });
+  });
 });

@@ -41,7 +41,7 @@ export const controlTokenRequest = z.object({
 export class ControlRouteError extends Error {
   constructor(
     readonly status: number,
-    readonly error: 'invalid_request' | 'not_found',
+    readonly error: 'invalid_request' | 'not_found' | 'unsupported_media_type',
     message: string,
   ) {
     super(message);

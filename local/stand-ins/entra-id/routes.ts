@@ -57,13 +57,13 @@ export function buildRoutes({ directory, keys, clock, baseUrl, authorization = n
   };
 
   return [
-    // Stand-in control routes (not Entra ID): see control.ts.
+    // Stand-in control routes (not Entra ID): see control.ts. JSON only.
     { method: 'GET', pattern: /^\/_control\/health$/, handle: async () => ({ status: 'ok' }) },
     {
       method: 'POST',
       pattern: /^\/_control\/token$/,
       handle: async (_m, req) => {
-        const { claims, ...mint } = controlTokenRequest.parse(JSON.parse(await readBody(req)));
+        const { claims, ...mint } = controlTokenRequest.parse(await controlJson(req));
         return { token_type: 'Bearer', access_token: await mintToken(keys, clock(), claims, mint) };
       },
     },
@@ -80,7 +80,7 @@ export function buildRoutes({ directory, keys, clock, baseUrl, authorization = n
       method: 'POST',
       pattern: /^\/_control\/applications\/([^/]+)\/redirect-uris$/,
       handle: async (m, req) => {
-        const { uri, platform } = controlRedirectUriRequest.parse(JSON.parse(await readBody(req)));
+        const { uri, platform } = controlRedirectUriRequest.parse(await controlJson(req));
         const redirectUris = authorization.addRedirectUri(m[1], uri, platform);
         const app = directory.appByClientId(m[1])!;
         return { clientId: app.clientId, redirectUris, spaRedirectUris: authorization.spaRedirectUris(app) };
@@ -90,12 +90,12 @@ export function buildRoutes({ directory, keys, clock, baseUrl, authorization = n
       method: 'POST',
       pattern: /^\/_control\/authorize$/,
       handle: async (_m, req, _url, ids = NO_IDS) =>
-        controlAuthorize(authorize, controlAuthorizeRequest.parse(JSON.parse(await readBody(req))), ids, tenantOf),
+        controlAuthorize(authorize, controlAuthorizeRequest.parse(await controlJson(req)), ids, tenantOf),
     },
     {
       method: 'POST',
       pattern: /^\/_control\/revoke$/,
-      handle: async (_m, req) => authorization.revokeUser(controlRevokeRequest.parse(JSON.parse(await readBody(req))).username),
+      handle: async (_m, req) => authorization.revokeUser(controlRevokeRequest.parse(await controlJson(req)).username),
     },
     // Entra ID.
     {
@@ -152,4 +152,16 @@ export function buildRoutes({ directory, keys, clock, baseUrl, authorization = n
       },
     },
   ];
+}
+
+/**
+ * A control route's JSON body. Requiring the JSON content type makes a browser preflight any
+ * cross-site request, which the control routes never allow: a page the developer has open cannot
+ * add redirect URIs or revoke tokens through the stand-in.
+ */
+async function controlJson(req: IncomingMessage): Promise<unknown> {
+  if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
+    throw new ControlRouteError(415, 'unsupported_media_type', 'Control routes take a JSON body with content-type: application/json.');
+  }
+  return JSON.parse(await readBody(req));
 }
