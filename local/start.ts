@@ -29,6 +29,8 @@ Register in the browser with the local fixtures:
      secret value ${pcApp?.secrets[0]?.value}
   4. Step 3: admin's e-mail alice@contoso.example. Open the consent e-mail in ${stack.maildev.webUrl},
      follow its link, sign in as alice@contoso.example again and Accept. The wizard shows the registered account.
+  5. On the account: "Replace the application secret" takes the app's other valid secret,
+     ${pcApp?.secrets.find((s) => s.value.endsWith('~rotated'))?.value}
 
 Or call the API yourself. Get a bearer token (alice@contoso.example may register; bob@contoso.example may only read):
 

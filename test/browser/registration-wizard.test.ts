@@ -3,14 +3,16 @@ import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { LOCAL_PASSWORD, REPO_ROOT, startStack, Stack } from '../../local/stack';
 import { launchChromium, screenshot, signInAndAccept } from '../support/browser';
-import { PC_APP, VALID_SECRET } from '../support/registration-driver';
+import { PC_APP, until, VALID_SECRET } from '../support/registration-driver';
 
 /**
  * The wizard (web/dist) in Debian's Chromium against the whole local stack, as a person uses it: sign-in at the
- * Entra ID stand-in, the three steps, the consent from the e-mail or by the pasted address, the registered account.
+ * Entra ID stand-in, the three steps, the consent from the e-mail or by the pasted address, the registered account;
+ * then the account's lifecycle: a new secret, re-consent after a revoked token, deregistration.
  */
 const ALICE = 'alice@contoso.example';
 const SECRET_ID = 'c0c0c0c0-0000-4000-8000-000000000001';
+const ROTATED_SECRET = 'contoso-pc-secret-value~rotated';
 const SLOW = { timeout: 30_000 };
 
 describe('the registration wizard in a browser', () => {
@@ -20,6 +22,14 @@ describe('the registration wizard in a browser', () => {
   let page: Page;
   const heading = (name: string | RegExp) => page.getByRole('heading', { level: 2, name });
   const focusedId = () => page.locator('*:focus').getAttribute('id');
+  /** Moves focus by Tab only (at most 20 presses) to the button or link with this text, and asserts it got there. */
+  const tabTo = async (name: string) => {
+    for (let i = 0; i < 20; i++) {
+      await page.keyboard.press('Tab');
+      if ((await page.locator('*:focus').textContent())?.trim() === name) return;
+    }
+    throw new Error(`Tab never reached "${name}"`);
+  };
 
   beforeAll(async () => {
     if (!existsSync(path.join(REPO_ROOT, 'web', 'dist', 'index.html'))) throw new Error('The wizard is not built: npm run build:web (npm test builds it)');
@@ -137,10 +147,109 @@ describe('the registration wizard in a browser', () => {
     await screenshot(page, '11-registered-by-pasted-address');
   }, 120_000);
 
+  it('manages the account: a new secret, re-consent after a revocation by the pasted address, deregistration', async () => {
+    // The account from the previous test; its actions are reached by keyboard from the heading.
+    await heading('Your Azure CSP payer account').waitFor(SLOW);
+    expect(await page.getByRole('heading', { level: 3, name: 'Manage the account' }).isVisible()).toBe(true);
+    await page.getByRole('heading', { level: 2 }).focus();
+    await tabTo('Replace the application secret');
+    await page.keyboard.press('Enter');
+
+    // A secret Microsoft refuses: the error beside the secret field, which takes focus; nothing changes.
+    await heading('Replace the application secret').waitFor(SLOW);
+    expect(await focusedId()).toBe('view-heading');
+    expect(await unlabelledInputs(page)).toEqual([]);
+    await page.getByLabel('New client secret value').fill('not-the-secret');
+    await page.getByRole('button', { name: 'Replace the secret' }).click();
+    const secretError = page.locator('#field-secret-error');
+    await secretError.waitFor({ state: 'visible', ...SLOW });
+    expect(await secretError.textContent()).toMatch(/secret/i);
+    expect(await focusedId()).toBe('field-secret');
+    expect(await page.getByLabel('New client secret value').getAttribute('aria-invalid')).toBe('true');
+    await screenshot(page, '12-replace-secret-refused');
+
+    // The app's other valid secret, with its expiry date: replaced, and the date shown.
+    const expiresAt = new Date(Date.now() + 200 * 24 * 3600_000).toISOString().slice(0, 10);
+    const readable = new Date(expiresAt).toLocaleDateString('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
+    await page.getByLabel('New client secret value').fill(ROTATED_SECRET);
+    await page.getByLabel('New secret\'s expiry date').fill(expiresAt);
+    await page.getByRole('button', { name: 'Replace the secret' }).click();
+    await heading('Application secret replaced').waitFor(SLOW);
+    expect(await page.locator('#secret-replaced').textContent()).toContain(`It expires on ${readable}`);
+    await screenshot(page, '13-secret-replaced');
+    await tabTo('Back to the account');
+    await page.keyboard.press('Enter');
+    await heading('Your Azure CSP payer account').waitFor(SLOW);
+    expect(await page.locator('#health').textContent()).toContain(`Secret expires${readable}`);
+
+    // A password reset revokes alice's refresh tokens; the keep-alive round finds out and starts a re-consent.
+    stack.entra.revokeRefreshTokens(ALICE);
+    const before = (await stack.timerStatus('TokenKeepAlive')).invocationCount;
+    await stack.runFunction('TokenKeepAlive');
+    expect(await until(async () => {
+      const status = await stack.timerStatus('TokenKeepAlive');
+      return status.invocationCount > before && !status.running;
+    }, 600, 50)).toBe(true);
+    expect((await stack.timerStatus('TokenKeepAlive')).lastResult).toBe('Succeeded');
+
+    // The reset also ended alice's session in the wizard: reloading sends her to sign in again first.
+    await page.reload();
+    await page.waitForURL(`${stack.entra.url}/**`, SLOW);
+    await signInAndAccept(page, ALICE, LOCAL_PASSWORD);
+    await heading('Your Azure CSP payer account').waitFor(SLOW);
+    const required = page.locator('#reconsent-required');
+    expect(await required.textContent()).toMatch(/An admin must consent again\..*AADSTS50173/s);
+    // The re-consent the keep-alive started (it e-mailed the admin) is shown with its link.
+    await page.getByRole('link', { name: 'Open the consent page in a new tab' }).waitFor(SLOW);
+    expect(await page.getByText(`We sent the consent link to ${ALICE}`).isVisible()).toBe(true);
+    expect(await page.locator('#reconsent-status').textContent()).toBe('Waiting for the admin to consent…');
+    expect(await page.locator('#health').textContent()).toContain('StatusConsent needed');
+    await screenshot(page, '14-reconsent-required');
+
+    // Re-consent by the pasted address: a new link for https://localhost.
+    await page.getByRole('heading', { level: 2 }).focus();
+    await tabTo('Ask the admin to consent again');
+    await page.keyboard.press('Enter');
+    await heading('Ask the admin to consent again').waitFor(SLOW);
+    expect(await unlabelledInputs(page)).toEqual([]);
+    await page.getByRole('radio', { name: /https:\/\/localhost/ }).check();
+    await page.getByRole('button', { name: 'Get the consent link' }).click();
+    await heading('Your Azure CSP payer account').waitFor(SLOW);
+    const pastedField = page.getByLabel('The address your browser showed after consent');
+    await pastedField.waitFor(SLOW);
+    const [admin] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open the consent page in a new tab' }).click()]);
+    const landed = admin.waitForRequest((r) => r.url().startsWith('https://localhost/'), SLOW);
+    await signInAndAccept(admin, ALICE, LOCAL_PASSWORD);
+    const address = (await landed).url();
+    expect(address).toMatch(/^https:\/\/localhost\/\?code=/);
+    await admin.close();
+    await pastedField.fill(address);
+    await screenshot(page, '15-reconsent-pasted-address');
+    await page.getByRole('button', { name: 'Send the address' }).click();
+    await page.locator('#account-notice').filter({ hasText: 'The admin consented again: the account is healthy.' }).waitFor(SLOW);
+    expect(await page.locator('#health').textContent()).toMatch(/StatusHealthy.*Consent required againNo/s);
+    expect(await page.locator('#reconsent-required').count()).toBe(0);
+    await screenshot(page, '16-reconsented');
+
+    // Deregistration asks first, says what goes, and ends at step 1.
+    await tabTo('Deregister this payer account');
+    await page.keyboard.press('Enter');
+    await heading('Deregister the payer account?').waitFor(SLOW);
+    expect(await focusedId()).toBe('view-heading');
+    expect(await page.locator('main').textContent()).toMatch(/Key Vault.*register again/s);
+    await screenshot(page, '17-deregister-confirmation');
+    await tabTo('Yes, deregister');
+    await page.keyboard.press('Enter');
+    await heading('Step 1 of 3: Basic details').waitFor(SLOW);
+    const gone = await fetch(`${stack.apiBaseUrl}/payer-account`, { headers: { authorization: `Bearer ${await stack.tokenFor(ALICE)}` } });
+    expect(gone.status).toBe(404);
+    await screenshot(page, '18-deregistered');
+  }, 120_000);
+
   it('serves no password or secret value to the browser, and logs none', async () => {
     const config = await (await fetch(`${stack.webUrl}config.json`)).text();
     expect(JSON.parse(config)).toMatchObject({ clientId: 'aaaaaaaa-0000-4000-8000-000000000003', apiBaseUrl: '/api' });
-    for (const secret of [VALID_SECRET, LOCAL_PASSWORD]) {
+    for (const secret of [VALID_SECRET, ROTATED_SECRET, LOCAL_PASSWORD]) {
       expect(config).not.toContain(secret);
       expect(stack.host.output()).not.toContain(secret);
     }

@@ -35,3 +35,12 @@ export function details(rows: [string, Child][], props: Props = {}): HTMLDListEl
 
 export const formatTime = (iso: string | undefined) =>
   iso ? new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }) : undefined;
+
+/** A day, such as a secret's expiry date: given as a date, stored as midnight UTC, shown as that same day everywhere. */
+export const formatDate = (iso: string | undefined) =>
+  iso ? new Date(iso).toLocaleDateString(undefined, { dateStyle: 'long', timeZone: 'UTC' }) : undefined;
+
+/** A `<time>` element: readable text for people, the exact instant for machines; undefined without a value. */
+export function time(iso: string | undefined, format: (iso: string) => string | undefined = formatTime): HTMLTimeElement | undefined {
+  return iso ? h('time', { datetime: iso }, format(iso) ?? iso) : undefined;
+}

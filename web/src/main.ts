@@ -1,4 +1,5 @@
 import './styles.css';
+import { broadcastResponseToMainFrame } from '@azure/msal-browser/redirect-bridge';
 import { createApi } from './api';
 import { Announcer } from './announcer';
 import { startAuth } from './auth';
@@ -42,6 +43,10 @@ function signInProblem(error: unknown, authority: string): string {
 }
 
 const main = document.getElementById('main') as HTMLElement;
-start(main).catch((error) => {
+// In MSAL's hidden frame (a silent renewal once the refresh token no longer works, e.g. after a password reset), this
+// page is only the redirect target: hand Microsoft's answer to the wizard's window, which then signs in again by
+// redirect (or carries on), instead of waiting for the frame to time out.
+const framed = window.parent !== window;
+(framed ? broadcastResponseToMainFrame().catch(() => undefined) : start(main)).catch((error) => {
   main.replaceChildren(page('The wizard could not start', undefined, h('p', { class: 'form-error', role: 'alert' }, errorMessage(error))));
 });

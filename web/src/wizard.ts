@@ -50,7 +50,7 @@ export function createWizard(main: HTMLElement, base: Omit<WizardContext, 'show'
 
 async function viewFor(ctx: WizardContext): Promise<HTMLElement> {
   const account = await optional(ctx.api<PayerAccountView>('GET', '/payer-account'));
-  if (account) return payerAccountView(account);
+  if (account) return payerAccountView(ctx, account);
   let registration = await optional(ctx.api<RegistrationView>('GET', '/payer-account/registration'));
   // Just started: the orchestration publishes its first status within moments.
   for (let i = 0; registration?.status === 'starting' && i < 20; i++) {
@@ -68,7 +68,7 @@ async function viewFor(ctx: WizardContext): Promise<HTMLElement> {
       return consentWaiting(ctx, registration);
     case 'registered': {
       const registered = await optional(ctx.api<PayerAccountView>('GET', '/payer-account'));
-      return registered ? payerAccountView(registered) : consentWaiting(ctx, registration);
+      return registered ? payerAccountView(ctx, registered) : consentWaiting(ctx, registration);
     }
     default:
       return consentStep(ctx, registration);

@@ -2,17 +2,18 @@ import { ApiProblem } from '../api';
 import type { RegistrationView } from '../api-types';
 import { consentCallbackUrl } from '../config';
 import type { WizardContext } from '../context';
-import { code, h } from '../dom';
+import { h } from '../dom';
 import { field, FormErrors } from '../fields';
 import { cancelButton } from './cancel-registration';
 import { consentHelp } from './consent-help';
 import { localHint } from './local-hints';
+import { LOCALHOST, redirectChoice } from './redirect-choice';
 import { actions, busy, stepSection } from './step-section';
 import { verifiedPartner } from './verified-partner';
 
 /** Step 3: the person confirms what step 2 verified, names the admin, and asks for a consent link. */
 export function consentStep(ctx: WizardContext, registration: RegistrationView): HTMLElement {
-  const callback = registration.consent?.redirectUri && registration.consent.redirectUri !== 'https://localhost'
+  const callback = registration.consent?.redirectUri && registration.consent.redirectUri !== LOCALHOST
     ? registration.consent.redirectUri : consentCallbackUrl(ctx.config);
   const verified = registration.verified;
   const tenantId = field({ name: 'tenantId', label: 'Directory (tenant) ID', required: true, value: verified?.tenantId, spellcheck: false,
@@ -22,22 +23,17 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
   const mpnId = field({ name: 'mpnId', label: 'MPN ID (Partner ID)', optional: true, inputmode: 'numeric', hint: '5 to 10 digits; checked against Partner Center.' });
   const adminEmail = field({ name: 'adminEmail', label: 'Admin\'s e-mail', type: 'email', optional: true, autocomplete: 'email',
     hint: 'Octo e-mails the consent link to this admin. Leave it empty to open the link yourself.' });
-  const choice = (value: string, label: Node | string, checked: boolean) =>
-    h('label', { class: 'choice' }, h('input', { type: 'radio', name: 'redirectUri', value, checked }), ' ', label);
-  const redirect = h('fieldset', {},
-    h('legend', {}, 'Where Microsoft sends the admin after consent'),
-    choice('callback', h('span', {}, 'Back to Octo: ', code(callback), ' (register it as a Web redirect URI on your app)'), registration.consent?.redirectUri !== 'https://localhost'),
-    choice('https://localhost', h('span', {}, code('https://localhost'), ' — you paste the address the browser shows'), registration.consent?.redirectUri === 'https://localhost'));
+  const redirect = redirectChoice(callback, registration.consent?.redirectUri);
   const errors = new FormErrors([tenantId, applicationId, mpnId, adminEmail]);
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Get the consent link');
-  const form = h('form', { novalidate: true }, errors.summary, tenantId.element, applicationId.element, mpnId.element, adminEmail.element, redirect,
+  const form = h('form', { novalidate: true }, errors.summary, tenantId.element, applicationId.element, mpnId.element, adminEmail.element, redirect.element,
     actions(submit, cancelButton(ctx)));
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void busy(submit, async () => {
       errors.clear();
       const optional = (name: string, value: string) => (value.trim() ? { [name]: value.trim() } : {});
-      const redirectUri = (form.querySelector('input[name=redirectUri]:checked') as HTMLInputElement | null)?.value ?? 'callback';
+      const redirectUri = redirect.value();
       try {
         const { body } = await ctx.api<{ emailedTo?: string }>('PUT', '/payer-account/registration/partner-api-credentials', {
           tenantId: tenantId.input.value.trim(), applicationId: applicationId.input.value.trim(),

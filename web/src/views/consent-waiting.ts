@@ -5,6 +5,7 @@ import { formatTime, h } from '../dom';
 import { cancelButton } from './cancel-registration';
 import { consentStep } from './consent-step';
 import { pastedAddressForm } from './pasted-address-form';
+import { LOCALHOST } from './redirect-choice';
 import { actions, stepSection } from './step-section';
 import { verifiedPartner } from './verified-partner';
 
@@ -24,8 +25,8 @@ export function consentWaiting(ctx: WizardContext, registration: RegistrationVie
   });
   const again = h('button', { type: 'button', class: 'secondary' }, 'Change details or get a new link');
   again.addEventListener('click', () => ctx.show(consentStep(ctx, registration)));
-  const pasted = consent?.redirectUri === 'https://localhost'
-    ? pastedAddressForm(ctx, () => { status.textContent = REDEEMING; })
+  const pasted = consent?.redirectUri === LOCALHOST
+    ? pastedAddressForm(ctx, '/payer-account/registration/authorization-code', () => { status.textContent = REDEEMING; })
     : undefined;
 
   const view = stepSection(3, 'Waiting for consent',

@@ -3,8 +3,11 @@ import { code, h } from '../dom';
 import { field, FormErrors } from '../fields';
 import { busy } from './step-section';
 
-/** The manual path (redirect URI https://localhost): the person pastes the address the browser showed after consent. */
-export function pastedAddressForm(ctx: WizardContext, onReceived: () => void): HTMLElement {
+/**
+ * The manual path (redirect URI https://localhost): the person pastes the address the browser showed after consent.
+ * `path`: the registration's or the re-consent's authorization-code endpoint.
+ */
+export function pastedAddressForm(ctx: WizardContext, path: string, onReceived: () => void): HTMLElement {
   const address = field({
     name: 'url', label: 'The address your browser showed after consent', required: true, spellcheck: false, placeholder: 'https://localhost/?code=…',
     hint: h('span', {}, 'After Accept, Microsoft sends the browser to ', code('https://localhost/?code=…'),
@@ -21,7 +24,7 @@ export function pastedAddressForm(ctx: WizardContext, onReceived: () => void): H
       const value = address.input.value.trim();
       try {
         // The whole address, or just its code when that is what was copied.
-        await ctx.api('POST', '/payer-account/registration/authorization-code', /^https?:\/\//i.test(value) ? { url: value } : { code: value });
+        await ctx.api('POST', path, /^https?:\/\//i.test(value) ? { url: value } : { code: value });
         address.input.value = '';
         ctx.announce('Consent received.');
         onReceived();
