@@ -3,7 +3,7 @@ import { CredentialError } from '../domain/credential-errors';
 import { ErrorCode } from '../domain/error-codes';
 import { PayerAccountRecord } from '../domain/payer-account';
 import { StagedSecret } from '../domain/partner-center-credentials';
-import { AccountHealth, healthyAt, needsReconsent } from '../domain/token-health';
+import { AccountHealth, healthyAt, needsReconsent, reconsentMessage } from '../domain/token-health';
 import { TransientError } from '../domain/transient-error';
 import { Clock } from '../ports/clock';
 import { DelegatedTokens } from '../ports/delegated-tokens';
@@ -53,8 +53,9 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
     return 'transient';
   }
   if ('error' in outcome) {
-    const { code, message, aadsts, traceId, correlationId } = outcome.error;
     const reconsentRequired = needsReconsent(outcome.error);
+    const { code, aadsts, traceId, correlationId } = outcome.error;
+    const message = reconsentRequired ? reconsentMessage(outcome.error) : outcome.error.message;
     await save(record, deps, (current) => (stillUsed(current) ? {
       health: { ...healthOf(current), lastAttemptAt: now.toISOString(), lastError: { code, message, aadsts, traceId, correlationId }, reconsentRequired: healthOf(current).reconsentRequired || reconsentRequired },
     } : undefined));

@@ -14,6 +14,21 @@ const DAY_MS = 24 * 3600_000;
  */
 export const RECONSENT_AADSTS: readonly number[] = [700082, 50173, 700003, 70043, 50076, 65001];
 
+const WHY: Record<number, string> = {
+  700082: 'it was not used for 90 days',
+  50173: 'it was revoked, for example by a password reset',
+  700003: 'its device or session is no longer valid',
+  70043: 'a Conditional Access policy shortened its life',
+  50076: 'the tenant now requires multi-factor authentication',
+  65001: 'the consent was withdrawn',
+};
+
+/** What the keep-alive tells the person when only a new consent helps (the step 3 wording does not fit a registered account). */
+export function reconsentMessage(error: CredentialError): string {
+  const why = error.aadsts !== undefined && WHY[error.aadsts] ? `: ${WHY[error.aadsts]} (AADSTS${error.aadsts})` : '';
+  return `Microsoft no longer accepts the admin's consent${why}. Ask an admin with the Admin agent role to consent again (POST /api/payer-account/reconsent).`;
+}
+
 export const needsReconsent = (error: CredentialError): boolean =>
   error.code === ErrorCode.TokenNoLongerValid || (error.aadsts !== undefined && RECONSENT_AADSTS.includes(error.aadsts));
 

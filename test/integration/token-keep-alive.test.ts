@@ -92,6 +92,7 @@ describe('token keep-alive, re-consent and secret update', () => {
     await roundAfter(91 * DAY_MS);
     const flagged = await account();
     expect(flagged.health).toMatchObject({ reconsentRequired: true, lastError: { aadsts: 700082 } });
+    expect(flagged.health.lastError.message).toMatch(/not used for 90 days.*consent again/);
     expect(flagged.health.lastRefreshAt).toBe(before.health.lastRefreshAt);
     expect(flagged.secrets.tokenCache).toEqual(before.secrets.tokenCache); // the old token stays until the new consent
     expect(flagged.reconsent).toMatchObject({ status: 'awaitingConsent', consent: { emailedTo: ADMIN } });
@@ -123,6 +124,7 @@ describe('token keep-alive, re-consent and secret update', () => {
     await roundAfter(7 * DAY_MS);
     const flagged = await account();
     expect(flagged.health).toMatchObject({ reconsentRequired: true, lastError: { aadsts: 50173 } });
+    expect(flagged.health.lastError.message).toMatch(/password reset/);
 
     expect((await call('POST', '/payer-account/reconsent', bob, {})).status).toBe(403);
     const asked = await call('POST', '/payer-account/reconsent', alice, { redirectUri: 'https://localhost' });

@@ -7,12 +7,11 @@ type HealthError = NonNullable<Health['lastError']>;
 
 /**
  * The last error concerns the application secret (refused, expired, gone from the vault): a new secret fixes it.
- * `secret_store_unavailable` is Key Vault being down (it passes), and `secret_no_longer_available` with an AADSTS
- * code is the stored token gone, which only a new consent fixes.
+ * `secret_store_unavailable` is Key Vault being down (it passes); a stored token that is gone or unusable is
+ * `token_no_longer_valid`, which only a new consent fixes.
  */
 export function secretRefused(error: HealthError | undefined): boolean {
-  if (!error || !error.code.startsWith('secret_') || error.code === 'secret_store_unavailable') return false;
-  return !(error.code === 'secret_no_longer_available' && error.aadsts !== undefined);
+  return !!error && error.code.startsWith('secret_') && error.code !== 'secret_store_unavailable';
 }
 
 export const secretNeedsReplacing = (health: Health) => !!health.secretExpiresSoon || secretRefused(health.lastError);
