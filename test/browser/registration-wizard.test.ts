@@ -22,6 +22,14 @@ describe('the registration wizard in a browser', () => {
   let page: Page;
   const heading = (name: string | RegExp) => page.getByRole('heading', { level: 2, name });
   const focusedId = () => page.locator('*:focus').getAttribute('id');
+  /** The secret refused: the product's message beside the field, which takes focus and is marked invalid. */
+  const expectSecretRefused = async (label: string, message: RegExp) => {
+    const error = page.locator('#field-secret-error');
+    await error.waitFor({ state: 'visible', ...SLOW });
+    expect(await error.textContent()).toMatch(message);
+    expect(await focusedId()).toBe('field-secret');
+    expect(await page.getByLabel(label).getAttribute('aria-invalid')).toBe('true');
+  };
   /** Moves focus by Tab only (at most 20 presses) to the button or link with this text, and asserts it got there. */
   const tabTo = async (name: string) => {
     for (let i = 0; i < 20; i++) {
@@ -69,11 +77,7 @@ describe('the registration wizard in a browser', () => {
     await page.getByLabel('Domain or Directory (tenant) ID').fill('contoso.example');
     await page.getByLabel('Client secret value').fill(SECRET_ID);
     await page.getByRole('button', { name: 'Verify credentials' }).click();
-    const secretError = page.locator('#field-secret-error');
-    await secretError.waitFor({ state: 'visible', ...SLOW });
-    expect(await secretError.textContent()).toMatch(/value/i);
-    expect(await focusedId()).toBe('field-secret');
-    expect(await page.getByLabel('Client secret value').getAttribute('aria-invalid')).toBe('true');
+    await expectSecretRefused('Client secret value', /value/i);
     await screenshot(page, '04-step-2-secret-error');
     await page.getByLabel('Client secret value').fill(VALID_SECRET);
     await page.getByRole('button', { name: 'Verify credentials' }).click();
@@ -161,11 +165,7 @@ describe('the registration wizard in a browser', () => {
     expect(await unlabelledInputs(page)).toEqual([]);
     await page.getByLabel('New client secret value').fill('not-the-secret');
     await page.getByRole('button', { name: 'Replace the secret' }).click();
-    const secretError = page.locator('#field-secret-error');
-    await secretError.waitFor({ state: 'visible', ...SLOW });
-    expect(await secretError.textContent()).toMatch(/secret/i);
-    expect(await focusedId()).toBe('field-secret');
-    expect(await page.getByLabel('New client secret value').getAttribute('aria-invalid')).toBe('true');
+    await expectSecretRefused('New client secret value', /secret/i);
     await screenshot(page, '12-replace-secret-refused');
 
     // The app's other valid secret, with its expiry date: replaced, and the date shown.
