@@ -165,6 +165,7 @@ function compose(config: AppConfig): AppServices {
       return {
         payerAccounts: payerAccounts(), workflow: this.workflow(client), secretStore: requestSecretStore(), tokens: signedTokens(), clock,
         newLinkId: randomUUID, linkTtlHours: config.CONSENT_LINK_TTL_HOURS, publicBaseUrl: config.PUBLIC_BASE_URL, callbackUrl,
+        publish: { waitMs: 3000, pollMs: 100, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
       };
     },
     workflowRecords(client) {

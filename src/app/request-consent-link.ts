@@ -33,6 +33,8 @@ export interface RequestConsentLinkDeps {
   linkTtlHours: number;
   publicBaseUrl: string;
   callbackUrl: string;
+  /** How long to wait for the workflow to take the new link, so the link answered works at once. */
+  publish: { waitMs: number; pollMs: number; sleep(ms: number): Promise<void> };
 }
 
 /** The link in the e-mail and in responses: a signed ticket for one registration's current link. */
@@ -95,10 +97,22 @@ export async function issueConsentLink(
     ...(secret && input.secretExpiresAt ? { secretExpiresAt: input.secretExpiresAt } : {}),
   };
   await deps.workflow.submitPartnerApiCredentials(instanceId, submission);
+  await untilPublished(instanceId, linkId, deps);
   return ok({
     registrationId: instanceId,
     consentLink: await signedConsentLink({ signedTokens: deps.tokens, config: { PUBLIC_BASE_URL: deps.publicBaseUrl } }, instanceId, linkId, expiresAt.toISOString()),
     expiresAt: expiresAt.toISOString(),
     ...(input.adminEmail ? { emailedTo: input.adminEmail } : {}),
   });
+}
+
+/**
+ * The link answered is opened at once more often than not; until the workflow has taken it, the
+ * consent start would call it replaced. Waits a moment for that (no longer: it works soon anyway).
+ */
+async function untilPublished(instanceId: string, linkId: string, deps: RequestConsentLinkDeps): Promise<void> {
+  for (let waited = 0; waited < deps.publish.waitMs; waited += deps.publish.pollMs) {
+    if ((await deps.workflow.state(instanceId))?.progress?.consent?.linkId === linkId) return;
+    await deps.publish.sleep(deps.publish.pollMs);
+  }
 }
