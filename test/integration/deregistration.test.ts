@@ -1,5 +1,6 @@
 import { TableClient } from '@azure/data-tables';
 import { startStack, Stack } from '../../local/stack';
+import { TablePayerAccounts } from '../../src/adapters/table-payer-accounts';
 import { apiClient, CONTOSO, registerContoso, until } from '../support/registration-driver';
 
 describe('deregistration: DELETE /api/payer-account', () => {
@@ -79,6 +80,14 @@ describe('deregistration: DELETE /api/payer-account', () => {
     const still = await call('GET', '/payer-account/registration', alice);
     expect(still.status).toBe(200);
     expect(still.body.registrationId).toBe(started.body.registrationId);
+  });
+
+  it('a late clean-up of the registration that registered never frees the registered account', async () => {
+    const account = await registerContoso(stack, alice);
+    const accounts = new TablePayerAccounts(TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true }));
+    expect(await accounts.release(CONTOSO, account.registrationId)).toBe(false);
+    expect(await payerAccountRow()).toMatchObject({ state: 'registered', registrationId: account.registrationId });
+    expect((await call('GET', '/payer-account', alice)).status).toBe(200);
   });
 
   it('answers 404 when the organization has no payer account', async () => {
