@@ -1,22 +1,14 @@
 import { writeFileSync } from 'node:fs';
+import type { BenchOptions } from './bench-options';
 import { startBenchServices } from './bench-services';
 import { runBounded } from './bounded-pool';
 import { DurableHttpClient, InstanceStatus } from './durable-http-client';
 import { machineBusySeconds, ownCpuSeconds, processCpuSeconds } from './process-cpu';
 import { percentile } from './statistics';
 
-export interface HostLoadOptions {
+/** (b)'s part of the bench options, for the app at `appRoot`. */
+export interface HostLoadOptions extends Pick<BenchOptions, 'orchestrations' | 'concurrency' | 'timeoutMs' | 'pollIntervalMs' | 'hostNodeOptions' | 'dumpFile' | 'hostCpuProfileDir'> {
   appRoot: string;
-  orchestrations: number;
-  concurrency: number;
-  timeoutMs: number;
-  pollIntervalMs: number;
-  /** NODE_OPTIONS for the host process only. */
-  hostNodeOptions?: string;
-  /** File to write every instance's final status to (JSON), for a closer look. */
-  dumpFile?: string;
-  /** Directory for a CPU profile of the host (see cpu-profile-preload.ts). */
-  hostCpuProfileDir?: string;
   log(line: string): void;
 }
 

@@ -58,6 +58,7 @@ export function appServices(): AppServices {
 function compose(config: AppConfig): AppServices {
   const clock = productClock();
   const callbackUrl = `${config.PUBLIC_BASE_URL}/api/consent/callback`;
+  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
   const lazily = <T>(build: () => T): (() => T) => {
     let value: T | undefined;
     return () => (value ??= build());
@@ -102,7 +103,7 @@ function compose(config: AppConfig): AppServices {
       partnerCenter: new PartnerCenterClient({ baseUrl: config.PARTNER_CENTER_API_URL, maxAttempts: 4, maxRetryAfterMs: 30_000, firstBackoffMs: 500 }),
       secretStore: secretStore(),
       clock,
-      sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      sleep,
       replication: { freshForMs: 5 * 60_000, retries: 2, delayMs: 1500 },
     };
   });
@@ -127,12 +128,12 @@ function compose(config: AppConfig): AppServices {
     return {
       secretStore: secretStore(), delegated: new MsalDelegatedTokens(config.PARTNER_AUTHORITY_HOST),
       partnerCenter: verification().partnerCenter, partnerApi: new PartnerApiClient(config.PARTNER_API_URL),
-      payerAccounts: payerAccounts(), clock, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)),
+      payerAccounts: payerAccounts(), clock, sleep,
     };
   });
   const keepAlive = lazily((): KeepTokenAliveDeps => ({
     payerAccounts: payerAccounts(), secretStore: requestSecretStore(), delegated: redemption().delegated, clock,
-    sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)), retry: { attempts: 3, firstDelayMs: 2000 },
+    sleep, retry: { attempts: 3, firstDelayMs: 2000 },
   }));
   const mailer = lazily((): Mailer => {
     if (config.ACS_ENDPOINT) {
@@ -165,7 +166,7 @@ function compose(config: AppConfig): AppServices {
       return {
         payerAccounts: payerAccounts(), workflow: this.workflow(client), secretStore: requestSecretStore(), tokens: signedTokens(), clock,
         newLinkId: randomUUID, linkTtlHours: config.CONSENT_LINK_TTL_HOURS, publicBaseUrl: config.PUBLIC_BASE_URL, callbackUrl,
-        publish: { waitMs: 3000, pollMs: 100, sleep: (ms) => new Promise((resolve) => setTimeout(resolve, ms)) },
+        publish: { waitMs: 3000, pollMs: 100, sleep },
       };
     },
     workflowRecords(client) {

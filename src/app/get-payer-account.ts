@@ -1,7 +1,7 @@
 import { ErrorCode, fail, ok, Result, FieldError } from '../domain/error-codes';
 import { Caller, PayerAccountView } from '../domain/payer-account';
 import { RegistrationStatus } from '../domain/registration';
-import { secretExpiresSoon } from '../domain/token-health';
+import { healthOf, secretExpiresSoon } from '../domain/token-health';
 import { Clock } from '../ports/clock';
 import { PayerAccounts } from '../ports/payer-accounts';
 import { RegistrationWorkflow } from '../ports/registration-workflow';
@@ -21,7 +21,7 @@ export async function getPayerAccount(caller: Caller, deps: GetPayerAccountDeps)
   }
   const { tokenCache, applicationSecret, ...account } = record.account;
   const progress = record.reconsentId ? (await deps.workflow.state(record.reconsentId))?.progress : undefined;
-  const health = record.health ?? { reconsentRequired: false };
+  const health = healthOf(record);
   return ok({
     accountName: record.accountName, registrationId: record.registrationId, registeredAt: account.consentedAt, ...account,
     health: { ...health, secretExpiresSoon: secretExpiresSoon(account.applicationSecretExpiresAt, deps.clock.now()) },

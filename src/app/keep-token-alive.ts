@@ -3,12 +3,12 @@ import { CredentialError } from '../domain/credential-errors';
 import { ErrorCode } from '../domain/error-codes';
 import { PayerAccountRecord } from '../domain/payer-account';
 import { StagedSecret } from '../domain/partner-center-credentials';
-import { AccountHealth, healthyAt, needsReconsent, reconsentMessage } from '../domain/token-health';
-import { TransientError } from '../domain/transient-error';
+import { AccountHealth, healthOf, healthyAt, needsReconsent, reconsentMessage } from '../domain/token-health';
 import { Clock } from '../ports/clock';
 import { DelegatedTokens } from '../ports/delegated-tokens';
 import { PayerAccounts } from '../ports/payer-accounts';
-import { SecretStore, SecretStoreError } from '../ports/secret-store';
+import { SecretStore } from '../ports/secret-store';
+import { isTransient, retryTransient } from './retry-transient';
 
 export interface KeepTokenAliveDeps {
   payerAccounts: PayerAccounts;
@@ -23,8 +23,6 @@ export interface KeepTokenAliveDeps {
 /** `transient`: Microsoft or the vault kept failing, the state was left as it was; `skipped`: no longer registered. */
 export type KeepAliveOutcome = 'refreshed' | 'reconsentRequired' | 'failed' | 'transient' | 'skipped';
 
-const healthOf = (record: PayerAccountRecord): AccountHealth => record.health ?? { reconsentRequired: false };
-const isTransient = (error: unknown) => error instanceof TransientError || (error instanceof SecretStoreError && error.transient);
 const sameRef = (a: StagedSecret | undefined, b: StagedSecret) => a?.name === b.name && a.version === b.version;
 
 /**
@@ -41,7 +39,7 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
   const stillUsed = (current: PayerAccountRecord) => current.account?.tokenCache.name === used.tokenCache.name && sameRef(current.account.applicationSecret, used.applicationSecret);
   let outcome: { cache: string } | { error: CredentialError } | 'transient';
   try {
-    outcome = await withRetries(() => refresh(used, deps), deps);
+    outcome = await retryTransient(() => refresh(used, deps), deps.retry, deps.sleep);
   } catch (error) {
     if (!isTransient(error)) throw error;
     outcome = 'transient';
@@ -62,7 +60,7 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
     return reconsentRequired ? 'reconsentRequired' : 'failed';
   }
   const fresh = outcome.cache;
-  const cache = await withRetries(() => deps.secretStore.put(used.tokenCache.name, fresh, { contentType: 'msal-token-cache' }), deps);
+  const cache = await retryTransient(() => deps.secretStore.put(used.tokenCache.name, fresh, { contentType: 'msal-token-cache' }), deps.retry, deps.sleep);
   await save(record, deps, (current) => (current.account?.tokenCache.name === used.tokenCache.name
     ? { account: { ...current.account, tokenCache: cache }, health: healthyAt(now, current.health) }
     : undefined));
@@ -77,16 +75,6 @@ async function refresh(account: RegisteredPayerAccount, deps: KeepTokenAliveDeps
   return session.ok ? { cache: session.value.serializeCache() } : { error: session.error };
 }
 
-async function withRetries<T>(run: () => Promise<T>, deps: KeepTokenAliveDeps): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await run();
-    } catch (error) {
-      if (!isTransient(error) || attempt >= deps.retry.attempts) throw error;
-      await deps.sleep(deps.retry.firstDelayMs * 2 ** (attempt - 1));
-    }
-  }
-}
 
 type Changes = { account?: RegisteredPayerAccount; health: AccountHealth } | undefined;
 

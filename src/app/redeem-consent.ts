@@ -9,7 +9,8 @@ import { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
 import { PartnerApi } from '../ports/partner-api';
 import { PartnerCenter } from '../ports/partner-center';
 import { PayerAccounts } from '../ports/payer-accounts';
-import { SecretStore, SecretStoreError } from '../ports/secret-store';
+import { SecretStore } from '../ports/secret-store';
+import { retryTransient } from './retry-transient';
 
 export const PARTNER_CENTER_DELEGATED_SCOPE = 'https://api.partnercenter.microsoft.com/user_impersonation';
 
@@ -35,6 +36,9 @@ export interface RedeemConsentDeps {
   sleep(ms: number): Promise<void>;
 }
 
+/** The vault write right after a token request must not be lost to a passing fault: the refresh token it holds is the only valid one. */
+const CACHE_WRITE_RETRY = { attempts: 4, firstDelayMs: 500 };
+
 const gone = (what: string) => ({ ok: false as const, error: { code: ErrorCode.SecretNoLongerAvailable, message: `The ${what} is no longer stored. Ask for a new consent link.` } });
 
 /**
@@ -51,7 +55,7 @@ export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConse
   const clientSecret = await deps.secretStore.get(secretRef);
   if (clientSecret === undefined) return gone('application secret');
   const app = { tenantId: input.verified.tenantId, clientId: input.verified.applicationId, clientSecret, scope: PARTNER_API_SCOPE };
-  const keep = (session: DelegatedSession) => persistently(deps, () => deps.secretStore.put(names.tokenCache, session.serializeCache(), { contentType: 'msal-token-cache' }));
+  const keep = (session: DelegatedSession) => retryTransient(() => deps.secretStore.put(names.tokenCache, session.serializeCache(), { contentType: 'msal-token-cache' }), CACHE_WRITE_RETRY, deps.sleep);
 
   let session;
   const stored = await deps.secretStore.getLatest(names.tokenCache);
@@ -111,17 +115,6 @@ async function applicationSecretOf(input: RedeemConsentInput, deps: RedeemConsen
   return record?.state === 'registered' ? record.account?.applicationSecret : undefined;
 }
 
-/** The vault write right after a token request must not be lost to a passing fault: the refresh token it holds is the only valid one. */
-async function persistently<T>(deps: RedeemConsentDeps, write: () => Promise<T>): Promise<T> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await write();
-    } catch (error) {
-      if (attempt >= 4 || !(error instanceof SecretStoreError && error.transient)) throw error;
-      await deps.sleep(500 * 2 ** (attempt - 1));
-    }
-  }
-}
 
 const expiresAt = (input: RedeemConsentInput) => (input.link.secret ? input.link.secretExpiresAt : input.partnerCenterSecretExpiresAt);
 

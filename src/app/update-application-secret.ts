@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { unavailable } from '../domain/credential-errors';
 import { CredentialError } from '../domain/credential-errors';
+import { healthOf } from '../domain/token-health';
 import { ErrorCode, fail, ok, Result } from '../domain/error-codes';
 import { Caller } from '../domain/payer-account';
 import { StagedSecret } from '../domain/partner-center-credentials';
-import { TransientError } from '../domain/transient-error';
-import { SecretStoreError } from '../ports/secret-store';
 import { payerAccountNotFound } from './deregister-payer-account';
+import { isTransient } from './retry-transient';
 import { verifyPartnerCenterCredentials, VerifyPartnerCenterCredentialsDeps } from './verify-partner-center-credentials';
 
 export interface SecretUpdate {
@@ -15,7 +15,6 @@ export interface SecretUpdate {
 }
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const transient = (error: unknown) => error instanceof TransientError || (error instanceof SecretStoreError && error.transient);
 
 /**
  * PUT /api/payer-account/secret: the new secret is stored as a new version (unused until the swap),
@@ -32,7 +31,7 @@ export async function updateApplicationSecret(
   try {
     ref = await deps.secretStore.put(old.name, input.secret, { contentType: 'client-secret' });
   } catch (error) {
-    if (transient(error)) return fail({ code: ErrorCode.SecretStoreUnavailable, message: 'The secret could not be stored securely right now, so nothing changed. Try again in a minute.', unavailable: true });
+    if (isTransient(error)) return fail({ code: ErrorCode.SecretStoreUnavailable, message: 'The secret could not be stored securely right now, so nothing changed. Try again in a minute.', unavailable: true });
     throw error;
   }
   const refused = async (error: CredentialError) => {
@@ -47,7 +46,7 @@ export async function updateApplicationSecret(
       secretLooksLikeId: GUID.test(input.secret), submittedAt: deps.clock.now().toISOString(),
     }, deps);
   } catch (error) {
-    if (!transient(error)) throw error;
+    if (!isTransient(error)) throw error;
     return refused(unavailable(ErrorCode.IdentityProviderUnavailable, 'Entra ID or Key Vault'));
   }
   if (!verified.ok) return refused(verified.error.unavailable ? verified.error : { ...verified.error, field: verified.error.field ?? 'secret' });
@@ -57,7 +56,7 @@ export async function updateApplicationSecret(
     if (current?.state !== 'registered' || !current.account) return refused(payerAccountNotFound());
     // A re-consent with a new secret moved the account to another secret name meanwhile: this version is not its.
     if (current.account.applicationSecret.name !== ref.name) break;
-    const health = current.health ?? { reconsentRequired: false };
+    const health = healthOf(current);
     const saved = await deps.payerAccounts.update(caller.organizationId, current.version as string, {
       account: { ...current.account, applicationSecret: ref, applicationSecretExpiresAt: input.expiresAt },
       health: { ...health, secretExpiresSoon: false, secretExpiryWarnedFor: undefined, ...(health.lastError?.code === ErrorCode.SecretNoLongerAvailable ? { lastError: undefined } : {}) },

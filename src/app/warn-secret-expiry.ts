@@ -1,5 +1,5 @@
 import { PayerAccountRecord } from '../domain/payer-account';
-import { secretExpiresSoon } from '../domain/token-health';
+import { healthOf, secretExpiresSoon } from '../domain/token-health';
 import { Clock } from '../ports/clock';
 import { Mailer } from '../ports/mailer';
 import { PayerAccounts } from '../ports/payer-accounts';
@@ -18,7 +18,7 @@ export async function warnSecretExpiry(
   const record = await deps.payerAccounts.find(organizationId);
   const expiresAt = record?.account?.applicationSecretExpiresAt;
   if (record?.state !== 'registered' || !expiresAt || !secretExpiresSoon(expiresAt, deps.clock.now())) return false;
-  const health = record.health ?? { reconsentRequired: false };
+  const health = healthOf(record);
   if (health.secretExpiryWarnedFor === expiresAt) return false;
   const to = recordedAdmin(record);
   if (to) {

@@ -48,6 +48,9 @@ export interface AccountHealth {
   secretExpiryWarnedFor?: string;
 }
 
+/** An account without findings yet (registered before the keep-alive ran, or before health existed). */
+export const healthOf = (record: { health?: AccountHealth }): AccountHealth => record.health ?? { reconsentRequired: false };
+
 export const healthyAt = (now: Date, previous?: AccountHealth): AccountHealth => ({
   ...previous,
   lastRefreshAt: now.toISOString(),

@@ -29,6 +29,17 @@ const ANONYMOUS_PAGES = (what: string) => ({
   410: html('A page saying the link was replaced by a newer one, or expired.'),
 });
 
+/** The manual path of a consent (registration or re-consent): the pasted address, or the code alone. */
+function pastedAddress(o: { route: string; operationId: string; tag: string; what: string; flow: string; statusUrl: string; notFound: ErrorCode }): ApiOperation {
+  return {
+    method: 'post', route: o.route, operationId: o.operationId, tag: o.tag, access: 'write',
+    summary: `${o.what}, by hand: paste the address the browser showed after consent (or the code)`,
+    body: { schema: authorizationCodeBody, example: { url: 'https://localhost/?code=0.AX0AexampleCode&state=eyJhbGciOiJFUzI1NiJ9.eyJub25jZSI6IjEifQ.c2ln&session_state=5f0c1d2e' } },
+    replies: { 202: { description: `Received: the ${o.flow} redeems it.`, json: consentReceived, example: { message: 'Consent received', statusUrl: o.statusUrl } } },
+    problems: { 400: INVALID_BODY, 404: [o.notFound] },
+  };
+}
+
 export const API_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'post', route: REGISTRATION, operationId: 'startRegistration', tag: 'Registration', access: 'write',
@@ -75,13 +86,10 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       400: INVALID_BODY, 404: [C.RegistrationNotFound], 409: [C.RegistrationNotAtThisStep], 422: [C.ConfirmationMismatch], 503: [C.SecretStoreUnavailable],
     },
   },
-  {
-    method: 'post', route: `${REGISTRATION}/authorization-code`, operationId: 'submitAuthorizationCode', tag: 'Registration', access: 'write',
-    summary: 'Step 3, by hand: paste the address the browser showed after consent (or the code)',
-    body: { schema: authorizationCodeBody, example: { url: 'https://localhost/?code=0.AX0AexampleCode&state=eyJhbGciOiJFUzI1NiJ9.eyJub25jZSI6IjEifQ.c2ln&session_state=5f0c1d2e' } },
-    replies: { 202: { description: 'Received: the registration redeems it.', json: consentReceived, example: { message: 'Consent received', statusUrl: '/api/payer-account/registration' } } },
-    problems: { 400: INVALID_BODY, 404: [C.RegistrationNotFound] },
-  },
+  pastedAddress({
+    route: `${REGISTRATION}/authorization-code`, operationId: 'submitAuthorizationCode', tag: 'Registration', what: 'Step 3', flow: 'registration',
+    statusUrl: '/api/payer-account/registration', notFound: C.RegistrationNotFound,
+  }),
   {
     method: 'get', route: 'consent/start', operationId: 'startConsent', tag: 'Consent', access: 'anonymous',
     summary: 'The consent link: redirects the admin to Microsoft\'s consent page',
@@ -117,13 +125,10 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     replies: { 202: { description: 'The re-consent\'s link; follow it on the payer account.', json: reconsentStarted, example: ex.reconsentStarted, headers: { Location: '`/api/payer-account`' } } },
     problems: { 400: INVALID_BODY, 404: [C.PayerAccountNotFound], 409: [C.RegistrationNotAtThisStep, C.ConcurrentChange], 503: [C.SecretStoreUnavailable] },
   },
-  {
-    method: 'post', route: 'payer-account/reconsent/authorization-code', operationId: 'submitReconsentAuthorizationCode', tag: 'Payer account', access: 'write',
-    summary: 'Re-consent, by hand: paste the address the browser showed after consent (or the code)',
-    body: { schema: authorizationCodeBody, example: { url: 'https://localhost/?code=0.AX0AexampleCode&state=eyJhbGciOiJFUzI1NiJ9.eyJub25jZSI6IjEifQ.c2ln&session_state=5f0c1d2e' } },
-    replies: { 202: { description: 'Received: the re-consent redeems it.', json: consentReceived, example: { message: 'Consent received', statusUrl: '/api/payer-account' } } },
-    problems: { 400: INVALID_BODY, 404: [C.ReconsentNotFound] },
-  },
+  pastedAddress({
+    route: 'payer-account/reconsent/authorization-code', operationId: 'submitReconsentAuthorizationCode', tag: 'Payer account', what: 'Re-consent', flow: 're-consent',
+    statusUrl: '/api/payer-account', notFound: C.ReconsentNotFound,
+  }),
   {
     method: 'put', route: 'payer-account/secret', operationId: 'updateApplicationSecret', tag: 'Payer account', access: 'write',
     summary: 'Replace the application secret (verified first), with its expiry date',

@@ -30,6 +30,16 @@ describe('the registration wizard in a browser', () => {
     expect(await focusedId()).toBe('field-secret');
     expect(await page.getByLabel(label).getAttribute('aria-invalid')).toBe('true');
   };
+  /** The person is the admin: the link opens in a new tab, which ends on https://localhost/?code=… (nothing answers there). */
+  const consentInNewTab = async () => {
+    const [admin] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open the consent page in a new tab' }).click()]);
+    const landed = admin.waitForRequest((r) => r.url().startsWith('https://localhost/'), SLOW);
+    await signInAndAccept(admin, ALICE, LOCAL_PASSWORD);
+    const address = (await landed).url();
+    expect(address).toMatch(/^https:\/\/localhost\/\?code=/);
+    await admin.close();
+    return address;
+  };
   /** Moves focus by Tab only (at most 20 presses) to the button or link with this text, and asserts it got there. */
   const tabTo = async (name: string) => {
     for (let i = 0; i < 20; i++) {
@@ -135,13 +145,7 @@ describe('the registration wizard in a browser', () => {
     await page.reload();
     await heading('Step 3 of 3: Waiting for consent').waitFor(SLOW);
 
-    // The person is the admin: the link opens in a new tab, which ends on https://localhost/?code=… (nothing answers there).
-    const [admin] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open the consent page in a new tab' }).click()]);
-    const landed = admin.waitForRequest((r) => r.url().startsWith('https://localhost/'), SLOW);
-    await signInAndAccept(admin, ALICE, LOCAL_PASSWORD);
-    const address = (await landed).url();
-    expect(address).toMatch(/^https:\/\/localhost\/\?code=/);
-    await admin.close();
+    const address = await consentInNewTab();
 
     await page.getByLabel('The address your browser showed after consent').fill(address);
     await screenshot(page, '10-pasted-address');
@@ -217,12 +221,7 @@ describe('the registration wizard in a browser', () => {
     await heading('Your Azure CSP payer account').waitFor(SLOW);
     const pastedField = page.getByLabel('The address your browser showed after consent');
     await pastedField.waitFor(SLOW);
-    const [admin] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open the consent page in a new tab' }).click()]);
-    const landed = admin.waitForRequest((r) => r.url().startsWith('https://localhost/'), SLOW);
-    await signInAndAccept(admin, ALICE, LOCAL_PASSWORD);
-    const address = (await landed).url();
-    expect(address).toMatch(/^https:\/\/localhost\/\?code=/);
-    await admin.close();
+    const address = await consentInNewTab();
     await pastedField.fill(address);
     await screenshot(page, '15-reconsent-pasted-address');
     await page.getByRole('button', { name: 'Send the address' }).click();

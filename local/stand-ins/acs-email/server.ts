@@ -28,6 +28,7 @@ import { createTransport, type Transporter } from 'nodemailer';
 import type { LoopbackTls } from '../../tls';
 import type { EntraIdStandIn } from '../entra-id/server';
 import { FaultInjection } from '../fault-injection';
+import { requestPreamble } from '../request-preamble';
 import { createAcsAuth } from './auth';
 import { AcsError, acsErrors, acsFaultBody } from './errors';
 import { domainOf, parseEmailMessage, toNodemailerMessage, type AcsEmailMessage } from './message';
@@ -193,17 +194,12 @@ export async function startAcsEmailStandIn(options: AcsEmailStandInOptions): Pro
       'x-ms-request-id': randomUUID(),
       ...(typeof clientRequestId === 'string' && /^[\w-]{1,128}$/.test(clientRequestId) ? { 'x-ms-client-request-id': clientRequestId } : {}),
     };
-    const url = new URL(req.url ?? '/', baseUrl);
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(url.pathname);
-    } catch {
-      return sendError(res, acsErrors.badRequest('The request URI is not valid.'), headers);
-    }
-    if (pathname === '/_control/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' }, headers);
+    const target = await requestPreamble(req, res, {
+      baseUrl, faults, headers, invalidUri: () => sendError(res, acsErrors.badRequest('The request URI is not valid.'), headers),
+    });
+    if (!target) return;
+    const { url, pathname } = target;
     if (pathname === '/_control/sent' && req.method === 'GET') return sendJson(res, 200, { sent: [...operations.values()].map((o) => o.record) }, headers);
-    if (await faults.handleControl(req, res, pathname)) return;
-    if (await faults.intercept(req, res, { pathname, headers })) return;
 
     try {
       const sendRoute = pathname === '/emails:send';

@@ -17,6 +17,7 @@ import { headerOr, sendJson } from '../json-response';
 import type { LoopbackTls } from '../../tls';
 import type { EntraIdStandIn } from '../entra-id/server';
 import { FaultInjection } from '../fault-injection';
+import { requestPreamble } from '../request-preamble';
 import { loadPartnerCenterFixtures, PartnerDirectory, type PartnerCenterFixtures } from '../partner-center/fixtures';
 import { PartnerApiError, partnerApiErrors, partnerApiFaultBody } from './errors';
 import { loadPriceSheetFixtures, matchPriceSheetPath, parsePriceSheetRequest, renderPriceSheetCsv, type PriceSheetFixtures } from './price-sheets';
@@ -92,16 +93,11 @@ export async function startPartnerApiStandIn(options: PartnerApiStandInOptions):
       'MS-CorrelationId': headerOr(req, 'ms-correlationid'),
       'MS-RequestId': headerOr(req, 'ms-requestid'),
     };
-    const url = new URL(req.url ?? '/', baseUrl);
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(url.pathname);
-    } catch {
-      return sendError(res, partnerApiErrors.badRequest('The request URI is not valid.'), headers);
-    }
-    if (pathname === '/_control/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' }, headers);
-    if (await faults.handleControl(req, res, pathname)) return;
-    if (await faults.intercept(req, res, { pathname, headers })) return;
+    const target = await requestPreamble(req, res, {
+      baseUrl, faults, headers, invalidUri: () => sendError(res, partnerApiErrors.badRequest('The request URI is not valid.'), headers),
+    });
+    if (!target) return;
+    const { url, pathname } = target;
 
     try {
       const keys = matchPriceSheetPath(pathname);

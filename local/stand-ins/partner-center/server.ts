@@ -14,6 +14,7 @@ import { headerOr, sendJson } from '../json-response';
 import type { LoopbackTls } from '../../tls';
 import type { EntraIdStandIn } from '../entra-id/server';
 import { FaultInjection } from '../fault-injection';
+import { requestPreamble } from '../request-preamble';
 import { PartnerCenterError, partnerCenterFaultBody, pcErrors } from './errors';
 import { loadPartnerCenterFixtures, PartnerDirectory, type PartnerCenterFixtures } from './fixtures';
 import { buildRoutes } from './routes';
@@ -66,16 +67,11 @@ export async function startPartnerCenterStandIn(options: PartnerCenterStandInOpt
       'MS-CorrelationId': headerOr(req, 'ms-correlationid'),
       'MS-RequestId': headerOr(req, 'ms-requestid'),
     };
-    const url = new URL(req.url ?? '/', baseUrl);
-    let pathname: string;
-    try {
-      pathname = decodeURIComponent(url.pathname);
-    } catch {
-      return sendError(res, pcErrors.invalidInput('The request URI is not valid.'), headers);
-    }
-    if (pathname === '/_control/health' && req.method === 'GET') return sendJson(res, 200, { status: 'ok' }, headers);
-    if (await faults.handleControl(req, res, pathname)) return;
-    if (await faults.intercept(req, res, { pathname, headers })) return;
+    const target = await requestPreamble(req, res, {
+      baseUrl, faults, headers, invalidUri: () => sendError(res, pcErrors.invalidInput('The request URI is not valid.'), headers),
+    });
+    if (!target) return;
+    const { url, pathname } = target;
 
     try {
       const matching = routes.filter((r) => r.pattern.test(pathname));
