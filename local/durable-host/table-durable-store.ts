@@ -1,8 +1,9 @@
-import { odata, TableClient, TableTransaction, TransactionAction } from '@azure/data-tables';
+import { odata, TableClient } from '@azure/data-tables';
 import {
   DurableStore, EpisodeWrite, InstanceState, ListQuery, Message, rowKeys, TimerStatus, WorkItem,
 } from './durable-store';
 import { HistoryEvent } from './history';
+import { BatchOperation, TableBatchSender } from './table-batch';
 
 // A string property holds at most 64 KiB (32K UTF-16 chars); an entity at most 1 MiB.
 const CHUNK_CHARS = 30_000;
@@ -39,11 +40,13 @@ export class TableDurableStore implements DurableStore {
   private readonly table: TableClient;
   /** Rows of the host itself, apart from instances (any string may be an instance id). */
   private readonly hostTable: TableClient;
+  private readonly batches: TableBatchSender;
   private count = 0;
 
   constructor(connectionString: string, tableName: string) {
     this.table = TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true });
     this.hostTable = TableClient.fromConnectionString(connectionString, `${tableName}Host`, { allowInsecureConnection: true });
+    this.batches = new TableBatchSender(this.table);
   }
 
   get transactions(): number {
@@ -57,7 +60,7 @@ export class TableDurableStore implements DurableStore {
 
   async create(state: InstanceState, start: Message): Promise<boolean> {
     try {
-      await this.submit([['create', stateRow(state)], ['create', messageRow(start)]]);
+      await this.submit([{ verb: 'create', entity: stateRow(state) }, { verb: 'create', entity: messageRow(start) }]);
       return true;
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 409) return false;
@@ -82,20 +85,20 @@ export class TableDurableStore implements DurableStore {
 
   async writeEpisode(write: EpisodeWrite): Promise<void> {
     const { state } = write;
-    const actions: TransactionAction[] = [
-      ...(write.newEvents.length ? [['create', toRow(state.instanceId, rowKeys.history(state.nextSeq - 1), 'history', write.newEvents)] as TransactionAction] : []),
-      ...write.deleteRows.map((rowKey): TransactionAction => ['delete', { partitionKey: state.instanceId, rowKey }]),
-      ...write.newMessages.map((m): TransactionAction => ['upsert', messageRow(m), 'Replace']),
-      ...write.newWork.map((w): TransactionAction => ['upsert', workRow(w), 'Replace']),
+    const actions: BatchOperation[] = [
+      ...(write.newEvents.length ? [{ verb: 'create', entity: toRow(state.instanceId, rowKeys.history(state.nextSeq - 1), 'history', write.newEvents) } as const] : []),
+      ...write.deleteRows.map((rowKey): BatchOperation => ({ verb: 'delete', partitionKey: state.instanceId, rowKey })),
+      ...write.newMessages.map((m): BatchOperation => ({ verb: 'replace', entity: messageRow(m) })),
+      ...write.newWork.map((w): BatchOperation => ({ verb: 'replace', entity: workRow(w) })),
     ];
     // The state row goes in the last batch: if an oversized episode is interrupted between
     // batches, the state still points at the old end of history and the episode replays.
     for (let i = 0; i < actions.length; i += MAX_BATCH - 1) {
       const chunk = actions.slice(i, i + MAX_BATCH - 1);
-      if (i + MAX_BATCH - 1 >= actions.length) chunk.push(['upsert', stateRow(state), 'Replace']);
+      if (i + MAX_BATCH - 1 >= actions.length) chunk.push({ verb: 'replace', entity: stateRow(state) });
       await this.submit(chunk);
     }
-    if (actions.length === 0) await this.submit([['upsert', stateRow(state), 'Replace']]);
+    if (actions.length === 0) await this.submit([{ verb: 'replace', entity: stateRow(state) }]);
   }
 
   async enqueue(message: Message): Promise<void> {
@@ -137,7 +140,7 @@ export class TableDurableStore implements DurableStore {
   async purge(instanceId: string): Promise<void> {
     const rows = await this.query(odata`PartitionKey eq ${instanceId}`, ['RowKey']);
     for (let i = 0; i < rows.length; i += MAX_BATCH) {
-      await this.submit(rows.slice(i, i + MAX_BATCH).map((r): TransactionAction => ['delete', { partitionKey: instanceId, rowKey: r.rowKey as string }]));
+      await this.submit(rows.slice(i, i + MAX_BATCH).map((r): BatchOperation => ({ verb: 'delete', partitionKey: instanceId, rowKey: r.rowKey as string })));
     }
   }
 
@@ -182,16 +185,12 @@ export class TableDurableStore implements DurableStore {
     return rows;
   }
 
-  private async submit(actions: TransactionAction[]): Promise<void> {
+  private async submit(operations: BatchOperation[]): Promise<void> {
     this.count++;
-    if (actions.length === 1) {
-      const [verb, entity] = actions[0];
-      if (verb === 'create') await this.table.createEntity(entity);
-      else if (verb === 'delete') await this.table.deleteEntity(entity.partitionKey, entity.rowKey);
-      else await this.table.upsertEntity(entity, 'Replace');
-      return;
-    }
-    const tx = new TableTransaction(actions);
-    await this.table.submitTransaction(tx.actions);
+    if (operations.length > 1) return this.batches.submit(operations);
+    const [operation] = operations;
+    if (operation.verb === 'create') await this.table.createEntity(operation.entity);
+    else if (operation.verb === 'delete') await this.table.deleteEntity(operation.partitionKey, operation.rowKey);
+    else await this.table.upsertEntity(operation.entity, 'Replace');
   }
 }
