@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { CONSENT_SCOPES, ConsentCompletion, ConsentState, ConsentTicket } from '../domain/consent';
+import { ErrorCode } from '../domain/error-codes';
 import { RegistrationProgress, RegistrationStatus } from '../domain/registration';
 import { stagedSecretNames } from '../domain/staged-secrets';
 import { Clock } from '../ports/clock';
@@ -11,10 +12,13 @@ import { CONSENT_TICKET } from './request-consent-link';
 
 export const CONSENT_STATE = 'consent-state';
 
-/** What the admin's browser is shown: a redirect to Microsoft, or a plain page that says what happened. */
+/**
+ * What the admin's browser is shown: a redirect to Microsoft, or a plain page that says what
+ * happened; a page that refuses carries the stable code the API answers for the pasted path.
+ */
 export type ConsentPage =
   | { kind: 'redirect'; location: string }
-  | { kind: 'page'; status: number; title: string; message: string };
+  | { kind: 'page'; status: number; title: string; message: string; code?: ErrorCode };
 
 export interface ConsentFlowDeps {
   tokens: SignedTokens;
@@ -29,17 +33,18 @@ export interface ConsentFlowDeps {
   pkce(): Promise<{ verifier: string; challenge: string }>;
 }
 
-const page = (status: number, title: string, message: string): ConsentPage => ({ kind: 'page', status, title, message });
-const NOT_VALID = page(400, 'This consent link is not valid', 'The link is incomplete, altered or expired. Ask the person registering the payer account for a new link.');
+const page = (status: number, title: string, message: string, code?: ErrorCode): ConsentPage => ({ kind: 'page', status, title, message, ...(code ? { code } : {}) });
+const NOT_VALID = page(400, 'This consent link is not valid', 'The link is incomplete, altered or expired. Ask the person registering the payer account for a new link.', ErrorCode.InvalidField);
+const NOT_AWAITED = (title: string, message: string) => page(409, title, message, ErrorCode.RegistrationNotAtThisStep);
 
 /** The link's registration, if the link is still the one in force and waiting for consent. */
 async function currentLink(registrationId: string, linkId: string, deps: ConsentFlowDeps): Promise<RegistrationProgress | ConsentPage> {
   const progress = (await deps.workflow.state(registrationId))?.progress;
   if (!progress?.consent || progress.consent.linkId !== linkId) {
-    return page(410, 'This consent link was replaced', 'A newer link was requested for this registration, or the registration ended. Use the newest link you received.');
+    return page(410, 'This consent link was replaced', 'A newer link was requested for this registration, or the registration ended. Use the newest link you received.', ErrorCode.ConsentLinkReplaced);
   }
-  if (progress.status === RegistrationStatus.ConsentExpired) return page(410, 'This consent link has expired', 'Ask the person registering the payer account for a new link.');
-  if (progress.status !== RegistrationStatus.AwaitingConsent) return page(409, 'Consent already received', 'This registration is no longer waiting for consent. You can close this window.');
+  if (progress.status === RegistrationStatus.ConsentExpired) return page(410, 'This consent link has expired', 'Ask the person registering the payer account for a new link.', ErrorCode.ConsentLinkExpired);
+  if (progress.status !== RegistrationStatus.AwaitingConsent) return NOT_AWAITED('Consent already received', 'This registration is no longer waiting for consent. You can close this window.');
   return progress;
 }
 
@@ -82,11 +87,11 @@ export interface ConsentAnswer {
  */
 export async function completeConsentWithCode(registrationId: string, code: string, deps: ConsentFlowDeps): Promise<ConsentPage> {
   const progress = (await deps.workflow.state(registrationId))?.progress;
-  if (!progress?.consent) return page(409, 'No consent is awaited', 'Ask for a consent link first.');
+  if (!progress?.consent) return NOT_AWAITED('No consent is awaited', 'Ask for a consent link first.');
   const linkState = await currentLink(registrationId, progress.consent.linkId, deps);
   if ('kind' in linkState) return linkState;
   const verifier = await deps.secretStore.getLatest(stagedSecretNames(registrationId).pkceVerifier);
-  if (!verifier) return page(409, 'The consent link was not opened yet', 'Open the consent link, consent, then paste the address you land on.');
+  if (!verifier) return page(409, 'The consent link was not opened yet', 'Open the consent link, consent, then paste the address you land on.', ErrorCode.ConsentLinkNotOpened);
   const stored = await deps.secretStore.put(stagedSecretNames(registrationId).authorizationCode, code, { contentType: 'authorization-code' });
   await deps.workflow.completeConsent(registrationId, {
     linkId: progress.consent.linkId, code: stored, verifier: verifier.ref, redirectUri: progress.consent.redirectUri, receivedAt: deps.clock.now().toISOString(),
@@ -99,7 +104,7 @@ export async function completeConsent(answer: ConsentAnswer, deps: ConsentFlowDe
   const claims = answer.state ? await deps.tokens.verify<ConsentState>(CONSENT_STATE, answer.state) : undefined;
   // A pasted address must belong to the caller's own registration.
   if (!claims?.registrationId || !claims.nonce || !claims.verifier || (expectedRegistrationId !== undefined && claims.registrationId !== expectedRegistrationId)) {
-    return page(400, 'This sign-in answer is not valid', 'Its state is missing, altered or older than the sign-in allows. Open the consent link again.');
+    return page(400, 'This sign-in answer is not valid', 'Its state is missing, altered or older than the sign-in allows. Open the consent link again.', ErrorCode.InvalidField);
   }
   if (!(await deps.consentStates.markUsed(claims.registrationId, claims.nonce, deps.clock.now()))) {
     return page(200, 'Consent already received', 'This answer was already received (the page was refreshed or opened twice). Nothing more to do: you can close this window.');

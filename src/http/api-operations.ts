@@ -36,7 +36,10 @@ function pastedAddress(o: { route: string; operationId: string; tag: string; wha
     summary: `${o.what}, by hand: paste the address the browser showed after consent (or the code)`,
     body: { schema: authorizationCodeBody, example: { url: 'https://localhost/?code=0.AX0AexampleCode&state=eyJhbGciOiJFUzI1NiJ9.eyJub25jZSI6IjEifQ.c2ln&session_state=5f0c1d2e' } },
     replies: { 202: { description: `Received: the ${o.flow} redeems it.`, json: consentReceived, example: { message: 'Consent received', statusUrl: o.statusUrl } } },
-    problems: { 400: INVALID_BODY, 404: [o.notFound] },
+    problems: {
+      400: INVALID_BODY, 404: [o.notFound],
+      409: [C.RegistrationNotAtThisStep, C.ConsentLinkNotOpened], 410: [C.ConsentLinkReplaced, C.ConsentLinkExpired],
+    },
   };
 }
 

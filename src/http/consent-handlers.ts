@@ -91,7 +91,7 @@ function pastedAuthorizationCode(kind: ConsentAwaiting) {
     }
     if (!address && code && /^[A-Za-z0-9._~-]{20,}$/.test(code)) {
       const pageResult = await completeConsentWithCode(instanceId, code, flowDeps(client));
-      if (pageResult.kind === 'page' && pageResult.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'code', message: `${pageResult.title}. ${pageResult.message}` });
+      if (pageResult.kind === 'page' && pageResult.status >= 400) return refusal(pageResult, 'code');
       await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, instanceId, { pasted: 'code', kind });
       return json(202, { message: 'Consent received', statusUrl } satisfies ConsentReceived);
     }
@@ -102,8 +102,14 @@ function pastedAuthorizationCode(kind: ConsentAwaiting) {
       });
     }
     const page = await completeConsent({ state, code, error, errorDescription: address?.searchParams.get('error_description') ?? undefined }, flowDeps(client), instanceId);
-    if (page.kind === 'page' && page.status >= 400) return problem({ code: ErrorCode.InvalidField, field: 'url', message: `${page.title}. ${page.message}` });
+    if (page.kind === 'page' && page.status >= 400) return refusal(page, 'url');
     await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, instanceId, { pasted: 'url', kind, error: error ?? undefined });
     return json(202, { message: page.kind === 'page' ? page.title : 'accepted', statusUrl } satisfies ConsentReceived);
   };
+}
+
+/** A consent page that refused, as the pasted path's problem: its code, and the field only when what was pasted is at fault. */
+function refusal(page: Extract<ConsentPage, { kind: 'page' }>, field: 'url' | 'code'): HttpResponseInit {
+  const code = page.code ?? ErrorCode.InvalidField;
+  return problem({ code, message: `${page.title}. ${page.message}`, ...(code === ErrorCode.InvalidField ? { field } : {}) }, page.status);
 }

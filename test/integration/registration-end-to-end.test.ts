@@ -177,6 +177,9 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     expect((await registration()).status).toBe('consentExpired');
     const expired = await browse(link.consentLink);
     expect(expired.status).toBe(410);
+    const pasted = await api('POST', '/payer-account/registration/authorization-code', { code: 'e'.repeat(40) });
+    expect(pasted.status).toBe(410);
+    expect(pasted.body).toMatchObject({ code: 'consent_link_expired', message: expect.stringContaining('new link') });
     expect((await api('PUT', '/payer-account/registration/partner-api-credentials', { tenantId: CONTOSO, applicationId: PC_APP })).status).toBe(200);
   });
 

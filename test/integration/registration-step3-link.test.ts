@@ -91,6 +91,23 @@ describe('step 3: consent link, start, callback', () => {
     expect(replaced.html).toContain('replaced');
   });
 
+  it('answers a pasted code for an unopened link, and a pasted address for a replaced link, with their own codes', async () => {
+    const old = (await link()).body.consentLink as string;
+    await until(async () => (await status()).status === 'awaitingConsent');
+    const unopened = await api('POST', '/authorization-code', { code: 'c'.repeat(40) });
+    expect(unopened.status).toBe(409);
+    expect(unopened.body).toMatchObject({ code: 'consent_link_not_opened', message: expect.stringContaining('Open the consent link') });
+    expect(unopened.body.field).toBeUndefined();
+    const state = new URL((await browse(old)).location as string).searchParams.get('state') as string;
+    const fresh = (await link()).body.consentLink as string;
+    await until(async () => (await browse(fresh)).status === 302);
+    const replaced = await api('POST', '/authorization-code', { url: `https://localhost/?code=${'d'.repeat(40)}&state=${encodeURIComponent(state)}` });
+    expect(replaced.status).toBe(410);
+    expect(replaced.body).toMatchObject({ code: 'consent_link_replaced', title: 'Gone', message: expect.stringContaining('Use the newest link') });
+    expect(replaced.body.field).toBeUndefined();
+    expect((await status()).status).toBe('awaitingConsent');
+  });
+
   it('records a declined consent in plain words, once, and stays at step 3 for a new link', async () => {
     const issued = (await link()).body.consentLink as string;
     await until(async () => (await status()).status === 'awaitingConsent');
