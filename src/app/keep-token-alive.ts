@@ -37,7 +37,7 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
   if (record?.state !== 'registered' || !record.account) return 'skipped';
   const used = record.account;
   const stillUsed = (current: PayerAccountRecord) => current.account?.tokenCache.name === used.tokenCache.name && sameRef(current.account.applicationSecret, used.applicationSecret);
-  let outcome: { cache: string } | { error: CredentialError } | 'transient';
+  let outcome: { cache: string; from: StagedSecret } | { error: CredentialError } | 'transient';
   try {
     outcome = await retryTransient(() => refresh(used, deps), deps.retry, deps.sleep);
   } catch (error) {
@@ -59,33 +59,47 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
     } : undefined));
     return reconsentRequired ? 'reconsentRequired' : 'failed';
   }
-  const fresh = outcome.cache;
+  const { cache: fresh, from } = outcome;
   const cache = await retryTransient(() => deps.secretStore.put(used.tokenCache.name, fresh, { contentType: 'msal-token-cache' }), deps.retry, deps.sleep);
-  await save(record, deps, (current) => (current.account?.tokenCache.name === used.tokenCache.name
+  const recorded = await save(record, deps, (current) => (current.account?.tokenCache.name === used.tokenCache.name
     ? { account: { ...current.account, tokenCache: cache }, health: healthyAt(now, current.health) }
     : undefined));
+  if (recorded) await retire([from, used.tokenCache].filter((ref) => ref.version !== cache.version), deps);
   return 'refreshed';
 }
 
-async function refresh(account: RegisteredPayerAccount, deps: KeepTokenAliveDeps): Promise<{ cache: string } | { error: CredentialError }> {
+/**
+ * Older caches still hold refresh tokens Entra ID may accept until they expire, so once the new
+ * cache is recorded they are disabled: only the token in use stays readable. Best effort: if the
+ * vault is unavailable they stay enabled, and the round still counts as refreshed.
+ */
+async function retire(refs: StagedSecret[], deps: KeepTokenAliveDeps): Promise<void> {
+  const distinct = refs.filter((ref, i) => refs.findIndex((other) => sameRef(other, ref)) === i);
+  await Promise.all(distinct.map((ref) => deps.secretStore.disableVersion(ref).catch((error: unknown) => {
+    if (!isTransient(error)) throw error;
+  })));
+}
+
+async function refresh(account: RegisteredPayerAccount, deps: KeepTokenAliveDeps): Promise<{ cache: string; from: StagedSecret } | { error: CredentialError }> {
   const [clientSecret, cache] = await Promise.all([deps.secretStore.get(account.applicationSecret), deps.secretStore.getLatest(account.tokenCache.name)]);
   if (clientSecret === undefined) return { error: { code: ErrorCode.SecretNoLongerAvailable, message: 'The application secret is no longer in the vault. Replace it with PUT /api/payer-account/secret.' } };
   if (cache === undefined) return { error: { code: ErrorCode.TokenNoLongerValid, message: 'The stored delegated token is no longer in the vault: the admin must consent again (POST /api/payer-account/reconsent).' } };
   const session = await deps.delegated.resume({ tenantId: account.tenantId, clientId: account.applicationId, clientSecret, cache: cache.value, scope: PARTNER_API_SCOPE });
-  return session.ok ? { cache: session.value.serializeCache() } : { error: session.error };
+  return session.ok ? { cache: session.value.serializeCache(), from: cache.ref } : { error: session.error };
 }
 
 
 type Changes = { account?: RegisteredPayerAccount; health: AccountHealth } | undefined;
 
-/** Conditional merge on the version read; on a concurrent change, read again and re-decide. */
-async function save(record: PayerAccountRecord, deps: KeepTokenAliveDeps, decide: (current: PayerAccountRecord) => Changes): Promise<void> {
+/** Conditional merge on the version read; on a concurrent change, read again and re-decide. Whether the changes were saved. */
+async function save(record: PayerAccountRecord, deps: KeepTokenAliveDeps, decide: (current: PayerAccountRecord) => Changes): Promise<boolean> {
   let current: PayerAccountRecord | undefined = record;
   for (let attempt = 0; attempt < 3 && current?.state === 'registered'; attempt++) {
     const changes = decide(current);
-    if (!changes) return;
+    if (!changes) return false;
     const saved = await deps.payerAccounts.update(current.organizationId, current.version as string, changes);
-    if (saved !== 'changed') return;
+    if (saved !== 'changed') return saved === 'updated';
     current = await deps.payerAccounts.find(current.organizationId);
   }
+  return false;
 }

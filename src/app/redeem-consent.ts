@@ -55,7 +55,14 @@ export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConse
   const clientSecret = await deps.secretStore.get(secretRef);
   if (clientSecret === undefined) return gone('application secret');
   const app = { tenantId: input.verified.tenantId, clientId: input.verified.applicationId, clientSecret, scope: PARTNER_API_SCOPE };
-  const keep = (session: DelegatedSession) => retryTransient(() => deps.secretStore.put(names.tokenCache, session.serializeCache(), { contentType: 'msal-token-cache' }), CACHE_WRITE_RETRY, deps.sleep);
+  // Each cache kept here supersedes the one this redemption kept before it, which no record points at.
+  let keptBefore: StagedSecret | undefined;
+  const keep = async (session: DelegatedSession) => {
+    const kept = await retryTransient(() => deps.secretStore.put(names.tokenCache, session.serializeCache(), { contentType: 'msal-token-cache' }), CACHE_WRITE_RETRY, deps.sleep);
+    if (keptBefore) await deps.secretStore.disableVersion(keptBefore);
+    keptBefore = kept;
+    return kept;
+  };
 
   let session;
   const stored = await deps.secretStore.getLatest(names.tokenCache);

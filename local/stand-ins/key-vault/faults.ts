@@ -9,18 +9,24 @@ export interface FaultPlan {
   reset?: boolean;
   /** Adds `Retry-After` (seconds) to the answer. */
   retryAfterSeconds?: number;
+  /** Only operations with this HTTP method fail and count, e.g. `PATCH` (updates, such as disabling a version). */
+  method?: 'GET' | 'PUT' | 'PATCH' | 'DELETE' | 'POST';
 }
+
+const METHODS = ['GET', 'PUT', 'PATCH', 'DELETE', 'POST'];
 
 export type Fault = { kind: 'status'; status: number; retryAfterSeconds?: number } | { kind: 'reset' };
 
 export class FaultInjector {
   private remaining = 0;
   private fault: Fault | undefined;
+  private method: string | undefined;
 
   /** Replaces any pending plan. Throws on a malformed plan. */
   inject(plan: FaultPlan): void {
-    const { failNext, status, reset, retryAfterSeconds } = plan ?? ({} as FaultPlan);
+    const { failNext, status, reset, retryAfterSeconds, method } = plan ?? ({} as FaultPlan);
     if (!Number.isInteger(failNext) || failNext < 0) throw new Error('failNext must be a non-negative integer');
+    if (method !== undefined && !METHODS.includes(method)) throw new Error(`method must be one of ${METHODS.join(', ')}`);
     if (reset) {
       this.fault = { kind: 'reset' };
     } else {
@@ -33,6 +39,7 @@ export class FaultInjector {
       this.fault = { kind: 'status', status: status as number, retryAfterSeconds };
     }
     this.remaining = failNext;
+    this.method = method;
   }
 
   clear(): void {
@@ -44,9 +51,9 @@ export class FaultInjector {
     return this.remaining;
   }
 
-  /** The fault for this operation, if one is pending (consumes it). */
-  take(): Fault | undefined {
-    if (this.remaining <= 0 || !this.fault) return undefined;
+  /** The fault for this operation, if one is pending for its method (consumes it). */
+  take(method: string): Fault | undefined {
+    if (this.remaining <= 0 || !this.fault || (this.method !== undefined && this.method !== method)) return undefined;
     this.remaining -= 1;
     return this.fault;
   }

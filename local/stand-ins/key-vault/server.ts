@@ -77,7 +77,7 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
       });
     }
 
-    const fault = faults.take();
+    const fault = faults.take(method);
     if (fault?.kind === 'reset') return void req.socket.destroy();
     if (fault?.kind === 'status') {
       const headers = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : undefined;
