@@ -19,7 +19,7 @@ export function wizardConfig(options: { entraUrl: string; fixtures: EntraFixture
   return {
     authority: `${entraUrl}/organizations`,
     clientId: app('octo-web').clientId,
-    apiScope: `${app('octo-payer-registration-api').identifierUri}/.default`,
+    apiScope: `${app('octo-payer-registration-api').identifierUri}/access_as_user`,
     apiBaseUrl: '/api',
     knownAuthorities: [new URL(entraUrl).host],
     authorityMetadata: openIdConfigurationV2(entraUrl, 'organizations', TENANT_TEMPLATE),

@@ -6,7 +6,11 @@ export interface WizardConfig {
   /** `https://login.microsoftonline.com/organizations` in production. */
   authority: string;
   clientId: string;
-  /** `api://octo-payer-registration/.default` */
+  /**
+   * A delegated scope the API exposes, `api://octo-payer-registration/access_as_user`. Not `/.default`: MSAL keeps
+   * tokens under the scopes Entra ID grants, which never include `.default`, so every call would redeem the refresh
+   * token again (and Entra ID throttles a client that asks for the same token in a loop).
+   */
   apiScope: string;
   /** Absolute, or relative to this page (`/api` when the API shares the origin). */
   apiBaseUrl: string;
