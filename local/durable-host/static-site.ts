@@ -31,6 +31,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 const BASE_HEADERS = { 'X-Content-Type-Options': 'nosniff', 'Referrer-Policy': 'no-referrer' };
+/** The page's own meta policy covers the rest; only a header can refuse framing (clickjacking). */
+const PAGE_HEADERS = { 'Content-Security-Policy': "frame-ancestors 'none'", 'X-Frame-Options': 'DENY' };
 /** Vite names bundled assets by their content hash: they never change under the same name. */
 const IMMUTABLE = /^\/assets\/.+-[A-Za-z0-9_-]{8,}\.[a-z0-9]+$/;
 
@@ -95,7 +97,8 @@ async function existingFile(file: string): Promise<string | undefined> {
 async function serveFile(head: boolean, file: string, urlPath: string): Promise<HostResponse> {
   const type = CONTENT_TYPES[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
   const cache = IMMUTABLE.test(urlPath) ? 'public, max-age=31536000, immutable' : 'no-cache';
-  return answer(head, 200, { 'content-type': type, 'Cache-Control': cache }, await readFile(file));
+  const page = type.startsWith('text/html') ? PAGE_HEADERS : {};
+  return answer(head, 200, { 'content-type': type, 'Cache-Control': cache, ...page }, await readFile(file));
 }
 
 function answer(head: boolean, status: number, headers: Record<string, string>, body: Buffer): HostResponse {

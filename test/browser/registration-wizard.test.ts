@@ -22,6 +22,7 @@ describe('the registration wizard in a browser', () => {
   let page: Page;
   const tokenRequests: string[] = [];
   const apiRequests: string[] = [];
+  const policyViolations: string[] = [];
   const heading = (name: string | RegExp) => page.getByRole('heading', { level: 2, name });
   const focusedId = () => page.locator('*:focus').getAttribute('id');
   /** The secret refused: the product's message beside the field, which takes focus and is marked invalid. */
@@ -61,6 +62,9 @@ describe('the registration wizard in a browser', () => {
     page.on('request', (r) => {
       if (r.method() === 'POST' && r.url().includes('/oauth2/v2.0/token')) tokenRequests.push(r.url());
       if (r.url().startsWith(`${stack.webUrl.replace(/\/$/, '')}/api/`)) apiRequests.push(r.url());
+    });
+    page.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) policyViolations.push(message.text());
     });
   }, 120_000);
   afterAll(async () => {
@@ -251,6 +255,29 @@ describe('the registration wizard in a browser', () => {
     expect(gone.status).toBe(404);
     await screenshot(page, '18-deregistered');
   }, 120_000);
+
+  it('runs only its own scripts and refuses to be framed (Content-Security-Policy)', async () => {
+    // Everything above (sign-in, MSAL's token calls, the API, the steps) ran within the policy.
+    expect(policyViolations).toEqual([]);
+    await page.goto(stack.webUrl);
+    await page.locator('h2').first().waitFor(SLOW);
+    // Markup slipped into the page (the way an injection would) may not run its inline handler.
+    const injectedRan = await page.evaluate(`(async () => {
+      document.body.insertAdjacentHTML('beforeend', '<img alt="" src="data:," onerror="window.injected = true">');
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      return window.injected === true;
+    })()`);
+    expect(injectedRan).toBe(false);
+    expect(policyViolations.join('\n')).toMatch(/inline event handler|script-src/i);
+
+    const framer = await context.newPage();
+    await framer.setContent(`<iframe src="${stack.webUrl}"></iframe>`);
+    await framer.waitForTimeout(1000);
+    const framed = framer.frames().find((f) => f !== framer.mainFrame());
+    expect(framed).toBeDefined();
+    expect(await framed?.locator('#main').count()).toBe(0);
+    await framer.close();
+  });
 
   it('serves no password or secret value to the browser, and logs none', async () => {
     const config = await (await fetch(`${stack.webUrl}config.json`)).text();

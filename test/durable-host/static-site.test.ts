@@ -31,10 +31,12 @@ describe('the static site beside the functions', () => {
   it('serves files with their content types, hashed assets as immutable', async () => {
     const index = await get('/');
     expect(index).toMatchObject({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' } });
+    expect(index?.headers).toMatchObject({ 'Content-Security-Policy': "frame-ancestors 'none'", 'X-Frame-Options': 'DENY' });
     expect(text(index?.body)).toContain('<title>wizard</title>');
     const script = await get('/assets/index-AbCdEf12.js');
     expect(script?.headers).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable' });
     expect((await get('/assets/style.css'))?.headers).toMatchObject({ 'content-type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' });
+    expect(script?.headers).not.toHaveProperty('X-Frame-Options');
   });
 
   it('answers app paths with index.html, missing files with 404', async () => {
