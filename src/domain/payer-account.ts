@@ -44,3 +44,11 @@ export interface Caller {
   userId: string;
   roles: readonly string[];
 }
+
+/** What GET /api/me tells a frontend about the caller: the actions to offer, and the role to ask for. */
+export interface CallerView {
+  organizationId: string;
+  canManage: boolean;
+  canOperate: boolean;
+  manageRole: string;
+}

@@ -2,7 +2,7 @@ import type { AuditEntry } from '../domain/audit';
 import type { RegistrationsPage } from '../app/ops-registrations';
 import type { RegistrationTimeline } from '../app/registration-timeline';
 import type { ConsentLinkView } from '../domain/consent';
-import type { PayerAccountView } from '../domain/payer-account';
+import type { CallerView, PayerAccountView } from '../domain/payer-account';
 import type { RegistrationView } from '../domain/registration';
 import type { CredentialsVerified, VerificationPending } from './response-schemas';
 
@@ -96,3 +96,5 @@ export const auditTrail: { items: AuditEntry[] } = {
     { organizationId: tenantId, at: '2025-03-01T09:20:00.000Z', actor: { type: 'system', id: 'RedeemConsent' }, action: 'payerAccount.registered', registrationId, details: { tenantId, mpnId: '1234567' } },
   ],
 };
+
+export const caller: CallerView = { organizationId: '22222222-2222-4222-8222-222222222222', canManage: true, canOperate: false, manageRole: 'PayerAccount.Manage' };

@@ -3,7 +3,7 @@ import * as ex from './api-examples';
 import { auditPage, registrationsPage, registrationTimeline } from './ops-response-schemas';
 import type { ApiOperation, Reply } from './api-operation';
 import {
-  consentLinkView, consentReceived, credentialsVerified, payerAccountView, reconsentStarted, registrationView, secretUpdated, verificationPending,
+  callerView, consentLinkView, consentReceived, credentialsVerified, payerAccountView, reconsentStarted, registrationView, secretUpdated, verificationPending,
 } from './response-schemas';
 import {
   applicationSecretBody, auditQuery, authorizationCodeBody, consentCallbackQuery, consentStartQuery, instanceIdParam, opsRegistrationsQuery,
@@ -44,6 +44,12 @@ function pastedAddress(o: { route: string; operationId: string; tag: string; wha
 }
 
 export const API_OPERATIONS: readonly ApiOperation[] = [
+  {
+    method: 'get', route: 'me', operationId: 'getCaller', tag: 'Caller', access: 'signedIn',
+    summary: 'Who you are signed in as here, and whether you may change the payer account',
+    description: 'Frontends show the actions the caller may take: writes need the app role named in manageRole.',
+    replies: { 200: { description: 'The caller.', json: callerView, example: ex.caller } },
+  },
   {
     method: 'post', route: REGISTRATION, operationId: 'startRegistration', tag: 'Registration', access: 'write',
     summary: 'Step 1: start the organization\'s registration',

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { ConsentLinkView } from '../domain/consent';
 import type { StagedSecret, VerifiedPartner } from '../domain/partner-center-credentials';
-import type { PayerAccountView } from '../domain/payer-account';
+import type { CallerView, PayerAccountView } from '../domain/payer-account';
 import { RegistrationStatus, RegistrationStep, RegistrationView } from '../domain/registration';
 import { credentialError, errorCode } from './problem-schema';
 import { apiComponents, describes, guid, timestamp } from './schema-support';
@@ -113,3 +113,10 @@ export const secretUpdated = z.object({ applicationSecret: secretReference, expi
 export type CredentialsVerified = z.output<typeof credentialsVerified>;
 export type VerificationPending = z.output<typeof verificationPending>;
 export type ConsentReceived = z.output<typeof consentReceived>;
+
+export const callerView = describes<CallerView>()(z.object({
+  organizationId: z.string().describe('The organization the token signs in to (the configured claim, `tid` by default).'),
+  canManage: z.boolean().describe('Holds the write role: may register, replace the secret, ask for re-consent and deregister.'),
+  canOperate: z.boolean().describe('Holds the ops role: may read every organization\'s registrations and audit trail.'),
+  manageRole: z.string().describe('The app role that grants canManage: what to ask an administrator for.'),
+})).describe('The signed-in caller and what it may do.').register(apiComponents, { id: 'Caller' });

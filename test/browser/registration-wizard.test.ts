@@ -11,6 +11,7 @@ import { PC_APP, until, VALID_SECRET } from '../support/registration-driver';
  * then the account's lifecycle: a new secret, re-consent after a revoked token, deregistration.
  */
 const ALICE = 'alice@contoso.example';
+const BOB = 'bob@contoso.example'; // Contoso, without the write role
 const SECRET_ID = 'c0c0c0c0-0000-4000-8000-000000000001';
 const ROTATED_SECRET = 'contoso-pc-secret-value~rotated';
 const SLOW = { timeout: 30_000 };
@@ -139,6 +140,20 @@ describe('the registration wizard in a browser', () => {
     expect(tokenRequests).toHaveLength(1);
   }, 150_000);
 
+  it('shows a member without the write role the account, but no action (GET /me)', async () => {
+    const viewer = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-GB' });
+    const bobPage = await viewer.newPage();
+    await bobPage.goto(stack.webUrl);
+    await bobPage.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    await signInAndAccept(bobPage, BOB, LOCAL_PASSWORD);
+    await bobPage.getByRole('heading', { level: 2, name: 'Payer account: Contoso CSP' }).waitFor(SLOW);
+    expect(await bobPage.locator('dl[aria-label="Account details"]').textContent()).toContain('Contoso Ltd');
+    expect(await bobPage.locator('#read-only').textContent()).toMatch(/not change it.*PayerAccount\.Manage/s);
+    expect(await bobPage.getByRole('button').allTextContents()).toEqual(['Sign out']);
+    await screenshot(bobPage, '09b-read-only-account');
+    await viewer.close();
+  });
+
   it('registers through the pasted address when the redirect URI is https://localhost', async () => {
     const freed = await fetch(`${stack.apiBaseUrl}/payer-account`, { method: 'DELETE', headers: { authorization: `Bearer ${await stack.tokenFor(ALICE)}` } });
     expect(freed.status).toBe(204);
@@ -255,6 +270,27 @@ describe('the registration wizard in a browser', () => {
     expect(gone.status).toBe(404);
     await screenshot(page, '18-deregistered');
   }, 120_000);
+
+  it('shows a member without the write role that nothing is registered, then how far a registration has come', async () => {
+    const viewer = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-GB' });
+    const bobPage = await viewer.newPage();
+    await bobPage.goto(stack.webUrl);
+    await bobPage.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    await signInAndAccept(bobPage, BOB, LOCAL_PASSWORD);
+    await bobPage.getByRole('heading', { level: 2, name: 'No payer account yet' }).waitFor(SLOW);
+    expect(await bobPage.locator('#read-only').textContent()).toContain('PayerAccount.Manage');
+    expect(await bobPage.getByRole('button').allTextContents()).toEqual(['Sign out', 'Check again']);
+
+    const alice = { authorization: `Bearer ${await stack.tokenFor(ALICE)}`, 'content-type': 'application/json' };
+    expect((await fetch(`${stack.apiBaseUrl}/payer-account/registration`, { method: 'POST', headers: alice, body: '{}' })).status).toBe(201);
+    await bobPage.getByRole('button', { name: 'Check again' }).click();
+    await bobPage.getByRole('heading', { level: 2, name: 'Registration in progress' }).waitFor(SLOW);
+    expect(await bobPage.locator('#registration-progress').textContent()).toMatch(/step 2 of 3/);
+    expect(await bobPage.getByRole('button').allTextContents()).toEqual(['Sign out', 'Check again']);
+    await screenshot(bobPage, '19-read-only-registration');
+    expect((await fetch(`${stack.apiBaseUrl}/payer-account/registration`, { method: 'DELETE', headers: alice })).status).toBe(204);
+    await viewer.close();
+  });
 
   it('runs only its own scripts and refuses to be framed (Content-Security-Policy)', async () => {
     // Everything above (sign-in, MSAL's token calls, the API, the steps) ran within the policy.

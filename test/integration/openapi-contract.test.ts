@@ -81,6 +81,15 @@ describe('the API answers as its OpenAPI document says', () => {
     expect((await call('GET', '/ops/registrations/x/history', { token: bob })).status).toBe(403);
   });
 
+  it('tells each caller what it may do (GET /me), so a frontend shows only those actions', async () => {
+    const me = async (token?: string) => call('GET', '/me', { token });
+    expect(await me(alice)).toMatchObject({ status: 200, body: { organizationId: CONTOSO, canManage: true, canOperate: false, manageRole: 'PayerAccount.Manage' } });
+    expect((await me(bob)).body).toEqual({ organizationId: CONTOSO, canManage: false, canOperate: false, manageRole: 'PayerAccount.Manage' });
+    expect((await me(olivia)).body).toMatchObject({ canManage: false, canOperate: true });
+    expect((await me(alice)).headers.get('cache-control')).toBe('no-store');
+    expect((await me()).status).toBe(401);
+  });
+
   it('answers 400 for invalid bodies, queries and path parameters', async () => {
     const two = await call('POST', '/payer-account/registration', { token: alice, body: { accountName: '', extra: 1 } });
     expect(two.status).toBe(400);

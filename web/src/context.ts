@@ -1,10 +1,13 @@
 import type { Api } from './api';
+import type { CallerView } from './api-types';
 import type { WizardConfig } from './config';
 
 /** What every view may do: call the API, announce, show another view, poll, or re-read where the organization stands. */
 export interface WizardContext {
   api: Api;
   config: WizardConfig;
+  /** Who is signed in and what they may do (GET /me), read again with every refresh. */
+  caller?: CallerView;
   announce(message: string): void;
   /** The API refused the session's token: sign in afresh. */
   signInAgain(): Promise<void>;

@@ -1,5 +1,5 @@
 import { ApiProblem } from './api';
-import type { PayerAccountView, RegistrationView } from './api-types';
+import type { CallerView, PayerAccountView, RegistrationView } from './api-types';
 import type { WizardContext } from './context';
 import { h } from './dom';
 import { errorMessage } from './fields';
@@ -8,6 +8,7 @@ import { consentStep } from './views/consent-step';
 import { consentWaiting } from './views/consent-waiting';
 import { partnerCenterStep } from './views/partner-center-step';
 import { payerAccountView } from './views/payer-account-view';
+import { readOnlyView } from './views/read-only';
 import { page } from './views/step-section';
 
 const POLL_MS = 2000;
@@ -49,8 +50,10 @@ export function createWizard(main: HTMLElement, base: Omit<WizardContext, 'show'
 }
 
 async function viewFor(ctx: WizardContext): Promise<HTMLElement> {
+  ctx.caller = (await ctx.api<CallerView>('GET', '/me')).body;
   const account = await optional(ctx.api<PayerAccountView>('GET', '/payer-account'));
   if (account) return payerAccountView(ctx, account);
+  if (!ctx.caller.canManage) return readOnlyView(ctx, ctx.caller, await optional(ctx.api<RegistrationView>('GET', '/payer-account/registration')));
   let registration = await optional(ctx.api<RegistrationView>('GET', '/payer-account/registration'));
   // Just started: the orchestration publishes its first status within moments.
   for (let i = 0; registration?.status === 'starting' && i < 20; i++) {

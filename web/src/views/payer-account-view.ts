@@ -5,6 +5,7 @@ import { code, details, formatTime, h } from '../dom';
 import { accountHealth, secretNeedsReplacing } from './account-health';
 import { deregisterButton } from './deregister';
 import { reconsentForm } from './reconsent-form';
+import { readOnlyNotice } from './read-only';
 import { reconsentKey, reconsentProgress, reconsentStatus } from './reconsent-progress';
 import { replaceSecretView } from './replace-secret';
 import { actions, page } from './step-section';
@@ -24,11 +25,13 @@ export function payerAccountView(ctx: WizardContext, account: PayerAccountView, 
     b.addEventListener('click', onClick);
     return b;
   };
-  // Each action appears once: beside the problem it fixes, else under "Manage the account".
+  // Each action appears once: beside the problem it fixes, else under "Manage the account"; none for a member who
+  // may only look.
+  const readOnly = ctx.caller && !ctx.caller.canManage ? ctx.caller : undefined;
   const reconsentUrgent = health.reconsentRequired;
   const secretUrgent = secretNeedsReplacing(health);
-  const reconsent = button('Ask the admin to consent again', reconsentUrgent ? 'primary' : 'secondary', () => ctx.show(reconsentForm(ctx, account)));
-  const secret = button('Replace the application secret', secretUrgent ? 'primary' : 'secondary', () => ctx.show(replaceSecretView(ctx, account)));
+  const reconsent = readOnly ? undefined : button('Ask the admin to consent again', reconsentUrgent ? 'primary' : 'secondary', () => ctx.show(reconsentForm(ctx, account)));
+  const secret = readOnly ? undefined : button('Replace the application secret', secretUrgent ? 'primary' : 'secondary', () => ctx.show(replaceSecretView(ctx, account)));
   let panel = account.reconsent ? reconsentProgress(ctx, account.reconsent, reconsent) : undefined;
   const reconsentInHealth = reconsentUrgent && !panel;
 
@@ -48,7 +51,7 @@ export function payerAccountView(ctx: WizardContext, account: PayerAccountView, 
     ], { 'aria-label': 'Account details' }),
     accountHealth(account, { reconsent: reconsentInHealth ? reconsent : undefined, secret: secretUrgent ? secret : undefined }),
     panel,
-    h('section', { 'aria-labelledby': 'manage-heading' },
+    readOnly ? readOnlyNotice(readOnly) : h('section', { 'aria-labelledby': 'manage-heading' },
       h('h3', { id: 'manage-heading' }, 'Manage the account'),
       actions(reconsentInHealth || panel ? undefined : reconsent, secretUrgent ? undefined : secret, deregisterButton(ctx, account))));
 

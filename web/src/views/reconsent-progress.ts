@@ -29,14 +29,16 @@ export const reconsentKey = (r: Reconsent) => [r.status, r.consent?.linkId, r.co
 /**
  * A re-consent in progress (asked for here, or started by the weekly keep-alive, which e-mails the admin): its
  * link, the pasted-address form for https://localhost, why the last consent failed, and its status.
+ * `again`: the button that asks for a new link; undefined for a member who may not change the account, who
+ * gets neither it nor the pasted-address form (the link any admin may open).
  */
-export function reconsentProgress(ctx: WizardContext, reconsent: Reconsent, again: HTMLElement): HTMLElement {
+export function reconsentProgress(ctx: WizardContext, reconsent: Reconsent, again: HTMLElement | undefined): HTMLElement {
   const consent = reconsent.status === 'awaitingConsent' ? reconsent.consent : undefined;
   const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'reconsent-status' }, reconsentStatus(reconsent));
   const link = consent?.consentLink
     ? h('p', {}, h('a', { href: consent.consentLink, target: '_blank', rel: 'noopener noreferrer', class: 'button-link', id: 'consent-link' }, 'Open the consent page in a new tab'))
     : undefined;
-  const pasted = consent?.redirectUri === LOCALHOST
+  const pasted = again && consent?.redirectUri === LOCALHOST
     ? pastedAddressForm(ctx, '/payer-account/reconsent/authorization-code', () => { status.textContent = REDEEMING; })
     : undefined;
   return h('section', { 'aria-labelledby': 'reconsent-heading', id: 'reconsent' },
@@ -50,5 +52,5 @@ export function reconsentProgress(ctx: WizardContext, reconsent: Reconsent, agai
     status,
     pasted,
     // While Microsoft's answer is being checked there is nothing to ask again.
-    reconsent.status === 'redeemingConsent' ? undefined : actions(again));
+    reconsent.status === 'redeemingConsent' || !again ? undefined : actions(again));
 }
