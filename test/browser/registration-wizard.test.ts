@@ -53,6 +53,16 @@ describe('the registration wizard in a browser', () => {
     throw new Error(`Tab never reached "${name}"`);
   };
 
+  /** Bob (Contoso, without the write role) signs in to the wizard in a browser context of his own. */
+  const signInAsBob = async () => {
+    const viewer = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-GB' });
+    const bobPage = await viewer.newPage();
+    await bobPage.goto(stack.webUrl);
+    await bobPage.getByRole('button', { name: 'Sign in with Microsoft' }).click();
+    await signInAndAccept(bobPage, BOB, LOCAL_PASSWORD);
+    return { viewer, bobPage };
+  };
+
   beforeAll(async () => {
     if (!existsSync(path.join(REPO_ROOT, 'web', 'dist', 'index.html'))) throw new Error('The wizard is not built: npm run build:web (npm test builds it)');
     stack = await startStack();
@@ -141,11 +151,7 @@ describe('the registration wizard in a browser', () => {
   }, 150_000);
 
   it('shows a member without the write role the account, but no action (GET /me)', async () => {
-    const viewer = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-GB' });
-    const bobPage = await viewer.newPage();
-    await bobPage.goto(stack.webUrl);
-    await bobPage.getByRole('button', { name: 'Sign in with Microsoft' }).click();
-    await signInAndAccept(bobPage, BOB, LOCAL_PASSWORD);
+    const { viewer, bobPage } = await signInAsBob();
     await bobPage.getByRole('heading', { level: 2, name: 'Payer account: Contoso CSP' }).waitFor(SLOW);
     expect(await bobPage.locator('dl[aria-label="Account details"]').textContent()).toContain('Contoso Ltd');
     expect(await bobPage.locator('#read-only').textContent()).toMatch(/not change it.*PayerAccount\.Manage/s);
@@ -272,11 +278,7 @@ describe('the registration wizard in a browser', () => {
   }, 120_000);
 
   it('shows a member without the write role that nothing is registered, then how far a registration has come', async () => {
-    const viewer = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-GB' });
-    const bobPage = await viewer.newPage();
-    await bobPage.goto(stack.webUrl);
-    await bobPage.getByRole('button', { name: 'Sign in with Microsoft' }).click();
-    await signInAndAccept(bobPage, BOB, LOCAL_PASSWORD);
+    const { viewer, bobPage } = await signInAsBob();
     await bobPage.getByRole('heading', { level: 2, name: 'No payer account yet' }).waitFor(SLOW);
     expect(await bobPage.locator('#read-only').textContent()).toContain('PayerAccount.Manage');
     expect(await bobPage.getByRole('button').allTextContents()).toEqual(['Sign out', 'Check again']);
