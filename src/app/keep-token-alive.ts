@@ -82,8 +82,8 @@ async function retire(refs: StagedSecret[], deps: KeepTokenAliveDeps): Promise<v
 
 async function refresh(account: RegisteredPayerAccount, deps: KeepTokenAliveDeps): Promise<{ cache: string; from: StagedSecret } | { error: CredentialError }> {
   const [clientSecret, cache] = await Promise.all([deps.secretStore.get(account.applicationSecret), deps.secretStore.getLatest(account.tokenCache.name)]);
-  if (clientSecret === undefined) return { error: { code: ErrorCode.SecretNoLongerAvailable, message: 'The application secret is no longer in the vault. Replace it with PUT /api/payer-account/secret.' } };
-  if (cache === undefined) return { error: { code: ErrorCode.TokenNoLongerValid, message: 'The stored delegated token is no longer in the vault: the admin must consent again (POST /api/payer-account/reconsent).' } };
+  if (clientSecret === undefined) return { error: { code: ErrorCode.SecretNoLongerAvailable, message: 'The application secret is no longer in the vault: a new client secret must be given to Octo.' } };
+  if (cache === undefined) return { error: { code: ErrorCode.TokenNoLongerValid, message: 'The stored consent is no longer in the vault: an admin must consent again.' } };
   const session = await deps.delegated.resume({ tenantId: account.tenantId, clientId: account.applicationId, clientSecret, cache: cache.value, scope: PARTNER_API_SCOPE });
   return session.ok ? { cache: session.value.serializeCache(), from: cache.ref } : { error: session.error };
 }

@@ -28,7 +28,7 @@ export async function startReconsent(
   const state = reconsentId ? await deps.workflow.state(reconsentId) : undefined;
   if (reconsentId && state && RUNNING.includes(state.runtimeStatus)) {
     if (state.progress?.status === RegistrationStatus.RedeemingConsent) {
-      return fail({ code: ErrorCode.RegistrationNotAtThisStep, message: 'The admin\'s new consent is being redeemed right now. Check GET /api/payer-account in a moment.' });
+      return fail({ code: ErrorCode.RegistrationNotAtThisStep, message: 'The admin\'s new consent is being redeemed right now. Look at the payer account again in a moment.' });
     }
     if (!state.progress || !STEP_3_STATUSES.includes(state.progress.status)) {
       // Not waiting for a link (yet or any more): a fresh re-consent replaces it, so it must not linger.

@@ -43,7 +43,7 @@ export async function submitPartnerCenterCredentials(
       code: ErrorCode.RegistrationNotAtThisStep,
       message: progress?.status === RegistrationStatus.VerifyingPartnerCenterCredentials
         ? 'The previous Partner Center credentials are still being verified. Wait for their result, then submit again if needed.'
-        : 'The registration is not waiting for Partner Center credentials now. Check its status with GET /api/payer-account/registration.',
+        : 'The registration is not waiting for Partner Center credentials now. Look at the registration\'s status again.',
     });
   }
 

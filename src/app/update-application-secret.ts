@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { unavailable } from '../domain/credential-errors';
-import { CredentialError } from '../domain/credential-errors';
+import { CredentialError, unavailable } from '../domain/credential-errors';
 import { healthOf } from '../domain/token-health';
 import { ErrorCode, fail, ok, Result } from '../domain/error-codes';
 import { Caller } from '../domain/payer-account';
@@ -49,7 +48,7 @@ export async function updateApplicationSecret(
     if (!isTransient(error)) throw error;
     return refused(unavailable(ErrorCode.IdentityProviderUnavailable, 'Entra ID or Key Vault'));
   }
-  if (!verified.ok) return refused(verified.error.unavailable ? verified.error : { ...verified.error, field: verified.error.field ?? 'secret' });
+  if (!verified.ok) return refused(verified.error.unavailable ? verified.error : asSecretRefusal(verified.error));
 
   for (let attempt = 0; attempt < 3; attempt++) {
     const current = attempt === 0 ? record : await deps.payerAccounts.find(caller.organizationId);
@@ -68,4 +67,18 @@ export async function updateApplicationSecret(
     }
   }
   return refused({ code: ErrorCode.ConcurrentChange, message: 'The payer account kept changing while the secret was being replaced; nothing changed. Try again.' });
+}
+
+/**
+ * Only the secret is new here: a refusal of the application or tenant the account was registered with (step 2's
+ * `applicationId` or `domain` errors) is no field of this request, and nothing in it can fix that.
+ */
+function asSecretRefusal(error: CredentialError): CredentialError {
+  if (error.field === undefined || error.field === 'secret') return { ...error, field: 'secret' };
+  const { field: _registered, ...rest } = error;
+  return {
+    ...rest,
+    message: 'Microsoft no longer accepts the application or the tenant this payer account was registered with, so no secret can be verified for it. '
+      + 'Check the Partner Center app in your tenant; if it was deleted or changed, deregister the payer account and register it again.',
+  };
 }

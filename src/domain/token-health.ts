@@ -26,7 +26,7 @@ const WHY: Record<number, string> = {
 /** What the keep-alive tells the person when only a new consent helps (the step 3 wording does not fit a registered account). */
 export function reconsentMessage(error: CredentialError): string {
   const why = error.aadsts !== undefined && WHY[error.aadsts] ? `: ${WHY[error.aadsts]} (AADSTS${error.aadsts})` : '';
-  return `Microsoft no longer accepts the admin's consent${why}. Ask an admin with the Admin agent role to consent again (POST /api/payer-account/reconsent).`;
+  return `Microsoft no longer accepts the admin's consent${why}. Ask an admin with the Admin agent role to consent again.`;
 }
 
 export const needsReconsent = (error: CredentialError): boolean =>

@@ -29,25 +29,38 @@ export function registerActivity<I, O>(name: string, handler: (input: I, context
 }
 
 export type DurableHttpHandler = (request: HttpRequest, client: DurableClient, context: InvocationContext) => Promise<HttpResponseInit>;
+export type HttpHandler = (request: HttpRequest, context: InvocationContext) => Promise<HttpResponseInit>;
+type HttpRoute = Pick<HttpFunctionOptions, 'route' | 'methods' | 'authLevel'>;
 
-/** An HTTP trigger with a durable client; an unexpected fault becomes a problem response, logged without the request. */
-export function registerDurableHttp(name: string, options: Pick<HttpFunctionOptions, 'route' | 'methods' | 'authLevel'> & { handler: () => DurableHttpHandler }): void {
+/** An unexpected fault becomes the problem response every endpoint answers, logged by name and message, without the request. */
+async function answerOrProblem(name: string, context: InvocationContext, answer: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
+  try {
+    return await answer();
+  } catch (error) {
+    context.error(`${name} failed: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`);
+    const { internalError } = require('../http/problem') as typeof import('../http/problem');
+    return internalError();
+  }
+}
+
+/** An HTTP trigger with a durable client. */
+export function registerDurableHttp(name: string, options: HttpRoute & { handler: () => DurableHttpHandler }): void {
   const { handler, route, methods, authLevel } = options;
   app.generic(name, {
     trigger: trigger.generic({ type: 'httpTrigger', name: 'request', route, methods, authLevel }),
     return: output.generic({ type: 'http', name: '$return' }),
     extraInputs: [durableClient()],
-    handler: async (request: HttpRequest, context: InvocationContext) => {
-      try {
-        const client = (require('durable-functions') as typeof import('durable-functions')).getClient(context);
-        return await handler()(request, client, context);
-      } catch (error) {
-        context.error(`${name} failed: ${(error as Error)?.name ?? 'Error'}: ${(error as Error)?.message ?? String(error)}`);
-        const { internalError } = require('../http/problem') as typeof import('../http/problem');
-        return internalError();
-      }
-    },
+    handler: (request: HttpRequest, context: InvocationContext) => answerOrProblem(name, context, () => {
+      const client = (require('durable-functions') as typeof import('durable-functions')).getClient(context);
+      return handler()(request, client, context);
+    }),
   });
+}
+
+/** An HTTP trigger without a durable client. */
+export function registerHttp(name: string, options: HttpRoute & { handler: () => HttpHandler }): void {
+  const { handler, route, methods, authLevel } = options;
+  app.http(name, { route, methods, authLevel, handler: (request, context) => answerOrProblem(name, context, () => handler()(request, context)) });
 }
 
 export type DurableTimerHandler = (timer: Timer, client: DurableClient, context: InvocationContext) => Promise<void>;

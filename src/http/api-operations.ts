@@ -35,7 +35,7 @@ function pastedAddress(o: { route: string; operationId: string; tag: string; wha
     method: 'post', route: o.route, operationId: o.operationId, tag: o.tag, access: 'write',
     summary: `${o.what}, by hand: paste the address the browser showed after consent (or the code)`,
     body: { schema: authorizationCodeBody, example: { url: 'https://localhost/?code=0.AX0AexampleCode&state=eyJhbGciOiJFUzI1NiJ9.eyJub25jZSI6IjEifQ.c2ln&session_state=5f0c1d2e' } },
-    replies: { 202: { description: `Received: the ${o.flow} redeems it.`, json: consentReceived, example: { message: 'Consent received', statusUrl: o.statusUrl } } },
+    replies: { 202: { description: `Received: the ${o.flow} redeems the code, or records that the admin declined ("Consent declined") or that consent did not complete.`, json: consentReceived, example: { message: 'Consent received', statusUrl: o.statusUrl } } },
     problems: {
       400: INVALID_BODY, 404: [o.notFound],
       409: [C.RegistrationNotAtThisStep, C.ConsentLinkNotOpened], 410: [C.ConsentLinkReplaced, C.ConsentLinkExpired],

@@ -1,4 +1,5 @@
 import { TableClient } from '@azure/data-tables';
+import { aadstsErrorBody } from '../../local/stand-ins/entra-id/error-bodies';
 import { startStack, Stack } from '../../local/stack';
 import { contractViolation, schemaValidator } from '../support/openapi-contract';
 import { apiClient, ApiAnswer, CONTOSO, registerContoso, TOKEN_PATH, until } from '../support/registration-driver';
@@ -168,6 +169,14 @@ describe('token keep-alive, re-consent and secret update', () => {
     expect(past.status).toBe(400);
     expect(past.body).toMatchObject({ code: 'invalid_field', field: 'expiresAt' });
     expect((await call('PUT', '/payer-account/secret', bob, { secret: 'contoso-pc-secret-value~rotated' })).status).toBe(403);
+    // The registered app itself refused (here: gone from its tenant): no field of this request is at fault.
+    const gone = aadstsErrorBody(700016, { clientId: before.applicationId });
+    stack.entra.faults.inject({ match: TOKEN_PATH, status: gone.status, body: gone.body, count: 1 });
+    const appGone = await call('PUT', '/payer-account/secret', alice, { secret: 'contoso-pc-secret-value~rotated' });
+    expect(appGone.status).toBe(422);
+    expect(appGone.body).toMatchObject({ code: 'application_not_found', aadsts: 700016, message: expect.stringMatching(/registered with.*deregister the payer account and register it again/) });
+    expect(appGone.body.field).toBeUndefined();
+    expect((await account()).secrets.applicationSecret).toEqual(before.secrets.applicationSecret);
 
     const now = Date.parse((await account()).health.lastAttemptAt);
     const expiresAt = new Date(now + 40 * DAY_MS).toISOString().slice(0, 10);

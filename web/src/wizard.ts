@@ -38,8 +38,13 @@ export function createWizard(main: HTMLElement, base: Omit<WizardContext, 'show'
         let done: boolean | void = false;
         try {
           done = await tick();
-        } catch {
-          // A failed look (network, a restarting service) is tried again at the next tick.
+        } catch (error) {
+          // What was followed is gone (cancelled, expired, deregistered) or the sign-in ended: show where things
+          // stand. Any other failed look (network, a restarting service) is tried again at the next tick.
+          if (error instanceof ApiProblem && (error.status === 404 || error.status === 401)) {
+            if (view.isConnected) await ctx.refresh();
+            return;
+          }
         }
         if (!done && view.isConnected) next();
       }, POLL_MS);

@@ -16,6 +16,9 @@ export function secretRefused(error: HealthError | undefined): boolean {
 
 export const secretNeedsReplacing = (health: Health) => !!health.secretExpiresSoon || secretRefused(health.lastError);
 
+/** Whose words the reason is: Microsoft's when it carries Microsoft's error number, else the product's. */
+const reasonLabel = (error: HealthError) => (error.aadsts !== undefined || error.traceId !== undefined ? 'Microsoft said: ' : 'Reason: ');
+
 /** Microsoft's message with its AADSTS number, unless the message already names it. */
 export function microsoftAnswer(error: HealthError | { message: string; aadsts?: number }): string {
   const code = error.aadsts === undefined ? '' : `AADSTS${error.aadsts}`;
@@ -34,7 +37,7 @@ export function accountHealth(account: PayerAccountView, offer: { reconsent?: HT
       h('p', {}, h('strong', {}, 'An admin must consent again. '),
         'Microsoft no longer accepts the consent Octo holds, so Octo cannot read your Azure prices and billing data. '
         + 'This happens after a password reset, a changed sign-in policy, or 90 days without use. Your registration stays as it is.'),
-      health.lastError ? h('p', {}, 'Microsoft said: ', h('q', {}, microsoftAnswer(health.lastError))) : undefined,
+      health.lastError ? h('p', {}, reasonLabel(health.lastError), h('q', {}, microsoftAnswer(health.lastError))) : undefined,
       account.reconsent ? h('p', {}, 'A new consent is already under way: see "New consent in progress" below.') : undefined,
       offer.reconsent && actions(offer.reconsent)));
   }
@@ -43,9 +46,9 @@ export function accountHealth(account: PayerAccountView, offer: { reconsent?: HT
     problems.push(h('div', { class: 'warning', id: 'secret-problem' },
       h('p', {}, h('strong', {}, refused ? 'The application secret no longer works. ' : 'The application secret expires soon. '),
         refused
-          ? 'Create a new client secret for the app and replace it here.'
-          : `It expires on ${formatDate(account.applicationSecretExpiresAt) ?? 'a date within 30 days'}. Create a new client secret for the app and replace it here before then.`),
-      refused ? h('p', {}, 'Microsoft said: ', h('q', {}, microsoftAnswer(refused))) : undefined,
+          ? 'A new client secret must be created for the app and given to Octo.'
+          : `It expires on ${formatDate(account.applicationSecretExpiresAt) ?? 'a date within 30 days'}. A new client secret must be created for the app and given to Octo before then.`),
+      refused ? h('p', {}, reasonLabel(refused), h('q', {}, microsoftAnswer(refused))) : undefined,
       offer.secret && actions(offer.secret)));
   }
   if (health.lastError && !health.reconsentRequired && !secretRefused(health.lastError)) {

@@ -4,7 +4,7 @@ import type { WizardContext } from '../context';
 import { formatTime, h } from '../dom';
 import { cancelButton } from './cancel-registration';
 import { consentStep } from './consent-step';
-import { pastedAddressForm } from './pasted-address-form';
+import { CONSENT_RECEIVED, pastedAddressForm } from './pasted-address-form';
 import { LOCALHOST } from './redirect-choice';
 import { actions, stepSection } from './step-section';
 import { verifiedPartner } from './verified-partner';
@@ -26,7 +26,7 @@ export function consentWaiting(ctx: WizardContext, registration: RegistrationVie
   const again = h('button', { type: 'button', class: 'secondary' }, 'Change details or get a new link');
   again.addEventListener('click', () => ctx.show(consentStep(ctx, registration)));
   const pasted = consent?.redirectUri === LOCALHOST
-    ? pastedAddressForm(ctx, '/payer-account/registration/authorization-code', () => { status.textContent = REDEEMING; })
+    ? pastedAddressForm(ctx, '/payer-account/registration/authorization-code', (message) => { status.textContent = message === CONSENT_RECEIVED ? REDEEMING : `${message}.`; })
     : undefined;
 
   const view = stepSection(3, 'Waiting for consent',

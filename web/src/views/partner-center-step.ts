@@ -24,17 +24,19 @@ export function partnerCenterStep(ctx: WizardContext, registration: Registration
   const status = h('p', { class: 'status', role: 'status' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Verify credentials');
 
-  const waitForVerification = () => {
+  // Resolves when the verification has answered, so the button stays busy (nothing is sent twice) until then.
+  const waitForVerification = () => new Promise<void>((resolve) => {
     status.textContent = 'Checking your credentials with Microsoft Entra ID and Partner Center…';
     ctx.poll(view, async () => {
       const { body } = await ctx.api<RegistrationView>('GET', '/payer-account/registration');
       if (body.status === VERIFYING) return false;
       status.textContent = '';
+      resolve();
       if (body.error) errors.show(new ApiProblem(422, body.error.code, body.error.message, body.error.field));
       else await ctx.refresh();
       return true;
     });
-  };
+  });
 
   const form = h('form', { novalidate: true }, errors.summary, applicationId.element, domain.element, secret.element, expiry.element, status,
     actions(submit, cancelButton(ctx)));
@@ -64,7 +66,7 @@ export function partnerCenterStep(ctx: WizardContext, registration: Registration
   const view = stepSection(2, 'Partner Center credentials',
     h('p', {}, 'Octo reads your Azure pricing through your Partner Center app. Give its ID and a secret; Octo checks them with Microsoft right away.'),
     partnerCenterHelp(), localHint(ctx.config, 'partnerCenter'), form);
-  if (registration.status === VERIFYING) waitForVerification();
+  if (registration.status === VERIFYING) void busy(submit, waitForVerification);
   else if (registration.error) queueMicrotask(() => errors.show(new ApiProblem(422, registration.error!.code, registration.error!.message, registration.error!.field)));
   return view;
 }

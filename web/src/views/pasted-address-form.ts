@@ -3,11 +3,14 @@ import { code, h } from '../dom';
 import { field, FormErrors } from '../fields';
 import { busy } from './step-section';
 
+/** The API's answer to a pasted address whose code was received (its other answers: consent declined or not completed). */
+export const CONSENT_RECEIVED = 'Consent received';
+
 /**
  * The manual path (redirect URI https://localhost): the person pastes the address the browser showed after consent.
- * `path`: the registration's or the re-consent's authorization-code endpoint.
+ * `path`: the registration's or the re-consent's authorization-code endpoint; `onReceived` gets the API's message.
  */
-export function pastedAddressForm(ctx: WizardContext, path: string, onReceived: () => void): HTMLElement {
+export function pastedAddressForm(ctx: WizardContext, path: string, onReceived: (message: string) => void): HTMLElement {
   const address = field({
     name: 'url', label: 'The address your browser showed after consent', required: true, spellcheck: false, placeholder: 'https://localhost/?code=…',
     hint: h('span', {}, 'After Accept, Microsoft sends the browser to ', code('https://localhost/?code=…'),
@@ -24,10 +27,10 @@ export function pastedAddressForm(ctx: WizardContext, path: string, onReceived: 
       const value = address.input.value.trim();
       try {
         // The whole address, or just its code when that is what was copied.
-        await ctx.api('POST', path, /^https?:\/\//i.test(value) ? { url: value } : { code: value });
+        const { body } = await ctx.api<{ message: string }>('POST', path, /^https?:\/\//i.test(value) ? { url: value } : { code: value });
         address.input.value = '';
-        ctx.announce('Consent received.');
-        onReceived();
+        ctx.announce(`${body.message}.`);
+        onReceived(body.message);
       } catch (error) {
         errors.show(error);
       }

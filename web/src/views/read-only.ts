@@ -7,7 +7,7 @@ import { actions, page } from './step-section';
 export function readOnlyNotice(caller: CallerView): HTMLElement {
   return h('p', { class: 'notice', id: 'read-only' },
     'You can see your organization\'s payer account but not change it. To register or manage it, ask your administrator to assign you the ',
-    h('strong', {}, caller.manageRole), ' app role.');
+    h('strong', {}, caller.manageRole), ' app role, then sign out and in again.');
 }
 
 const STATUS_WORDS: Partial<Record<RegistrationView['status'], string>> = {

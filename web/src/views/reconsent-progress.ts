@@ -2,7 +2,7 @@ import type { PayerAccountView } from '../api-types';
 import type { WizardContext } from '../context';
 import { formatTime, h } from '../dom';
 import { microsoftAnswer } from './account-health';
-import { pastedAddressForm } from './pasted-address-form';
+import { CONSENT_RECEIVED, pastedAddressForm } from './pasted-address-form';
 import { LOCALHOST } from './redirect-choice';
 import { actions } from './step-section';
 
@@ -17,8 +17,8 @@ export function reconsentStatus(reconsent: Reconsent): string {
     case 'awaitingConsent': return WAITING;
     case 'redeemingConsent':
     case 'registered': return REDEEMING;
-    case 'consentExpired': return 'The consent link expired before the admin consented. Ask for a new one.';
-    case 'awaitingPartnerApiCredentials': return reconsent.error ? 'The admin\'s consent did not go through. Fix the cause, then ask again.' : 'Preparing the consent link…';
+    case 'consentExpired': return 'The consent link expired before the admin consented: a new one is needed.';
+    case 'awaitingPartnerApiCredentials': return reconsent.error ? 'The admin\'s consent did not go through: once the cause is fixed, a new consent is needed.' : 'Preparing the consent link…';
     default: return 'The new consent has ended.';
   }
 }
@@ -39,7 +39,7 @@ export function reconsentProgress(ctx: WizardContext, reconsent: Reconsent, agai
     ? h('p', {}, h('a', { href: consent.consentLink, target: '_blank', rel: 'noopener noreferrer', class: 'button-link', id: 'consent-link' }, 'Open the consent page in a new tab'))
     : undefined;
   const pasted = again && consent?.redirectUri === LOCALHOST
-    ? pastedAddressForm(ctx, '/payer-account/reconsent/authorization-code', () => { status.textContent = REDEEMING; })
+    ? pastedAddressForm(ctx, '/payer-account/reconsent/authorization-code', (message) => { status.textContent = message === CONSENT_RECEIVED ? REDEEMING : `${message}.`; })
     : undefined;
   return h('section', { 'aria-labelledby': 'reconsent-heading', id: 'reconsent' },
     h('h3', { id: 'reconsent-heading', tabindex: '-1' }, 'New consent in progress'),
