@@ -56,6 +56,10 @@ param apiWriteRole string = 'PayerAccount.Manage'
 @minLength(1)
 param apiOpsRole string = 'PayerAccount.Ops'
 
+@description('API_OPS_TENANTS: the operator\'s own tenant IDs, comma-separated; the ops role counts only in their tokens. Empty: the deploying tenant.')
+param apiOpsTenants string = ''
+var opsTenants = empty(apiOpsTenants) ? tenant().tenantId : apiOpsTenants
+
 @description('REGISTRATION_EXPIRY_HOURS: how long a registration waits for the person before it expires (at most 90 days).')
 @minValue(1)
 @maxValue(2160)
@@ -209,6 +213,7 @@ module api 'modules/function-app.bicep' = {
     apiOrganizationClaim: apiOrganizationClaim
     apiWriteRole: apiWriteRole
     apiOpsRole: apiOpsRole
+    apiOpsTenants: opsTenants
     registrationExpiryHours: registrationExpiryHours
     partnerAuthorityHost: partnerAuthorityHost
     partnerCenterApiUrl: partnerCenterApiUrl

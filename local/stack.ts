@@ -108,6 +108,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       AZURE_AUTHORITY_HOST: entra.url,
       API_AUTHORITY_HOST: entra.url,
       API_AUDIENCE: [api.clientId, api.identifierUri].filter(Boolean).join(','),
+      API_OPS_TENANTS: api.homeTenantId,
       PARTNER_AUTHORITY_HOST: entra.url,
       PARTNER_CENTER_API_URL: partnerCenter.url,
       PUBLIC_BASE_URL: `http://127.0.0.1:${hostPort}`,

@@ -36,6 +36,11 @@ export const settingsSchema = z.object({
   API_ORGANIZATION_CLAIM: z.string().min(1).default('tid'),
   API_WRITE_ROLE: z.string().min(1).default('PayerAccount.Manage'),
   API_OPS_ROLE: z.string().min(1).default('PayerAccount.Ops'),
+  /**
+   * The operator's own tenant IDs (comma-separated): the ops role counts only in their tokens. The API is
+   * multi-tenant and every customer's admin can assign its app roles in their own tenant.
+   */
+  API_OPS_TENANTS: list.pipe(z.array(z.string().regex(/^[0-9a-fA-F-]{36}$/, 'tenant IDs are GUIDs')).min(1, "at least the operator's tenant ID is required")),
 
   REGISTRATION_EXPIRY_HOURS: z.coerce.number().positive().max(24 * 90).default(168),
 

@@ -29,6 +29,7 @@ param apiAllowedTenants string
 param apiOrganizationClaim string
 param apiWriteRole string
 param apiOpsRole string
+param apiOpsTenants string
 param registrationExpiryHours int
 param partnerAuthorityHost string
 param partnerCenterApiUrl string
@@ -132,6 +133,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     API_ORGANIZATION_CLAIM: apiOrganizationClaim
     API_WRITE_ROLE: apiWriteRole
     API_OPS_ROLE: apiOpsRole
+    API_OPS_TENANTS: apiOpsTenants
     REGISTRATION_EXPIRY_HOURS: string(registrationExpiryHours)
     PARTNER_AUTHORITY_HOST: partnerAuthorityHost
     PARTNER_CENTER_API_URL: partnerCenterApiUrl

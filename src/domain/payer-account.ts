@@ -41,6 +41,8 @@ export type PayerAccountView = Omit<RegisteredPayerAccount, 'tokenCache' | 'appl
 
 export interface Caller {
   organizationId: string;
+  /** The token's `tid`: the tenant the caller signed in to. */
+  tenantId: string;
   userId: string;
   roles: readonly string[];
 }

@@ -20,7 +20,7 @@ export async function organizationAuditHandler(request: HttpRequest): Promise<Ht
 /** GET /api/ops/organizations/{organizationId}/audit: any organization's trail (ops role). */
 export async function opsAuditHandler(request: HttpRequest, _client: unknown, context: InvocationContext): Promise<HttpResponseInit> {
   const services = appServices();
-  const auth = await authenticate(request, services, { requiredRole: services.config.API_OPS_ROLE });
+  const auth = await authenticate(request, services, { ops: true });
   if (!auth.ok) return auth.response;
   const organizationId = readParam(request, 'organizationId', organizationIdParam);
   if (!organizationId.ok) return problem(organizationId.error);

@@ -6,9 +6,13 @@ import { problem } from './problem';
 
 const ORGANIZATION_ID = /^[0-9A-Za-z-]{1,64}$/;
 
-/** The caller from a verified Entra ID bearer token, or the 401/403 to answer. */
+/** Whether the caller holds the ops role where it counts: in a token of the operator's own tenant. */
+export const isOperator = (caller: Caller, config: AppServices['config']) =>
+  caller.roles.includes(config.API_OPS_ROLE) && config.API_OPS_TENANTS.includes(caller.tenantId);
+
+/** The caller from a verified Entra ID bearer token, or the 401/403 to answer. `ops`: the caller must be an operator. */
 export async function authenticate(
-  request: HttpRequest, services: AppServices, options: { requiredRole?: string } = {},
+  request: HttpRequest, services: AppServices, options: { requiredRole?: string; ops?: true } = {},
 ): Promise<{ ok: true; caller: Caller } | { ok: false; response: HttpResponseInit }> {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -21,14 +25,19 @@ export async function authenticate(
   }
   const organizationId = check.claims[services.config.API_ORGANIZATION_CLAIM];
   const userId = check.claims.oid ?? check.claims.sub;
-  if (typeof organizationId !== 'string' || !ORGANIZATION_ID.test(organizationId) || typeof userId !== 'string') {
+  const tenantId = check.claims.tid;
+  if (typeof organizationId !== 'string' || !ORGANIZATION_ID.test(organizationId) || typeof userId !== 'string' || typeof tenantId !== 'string') {
     return deny(401, ErrorCode.InvalidToken, 'The access token does not identify your organization. Sign in again.', 'Bearer error="invalid_token"');
   }
   const roles = Array.isArray(check.claims.roles) ? (check.claims.roles as unknown[]).filter((r): r is string => typeof r === 'string') : [];
   if (options.requiredRole && !roles.includes(options.requiredRole)) {
     return deny(403, ErrorCode.Forbidden, `This action needs the "${options.requiredRole}" app role. Ask your administrator to assign it to you.`);
   }
-  return { ok: true, caller: { organizationId, userId, roles } };
+  const caller: Caller = { organizationId, tenantId, userId, roles };
+  if (options.ops && !isOperator(caller, services.config)) {
+    return deny(403, ErrorCode.Forbidden, `This action is for the operator's staff: it needs the "${services.config.API_OPS_ROLE}" app role in the operator's own tenant.`);
+  }
+  return { ok: true, caller };
 }
 
 function deny(status: number, code: ErrorCode, message: string, challenge?: string) {

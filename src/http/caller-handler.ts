@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { appServices } from '../composition';
-import { authenticate } from './authenticate';
+import { authenticate, isOperator } from './authenticate';
 import { json } from './problem';
 import type { CallerView } from '../domain/payer-account';
 
@@ -12,11 +12,11 @@ export async function callerHandler(request: HttpRequest): Promise<HttpResponseI
   const services = appServices();
   const auth = await authenticate(request, services);
   if (!auth.ok) return auth.response;
-  const { API_WRITE_ROLE, API_OPS_ROLE } = services.config;
+  const { API_WRITE_ROLE } = services.config;
   const view: CallerView = {
     organizationId: auth.caller.organizationId,
     canManage: auth.caller.roles.includes(API_WRITE_ROLE),
-    canOperate: auth.caller.roles.includes(API_OPS_ROLE),
+    canOperate: isOperator(auth.caller, services.config),
     manageRole: API_WRITE_ROLE,
   };
   return json(200, view, { 'cache-control': 'no-store' });

@@ -15,7 +15,7 @@ const NO_STORE = { 'cache-control': 'no-store' };
 /** GET /api/ops/registrations: registration orchestrations page by page (ops role). */
 export async function listRegistrationsHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
   const services = appServices();
-  const auth = await authenticate(request, services, { requiredRole: services.config.API_OPS_ROLE });
+  const auth = await authenticate(request, services, { ops: true });
   if (!auth.ok) return auth.response;
   const query = readQuery(request, opsRegistrationsQuery);
   if (!query.ok) return problem(query.error);
@@ -36,7 +36,7 @@ export async function listRegistrationsHandler(request: HttpRequest, client: Dur
 /** GET /api/ops/registrations/{instanceId}/history: one registration's redacted timeline (ops role). */
 export async function registrationHistoryHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
   const services = appServices();
-  const auth = await authenticate(request, services, { requiredRole: services.config.API_OPS_ROLE });
+  const auth = await authenticate(request, services, { ops: true });
   if (!auth.ok) return auth.response;
   const instanceId = readParam(request, 'instanceId', instanceIdParam);
   if (!instanceId.ok) return problem(instanceId.error);

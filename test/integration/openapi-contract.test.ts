@@ -79,6 +79,15 @@ describe('the API answers as its OpenAPI document says', () => {
     expect((await call('POST', '/payer-account/registration', { token: bob, body: {} })).status).toBe(403);
     expect((await call('GET', '/ops/registrations', { token: alice })).status).toBe(403);
     expect((await call('GET', '/ops/registrations/x/history', { token: bob })).status).toBe(403);
+    // A customer's admin can assign this multi-tenant API's ops role in their own tenant: it does not count there.
+    const customerOps = await stack.entra.mintToken({ iss: `${stack.entra.url}/${CONTOSO}/v2.0`, aud: API_CLIENT_ID, tid: CONTOSO, oid: 'self-made-ops', roles: ['PayerAccount.Ops'] });
+    for (const path of ['/ops/registrations', '/ops/registrations/x/history', `/ops/organizations/${CONTOSO}/audit`]) {
+      const refused = await call('GET', path, { token: customerOps });
+      expect({ path, status: refused.status, code: refused.body.code }).toEqual({ path, status: 403, code: 'forbidden' });
+      expect(refused.body.message).toContain("operator's own tenant");
+    }
+    expect((await call('GET', '/me', { token: customerOps })).body).toMatchObject({ canOperate: false });
+    expect((await call('GET', '/ops/registrations', { token: olivia })).status).toBe(200);
   });
 
   it('tells each caller what it may do (GET /me), so a frontend shows only those actions', async () => {

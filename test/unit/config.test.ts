@@ -8,6 +8,7 @@ const minimal = {
   KEY_VAULT_URL: 'https://vault.example/',
   AZURE_CLIENT_ID: 'client',
   API_AUDIENCE: 'aaaaaaaa-0000-4000-8000-000000000001, api://octo',
+  API_OPS_TENANTS: '11111111-1111-4111-8111-111111111111',
   PUBLIC_BASE_URL: 'https://payer.example/',
   CONSENT_EMAIL_SENDER: 'DoNotReply@payer.example',
   SMTP_HOST: '127.0.0.1',
