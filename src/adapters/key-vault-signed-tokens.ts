@@ -5,6 +5,12 @@ import { SecretStore } from '../ports/secret-store';
 
 const KEY_NAME = 'consent-signing-key';
 const ISSUER = 'urn:octo:payer-registration';
+/**
+ * Tokens reach anonymous endpoints (the consent link and callback), and the key version comes from the token's
+ * own header: an unknown one is looked up in the vault at most this often, so forged `kid`s cannot become vault
+ * traffic. Real tokens carry the one key version nearly always, which stays cached.
+ */
+const UNKNOWN_KEY_LOOKUP_INTERVAL_MS = 5_000;
 
 /**
  * HS256 JWTs whose key lives in the secret store, never in settings: made on first use, looked
@@ -13,8 +19,9 @@ const ISSUER = 'urn:octo:payer-registration';
 export class KeyVaultSignedTokens implements SignedTokens {
   private readonly keys = new Map<string, Uint8Array>();
   private current: Promise<{ kid: string; key: Uint8Array }> | undefined;
+  private lastLookup = -Infinity;
 
-  constructor(private readonly secrets: SecretStore) {}
+  constructor(private readonly secrets: SecretStore, private readonly now: () => number = Date.now) {}
 
   async sign(purpose: string, claims: object, expiresAt: Date): Promise<string> {
     const { kid, key } = await this.currentKey();
@@ -39,10 +46,11 @@ export class KeyVaultSignedTokens implements SignedTokens {
   private currentKey(): Promise<{ kid: string; key: Uint8Array }> {
     this.current ??= (async () => {
       const existing = await this.secrets.getLatest(KEY_NAME);
-      if (existing) return { kid: existing.ref.version, key: Buffer.from(existing.value, 'base64') };
-      const value = randomBytes(32).toString('base64');
-      const ref = await this.secrets.put(KEY_NAME, value, { contentType: 'hmac-sha256-key' });
-      return { kid: ref.version, key: Buffer.from(value, 'base64') };
+      const value = existing?.value ?? randomBytes(32).toString('base64');
+      const kid = existing?.ref.version ?? (await this.secrets.put(KEY_NAME, value, { contentType: 'hmac-sha256-key' })).version;
+      const key = Buffer.from(value, 'base64');
+      this.keys.set(kid, key);
+      return { kid, key };
     })().catch((error) => {
       this.current = undefined;
       throw error;
@@ -53,7 +61,8 @@ export class KeyVaultSignedTokens implements SignedTokens {
   private async keyVersion(kid: string): Promise<Uint8Array> {
     const cached = this.keys.get(kid);
     if (cached) return cached;
-    if (!/^[0-9a-zA-Z]{1,64}$/.test(kid)) throw new KeyNotFound();
+    if (!/^[0-9a-zA-Z]{1,64}$/.test(kid) || this.now() - this.lastLookup < UNKNOWN_KEY_LOOKUP_INTERVAL_MS) throw new KeyNotFound();
+    this.lastLookup = this.now();
     const value = await this.secrets.get({ name: KEY_NAME, version: kid });
     if (value === undefined) throw new KeyNotFound();
     const key = Buffer.from(value, 'base64');

@@ -6,12 +6,13 @@
 import { randomUUID } from 'node:crypto';
 import { ClientSecretCredential, type TokenCredential } from '@azure/identity';
 import { SecretClient } from '@azure/keyvault-secrets';
-import { decodeJwt } from 'jose';
+import { decodeJwt, SignJWT } from 'jose';
 import { startEntraIdStandIn, type EntraIdStandIn } from '../../local/stand-ins/entra-id/server';
 import { createAccessTokenVerifier } from '../../local/stand-ins/key-vault/access-token-verifier';
 import { startKeyVaultStandIn, type KeyVaultStandIn } from '../../local/stand-ins/key-vault/server';
 import { ensureLoopbackTls } from '../../local/tls';
 import { KeyVaultSecretStore } from '../../src/adapters/key-vault-secret-store';
+import { KeyVaultSignedTokens } from '../../src/adapters/key-vault-signed-tokens';
 import { SecretStoreError } from '../../src/ports/secret-store';
 
 const TENANT_ID = '11111111-1111-4111-8111-111111111111';
@@ -24,6 +25,8 @@ let entra: EntraIdStandIn;
 let kv: KeyVaultStandIn;
 let credential: TokenCredential;
 let store: KeyVaultSecretStore;
+/** Every request the vault answered, as "key-vault METHOD /path STATUS". */
+const vaultRequests: string[] = [];
 
 const uniqueName = (label = 'pc-secret') => `reg-${randomUUID()}-${label}`;
 const storeWith = (options: Partial<ConstructorParameters<typeof KeyVaultSecretStore>[2]> = {}, cred = credential) =>
@@ -51,6 +54,7 @@ beforeAll(async () => {
   entra = await startEntraIdStandIn({ tls, port: 0 });
   kv = await startKeyVaultStandIn({
     tls,
+    log: (line) => vaultRequests.push(line),
     tenantId: TENANT_ID,
     authority: `${entra.url}/${TENANT_ID}`,
     verifyAccessToken: createAccessTokenVerifier({
@@ -268,5 +272,35 @@ describe('Key Vault stand-in: authentication and the wire format', () => {
     await client.purgeDeletedSecret(`${prefix}-1`);
     await expect(client.getDeletedSecret(`${prefix}-1`)).rejects.toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
     await expect(client.setSecret(`${prefix}-1`, 'again')).resolves.toMatchObject({ value: 'again' });
+  });
+});
+
+describe('KeyVaultSignedTokens over the vault', () => {
+  const ISSUER = 'urn:octo:payer-registration';
+  const forged = async (kid: string) => new SignJWT({ registrationId: 'r', linkId: 'l' })
+    .setProtectedHeader({ alg: 'HS256', kid }).setIssuer(ISSUER).setAudience('consent-ticket').setExpirationTime('1h')
+    .sign(new TextEncoder().encode('a key the attacker chose, 32 bytes long at least'));
+  const keyReads = () => vaultRequests.filter((line) => /^key-vault GET \/secrets\/consent-signing-key\/[0-9a-zA-Z]+ /.test(line)).length;
+
+  test('another instance verifies a token by its key version; forged key versions cost one vault read per interval at most', async () => {
+    let now = 1_000_000;
+    const signer = new KeyVaultSignedTokens(store);
+    const token = await signer.sign('consent-ticket', { registrationId: 'r1' }, new Date(Date.now() + 3600_000));
+    expect(await signer.verify('consent-ticket', token)).toMatchObject({ registrationId: 'r1' });
+
+    const other = new KeyVaultSignedTokens(store, () => now);
+    const before = keyReads();
+    expect(await other.verify('consent-ticket', token)).toMatchObject({ registrationId: 'r1' });
+    expect(keyReads() - before).toBe(1);
+    expect(await other.verify('consent-ticket', token)).toMatchObject({ registrationId: 'r1' }); // cached: no read
+
+    now += 5_000;
+    const attackStart = keyReads();
+    for (let i = 0; i < 20; i++) expect(await other.verify('consent-ticket', await forged(`forged${i}`))).toBeUndefined();
+    expect(keyReads() - attackStart).toBe(1);
+    expect(await other.verify('consent-ticket', token)).toMatchObject({ registrationId: 'r1' }); // the real key still verifies
+    now += 5_000;
+    expect(await other.verify('consent-ticket', await forged('forgedAgain'))).toBeUndefined();
+    expect(keyReads() - attackStart).toBe(2);
   });
 });
