@@ -82,9 +82,15 @@ function pastedAuthorizationCode(kind: ConsentAwaiting) {
     const body = await readJsonBody(request, authorizationCodeBody);
     if (!body.ok) return problem(body.error);
     const address = body.value.url ? new URL(body.value.url) : undefined;
-    const state = address?.searchParams.get('state') ?? undefined;
-    const code = address ? address.searchParams.get('code') ?? undefined : body.value.code;
-    const error = address?.searchParams.get('error') ?? undefined;
+    // The pasted address's parameters are held to what the callback accepts from Microsoft.
+    const pasted = address ? consentCallbackQuery.safeParse(Object.fromEntries(['state', 'code', 'error', 'error_description']
+      .map((name) => [name, address.searchParams.get(name) ?? undefined]))) : undefined;
+    if (pasted && !pasted.success) {
+      return problem({ code: ErrorCode.InvalidField, field: 'url', message: `url: its ${pasted.error.issues[0]?.path.join('.')} is longer than Microsoft sends; paste the address exactly as the browser showed it.` });
+    }
+    const state = pasted?.data?.state;
+    const code = address ? pasted?.data?.code : body.value.code;
+    const error = pasted?.data?.error;
     const instanceId = awaitingInstance(await services.payerAccounts.find(auth.caller.organizationId), kind);
     if (!instanceId) {
       return problem({ code: kind === 'registration' ? ErrorCode.RegistrationNotFound : ErrorCode.ReconsentNotFound, message: `Your organization has no ${kind === 'registration' ? 'registration' : 're-consent'} waiting for consent.` });
@@ -101,7 +107,7 @@ function pastedAuthorizationCode(kind: ConsentAwaiting) {
         message: "Paste the whole address from the browser's address bar after consenting: it looks like https://localhost/?code=…&state=…&session_state=…",
       });
     }
-    const page = await completeConsent({ state, code, error, errorDescription: address?.searchParams.get('error_description') ?? undefined }, flowDeps(client), instanceId);
+    const page = await completeConsent({ state, code, error, errorDescription: pasted?.data?.error_description }, flowDeps(client), instanceId);
     if (page.kind === 'page' && page.status >= 400) return refusal(page, 'url');
     await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, instanceId, { pasted: 'url', kind, error: error ?? undefined });
     return json(202, { message: page.kind === 'page' ? page.title : 'accepted', statusUrl } satisfies ConsentReceived);

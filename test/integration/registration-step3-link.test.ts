@@ -132,6 +132,10 @@ describe('step 3: consent link, start, callback', () => {
     const wrongUrl = await api('POST', '/authorization-code', { url: 'https://localhost/?code=abc&state=forged' });
     expect(wrongUrl.status).toBe(400);
     expect(wrongUrl.body.field).toBe('url');
+    // What the address carries is held to what the callback accepts: an `error` Microsoft never sends is not stored anywhere.
+    const padded = await api('POST', '/authorization-code', { url: `https://localhost/?error=${'x'.repeat(300)}&state=s` });
+    expect(padded.status).toBe(400);
+    expect(padded.body).toMatchObject({ code: 'invalid_field', field: 'url', message: expect.stringContaining('its error is longer') });
   });
 
   it('keeps the code in Key Vault and only its reference in the orchestration', async () => {
