@@ -69,6 +69,8 @@ export interface WorkItem {
   taskId: number;
   name: string;
   input: string | undefined;
+  /** The row it was loaded from (rows of older hosts have other keys); new work is stored at rowKeys.work. */
+  rowKey?: string;
 }
 
 export interface EpisodeWrite {
@@ -102,11 +104,16 @@ export interface DurableStore {
   create(state: InstanceState, start: Message): Promise<boolean>;
   loadState(instanceId: string): Promise<InstanceState | undefined>;
   loadHistory(state: InstanceState): Promise<HistoryEvent[]>;
-  /** One episode's writes; one transaction unless it exceeds a batch. */
+  /**
+   * One episode's writes; one transaction unless it exceeds a batch. Rewriting an episode that did not commit is
+   * safe; a consumed row that is gone fails it (status 404) and nothing of it is committed.
+   */
   writeEpisode(write: EpisodeWrite): Promise<void>;
   enqueue(message: Message): Promise<void>;
   deleteRow(instanceId: string, rowKey: string): Promise<void>;
   loadPending(): Promise<{ messages: Message[]; work: WorkItem[] }>;
+  /** The row keys of an instance's stored messages and work items. */
+  pendingRowKeys(instanceId: string): Promise<Set<string>>;
   list(query: ListQuery): Promise<{ states: InstanceState[]; continuationToken?: string }>;
   purge(instanceId: string): Promise<void>;
   /** How far the host's clock was moved ahead, kept so time never runs backwards across a restart. */
@@ -122,5 +129,6 @@ export const rowKeys = {
   state: 'state',
   history: (seq: number) => `h-${String(seq).padStart(10, '0')}`,
   message: (id: string) => `m-${id}`,
-  work: (taskId: number) => `w-${String(taskId).padStart(8, '0')}`,
+  /** Per execution: continue-as-new numbers tasks from 0 again while the old execution's activities may still run. */
+  work: (w: { executionId: string; taskId: number }) => `w-${w.executionId}-${String(w.taskId).padStart(8, '0')}`,
 };

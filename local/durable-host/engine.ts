@@ -3,7 +3,7 @@ import { Clock } from './clock';
 import {
   DurableStore, InstanceState, ListQuery, Message, rowKeys, TERMINAL_STATUSES, WorkItem,
 } from './durable-store';
-import { runEpisode, OrchestratorRun } from './episode';
+import { EpisodeResult, runEpisode, OrchestratorRun } from './episode';
 import { HistoryEvent } from './history';
 
 export type ActivityOutcome = { result: string } | { reason: string; details: string };
@@ -221,6 +221,8 @@ export class Engine {
     const messages = [...(this.inbox.get(instanceId) ?? []), ...(this.parked.get(instanceId) ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1));
     this.inbox.delete(instanceId);
     this.parked.delete(instanceId);
+    let result: EpisodeResult | undefined;
+    let executionId: string | undefined;
     try {
       const loaded = this.cache.get(instanceId) ?? (await this.load(instanceId));
       if (!loaded || TERMINAL_STATUSES.includes(loaded.state.status)) {
@@ -229,23 +231,47 @@ export class Engine {
         await Promise.all(messages.filter((m) => m.rowKey).map((m) => this.store.deleteRow(instanceId, m.rowKey as string)));
         return;
       }
+      executionId = loaded.state.executionId;
       const otherPendingRows = [...(this.future.get(instanceId)?.values() ?? [])].map(({ message }) => rowKeys.message(message.id));
-      const result = await runEpisode({
+      result = await runEpisode({
         state: loaded.state, history: loaded.history, messages, otherPendingRows, now: this.clock.now(),
         newId: () => this.newId(), run: (history, state) => this.functions.runOrchestrator(state.name, history, state),
       });
       await this.store.writeEpisode(result.write);
-      this.episodes++;
-      if (result.ended) this.dropPending(instanceId);
-      this.cache.set(instanceId, { state: result.write.state, history: result.history });
-      result.write.newMessages.forEach((m) => this.deliver({ ...m, rowKey: rowKeys.message(m.id) }));
-      result.write.newWork.forEach((w) => this.enqueueWork(w));
     } catch (error) {
-      // Storage or host fault: nothing was committed, so put the messages back and try again.
-      this.options.log?.(`Episode of ${instanceId} failed and will be retried: ${(error as Error).message}`);
-      this.cache.delete(instanceId);
-      setTimeout(() => messages.forEach((m) => this.deliver(m)), 1000).unref();
+      // A retried request may fail after its first attempt committed; otherwise nothing was, and the messages go back.
+      if (!result || !(await this.committed(result))) return this.retryLater(instanceId, messages, error);
     }
+    this.episodes++;
+    // The execution ended or continued as new: its timers still pending in memory are void (their rows went with it).
+    if (result.ended || result.write.state.executionId !== executionId) this.dropPending(instanceId);
+    this.cache.set(instanceId, { state: result.write.state, history: result.history });
+    result.write.newMessages.forEach((m) => this.deliver({ ...m, rowKey: rowKeys.message(m.id) }));
+    result.write.newWork.forEach((w) => this.enqueueWork(w));
+    await Promise.all(result.staleRows.map((rowKey) => this.store.deleteRow(instanceId, rowKey).catch((error: Error) => {
+      this.options.log?.(`A stale row ${rowKey} of ${instanceId} stays until the next restart: ${error.message}`);
+    })));
+  }
+
+  private async committed(result: EpisodeResult): Promise<boolean> {
+    const { instanceId, executionId, nextSeq } = result.write.state;
+    const stored = await this.store.loadState(instanceId).catch(() => undefined);
+    return stored?.executionId === executionId && stored.nextSeq === nextSeq;
+  }
+
+  /**
+   * Puts the messages back after a second. A consumed row that is gone (404: a duplicate delivery, or a message
+   * consumed already) would fail every retry, so messages whose rows are no longer stored are left out.
+   */
+  private async retryLater(instanceId: string, messages: Message[], error: unknown): Promise<void> {
+    this.options.log?.(`Episode of ${instanceId} failed and will be retried: ${(error as Error)?.message ?? String(error)}`);
+    this.cache.delete(instanceId);
+    let retry = messages;
+    if ((error as { statusCode?: number })?.statusCode === 404) {
+      const stored = await this.store.pendingRowKeys(instanceId).catch(() => undefined);
+      if (stored) retry = messages.filter((m) => !m.rowKey || stored.has(m.rowKey));
+    }
+    setTimeout(() => retry.forEach((m) => this.deliver(m)), 1000).unref();
   }
 
   private async load(instanceId: string): Promise<{ state: InstanceState; history: HistoryEvent[] } | undefined> {
@@ -269,7 +295,7 @@ export class Engine {
       : { type: 'taskFailed', taskId: work.taskId, reason: outcome.reason, details: outcome.details };
     this.deliver({
       instanceId: work.instanceId, executionId: work.executionId, id: this.newId(), visibleAt: this.clock.now(),
-      body, rowKey: rowKeys.work(work.taskId),
+      body, rowKey: work.rowKey ?? rowKeys.work(work),
     });
   }
 

@@ -23,6 +23,8 @@ export interface EpisodeResult {
   history: HistoryEvent[];
   /** The execution reached a terminal status. */
   ended: boolean;
+  /** Rows of messages left by earlier executions (late activity results, timers): deleted apart, as they may be gone. */
+  staleRows: string[];
 }
 
 const json = (value: unknown): string | undefined => (value === undefined ? undefined : JSON.stringify(value));
@@ -40,7 +42,6 @@ const actionInput = (value: unknown): string | undefined => (typeof value === 's
 export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   const state: InstanceState = JSON.parse(JSON.stringify(input.state));
   const { now } = input;
-  const deleteRows = input.messages.flatMap((m) => (m.rowKey ? [m.rowKey] : []));
   const newEvents: HistoryEvent[] = [historyEvent(EventType.OrchestratorStarted, now)];
   const newMessages: Message[] = [];
   const newWork: WorkItem[] = [];
@@ -56,10 +57,14 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   };
   const end = (): EpisodeResult => {
     newEvents.push(historyEvent(EventType.OrchestratorCompleted, now));
-    return finish(state, input, newEvents, [...deleteRows, ...input.otherPendingRows], [], [], true);
+    return finish(state, input, newEvents, [...deleteRows, ...input.otherPendingRows], [], [], true, staleRows);
   };
 
-  const current = input.messages.filter((m) => m.executionId === state.executionId);
+  // Events and terminations are for the instance, whichever execution was current when they were sent.
+  const current = input.messages.filter((m) => m.executionId === state.executionId || m.body.type === 'event' || m.body.type === 'terminate');
+  const rowsOf = (messages: Message[]) => messages.flatMap((m) => (m.rowKey ? [m.rowKey] : []));
+  const deleteRows = rowsOf(current);
+  const staleRows = rowsOf(input.messages.filter((m) => !current.includes(m)));
   const terminate = current.find((m) => m.body.type === 'terminate');
   if (terminate && terminate.body.type === 'terminate') {
     newEvents.push(historyEvent(EventType.ExecutionTerminated, now, { Input: json(terminate.body.reason) }));
@@ -173,7 +178,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   if (continueAsNewInput) {
     newEvents.push(historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'ContinuedAsNew', Result: continueAsNewInput.value }));
     newEvents.push(historyEvent(EventType.OrchestratorCompleted, now));
-    return continueAsNew(state, input, newEvents, [...deleteRows, ...input.otherPendingRows], continueAsNewInput.value);
+    return { ...continueAsNew(state, input, newEvents, [...deleteRows, ...input.otherPendingRows], continueAsNewInput.value), staleRows };
   }
   if (orchestratorState?.isDone) {
     newEvents.push(historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Completed', Result: json(orchestratorState.output) }));
@@ -181,7 +186,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
     return end();
   }
   newEvents.push(historyEvent(EventType.OrchestratorCompleted, now));
-  return finish(state, input, newEvents, deleteRows, newMessages, newWork, false);
+  return finish(state, input, newEvents, deleteRows, newMessages, newWork, false, staleRows);
 }
 
 /**
@@ -207,18 +212,18 @@ function awaitedEvents(actions: OrchestratorAction[], history: HistoryEvent[]): 
 
 function finish(
   state: InstanceState, input: EpisodeInput, newEvents: HistoryEvent[],
-  deleteRows: string[], newMessages: Message[], newWork: WorkItem[], ended: boolean,
+  deleteRows: string[], newMessages: Message[], newWork: WorkItem[], ended: boolean, staleRows: string[],
 ): EpisodeResult {
   if (newEvents.length > 0) {
     state.nextSeq += 1;
     state.lastUpdatedAt = new Date(input.now).toISOString();
   }
-  return { write: { state, newEvents, deleteRows, newMessages, newWork }, history: [...input.history, ...newEvents], ended };
+  return { write: { state, newEvents, deleteRows, newMessages, newWork }, history: [...input.history, ...newEvents], ended, staleRows };
 }
 
 function continueAsNew(
   state: InstanceState, input: EpisodeInput, newEvents: HistoryEvent[], deleteRows: string[], newInput: string | undefined,
-): EpisodeResult {
+): Omit<EpisodeResult, 'staleRows'> {
   state.nextSeq += 1;
   const executionId = input.newId();
   const start: Message = { instanceId: state.instanceId, executionId, id: input.newId(), visibleAt: input.now, body: { type: 'start' } };

@@ -101,9 +101,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     return timerAdmin(req, front, registry, timers);
   };
 
+  // Requests wait until what the previous run left is picked up: a start or an event stored while the pending rows
+  // are read would otherwise be delivered twice.
+  const recovered = engine.recover();
   const serve = (handler: (req: HostRequest) => Promise<HostResponse>, origin: string) =>
     (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
       void (async () => {
+        await recovered;
         const request = await readRequest(req, origin);
         if (request === 'tooLarge') return writeResponse(res, json(413, { Message: 'Request body too large' }));
         writeResponse(res, await handler(request));
@@ -119,7 +123,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     return req.url.pathname.startsWith(base) ? management.handle(req, req.url.pathname.slice(base.length)) : { status: 404 };
   }, rpcUrl));
 
-  await engine.recover();
+  await recovered;
   await timers.start();
   log('information', 'system', 'host', `Host started: ${registry.functions.size} functions, task hub ${hostJson.hubName}, ${url}`);
   return {

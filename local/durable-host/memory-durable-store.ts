@@ -46,10 +46,13 @@ export class MemoryDurableStore implements DurableStore {
   async writeEpisode(write: EpisodeWrite): Promise<void> {
     this.count++;
     const { state } = write;
+    // As a Table batch: a consumed row that is gone fails the whole episode.
+    const missing = write.deleteRows.find((rowKey) => !this.partition(state.instanceId).has(rowKey));
+    if (missing) throw Object.assign(new Error(`The row ${missing} of ${state.instanceId} does not exist`), { statusCode: 404 });
     if (write.newEvents.length) this.put(state.instanceId, rowKeys.history(state.nextSeq - 1), { kind: 'history', value: write.newEvents });
     for (const rowKey of write.deleteRows) this.partition(state.instanceId).delete(rowKey);
     for (const m of write.newMessages) this.put(m.instanceId, rowKeys.message(m.id), { kind: 'message', value: m });
-    for (const w of write.newWork) this.put(w.instanceId, rowKeys.work(w.taskId), { kind: 'work', value: w });
+    for (const w of write.newWork) this.put(w.instanceId, rowKeys.work(w), { kind: 'work', value: w });
     this.put(state.instanceId, rowKeys.state, { kind: 'state', value: state });
   }
 
@@ -65,11 +68,16 @@ export class MemoryDurableStore implements DurableStore {
 
   async loadPending(): Promise<{ messages: Message[]; work: WorkItem[] }> {
     this.count++;
-    const rows = [...this.partitions.values()].flatMap((p) => [...p.values()]);
+    const rows = [...this.partitions.values()].flatMap((p) => [...p.entries()]);
     return {
-      messages: rows.filter((r) => r.kind === 'message').map((r) => clone(r.value as Message)),
-      work: rows.filter((r) => r.kind === 'work').map((r) => clone(r.value as WorkItem)),
+      messages: rows.filter(([, r]) => r.kind === 'message').map(([, r]) => clone(r.value as Message)),
+      work: rows.filter(([, r]) => r.kind === 'work').map(([rowKey, r]) => ({ ...clone(r.value as WorkItem), rowKey })),
     };
+  }
+
+  async pendingRowKeys(instanceId: string): Promise<Set<string>> {
+    this.count++;
+    return new Set([...(this.partitions.get(instanceId)?.entries() ?? [])].filter(([, r]) => r.kind === 'message' || r.kind === 'work').map(([rowKey]) => rowKey));
   }
 
   async list(query: ListQuery): Promise<{ states: InstanceState[]; continuationToken?: string }> {

@@ -28,9 +28,11 @@ export class TableBatchSender {
   private readonly tableUrl: string;
 
   constructor(private readonly client: TableClient) {
-    const account = client.url.replace(/\/+$/, '');
-    this.batchUrl = `${account}/$batch`;
-    this.tableUrl = `${account}/${client.tableName}`;
+    // A SAS connection string leaves its token in the client's URL: it belongs after $batch, not in the parts.
+    const [account, sas] = client.url.split('?');
+    const base = account.replace(/\/+$/, '');
+    this.batchUrl = `${base}/$batch${sas ? `?${sas}` : ''}`;
+    this.tableUrl = `${base}/${client.tableName}`;
   }
 
   async submit(operations: BatchOperation[]): Promise<void> {

@@ -33,7 +33,7 @@ function fromRow<T>(row: Record<string, unknown>): T {
 const stateRow = (s: InstanceState) =>
   toRow(s.instanceId, rowKeys.state, 'state', s, { status: s.status, createdAt: s.createdAt, name: s.name });
 const messageRow = (m: Message) => toRow(m.instanceId, rowKeys.message(m.id), 'message', m);
-const workRow = (w: WorkItem) => toRow(w.instanceId, rowKeys.work(w.taskId), 'work', w);
+const workRow = (w: WorkItem) => toRow(w.instanceId, rowKeys.work(w), 'work', w);
 
 /** Durable state in one Azure Table: a partition per instance holding its state, history, inbox and work. */
 export class TableDurableStore implements DurableStore {
@@ -85,20 +85,16 @@ export class TableDurableStore implements DurableStore {
 
   async writeEpisode(write: EpisodeWrite): Promise<void> {
     const { state } = write;
+    // Writes first, as replacements, so an episode that did not commit can be written again; the consumed rows'
+    // deletes and the state row last, so a batch that fails leaves the state at the old end of history.
     const actions: BatchOperation[] = [
-      ...(write.newEvents.length ? [{ verb: 'create', entity: toRow(state.instanceId, rowKeys.history(state.nextSeq - 1), 'history', write.newEvents) } as const] : []),
-      ...write.deleteRows.map((rowKey): BatchOperation => ({ verb: 'delete', partitionKey: state.instanceId, rowKey })),
+      ...(write.newEvents.length ? [{ verb: 'replace', entity: toRow(state.instanceId, rowKeys.history(state.nextSeq - 1), 'history', write.newEvents) } as const] : []),
       ...write.newMessages.map((m): BatchOperation => ({ verb: 'replace', entity: messageRow(m) })),
       ...write.newWork.map((w): BatchOperation => ({ verb: 'replace', entity: workRow(w) })),
+      ...write.deleteRows.map((rowKey): BatchOperation => ({ verb: 'delete', partitionKey: state.instanceId, rowKey })),
+      { verb: 'replace', entity: stateRow(state) },
     ];
-    // The state row goes in the last batch: if an oversized episode is interrupted between
-    // batches, the state still points at the old end of history and the episode replays.
-    for (let i = 0; i < actions.length; i += MAX_BATCH - 1) {
-      const chunk = actions.slice(i, i + MAX_BATCH - 1);
-      if (i + MAX_BATCH - 1 >= actions.length) chunk.push({ verb: 'replace', entity: stateRow(state) });
-      await this.submit(chunk);
-    }
-    if (actions.length === 0) await this.submit([{ verb: 'replace', entity: stateRow(state) }]);
+    for (let start = 0; start < actions.length; start += MAX_BATCH) await this.submit(actions.slice(start, start + MAX_BATCH));
   }
 
   async enqueue(message: Message): Promise<void> {
@@ -119,8 +115,13 @@ export class TableDurableStore implements DurableStore {
     const rows = await this.query(odata`kind eq ${'message'} or kind eq ${'work'}`);
     return {
       messages: rows.filter((r) => r.kind === 'message').map((r) => fromRow<Message>(r)),
-      work: rows.filter((r) => r.kind === 'work').map((r) => fromRow<WorkItem>(r)),
+      work: rows.filter((r) => r.kind === 'work').map((r) => ({ ...fromRow<WorkItem>(r), rowKey: r.rowKey as string })),
     };
+  }
+
+  async pendingRowKeys(instanceId: string): Promise<Set<string>> {
+    const rows = await this.query(odata`PartitionKey eq ${instanceId} and (kind eq ${'message'} or kind eq ${'work'})`, ['RowKey']);
+    return new Set(rows.map((r) => r.rowKey as string));
   }
 
   async list(query: ListQuery): Promise<{ states: InstanceState[]; continuationToken?: string }> {

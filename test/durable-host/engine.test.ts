@@ -1,4 +1,6 @@
 import { EventType, HistoryEvent } from '../../local/durable-host/history';
+import { EpisodeWrite } from '../../local/durable-host/durable-store';
+import { MemoryDurableStore } from '../../local/durable-host/memory-durable-store';
 import { inProcessEngine } from '../support/in-process-engine';
 
 const output = (state: { output: string | null }) => (state.output === null ? null : JSON.parse(state.output));
@@ -143,6 +145,74 @@ describe('local durable engine with the real SDK', () => {
     expect(output(state)).toBe(3);
     const history = await host.engine.getHistory(state);
     expect(ofType(history, EventType.ExecutionStarted).map((e) => e.Input)).toEqual(['3']);
+  });
+
+  it('voids the timers of an execution that continued as new: only the new execution\'s timer fires', async () => {
+    const host = inProcessEngine();
+    await host.run('EventLoop', 'loop-timers', { count: 0, until: 5 });
+    expect(await host.engine.raiseEvent('loop-timers', 'Next', undefined)).toBe('accepted');
+    await host.settle();
+    host.clock.advance(2 * HOUR); // the first execution's cancelled timer and the second's are both due
+    await new Promise((r) => setTimeout(r, 20));
+    const [state] = await host.settle();
+    expect(state.status).toBe('Completed');
+    expect(output(state)).toEqual({ quietAfter: 1 });
+    expect(host.logs.filter((l) => /failed and will be retried/.test(l))).toEqual([]);
+    expect((await host.store.loadPending()).messages).toEqual([]);
+  });
+
+  it('gives an event raised while the instance continues as new to the new execution', async () => {
+    const host = inProcessEngine();
+    await host.run('EventLoop', 'loop-events', { count: 0, until: 2 });
+    // The second is sent while the first one's episode continues as new, addressed to the execution it knew.
+    await Promise.all([host.engine.raiseEvent('loop-events', 'Next', undefined), host.engine.raiseEvent('loop-events', 'Next', undefined)]);
+    const [state] = await host.settle();
+    expect(state.status).toBe('Completed');
+    expect(output(state)).toEqual({ counted: 2 });
+  });
+
+  it('goes on once when the store committed an episode but its answer was lost, running no activity twice', async () => {
+    class LostAnswers extends MemoryDurableStore {
+      lose = 2;
+      async writeEpisode(write: EpisodeWrite): Promise<void> {
+        await super.writeEpisode(write);
+        if (this.lose-- > 0) throw Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' });
+      }
+    }
+    const host = inProcessEngine(new LostAnswers());
+    const state = await host.run('Sequence', 'lost-answer', ['a', 'b']);
+    expect(state.status).toBe('Completed');
+    expect(output(state)).toEqual(['Hello a!', 'Hello b!']);
+    const history = await host.engine.getHistory(state);
+    expect(ofType(history, EventType.TaskScheduled)).toHaveLength(2);
+    expect(host.logs.filter((l) => /failed and will be retried/.test(l))).toEqual([]);
+  });
+
+  it('leaves out a message whose row is gone (a duplicate) instead of failing the instance for good', async () => {
+    class DuplicateOnce extends MemoryDurableStore {
+      duplicated = false;
+      async writeEpisode(write: EpisodeWrite): Promise<void> {
+        const event = write.deleteRows.find((rowKey) => rowKey.startsWith('m-') && !this.duplicated && write.newEvents.some((e) => e.EventType === EventType.EventRaised));
+        // As if another delivery of the same event had consumed its row already.
+        if (event) {
+          this.duplicated = true;
+          await this.deleteRow(write.state.instanceId, event);
+        }
+        return super.writeEpisode(write);
+      }
+    }
+    const host = inProcessEngine(new DuplicateOnce());
+    await host.run('EventLoop', 'dup-event', { count: 0, until: 1 });
+    expect(await host.engine.raiseEvent('dup-event', 'Next', undefined)).toBe('accepted');
+    await host.settle();
+    expect(host.logs.some((l) => /failed and will be retried/.test(l))).toBe(true);
+    // The duplicate is dropped; the instance still takes the next event.
+    await new Promise((r) => setTimeout(r, 1100));
+    expect(await host.engine.raiseEvent('dup-event', 'Next', undefined)).toBe('accepted');
+    const [state] = await host.settle();
+    expect(state.status).toBe('Completed');
+    expect(output(state)).toEqual({ counted: 1 });
+    expect(host.logs.filter((l) => /failed and will be retried/.test(l))).toHaveLength(1);
   });
 
   it('captures an orchestrator failure with its message', async () => {

@@ -1,4 +1,4 @@
-import { RestError, TableClient } from '@azure/data-tables';
+import { AzureNamedKeyCredential, generateAccountSas, RestError, TableClient } from '@azure/data-tables';
 import { startAzurite, RunningAzurite } from '../../local/azurite';
 import { TableBatchSender } from '../../local/durable-host/table-batch';
 import { TableDurableStore } from '../../local/durable-host/table-durable-store';
@@ -97,6 +97,20 @@ describe('entity group transactions of the local host, against Azurite', () => {
       ])).rejects.toThrow(TypeError);
     }
     expect([...await rows('p5'), ...await rows('p6')]).toEqual([]);
+  });
+
+  it('works with a SAS connection string, whose token goes after $batch and not into the parts', async () => {
+    const [, account, key] = /AccountName=([^;]+);AccountKey=([^;]+);/.exec(azurite.connectionString) as RegExpExecArray;
+    const sas = generateAccountSas(new AzureNamedKeyCredential(account, key), {
+      resourceTypes: 'sco', permissions: { query: true, add: true, update: true, delete: true, write: true, list: true },
+    });
+    const viaSas = TableClient.fromConnectionString(`TableEndpoint=${azurite.tableEndpoint};SharedAccessSignature=${sas}`, 'BatchTest', { allowInsecureConnection: true });
+    expect(viaSas.url).toContain('?');
+    await new TableBatchSender(viaSas).submit([
+      { verb: 'create', entity: { partitionKey: 'sas', rowKey: 'a', v: '1' } },
+      { verb: 'replace', entity: { partitionKey: 'sas', rowKey: 'b', v: '2' } },
+    ]);
+    expect(await rows('sas')).toEqual([{ rowKey: 'a', v: '1' }, { rowKey: 'b', v: '2' }]);
   });
 
   it("lets the durable store refuse a second instance with the same id (the batch's 409)", async () => {
