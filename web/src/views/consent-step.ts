@@ -54,6 +54,7 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
   const earlier = registration.status === 'consentExpired'
     ? { code: 'consent_expired', message: 'The consent link expired before the admin consented. Ask for a new one.' }
     : registration.error;
-  if (earlier) queueMicrotask(() => errors.show(new ApiProblem(422, earlier.code, earlier.message, 'field' in earlier ? earlier.field : undefined)));
+  // After the view is shown (which focuses its heading), so the error takes focus and is announced.
+  if (earlier) setTimeout(() => errors.show(new ApiProblem(422, earlier.code, earlier.message, 'field' in earlier ? earlier.field : undefined)));
   return view;
 }

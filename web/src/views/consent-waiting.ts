@@ -42,6 +42,7 @@ export function consentWaiting(ctx: WizardContext, registration: RegistrationVie
     let current: RegistrationView;
     try {
       current = (await ctx.api<RegistrationView>('GET', '/payer-account/registration')).body;
+      if (!view.isConnected) return true; // the person moved on while this look was under way
     } catch (error) {
       // Once registered, the registration is over: the payer account tells the rest.
       if (!(error instanceof ApiProblem && error.status === 404)) throw error;

@@ -29,6 +29,7 @@ export function partnerCenterStep(ctx: WizardContext, registration: Registration
     status.textContent = 'Checking your credentials with Microsoft Entra ID and Partner Center…';
     ctx.poll(view, async () => {
       const { body } = await ctx.api<RegistrationView>('GET', '/payer-account/registration');
+      if (!view.isConnected) return true;
       if (body.status === VERIFYING) return false;
       status.textContent = '';
       resolve();
@@ -67,6 +68,7 @@ export function partnerCenterStep(ctx: WizardContext, registration: Registration
     h('p', {}, 'Octo reads your Azure pricing through your Partner Center app. Give its ID and a secret; Octo checks them with Microsoft right away.'),
     partnerCenterHelp(), localHint(ctx.config, 'partnerCenter'), form);
   if (registration.status === VERIFYING) void busy(submit, waitForVerification);
-  else if (registration.error) queueMicrotask(() => errors.show(new ApiProblem(422, registration.error!.code, registration.error!.message, registration.error!.field)));
+  // After the view is shown (which focuses its heading), so the error takes focus and is announced.
+  else if (registration.error) setTimeout(() => errors.show(new ApiProblem(422, registration.error!.code, registration.error!.message, registration.error!.field)));
   return view;
 }

@@ -63,6 +63,7 @@ export function payerAccountView(ctx: WizardContext, account: PayerAccountView, 
       let next: PayerAccountView;
       try {
         next = (await ctx.api<PayerAccountView>('GET', '/payer-account')).body;
+        if (!view.isConnected) return true; // the person moved on (e.g. to replace the secret) while this look was under way
       } catch (error) {
         if (!(error instanceof ApiProblem && error.status === 404)) throw error;
         await ctx.refresh(); // deregistered meanwhile
