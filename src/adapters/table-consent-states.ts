@@ -21,4 +21,12 @@ export class TableConsentStates implements ConsentStates {
       throw error;
     }
   }
+
+  async release(registrationId: string, nonce: string): Promise<void> {
+    try {
+      await this.table.deleteEntity(registrationId, nonce);
+    } catch (error) {
+      if ((error as { statusCode?: number }).statusCode !== 404) throw error;
+    }
+  }
 }

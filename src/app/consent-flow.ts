@@ -109,6 +109,16 @@ export async function completeConsent(answer: ConsentAnswer, deps: ConsentFlowDe
   if (!(await deps.consentStates.markUsed(claims.registrationId, claims.nonce, deps.clock.now()))) {
     return page(200, 'Consent already received', 'This answer was already received (the page was refreshed or opened twice). Nothing more to do: you can close this window.');
   }
+  try {
+    return await passOn(claims, answer, deps);
+  } catch (error) {
+    // Nothing reached the registration: the same answer (a refresh of the page) may be tried again.
+    await deps.consentStates.release(claims.registrationId, claims.nonce).catch(() => undefined);
+    throw error;
+  }
+}
+
+async function passOn(claims: ConsentState, answer: ConsentAnswer, deps: ConsentFlowDeps): Promise<ConsentPage> {
   const progress = await currentLink(claims.registrationId, claims.linkId, deps);
   if ('kind' in progress) return progress;
   const receivedAt = deps.clock.now().toISOString();

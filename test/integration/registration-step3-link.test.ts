@@ -138,6 +138,22 @@ describe('step 3: consent link, start, callback', () => {
     expect(padded.body).toMatchObject({ code: 'invalid_field', field: 'url', message: expect.stringContaining('its error is longer') });
   });
 
+  it('takes the same answer again when the vault failed to keep its code (the admin refreshes the page)', async () => {
+    const issued = (await link()).body.consentLink as string;
+    await until(async () => (await status()).status === 'awaitingConsent');
+    const state = new URL((await browse(issued)).location as string).searchParams.get('state') as string;
+    const callback = `${stack.settings.PUBLIC_BASE_URL}/api/consent/callback?code=${'c'.repeat(30)}&state=${encodeURIComponent(state)}&session_state=s`;
+    stack.keyVault.faults.inject({ failNext: 50, status: 503, method: 'PUT' });
+    const failed = await browse(callback);
+    stack.keyVault.faults.clear();
+    expect(failed.status).toBe(500);
+    expect((await status()).status).toBe('awaitingConsent');
+    const again = await browse(callback);
+    expect(again.status).toBe(200);
+    expect(again.html).toContain('Consent received');
+    expect(again.html).not.toContain('already received');
+  });
+
   it('keeps the code in Key Vault and only its reference in the orchestration', async () => {
     const issued = (await link()).body.consentLink as string;
     await until(async () => (await status()).status === 'awaitingConsent');
