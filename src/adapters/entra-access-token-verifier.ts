@@ -37,10 +37,16 @@ export class EntraAccessTokenVerifier implements AccessTokenVerifier {
       }
       return { ok: true, claims: payload as Record<string, unknown> };
     } catch (error) {
-      if (error instanceof errors.JOSEError && !(error instanceof errors.JWKSTimeout)) {
-        return { ok: false, reason: error.code };
-      }
+      if (signingKeysUnavailable(error)) return { ok: false, reason: 'signing keys unavailable', unavailable: true };
+      if (error instanceof errors.JOSEError) return { ok: false, reason: error.code };
       throw error;
     }
   }
+}
+
+/** The key set could not be fetched: a timeout, an answer other than 200, or a network fault (Node's E… codes). */
+function signingKeysUnavailable(error: unknown): boolean {
+  if (error instanceof errors.JWKSTimeout) return true;
+  if (error instanceof errors.JOSEError) return /JSON Web Key Set HTTP response/.test(error.message);
+  return /^E[A-Z]+$/.test(String((error as { code?: unknown })?.code ?? ''));
 }

@@ -20,6 +20,9 @@ export async function authenticate(
     return deny(401, ErrorCode.AuthenticationRequired, 'Sign in: send an Entra ID access token for this API as "Authorization: Bearer <token>".', 'Bearer');
   }
   const check = await services.tokenVerifier.verify(match[1]);
+  if (!check.ok && check.unavailable) {
+    return deny(503, ErrorCode.ServiceUnavailable, 'Your sign-in could not be checked right now: Microsoft Entra ID\'s signing keys could not be fetched. Try again in a minute.');
+  }
   if (!check.ok) {
     return deny(401, ErrorCode.InvalidToken, 'The access token is not valid for this API (signature, issuer, audience or lifetime). Sign in again.', 'Bearer error="invalid_token"');
   }

@@ -76,11 +76,16 @@ function problemReply(status: number, codes: readonly ErrorCode[]): JsonSchema {
 function operationObject(operation: ApiOperation, options: OpenApiOptions): JsonSchema {
   const { access, body, replies, problems = {} } = operation;
   const role = access === 'write' ? options.writeRole : access === 'ops' ? options.opsRole : undefined;
-  const description = [operation.description, role && `Needs the app role \`${role}\`.`].filter(Boolean).join('\n\n');
+  const needs = role && `Needs the app role \`${role}\`${access === 'ops' ? ' in a token of the operator\'s own tenant' : ''}.`;
+  const description = [operation.description, needs].filter(Boolean).join('\n\n');
   const responses: Record<string, unknown> = {};
   for (const [status, value] of Object.entries(replies)) responses[status] = reply(value as Reply);
   for (const [status, codes] of Object.entries(problems)) responses[status] = problemReply(Number(status), codes as ErrorCode[]);
-  if (access !== 'anonymous') responses[401] = ref('responses', 'Unauthorized');
+  if (access !== 'anonymous') {
+    responses[401] = ref('responses', 'Unauthorized');
+    // Also when Entra ID's signing keys cannot be fetched to check the token.
+    responses[503] = problemReply(503, [...new Set([...(problems[503] ?? []), ErrorCode.ServiceUnavailable])]);
+  }
   if (role) responses[403] = ref('responses', 'Forbidden');
   responses[500] = ref('responses', 'InternalError');
   const params = parameters(operation);
