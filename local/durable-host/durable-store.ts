@@ -98,6 +98,9 @@ export interface TimerStatus {
   lastUpdated: number;
 }
 
+/** A row the store cannot hold (a payload over its size limit): writing the episode again cannot succeed. */
+export class PayloadTooLargeError extends Error {}
+
 export interface DurableStore {
   init(): Promise<void>;
   /** Creates the instance with its start message, atomically; false when it already exists. */

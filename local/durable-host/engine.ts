@@ -1,9 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import { Clock } from './clock';
 import {
-  DurableStore, InstanceState, ListQuery, Message, rowKeys, TERMINAL_STATUSES, WorkItem,
+  DurableStore, InstanceState, ListQuery, Message, PayloadTooLargeError, rowKeys, TERMINAL_STATUSES, WorkItem,
 } from './durable-store';
-import { EpisodeResult, runEpisode, OrchestratorRun } from './episode';
+import { EpisodeInput, EpisodeResult, failedEpisode, runEpisode, OrchestratorRun } from './episode';
 import { HistoryEvent } from './history';
 
 export type ActivityOutcome = { result: string } | { reason: string; details: string };
@@ -233,11 +233,19 @@ export class Engine {
       }
       executionId = loaded.state.executionId;
       const otherPendingRows = [...(this.future.get(instanceId)?.values() ?? [])].map(({ message }) => rowKeys.message(message.id));
-      result = await runEpisode({
+      const input: EpisodeInput = {
         state: loaded.state, history: loaded.history, messages, otherPendingRows, now: this.clock.now(),
         newId: () => this.newId(), run: (history, state) => this.functions.runOrchestrator(state.name, history, state),
-      });
-      await this.store.writeEpisode(result.write);
+      };
+      result = await runEpisode(input);
+      try {
+        await this.store.writeEpisode(result.write);
+      } catch (error) {
+        if (!(error instanceof PayloadTooLargeError)) throw error;
+        // Writing it again cannot make it fit: the orchestration fails, saying why.
+        result = failedEpisode(input, error.message);
+        await this.store.writeEpisode(result.write);
+      }
     } catch (error) {
       // A retried request may fail after its first attempt committed; otherwise nothing was, and the messages go back.
       if (!result || !(await this.committed(result))) return this.retryLater(instanceId, messages, error);

@@ -60,11 +60,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
     return finish(state, input, newEvents, [...deleteRows, ...input.otherPendingRows], [], [], true, staleRows);
   };
 
-  // Events and terminations are for the instance, whichever execution was current when they were sent.
-  const current = input.messages.filter((m) => m.executionId === state.executionId || m.body.type === 'event' || m.body.type === 'terminate');
-  const rowsOf = (messages: Message[]) => messages.flatMap((m) => (m.rowKey ? [m.rowKey] : []));
-  const deleteRows = rowsOf(current);
-  const staleRows = rowsOf(input.messages.filter((m) => !current.includes(m)));
+  const { current, deleteRows, staleRows } = consumed(state, input.messages);
   const terminate = current.find((m) => m.body.type === 'terminate');
   if (terminate && terminate.body.type === 'terminate') {
     newEvents.push(historyEvent(EventType.ExecutionTerminated, now, { Input: json(terminate.body.reason) }));
@@ -187,6 +183,30 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   }
   newEvents.push(historyEvent(EventType.OrchestratorCompleted, now));
   return finish(state, input, newEvents, deleteRows, newMessages, newWork, false, staleRows);
+}
+
+/** Events and terminations are for the instance, whichever execution was current when they were sent. */
+function consumed(state: InstanceState, messages: Message[]) {
+  const current = messages.filter((m) => m.executionId === state.executionId || m.body.type === 'event' || m.body.type === 'terminate');
+  const rowsOf = (list: Message[]) => list.flatMap((m) => (m.rowKey ? [m.rowKey] : []));
+  return { current, deleteRows: rowsOf(current), staleRows: rowsOf(messages.filter((m) => !current.includes(m))) };
+}
+
+/**
+ * The episode instead of one whose writes the store cannot hold: the execution fails with the reason, consuming the
+ * same messages, and none of what they carried is kept.
+ */
+export function failedEpisode(input: EpisodeInput, reason: string): EpisodeResult {
+  const state: InstanceState = JSON.parse(JSON.stringify(input.state));
+  const { deleteRows, staleRows } = consumed(state, input.messages);
+  const output = `Orchestrator function '${state.name}' failed: ${reason}`;
+  Object.assign(state, { status: 'Failed', output: json(output) ?? null });
+  const newEvents = [
+    historyEvent(EventType.OrchestratorStarted, input.now),
+    historyEvent(EventType.ExecutionCompleted, input.now, { OrchestrationStatus: 'Failed', Result: json(output) }),
+    historyEvent(EventType.OrchestratorCompleted, input.now),
+  ];
+  return finish(state, input, newEvents, [...deleteRows, ...input.otherPendingRows], [], [], true, staleRows);
 }
 
 /**

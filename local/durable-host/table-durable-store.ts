@@ -1,6 +1,6 @@
 import { odata, TableClient } from '@azure/data-tables';
 import {
-  DurableStore, EpisodeWrite, InstanceState, ListQuery, Message, rowKeys, TimerStatus, WorkItem,
+  DurableStore, EpisodeWrite, InstanceState, ListQuery, Message, PayloadTooLargeError, rowKeys, TimerStatus, WorkItem,
 } from './durable-store';
 import { HistoryEvent } from './history';
 import { BatchOperation, TableBatchSender } from './table-batch';
@@ -17,7 +17,7 @@ function toRow(instanceId: string, rowKey: string, kind: Kind, value: unknown, e
   const json = JSON.stringify(value);
   const chunks = Math.max(1, Math.ceil(json.length / CHUNK_CHARS));
   if (chunks > MAX_CHUNKS) {
-    throw new Error(`Durable payload of ${json.length} characters for instance ${instanceId} exceeds the local host's 1 MiB entity limit`);
+    throw new PayloadTooLargeError(`Durable payload of ${json.length} characters for instance ${instanceId} exceeds the local host's 1 MiB entity limit`);
   }
   const row: Row = { partitionKey: instanceId, rowKey, kind, chunks, ...extra };
   for (let i = 0; i < chunks; i++) row[`d${i}`] = json.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS);

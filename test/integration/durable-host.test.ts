@@ -67,6 +67,14 @@ describe('local Functions host as a process, over Azurite', () => {
     expect(completions.map((e: any) => [e.FunctionName, e.Result])).toEqual([['Hello', 'Hello Tokyo!'], ['Hello', 'Hello Seattle!']]);
   });
 
+  it('fails an orchestration whose activity result the store cannot hold, saying why, instead of retrying it', async () => {
+    const links = await start('HugeResult', 'huge-1', 2_000_000);
+    const done = await until(() => status(links), (s) => s.runtimeStatus === 'Failed');
+    expect(done.runtimeStatus).toBe('Failed');
+    expect(done.output).toMatch(/HugeResult.*failed: Durable payload of \d+ characters .* exceeds the local host's 1 MiB entity limit/);
+    expect(host.output().match(/Episode of huge-1 failed and will be retried/g) ?? []).toHaveLength(0);
+  });
+
   it('raises events through the client and the webhook, and terminates and purges through the webhooks', async () => {
     const links = await start('Approval', 'http-approval-1', { timeoutMs: 3600_000 });
     await until(() => status(links), (s) => s.customStatus?.step === 'waiting');
