@@ -59,6 +59,8 @@ export const ErrorCode = {
   MpnIdMismatch: 'mpn_id_mismatch',
   PermissionNotConfigured: 'permission_not_configured',
   EmailNotSent: 'email_not_sent',
+  /** The organization had the most consent links e-mailed that an hour allows. */
+  TooManyConsentEmails: 'too_many_consent_emails',
   // Lifecycle of a registered account.
   ReconsentNotFound: 'reconsent_not_found',
   /** The stored delegated token is gone or unusable: only a new consent helps. */

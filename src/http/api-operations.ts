@@ -88,11 +88,11 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
   {
     method: 'put', route: `${REGISTRATION}/partner-api-credentials`, operationId: 'requestConsentLink', tag: 'Registration', access: 'write',
     summary: 'Step 3: confirm the verified IDs and get a consent link',
-    description: 'E-mailed to the admin when `adminEmail` is given. A new link replaces the previous one.',
+    description: 'E-mailed to the admin when `adminEmail` is given (at most 5 e-mailed links per organization per hour: 429 with `Retry-After`). A new link replaces the previous one.',
     body: { schema: partnerApiCredentialsBody, example: { tenantId: ex.tenantId, applicationId: ex.applicationId, mpnId: '1234567', adminEmail: 'admin@contoso.onmicrosoft.com' } },
     replies: { 200: { description: 'The consent link.', json: consentLinkView, example: ex.consentLink } },
     problems: {
-      400: INVALID_BODY, 404: [C.RegistrationNotFound], 409: [C.RegistrationNotAtThisStep], 422: [C.ConfirmationMismatch], 503: [C.SecretStoreUnavailable],
+      400: INVALID_BODY, 404: [C.RegistrationNotFound], 409: [C.RegistrationNotAtThisStep], 422: [C.ConfirmationMismatch], 429: [C.TooManyConsentEmails], 503: [C.SecretStoreUnavailable],
     },
   },
   pastedAddress({
@@ -132,7 +132,7 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
     description: 'When its token was revoked or expired (health.reconsentRequired), without registering again. The account keeps its current token until the new consent is redeemed. While a re-consent waits, asking again issues a new link for it.',
     body: { schema: reconsentBody, optional: true, example: { adminEmail: 'admin@contoso.onmicrosoft.com' } },
     replies: { 202: { description: 'The re-consent\'s link; follow it on the payer account.', json: reconsentStarted, example: ex.reconsentStarted, headers: { Location: '`/api/payer-account`' } } },
-    problems: { 400: INVALID_BODY, 404: [C.PayerAccountNotFound], 409: [C.RegistrationNotAtThisStep, C.ConcurrentChange], 503: [C.SecretStoreUnavailable] },
+    problems: { 400: INVALID_BODY, 404: [C.PayerAccountNotFound], 409: [C.RegistrationNotAtThisStep, C.ConcurrentChange], 429: [C.TooManyConsentEmails], 503: [C.SecretStoreUnavailable] },
   },
   pastedAddress({
     route: 'payer-account/reconsent/authorization-code', operationId: 'submitReconsentAuthorizationCode', tag: 'Payer account', what: 'Re-consent', flow: 're-consent',

@@ -9,6 +9,7 @@ import { PayerAccountRecord } from '../domain/payer-account';
 import { AuditAction } from '../domain/audit';
 import { auditByCaller } from './audit';
 import { authenticate } from './authenticate';
+import { consentEmailRefusal } from './consent-email-quota';
 import { consentPageHtml } from './consent-page';
 import { json, problem } from './problem';
 import { readJsonBody } from './request-body';
@@ -36,6 +37,8 @@ export async function requestConsentLinkHandler(request: HttpRequest, client: Du
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, partnerApiCredentialsBody);
   if (!body.ok) return problem(body.error);
+  const tooMany = body.value.adminEmail ? await consentEmailRefusal(auth.caller, services) : undefined;
+  if (tooMany) return tooMany;
   const { redirectUri, ...rest } = body.value;
   const result = await requestConsentLink(auth.caller, { ...rest, redirectUri: redirectUri === 'callback' ? services.consentCallbackUrl : redirectUri }, appServices().consentLinks(client));
   if (!result.ok) return problem(result.error, result.error.code === ErrorCode.ConfirmationMismatch ? 422 : undefined);

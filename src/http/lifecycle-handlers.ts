@@ -7,6 +7,7 @@ import { appServices } from '../composition';
 import { AuditAction } from '../domain/audit';
 import { ErrorCode } from '../domain/error-codes';
 import { auditByCaller } from './audit';
+import { consentEmailRefusal } from './consent-email-quota';
 import { authenticate } from './authenticate';
 import { json, problem } from './problem';
 import { readJsonBody } from './request-body';
@@ -19,6 +20,8 @@ export async function startReconsentHandler(request: HttpRequest, client: Durabl
   if (!auth.ok) return auth.response;
   const body = await readJsonBody(request, reconsentBody, { optional: true });
   if (!body.ok) return problem(body.error);
+  const tooMany = body.value.adminEmail ? await consentEmailRefusal(auth.caller, services) : undefined;
+  if (tooMany) return tooMany;
   const { redirectUri, ...rest } = body.value;
   const result = await startReconsent(auth.caller.organizationId, auth.caller.userId, { ...rest, redirectUri: redirectUri === 'callback' ? services.consentCallbackUrl : redirectUri }, {
     ...services.consentLinks(client), newReconsentId: randomUUID, expiresAfterHours: services.config.REGISTRATION_EXPIRY_HOURS,

@@ -4,7 +4,7 @@ import { ErrorCode, FieldError } from '../domain/error-codes';
 import type { ProblemBody } from './problem-schema';
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 422: 'Unprocessable Content', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone',
+  400: 'Bad Request', 422: 'Unprocessable Content', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 429: 'Too Many Requests',
   413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
 };
 
@@ -25,6 +25,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.ConsentLinkNotOpened]: 409,
   [ErrorCode.ConsentLinkReplaced]: 410,
   [ErrorCode.ConsentLinkExpired]: 410,
+  [ErrorCode.TooManyConsentEmails]: 429,
   [ErrorCode.InternalError]: 500,
 };
 

@@ -78,6 +78,22 @@ describe('step 3: consent link, start, callback', () => {
     expect(second.searchParams.get('code_challenge')).not.toBe(authorize.searchParams.get('code_challenge'));
   });
 
+  it('e-mails at most five consent links per organization and hour; the link itself is still given', async () => {
+    for (let i = 0; i < 5; i++) expect((await link({ adminEmail: `admin${i}@contoso.example` })).status).toBe(200);
+    const refused = await fetch(`${stack.apiBaseUrl}/payer-account/registration/partner-api-credentials`, {
+      method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ tenantId: CONTOSO, applicationId: PC_APP, adminEmail: 'someone@elsewhere.example' }),
+    });
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3000);
+    expect(await refused.json()).toMatchObject({ code: 'too_many_consent_emails', field: 'adminEmail', message: expect.stringContaining('Leave the e-mail out') });
+    const withoutEmail = await link();
+    expect(withoutEmail.status).toBe(200);
+    expect(withoutEmail.body.consentLink).toContain('/api/consent/start?ticket=');
+    await stack.advanceClock(3600_000);
+    expect((await link({ adminEmail: 'admin5@contoso.example' })).status).toBe(200);
+  });
+
   it('refuses a tampered ticket and a replaced link', async () => {
     const old = (await link()).body.consentLink as string;
     await until(async () => (await status()).status === 'awaitingConsent');
