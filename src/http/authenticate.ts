@@ -5,6 +5,8 @@ import type { AppServices } from '../composition';
 import { problem } from './problem';
 
 const ORGANIZATION_ID = /^[0-9A-Za-z-]{1,64}$/;
+/** Entra ID's tenant of all personal Microsoft accounts: its users share no organization. */
+const PERSONAL_ACCOUNTS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 
 /** Whether the caller holds the ops role where it counts: in a token of the operator's own tenant. */
 export const isOperator = (caller: Caller, config: AppServices['config']) =>
@@ -31,6 +33,9 @@ export async function authenticate(
   const tenantId = check.claims.tid;
   if (typeof organizationId !== 'string' || !ORGANIZATION_ID.test(organizationId) || typeof userId !== 'string' || typeof tenantId !== 'string') {
     return deny(401, ErrorCode.InvalidToken, 'The access token does not identify your organization. Sign in again.', 'Bearer error="invalid_token"');
+  }
+  if (tenantId === PERSONAL_ACCOUNTS_TENANT) {
+    return deny(403, ErrorCode.Forbidden, 'A personal Microsoft account belongs to no organization here: sign in with your organization\'s work account.');
   }
   const roles = Array.isArray(check.claims.roles) ? (check.claims.roles as unknown[]).filter((r): r is string => typeof r === 'string') : [];
   if (options.requiredRole && !roles.includes(options.requiredRole)) {

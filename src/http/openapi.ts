@@ -86,7 +86,8 @@ function operationObject(operation: ApiOperation, options: OpenApiOptions): Json
     // Also when Entra ID's signing keys cannot be fetched to check the token.
     responses[503] = problemReply(503, [...new Set([...(problems[503] ?? []), ErrorCode.ServiceUnavailable])]);
   }
-  if (role) responses[403] = ref('responses', 'Forbidden');
+  // Also for a personal Microsoft account, which belongs to no organization.
+  if (access !== 'anonymous') responses[403] = ref('responses', 'Forbidden');
   responses[500] = ref('responses', 'InternalError');
   const params = parameters(operation);
   return {

@@ -88,6 +88,12 @@ describe('the API answers as its OpenAPI document says', () => {
     }
     expect((await call('GET', '/me', { token: customerOps })).body).toMatchObject({ canOperate: false });
     expect((await call('GET', '/ops/registrations', { token: olivia })).status).toBe(200);
+    // Personal Microsoft accounts share one tenant: they are no organization, whatever the app registration admits.
+    const PERSONAL = '9188040d-6c67-4c5b-b112-36a304b66dad';
+    const personal = await stack.entra.mintToken({ iss: `${stack.entra.url}/${PERSONAL}/v2.0`, aud: API_CLIENT_ID, tid: PERSONAL, oid: 'someone', roles: ['PayerAccount.Manage'] });
+    const refusedPersonal = await call('GET', '/payer-account', { token: personal });
+    expect(refusedPersonal.status).toBe(403);
+    expect(refusedPersonal.body.message).toContain('work account');
   });
 
   it('tells each caller what it may do (GET /me), so a frontend shows only those actions', async () => {
