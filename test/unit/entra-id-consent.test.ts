@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { Agent, request } from 'node:https';
+import { Agent } from 'node:https';
 import { ConfidentialClientApplication, CryptoProvider } from '@azure/msal-node';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { ensureLoopbackTls, type LoopbackTls } from '../../local/tls';
+import { httpsCall, type HttpResult } from '../support/https-call';
 import { aadstsErrorBody } from '../../local/stand-ins/entra-id/error-bodies';
 import { startEntraIdStandIn, type EntraIdStandIn } from '../../local/stand-ins/entra-id/server';
 
@@ -27,12 +28,6 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MINUTE = 60_000;
 const DAY = 24 * 3600_000;
 
-interface HttpResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  text: string;
-  body: any;
-}
 
 let tls: LoopbackTls;
 let standIn: EntraIdStandIn;
@@ -42,24 +37,7 @@ let offset = 0;
 /** The product's consent callback: its port varies, so it is registered at run time. */
 let callback: string;
 
-/** A real HTTPS call (redirects are NOT followed) that trusts only the loopback certificate. */
-function call(method: string, url: string, body?: { form?: Record<string, string>; json?: unknown }): Promise<HttpResult> {
-  const payload = body?.form ? new URLSearchParams(body.form).toString() : body?.json !== undefined ? JSON.stringify(body.json) : undefined;
-  const contentType = body?.form ? 'application/x-www-form-urlencoded' : 'application/json';
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: payload ? { 'Content-Type': contentType } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const json = String(res.headers['content-type'] ?? '').startsWith('application/json');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: json && text ? JSON.parse(text) : undefined });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const call = (method: string, url: string, body?: { form?: Record<string, string>; json?: unknown }) => httpsCall(agent, method, url, body);
 
 function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');

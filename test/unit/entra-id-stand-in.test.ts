@@ -1,8 +1,9 @@
-import { request, Agent } from 'node:https';
+import { Agent } from 'node:https';
 import { ClientSecretCredential } from '@azure/identity';
 import { ConfidentialClientApplication } from '@azure/msal-node';
 import { createRemoteJWKSet, decodeJwt, jwtVerify, type JWTPayload } from 'jose';
 import { ensureLoopbackTls, type LoopbackTls } from '../../local/tls';
+import { httpsCall, type HttpResult } from '../support/https-call';
 import { startEntraIdStandIn, type EntraIdStandIn } from '../../local/stand-ins/entra-id/server';
 
 const OCTO = '11111111-1111-4111-8111-111111111111';
@@ -19,33 +20,12 @@ const CONTOSO_APP = {
 const PASSWORD = 'Passw0rd!local';
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-interface HttpResult {
-  status: number;
-  headers: Record<string, string | string[] | undefined>;
-  body: any;
-}
 
 let tls: LoopbackTls;
 let standIn: EntraIdStandIn;
 let agent: Agent;
 
-/** A real HTTPS call that trusts only the loopback certificate. */
-function call(method: string, url: string, body?: { form?: Record<string, string>; json?: unknown }): Promise<HttpResult> {
-  const payload = body?.form ? new URLSearchParams(body.form).toString() : body?.json ? JSON.stringify(body.json) : undefined;
-  const contentType = body?.form ? 'application/x-www-form-urlencoded' : 'application/json';
-  return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: payload ? { 'Content-Type': contentType } : {} }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, body: text ? JSON.parse(text) : undefined });
-      });
-    });
-    req.on('error', reject);
-    req.end(payload);
-  });
-}
+const call = (method: string, url: string, body?: { form?: Record<string, string>; json?: unknown }) => httpsCall(agent, method, url, body);
 
 const tokenUrl = (tenant: string) => `${standIn.url}/${tenant}/oauth2/v2.0/token`;
 const clientCredentials = (tenant: string, clientId: string, secret: string, scope = 'https://vault.azure.net/.default') =>

@@ -1,8 +1,8 @@
-import { clientInfo, delegatedClaims, EXPIRES_IN_SECONDS, idTokenClaims } from './access-token';
 import { authenticateAnyClient, secretsEqual } from './client-auth';
 import { resolveDelegatedScopes } from './delegated-scopes';
 import { aadsts } from './errors';
-import type { GrantHandler, TokenResponseBody } from './grant-context';
+import type { GrantHandler } from './grant-context';
+import { delegatedTokenBody } from './user-tokens';
 
 /**
  * `grant_type=password` (ROPC), for developers and tests to get a user token for the product's API.
@@ -23,15 +23,5 @@ export const passwordGrant: GrantHandler = async (ctx) => {
   if (!secretsEqual(user.password, password)) throw aadsts.invalidPassword();
 
   const grant = resolveDelegatedScopes(directory, tenant, params.get('scope'));
-  const issue = { baseUrl: ctx.baseUrl, now: ctx.now };
-  const body: TokenResponseBody = {
-    token_type: 'Bearer',
-    scope: grant.granted,
-    expires_in: EXPIRES_IN_SECONDS,
-    ext_expires_in: EXPIRES_IN_SECONDS,
-    access_token: await ctx.keys.sign(delegatedClaims(issue, client.app, client.confidential, user, grant.resource, grant.scp)),
-  };
-  if (grant.oidc.includes('openid')) body.id_token = await ctx.keys.sign(idTokenClaims(issue, client.app, user));
-  if (params.get('client_info') === '1') body.client_info = clientInfo(user);
-  return body;
+  return delegatedTokenBody(ctx, client, user, grant, grant.oidc);
 };

@@ -3,7 +3,7 @@ import type { AuthorizationState, ConsentGrant } from './authorization-state';
 import type { AuthenticatedClient } from './client-auth';
 import { resolveDelegatedScopes, type DelegatedGrant } from './delegated-scopes';
 import { aadsts } from './errors';
-import type { EntraTenant } from './fixtures';
+import type { EntraTenant, EntraUser } from './fixtures';
 import type { GrantContext, TokenResponseBody } from './grant-context';
 import { parseScopes, resourceKey } from './resources';
 
@@ -55,16 +55,24 @@ export async function issueUserTokens(
   requested: DelegatedGrant,
   options: { nonce?: string } = {},
 ): Promise<TokenResponseBody> {
+  const body = await delegatedTokenBody(ctx, client, grant.user, requested, grant.oidc, options.nonce);
+  if (grant.oidc.includes('offline_access')) body.refresh_token = state.issueRefreshToken(grant, requested);
+  return body;
+}
+
+/** What every delegated token answer holds (the password grant's too): the access token, and the id token and client_info when due. */
+export async function delegatedTokenBody(
+  ctx: GrantContext, client: AuthenticatedClient, user: EntraUser, requested: DelegatedGrant, oidc: readonly string[], nonce?: string,
+): Promise<TokenResponseBody> {
   const issue = { baseUrl: ctx.baseUrl, now: ctx.now };
   const body: TokenResponseBody = {
     token_type: 'Bearer',
     scope: requested.granted,
     expires_in: EXPIRES_IN_SECONDS,
     ext_expires_in: EXPIRES_IN_SECONDS,
-    access_token: await ctx.keys.sign(delegatedClaims(issue, client.app, client.confidential, grant.user, requested.resource, requested.scp)),
+    access_token: await ctx.keys.sign(delegatedClaims(issue, client.app, client.confidential, user, requested.resource, requested.scp)),
   };
-  if (grant.oidc.includes('offline_access')) body.refresh_token = state.issueRefreshToken(grant, requested);
-  if (grant.oidc.includes('openid')) body.id_token = await ctx.keys.sign(idTokenClaims(issue, client.app, grant.user, { nonce: options.nonce }));
-  if (ctx.params.get('client_info') === '1') body.client_info = clientInfo(grant.user);
+  if (oidc.includes('openid')) body.id_token = await ctx.keys.sign(idTokenClaims(issue, client.app, user, { nonce }));
+  if (ctx.params.get('client_info') === '1') body.client_info = clientInfo(user);
   return body;
 }
