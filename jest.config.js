@@ -3,6 +3,8 @@ module.exports = {
   testEnvironment: 'node',
   roots: ['<rootDir>/dist/test'],
   testMatch: ['**/*.test.js'],
+  // test/npm-start runs `npm start`, which rebuilds dist/ and web/dist: jest.npm-start.config.js runs it after the rest.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/test/npm-start/'],
   testTimeout: 60000,
   maxWorkers: 2,
   // Under jest the worker's `@azure/functions-core` is provided here instead of by the host's require hook.

@@ -5,7 +5,7 @@ export interface BenchOptions {
   /** Which part to run alone: cold load (a), host load (b) or step 2 latency (c); all when absent. */
   only?: 'cold' | 'load' | 'step2';
   coldRuns: number;
-  /** App whose entry points (a) loads; the repo root by default. */
+  /** App whose entry points (a) loads: the deployment package (dist/package, what Azure loads) by default. */
   coldAppRoot: string;
   orchestrations: number;
   concurrency: number;
@@ -39,7 +39,7 @@ function positiveInt(name: string, value: string, max: number, min = 1): number 
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const options: BenchOptions = {
-    coldRuns: 15, coldAppRoot: REPO_ROOT, orchestrations: 500, concurrency: 64, timeoutMs: 300_000, pollIntervalMs: 250,
+    coldRuns: 15, coldAppRoot: path.join(REPO_ROOT, 'dist', 'package'), orchestrations: 500, concurrency: 64, timeoutMs: 300_000, pollIntervalMs: 250,
     hostNodeOptions: process.env.BENCH_HOST_NODE_OPTIONS || undefined, step2Samples: 30, step2Warmups: 3,
     step2StandInLatencyMs: 0,
   };

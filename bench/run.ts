@@ -1,8 +1,9 @@
 /**
  * `npm run bench`: performance of the Functions app and of the local Durable Functions host.
  *
- * (a) Cold load: the time to `require` every entry point of the app (package.json `main`,
- *     dist/app.js, bundled by tools/bundle-functions.ts) against a bare `require('@azure/functions')`,
+ * (a) Cold load: the time to `require` every entry point of the deployment package (dist/package, built by
+ *     `npm run package`: its package.json `main`, app.js, bundled by tools/bundle-functions.ts, with production
+ *     dependencies only) against a bare `require('@azure/functions')`,
  *     each measured with process.hrtime inside fresh `node` processes (spawn time excluded) with the functions-core
  *     shim installed first on both sides; medians of N interleaved runs and their ratio.
  *     Target: app ≤ 1.3 × bare. Skipped, saying so, while the app has no entry points.

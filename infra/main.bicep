@@ -8,10 +8,51 @@ targetScope = 'subscription'
 @description('Name of the azd environment; names the resource group and seeds the resource token.')
 param environmentName string
 
+// Regions that offer the Flex Consumption plan. Microsoft's Flex Consumption page
+// (learn.microsoft.com/azure/azure-functions/flex-consumption-how-to#view-currently-supported-regions) names no fixed
+// list; it sends to `az functionapp list-flexconsumption-locations`. This is the list of Microsoft's own Flex
+// Consumption azd templates (Azure-Samples/functions-quickstart-typescript-azd, infra/main.bicep, list of 2025-05-06),
+// less the canary region eastus2euap; checked 2026-12-05. Add a region here once that command lists it.
 @minLength(1)
-@description('Primary location for all resources. Flex Consumption must be available there.')
+@description('Primary location for all resources: a region that offers the Flex Consumption plan.')
 @metadata({ azd: { type: 'location' } })
+@allowed([
+  'australiaeast'
+  'australiasoutheast'
+  'brazilsouth'
+  'canadacentral'
+  'centralindia'
+  'centralus'
+  'eastasia'
+  'eastus'
+  'eastus2'
+  'francecentral'
+  'germanywestcentral'
+  'italynorth'
+  'japaneast'
+  'koreacentral'
+  'northcentralus'
+  'northeurope'
+  'norwayeast'
+  'southafricanorth'
+  'southcentralus'
+  'southeastasia'
+  'southindia'
+  'spaincentral'
+  'swedencentral'
+  'uaenorth'
+  'uksouth'
+  'ukwest'
+  'westcentralus'
+  'westeurope'
+  'westus'
+  'westus2'
+  'westus3'
+])
 param location string
+
+@description('Region of the wizard\'s Static Web App (its control plane; files are served from the edge). Static Web Apps exists in five regions only (westus2, centralus, eastus2, westeurope, eastasia): the deployment\'s own when it is one of them, else East US 2.')
+param webLocation string = contains(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'], location) ? location : 'eastus2'
 
 @description('Object ID of the deploying user or service principal (azd: AZURE_PRINCIPAL_ID). Gets data access to storage and Key Vault for debugging; empty for none.')
 param principalId string = ''
@@ -19,9 +60,9 @@ param principalId string = ''
 @description('Optional resource group name; defaults to rg-<environmentName>.')
 param resourceGroupName string = ''
 
-@description('Node.js version of the Flex Consumption app.')
-@allowed(['20', '22'])
-param nodeVersion string = '20'
+@description('Node.js version of the Flex Consumption app: 22 LTS (Node 20 left support on 30 April 2026).')
+@allowed(['22'])
+param nodeVersion string = '22'
 
 @description('Upper bound of Flex Consumption instances.')
 @minValue(1)
@@ -34,9 +75,21 @@ param instanceMemoryMB int = 2048
 
 // ---- The app's settings (src/config.ts); defaults match the schema's -------------------------
 
-@description('API_AUDIENCE: accepted audiences of this API\'s bearer tokens, comma-separated: the API app registration\'s client ID and/or application ID URI.')
+@description('API_AUDIENCE (required, no default: a wrong one refuses every token): accepted audiences of this API\'s bearer tokens, comma-separated: the API app registration\'s client ID and/or application ID URI (api://…).')
 @minLength(1)
-param apiAudience string = 'api://octo-payer-registration'
+param apiAudience string
+
+@description('The delegated scope the API\'s app registration exposes, which the wizard asks for.')
+@minLength(1)
+param apiScopeName string = 'access_as_user'
+
+@description('WEB_CLIENT_ID (required): Application (client) ID of the wizard\'s app registration (Single-page application platform, redirect URI = the WEB_URI output).')
+@minLength(36)
+@maxLength(36)
+param webClientId string
+
+@description('WEB_ORIGINS: further browser origins allowed to call the API (CORS), comma-separated, e.g. https://portal.octo.example; the wizard\'s Static Web App is always allowed.')
+param webOrigins string = ''
 
 @description('API_AUTHORITY_HOST: issuer host of this API\'s bearer tokens.')
 param apiAuthorityHost string = environment().authentication.loginEndpoint
@@ -108,6 +161,12 @@ param emailDataLocation string = 'United States'
 param emailSenderRoleType string = 'Custom'
 
 var resourceToken = toLower(uniqueString(subscription().id, environmentName, location))
+var audiences = map(split(apiAudience, ','), (audience) => trim(audience))
+var identifierUris = filter(audiences, (audience) => startsWith(audience, 'api://'))
+// The wizard asks for a named scope of the API (not /.default: MSAL's cache then serves every call).
+var apiScope = '${empty(identifierUris) ? 'api://${audiences[0]}' : identifierUris[0]}/${apiScopeName}'
+var extraWebOrigins = empty(webOrigins) ? [] : map(split(webOrigins, ','), (origin) => trim(origin))
+var loginEndpoint = endsWith(apiAuthorityHost, '/') ? apiAuthorityHost : '${apiAuthorityHost}/'
 var tags = { 'azd-env-name': environmentName }
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
@@ -169,6 +228,24 @@ module communication 'modules/communication.bicep' = {
   }
 }
 
+module emailSenderRole 'modules/email-sender-role.bicep' = {
+  name: 'email-sender-role'
+  scope: rg
+  params: {
+    roleType: emailSenderRoleType
+  }
+}
+
+module web 'modules/static-web-app.bicep' = {
+  name: 'web'
+  scope: rg
+  params: {
+    name: 'swa-web-${resourceToken}'
+    location: webLocation
+    tags: union(tags, { 'azd-service-name': 'web' })
+  }
+}
+
 module rbac 'modules/rbac.bicep' = {
   name: 'rbac'
   scope: rg
@@ -179,7 +256,8 @@ module rbac 'modules/rbac.bicep' = {
     keyVaultName: keyVault.outputs.name
     applicationInsightsName: monitoring.outputs.applicationInsightsName
     communicationServiceName: communication.outputs.name
-    emailSenderRoleType: emailSenderRoleType
+    // Read from the role module's output: rbac's deployment starts once the role definition's has finished.
+    emailSenderRoleDefinitionId: emailSenderRole.outputs.roleDefinitionId
   }
 }
 
@@ -204,6 +282,7 @@ module api 'modules/function-app.bicep' = {
     keyVaultUri: keyVault.outputs.uri
     acsEndpoint: communication.outputs.endpoint
     consentEmailSender: communication.outputs.senderAddress
+    corsAllowedOrigins: union([web.outputs.uri], extraWebOrigins)
     durableTaskHubName: durableTaskHubName
     payerAccountsTableName: payerAccountsTableName
     auditTableName: auditTableName
@@ -241,3 +320,12 @@ output KEY_VAULT_URL string = keyVault.outputs.uri
 output APPLICATIONINSIGHTS_NAME string = monitoring.outputs.applicationInsightsName
 output ACS_ENDPOINT string = communication.outputs.endpoint
 output CONSENT_EMAIL_SENDER string = communication.outputs.senderAddress
+
+// The wizard (azure.yaml service `web`): its address, and what tools/write-web-config.ts writes into its config.json.
+output SERVICE_WEB_NAME string = web.outputs.name
+@description('The wizard\'s address: register it as a Single-page application redirect URI of WEB_CLIENT_ID\'s app.')
+output WEB_URI string = web.outputs.uri
+output WEB_AUTHORITY string = '${loginEndpoint}organizations'
+output WEB_CLIENT_ID string = webClientId
+output WEB_API_SCOPE string = apiScope
+output WEB_API_BASE_URL string = '${api.outputs.uri}/api'

@@ -26,6 +26,10 @@ export interface StackOptions {
   echoHost?: boolean;
   /** Extra or overridden app settings. */
   settings?: Record<string, string>;
+  /** The folder the host loads the app from (package.json `main`, host.json): the repository, or a deployment package. */
+  appRoot?: string;
+  /** Extra environment of the host process only (not app settings), e.g. NODE_OPTIONS for a test's probe. */
+  hostEnv?: Record<string, string>;
 }
 
 export interface Stack {
@@ -121,7 +125,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LocalHost__FunctionKey: randomBytes(24).toString('base64url'),
       LocalHost__ClockControl: 'true',
       TOKEN_KEEP_ALIVE_SCHEDULE: '0 0 3 * * 1',
-      LocalHost__StaticRoot: path.join('web', 'dist'),
+      LocalHost__StaticRoot: path.join(REPO_ROOT, 'web', 'dist'),
       LocalHost__WebConfig: JSON.stringify(wizardConfig({ entraUrl: entra.url, fixtures: entra.fixtures, inboxUrl: maildev.webUrl })),
       ...options.settings,
     };
@@ -131,8 +135,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     }
     // The wizard signs in from the host's own address (either loopback spelling), as a single-page app.
     for (const origin of [`http://127.0.0.1:${hostPort}`, `http://localhost:${hostPort}`]) entra.addRedirectUri(web.clientId, `${origin}/`, 'spa');
-    const hostEnv = { ...settings, NODE_EXTRA_CA_CERTS: tls.certPath };
-    let host = await spawnHost({ appRoot: REPO_ROOT, env: hostEnv, echo: options.echoHost });
+    const hostEnv = { ...settings, ...options.hostEnv, NODE_EXTRA_CA_CERTS: tls.certPath };
+    const appRoot = options.appRoot ?? REPO_ROOT;
+    let host = await spawnHost({ appRoot, env: hostEnv, echo: options.echoHost });
     stops.push(() => host.stop());
     const admin = (route: string, init: RequestInit = {}) =>
       fetch(`${host.url}${route}`, { ...init, headers: { 'x-functions-key': settings.LocalHost__MasterKey } });
@@ -173,7 +178,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       },
       async restartHost() {
         await host.kill();
-        host = await spawnHost({ appRoot: REPO_ROOT, env: hostEnv, echo: options.echoHost });
+        host = await spawnHost({ appRoot, env: hostEnv, echo: options.echoHost });
       },
       stop: stopAll,
     };

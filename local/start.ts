@@ -1,9 +1,44 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, LOCAL_PASSWORD, startStack } from './stack';
+import { REPO_ROOT, LOCAL_PASSWORD, Stack, startStack } from './stack';
 
-/** `npm start`: the whole product on loopback until Ctrl-C. */
+let started: Promise<Stack> | undefined;
+let stopping = false;
+
+/** Stops everything this process started (once), then exits. */
+function stop(why: string): void {
+  if (stopping) return;
+  stopping = true;
+  process.stdout.write(`\nStopping (${why})…\n`);
+  const stack = started ?? Promise.reject(new Error('not started'));
+  void stack.then((s) => s.stop(), () => undefined).then(() => process.exit(0));
+}
+
+/** This process's parent and, where /proc tells (Linux), the parent's parent. */
+function lineage(): string {
+  try {
+    const stat = readFileSync(`/proc/${process.ppid}/stat`, 'utf8');
+    return `${process.ppid} ${stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]}`;
+  } catch {
+    return String(process.ppid);
+  }
+}
+
+// Ctrl-C, a supervisor's or `timeout`'s SIGTERM, and SIGHUP when the terminal closes. npm passes on only SIGINT and
+// SIGTERM to the shell that runs its script, so when npm dies of another signal (or SIGKILL) this process sees its
+// parent or its parent's parent change (npm's shell is left behind too): stop then as well.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => stop(signal));
+const startedUnder = lineage();
+setInterval(() => {
+  if (lineage() !== startedUnder) stop('npm or the shell that started it ended');
+}, 500).unref();
+
+/** `npm start`: the whole product on loopback until Ctrl-C (or another signal, or the end of its parent). */
 async function main(): Promise<void> {
-  const stack = await startStack({ hostPort: Number(process.env.PORT ?? 7071), dataDir: path.join(REPO_ROOT, '.local', 'azurite'), echoHost: true });
+  const dataDir = process.env.DATA_DIR ? path.resolve(process.env.DATA_DIR) : path.join(REPO_ROOT, '.local', 'azurite');
+  started = startStack({ hostPort: Number(process.env.PORT ?? 7071), dataDir, echoHost: true });
+  const stack = await started;
+  if (stopping) return;
   const webClient = stack.entra.fixtures.applications.find((a) => a.name === 'octo-web');
   const api = stack.entra.fixtures.applications.find((a) => a.name === 'octo-payer-registration-api');
   const pcApp = stack.entra.fixtures.applications.find((a) => a.name === 'contoso-partner-center-app');
@@ -56,12 +91,6 @@ Ops and lifecycle (see the README): run the weekly token keep-alive now, or move
 
 Press Ctrl-C to stop everything.
 `);
-  const stop = () => {
-    process.stdout.write('\nStopping…\n');
-    void stack.stop().then(() => process.exit(0));
-  };
-  process.on('SIGINT', stop);
-  process.on('SIGTERM', stop);
 }
 
 main().catch((error) => {

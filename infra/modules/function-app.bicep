@@ -6,7 +6,7 @@ param planName string
 param location string
 param tags object
 
-@allowed(['20', '22'])
+@allowed(['22'])
 param nodeVersion string
 param maximumInstanceCount int
 param instanceMemoryMB int
@@ -19,6 +19,8 @@ param applicationInsightsName string
 param keyVaultUri string
 param acsEndpoint string
 param consentEmailSender string
+@description('Browser origins allowed to call the API (CORS): the wizard\'s static site and any others given.')
+param corsAllowedOrigins array
 
 param durableTaskHubName string
 param payerAccountsTableName string
@@ -77,6 +79,11 @@ resource site 'Microsoft.Web/sites@2025-03-01' = {
       scmMinTlsVersion: '1.2'
       ftpsState: 'Disabled'
       http20Enabled: true
+      // The wizard calls the API from its own origin with a bearer token in the Authorization header; no cookies.
+      cors: {
+        allowedOrigins: corsAllowedOrigins
+        supportCredentials: false
+      }
     }
     functionAppConfig: {
       deployment: {

@@ -21,25 +21,9 @@ var keyVaultSecretsOfficerRoleId = 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7'
 // Monitoring Metrics Publisher: Entra-authenticated telemetry ingestion into Application Insights.
 var monitoringMetricsPublisherRoleId = '3913510d-42f4-4e42-8a64-420c390055eb'
 
-// Sending e-mail with an Entra token needs, on the Communication Services resource,
-// Microsoft.Communication/CommunicationServices/Read and /Write and EmailServices/write; Microsoft
-// documents either Contributor or a custom role with exactly these actions. Contributor would also
-// grant listKeys (the resource's access keys, i.e. a connection string) and delete, so the default is
-// a custom role with only the three actions, assignable only in this resource group. 'Contributor'
-// remains as a fallback for tenants whose policy forbids custom roles.
-@allowed(['Custom', 'Contributor'])
-param emailSenderRoleType string
-
-var emailSenderRoleActions = [
-  'Microsoft.Communication/CommunicationServices/Read'
-  'Microsoft.Communication/CommunicationServices/Write'
-  'Microsoft.Communication/EmailServices/write'
-]
-// The custom role's ID: stable per resource group.
-var emailSenderCustomRoleId = guid(subscription().id, resourceGroup().id, 'acs-email-sender')
-// Contributor (built-in), only with emailSenderRoleType 'Contributor'.
-var contributorRoleId = 'b24988ac-6180-42a0-ab88-20f7382dd24c'
-var emailSenderRoleId = emailSenderRoleType == 'Custom' ? emailSenderCustomRoleId : contributorRoleId
+// The e-mail sender role on the Communication Services resource (email-sender-role.bicep: a custom role with only
+// what sending needs, or Contributor), as its subscription-level role definition ID.
+param emailSenderRoleDefinitionId string
 
 resource storage 'Microsoft.Storage/storageAccounts@2025-06-01' existing = {
   name: storageAccountName
@@ -55,25 +39,6 @@ resource appInsights 'Microsoft.Insights/components@2020-02-02' existing = {
 
 resource communicationService 'Microsoft.Communication/communicationServices@2025-05-01' existing = {
   name: communicationServiceName
-}
-
-resource emailSenderRole 'Microsoft.Authorization/roleDefinitions@2022-04-01' = if (emailSenderRoleType == 'Custom') {
-  name: emailSenderCustomRoleId
-  properties: {
-    // Role names are unique per tenant: the suffix tells two resource groups of the same name apart.
-    roleName: 'ACS Email Sender ${resourceGroup().name} ${uniqueString(resourceGroup().id)}'
-    description: 'Send e-mail through Azure Communication Services with a Microsoft Entra token; no access keys.'
-    type: 'CustomRole'
-    assignableScopes: [resourceGroup().id]
-    permissions: [
-      {
-        actions: emailSenderRoleActions
-        notActions: []
-        dataActions: []
-        notDataActions: []
-      }
-    ]
-  }
 }
 
 // ---- The app's managed identity -----------------------------------------------------------------
@@ -129,12 +94,10 @@ resource identityMetricsPublisher 'Microsoft.Authorization/roleAssignments@2022-
 }
 
 resource identityEmailSender 'Microsoft.Authorization/roleAssignments@2022-04-01' = {
-  name: guid(communicationService.id, identityPrincipalId, emailSenderRoleId)
+  name: guid(communicationService.id, identityPrincipalId, last(split(emailSenderRoleDefinitionId, '/')))
   scope: communicationService
-  // The custom role must exist before it is assigned.
-  dependsOn: [emailSenderRole]
   properties: {
-    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', emailSenderRoleId)
+    roleDefinitionId: emailSenderRoleDefinitionId
     principalId: identityPrincipalId
     principalType: 'ServicePrincipal'
   }

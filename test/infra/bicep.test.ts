@@ -158,13 +158,14 @@ if ('skipped' in restored) {
       }
     });
 
-    it('runs the Function App on Flex Consumption (Linux, Node 20/22) as the user-assigned identity', () => {
+    it('runs the Function App on Flex Consumption (Linux, Node 22 LTS) as the user-assigned identity', () => {
       const site = functionApp();
       const { properties } = site.resource;
       expect(site.resource.kind).toBe('functionapp,linux');
       expect(site.resource.identity.type).toBe('UserAssigned');
       expect(properties.functionAppConfig.runtime.name).toBe('node');
-      expect(['20', '22']).toContain(resolve(properties.functionAppConfig.runtime.version, site.scope));
+      expect(resolve(properties.functionAppConfig.runtime.version, site.scope)).toBe('22');
+      expect(template.parameters.nodeVersion.allowedValues).toEqual(['22']); // Node 20 left support on 30 April 2026
       expect(properties.functionAppConfig.deployment.storage).toMatchObject({
         type: 'blobContainer', authentication: { type: 'UserAssignedIdentity' },
       });
@@ -273,7 +274,7 @@ if ('skipped' in restored) {
         checked.push(key);
       }
       expect(checked).toEqual(expect.arrayContaining([
-        'API_AUDIENCE', 'API_ORGANIZATION_CLAIM', 'API_WRITE_ROLE', 'API_OPS_ROLE', 'PAYER_ACCOUNTS_TABLE', 'REGISTRATION_EXPIRY_HOURS',
+        'API_ORGANIZATION_CLAIM', 'API_WRITE_ROLE', 'API_OPS_ROLE', 'PAYER_ACCOUNTS_TABLE', 'REGISTRATION_EXPIRY_HOURS',
       ]));
     });
 
@@ -345,15 +346,9 @@ if ('skipped' in restored) {
       it('let the identity send e-mail: a custom role with only the documented actions, on the ACS resource', () => {
         const email = identityAssignments().filter((a) => a.scope.includes("resourceId('Microsoft.Communication/communicationServices'"));
         expect(email).toHaveLength(1);
-        const { located, variable } = email[0];
-        expect(variable).toBe('emailSenderRoleId');
-        const vars = located.scope.template.variables;
-        expect(vars.emailSenderRoleId)
-          .toBe("[if(equals(parameters('emailSenderRoleType'), 'Custom'), variables('emailSenderCustomRoleId'), variables('contributorRoleId'))]");
-        expect(vars.contributorRoleId).toBe(ROLE.contributor);
-        expect(resolve("[parameters('emailSenderRoleType')]", located.scope)).toBe('Custom'); // the default
+        const { located } = email[0];
+        expect(located.resource.properties.roleDefinitionId).toBe("[parameters('emailSenderRoleDefinitionId')]");
         const definition = one('Microsoft.Authorization/roleDefinitions');
-        expect(definition.resource.name).toBe("[variables('emailSenderCustomRoleId')]");
         expect(definition.resource.properties.assignableScopes).toEqual(['[resourceGroup().id]']);
         const [permissions] = definition.resource.properties.permissions;
         expect(resolve(permissions.actions, definition.scope)).toEqual([
@@ -362,6 +357,25 @@ if ('skipped' in restored) {
           'Microsoft.Communication/EmailServices/write',
         ]);
         expect(permissions.dataActions).toEqual([]);
+        // The role module hands out the custom role by default, Contributor only when asked for.
+        const roleModule = definition.scope;
+        expect(roleModule.deployment?.name).toBe('email-sender-role');
+        expect(definition.resource.condition).toBe("[equals(parameters('roleType'), 'Custom')]");
+        expect(resolve("[parameters('roleType')]", roleModule)).toBe('Custom');
+        expect(roleModule.template.outputs.roleDefinitionId.value)
+          .toBe("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', if(equals(parameters('roleType'), 'Custom'), variables('customRoleId'), variables('contributorRoleId')))]");
+        expect(roleModule.template.variables.contributorRoleId).toBe(ROLE.contributor);
+      });
+
+      it('assign the e-mail role only once its definition exists: its ID comes from the finished role deployment', () => {
+        const email = identityAssignments().find((a) => a.scope.includes("resourceId('Microsoft.Communication/communicationServices'"));
+        const rbacDeployment = email?.located.scope.deployment;
+        expect(rbacDeployment?.name).toBe('rbac');
+        // The defining deployment is another one, whose output rbac's deployment reads: ARM starts rbac after it.
+        expect(passedIn(email!.located, 'emailSenderRoleDefinitionId'))
+          .toMatch(/^\[reference\(extensionResourceId\(.*'Microsoft\.Resources\/deployments', 'email-sender-role'\), '[0-9-]+'\)\.outputs\.roleDefinitionId\.value\]$/);
+        expect(rbacDeployment.dependsOn.some((d: string) => d.endsWith("'Microsoft.Resources/deployments', 'email-sender-role')]"))).toBe(true);
+        expect(all('Microsoft.Authorization/roleDefinitions').every((l) => l.scope.deployment?.name === 'email-sender-role')).toBe(true);
       });
 
       it('optionally give the deploying user data access, only when principalId is set', () => {
@@ -395,6 +409,67 @@ if ('skipped' in restored) {
       ]));
     });
 
+    it('requires API_AUDIENCE and WEB_CLIENT_ID: no placeholder that deploys green and then refuses every token', () => {
+      for (const name of ['apiAudience', 'webClientId']) {
+        expect({ name, defaultValue: template.parameters[name].defaultValue }).toEqual({ name, defaultValue: undefined });
+        expect(template.parameters[name].minLength).toBeGreaterThanOrEqual(1);
+      }
+      const file = JSON.parse(readFileSync(path.join(REPO, 'infra', 'main.parameters.json'), 'utf8'));
+      // azd substitutes ${NAME=default}; without "=" an unset variable leaves the parameter empty, which minLength refuses.
+      expect(file.parameters.apiAudience.value).toBe('${API_AUDIENCE}');
+      expect(file.parameters.webClientId.value).toBe('${WEB_CLIENT_ID}');
+      expect(appSettings().resource.properties.API_AUDIENCE).toBe("[parameters('apiAudience')]");
+      expect(passedIn(appSettings(), 'apiAudience')).toBe("[parameters('apiAudience')]");
+    });
+
+    it('offers only regions with Flex Consumption, from Microsoft\'s dated list', () => {
+      const allowed = template.parameters.location.allowedValues as string[];
+      expect(allowed).toEqual([
+        'australiaeast', 'australiasoutheast', 'brazilsouth', 'canadacentral', 'centralindia', 'centralus', 'eastasia', 'eastus',
+        'eastus2', 'francecentral', 'germanywestcentral', 'italynorth', 'japaneast', 'koreacentral', 'northcentralus',
+        'northeurope', 'norwayeast', 'southafricanorth', 'southcentralus', 'southeastasia', 'southindia', 'spaincentral',
+        'swedencentral', 'uaenorth', 'uksouth', 'ukwest', 'westcentralus', 'westeurope', 'westus', 'westus2', 'westus3',
+      ]);
+      expect(template.parameters.location.metadata.azd).toEqual({ type: 'location' });
+      // The source and the date of the list stand beside it.
+      expect(readFileSync(MAIN, 'utf8')).toMatch(/flex-consumption-how-to#view-currently-supported-regions[\s\S]*checked \d{4}-\d{2}-\d{2}[\s\S]*@allowed\(\[\n {2}'australiaeast'/);
+    });
+
+    it('hosts the wizard on a Free Static Web App in one of its five regions, tagged for azd as web', () => {
+      const site = one('Microsoft.Web/staticSites');
+      expect(site.resource.sku).toEqual({ name: 'Free', tier: 'Free' });
+      expect(site.scope.template.parameters.location.allowedValues).toEqual(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia']);
+      expect(passedIn(site, 'location')).toBe("[parameters('webLocation')]");
+      // The deployment's region when Static Web Apps has it there, else East US 2.
+      expect(template.parameters.webLocation.defaultValue)
+        .toBe("[if(contains(createArray('westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'), parameters('location')), parameters('location'), 'eastus2')]");
+      expect(passedIn(site, 'tags')).toContain("createObject('azd-service-name', 'web')");
+      expect(site.scope.template.outputs.uri.value).toBe("[format('https://{0}', reference(resourceId('Microsoft.Web/staticSites', parameters('name')), '2024-11-01').defaultHostname)]");
+    });
+
+    it('lets the wizard\'s origin (and WEB_ORIGINS) call the API: CORS without credentials', () => {
+      const site = functionApp();
+      expect(site.resource.properties.siteConfig.cors).toEqual({ allowedOrigins: "[parameters('corsAllowedOrigins')]", supportCredentials: false });
+      expect(passedIn(site, 'corsAllowedOrigins'))
+        .toMatch(/^\[union\(createArray\(reference\(extensionResourceId\(.*'Microsoft\.Resources\/deployments', 'web'\), '[0-9-]+'\)\.outputs\.uri\.value\), variables\('extraWebOrigins'\)\)\]$/);
+      expect(template.variables.extraWebOrigins)
+        .toBe("[if(empty(parameters('webOrigins')), createArray(), map(split(parameters('webOrigins'), ','), lambda('origin', trim(lambdaVariables('origin')))))]");
+      expect(template.parameters.webOrigins.defaultValue).toBe('');
+    });
+
+    it('outputs what the wizard\'s config.json needs: authority, client ID, the API\'s named scope, the API base URL', () => {
+      const { outputs, variables } = template;
+      expect(outputs.WEB_CLIENT_ID.value).toBe("[parameters('webClientId')]");
+      expect(outputs.WEB_AUTHORITY.value).toBe("[format('{0}organizations', variables('loginEndpoint'))]");
+      expect(outputs.WEB_API_BASE_URL.value).toMatch(/^\[format\('\{0\}\/api', reference\(.*'api'\).*\.outputs\.uri\.value\)\]$/);
+      expect(outputs.WEB_API_SCOPE.value).toBe("[variables('apiScope')]");
+      // The first api:// audience (else api://<the first audience>) with the named scope, never /.default.
+      expect(variables.apiScope).toBe("[format('{0}/{1}', if(empty(variables('identifierUris')), format('api://{0}', variables('audiences')[0]), variables('identifierUris')[0]), parameters('apiScopeName'))]");
+      expect(template.parameters.apiScopeName.defaultValue).toBe('access_as_user');
+      expect(outputs.WEB_URI.value).toMatch(/'web'\).*\.outputs\.uri\.value\]$/);
+      expect(outputs.SERVICE_WEB_NAME.value).toMatch(/'web'\).*\.outputs\.name\.value\]$/);
+    });
+
     it('is wired for azd: main.parameters.json names only template parameters and covers the required ones', () => {
       const file = JSON.parse(readFileSync(path.join(REPO, 'infra', 'main.parameters.json'), 'utf8'));
       const given = Object.keys(file.parameters);
@@ -406,10 +481,6 @@ if ('skipped' in restored) {
       expect(file.parameters.environmentName.value).toBe('${AZURE_ENV_NAME}');
       expect(file.parameters.location.value).toBe('${AZURE_LOCATION}');
       expect(file.parameters.principalId.value).toBe('${AZURE_PRINCIPAL_ID}');
-      const azureYaml = readFileSync(path.join(REPO, 'azure.yaml'), 'utf8');
-      expect(azureYaml).toMatch(/^services:\n {2}api:\n(?: {4}.*\n)*? {4}host: function\n/m);
-      expect(azureYaml).toMatch(/^ {4}language: ts$/m);
-      expect(azureYaml).toMatch(/^ {4}project: \.$/m);
     });
   });
 }
