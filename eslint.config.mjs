@@ -1,0 +1,33 @@
+// ESLint (flat config): typescript-eslint's recommended rules with type information, plus the rules that catch
+// promises nobody awaits or that land where a callback's result is ignored, type-only imports spelled as such, and
+// switches that miss a case. Formatting is Prettier's (.prettierrc.json), not ESLint's.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeGlobals = { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly', console: 'readonly' };
+
+export default tseslint.config(
+  { ignores: ['dist/', 'node_modules/', '.local/', 'web/dist/', 'test-output/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts', '**/*.mts'],
+    languageOptions: {
+      parserOptions: {
+        projectService: true,
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': 'error',
+    },
+  },
+  {
+    files: ['**/*.js', '**/*.cjs'],
+    languageOptions: { sourceType: 'commonjs', globals: nodeGlobals },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+);
