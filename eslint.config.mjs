@@ -4,7 +4,13 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-const nodeGlobals = { module: 'writable', require: 'readonly', __dirname: 'readonly', process: 'readonly', console: 'readonly' };
+const nodeGlobals = {
+  module: 'writable',
+  require: 'readonly',
+  __dirname: 'readonly',
+  process: 'readonly',
+  console: 'readonly',
+};
 
 export default tseslint.config(
   { ignores: ['dist/', 'node_modules/', '.local/', 'web/dist/', 'test-output/'] },

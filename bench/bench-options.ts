@@ -33,14 +33,22 @@ const USAGE = `usage: node dist/bench/run.js [--only=cold|load|step2] [--cold-ru
 
 function positiveInt(name: string, value: string, max: number, min = 1): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} must be an integer in ${min}..${max}\n${USAGE}`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new Error(`--${name} must be an integer in ${min}..${max}\n${USAGE}`);
   return n;
 }
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const options: BenchOptions = {
-    coldRuns: 15, coldAppRoot: path.join(REPO_ROOT, 'dist', 'package'), orchestrations: 500, concurrency: 64, timeoutMs: 300_000, pollIntervalMs: 250,
-    hostNodeOptions: process.env.BENCH_HOST_NODE_OPTIONS || undefined, step2Samples: 30, step2Warmups: 3,
+    coldRuns: 15,
+    coldAppRoot: path.join(REPO_ROOT, 'dist', 'package'),
+    orchestrations: 500,
+    concurrency: 64,
+    timeoutMs: 300_000,
+    pollIntervalMs: 250,
+    hostNodeOptions: process.env.BENCH_HOST_NODE_OPTIONS || undefined,
+    step2Samples: 30,
+    step2Warmups: 3,
     step2StandInLatencyMs: 0,
   };
   for (const arg of argv) {
@@ -49,22 +57,48 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     const [, name, value] = match;
     switch (name) {
       case 'only':
-        if (value !== 'cold' && value !== 'load' && value !== 'step2') throw new Error(`--only must be cold, load or step2\n${USAGE}`);
+        if (value !== 'cold' && value !== 'load' && value !== 'step2')
+          throw new Error(`--only must be cold, load or step2\n${USAGE}`);
         options.only = value;
         break;
-      case 'cold-runs': options.coldRuns = positiveInt(name, value, 200); break;
-      case 'cold-app-root': options.coldAppRoot = path.resolve(value); break;
-      case 'orchestrations': options.orchestrations = positiveInt(name, value, 10_000); break;
-      case 'concurrency': options.concurrency = positiveInt(name, value, 1024); break;
-      case 'timeout-s': options.timeoutMs = positiveInt(name, value, 3600) * 1000; break;
-      case 'poll-ms': options.pollIntervalMs = positiveInt(name, value, 10_000); break;
-      case 'host-node-options': options.hostNodeOptions = value || undefined; break;
-      case 'dump': options.dumpFile = path.resolve(value); break;
-      case 'host-cpu-prof': options.hostCpuProfileDir = path.resolve(value); break;
-      case 'step2-samples': options.step2Samples = positiveInt(name, value, 1000); break;
-      case 'step2-warmups': options.step2Warmups = positiveInt(name, value, 100, 0); break;
-      case 'step2-stand-in-latency-ms': options.step2StandInLatencyMs = positiveInt(name, value, 10_000, 0); break;
-      default: throw new Error(`Unknown option --${name}\n${USAGE}`);
+      case 'cold-runs':
+        options.coldRuns = positiveInt(name, value, 200);
+        break;
+      case 'cold-app-root':
+        options.coldAppRoot = path.resolve(value);
+        break;
+      case 'orchestrations':
+        options.orchestrations = positiveInt(name, value, 10_000);
+        break;
+      case 'concurrency':
+        options.concurrency = positiveInt(name, value, 1024);
+        break;
+      case 'timeout-s':
+        options.timeoutMs = positiveInt(name, value, 3600) * 1000;
+        break;
+      case 'poll-ms':
+        options.pollIntervalMs = positiveInt(name, value, 10_000);
+        break;
+      case 'host-node-options':
+        options.hostNodeOptions = value || undefined;
+        break;
+      case 'dump':
+        options.dumpFile = path.resolve(value);
+        break;
+      case 'host-cpu-prof':
+        options.hostCpuProfileDir = path.resolve(value);
+        break;
+      case 'step2-samples':
+        options.step2Samples = positiveInt(name, value, 1000);
+        break;
+      case 'step2-warmups':
+        options.step2Warmups = positiveInt(name, value, 100, 0);
+        break;
+      case 'step2-stand-in-latency-ms':
+        options.step2StandInLatencyMs = positiveInt(name, value, 10_000, 0);
+        break;
+      default:
+        throw new Error(`Unknown option --${name}\n${USAGE}`);
     }
   }
   return options;

@@ -19,7 +19,9 @@ export interface BenchServices {
 
 async function within(stop: () => Promise<void>, kill: () => Promise<void> | void): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS); });
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), STOP_GRACE_MS);
+  });
   const outcome = await Promise.race([stop().then(() => 'stopped' as const), timedOut]);
   clearTimeout(timer);
   if (outcome === 'timeout') await kill();
@@ -27,10 +29,15 @@ async function within(stop: () => Promise<void>, kill: () => Promise<void> | voi
 
 /** Azurite (in memory, on loopback) and the local Functions host serving `appRoot`, as child processes. */
 export async function startBenchServices(options: {
-  appRoot: string; hubName: string; hostNodeOptions?: string; hostCpuProfileDir?: string;
+  appRoot: string;
+  hubName: string;
+  hostNodeOptions?: string;
+  hostCpuProfileDir?: string;
 }): Promise<BenchServices> {
   const masterKey = randomBytes(16).toString('hex');
-  const nodeOptions = [options.hostNodeOptions, options.hostCpuProfileDir ? `--require ${PROFILER}` : undefined].filter(Boolean).join(' ');
+  const nodeOptions = [options.hostNodeOptions, options.hostCpuProfileDir ? `--require ${PROFILER}` : undefined]
+    .filter(Boolean)
+    .join(' ');
   if (options.hostCpuProfileDir) mkdirSync(options.hostCpuProfileDir, { recursive: true });
   const azurite: RunningAzurite = await startAzurite();
   let host: HostProcess;
@@ -48,7 +55,12 @@ export async function startBenchServices(options: {
       },
     });
   } catch (error) {
-    await within(() => azurite.stop(), () => { process.kill(azurite.pid, 'SIGKILL'); });
+    await within(
+      () => azurite.stop(),
+      () => {
+        process.kill(azurite.pid, 'SIGKILL');
+      },
+    );
     throw error;
   }
   let stopping: Promise<void> | undefined;
@@ -60,8 +72,16 @@ export async function startBenchServices(options: {
     hostOutput: () => host.output(),
     stop() {
       stopping ??= (async () => {
-        await within(() => host.stop(), () => host.kill());
-        await within(() => azurite.stop(), () => { process.kill(azurite.pid, 'SIGKILL'); });
+        await within(
+          () => host.stop(),
+          () => host.kill(),
+        );
+        await within(
+          () => azurite.stop(),
+          () => {
+            process.kill(azurite.pid, 'SIGKILL');
+          },
+        );
       })();
       return stopping;
     },

@@ -11,7 +11,16 @@ const CHILD_TIMEOUT_MS = 60_000;
 export type ColdLoadOutcome =
   | { kind: 'skipped'; reason: string }
   | { kind: 'failed'; reason: string; entryPoints: string[] }
-  | { kind: 'measured'; entryPoints: string[]; functions: number; baseline: Summary; app: Summary; ratio: number; baselineMs: number[]; appMs: number[] };
+  | {
+      kind: 'measured';
+      entryPoints: string[];
+      functions: number;
+      baseline: Summary;
+      app: Summary;
+      ratio: number;
+      baselineMs: number[];
+      appMs: number[];
+    };
 
 /** The app's own settings (local.settings.json Values), given to both sides as the host would. */
 function appSettings(appRoot: string): Record<string, string> {
@@ -31,11 +40,15 @@ function runChild(mode: 'baseline' | 'app', appRoot: string, env: NodeJS.Process
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const timer = setTimeout(() => child.kill('SIGKILL'), CHILD_TIMEOUT_MS);
-    child.once('error', (error) => { clearTimeout(timer); reject(error); });
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
     child.once('exit', (code, signal) => {
       clearTimeout(timer);
       const line = output.split('\n').find((l) => l.startsWith(`${RESULT_MARKER} `));
-      if (!line) return reject(new Error(`${mode} child exited with ${code ?? signal} and no result:\n${output.slice(-4000)}`));
+      if (!line)
+        return reject(new Error(`${mode} child exited with ${code ?? signal} and no result:\n${output.slice(-4000)}`));
       const sample = JSON.parse(line.slice(RESULT_MARKER.length + 1)) as ColdLoadSample;
       if (sample.error) return reject(new Error(`${mode} child failed to load:\n${sample.error}`));
       resolve(sample);
@@ -48,14 +61,19 @@ function runChild(mode: 'baseline' | 'app', appRoot: string, env: NodeJS.Process
  * `node` processes, interleaved (the order alternates every round) after one discarded warm-up
  * pair that brings the files into the OS cache.
  */
-export async function measureColdLoad(appRoot: string, runs: number, log: (line: string) => void): Promise<ColdLoadOutcome> {
+export async function measureColdLoad(
+  appRoot: string,
+  runs: number,
+  log: (line: string) => void,
+): Promise<ColdLoadOutcome> {
   let files: string[];
   try {
     files = entryPoints(appRoot);
   } catch (error) {
     return { kind: 'skipped', reason: `no entry points yet: ${(error as Error).message}` };
   }
-  if (files.length === 0) return { kind: 'skipped', reason: `no entry points yet: package.json main of ${appRoot} matches no file` };
+  if (files.length === 0)
+    return { kind: 'skipped', reason: `no entry points yet: package.json main of ${appRoot} matches no file` };
   const names = files.map((f) => path.relative(appRoot, f));
   const env = { ...appSettings(appRoot), ...process.env };
   const baselineMs: number[] = [];
@@ -77,7 +95,13 @@ export async function measureColdLoad(appRoot: string, runs: number, log: (line:
     return { kind: 'failed', reason: (error as Error).message, entryPoints: names };
   }
   return {
-    kind: 'measured', entryPoints: names, functions, baselineMs, appMs,
-    baseline: summarize(baselineMs), app: summarize(appMs), ratio: median(appMs) / median(baselineMs),
+    kind: 'measured',
+    entryPoints: names,
+    functions,
+    baselineMs,
+    appMs,
+    baseline: summarize(baselineMs),
+    app: summarize(appMs),
+    ratio: median(appMs) / median(baselineMs),
   };
 }

@@ -7,9 +7,23 @@
  */
 import { readFileSync } from 'node:fs';
 
-interface CallFrame { functionName: string; url: string; lineNumber: number }
-interface ProfileNode { id: number; callFrame: CallFrame; children?: number[] }
-interface Profile { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[]; startTime: number; endTime: number }
+interface CallFrame {
+  functionName: string;
+  url: string;
+  lineNumber: number;
+}
+interface ProfileNode {
+  id: number;
+  callFrame: CallFrame;
+  children?: number[];
+}
+interface Profile {
+  nodes: ProfileNode[];
+  samples: number[];
+  timeDeltas: number[];
+  startTime: number;
+  endTime: number;
+}
 
 /** Where a frame's code lives: an npm package, a file of this repo, node internals, or V8's own bucket. */
 export function origin(frame: CallFrame): string {
@@ -30,7 +44,8 @@ function summarize(file: string, top: number): void {
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
   const total = [...selfUs.values()].reduce((a, b) => a + b, 0);
-  const pct = (us: number) => `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms`;
+  const pct = (us: number) =>
+    `${((100 * us) / total).toFixed(1).padStart(5)}%  ${(us / 1000).toFixed(0).padStart(6)} ms`;
   const add = (map: Map<string, number>, key: string, us: number) => map.set(key, (map.get(key) ?? 0) + us);
 
   const byOrigin = new Map<string, number>();
@@ -54,18 +69,26 @@ function summarize(file: string, top: number): void {
       const f = byId.get(n)!.callFrame;
       if (!/\/dist\/(local|bench)\//.test(f.url)) continue;
       const key = `${f.functionName || '(anonymous)'}  ${origin(f)}:${f.lineNumber + 1}`;
-      if (!seen.has(key)) { seen.add(key); add(inclusive, key, us); }
+      if (!seen.has(key)) {
+        seen.add(key);
+        add(inclusive, key, us);
+      }
     }
   }
   const print = (title: string, map: Map<string, number>) => {
     process.stdout.write(`\n${title}\n`);
-    [...map.entries()].sort((a, b) => b[1] - a[1]).slice(0, top).forEach(([k, us]) => process.stdout.write(`${pct(us)}  ${k}\n`));
+    [...map.entries()]
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, top)
+      .forEach(([k, us]) => process.stdout.write(`${pct(us)}  ${k}\n`));
   };
-  process.stdout.write(`${file}: ${(total / 1e6).toFixed(2)} s sampled over ${((profile.endTime - profile.startTime) / 1e6).toFixed(2)} s\n`);
+  process.stdout.write(
+    `${file}: ${(total / 1e6).toFixed(2)} s sampled over ${((profile.endTime - profile.startTime) / 1e6).toFixed(2)} s\n`,
+  );
   print('self time by origin', byOrigin);
   print('self time, node internals charged to their caller', byCaller);
   print('self time by function', byFunction);
-  print('inclusive time of the host\'s own functions', inclusive);
+  print("inclusive time of the host's own functions", inclusive);
 }
 
 if (require.main === module) {

@@ -18,18 +18,29 @@ export class DurableHttpClient {
   /** List requests made, each of which costs the host one storage query (subtracted from the figures). */
   listRequests = 0;
 
-  constructor(private readonly baseUrl: string, private readonly masterKey: string) {}
+  constructor(
+    private readonly baseUrl: string,
+    private readonly masterKey: string,
+  ) {}
 
   /** Starts an orchestration through the app's HTTP trigger `POST /api/orchestrators/{name}/{instanceId}`. */
   async startOrchestration(name: string, instanceId: string): Promise<void> {
-    const res = await this.expect(202, `${this.baseUrl}/api/orchestrators/${encodeURIComponent(name)}/${encodeURIComponent(instanceId)}`, { method: 'POST', body: '' });
+    const res = await this.expect(
+      202,
+      `${this.baseUrl}/api/orchestrators/${encodeURIComponent(name)}/${encodeURIComponent(instanceId)}`,
+      { method: 'POST', body: '' },
+    );
     await res.arrayBuffer(); // drain, so the connection goes back to the pool
   }
 
   /** Raises an event through the durable management API. */
   async raiseEvent(instanceId: string, eventName: string, payload: unknown): Promise<void> {
     const url = `${this.webhooks}/instances/${encodeURIComponent(instanceId)}/raiseEvent/${encodeURIComponent(eventName)}?code=${this.masterKey}`;
-    const res = await this.expect(202, url, { method: 'POST', body: JSON.stringify(payload), headers: { 'content-type': 'application/json' } });
+    const res = await this.expect(202, url, {
+      method: 'POST',
+      body: JSON.stringify(payload),
+      headers: { 'content-type': 'application/json' },
+    });
     await res.arrayBuffer();
   }
 
@@ -49,7 +60,9 @@ export class DurableHttpClient {
   }
 
   async stats(): Promise<HostStats> {
-    const res = await this.expect(200, `${this.baseUrl}/admin/host/stats`, { headers: { 'x-functions-key': this.masterKey } });
+    const res = await this.expect(200, `${this.baseUrl}/admin/host/stats`, {
+      headers: { 'x-functions-key': this.masterKey },
+    });
     return (await res.json()) as HostStats;
   }
 
@@ -61,7 +74,9 @@ export class DurableHttpClient {
     const res = await fetch(url, { ...init, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
     if (res.status !== status) {
       const body = await res.text().catch(() => '');
-      throw new Error(`${init.method ?? 'GET'} ${url.replace(/code=[^&]+/, 'code=***')} answered ${res.status}, expected ${status}: ${body.slice(0, 500)}`);
+      throw new Error(
+        `${init.method ?? 'GET'} ${url.replace(/code=[^&]+/, 'code=***')} answered ${res.status}, expected ${status}: ${body.slice(0, 500)}`,
+      );
     }
     return res;
   }

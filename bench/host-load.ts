@@ -7,7 +7,16 @@ import { machineBusySeconds, ownCpuSeconds, processCpuSeconds } from './process-
 import { percentile } from './statistics';
 
 /** (b)'s part of the bench options, for the app at `appRoot`. */
-export interface HostLoadOptions extends Pick<BenchOptions, 'orchestrations' | 'concurrency' | 'timeoutMs' | 'pollIntervalMs' | 'hostNodeOptions' | 'dumpFile' | 'hostCpuProfileDir'> {
+export interface HostLoadOptions extends Pick<
+  BenchOptions,
+  | 'orchestrations'
+  | 'concurrency'
+  | 'timeoutMs'
+  | 'pollIntervalMs'
+  | 'hostNodeOptions'
+  | 'dumpFile'
+  | 'hostCpuProfileDir'
+> {
   appRoot: string;
   log(line: string): void;
 }
@@ -51,7 +60,10 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function measureHostLoad(options: HostLoadOptions): Promise<HostLoadResult> {
   const runId = `b${Date.now().toString(36)}`;
   const services = await startBenchServices({
-    appRoot: options.appRoot, hubName: 'BenchHub', hostNodeOptions: options.hostNodeOptions, hostCpuProfileDir: options.hostCpuProfileDir,
+    appRoot: options.appRoot,
+    hubName: 'BenchHub',
+    hostNodeOptions: options.hostNodeOptions,
+    hostCpuProfileDir: options.hostCpuProfileDir,
   });
   const onSignal = () => void services.stop().finally(() => process.exit(130));
   process.once('SIGINT', onSignal);
@@ -73,7 +85,8 @@ export async function measureHostLoad(options: HostLoadOptions): Promise<HostLoa
     const t0 = Date.now();
     const deadline = t0 + options.timeoutMs;
     const requests = await runBounded(ids.length, options.concurrency, async (i) => {
-      if (Date.now() > deadline) throw new Error(`Timed out: still starting orchestrations (at #${i}) when the deadline passed`);
+      if (Date.now() > deadline)
+        throw new Error(`Timed out: still starting orchestrations (at #${i}) when the deadline passed`);
       const sent = Date.now();
       await client.startOrchestration(ORCHESTRATOR, ids[i]);
       const started = Date.now();
@@ -87,16 +100,28 @@ export async function measureHostLoad(options: HostLoadOptions): Promise<HostLoa
     const cpuAfter = cpuNow(services.hostPid, services.azuritePid);
     const after = await client.stats();
     const monitoringQueries = client.listRequests - listBefore;
-    const hostWarnings = services.hostOutput().split('\n').filter((line) => /\[(warning|error)\]/.test(line));
+    const hostWarnings = services
+      .hostOutput()
+      .split('\n')
+      .filter((line) => /\[(warning|error)\]/.test(line));
 
-    if (options.dumpFile) writeFileSync(options.dumpFile, JSON.stringify({ t0, statuses: done, requests, hostOutput: services.hostOutput() }, null, 1));
+    if (options.dumpFile)
+      writeFileSync(
+        options.dumpFile,
+        JSON.stringify({ t0, statuses: done, requests, hostOutput: services.hostOutput() }, null, 1),
+      );
     const latencies = done.map((s) => Date.parse(s.lastUpdatedTime) - Date.parse(s.createdTime));
     const lastCompletion = Math.max(...done.map((s) => Date.parse(s.lastUpdatedTime)));
     const wallMs = Math.max(1, lastCompletion - t0);
     return {
       orchestrations: ids.length,
-      wallMs, perSecond: ids.length / (wallMs / 1000), submitMs, observedMs,
-      latencyP50Ms: percentile(latencies, 50), latencyP99Ms: percentile(latencies, 99), latencyMaxMs: Math.max(...latencies),
+      wallMs,
+      perSecond: ids.length / (wallMs / 1000),
+      submitMs,
+      observedMs,
+      latencyP50Ms: percentile(latencies, 50),
+      latencyP99Ms: percentile(latencies, 99),
+      latencyMaxMs: Math.max(...latencies),
       transactions: after.storageTransactions - before.storageTransactions - monitoringQueries,
       episodes: after.episodes - before.episodes,
       monitoringQueries,
@@ -116,10 +141,19 @@ export async function measureHostLoad(options: HostLoadOptions): Promise<HostLoa
   }
 }
 
-const spread = (values: number[]) => ({ p50: percentile(values, 50), p99: percentile(values, 99), max: Math.max(...values) });
+const spread = (values: number[]) => ({
+  p50: percentile(values, 50),
+  p99: percentile(values, 99),
+  max: Math.max(...values),
+});
 
 function cpuNow(hostPid: number, azuritePid: number) {
-  return { host: processCpuSeconds(hostPid), azurite: processCpuSeconds(azuritePid), bench: ownCpuSeconds(), machine: machineBusySeconds() };
+  return {
+    host: processCpuSeconds(hostPid),
+    azurite: processCpuSeconds(azuritePid),
+    bench: ownCpuSeconds(),
+    machine: machineBusySeconds(),
+  };
 }
 
 function cpuUsed(before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpuNow>): HostLoadResult['cpuSeconds'] {
@@ -128,20 +162,33 @@ function cpuUsed(before: ReturnType<typeof cpuNow>, after: ReturnType<typeof cpu
   const azurite = diff(after.azurite, before.azurite);
   const bench = after.bench - before.bench;
   const machine = diff(after.machine, before.machine);
-  const other = machine === undefined || host === undefined || azurite === undefined ? undefined : Math.max(0, machine - host - azurite - bench);
+  const other =
+    machine === undefined || host === undefined || azurite === undefined
+      ? undefined
+      : Math.max(0, machine - host - azurite - bench);
   return { host, azurite, bench, other };
 }
 
 /** Polls the instance list until every wanted instance is Completed; fails fast on Failed/Terminated. */
-async function waitForAll(client: DurableHttpClient, wanted: Set<string>, deadline: number, intervalMs: number): Promise<InstanceStatus[]> {
+async function waitForAll(
+  client: DurableHttpClient,
+  wanted: Set<string>,
+  deadline: number,
+  intervalMs: number,
+): Promise<InstanceStatus[]> {
   const maxPages = Math.ceil(wanted.size / LIST_PAGE) + 5;
   let completed = 0;
   // Looks at least once, so a late call still reports how far the instances got.
   for (let first = true; first || Date.now() < deadline; first = false) {
-    const states = (await client.listByStatus(['Completed', ...FAILED], LIST_PAGE, maxPages)).filter((s) => wanted.has(s.instanceId));
+    const states = (await client.listByStatus(['Completed', ...FAILED], LIST_PAGE, maxPages)).filter((s) =>
+      wanted.has(s.instanceId),
+    );
     const failed = states.filter((s) => FAILED.includes(s.runtimeStatus));
     if (failed.length > 0) {
-      const sample = failed.slice(0, 3).map((s) => `${s.instanceId} ${s.runtimeStatus}: ${JSON.stringify(s.output)}`).join('\n    ');
+      const sample = failed
+        .slice(0, 3)
+        .map((s) => `${s.instanceId} ${s.runtimeStatus}: ${JSON.stringify(s.output)}`)
+        .join('\n    ');
       throw new Error(`${failed.length} orchestration(s) ended Failed/Terminated, e.g.\n    ${sample}`);
     }
     completed = states.length;

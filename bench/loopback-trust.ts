@@ -31,7 +31,10 @@ export async function reexecTrustingLoopbackTls(log: (line: string) => void): Pr
   const current = process.env.NODE_EXTRA_CA_CERTS;
   if (current && path.resolve(current) === certPath) return undefined;
   // Node takes a single file: this process talks only to loopback, so it trusts only the loopback certificate.
-  if (current) log(`bench: NODE_EXTRA_CA_CERTS names ${current}, not the loopback certificate; this process uses ${certPath} instead (its children keep ${current})`);
+  if (current)
+    log(
+      `bench: NODE_EXTRA_CA_CERTS names ${current}, not the loopback certificate; this process uses ${certPath} instead (its children keep ${current})`,
+    );
   const child = spawn(process.execPath, [...process.execArgv, ...process.argv.slice(1)], {
     stdio: 'inherit',
     env: { ...process.env, NODE_EXTRA_CA_CERTS: certPath, [MARKER]: '1', ...(current ? { [ORIGINAL]: current } : {}) },

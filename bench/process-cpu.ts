@@ -26,7 +26,9 @@ export function ownCpuSeconds(): number {
 /** CPU seconds the whole machine has been busy (all cores, any process; steal included), from /proc/stat. */
 export function machineBusySeconds(): number | undefined {
   try {
-    const line = readFileSync('/proc/stat', 'utf8').split('\n').find((l) => l.startsWith('cpu '));
+    const line = readFileSync('/proc/stat', 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('cpu '));
     if (!line) return undefined;
     const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
     return (user + nice + system + irq + softirq + (steal || 0)) / TICKS_PER_SECOND;

@@ -45,13 +45,37 @@ const met = (ok: boolean) => (ok ? 'yes' : 'NO');
 const log = (line: string) => process.stdout.write(`${line}\n`);
 
 function coldRows(outcome: ColdLoadOutcome, runs: number): string[][] {
-  if (outcome.kind === 'skipped') return [['(a) cold load', "SKIPPED: the app has no entry points yet (see above)", `≤ ${TARGETS.coldRatio.toFixed(2)}×`, '-']];
-  if (outcome.kind === 'failed') return [['(a) cold load', 'FAILED (see above)', `≤ ${TARGETS.coldRatio.toFixed(2)}×`, 'NO']];
+  if (outcome.kind === 'skipped')
+    return [
+      [
+        '(a) cold load',
+        'SKIPPED: the app has no entry points yet (see above)',
+        `≤ ${TARGETS.coldRatio.toFixed(2)}×`,
+        '-',
+      ],
+    ];
+  if (outcome.kind === 'failed')
+    return [['(a) cold load', 'FAILED (see above)', `≤ ${TARGETS.coldRatio.toFixed(2)}×`, 'NO']];
   const { baseline, app, ratio } = outcome;
   return [
-    ['(a) bare require(@azure/functions)', `median ${ms(baseline.median)} (min ${baseline.min.toFixed(1)}, max ${baseline.max.toFixed(1)}; n=${runs})`, '', ''],
-    [`(a) app entry points (${outcome.entryPoints.length} files, ${outcome.functions} fns)`, `median ${ms(app.median)} (min ${app.min.toFixed(1)}, max ${app.max.toFixed(1)}; n=${runs})`, '', ''],
-    ['(a) cold load ratio app / bare', `${ratio.toFixed(2)}× (medians)`, `≤ ${TARGETS.coldRatio.toFixed(2)}×`, met(ratio <= TARGETS.coldRatio)],
+    [
+      '(a) bare require(@azure/functions)',
+      `median ${ms(baseline.median)} (min ${baseline.min.toFixed(1)}, max ${baseline.max.toFixed(1)}; n=${runs})`,
+      '',
+      '',
+    ],
+    [
+      `(a) app entry points (${outcome.entryPoints.length} files, ${outcome.functions} fns)`,
+      `median ${ms(app.median)} (min ${app.min.toFixed(1)}, max ${app.max.toFixed(1)}; n=${runs})`,
+      '',
+      '',
+    ],
+    [
+      '(a) cold load ratio app / bare',
+      `${ratio.toFixed(2)}× (medians)`,
+      `≤ ${TARGETS.coldRatio.toFixed(2)}×`,
+      met(ratio <= TARGETS.coldRatio),
+    ],
   ];
 }
 
@@ -60,10 +84,30 @@ function loadRows(result: HostLoadResult | Error | undefined): string[][] {
   if (result instanceof Error) return [['(b) host under load', `FAILED: ${result.message.split('\n')[0]}`, '', 'NO']];
   const perEpisode = result.transactions / result.episodes;
   return [
-    ['(b) throughput', `${result.perSecond.toFixed(1)} orch/s (${result.orchestrations} in ${(result.wallMs / 1000).toFixed(2)} s)`, `≥ ${TARGETS.perSecond}/s`, met(result.perSecond >= TARGETS.perSecond)],
-    ['(b) start→completion p50 / p99', `${result.latencyP50Ms} / ${result.latencyP99Ms} ms (max ${result.latencyMaxMs})`, '', ''],
-    ['(b) storage tx / orchestration', `${(result.transactions / result.orchestrations).toFixed(2)} (${result.transactions} tx)`, '', ''],
-    ['(b) storage tx / episode', `${perEpisode.toFixed(2)} (${result.episodes} episodes, ${(result.episodes / result.orchestrations).toFixed(1)}/orch)`, `≤ ${TARGETS.transactionsPerEpisode}`, met(perEpisode <= TARGETS.transactionsPerEpisode)],
+    [
+      '(b) throughput',
+      `${result.perSecond.toFixed(1)} orch/s (${result.orchestrations} in ${(result.wallMs / 1000).toFixed(2)} s)`,
+      `≥ ${TARGETS.perSecond}/s`,
+      met(result.perSecond >= TARGETS.perSecond),
+    ],
+    [
+      '(b) start→completion p50 / p99',
+      `${result.latencyP50Ms} / ${result.latencyP99Ms} ms (max ${result.latencyMaxMs})`,
+      '',
+      '',
+    ],
+    [
+      '(b) storage tx / orchestration',
+      `${(result.transactions / result.orchestrations).toFixed(2)} (${result.transactions} tx)`,
+      '',
+      '',
+    ],
+    [
+      '(b) storage tx / episode',
+      `${perEpisode.toFixed(2)} (${result.episodes} episodes, ${(result.episodes / result.orchestrations).toFixed(1)}/orch)`,
+      `≤ ${TARGETS.transactionsPerEpisode}`,
+      met(perEpisode <= TARGETS.transactionsPerEpisode),
+    ],
   ];
 }
 
@@ -71,12 +115,19 @@ function step2Rows(result: Step2LatencyResult | Error | undefined, standInLatenc
   if (result === undefined) return [];
   const target = `≤ ${TARGETS.step2Ratio.toFixed(2)}×`;
   const added = standInLatencyMs > 0 ? ` (stand-ins +${standInLatencyMs} ms/call)` : '';
-  if (result instanceof Error) return [['(c) step 2 latency', `FAILED: ${result.message.split('\n')[0]}`, target, 'NO']];
-  const spread = (s: Step2LatencyResult['put']) => `${ms(s.p50)} / ${ms(s.p99)} (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}; n=${result.samples})`;
+  if (result instanceof Error)
+    return [['(c) step 2 latency', `FAILED: ${result.message.split('\n')[0]}`, target, 'NO']];
+  const spread = (s: Step2LatencyResult['put']) =>
+    `${ms(s.p50)} / ${ms(s.p99)} (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}; n=${result.samples})`;
   return [
     ['(c) step 2 PUT p50 / p99', spread(result.put), '', ''],
     ['(c) floor p50 / p99', spread(result.floor), '', ''],
-    [`(c) ratio p50 PUT / floor${added}`, `${result.ratioP50.toFixed(2)}× (p99 ${result.ratioP99.toFixed(2)}×)`, target, met(result.ratioP50 <= TARGETS.step2Ratio)],
+    [
+      `(c) ratio p50 PUT / floor${added}`,
+      `${result.ratioP50.toFixed(2)}× (p99 ${result.ratioP99.toFixed(2)}×)`,
+      target,
+      met(result.ratioP50 <= TARGETS.step2Ratio),
+    ],
   ];
 }
 
@@ -92,7 +143,9 @@ async function main(): Promise<number> {
 
   let cold: ColdLoadOutcome | undefined;
   if (runs('cold')) {
-    log(`(a) cold load of ${path.relative(REPO_ROOT, options.coldAppRoot) || 'the repo root'}'s entry points vs bare @azure/functions, ${options.coldRuns} runs each`);
+    log(
+      `(a) cold load of ${path.relative(REPO_ROOT, options.coldAppRoot) || 'the repo root'}'s entry points vs bare @azure/functions, ${options.coldRuns} runs each`,
+    );
     cold = await measureColdLoad(options.coldAppRoot, options.coldRuns, log);
     if (cold.kind === 'skipped') log(`  SKIPPED (a): ${cold.reason}`);
     if (cold.kind === 'failed') {
@@ -104,17 +157,30 @@ async function main(): Promise<number> {
 
   let load: HostLoadResult | Error | undefined;
   if (runs('load')) {
-    log(`(b) host under load: ${options.orchestrations} Bench orchestrations, ${options.concurrency} requests in flight`);
+    log(
+      `(b) host under load: ${options.orchestrations} Bench orchestrations, ${options.concurrency} requests in flight`,
+    );
     try {
       load = await measureHostLoad({ appRoot: SAMPLE_APP, ...options, log });
       const cpu = load.cpuSeconds;
       const cpuText = (s?: number) => (s === undefined ? '?' : `${s.toFixed(2)} s`);
-      log(`  submit ${load.submitMs} ms, all seen Completed at ${load.observedMs} ms (${load.monitoringQueries} list queries subtracted from tx)`);
+      log(
+        `  submit ${load.submitMs} ms, all seen Completed at ${load.observedMs} ms (${load.monitoringQueries} list queries subtracted from tx)`,
+      );
       const r = (x: HostLoadResult['startRequestMs']) => `p50 ${x.p50} / p99 ${x.p99} / max ${x.max} ms`;
-      log(`  client-side request times: start (HTTP trigger) ${r(load.startRequestMs)}; raiseEvent ${r(load.raiseRequestMs)}`);
-      log(`  CPU during the run: host ${cpuText(cpu.host)}, Azurite ${cpuText(cpu.azurite)}, bench client ${cpuText(cpu.bench)}, other processes ${cpuText(cpu.other)} (wall ${(load.observedMs / 1000).toFixed(2)} s × ${cpus().length} cores)`);
+      log(
+        `  client-side request times: start (HTTP trigger) ${r(load.startRequestMs)}; raiseEvent ${r(load.raiseRequestMs)}`,
+      );
+      log(
+        `  CPU during the run: host ${cpuText(cpu.host)}, Azurite ${cpuText(cpu.azurite)}, bench client ${cpuText(cpu.bench)}, other processes ${cpuText(cpu.other)} (wall ${(load.observedMs / 1000).toFixed(2)} s × ${cpus().length} cores)`,
+      );
       if (load.hostWarnings.length > 0) {
-        log(`  the host logged ${load.hostWarnings.length} warning/error line(s), e.g.:\n    ${load.hostWarnings.slice(0, 5).map((l) => l.slice(0, 300)).join('\n    ')}`);
+        log(
+          `  the host logged ${load.hostWarnings.length} warning/error line(s), e.g.:\n    ${load.hostWarnings
+            .slice(0, 5)
+            .map((l) => l.slice(0, 300))
+            .join('\n    ')}`,
+        );
       }
     } catch (error) {
       failed = true;
@@ -125,20 +191,38 @@ async function main(): Promise<number> {
 
   let step2: Step2LatencyResult | Error | undefined;
   if (runs('step2')) {
-    log(`(c) step 2 latency: PUT partner-center-credentials until 200 vs the same calls made directly, ${options.step2Samples} each after ${options.step2Warmups} warm-ups`);
+    log(
+      `(c) step 2 latency: PUT partner-center-credentials until 200 vs the same calls made directly, ${options.step2Samples} each after ${options.step2Warmups} warm-ups`,
+    );
     try {
-      step2 = await measureStep2Latency({ samples: options.step2Samples, warmups: options.step2Warmups, standInLatencyMs: options.step2StandInLatencyMs, log });
+      step2 = await measureStep2Latency({
+        samples: options.step2Samples,
+        warmups: options.step2Warmups,
+        standInLatencyMs: options.step2StandInLatencyMs,
+        log,
+      });
       const p = step2.putSegments;
       const f = step2.floorSegments;
       if (p) {
-        log(`  PUT medians: sent → tenant lookup arrives ${p.untilTenantLookupMs} ms (auth, lookup, Key Vault write, raise event, episode, activity start); ` +
-          `→ token request ${p.untilTokenRequestMs} ms (tenant lookup, Key Vault read, MSAL); → Partner Center call ${p.untilPartnerCenterMs} ms (token); ` +
-          `→ answer ${p.untilAnswerMs.toFixed(1)} ms (Partner Center, episode, status poll)`);
+        log(
+          `  PUT medians: sent → tenant lookup arrives ${p.untilTenantLookupMs} ms (auth, lookup, Key Vault write, raise event, episode, activity start); ` +
+            `→ token request ${p.untilTokenRequestMs} ms (tenant lookup, Key Vault read, MSAL); → Partner Center call ${p.untilPartnerCenterMs} ms (token); ` +
+            `→ answer ${p.untilAnswerMs.toFixed(1)} ms (Partner Center, episode, status poll)`,
+        );
       }
-      log(`  floor medians: Key Vault write ${ms(f.keyVaultWriteMs)}, tenant lookup ${ms(f.tenantLookupMs)}, token ${ms(f.tokenMs)}, Partner Center ${ms(f.partnerCenterMs)}`);
-      log(`  per PUT (medians): ${step2.storageTransactionsPerPut} durable storage transactions, ${step2.episodesPerPut} episodes`);
+      log(
+        `  floor medians: Key Vault write ${ms(f.keyVaultWriteMs)}, tenant lookup ${ms(f.tenantLookupMs)}, token ${ms(f.tokenMs)}, Partner Center ${ms(f.partnerCenterMs)}`,
+      );
+      log(
+        `  per PUT (medians): ${step2.storageTransactionsPerPut} durable storage transactions, ${step2.episodesPerPut} episodes`,
+      );
       if (step2.hostWarnings.length > 0) {
-        log(`  the host logged ${step2.hostWarnings.length} warning/error line(s), e.g.:\n    ${step2.hostWarnings.slice(0, 5).map((l) => l.slice(0, 300)).join('\n    ')}`);
+        log(
+          `  the host logged ${step2.hostWarnings.length} warning/error line(s), e.g.:\n    ${step2.hostWarnings
+            .slice(0, 5)
+            .map((l) => l.slice(0, 300))
+            .join('\n    ')}`,
+        );
       }
     } catch (error) {
       failed = true;
@@ -148,11 +232,23 @@ async function main(): Promise<number> {
   }
 
   log('');
-  log(formatTable(['measure', 'result', 'target', 'met'], [...(cold ? coldRows(cold, options.coldRuns) : []), ...loadRows(load), ...step2Rows(step2, options.step2StandInLatencyMs)]));
+  log(
+    formatTable(
+      ['measure', 'result', 'target', 'met'],
+      [
+        ...(cold ? coldRows(cold, options.coldRuns) : []),
+        ...loadRows(load),
+        ...step2Rows(step2, options.step2StandInLatencyMs),
+      ],
+    ),
+  );
   return failed ? 1 : 0;
 }
 
-main().then((code) => process.exit(code), (error) => {
-  process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
-  process.exit(1);
-});
+main().then(
+  (code) => process.exit(code),
+  (error) => {
+    process.stderr.write(`${(error as Error).stack ?? String(error)}\n`);
+    process.exit(1);
+  },
+);

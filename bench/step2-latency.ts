@@ -58,7 +58,9 @@ export interface Step2LatencyResult {
 
 /** Contoso's Partner Center app in the Entra ID fixtures (the integration tests use the same). */
 export const CONTOSO_CREDENTIALS: Step2Credentials = {
-  applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: 'contoso.example', secret: 'contoso-pc-secret-value~valid',
+  applicationId: 'bbbbbbbb-0000-4000-8000-000000000001',
+  domain: 'contoso.example',
+  secret: 'contoso-pc-secret-value~valid',
 };
 const USER = 'alice@contoso.example';
 const AWAITING = 'awaitingPartnerCenterCredentials';
@@ -70,11 +72,19 @@ const POLL_MS = 20;
 const STOP_GRACE_MS = 15_000;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const spread = (values: number[]): Spread => ({ p50: percentile(values, 50), p99: percentile(values, 99), min: Math.min(...values), max: Math.max(...values) });
+const spread = (values: number[]): Spread => ({
+  p50: percentile(values, 50),
+  p99: percentile(values, 99),
+  min: Math.min(...values),
+  max: Math.max(...values),
+});
 
 /** The registration API as the person's browser calls it, plus the host's management routes for housekeeping. */
 class RegistrationClient {
-  constructor(private readonly stack: Stack, private readonly token: string) {}
+  constructor(
+    private readonly stack: Stack,
+    private readonly token: string,
+  ) {}
 
   async call(method: string, path: string, body?: unknown): Promise<{ status: number; body: Record<string, unknown> }> {
     const res = await fetch(`${this.stack.apiBaseUrl}/payer-account/registration${path}`, {
@@ -90,12 +100,16 @@ class RegistrationClient {
   /** POST a registration and wait until its orchestration waits for Partner Center credentials. */
   async startAtStep2(): Promise<string> {
     const created = await this.call('POST', '', {});
-    if (created.status !== 201) throw new Error(`POST registration answered ${created.status}: ${JSON.stringify(created.body).slice(0, 300)}`);
+    if (created.status !== 201)
+      throw new Error(`POST registration answered ${created.status}: ${JSON.stringify(created.body).slice(0, 300)}`);
     const deadline = Date.now() + STEP_DEADLINE_MS;
     for (;;) {
       const shown = await this.call('GET', '');
       if (shown.status === 200 && shown.body.status === AWAITING) return String(created.body.registrationId);
-      if (Date.now() > deadline) throw new Error(`Registration still '${String(shown.body.status)}' (HTTP ${shown.status}) after ${STEP_DEADLINE_MS} ms`);
+      if (Date.now() > deadline)
+        throw new Error(
+          `Registration still '${String(shown.body.status)}' (HTTP ${shown.status}) after ${STEP_DEADLINE_MS} ms`,
+        );
       await sleep(POLL_MS);
     }
   }
@@ -110,14 +124,16 @@ class RegistrationClient {
       const res = await fetch(url, { signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
       const status = ((await res.json()) as { runtimeStatus?: string }).runtimeStatus;
       if (status && TERMINAL.includes(status)) return;
-      if (Date.now() > deadline) throw new Error(`Registration ${registrationId} still ${status} ${STEP_DEADLINE_MS} ms after DELETE`);
+      if (Date.now() > deadline)
+        throw new Error(`Registration ${registrationId} still ${status} ${STEP_DEADLINE_MS} ms after DELETE`);
       await sleep(POLL_MS);
     }
   }
 
   async hostStats(): Promise<{ storageTransactions: number; episodes: number }> {
     const res = await fetch(`${this.stack.host.url}/admin/host/stats`, {
-      headers: { 'x-functions-key': this.stack.settings.LocalHost__MasterKey }, signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
+      headers: { 'x-functions-key': this.stack.settings.LocalHost__MasterKey },
+      signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     if (!res.ok) throw new Error(`/admin/host/stats answered ${res.status}`);
     return (await res.json()) as { storageTransactions: number; episodes: number };
@@ -143,19 +159,44 @@ async function measurePut(stack: Stack, client: RegistrationClient, credentials:
   const ms = performance.now() - t0;
   const after = await client.hostStats();
   if (answer.status !== 200) {
-    throw new Error(`PUT partner-center-credentials answered ${answer.status} after ${ms.toFixed(0)} ms, expected 200: ${JSON.stringify(answer.body).slice(0, 500)}`);
+    throw new Error(
+      `PUT partner-center-credentials answered ${answer.status} after ${ms.toFixed(0)} ms, expected 200: ${JSON.stringify(answer.body).slice(0, 500)}`,
+    );
   }
   const tenantId = String((answer.body.verified as { tenantId?: string } | undefined)?.tenantId);
-  const segments = segmentsOf(sentAt, ms, stack.entra.faults.requests(), stack.partnerCenter.faults.requests(), credentials.domain, tenantId);
+  const segments = segmentsOf(
+    sentAt,
+    ms,
+    stack.entra.faults.requests(),
+    stack.partnerCenter.faults.requests(),
+    credentials.domain,
+    tenantId,
+  );
   await client.cancelAndAwaitEnd(registrationId);
-  return { ms, segments, storageTransactions: after.storageTransactions - before.storageTransactions, episodes: after.episodes - before.episodes };
+  return {
+    ms,
+    segments,
+    storageTransactions: after.storageTransactions - before.storageTransactions,
+    episodes: after.episodes - before.episodes,
+  };
 }
 
-function segmentsOf(sentAt: number, ms: number, entra: RequestLogEntry[], partnerCenter: RequestLogEntry[], domain: string, tenantId: string): PutSegments | undefined {
+function segmentsOf(
+  sentAt: number,
+  ms: number,
+  entra: RequestLogEntry[],
+  partnerCenter: RequestLogEntry[],
+  domain: string,
+  tenantId: string,
+): PutSegments | undefined {
   const inWindow = (r: RequestLogEntry) => r.at >= sentAt && r.at <= sentAt + ms + 1;
-  const lookup = entra.find((r) => inWindow(r) && r.method === 'GET' && r.path === `/${domain}/v2.0/.well-known/openid-configuration`);
+  const lookup = entra.find(
+    (r) => inWindow(r) && r.method === 'GET' && r.path === `/${domain}/v2.0/.well-known/openid-configuration`,
+  );
   const token = entra.find((r) => inWindow(r) && r.method === 'POST' && r.path === `/${tenantId}/oauth2/v2.0/token`);
-  const profile = partnerCenter.find((r) => inWindow(r) && r.method === 'GET' && r.path === '/v1/profiles/legalbusiness');
+  const profile = partnerCenter.find(
+    (r) => inWindow(r) && r.method === 'GET' && r.path === '/v1/profiles/legalbusiness',
+  );
   if (!lookup || !token || !profile) return undefined;
   return {
     untilTenantLookupMs: lookup.at - sentAt,
@@ -183,19 +224,28 @@ export async function measureStep2Latency(options: Step2LatencyOptions): Promise
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   try {
-    options.log(`  host ${stack.host.url} (pid ${stack.host.pid}), Azurite pid ${stack.azurite.pid}; stand-ins in this process`);
+    options.log(
+      `  host ${stack.host.url} (pid ${stack.host.pid}), Azurite pid ${stack.azurite.pid}; stand-ins in this process`,
+    );
     const client = new RegistrationClient(stack, await stack.tokenFor(USER));
     const floor = new Step2Floor(stack.settings, CONTOSO_CREDENTIALS);
     if (options.standInLatencyMs > 0) {
       const latency = { latencyMs: options.standInLatencyMs, count: 1_000_000 };
-      stack.entra.faults.inject({ match: '^(GET /[^/]+/v2\\.0/\\.well-known/openid-configuration|POST /[^/]+/oauth2/v2\\.0/token)$', ...latency });
+      stack.entra.faults.inject({
+        match: '^(GET /[^/]+/v2\\.0/\\.well-known/openid-configuration|POST /[^/]+/oauth2/v2\\.0/token)$',
+        ...latency,
+      });
       stack.partnerCenter.faults.inject({ match: '^GET /v1/profiles/legalbusiness$', ...latency });
-      options.log(`  the Entra ID and Partner Center stand-ins add ${options.standInLatencyMs} ms to every tenant lookup, token request and Partner Center call`);
+      options.log(
+        `  the Entra ID and Partner Center stand-ins add ${options.standInLatencyMs} ms to every tenant lookup, token request and Partner Center call`,
+      );
     }
     for (let i = 0; i < options.warmups; i++) {
       const put = await measurePut(stack, client, CONTOSO_CREDENTIALS);
       const direct = await floor.run();
-      options.log(`  warm-up ${i + 1}/${options.warmups}: PUT ${put.ms.toFixed(1)} ms, floor ${direct.totalMs.toFixed(1)} ms`);
+      options.log(
+        `  warm-up ${i + 1}/${options.warmups}: PUT ${put.ms.toFixed(1)} ms, floor ${direct.totalMs.toFixed(1)} ms`,
+      );
     }
     const puts: PutSample[] = [];
     const floors: FloorTimings[] = [];
@@ -208,10 +258,14 @@ export async function measureStep2Latency(options: Step2LatencyOptions): Promise
       const put = puts[i];
       const f = floors[i];
       const s = put.segments;
-      options.log(`  round ${i + 1}/${options.samples}: PUT ${put.ms.toFixed(1)} ms` +
-        (s ? ` (→lookup ${s.untilTenantLookupMs}, →token ${s.untilTokenRequestMs}, →PC ${s.untilPartnerCenterMs}, →answer ${s.untilAnswerMs.toFixed(0)})` : '') +
-        `, ${put.storageTransactions} tx, ${put.episodes} episodes; floor ${f.totalMs.toFixed(1)} ms ` +
-        `(KV ${f.keyVaultWriteMs.toFixed(1)}, lookup ${f.tenantLookupMs.toFixed(1)}, token ${f.tokenMs.toFixed(1)}, PC ${f.partnerCenterMs.toFixed(1)})`);
+      options.log(
+        `  round ${i + 1}/${options.samples}: PUT ${put.ms.toFixed(1)} ms` +
+          (s
+            ? ` (→lookup ${s.untilTenantLookupMs}, →token ${s.untilTokenRequestMs}, →PC ${s.untilPartnerCenterMs}, →answer ${s.untilAnswerMs.toFixed(0)})`
+            : '') +
+          `, ${put.storageTransactions} tx, ${put.episodes} episodes; floor ${f.totalMs.toFixed(1)} ms ` +
+          `(KV ${f.keyVaultWriteMs.toFixed(1)}, lookup ${f.tenantLookupMs.toFixed(1)}, token ${f.tokenMs.toFixed(1)}, PC ${f.partnerCenterMs.toFixed(1)})`,
+      );
     }
     const putMs = puts.map((p) => p.ms);
     const floorMs = floors.map((f) => f.totalMs);
@@ -219,15 +273,24 @@ export async function measureStep2Latency(options: Step2LatencyOptions): Promise
     const direct = spread(floorMs);
     const segmented = puts.flatMap((p) => (p.segments ? [p.segments] : []));
     return {
-      samples: options.samples, putMs, floorMs, put, floor: direct,
-      ratioP50: put.p50 / direct.p50, ratioP99: put.p99 / direct.p99,
-      putSegments: segmented.length > 0
-        ? medianOf(segmented, ['untilTenantLookupMs', 'untilTokenRequestMs', 'untilPartnerCenterMs', 'untilAnswerMs'])
-        : undefined,
+      samples: options.samples,
+      putMs,
+      floorMs,
+      put,
+      floor: direct,
+      ratioP50: put.p50 / direct.p50,
+      ratioP99: put.p99 / direct.p99,
+      putSegments:
+        segmented.length > 0
+          ? medianOf(segmented, ['untilTenantLookupMs', 'untilTokenRequestMs', 'untilPartnerCenterMs', 'untilAnswerMs'])
+          : undefined,
       floorSegments: medianOf(floors, ['keyVaultWriteMs', 'tenantLookupMs', 'tokenMs', 'partnerCenterMs']),
       storageTransactionsPerPut: median(puts.map((p) => p.storageTransactions)),
       episodesPerPut: median(puts.map((p) => p.episodes)),
-      hostWarnings: stack.host.output().split('\n').filter((line) => /\[(warning|error)\]/.test(line)),
+      hostWarnings: stack.host
+        .output()
+        .split('\n')
+        .filter((line) => /\[(warning|error)\]/.test(line)),
     };
   } catch (error) {
     const output = stack.host.output();
@@ -243,7 +306,9 @@ export async function measureStep2Latency(options: Step2LatencyOptions): Promise
 /** Stops the stack; SIGKILLs the host and Azurite (this process's children) if that takes longer than `graceMs`. */
 async function stopWithin(stack: Stack, graceMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
-  const timedOut = new Promise<'timeout'>((resolve) => { timer = setTimeout(() => resolve('timeout'), graceMs); });
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), graceMs);
+  });
   const outcome = await Promise.race([stack.stop().then(() => 'stopped' as const), timedOut]);
   clearTimeout(timer);
   if (outcome === 'timeout') {

@@ -2,9 +2,17 @@ import type { OrchestrationContext, OrchestrationHandler, RetryOptions, Task } f
 import type { CredentialError } from '../src/domain/credential-errors';
 import { Activity, ORCHESTRATOR, RegistrationEvent } from '../src/domain/durable-names';
 import type { ConsentCompletion, ConsentResult, PartnerApiCredentialsSubmission } from '../src/domain/consent';
-import { PartnerCenterCredentialsSubmission, StagedSecret, VerificationResult } from '../src/domain/partner-center-credentials';
 import {
-  RegistrationInput, RegistrationOutcome, RegistrationProgress, RegistrationStatus, RegistrationStep,
+  PartnerCenterCredentialsSubmission,
+  StagedSecret,
+  VerificationResult,
+} from '../src/domain/partner-center-credentials';
+import {
+  RegistrationInput,
+  RegistrationOutcome,
+  RegistrationProgress,
+  RegistrationStatus,
+  RegistrationStep,
 } from '../src/domain/registration';
 import { registerOrchestration } from '../src/hosting/durable-registrations';
 import { EventWaits } from '../src/workflow/event-waits';
@@ -22,12 +30,14 @@ function retryPolicy(firstMs: number, attempts: number): RetryOptions {
 const housekeeping = () => retryPolicy(2000, 5);
 /** Loaded only when needed: entry points stay cheap to load. */
 function verificationUnavailable(): CredentialError {
-  const { unavailable } = require('../src/domain/credential-errors') as typeof import('../src/domain/credential-errors');
+  const { unavailable } =
+    require('../src/domain/credential-errors') as typeof import('../src/domain/credential-errors');
   const { ErrorCode } = require('../src/domain/error-codes') as typeof import('../src/domain/error-codes');
   return unavailable(ErrorCode.IdentityProviderUnavailable, 'Entra ID or Key Vault');
 }
 function consentRefused(error: string, errorCodes: number[]): CredentialError {
-  const { mapConsentFailure } = require('../src/domain/consent-errors') as typeof import('../src/domain/consent-errors');
+  const { mapConsentFailure } =
+    require('../src/domain/consent-errors') as typeof import('../src/domain/consent-errors');
   return mapConsentFailure(error, errorCodes);
 }
 /** A person is waiting for verification: three quick attempts for Entra ID or Key Vault hiccups. */
@@ -44,8 +54,17 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
   const registrationId = context.df.instanceId;
   const expiresAt = new Date(context.df.currentUtcDateTime.getTime() + input.expiresAfterHours * HOUR_MS);
   let progress: RegistrationProgress = input.reconsent
-    ? { step: RegistrationStep.PartnerApiConsent, status: RegistrationStatus.AwaitingPartnerApiCredentials, expiresAt: expiresAt.toISOString(), verified: input.reconsent.verified }
-    : { step: RegistrationStep.PartnerCenterCredentials, status: RegistrationStatus.AwaitingPartnerCenterCredentials, expiresAt: expiresAt.toISOString() };
+    ? {
+        step: RegistrationStep.PartnerApiConsent,
+        status: RegistrationStatus.AwaitingPartnerApiCredentials,
+        expiresAt: expiresAt.toISOString(),
+        verified: input.reconsent.verified,
+      }
+    : {
+        step: RegistrationStep.PartnerCenterCredentials,
+        status: RegistrationStatus.AwaitingPartnerCenterCredentials,
+        expiresAt: expiresAt.toISOString(),
+      };
   const publish = (changes: Partial<RegistrationProgress>) => {
     progress = { ...progress, ...changes };
     context.df.setCustomStatus(progress);
@@ -57,7 +76,9 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
    * Each race creates its own expiry timer (timers are scheduled actions; a lost one is cancelled).
    * An event that already arrived, a cancellation first, wins without waiting.
    */
-  const race = function* (...candidates: Task[]): Generator<Task, { winner: Task; expired: boolean; cancelled: boolean }, Task> {
+  const race = function* (
+    ...candidates: Task[]
+  ): Generator<Task, { winner: Task; expired: boolean; cancelled: boolean }, Task> {
     const cancellation = events.for(RegistrationEvent.RegistrationCancelled);
     let winner = [cancellation, ...candidates].find((task) => task.isCompleted);
     if (!winner) {
@@ -71,7 +92,10 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
   };
   const end = function* (expired: boolean): Generator<Task, RegistrationOutcome, unknown> {
     const outcome = expired ? 'expired' : 'cancelled';
-    yield context.df.callActivityWithRetry(Activity.CleanUpRegistration, housekeeping(), { organizationId: input.organizationId, registrationId });
+    yield context.df.callActivityWithRetry(Activity.CleanUpRegistration, housekeeping(), {
+      organizationId: input.organizationId,
+      registrationId,
+    });
     publish({ status: expired ? RegistrationStatus.Expired : RegistrationStatus.Cancelled });
     if (!context.df.isReplaying) context.log(`Registration ${registrationId} ended: ${outcome}`);
     return { outcome };
@@ -84,7 +108,11 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
     const { winner, expired } = yield* race(credentials);
     if (winner !== credentials) return yield* end(expired);
     const submission = credentials.result as PartnerCenterCredentialsSubmission;
-    publish({ status: RegistrationStatus.VerifyingPartnerCenterCredentials, submissionId: submission.submissionId, error: undefined });
+    publish({
+      status: RegistrationStatus.VerifyingPartnerCenterCredentials,
+      submissionId: submission.submissionId,
+      error: undefined,
+    });
     if (staged && staged.version !== submission.secret.version) {
       yield context.df.callActivityWithRetry(Activity.DisableStagedSecret, housekeeping(), staged);
     }
@@ -92,17 +120,32 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
     stagedExpiresAt = submission.secretExpiresAt;
     let result: VerificationResult;
     try {
-      result = yield context.df.callActivityWithRetry(Activity.VerifyPartnerCenterCredentials, verification(), submission);
+      result = yield context.df.callActivityWithRetry(
+        Activity.VerifyPartnerCenterCredentials,
+        verification(),
+        submission,
+      );
     } catch {
       result = { ok: false, error: verificationUnavailable() };
     }
     if (result.ok) {
-      publish({ step: RegistrationStep.PartnerApiConsent, status: RegistrationStatus.AwaitingPartnerApiCredentials, verified: result.partner, error: undefined });
-      if (!context.df.isReplaying) context.log(`Registration ${registrationId}: Partner Center credentials verified for tenant ${result.partner.tenantId}`);
+      publish({
+        step: RegistrationStep.PartnerApiConsent,
+        status: RegistrationStatus.AwaitingPartnerApiCredentials,
+        verified: result.partner,
+        error: undefined,
+      });
+      if (!context.df.isReplaying)
+        context.log(
+          `Registration ${registrationId}: Partner Center credentials verified for tenant ${result.partner.tenantId}`,
+        );
       break;
     }
     publish({ status: RegistrationStatus.AwaitingPartnerCenterCredentials, error: result.error });
-    if (!context.df.isReplaying) context.log(`Registration ${registrationId}: credentials refused (${result.error.code}${result.error.aadsts ? `, AADSTS${result.error.aadsts}` : ''})`);
+    if (!context.df.isReplaying)
+      context.log(
+        `Registration ${registrationId}: credentials refused (${result.error.code}${result.error.aadsts ? `, AADSTS${result.error.aadsts}` : ''})`,
+      );
   }
 
   // Step 3: a consent link per request (a new one replaces the old), raced against the link's expiry.
@@ -117,14 +160,26 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
     if (winner === request) {
       link = request.result as PartnerApiCredentialsSubmission;
       publish({
-        status: RegistrationStatus.AwaitingConsent, error: undefined,
-        consent: { linkId: link.linkId, expiresAt: link.linkExpiresAt, redirectUri: link.redirectUri, ...(link.adminEmail ? { emailedTo: link.adminEmail } : {}) },
+        status: RegistrationStatus.AwaitingConsent,
+        error: undefined,
+        consent: {
+          linkId: link.linkId,
+          expiresAt: link.linkExpiresAt,
+          redirectUri: link.redirectUri,
+          ...(link.adminEmail ? { emailedTo: link.adminEmail } : {}),
+        },
       });
       if (link.adminEmail) {
         try {
           yield context.df.callActivityWithRetry(Activity.SendConsentEmail, housekeeping(), {
-            registrationId, linkId: link.linkId, linkExpiresAt: link.linkExpiresAt, to: link.adminEmail, requestedBy: link.requestedBy,
-            companyName: progress.verified?.companyName, tenantId: progress.verified?.tenantId, reconsent: !!input.reconsent,
+            registrationId,
+            linkId: link.linkId,
+            linkExpiresAt: link.linkExpiresAt,
+            to: link.adminEmail,
+            requestedBy: link.requestedBy,
+            companyName: progress.verified?.companyName,
+            tenantId: progress.verified?.tenantId,
+            reconsent: !!input.reconsent,
           });
         } catch {
           publish({ error: emailFailed(link.adminEmail) });
@@ -143,15 +198,23 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
     let result: ConsentResult;
     if ('error' in completion) {
       result = { ok: false, error: consentRefused(completion.error, completion.errorCodes) };
-    } else try {
-      publish({ status: RegistrationStatus.RedeemingConsent });
-      result = yield context.df.callActivityWithRetry(Activity.RedeemConsent, verification(), {
-        registrationId, organizationId: input.organizationId, accountName: input.accountName, completion, link,
-        verified: progress.verified, partnerCenterSecret: staged, partnerCenterSecretExpiresAt: stagedExpiresAt, reconsent: !!input.reconsent,
-      });
-    } catch {
-      result = { ok: false, error: verificationUnavailable() };
-    }
+    } else
+      try {
+        publish({ status: RegistrationStatus.RedeemingConsent });
+        result = yield context.df.callActivityWithRetry(Activity.RedeemConsent, verification(), {
+          registrationId,
+          organizationId: input.organizationId,
+          accountName: input.accountName,
+          completion,
+          link,
+          verified: progress.verified,
+          partnerCenterSecret: staged,
+          partnerCenterSecretExpiresAt: stagedExpiresAt,
+          reconsent: !!input.reconsent,
+        });
+      } catch {
+        result = { ok: false, error: verificationUnavailable() };
+      }
     if (result.ok) {
       publish({ status: RegistrationStatus.Registered, error: undefined, consent: undefined });
       if (!context.df.isReplaying) context.log(`Registration ${registrationId}: payer account registered`);
@@ -163,7 +226,11 @@ export const registrationOrchestrator: OrchestrationHandler = function* (context
 };
 
 function emailFailed(to: string): CredentialError {
-  return { code: 'email_not_sent', field: 'adminEmail', message: `The consent e-mail to ${to} could not be sent. Copy the consent link to the admin yourself, or ask for a new link.` };
+  return {
+    code: 'email_not_sent',
+    field: 'adminEmail',
+    message: `The consent e-mail to ${to} could not be sent. Copy the consent link to the admin yourself, or ask for a new link.`,
+  };
 }
 
 registerOrchestration(ORCHESTRATOR.Registration, registrationOrchestrator);

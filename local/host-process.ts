@@ -13,7 +13,11 @@ export interface HostProcess {
 const MAIN = path.join(__dirname, 'durable-host', 'main.js');
 
 /** The local Functions host as a child process, as `func start` would run it. */
-export async function spawnHost(options: { appRoot: string; env: Record<string, string>; echo?: boolean }): Promise<HostProcess> {
+export async function spawnHost(options: {
+  appRoot: string;
+  env: Record<string, string>;
+  echo?: boolean;
+}): Promise<HostProcess> {
   const child: ChildProcess = spawn(process.execPath, [MAIN, options.appRoot], {
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -35,5 +39,11 @@ export async function spawnHost(options: { appRoot: string; env: Record<string, 
     if (child.exitCode === null && child.signalCode === null) child.kill(name);
     await exited;
   };
-  return { url, pid: child.pid as number, output: () => output, kill: () => signal('SIGKILL'), stop: () => signal('SIGTERM') };
+  return {
+    url,
+    pid: child.pid as number,
+    output: () => output,
+    kill: () => signal('SIGKILL'),
+    stop: () => signal('SIGTERM'),
+  };
 }

@@ -107,9 +107,16 @@ async function startOnce(options: MaildevOptions): Promise<Maildev> {
     process.execPath,
     [
       resolveMaildevBin(),
-      '--smtp', String(smtpPort), '--ip', '127.0.0.1',
-      '--web', String(webPort), '--web-ip', '127.0.0.1',
-      '--mail-directory', mailDir,
+      '--smtp',
+      String(smtpPort),
+      '--ip',
+      '127.0.0.1',
+      '--web',
+      String(webPort),
+      '--web-ip',
+      '127.0.0.1',
+      '--mail-directory',
+      mailDir,
       '--silent',
     ],
     { cwd: workDir, env, stdio: ['ignore', 'pipe', 'pipe'] },
@@ -121,7 +128,9 @@ async function startOnce(options: MaildevOptions): Promise<Maildev> {
   child.stdout?.on('data', keep);
   child.stderr?.on('data', keep);
   let exited: { code: number | null; signal: NodeJS.Signals | null } | undefined;
-  const exit = new Promise<void>((resolve) => child.once('exit', (code, signal) => ((exited = { code, signal }), resolve())));
+  const exit = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => ((exited = { code, signal }), resolve())),
+  );
   const webUrl = `http://127.0.0.1:${webPort}`;
 
   const stop = async () => {
@@ -157,7 +166,9 @@ async function startOnce(options: MaildevOptions): Promise<Maildev> {
     const all = ((await res.json()) as RawEmail[]).map(toMessage);
     if (to === undefined) return all;
     const wanted = to.toLowerCase();
-    return all.filter((m) => m.envelopeTo.includes(wanted) || [...m.to, ...m.cc].some((a) => a.address.toLowerCase() === wanted));
+    return all.filter(
+      (m) => m.envelopeTo.includes(wanted) || [...m.to, ...m.cc].some((a) => a.address.toLowerCase() === wanted),
+    );
   };
 
   return {
@@ -169,7 +180,11 @@ async function startOnce(options: MaildevOptions): Promise<Maildev> {
     async waitForMessages(to, waitOptions = {}) {
       const count = waitOptions.count ?? 1;
       let found: MaildevMessage[] = [];
-      await waitFor(async () => (found = await messages(to)).length >= count, `${count} message(s) to ${to} in maildev`, waitOptions.timeoutMs ?? 10_000);
+      await waitFor(
+        async () => (found = await messages(to)).length >= count,
+        `${count} message(s) to ${to} in maildev`,
+        waitOptions.timeoutMs ?? 10_000,
+      );
       return found;
     },
     async clear() {

@@ -85,9 +85,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const web = app(entra.fixtures, 'octo-web');
     const vaultTenant = backend.homeTenantId;
     const keyVault = await startKeyVaultStandIn({
-      tls, tenantId: vaultTenant, authority: `${entra.url}/${vaultTenant}`,
+      tls,
+      tenantId: vaultTenant,
+      authority: `${entra.url}/${vaultTenant}`,
       verifyAccessToken: createAccessTokenVerifier({
-        jwksUri: entra.jwksUri(vaultTenant), issuer: entra.v1Issuer(vaultTenant), tenantId: vaultTenant, ca: tls.cert,
+        jwksUri: entra.jwksUri(vaultTenant),
+        issuer: entra.v1Issuer(vaultTenant),
+        tenantId: vaultTenant,
+        ca: tls.cert,
       }),
     });
     stops.push(() => keyVault.stop());
@@ -126,7 +131,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LocalHost__ClockControl: 'true',
       TOKEN_KEEP_ALIVE_SCHEDULE: '0 0 3 * * 1',
       LocalHost__StaticRoot: path.join(REPO_ROOT, 'web', 'dist'),
-      LocalHost__WebConfig: JSON.stringify(wizardConfig({ entraUrl: entra.url, fixtures: entra.fixtures, inboxUrl: maildev.webUrl })),
+      LocalHost__WebConfig: JSON.stringify(
+        wizardConfig({ entraUrl: entra.url, fixtures: entra.fixtures, inboxUrl: maildev.webUrl }),
+      ),
       ...options.settings,
     };
     // Partners register the product's callback as a redirect URI on their app; the fixtures' apps do so here.
@@ -134,7 +141,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       entra.addRedirectUri(application.clientId, `${settings.PUBLIC_BASE_URL}/api/consent/callback`);
     }
     // The wizard signs in from the host's own address (either loopback spelling), as a single-page app.
-    for (const origin of [`http://127.0.0.1:${hostPort}`, `http://localhost:${hostPort}`]) entra.addRedirectUri(web.clientId, `${origin}/`, 'spa');
+    for (const origin of [`http://127.0.0.1:${hostPort}`, `http://localhost:${hostPort}`])
+      entra.addRedirectUri(web.clientId, `${origin}/`, 'spa');
     const hostEnv = { ...settings, ...options.hostEnv, NODE_EXTRA_CA_CERTS: tls.certPath };
     const appRoot = options.appRoot ?? REPO_ROOT;
     let host = await spawnHost({ appRoot, env: hostEnv, echo: options.echoHost });
@@ -143,16 +151,31 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       fetch(`${host.url}${route}`, { ...init, headers: { 'x-functions-key': settings.LocalHost__MasterKey } });
 
     const stack: Stack = {
-      get apiBaseUrl() { return `${host.url}/api`; },
-      get webUrl() { return `${host.url}/`; },
-      get host() { return host; },
-      entra, keyVault, partnerCenter, partnerApi, maildev, azurite, settings,
+      get apiBaseUrl() {
+        return `${host.url}/api`;
+      },
+      get webUrl() {
+        return `${host.url}/`;
+      },
+      get host() {
+        return host;
+      },
+      entra,
+      keyVault,
+      partnerCenter,
+      partnerApi,
+      maildev,
+      azurite,
+      settings,
       async tokenFor(username) {
         const res = await fetch(`${entra.url}/organizations/oauth2/v2.0/token`, {
           method: 'POST',
           headers: { 'content-type': 'application/x-www-form-urlencoded' },
           body: new URLSearchParams({
-            grant_type: 'password', client_id: web.clientId, username, password: LOCAL_PASSWORD,
+            grant_type: 'password',
+            client_id: web.clientId,
+            username,
+            password: LOCAL_PASSWORD,
             scope: `${api.identifierUri}/.default`,
           }),
         });
@@ -166,7 +189,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         clockOffsetMs += ms;
       },
       async runFunction(name) {
-        const res = await admin(`/admin/functions/${encodeURIComponent(name)}`, { method: 'POST', body: JSON.stringify({ input: '' }) });
+        const res = await admin(`/admin/functions/${encodeURIComponent(name)}`, {
+          method: 'POST',
+          body: JSON.stringify({ input: '' }),
+        });
         if (res.status !== 202) throw new Error(`Invoking ${name} answered ${res.status}: ${await res.text()}`);
       },
       async timerStatus(name) {

@@ -11,7 +11,12 @@ function stop(why: string): void {
   stopping = true;
   process.stdout.write(`\nStopping (${why})…\n`);
   const stack = started ?? Promise.reject(new Error('not started'));
-  void stack.then((s) => s.stop(), () => undefined).then(() => process.exit(0));
+  void stack
+    .then(
+      (s) => s.stop(),
+      () => undefined,
+    )
+    .then(() => process.exit(0));
 }
 
 /** This process's parent and, where /proc tells (Linux), the parent's parent. */

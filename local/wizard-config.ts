@@ -7,7 +7,11 @@ import type { EntraFixtures, EntraUser } from './stand-ins/entra-id/fixtures';
  * (where a person can accept its self-signed certificate), and hints about the fixtures. No password and no
  * secret value: those are printed by `npm start` only.
  */
-export function wizardConfig(options: { entraUrl: string; fixtures: EntraFixtures; inboxUrl: string }): Record<string, unknown> {
+export function wizardConfig(options: {
+  entraUrl: string;
+  fixtures: EntraFixtures;
+  inboxUrl: string;
+}): Record<string, unknown> {
   const { entraUrl, fixtures } = options;
   const app = (name: string) => {
     const found = fixtures.applications.find((a) => a.name === name);
@@ -26,10 +30,12 @@ export function wizardConfig(options: { entraUrl: string; fixtures: EntraFixture
     localHints: {
       users: fixtures.users.map((u) => ({ username: u.userPrincipalName, note: describeUser(u, fixtures) })),
       partnerCenterApp: {
-        applicationId: partnerCenterApp.clientId, domain: home?.domains[0] ?? '', tenantId: partnerCenterApp.homeTenantId,
+        applicationId: partnerCenterApp.clientId,
+        domain: home?.domains[0] ?? '',
+        tenantId: partnerCenterApp.homeTenantId,
         secretId: partnerCenterApp.secrets[0]?.id,
       },
-      credentialsNote: 'The fixture password and the secret\'s value are printed in the terminal running npm start.',
+      credentialsNote: "The fixture password and the secret's value are printed in the terminal running npm start.",
       inboxUrl: options.inboxUrl,
     },
   };
@@ -38,7 +44,15 @@ export function wizardConfig(options: { entraUrl: string; fixtures: EntraFixture
 function describeUser(user: EntraUser, fixtures: EntraFixtures): string {
   const tenant = fixtures.tenants.find((t) => t.tenantId === user.tenantId)?.displayName ?? 'unknown tenant';
   const roles = Object.values(user.appRoles).flat();
-  const octo = roles.includes('PayerAccount.Manage') ? 'may register' : roles.includes('PayerAccount.Ops') ? 'ops' : 'may only look';
-  const admin = user.partnerCenterRoles?.includes('AdminAgent') ? (user.mfa ? ', Admin agent with MFA: can consent' : ', Admin agent without MFA: consent is refused') : '';
+  const octo = roles.includes('PayerAccount.Manage')
+    ? 'may register'
+    : roles.includes('PayerAccount.Ops')
+      ? 'ops'
+      : 'may only look';
+  const admin = user.partnerCenterRoles?.includes('AdminAgent')
+    ? user.mfa
+      ? ', Admin agent with MFA: can consent'
+      : ', Admin agent without MFA: consent is refused'
+    : '';
   return `${tenant}, ${octo}${admin}`;
 }

@@ -1,82 +1,129 @@
 import { z } from 'zod';
 
-const url = z.string().url().transform((value) => value.replace(/\/+$/, ''));
-const list = z.string().default('').transform((value) => value.split(',').map((s) => s.trim()).filter(Boolean));
-const flag = z.enum(['true', 'false']).default('false').transform((value) => value === 'true');
+const url = z
+  .string()
+  .url()
+  .transform((value) => value.replace(/\/+$/, ''));
+const list = z
+  .string()
+  .default('')
+  .transform((value) =>
+    value
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+const flag = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((value) => value === 'true');
 
 /**
  * Every app setting the product reads, validated once at first use. Names follow Azure
  * conventions (AzureWebJobsStorage*, AZURE_* for @azure/identity). Secrets are never settings
  * in Azure: AZURE_CLIENT_SECRET exists only for the local stand-in of the managed identity.
  */
-export const settingsSchema = z.object({
-  /** Storage for the app's own tables: a connection string (local) ... */
-  AzureWebJobsStorage: z.string().min(1).optional(),
-  /** ... or the identity-based table endpoint (Azure). */
-  AzureWebJobsStorage__tableServiceUri: url.optional(),
-  PAYER_ACCOUNTS_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default('PayerAccounts'),
-  /** The audit trail: who changed what and when, one partition per organization. */
-  AUDIT_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default('AuditTrail'),
+export const settingsSchema = z
+  .object({
+    /** Storage for the app's own tables: a connection string (local) ... */
+    AzureWebJobsStorage: z.string().min(1).optional(),
+    /** ... or the identity-based table endpoint (Azure). */
+    AzureWebJobsStorage__tableServiceUri: url.optional(),
+    PAYER_ACCOUNTS_TABLE: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/)
+      .default('PayerAccounts'),
+    /** The audit trail: who changed what and when, one partition per organization. */
+    AUDIT_TABLE: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/)
+      .default('AuditTrail'),
 
-  KEY_VAULT_URL: url,
-  /** Only for a vault on loopback, whose challenge resource cannot match vault.azure.net. */
-  KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: flag,
+    KEY_VAULT_URL: url,
+    /** Only for a vault on loopback, whose challenge resource cannot match vault.azure.net. */
+    KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: flag,
 
-  /** The managed identity's client ID in Azure (user-assigned), or the local stand-in's app. */
-  AZURE_CLIENT_ID: z.string().min(1),
-  AZURE_TENANT_ID: z.string().optional(),
-  AZURE_CLIENT_SECRET: z.string().optional(),
-  AZURE_AUTHORITY_HOST: url.optional(),
+    /** The managed identity's client ID in Azure (user-assigned), or the local stand-in's app. */
+    AZURE_CLIENT_ID: z.string().min(1),
+    AZURE_TENANT_ID: z.string().optional(),
+    AZURE_CLIENT_SECRET: z.string().optional(),
+    AZURE_AUTHORITY_HOST: url.optional(),
 
-  /** Where this API's bearer tokens come from, e.g. https://login.microsoftonline.com. */
-  API_AUTHORITY_HOST: url.default('https://login.microsoftonline.com'),
-  /** This API's client ID and/or application ID URI, comma-separated. */
-  API_AUDIENCE: list.pipe(z.array(z.string()).min(1, 'at least one audience is required')),
-  API_ALLOWED_TENANTS: list,
-  API_ORGANIZATION_CLAIM: z.string().min(1).default('tid'),
-  API_WRITE_ROLE: z.string().min(1).default('PayerAccount.Manage'),
-  API_OPS_ROLE: z.string().min(1).default('PayerAccount.Ops'),
-  /**
-   * The operator's own tenant IDs (comma-separated): the ops role counts only in their tokens. The API is
-   * multi-tenant and every customer's admin can assign its app roles in their own tenant.
-   */
-  API_OPS_TENANTS: list.pipe(z.array(z.string().regex(/^[0-9a-fA-F-]{36}$/, 'tenant IDs are GUIDs')).min(1, "at least the operator's tenant ID is required")),
+    /** Where this API's bearer tokens come from, e.g. https://login.microsoftonline.com. */
+    API_AUTHORITY_HOST: url.default('https://login.microsoftonline.com'),
+    /** This API's client ID and/or application ID URI, comma-separated. */
+    API_AUDIENCE: list.pipe(z.array(z.string()).min(1, 'at least one audience is required')),
+    API_ALLOWED_TENANTS: list,
+    API_ORGANIZATION_CLAIM: z.string().min(1).default('tid'),
+    API_WRITE_ROLE: z.string().min(1).default('PayerAccount.Manage'),
+    API_OPS_ROLE: z.string().min(1).default('PayerAccount.Ops'),
+    /**
+     * The operator's own tenant IDs (comma-separated): the ops role counts only in their tokens. The API is
+     * multi-tenant and every customer's admin can assign its app roles in their own tenant.
+     */
+    API_OPS_TENANTS: list.pipe(
+      z
+        .array(z.string().regex(/^[0-9a-fA-F-]{36}$/, 'tenant IDs are GUIDs'))
+        .min(1, "at least the operator's tenant ID is required"),
+    ),
 
-  REGISTRATION_EXPIRY_HOURS: z.coerce.number().positive().max(24 * 90).default(168),
+    REGISTRATION_EXPIRY_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 90)
+      .default(168),
 
-  /** Entra ID for the partners' tenants (tenant lookup, their apps' tokens). */
-  PARTNER_AUTHORITY_HOST: url.default('https://login.microsoftonline.com'),
-  PARTNER_CENTER_API_URL: url.default('https://api.partnercenter.microsoft.com'),
-  /** The Microsoft Partner API (pricing); its tokens are always for https://api.partner.microsoft.com. */
-  PARTNER_API_URL: url.default('https://api.partner.microsoft.com'),
-  /** How long PUT .../partner-center-credentials waits for the verification before answering 202. */
-  PARTNER_CENTER_VERIFY_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(8),
+    /** Entra ID for the partners' tenants (tenant lookup, their apps' tokens). */
+    PARTNER_AUTHORITY_HOST: url.default('https://login.microsoftonline.com'),
+    PARTNER_CENTER_API_URL: url.default('https://api.partnercenter.microsoft.com'),
+    /** The Microsoft Partner API (pricing); its tokens are always for https://api.partner.microsoft.com. */
+    PARTNER_API_URL: url.default('https://api.partner.microsoft.com'),
+    /** How long PUT .../partner-center-credentials waits for the verification before answering 202. */
+    PARTNER_CENTER_VERIFY_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(8),
 
-  /** The app's public address: consent links and the callback partners register are built from it. */
-  PUBLIC_BASE_URL: url,
-  /** How long a consent link stays valid (default 72 hours). */
-  CONSENT_LINK_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(72),
-  /** How long one click's sign-in may take before its state expires. */
-  CONSENT_STATE_TTL_MINUTES: z.coerce.number().positive().max(120).default(15),
-  CONSENT_STATES_TABLE: z.string().regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/).default('ConsentStates'),
+    /** The app's public address: consent links and the callback partners register are built from it. */
+    PUBLIC_BASE_URL: url,
+    /** How long a consent link stays valid (default 72 hours). */
+    CONSENT_LINK_TTL_HOURS: z.coerce
+      .number()
+      .positive()
+      .max(24 * 30)
+      .default(72),
+    /** How long one click's sign-in may take before its state expires. */
+    CONSENT_STATE_TTL_MINUTES: z.coerce.number().positive().max(120).default(15),
+    CONSENT_STATES_TABLE: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9]{2,62}$/)
+      .default('ConsentStates'),
 
-  /**
-   * When the token keep-alive runs (NCRONTAB with seconds, UTC). Read by the Functions host from the
-   * app settings (`%TOKEN_KEEP_ALIVE_SCHEDULE%`); validated here so a typo fails loudly.
-   */
-  TOKEN_KEEP_ALIVE_SCHEDULE: z.string().trim().regex(/^(\S+\s+){5}\S+$/, 'must be an NCRONTAB expression with six fields, e.g. "0 0 3 * * 1" (Mondays 03:00 UTC)').default('0 0 3 * * 1'),
+    /**
+     * When the token keep-alive runs (NCRONTAB with seconds, UTC). Read by the Functions host from the
+     * app settings (`%TOKEN_KEEP_ALIVE_SCHEDULE%`); validated here so a typo fails loudly.
+     */
+    TOKEN_KEEP_ALIVE_SCHEDULE: z
+      .string()
+      .trim()
+      .regex(
+        /^(\S+\s+){5}\S+$/,
+        'must be an NCRONTAB expression with six fields, e.g. "0 0 3 * * 1" (Mondays 03:00 UTC)',
+      )
+      .default('0 0 3 * * 1'),
 
-  /** The consent e-mail's sender; sent through Azure Communication Services (Azure) ... */
-  CONSENT_EMAIL_SENDER: z.string().email(),
-  ACS_ENDPOINT: url.optional(),
-  /** ... or through SMTP (the local stack's mail catcher). */
-  SMTP_HOST: z.string().min(1).optional(),
-  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25),
-}).refine((s) => s.AzureWebJobsStorage || s.AzureWebJobsStorage__tableServiceUri, {
-  message: 'set AzureWebJobsStorage or AzureWebJobsStorage__tableServiceUri', path: ['AzureWebJobsStorage'],
-}).refine((s) => s.ACS_ENDPOINT || s.SMTP_HOST, {
-  message: 'set ACS_ENDPOINT (Azure Communication Services) or SMTP_HOST', path: ['ACS_ENDPOINT'],
-});
+    /** The consent e-mail's sender; sent through Azure Communication Services (Azure) ... */
+    CONSENT_EMAIL_SENDER: z.string().email(),
+    ACS_ENDPOINT: url.optional(),
+    /** ... or through SMTP (the local stack's mail catcher). */
+    SMTP_HOST: z.string().min(1).optional(),
+    SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(25),
+  })
+  .refine((s) => s.AzureWebJobsStorage || s.AzureWebJobsStorage__tableServiceUri, {
+    message: 'set AzureWebJobsStorage or AzureWebJobsStorage__tableServiceUri',
+    path: ['AzureWebJobsStorage'],
+  })
+  .refine((s) => s.ACS_ENDPOINT || s.SMTP_HOST, {
+    message: 'set ACS_ENDPOINT (Azure Communication Services) or SMTP_HOST',
+    path: ['ACS_ENDPOINT'],
+  });
 
 export type AppConfig = z.infer<typeof settingsSchema>;
 
@@ -86,8 +133,13 @@ export type AppConfig = z.infer<typeof settingsSchema>;
  * of the schema must be set by the infrastructure (infra/ is tested against this list).
  */
 export const LOCAL_ONLY_SETTINGS: readonly (keyof AppConfig)[] = [
-  'AzureWebJobsStorage', 'AZURE_TENANT_ID', 'AZURE_CLIENT_SECRET', 'AZURE_AUTHORITY_HOST',
-  'KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION', 'SMTP_HOST', 'SMTP_PORT',
+  'AzureWebJobsStorage',
+  'AZURE_TENANT_ID',
+  'AZURE_CLIENT_SECRET',
+  'AZURE_AUTHORITY_HOST',
+  'KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION',
+  'SMTP_HOST',
+  'SMTP_PORT',
 ];
 
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {

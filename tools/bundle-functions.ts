@@ -26,11 +26,25 @@ const lazyRequiresStayLazy: Plugin = {
 
 async function main(): Promise<void> {
   const functionsDir = path.join(ROOT, 'functions');
-  const entries = readdirSync(functionsDir).filter((f) => f.endsWith('.ts')).sort();
+  const entries = readdirSync(functionsDir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort();
   await build({
-    stdin: { contents: entries.map((f) => `import './${f.slice(0, -3)}';`).join('\n'), resolveDir: functionsDir, loader: 'ts', sourcefile: 'functions/index.ts' },
-    bundle: true, platform: 'node', format: 'cjs', target: 'node20', packages: 'external',
-    outfile: OUTFILE, sourcemap: 'linked', logLevel: 'warning', plugins: [lazyRequiresStayLazy],
+    stdin: {
+      contents: entries.map((f) => `import './${f.slice(0, -3)}';`).join('\n'),
+      resolveDir: functionsDir,
+      loader: 'ts',
+      sourcefile: 'functions/index.ts',
+    },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    packages: 'external',
+    outfile: OUTFILE,
+    sourcemap: 'linked',
+    logLevel: 'warning',
+    plugins: [lazyRequiresStayLazy],
   });
 }
 

@@ -53,7 +53,9 @@ function main(): void {
   const graph = moduleGraph(entry);
   const missing = [...graph.packages].filter(([name]) => !(name in pkg.dependencies));
   if (missing.length > 0) {
-    const lines = missing.map(([name, by]) => `  ${name} (required by ${by.map((f) => path.relative(ROOT, f)).join(', ')})`);
+    const lines = missing.map(
+      ([name, by]) => `  ${name} (required by ${by.map((f) => path.relative(ROOT, f)).join(', ')})`,
+    );
     throw new Error(`The app requires packages that are not in package.json "dependencies":\n${lines.join('\n')}`);
   }
 
@@ -70,10 +72,14 @@ function main(): void {
   // npm ci needs the lockfile and the package.json it was written for; the runtime needs neither.
   copyFileSync(path.join(ROOT, 'package.json'), path.join(PACKAGE_DIR, 'package.json'));
   copyFileSync(path.join(ROOT, 'package-lock.json'), path.join(PACKAGE_DIR, 'package-lock.json'));
-  execFileSync('npm', ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], {
-    cwd: PACKAGE_DIR,
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    'npm',
+    ['ci', '--omit=dev', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'],
+    {
+      cwd: PACKAGE_DIR,
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
   rmSync(path.join(PACKAGE_DIR, 'package-lock.json'));
   pruneNeverLoaded(path.join(PACKAGE_DIR, 'node_modules'));
   const runtimePackage = {

@@ -26,13 +26,30 @@ const httpsUrl = (value: string) => {
 };
 
 const RULES: { key: keyof WebConfig; variable: string; valid: (value: string) => boolean; expected: string }[] = [
-  { key: 'authority', variable: 'WEB_AUTHORITY', valid: httpsUrl, expected: 'an https URL such as https://login.microsoftonline.com/organizations' },
-  { key: 'clientId', variable: 'WEB_CLIENT_ID', valid: (v) => GUID.test(v), expected: "the wizard app registration's Application (client) ID, a GUID" },
   {
-    key: 'apiScope', variable: 'WEB_API_SCOPE', valid: (v) => /^\S+\/[^/\s]+$/.test(v) && !v.endsWith('/.default'),
-    expected: "a named scope the API exposes, such as api://<API app ID>/access_as_user (not /.default)",
+    key: 'authority',
+    variable: 'WEB_AUTHORITY',
+    valid: httpsUrl,
+    expected: 'an https URL such as https://login.microsoftonline.com/organizations',
   },
-  { key: 'apiBaseUrl', variable: 'WEB_API_BASE_URL', valid: (v) => httpsUrl(v) && !v.endsWith('/'), expected: 'the API base URL, https://<function app>/api' },
+  {
+    key: 'clientId',
+    variable: 'WEB_CLIENT_ID',
+    valid: (v) => GUID.test(v),
+    expected: "the wizard app registration's Application (client) ID, a GUID",
+  },
+  {
+    key: 'apiScope',
+    variable: 'WEB_API_SCOPE',
+    valid: (v) => /^\S+\/[^/\s]+$/.test(v) && !v.endsWith('/.default'),
+    expected: 'a named scope the API exposes, such as api://<API app ID>/access_as_user (not /.default)',
+  },
+  {
+    key: 'apiBaseUrl',
+    variable: 'WEB_API_BASE_URL',
+    valid: (v) => httpsUrl(v) && !v.endsWith('/'),
+    expected: 'the API base URL, https://<function app>/api',
+  },
 ];
 
 /** The wizard's configuration from the deployment's outputs, or one message per missing or malformed value. */
@@ -50,7 +67,8 @@ export function webConfigFromEnvironment(env: NodeJS.ProcessEnv): { config: WebC
 
 function main(): void {
   const dist = path.resolve(process.argv[2] ?? path.join(__dirname, '..', '..', 'web', 'dist'));
-  if (!existsSync(path.join(dist, 'index.html'))) throw new Error(`${dist} holds no built wizard: run \`npm run build:web\` first`);
+  if (!existsSync(path.join(dist, 'index.html')))
+    throw new Error(`${dist} holds no built wizard: run \`npm run build:web\` first`);
   const result = webConfigFromEnvironment(process.env);
   if ('errors' in result) throw new Error(`cannot write the wizard's config.json:\n  ${result.errors.join('\n  ')}`);
   writeFileSync(path.join(dist, 'config.json'), `${JSON.stringify(result.config, null, 2)}\n`);

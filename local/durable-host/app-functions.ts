@@ -15,7 +15,10 @@ const LONG_TIMER_INTERVAL = '3.00:00:00';
 
 /** Runs the app's orchestrator and activity functions through the library's invocation model. */
 export class AppDurableFunctions implements EngineFunctions {
-  constructor(private readonly registry: FunctionRegistry, private readonly invoker: Invoker) {}
+  constructor(
+    private readonly registry: FunctionRegistry,
+    private readonly invoker: Invoker,
+  ) {}
 
   hasOrchestrator(name: string): boolean {
     return this.registry.get(name)?.trigger.type === 'orchestrationTrigger';
@@ -40,7 +43,9 @@ export class AppDurableFunctions implements EngineFunctions {
       const result = await this.invoker.invoke(fn, { [fn.triggerName]: { json: JSON.stringify(bindingInfo) } });
       return { state: fromTypedData(result.returnValue) as OrchestratorState };
     } catch (error) {
-      const { error: message, state: failedState } = parseOrchestratorFailure((error as Error).message ?? String(error));
+      const { error: message, state: failedState } = parseOrchestratorFailure(
+        (error as Error).message ?? String(error),
+      );
       return { failure: message, state: failedState };
     }
   }

@@ -12,9 +12,17 @@ export function entryPoints(appRoot: string): string[] {
   const main = pkg.main ?? 'index.js';
   if (!main.includes('*')) return [path.join(appRoot, main)];
   const dir = path.join(appRoot, path.dirname(main));
-  const pattern = new RegExp(`^${path.basename(main).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*')}$`);
+  const pattern = new RegExp(
+    `^${path
+      .basename(main)
+      .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+      .replace(/\*/g, '.*')}$`,
+  );
   if (!existsSync(dir)) throw new Error(`package.json main '${main}': ${dir} does not exist (did you build?)`);
-  return readdirSync(dir).filter((f) => pattern.test(f)).sort().map((f) => path.join(dir, f));
+  return readdirSync(dir)
+    .filter((f) => pattern.test(f))
+    .sort()
+    .map((f) => path.join(dir, f));
 }
 
 const substitute = (value: string, settings: Record<string, string | undefined>) =>

@@ -1,7 +1,14 @@
 import { randomBytes } from 'node:crypto';
 import { Clock } from './clock';
 import {
-  DurableStore, InstanceState, ListQuery, Message, PayloadTooLargeError, rowKeys, TERMINAL_STATUSES, WorkItem,
+  DurableStore,
+  InstanceState,
+  ListQuery,
+  Message,
+  PayloadTooLargeError,
+  rowKeys,
+  TERMINAL_STATUSES,
+  WorkItem,
 } from './durable-store';
 import { EpisodeInput, EpisodeResult, failedEpisode, runEpisode, OrchestratorRun } from './episode';
 import { HistoryEvent } from './history';
@@ -60,7 +67,9 @@ export class Engine {
   /** Picks up what a previous run left: inbox messages, timers and scheduled activities. */
   async recover(): Promise<void> {
     const pending = await this.store.loadPending();
-    pending.messages.sort((a, b) => (a.id < b.id ? -1 : 1)).forEach((m) => this.deliver({ ...m, rowKey: rowKeys.message(m.id) }));
+    pending.messages
+      .sort((a, b) => (a.id < b.id ? -1 : 1))
+      .forEach((m) => this.deliver({ ...m, rowKey: rowKeys.message(m.id) }));
     pending.work.forEach((w) => this.enqueueWork(w));
   }
 
@@ -69,11 +78,28 @@ export class Engine {
     if (!this.functions.hasOrchestrator(name)) throw new RangeError(`No orchestrator function named '${name}'`);
     const now = new Date(this.clock.now()).toISOString();
     const state: InstanceState = {
-      instanceId, name, executionId: this.newId(), status: 'Pending', input: input ?? null, output: null,
-      customStatus: null, createdAt: now, lastUpdatedAt: now, historyStart: 0, nextSeq: 0, actionsSeen: 0,
-      nextTaskId: 0, retries: {},
+      instanceId,
+      name,
+      executionId: this.newId(),
+      status: 'Pending',
+      input: input ?? null,
+      output: null,
+      customStatus: null,
+      createdAt: now,
+      lastUpdatedAt: now,
+      historyStart: 0,
+      nextSeq: 0,
+      actionsSeen: 0,
+      nextTaskId: 0,
+      retries: {},
     };
-    const start: Message = { instanceId, executionId: state.executionId, id: this.newId(), visibleAt: this.clock.now(), body: { type: 'start' } };
+    const start: Message = {
+      instanceId,
+      executionId: state.executionId,
+      id: this.newId(),
+      visibleAt: this.clock.now(),
+      body: { type: 'start' },
+    };
     if (!(await this.store.create(state, start))) {
       // Only an instance id that ended may be reused: its old history goes first.
       const existing = await this.getState(instanceId);
@@ -133,7 +159,13 @@ export class Engine {
     const state = await this.getState(instanceId);
     if (!state) return 'notFound';
     if (TERMINAL_STATUSES.includes(state.status)) return 'notRunning';
-    const message: Message = { instanceId, executionId: state.executionId, id: this.newId(), visibleAt: this.clock.now(), body };
+    const message: Message = {
+      instanceId,
+      executionId: state.executionId,
+      id: this.newId(),
+      visibleAt: this.clock.now(),
+      body,
+    };
     await this.store.enqueue(message);
     this.deliver({ ...message, rowKey: rowKeys.message(message.id) });
     return 'accepted';
@@ -180,7 +212,11 @@ export class Engine {
   private cannotResume(message: Message): boolean {
     if (message.body.type !== 'event' || this.running.has(message.instanceId)) return false;
     const state = this.cache.get(message.instanceId)?.state;
-    return state?.status === 'Running' && state.awaitedEvents !== undefined && !state.awaitedEvents.includes(message.body.name);
+    return (
+      state?.status === 'Running' &&
+      state.awaitedEvents !== undefined &&
+      !state.awaitedEvents.includes(message.body.name)
+    );
   }
 
   private dropPending(instanceId: string): string[] {
@@ -218,7 +254,9 @@ export class Engine {
   }
 
   private async runInstance(instanceId: string): Promise<void> {
-    const messages = [...(this.inbox.get(instanceId) ?? []), ...(this.parked.get(instanceId) ?? [])].sort((a, b) => (a.id < b.id ? -1 : 1));
+    const messages = [...(this.inbox.get(instanceId) ?? []), ...(this.parked.get(instanceId) ?? [])].sort((a, b) =>
+      a.id < b.id ? -1 : 1,
+    );
     this.inbox.delete(instanceId);
     this.parked.delete(instanceId);
     let result: EpisodeResult | undefined;
@@ -228,14 +266,23 @@ export class Engine {
       if (!loaded || TERMINAL_STATUSES.includes(loaded.state.status)) {
         // Late messages for an instance that ended or was purged: consume them one by one
         // (a row may already be gone, which would fail a batch).
-        await Promise.all(messages.filter((m) => m.rowKey).map((m) => this.store.deleteRow(instanceId, m.rowKey as string)));
+        await Promise.all(
+          messages.filter((m) => m.rowKey).map((m) => this.store.deleteRow(instanceId, m.rowKey as string)),
+        );
         return;
       }
       executionId = loaded.state.executionId;
-      const otherPendingRows = [...(this.future.get(instanceId)?.values() ?? [])].map(({ message }) => rowKeys.message(message.id));
+      const otherPendingRows = [...(this.future.get(instanceId)?.values() ?? [])].map(({ message }) =>
+        rowKeys.message(message.id),
+      );
       const input: EpisodeInput = {
-        state: loaded.state, history: loaded.history, messages, otherPendingRows, now: this.clock.now(),
-        newId: () => this.newId(), run: (history, state) => this.functions.runOrchestrator(state.name, history, state),
+        state: loaded.state,
+        history: loaded.history,
+        messages,
+        otherPendingRows,
+        now: this.clock.now(),
+        newId: () => this.newId(),
+        run: (history, state) => this.functions.runOrchestrator(state.name, history, state),
       };
       result = await runEpisode(input);
       try {
@@ -256,9 +303,13 @@ export class Engine {
     this.cache.set(instanceId, { state: result.write.state, history: result.history });
     result.write.newMessages.forEach((m) => this.deliver({ ...m, rowKey: rowKeys.message(m.id) }));
     result.write.newWork.forEach((w) => this.enqueueWork(w));
-    await Promise.all(result.staleRows.map((rowKey) => this.store.deleteRow(instanceId, rowKey).catch((error: Error) => {
-      this.options.log?.(`A stale row ${rowKey} of ${instanceId} stays until the next restart: ${error.message}`);
-    })));
+    await Promise.all(
+      result.staleRows.map((rowKey) =>
+        this.store.deleteRow(instanceId, rowKey).catch((error: Error) => {
+          this.options.log?.(`A stale row ${rowKey} of ${instanceId} stays until the next restart: ${error.message}`);
+        }),
+      ),
+    );
   }
 
   private async committed(result: EpisodeResult): Promise<boolean> {
@@ -272,7 +323,9 @@ export class Engine {
    * consumed already) would fail every retry, so messages whose rows are no longer stored are left out.
    */
   private async retryLater(instanceId: string, messages: Message[], error: unknown): Promise<void> {
-    this.options.log?.(`Episode of ${instanceId} failed and will be retried: ${(error as Error)?.message ?? String(error)}`);
+    this.options.log?.(
+      `Episode of ${instanceId} failed and will be retried: ${(error as Error)?.message ?? String(error)}`,
+    );
     this.cache.delete(instanceId);
     let retry = messages;
     if ((error as { statusCode?: number })?.statusCode === 404) {
@@ -298,17 +351,24 @@ export class Engine {
 
   private async runWork(work: WorkItem): Promise<void> {
     const outcome = await this.functions.runActivity(work.name, work.input, work.instanceId);
-    const body: Message['body'] = 'result' in outcome
-      ? { type: 'taskCompleted', taskId: work.taskId, result: outcome.result }
-      : { type: 'taskFailed', taskId: work.taskId, reason: outcome.reason, details: outcome.details };
+    const body: Message['body'] =
+      'result' in outcome
+        ? { type: 'taskCompleted', taskId: work.taskId, result: outcome.result }
+        : { type: 'taskFailed', taskId: work.taskId, reason: outcome.reason, details: outcome.details };
     this.deliver({
-      instanceId: work.instanceId, executionId: work.executionId, id: this.newId(), visibleAt: this.clock.now(),
-      body, rowKey: work.rowKey ?? rowKeys.work(work),
+      instanceId: work.instanceId,
+      executionId: work.executionId,
+      id: this.newId(),
+      visibleAt: this.clock.now(),
+      body,
+      rowKey: work.rowKey ?? rowKeys.work(work),
     });
   }
 
   private isIdle(): boolean {
-    return this.ready.size === 0 && this.running.size === 0 && this.activeActivities === 0 && this.workQueue.length === 0;
+    return (
+      this.ready.size === 0 && this.running.size === 0 && this.activeActivities === 0 && this.workQueue.length === 0
+    );
   }
 
   private notifyIfIdle(): void {

@@ -46,8 +46,11 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   const newMessages: Message[] = [];
   const newWork: WorkItem[] = [];
   const timerMessage = (timerId: number, fireAt: string): Message => ({
-    instanceId: state.instanceId, executionId: state.executionId, id: input.newId(),
-    visibleAt: Date.parse(fireAt), body: { type: 'timerFired', timerId, fireAt },
+    instanceId: state.instanceId,
+    executionId: state.executionId,
+    id: input.newId(),
+    visibleAt: Date.parse(fireAt),
+    body: { type: 'timerFired', timerId, fireAt },
   });
   const schedule = (name: string, activityInput: string | undefined): number => {
     const taskId = state.nextTaskId++;
@@ -82,18 +85,28 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
     const at = Math.min(message.visibleAt, now);
     switch (body.type) {
       case 'start':
-        newEvents.push(historyEvent(EventType.ExecutionStarted, at, { Name: state.name, Input: state.input ?? undefined }));
+        newEvents.push(
+          historyEvent(EventType.ExecutionStarted, at, { Name: state.name, Input: state.input ?? undefined }),
+        );
         state.status = 'Running';
         break;
       case 'event':
         newEvents.push(historyEvent(EventType.EventRaised, at, { Name: body.name, Input: body.input }));
         break;
       case 'taskCompleted':
-        newEvents.push(historyEvent(EventType.TaskCompleted, at, { TaskScheduledId: body.taskId, Result: body.result }));
+        newEvents.push(
+          historyEvent(EventType.TaskCompleted, at, { TaskScheduledId: body.taskId, Result: body.result }),
+        );
         delete state.retries[body.taskId];
         break;
       case 'taskFailed': {
-        newEvents.push(historyEvent(EventType.TaskFailed, at, { TaskScheduledId: body.taskId, Reason: body.reason, Details: body.details }));
+        newEvents.push(
+          historyEvent(EventType.TaskFailed, at, {
+            TaskScheduledId: body.taskId,
+            Reason: body.reason,
+            Details: body.details,
+          }),
+        );
         const tracker = state.retries[body.taskId];
         if (tracker) {
           delete state.retries[body.taskId];
@@ -136,7 +149,12 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
         break;
       case ActionType.CallActivityWithRetry: {
         const taskId = schedule(action.functionName ?? '', actionInput(action.input));
-        state.retries[taskId] = { functionName: action.functionName ?? '', input: actionInput(action.input), options: action.retryOptions as RetryOptions, failures: 0 };
+        state.retries[taskId] = {
+          functionName: action.functionName ?? '',
+          input: actionInput(action.input),
+          options: action.retryOptions as RetryOptions,
+          failures: 0,
+        };
         break;
       }
       case ActionType.CreateTimer: {
@@ -167,17 +185,32 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
 
   if (failure !== undefined) {
     const output = `Orchestrator function '${state.name}' failed: ${failure}`;
-    newEvents.push(historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Failed', Result: json(output) }));
+    newEvents.push(
+      historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Failed', Result: json(output) }),
+    );
     Object.assign(state, { status: 'Failed', output: json(output) ?? null });
     return end();
   }
   if (continueAsNewInput) {
-    newEvents.push(historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'ContinuedAsNew', Result: continueAsNewInput.value }));
+    newEvents.push(
+      historyEvent(EventType.ExecutionCompleted, now, {
+        OrchestrationStatus: 'ContinuedAsNew',
+        Result: continueAsNewInput.value,
+      }),
+    );
     newEvents.push(historyEvent(EventType.OrchestratorCompleted, now));
-    return { ...continueAsNew(state, input, newEvents, [...deleteRows, ...input.otherPendingRows], continueAsNewInput.value), staleRows };
+    return {
+      ...continueAsNew(state, input, newEvents, [...deleteRows, ...input.otherPendingRows], continueAsNewInput.value),
+      staleRows,
+    };
   }
   if (orchestratorState?.isDone) {
-    newEvents.push(historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Completed', Result: json(orchestratorState.output) }));
+    newEvents.push(
+      historyEvent(EventType.ExecutionCompleted, now, {
+        OrchestrationStatus: 'Completed',
+        Result: json(orchestratorState.output),
+      }),
+    );
     Object.assign(state, { status: 'Completed', output: json(orchestratorState.output) ?? null });
     return end();
   }
@@ -187,7 +220,9 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
 
 /** Events and terminations are for the instance, whichever execution was current when they were sent. */
 function consumed(state: InstanceState, messages: Message[]) {
-  const current = messages.filter((m) => m.executionId === state.executionId || m.body.type === 'event' || m.body.type === 'terminate');
+  const current = messages.filter(
+    (m) => m.executionId === state.executionId || m.body.type === 'event' || m.body.type === 'terminate',
+  );
   const rowsOf = (list: Message[]) => list.flatMap((m) => (m.rowKey ? [m.rowKey] : []));
   return { current, deleteRows: rowsOf(current), staleRows: rowsOf(messages.filter((m) => !current.includes(m))) };
 }
@@ -225,31 +260,61 @@ function awaitedEvents(actions: OrchestratorAction[], history: HistoryEvent[]): 
   };
   actions.forEach(count);
   for (const e of history) {
-    if (e.EventType === EventType.EventRaised && e.Name && balance.has(e.Name)) balance.set(e.Name, (balance.get(e.Name) as number) - 1);
+    if (e.EventType === EventType.EventRaised && e.Name && balance.has(e.Name))
+      balance.set(e.Name, (balance.get(e.Name) as number) - 1);
   }
   return [...balance].filter(([, open]) => open > 0).map(([name]) => name);
 }
 
 function finish(
-  state: InstanceState, input: EpisodeInput, newEvents: HistoryEvent[],
-  deleteRows: string[], newMessages: Message[], newWork: WorkItem[], ended: boolean, staleRows: string[],
+  state: InstanceState,
+  input: EpisodeInput,
+  newEvents: HistoryEvent[],
+  deleteRows: string[],
+  newMessages: Message[],
+  newWork: WorkItem[],
+  ended: boolean,
+  staleRows: string[],
 ): EpisodeResult {
   if (newEvents.length > 0) {
     state.nextSeq += 1;
     state.lastUpdatedAt = new Date(input.now).toISOString();
   }
-  return { write: { state, newEvents, deleteRows, newMessages, newWork }, history: [...input.history, ...newEvents], ended, staleRows };
+  return {
+    write: { state, newEvents, deleteRows, newMessages, newWork },
+    history: [...input.history, ...newEvents],
+    ended,
+    staleRows,
+  };
 }
 
 function continueAsNew(
-  state: InstanceState, input: EpisodeInput, newEvents: HistoryEvent[], deleteRows: string[], newInput: string | undefined,
+  state: InstanceState,
+  input: EpisodeInput,
+  newEvents: HistoryEvent[],
+  deleteRows: string[],
+  newInput: string | undefined,
 ): Omit<EpisodeResult, 'staleRows'> {
   state.nextSeq += 1;
   const executionId = input.newId();
-  const start: Message = { instanceId: state.instanceId, executionId, id: input.newId(), visibleAt: input.now, body: { type: 'start' } };
+  const start: Message = {
+    instanceId: state.instanceId,
+    executionId,
+    id: input.newId(),
+    visibleAt: input.now,
+    body: { type: 'start' },
+  };
   Object.assign(state, {
-    executionId, input: newInput ?? null, output: null, status: 'Running', historyStart: state.nextSeq,
-    actionsSeen: 0, nextTaskId: 0, retries: {}, awaitedEvents: undefined, lastUpdatedAt: new Date(input.now).toISOString(),
+    executionId,
+    input: newInput ?? null,
+    output: null,
+    status: 'Running',
+    historyStart: state.nextSeq,
+    actionsSeen: 0,
+    nextTaskId: 0,
+    retries: {},
+    awaitedEvents: undefined,
+    lastUpdatedAt: new Date(input.now).toISOString(),
   });
   return { write: { state, newEvents, deleteRows, newMessages: [start], newWork: [] }, history: [], ended: false };
 }

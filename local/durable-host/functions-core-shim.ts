@@ -40,7 +40,9 @@ export class FunctionRegistry {
   programmingModel: ProgrammingModel | undefined;
 
   register(metadata: CoreFunctionMetadata, callback: CoreFunctionCallback): void {
-    const entry = Object.entries(metadata.bindings).find(([, b]) => b.direction === 'in' && /Trigger$/.test(b.type ?? ''));
+    const entry = Object.entries(metadata.bindings).find(
+      ([, b]) => b.direction === 'in' && /Trigger$/.test(b.type ?? ''),
+    );
     if (!entry) throw new Error(`Function ${metadata.name} has no trigger binding`);
     if (this.functions.has(metadata.name)) throw new Error(`Function ${metadata.name} is registered twice`);
     this.functions.set(metadata.name, { metadata, callback, triggerName: entry[0], trigger: entry[1] });

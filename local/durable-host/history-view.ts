@@ -1,7 +1,10 @@
 import { EVENT_TYPE_NAMES, EventType, HistoryEvent } from './history';
 
 const HIDDEN: readonly number[] = [
-  EventType.OrchestratorStarted, EventType.OrchestratorCompleted, EventType.TaskScheduled, EventType.TimerCreated,
+  EventType.OrchestratorStarted,
+  EventType.OrchestratorCompleted,
+  EventType.TaskScheduled,
+  EventType.TimerCreated,
 ];
 
 const parse = (text: string | undefined): unknown => {
@@ -23,7 +26,10 @@ export function toHistoryView(history: HistoryEvent[], showOutput: boolean): Rec
   return history
     .filter((e) => !HIDDEN.includes(e.EventType))
     .map((e) => {
-      const view: Record<string, unknown> = { EventType: EVENT_TYPE_NAMES[e.EventType] ?? String(e.EventType), Timestamp: e.Timestamp };
+      const view: Record<string, unknown> = {
+        EventType: EVENT_TYPE_NAMES[e.EventType] ?? String(e.EventType),
+        Timestamp: e.Timestamp,
+      };
       switch (e.EventType) {
         case EventType.ExecutionStarted:
           view.FunctionName = e.Name;
@@ -32,7 +38,11 @@ export function toHistoryView(history: HistoryEvent[], showOutput: boolean): Rec
         case EventType.TaskCompleted:
         case EventType.TaskFailed: {
           const task = scheduled.get(e.TaskScheduledId ?? -1);
-          Object.assign(view, { FunctionName: task?.Name, ScheduledTime: task?.Timestamp, TaskScheduledId: e.TaskScheduledId });
+          Object.assign(view, {
+            FunctionName: task?.Name,
+            ScheduledTime: task?.Timestamp,
+            TaskScheduledId: e.TaskScheduledId,
+          });
           if (e.EventType === EventType.TaskFailed) Object.assign(view, { Reason: e.Reason, Details: e.Details });
           else if (showOutput) view.Result = parse(e.Result);
           break;

@@ -25,8 +25,18 @@ export function readRequest(req: IncomingMessage, origin: string): Promise<HostR
       if (size <= MAX_REQUEST_BYTES) chunks.push(chunk);
     });
     req.on('error', reject);
-    req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? 'tooLarge'
-      : { method: req.method ?? 'GET', url: new URL(req.url ?? '/', origin), headers: req.headers, body: Buffer.concat(chunks) }));
+    req.on('end', () =>
+      resolve(
+        size > MAX_REQUEST_BYTES
+          ? 'tooLarge'
+          : {
+              method: req.method ?? 'GET',
+              url: new URL(req.url ?? '/', origin),
+              headers: req.headers,
+              body: Buffer.concat(chunks),
+            },
+      ),
+    );
   });
 }
 

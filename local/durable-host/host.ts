@@ -52,7 +52,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const log = options.log ?? defaultLog;
   const hostName = options.host ?? '127.0.0.1';
   const hostJson = readHostJson(options.appRoot, settings);
-  const keys = { master: required(settings, 'LocalHost__MasterKey'), function: required(settings, 'LocalHost__FunctionKey') };
+  const keys = {
+    master: required(settings, 'LocalHost__MasterKey'),
+    function: required(settings, 'LocalHost__FunctionKey'),
+  };
 
   const registry = new FunctionRegistry();
   installFunctionsCoreShim(registry);
@@ -68,11 +71,13 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   // The durable client rewrites its links to localhost:7071 unless it knows the site's host name.
   process.env.WEBSITE_HOSTNAME = `${hostName}:${port}`;
 
-  const store = options.store ?? new TableDurableStore(required(settings, 'AzureWebJobsStorage'), `${hostJson.hubName}Durable`);
+  const store =
+    options.store ?? new TableDurableStore(required(settings, 'AzureWebJobsStorage'), `${hostJson.hubName}Durable`);
   await store.init();
   const clock = new AdjustableClock(await store.loadClockOffset());
   // The app's own notion of now follows the host's clock when tests move it (src/composition.ts reads it).
-  if (settings.LocalHost__ClockControl === 'true') (globalThis as Record<symbol, unknown>)[Symbol.for('local-functions-host.clock')] = () => clock.now();
+  if (settings.LocalHost__ClockControl === 'true')
+    (globalThis as Record<symbol, unknown>)[Symbol.for('local-functions-host.clock')] = () => clock.now();
   const invoker = new Invoker(registry, log);
   const engine = new Engine(store, clock, new AppDurableFunctions(registry, invoker), {
     log: (message) => log('warning', 'system', 'engine', message),
@@ -80,10 +85,18 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const urls = new ManagementUrls(url, rpcUrl, hostJson.hubName, keys.master);
   const management = new ManagementApi(engine, urls);
   const front = new HttpFront(registry, invoker, management, urls, hostJson.routePrefix, keys, (fn, error) =>
-    log('error', 'system', fn, `Executed '${fn}' (Failed): ${(error as Error)?.stack ?? String(error)}`));
-  const timers = new TimerScheduler(timerFunctions, { clock, store, invoker, log, extraInputs: (fn) => urls.clientInputs(fn) });
+    log('error', 'system', fn, `Executed '${fn}' (Failed): ${(error as Error)?.stack ?? String(error)}`),
+  );
+  const timers = new TimerScheduler(timerFunctions, {
+    clock,
+    store,
+    invoker,
+    log,
+    extraInputs: (fn) => urls.clientInputs(fn),
+  });
   const admin = async (req: HostRequest): Promise<HostResponse | undefined> => {
-    if (req.url.pathname === '/admin/host/status') return json(200, { state: 'Running', functions: [...registry.functions.keys()] });
+    if (req.url.pathname === '/admin/host/status')
+      return json(200, { state: 'Running', functions: [...registry.functions.keys()] });
     if (req.url.pathname === '/admin/host/stats') {
       if (!front.isMasterKey(req)) return { status: 401 };
       return json(200, { storageTransactions: store.transactions, episodes: engine.episodes });
@@ -104,7 +117,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   // Requests wait until what the previous run left is picked up: a start or an event stored while the pending rows
   // are read would otherwise be delivered twice.
   const recovered = engine.recover();
-  const serve = (handler: (req: HostRequest) => Promise<HostResponse>, origin: string) =>
+  const serve =
+    (handler: (req: HostRequest) => Promise<HostResponse>, origin: string) =>
     (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
       void (async () => {
         await recovered;
@@ -117,27 +131,59 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       });
     };
   const site = webSite(options.appRoot, hostJson.routePrefix, settings);
-  publicServer.on('request', serve(async (req) => (await admin(req)) ?? (await site?.(req)) ?? front.handle(req), url));
-  rpcServer.on('request', serve(async (req) => {
-    const base = '/durabletask/';
-    return req.url.pathname.startsWith(base) ? management.handle(req, req.url.pathname.slice(base.length)) : { status: 404 };
-  }, rpcUrl));
+  publicServer.on(
+    'request',
+    serve(async (req) => (await admin(req)) ?? (await site?.(req)) ?? front.handle(req), url),
+  );
+  rpcServer.on(
+    'request',
+    serve(async (req) => {
+      const base = '/durabletask/';
+      return req.url.pathname.startsWith(base)
+        ? management.handle(req, req.url.pathname.slice(base.length))
+        : { status: 404 };
+    }, rpcUrl),
+  );
 
   await recovered;
   await timers.start();
-  log('information', 'system', 'host', `Host started: ${registry.functions.size} functions, task hub ${hostJson.hubName}, ${url}`);
+  log(
+    'information',
+    'system',
+    'host',
+    `Host started: ${registry.functions.size} functions, task hub ${hostJson.hubName}, ${url}`,
+  );
   return {
-    url, rpcUrl, engine, clock, store, registry, timers,
+    url,
+    rpcUrl,
+    engine,
+    clock,
+    store,
+    registry,
+    timers,
     async stop() {
       timers.stop();
       engine.stop();
-      await Promise.all([publicServer, rpcServer].map((s) => new Promise((resolve) => { s.closeAllConnections(); s.close(resolve); })));
+      await Promise.all(
+        [publicServer, rpcServer].map(
+          (s) =>
+            new Promise((resolve) => {
+              s.closeAllConnections();
+              s.close(resolve);
+            }),
+        ),
+      );
     },
   };
 }
 
 /** Azure's admin API for non-HTTP functions (`POST /admin/functions/{name}`), and the timers' status. */
-function timerAdmin(req: HostRequest, front: HttpFront, registry: FunctionRegistry, timers: TimerScheduler): HostResponse | undefined {
+function timerAdmin(
+  req: HostRequest,
+  front: HttpFront,
+  registry: FunctionRegistry,
+  timers: TimerScheduler,
+): HostResponse | undefined {
   const invoke = /^\/admin\/functions\/([^/]+)$/.exec(req.url.pathname);
   if (req.url.pathname !== '/admin/host/timers' && !(invoke && req.method === 'POST')) return undefined;
   if (!front.isMasterKey(req)) return { status: 401 };
@@ -146,7 +192,8 @@ function timerAdmin(req: HostRequest, front: HttpFront, registry: FunctionRegist
   const name = timers.find(requested);
   if (!name) {
     const known = [...registry.functions.keys()].some((key) => key.toLowerCase() === requested.toLowerCase());
-    return known ? json(400, { Message: `The local host invokes only timer functions through the admin API` })
+    return known
+      ? json(400, { Message: `The local host invokes only timer functions through the admin API` })
       : json(404, { Message: `No function named '${requested}'` });
   }
   try {
@@ -162,7 +209,10 @@ function timerAdmin(req: HostRequest, front: HttpFront, registry: FunctionRegist
 function webSite(appRoot: string, routePrefix: string, settings: NodeJS.ProcessEnv) {
   const root = settings.LocalHost__StaticRoot;
   if (!root) return undefined;
-  if (!routePrefix) throw new Error('LocalHost__StaticRoot needs a route prefix (host.json extensions.http.routePrefix) to keep the site apart from the functions');
+  if (!routePrefix)
+    throw new Error(
+      'LocalHost__StaticRoot needs a route prefix (host.json extensions.http.routePrefix) to keep the site apart from the functions',
+    );
   return staticSite({
     root: path.resolve(appRoot, root),
     reserved: [`/${routePrefix.toLowerCase()}`, '/admin', '/runtime'],

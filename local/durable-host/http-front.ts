@@ -33,12 +33,15 @@ export class HttpFront {
     private readonly keys: HostKeys,
     private readonly onError: (functionName: string, error: unknown) => void,
   ) {
-    this.routes = registry.byTriggerType('httpTrigger').map((fn) => ({
-      fn,
-      route: compileRoute((fn.trigger.route as string | undefined) ?? fn.metadata.name),
-      methods: ((fn.trigger.methods as string[] | undefined) ?? ['GET', 'POST']).map((m) => m.toUpperCase()),
-      authLevel: String(fn.trigger.authLevel ?? 'function').toLowerCase(),
-    })).sort((a, b) => b.route.specificity - a.route.specificity);
+    this.routes = registry
+      .byTriggerType('httpTrigger')
+      .map((fn) => ({
+        fn,
+        route: compileRoute((fn.trigger.route as string | undefined) ?? fn.metadata.name),
+        methods: ((fn.trigger.methods as string[] | undefined) ?? ['GET', 'POST']).map((m) => m.toUpperCase()),
+        authLevel: String(fn.trigger.authLevel ?? 'function').toLowerCase(),
+      }))
+      .sort((a, b) => b.route.specificity - a.route.specificity);
   }
 
   async handle(req: HostRequest): Promise<HostResponse> {
@@ -73,7 +76,11 @@ export class HttpFront {
     return level === 'function' && safeEqual(key, this.keys.function);
   }
 
-  private async invoke(fn: RegisteredFunction, req: HostRequest, params: Record<string, string>): Promise<HostResponse> {
+  private async invoke(
+    fn: RegisteredFunction,
+    req: HostRequest,
+    params: Record<string, string>,
+  ): Promise<HostResponse> {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(req.headers)) {
       if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -94,7 +101,7 @@ export class HttpFront {
       return {
         status: Number(response.statusCode ?? 200),
         headers: response.headers ?? {},
-        body: response.body?.bytes ? Buffer.from(response.body.bytes) : response.body?.string ?? undefined,
+        body: response.body?.bytes ? Buffer.from(response.body.bytes) : (response.body?.string ?? undefined),
       };
     } catch (error) {
       this.onError(fn.metadata.name, error);

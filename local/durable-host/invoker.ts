@@ -33,7 +33,10 @@ export interface InvocationResult {
  * Functions worker does: build arguments from RPC input data, run the handler, convert the result.
  */
 export class Invoker {
-  constructor(private readonly registry: FunctionRegistry, private readonly log: LogSink) {}
+  constructor(
+    private readonly registry: FunctionRegistry,
+    private readonly log: LogSink,
+  ) {}
 
   async invoke(fn: RegisteredFunction, inputData: Record<string, RpcTypedData>): Promise<InvocationResult> {
     const model = this.registry.programmingModel;

@@ -6,7 +6,12 @@ import { toHistoryView } from './history-view';
 import { HostRequest, HostResponse, json } from './host-http';
 
 const STATUS_CODE: Record<RuntimeStatus, number> = {
-  Pending: 202, Running: 202, ContinuedAsNew: 202, Completed: 200, Failed: 400, Terminated: 400,
+  Pending: 202,
+  Running: 202,
+  ContinuedAsNew: 202,
+  Completed: 200,
+  Failed: 400,
+  Terminated: 400,
 };
 
 const parseJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
@@ -17,7 +22,10 @@ const message = (status: number, text: string): HostResponse => json(status, { M
  * (`rpcBaseUrl`) and the public webhooks behind `createCheckStatusResponse` share these handlers.
  */
 export class ManagementApi {
-  constructor(private readonly engine: Engine, private readonly urls: ManagementUrls) {}
+  constructor(
+    private readonly engine: Engine,
+    private readonly urls: ManagementUrls,
+  ) {}
 
   /** `path` is relative to the API's base, e.g. `instances/abc/raiseEvent/Approved`. */
   async handle(req: HostRequest, path: string): Promise<HostResponse> {
@@ -30,7 +38,8 @@ export class ManagementApi {
       }
       if (parts[0] !== 'instances') return message(404, 'Not found');
       const [, id, action, eventName] = parts;
-      if (!id && req.method === 'GET') return await this.list(q, req.headers['x-ms-continuation-token'] as string | undefined);
+      if (!id && req.method === 'GET')
+        return await this.list(q, req.headers['x-ms-continuation-token'] as string | undefined);
       if (id && parts.length === 2 && req.method === 'GET') return await this.status(id, q);
       if (id && parts.length === 2 && req.method === 'DELETE') return await this.purge(id);
       if (id && action === 'raiseEvent' && eventName && req.method === 'POST') {
@@ -49,7 +58,8 @@ export class ManagementApi {
   private async start(name: string, instanceId: string, input: string | undefined): Promise<HostResponse> {
     if (input !== undefined) JSON.parse(input);
     const outcome = await this.engine.start(name, instanceId, input);
-    if (outcome === 'conflict') return message(409, `An instance with ID '${instanceId}' already exists and is not in a terminal state.`);
+    if (outcome === 'conflict')
+      return message(409, `An instance with ID '${instanceId}' already exists and is not in a terminal state.`);
     const links = this.urls.forInstance(instanceId);
     return json(202, links, { location: links.statusQueryGetUri });
   }
@@ -68,11 +78,20 @@ export class ManagementApi {
     const statuses = q.get('runtimeStatus')?.split(',').filter(Boolean) as RuntimeStatus[] | undefined;
     const date = (key: string) => (q.get(key) ? new Date(q.get(key) as string) : undefined);
     const page = await this.engine.list({
-      statuses, createdFrom: date('createdTimeFrom'), createdTo: date('createdTimeTo'),
-      pageSize: q.get('top') ? Number(q.get('top')) : 100, continuationToken,
+      statuses,
+      createdFrom: date('createdTimeFrom'),
+      createdTo: date('createdTimeTo'),
+      pageSize: q.get('top') ? Number(q.get('top')) : 100,
+      continuationToken,
     });
-    const headers: Record<string, string> = page.continuationToken ? { 'x-ms-continuation-token': page.continuationToken } : {};
-    return json(200, page.states.map((s) => this.view(s, q.get('showInput') !== 'false')), headers);
+    const headers: Record<string, string> = page.continuationToken
+      ? { 'x-ms-continuation-token': page.continuationToken }
+      : {};
+    return json(
+      200,
+      page.states.map((s) => this.view(s, q.get('showInput') !== 'false')),
+      headers,
+    );
   }
 
   private async purge(id: string): Promise<HostResponse> {

@@ -1,10 +1,20 @@
 import {
-  DurableStore, EpisodeWrite, InstanceState, ListQuery, Message, rowKeys, TimerStatus, WorkItem,
+  DurableStore,
+  EpisodeWrite,
+  InstanceState,
+  ListQuery,
+  Message,
+  rowKeys,
+  TimerStatus,
+  WorkItem,
 } from './durable-store';
 import { HistoryEvent } from './history';
 
-type Stored = { kind: 'state'; value: InstanceState } | { kind: 'history'; value: HistoryEvent[] }
-  | { kind: 'message'; value: Message } | { kind: 'work'; value: WorkItem };
+type Stored =
+  | { kind: 'state'; value: InstanceState }
+  | { kind: 'history'; value: HistoryEvent[] }
+  | { kind: 'message'; value: Message }
+  | { kind: 'work'; value: WorkItem };
 
 const clone = <T>(value: T): T => JSON.parse(JSON.stringify(value)) as T;
 
@@ -48,8 +58,10 @@ export class MemoryDurableStore implements DurableStore {
     const { state } = write;
     // As a Table batch: a consumed row that is gone fails the whole episode.
     const missing = write.deleteRows.find((rowKey) => !this.partition(state.instanceId).has(rowKey));
-    if (missing) throw Object.assign(new Error(`The row ${missing} of ${state.instanceId} does not exist`), { statusCode: 404 });
-    if (write.newEvents.length) this.put(state.instanceId, rowKeys.history(state.nextSeq - 1), { kind: 'history', value: write.newEvents });
+    if (missing)
+      throw Object.assign(new Error(`The row ${missing} of ${state.instanceId} does not exist`), { statusCode: 404 });
+    if (write.newEvents.length)
+      this.put(state.instanceId, rowKeys.history(state.nextSeq - 1), { kind: 'history', value: write.newEvents });
     for (const rowKey of write.deleteRows) this.partition(state.instanceId).delete(rowKey);
     for (const m of write.newMessages) this.put(m.instanceId, rowKeys.message(m.id), { kind: 'message', value: m });
     for (const w of write.newWork) this.put(w.instanceId, rowKeys.work(w), { kind: 'work', value: w });
@@ -77,7 +89,11 @@ export class MemoryDurableStore implements DurableStore {
 
   async pendingRowKeys(instanceId: string): Promise<Set<string>> {
     this.count++;
-    return new Set([...(this.partitions.get(instanceId)?.entries() ?? [])].filter(([, r]) => r.kind === 'message' || r.kind === 'work').map(([rowKey]) => rowKey));
+    return new Set(
+      [...(this.partitions.get(instanceId)?.entries() ?? [])]
+        .filter(([, r]) => r.kind === 'message' || r.kind === 'work')
+        .map(([rowKey]) => rowKey),
+    );
   }
 
   async list(query: ListQuery): Promise<{ states: InstanceState[]; continuationToken?: string }> {

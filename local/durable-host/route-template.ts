@@ -17,11 +17,19 @@ const CONSTRAINTS: Record<string, RegExp> = {
 type Segment = { literal: string } | { name: string; optional: boolean; catchAll: boolean; constraint?: RegExp };
 
 export function compileRoute(template: string): CompiledRoute {
-  const segments: Segment[] = template.split('/').filter(Boolean).map((raw) => {
-    const param = /^\{(\*)?([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?(\?)?\}$/.exec(raw);
-    if (!param) return { literal: raw.toLowerCase() };
-    return { name: param[2], catchAll: !!param[1], optional: !!param[4], constraint: param[3] ? CONSTRAINTS[param[3]] : undefined };
-  });
+  const segments: Segment[] = template
+    .split('/')
+    .filter(Boolean)
+    .map((raw) => {
+      const param = /^\{(\*)?([A-Za-z_][A-Za-z0-9_]*)(?::([a-z]+))?(\?)?\}$/.exec(raw);
+      if (!param) return { literal: raw.toLowerCase() };
+      return {
+        name: param[2],
+        catchAll: !!param[1],
+        optional: !!param[4],
+        constraint: param[3] ? CONSTRAINTS[param[3]] : undefined,
+      };
+    });
   return {
     template,
     specificity: segments.filter((s) => 'literal' in s).length * 100 + segments.length,

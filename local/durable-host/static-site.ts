@@ -46,13 +46,20 @@ export function staticSite(options: StaticSiteOptions): Site {
   return async (req) => {
     const requested = req.url.pathname;
     if (isReserved(requested.toLowerCase())) return undefined;
-    if (req.method !== 'GET' && req.method !== 'HEAD') return { status: 405, headers: { ...BASE_HEADERS, Allow: 'GET, HEAD' } };
+    if (req.method !== 'GET' && req.method !== 'HEAD')
+      return { status: 405, headers: { ...BASE_HEADERS, Allow: 'GET, HEAD' } };
     const head = req.method === 'HEAD';
     if (requested === '/config.json' && options.configJson !== undefined) {
-      return answer(head, 200, { 'content-type': CONTENT_TYPES['.json'], 'Cache-Control': 'no-store' }, Buffer.from(options.configJson));
+      return answer(
+        head,
+        200,
+        { 'content-type': CONTENT_TYPES['.json'], 'Cache-Control': 'no-store' },
+        Buffer.from(options.configJson),
+      );
     }
     const file = resolveInside(root, requested);
-    if (file === 'malformed') return answer(head, 400, { 'content-type': CONTENT_TYPES['.txt'] }, Buffer.from('Malformed path'));
+    if (file === 'malformed')
+      return answer(head, 400, { 'content-type': CONTENT_TYPES['.txt'] }, Buffer.from('Malformed path'));
     const notFound = () => answer(head, 404, { 'content-type': CONTENT_TYPES['.txt'] }, Buffer.from('Not found'));
     if (file === 'refused') return notFound();
     const found = await existingFile(file);
@@ -61,7 +68,12 @@ export function staticSite(options: StaticSiteOptions): Site {
     if (path.posix.extname(requested)) return notFound();
     const index = await existingFile(path.join(root, 'index.html'));
     if (!index) {
-      return answer(head, 404, { 'content-type': CONTENT_TYPES['.txt'] }, Buffer.from(`No index.html in ${root}: build the wizard with npm run build:web`));
+      return answer(
+        head,
+        404,
+        { 'content-type': CONTENT_TYPES['.txt'] },
+        Buffer.from(`No index.html in ${root}: build the wizard with npm run build:web`),
+      );
     }
     return serveFile(head, index, '/index.html');
   };
@@ -102,5 +114,9 @@ async function serveFile(head: boolean, file: string, urlPath: string): Promise<
 }
 
 function answer(head: boolean, status: number, headers: Record<string, string>, body: Buffer): HostResponse {
-  return { status, headers: { ...BASE_HEADERS, ...headers, 'Content-Length': String(body.length) }, body: head ? undefined : body };
+  return {
+    status,
+    headers: { ...BASE_HEADERS, ...headers, 'Content-Length': String(body.length) },
+    body: head ? undefined : body,
+  };
 }

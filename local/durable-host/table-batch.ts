@@ -1,10 +1,19 @@
-import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest, HttpClient } from '@azure/core-rest-pipeline';
+import {
+  createDefaultHttpClient,
+  createHttpHeaders,
+  createPipelineRequest,
+  HttpClient,
+} from '@azure/core-rest-pipeline';
 import { RestError, TableClient } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
 
 /** Property values the durable store writes; anything else is refused rather than guessed at. */
 export type BatchProperty = string | boolean | number;
-export interface BatchEntity { partitionKey: string; rowKey: string; [property: string]: unknown }
+export interface BatchEntity {
+  partitionKey: string;
+  rowKey: string;
+  [property: string]: unknown;
+}
 
 export type BatchOperation =
   | { verb: 'create'; entity: BatchEntity }
@@ -36,7 +45,8 @@ export class TableBatchSender {
   }
 
   async submit(operations: BatchOperation[]): Promise<void> {
-    if (operations.length === 0 || operations.length > 100) throw new RangeError(`A batch holds 1 to 100 operations, not ${operations.length}`);
+    if (operations.length === 0 || operations.length > 100)
+      throw new RangeError(`A batch holds 1 to 100 operations, not ${operations.length}`);
     // Azure refuses a batch across partitions; Azurite does not, so the local host checks it itself.
     const partitions = new Set(operations.map((o) => (o.verb === 'delete' ? o.partitionKey : o.entity.partitionKey)));
     if (partitions.size > 1) throw new RangeError('All operations of a batch must address one partition');
@@ -44,8 +54,13 @@ export class TableBatchSender {
     const changeset = `changeset_${randomUUID()}`;
     const parts = operations.map((operation) => `--${changeset}${CRLF}${this.part(operation)}`);
     const body = [
-      `--${batch}`, `Content-Type: multipart/mixed; boundary=${changeset}`, '',
-      ...parts, `--${changeset}--`, `--${batch}--`, '',
+      `--${batch}`,
+      `Content-Type: multipart/mixed; boundary=${changeset}`,
+      '',
+      ...parts,
+      `--${changeset}--`,
+      `--${batch}--`,
+      '',
     ].join(CRLF);
     const request = createPipelineRequest({
       url: this.batchUrl,
@@ -73,14 +88,30 @@ export class TableBatchSender {
   private part(operation: BatchOperation): string {
     const head = ['Content-Type: application/http', 'Content-Transfer-Encoding: binary', ''];
     if (operation.verb === 'create') {
-      return [...head, `POST ${this.tableUrl} HTTP/1.1`, ...entityHeaders, '', entityJson(operation.entity), ''].join(CRLF);
+      return [...head, `POST ${this.tableUrl} HTTP/1.1`, ...entityHeaders, '', entityJson(operation.entity), ''].join(
+        CRLF,
+      );
     }
     if (operation.verb === 'replace') {
       const { partitionKey, rowKey } = operation.entity;
-      return [...head, `PUT ${this.entityUrl(partitionKey, rowKey)} HTTP/1.1`, ...entityHeaders, '', entityJson(operation.entity), ''].join(CRLF);
+      return [
+        ...head,
+        `PUT ${this.entityUrl(partitionKey, rowKey)} HTTP/1.1`,
+        ...entityHeaders,
+        '',
+        entityJson(operation.entity),
+        '',
+      ].join(CRLF);
     }
-    return [...head, `DELETE ${this.entityUrl(operation.partitionKey, operation.rowKey)} HTTP/1.1`,
-      'Accept: application/json;odata=minimalmetadata', 'DataServiceVersion: 3.0', 'If-Match: *', '', ''].join(CRLF);
+    return [
+      ...head,
+      `DELETE ${this.entityUrl(operation.partitionKey, operation.rowKey)} HTTP/1.1`,
+      'Accept: application/json;odata=minimalmetadata',
+      'DataServiceVersion: 3.0',
+      'If-Match: *',
+      '',
+      '',
+    ].join(CRLF);
   }
 
   private entityUrl(partitionKey: string, rowKey: string): string {
@@ -90,8 +121,10 @@ export class TableBatchSender {
 }
 
 const entityHeaders = [
-  'Content-Type: application/json', 'Accept: application/json;odata=minimalmetadata',
-  'Prefer: return-no-content', 'DataServiceVersion: 3.0',
+  'Content-Type: application/json',
+  'Accept: application/json;odata=minimalmetadata',
+  'Prefer: return-no-content',
+  'DataServiceVersion: 3.0',
 ];
 
 function entityJson(entity: BatchEntity): string {
@@ -101,7 +134,9 @@ function entityJson(entity: BatchEntity): string {
     if (value === undefined) continue;
     const integral = typeof value === 'number' && Number.isInteger(value) && value >= -INT32 && value < INT32;
     if (typeof value !== 'string' && typeof value !== 'boolean' && !integral) {
-      throw new TypeError(`Property '${name}' must be a string, a boolean or a 32-bit integer in a batch, not ${JSON.stringify(value)}`);
+      throw new TypeError(
+        `Property '${name}' must be a string, a boolean or a 32-bit integer in a batch, not ${JSON.stringify(value)}`,
+      );
     }
     json[name] = value as BatchProperty;
   }
@@ -116,5 +151,8 @@ function batchError(status: number, text: string): RestError {
   } catch {
     error = undefined;
   }
-  return new RestError(error?.message?.value ?? `The batch failed with status ${status}`, { statusCode: status, code: error?.code });
+  return new RestError(error?.message?.value ?? `The batch failed with status ${status}`, {
+    statusCode: status,
+    code: error?.code,
+  });
 }

@@ -1,6 +1,14 @@
 import { odata, TableClient } from '@azure/data-tables';
 import {
-  DurableStore, EpisodeWrite, InstanceState, ListQuery, Message, PayloadTooLargeError, rowKeys, TimerStatus, WorkItem,
+  DurableStore,
+  EpisodeWrite,
+  InstanceState,
+  ListQuery,
+  Message,
+  PayloadTooLargeError,
+  rowKeys,
+  TimerStatus,
+  WorkItem,
 } from './durable-store';
 import { HistoryEvent } from './history';
 import { BatchOperation, TableBatchSender } from './table-batch';
@@ -11,13 +19,26 @@ const MAX_CHUNKS = 15;
 const MAX_BATCH = 100;
 
 type Kind = 'state' | 'history' | 'message' | 'work';
-interface Row { partitionKey: string; rowKey: string; kind: Kind; [property: string]: unknown }
+interface Row {
+  partitionKey: string;
+  rowKey: string;
+  kind: Kind;
+  [property: string]: unknown;
+}
 
-function toRow(instanceId: string, rowKey: string, kind: Kind, value: unknown, extra: Record<string, unknown> = {}): Row {
+function toRow(
+  instanceId: string,
+  rowKey: string,
+  kind: Kind,
+  value: unknown,
+  extra: Record<string, unknown> = {},
+): Row {
   const json = JSON.stringify(value);
   const chunks = Math.max(1, Math.ceil(json.length / CHUNK_CHARS));
   if (chunks > MAX_CHUNKS) {
-    throw new PayloadTooLargeError(`Durable payload of ${json.length} characters for instance ${instanceId} exceeds the local host's 1 MiB entity limit`);
+    throw new PayloadTooLargeError(
+      `Durable payload of ${json.length} characters for instance ${instanceId} exceeds the local host's 1 MiB entity limit`,
+    );
   }
   const row: Row = { partitionKey: instanceId, rowKey, kind, chunks, ...extra };
   for (let i = 0; i < chunks; i++) row[`d${i}`] = json.slice(i * CHUNK_CHARS, (i + 1) * CHUNK_CHARS);
@@ -45,7 +66,9 @@ export class TableDurableStore implements DurableStore {
 
   constructor(connectionString: string, tableName: string) {
     this.table = TableClient.fromConnectionString(connectionString, tableName, { allowInsecureConnection: true });
-    this.hostTable = TableClient.fromConnectionString(connectionString, `${tableName}Host`, { allowInsecureConnection: true });
+    this.hostTable = TableClient.fromConnectionString(connectionString, `${tableName}Host`, {
+      allowInsecureConnection: true,
+    });
     this.batches = new TableBatchSender(this.table);
   }
 
@@ -60,7 +83,10 @@ export class TableDurableStore implements DurableStore {
 
   async create(state: InstanceState, start: Message): Promise<boolean> {
     try {
-      await this.submit([{ verb: 'create', entity: stateRow(state) }, { verb: 'create', entity: messageRow(start) }]);
+      await this.submit([
+        { verb: 'create', entity: stateRow(state) },
+        { verb: 'create', entity: messageRow(start) },
+      ]);
       return true;
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 409) return false;
@@ -88,13 +114,21 @@ export class TableDurableStore implements DurableStore {
     // Writes first, as replacements, so an episode that did not commit can be written again; the consumed rows'
     // deletes and the state row last, so a batch that fails leaves the state at the old end of history.
     const actions: BatchOperation[] = [
-      ...(write.newEvents.length ? [{ verb: 'replace', entity: toRow(state.instanceId, rowKeys.history(state.nextSeq - 1), 'history', write.newEvents) } as const] : []),
+      ...(write.newEvents.length
+        ? [
+            {
+              verb: 'replace',
+              entity: toRow(state.instanceId, rowKeys.history(state.nextSeq - 1), 'history', write.newEvents),
+            } as const,
+          ]
+        : []),
       ...write.newMessages.map((m): BatchOperation => ({ verb: 'replace', entity: messageRow(m) })),
       ...write.newWork.map((w): BatchOperation => ({ verb: 'replace', entity: workRow(w) })),
       ...write.deleteRows.map((rowKey): BatchOperation => ({ verb: 'delete', partitionKey: state.instanceId, rowKey })),
       { verb: 'replace', entity: stateRow(state) },
     ];
-    for (let start = 0; start < actions.length; start += MAX_BATCH) await this.submit(actions.slice(start, start + MAX_BATCH));
+    for (let start = 0; start < actions.length; start += MAX_BATCH)
+      await this.submit(actions.slice(start, start + MAX_BATCH));
   }
 
   async enqueue(message: Message): Promise<void> {
@@ -120,7 +154,10 @@ export class TableDurableStore implements DurableStore {
   }
 
   async pendingRowKeys(instanceId: string): Promise<Set<string>> {
-    const rows = await this.query(odata`PartitionKey eq ${instanceId} and (kind eq ${'message'} or kind eq ${'work'})`, ['RowKey']);
+    const rows = await this.query(
+      odata`PartitionKey eq ${instanceId} and (kind eq ${'message'} or kind eq ${'work'})`,
+      ['RowKey'],
+    );
     return new Set(rows.map((r) => r.rowKey as string));
   }
 
@@ -135,13 +172,20 @@ export class TableDurableStore implements DurableStore {
     this.count++;
     const page = await pages.next();
     if (page.done) return { states: [] };
-    return { states: page.value.map((r) => fromRow<InstanceState>(r)), continuationToken: page.value.continuationToken };
+    return {
+      states: page.value.map((r) => fromRow<InstanceState>(r)),
+      continuationToken: page.value.continuationToken,
+    };
   }
 
   async purge(instanceId: string): Promise<void> {
     const rows = await this.query(odata`PartitionKey eq ${instanceId}`, ['RowKey']);
     for (let i = 0; i < rows.length; i += MAX_BATCH) {
-      await this.submit(rows.slice(i, i + MAX_BATCH).map((r): BatchOperation => ({ verb: 'delete', partitionKey: instanceId, rowKey: r.rowKey as string })));
+      await this.submit(
+        rows
+          .slice(i, i + MAX_BATCH)
+          .map((r): BatchOperation => ({ verb: 'delete', partitionKey: instanceId, rowKey: r.rowKey as string })),
+      );
     }
   }
 
@@ -164,7 +208,11 @@ export class TableDurableStore implements DurableStore {
     this.count++;
     try {
       const row = await this.hostTable.getEntity<Record<string, unknown>>('timer', functionName);
-      return { last: row.last === undefined ? undefined : Number(row.last), next: Number(row.next), lastUpdated: Number(row.lastUpdated) };
+      return {
+        last: row.last === undefined ? undefined : Number(row.last),
+        next: Number(row.next),
+        lastUpdated: Number(row.lastUpdated),
+      };
     } catch (error) {
       if ((error as { statusCode?: number }).statusCode === 404) return undefined;
       throw error;
@@ -174,12 +222,17 @@ export class TableDurableStore implements DurableStore {
   async saveTimerStatus(functionName: string, status: TimerStatus): Promise<void> {
     this.count++;
     const { last, next, lastUpdated } = status;
-    await this.hostTable.upsertEntity({ partitionKey: 'timer', rowKey: functionName, next, lastUpdated, ...(last === undefined ? {} : { last }) }, 'Replace');
+    await this.hostTable.upsertEntity(
+      { partitionKey: 'timer', rowKey: functionName, next, lastUpdated, ...(last === undefined ? {} : { last }) },
+      'Replace',
+    );
   }
 
   private async query(filter: string, select?: string[]): Promise<Record<string, unknown>[]> {
     const rows: Record<string, unknown>[] = [];
-    for await (const page of this.table.listEntities<Record<string, unknown>>({ queryOptions: { filter, select } }).byPage({ maxPageSize: 1000 })) {
+    for await (const page of this.table
+      .listEntities<Record<string, unknown>>({ queryOptions: { filter, select } })
+      .byPage({ maxPageSize: 1000 })) {
       this.count++;
       rows.push(...page);
     }

@@ -17,7 +17,8 @@ function timeSpan(expression: string): TimerSchedule | undefined {
   if (!match) return undefined;
   const [days, hours, minutes, seconds] = match.slice(1).map((part) => Number(part ?? 0));
   // .NET reads '24:00:00' as 24 days; ask for the unambiguous form instead.
-  if (hours > 23 || minutes > 59 || seconds > 59) throw new Error('a TimeSpan is [d.]hh:mm:ss with hh < 24, mm and ss < 60');
+  if (hours > 23 || minutes > 59 || seconds > 59)
+    throw new Error('a TimeSpan is [d.]hh:mm:ss with hh < 24, mm and ss < 60');
   const interval = (((days * 24 + hours) * 60 + minutes) * 60 + seconds) * 1000;
   if (interval === 0) throw new Error('the interval must be longer than zero');
   return { expression, next: (after) => after + interval };
@@ -27,13 +28,16 @@ const DAY_MS = 86_400_000;
 
 function ncrontab(expression: string): TimerSchedule {
   const fields = expression.split(/\s+/);
-  if (fields.length !== 6) throw new Error(`expected 6 fields {second} {minute} {hour} {day} {month} {day-of-week}, got ${fields.length}`);
+  if (fields.length !== 6)
+    throw new Error(`expected 6 fields {second} {minute} {hour} {day} {month} {day-of-week}, got ${fields.length}`);
   const odd = fields.flatMap((field) => field.split(',')).find((item) => !NCRONTAB_ITEM.test(item));
   if (odd !== undefined) throw new Error(`'${odd}' is not NCRONTAB syntax`);
   const parse = (parts: string[], after: number) =>
     CronExpressionParser.parse(parts.join(' '), { currentDate: new Date(after), tz: 'UTC', strict: true });
   // cron-parser takes a day matching either day field; NCRONTAB wants both, so the day of week filters.
-  const weekdays = new Set(parse(['0', '0', '0', '*', '*', fields[5]], 0).fields.dayOfWeek.values.map((d) => Number(d) % 7));
+  const weekdays = new Set(
+    parse(['0', '0', '0', '*', '*', fields[5]], 0).fields.dayOfWeek.values.map((d) => Number(d) % 7),
+  );
   const byDay = [...fields.slice(0, 5), '*'];
   parse(byDay, 0);
   return {
@@ -59,7 +63,11 @@ export function resolveSettings(value: string, settings: Record<string, string |
 }
 
 /** An Azure timer schedule: NCRONTAB with seconds (UTC), or a TimeSpan interval. Throws naming the function. */
-export function parseSchedule(functionName: string, schedule: unknown, settings: Record<string, string | undefined>): TimerSchedule {
+export function parseSchedule(
+  functionName: string,
+  schedule: unknown,
+  settings: Record<string, string | undefined>,
+): TimerSchedule {
   let expression: string | undefined;
   try {
     if (typeof schedule !== 'string' || !schedule.trim()) throw new Error('no schedule is set');
@@ -67,6 +75,8 @@ export function parseSchedule(functionName: string, schedule: unknown, settings:
     return timeSpan(expression) ?? ncrontab(expression);
   } catch (error) {
     const resolved = expression !== undefined && expression !== schedule ? ` (resolved to '${expression}')` : '';
-    throw new Error(`Timer function '${functionName}' has an invalid schedule '${String(schedule)}'${resolved}: ${(error as Error).message}`);
+    throw new Error(
+      `Timer function '${functionName}' has an invalid schedule '${String(schedule)}'${resolved}: ${(error as Error).message}`,
+    );
   }
 }

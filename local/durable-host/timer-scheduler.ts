@@ -32,7 +32,10 @@ export interface ScheduledFunction {
 }
 
 /** The app's timer functions with their schedules; throws, naming the function, when one is invalid. */
-export function scheduledFunctions(fns: RegisteredFunction[], settings: Record<string, string | undefined>): ScheduledFunction[] {
+export function scheduledFunctions(
+  fns: RegisteredFunction[],
+  settings: Record<string, string | undefined>,
+): ScheduledFunction[] {
   return fns.map((fn) => ({ fn, schedule: parseSchedule(fn.metadata.name, fn.trigger.schedule, settings) }));
 }
 
@@ -62,7 +65,10 @@ export class TimerScheduler {
   private readonly timers = new Map<string, TimerFunction>();
   private stopped = false;
 
-  constructor(functions: ScheduledFunction[], private readonly deps: TimerDependencies) {
+  constructor(
+    functions: ScheduledFunction[],
+    private readonly deps: TimerDependencies,
+  ) {
     for (const { fn, schedule } of functions) {
       this.timers.set(fn.metadata.name, { fn, schedule, tail: Promise.resolve(), queued: 0, invocationCount: 0 });
     }
@@ -100,7 +106,9 @@ export class TimerScheduler {
   invokeNow(name: string): boolean {
     const timer = this.timers.get(name);
     if (!timer) return false;
-    this.enqueue(timer, () => this.invoke(timer, false, 'This function was programmatically called via the host APIs.'));
+    this.enqueue(timer, () =>
+      this.invoke(timer, false, 'This function was programmatically called via the host APIs.'),
+    );
     return true;
   }
 
@@ -143,8 +151,11 @@ export class TimerScheduler {
     const last = pastDue ? invokedAt : due;
     timer.status = { last, next: timer.schedule.next(last), lastUpdated: this.deps.clock.now() };
     if (this.stopped) return;
-    await this.deps.store.saveTimerStatus(name, timer.status)
-      .catch((error) => this.deps.log('error', 'system', name, `Saving the schedule status failed: ${(error as Error).message}`));
+    await this.deps.store
+      .saveTimerStatus(name, timer.status)
+      .catch((error) =>
+        this.deps.log('error', 'system', name, `Saving the schedule status failed: ${(error as Error).message}`),
+      );
     this.arm(timer);
   }
 
@@ -162,13 +173,25 @@ export class TimerScheduler {
     this.deps.log('information', 'system', name, `Executing 'Functions.${name}' (Reason='${reason}')`);
     const started = Date.now();
     try {
-      await this.deps.invoker.invoke(fn, { [fn.triggerName]: { json: JSON.stringify(info) }, ...this.deps.extraInputs(fn) });
+      await this.deps.invoker.invoke(fn, {
+        [fn.triggerName]: { json: JSON.stringify(info) },
+        ...this.deps.extraInputs(fn),
+      });
       timer.lastResult = 'Succeeded';
-      this.deps.log('information', 'system', name, `Executed 'Functions.${name}' (Succeeded, Duration=${Date.now() - started}ms)`);
+      this.deps.log(
+        'information',
+        'system',
+        name,
+        `Executed 'Functions.${name}' (Succeeded, Duration=${Date.now() - started}ms)`,
+      );
     } catch (error) {
       timer.lastResult = 'Failed';
-      this.deps.log('error', 'system', name,
-        `Executed 'Functions.${name}' (Failed, Duration=${Date.now() - started}ms): ${(error as Error)?.stack ?? String(error)}`);
+      this.deps.log(
+        'error',
+        'system',
+        name,
+        `Executed 'Functions.${name}' (Failed, Duration=${Date.now() - started}ms): ${(error as Error)?.stack ?? String(error)}`,
+      );
     } finally {
       timer.invocationCount++;
     }
@@ -176,8 +199,13 @@ export class TimerScheduler {
 
   private enqueue(timer: TimerFunction, run: () => Promise<void>): void {
     timer.queued++;
-    timer.tail = timer.tail.then(() => (this.stopped ? undefined : run())).catch((error) =>
-      this.deps.log('error', 'system', timer.fn.metadata.name, (error as Error)?.stack ?? String(error)))
-      .finally(() => { timer.queued--; });
+    timer.tail = timer.tail
+      .then(() => (this.stopped ? undefined : run()))
+      .catch((error) =>
+        this.deps.log('error', 'system', timer.fn.metadata.name, (error as Error)?.stack ?? String(error)),
+      )
+      .finally(() => {
+        timer.queued--;
+      });
   }
 }

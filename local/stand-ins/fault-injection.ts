@@ -62,9 +62,13 @@ export const faultSpecSchema = z
   .refine((f) => f.status !== undefined || f.latencyMs !== undefined, {
     message: 'a fault needs a status, a latencyMs, or both',
   })
-  .refine((f) => f.status !== undefined || (f.body === undefined && f.headers === undefined && f.retryAfterSeconds === undefined), {
-    message: 'body, headers and retryAfterSeconds need a status',
-  });
+  .refine(
+    (f) =>
+      f.status !== undefined || (f.body === undefined && f.headers === undefined && f.retryAfterSeconds === undefined),
+    {
+      message: 'body, headers and retryAfterSeconds need a status',
+    },
+  );
 
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
 
@@ -186,7 +190,11 @@ export class FaultInjection {
           spec = JSON.parse(await readControlBody(req));
         } catch (err) {
           const message = err instanceof ControlBodyTooLarge ? err.message : 'the body must be a JSON fault';
-          return sendControl(res, err instanceof ControlBodyTooLarge ? 413 : 400, { error: 'invalid_fault', message, issues: [] });
+          return sendControl(res, err instanceof ControlBodyTooLarge ? 413 : 400, {
+            error: 'invalid_fault',
+            message,
+            issues: [],
+          });
         }
         try {
           return sendControl(res, 201, this.inject(spec as FaultSpec));
@@ -195,7 +203,12 @@ export class FaultInjection {
           return sendControl(res, 400, { error: 'invalid_fault', message: err.message, issues: err.issues });
         }
       }
-      return sendControl(res, 405, { error: 'method_not_allowed', message: `${method} ${pathname}` }, { Allow: 'GET, POST, DELETE' });
+      return sendControl(
+        res,
+        405,
+        { error: 'method_not_allowed', message: `${method} ${pathname}` },
+        { Allow: 'GET, POST, DELETE' },
+      );
     }
     if (pathname === '/_control/requests') {
       if (method === 'GET') return sendControl(res, 200, { requests: this.requests() });
@@ -203,7 +216,12 @@ export class FaultInjection {
         this.clearRequests();
         return sendControl(res, 200, { cleared: true });
       }
-      return sendControl(res, 405, { error: 'method_not_allowed', message: `${method} ${pathname}` }, { Allow: 'GET, DELETE' });
+      return sendControl(
+        res,
+        405,
+        { error: 'method_not_allowed', message: `${method} ${pathname}` },
+        { Allow: 'GET, DELETE' },
+      );
     }
     return false;
   }
@@ -236,7 +254,8 @@ export class FaultInjection {
     if (latencyMs) await new Promise((resolve) => setTimeout(resolve, latencyMs));
     if (status === undefined) return false;
 
-    const payload = body !== undefined ? body : this.options.defaultBody?.(status, { method, path, headers: options.headers ?? {} });
+    const payload =
+      body !== undefined ? body : this.options.defaultBody?.(status, { method, path, headers: options.headers ?? {} });
     const bodiless = status === 204 || status === 304 || method === 'HEAD' || payload === undefined;
     const text = bodiless ? '' : typeof payload === 'string' ? payload : JSON.stringify(payload);
     const contentType = typeof payload === 'string' ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
@@ -273,7 +292,8 @@ async function readControlBody(req: IncomingMessage): Promise<string> {
   let size = 0;
   for await (const chunk of req as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_CONTROL_BODY_BYTES) throw new ControlBodyTooLarge(`a fault is at most ${MAX_CONTROL_BODY_BYTES} bytes`);
+    if (size > MAX_CONTROL_BODY_BYTES)
+      throw new ControlBodyTooLarge(`a fault is at most ${MAX_CONTROL_BODY_BYTES} bytes`);
     chunks.push(chunk);
   }
   return Buffer.concat(chunks).toString('utf8');

@@ -14,7 +14,9 @@ export interface HttpsListener {
  * answer (logged by message only: never a token or a body) when it does anyway.
  */
 export async function listenHttps(
-  name: string, tls: LoopbackTls, port: number | undefined,
+  name: string,
+  tls: LoopbackTls,
+  port: number | undefined,
   handle: (req: IncomingMessage, res: ServerResponse) => Promise<void>,
   unexpected: (res: ServerResponse) => void,
 ): Promise<HttpsListener> {
@@ -31,9 +33,10 @@ export async function listenHttps(
   });
   return {
     url: `https://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => new Promise<void>((resolve, reject) => {
-      server.close((err) => (err ? reject(err) : resolve()));
-      server.closeAllConnections();
-    }),
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
   };
 }

@@ -8,7 +8,8 @@ import { sendJson } from './json-response';
  * FaultInjection. Undefined when the request was answered here.
  */
 export async function requestPreamble(
-  req: IncomingMessage, res: ServerResponse,
+  req: IncomingMessage,
+  res: ServerResponse,
   options: { baseUrl: string; faults: FaultInjection; headers: Record<string, string>; invalidUri(): void },
 ): Promise<{ url: URL; pathname: string } | undefined> {
   const url = new URL(req.url ?? '/', options.baseUrl);

@@ -7,7 +7,11 @@ import { MailMessage, Mailer } from '../ports/mailer';
 export class AcsMailer implements Mailer {
   private readonly client: EmailClient;
 
-  constructor(endpoint: string, credential: TokenCredential, private readonly sender: string) {
+  constructor(
+    endpoint: string,
+    credential: TokenCredential,
+    private readonly sender: string,
+  ) {
     this.client = new EmailClient(endpoint, credential);
   }
 

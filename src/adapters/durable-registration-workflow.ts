@@ -27,11 +27,17 @@ export class DurableRegistrationWorkflow implements RegistrationWorkflow {
     }
   }
 
-  async submitPartnerCenterCredentials(registrationId: string, submission: PartnerCenterCredentialsSubmission): Promise<void> {
+  async submitPartnerCenterCredentials(
+    registrationId: string,
+    submission: PartnerCenterCredentialsSubmission,
+  ): Promise<void> {
     await this.client.raiseEvent(registrationId, RegistrationEvent.PartnerCenterCredentialsSubmitted, submission);
   }
 
-  async submitPartnerApiCredentials(registrationId: string, submission: PartnerApiCredentialsSubmission): Promise<void> {
+  async submitPartnerApiCredentials(
+    registrationId: string,
+    submission: PartnerApiCredentialsSubmission,
+  ): Promise<void> {
     await this.client.raiseEvent(registrationId, RegistrationEvent.PartnerApiCredentialsSubmitted, submission);
   }
 

@@ -1,6 +1,14 @@
 import type { DurableClient } from 'durable-functions';
 import { TransientError } from '../domain/transient-error';
-import { InstanceHistory, InvalidContinuationToken, InstancePage, InstanceQuery, InstanceSummary, RecordedEvent, WorkflowRecords } from '../ports/workflow-records';
+import {
+  InstanceHistory,
+  InvalidContinuationToken,
+  InstancePage,
+  InstanceQuery,
+  InstanceSummary,
+  RecordedEvent,
+  WorkflowRecords,
+} from '../ports/workflow-records';
 
 const CONTINUATION = 'x-ms-continuation-token';
 
@@ -12,7 +20,10 @@ const CONTINUATION = 'x-ms-continuation-token';
  * The addresses carry the extension's system key: never logged, never put in an error.
  */
 export class DurableWorkflowRecords implements WorkflowRecords {
-  constructor(private readonly client: DurableClient, private readonly options: { timeoutMs?: number } = {}) {}
+  constructor(
+    private readonly client: DurableClient,
+    private readonly options: { timeoutMs?: number } = {},
+  ) {}
 
   async list(query: InstanceQuery): Promise<InstancePage> {
     const url = this.instanceUrl('list-placeholder');
@@ -25,9 +36,13 @@ export class DurableWorkflowRecords implements WorkflowRecords {
     q.set('showInput', 'false');
     const res = await this.get(url, query.continuationToken ? { [CONTINUATION]: query.continuationToken } : {});
     if (res.status === 400 && query.continuationToken) throw new InvalidContinuationToken();
-    if (res.status !== 200) throw new TransientError(`The durable management API answered HTTP ${res.status} to a list query`, { status: res.status });
-    const body = await res.json() as unknown;
-    if (!Array.isArray(body)) throw new TransientError('The durable management API answered a list query with something other than an array');
+    if (res.status !== 200)
+      throw new TransientError(`The durable management API answered HTTP ${res.status} to a list query`, {
+        status: res.status,
+      });
+    const body = (await res.json()) as unknown;
+    if (!Array.isArray(body))
+      throw new TransientError('The durable management API answered a list query with something other than an array');
     const token = res.headers.get(CONTINUATION);
     return {
       instances: body.map((s) => summary(s as Record<string, unknown>)),
@@ -43,13 +58,15 @@ export class DurableWorkflowRecords implements WorkflowRecords {
     const res = await this.get(url);
     if (res.status === 404) return undefined;
     // 200 completed, 202 running or pending, 400 failed or terminated: all carry the status.
-    if (![200, 202, 400].includes(res.status)) throw new TransientError(`The durable status API answered HTTP ${res.status}`, { status: res.status });
-    const body = await res.json() as Record<string, unknown> | null;
-    if (!body || typeof body.instanceId !== 'string') throw new TransientError(`The durable status API answered HTTP ${res.status} without an instance`);
+    if (![200, 202, 400].includes(res.status))
+      throw new TransientError(`The durable status API answered HTTP ${res.status}`, { status: res.status });
+    const body = (await res.json()) as Record<string, unknown> | null;
+    if (!body || typeof body.instanceId !== 'string')
+      throw new TransientError(`The durable status API answered HTTP ${res.status} without an instance`);
     return {
       ...summary(body),
       output: body.output ?? null,
-      historyEvents: Array.isArray(body.historyEvents) ? body.historyEvents as RecordedEvent[] : [],
+      historyEvents: Array.isArray(body.historyEvents) ? (body.historyEvents as RecordedEvent[]) : [],
     };
   }
 
@@ -59,10 +76,15 @@ export class DurableWorkflowRecords implements WorkflowRecords {
 
   private async get(url: URL, headers: Record<string, string> = {}): Promise<Response> {
     try {
-      return await fetch(url, { headers: { accept: 'application/json', ...headers }, signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000) });
+      return await fetch(url, {
+        headers: { accept: 'application/json', ...headers },
+        signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
+      });
     } catch (error) {
       // The cause would carry the address (and its key): only the kind of failure is kept.
-      throw new TransientError(`The durable management API could not be reached (${(error as Error)?.name ?? 'Error'})`);
+      throw new TransientError(
+        `The durable management API could not be reached (${(error as Error)?.name ?? 'Error'})`,
+      );
     }
   }
 }

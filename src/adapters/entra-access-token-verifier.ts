@@ -31,7 +31,8 @@ export class EntraAccessTokenVerifier implements AccessTokenVerifier {
         requiredClaims: ['exp', 'iss', 'tid'],
       });
       const tid = String(payload.tid);
-      if (payload.iss !== `${this.options.authorityHost}/${tid}/v2.0`) return { ok: false, reason: 'unexpected issuer' };
+      if (payload.iss !== `${this.options.authorityHost}/${tid}/v2.0`)
+        return { ok: false, reason: 'unexpected issuer' };
       if (this.options.allowedTenants.length && !this.options.allowedTenants.includes(tid)) {
         return { ok: false, reason: 'tenant not allowed' };
       }

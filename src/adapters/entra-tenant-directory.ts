@@ -14,7 +14,10 @@ export class EntraTenantDirectory implements TenantDirectory {
     const url = `${this.authorityHost}/${encodeURIComponent(domainOrTenantId)}/v2.0/.well-known/openid-configuration`;
     let response: Response;
     try {
-      response = await fetch(url, { headers: { 'client-request-id': randomUUID() }, signal: AbortSignal.timeout(10_000) });
+      response = await fetch(url, {
+        headers: { 'client-request-id': randomUUID() },
+        signal: AbortSignal.timeout(10_000),
+      });
     } catch (error) {
       throw new TransientError(`Entra ID OpenID metadata unreachable: ${(error as Error).message}`);
     }
@@ -24,12 +27,17 @@ export class EntraTenantDirectory implements TenantDirectory {
     }
     const body = safeJson(text);
     if (!response.ok) {
-      return fail(mapEntraFailure({
-        error: String(body.error ?? response.status),
-        errorCodes: Array.isArray(body.error_codes) ? body.error_codes.map(Number) : [],
-        traceId: body.trace_id as string | undefined,
-        correlationId: body.correlation_id as string | undefined,
-      }, { domain: domainOrTenantId, secretLooksLikeId: false }));
+      return fail(
+        mapEntraFailure(
+          {
+            error: String(body.error ?? response.status),
+            errorCodes: Array.isArray(body.error_codes) ? body.error_codes.map(Number) : [],
+            traceId: body.trace_id as string | undefined,
+            correlationId: body.correlation_id as string | undefined,
+          },
+          { domain: domainOrTenantId, secretLooksLikeId: false },
+        ),
+      );
     }
     const tenantId = TENANT_IN_ISSUER.exec(String(body.issuer ?? '') + '/')?.[1];
     if (!tenantId) throw new TransientError('Entra ID OpenID metadata has no tenant in its issuer');

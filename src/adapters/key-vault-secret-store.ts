@@ -53,7 +53,8 @@ export class KeyVaultSecretStore implements SecretStore {
 
   async put(name: string, value: string, options: PutSecretOptions = {}): Promise<SecretReference> {
     assertValidSecretName(name);
-    if (typeof value !== 'string' || value.length === 0) throw new Error(`Secret ${name}: value must be a non-empty string`);
+    if (typeof value !== 'string' || value.length === 0)
+      throw new Error(`Secret ${name}: value must be a non-empty string`);
     try {
       const secret = await this.secrets().setSecret(name, value, {
         expiresOn: options.expiresOn,
@@ -72,7 +73,8 @@ export class KeyVaultSecretStore implements SecretStore {
     assertValidSecretName(name);
     try {
       const secret = await this.secrets().getSecret(name);
-      if (secret.properties.enabled === false || secret.value === undefined || !secret.properties.version) return undefined;
+      if (secret.properties.enabled === false || secret.value === undefined || !secret.properties.version)
+        return undefined;
       return { ref: { name, version: secret.properties.version }, value: secret.value };
     } catch (err) {
       const e = err as SdkError;
@@ -145,7 +147,10 @@ export class KeyVaultSecretStore implements SecretStore {
       what = 'the name is in a deleted but recoverable state (purge or recover it, or use another name)';
     } else if (status === undefined || TRANSIENT_STATUS(status)) {
       reason = 'unavailable';
-      what = status === undefined ? `network failure (${serviceCode ?? e.name ?? 'unknown'})` : `the vault is unavailable (HTTP ${status})`;
+      what =
+        status === undefined
+          ? `network failure (${serviceCode ?? e.name ?? 'unknown'})`
+          : `the vault is unavailable (HTTP ${status})`;
     } else if (status === 401) {
       reason = 'unauthorized';
       what = 'the vault rejected the access token (HTTP 401)';

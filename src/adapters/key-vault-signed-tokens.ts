@@ -21,20 +21,28 @@ export class KeyVaultSignedTokens implements SignedTokens {
   private current: Promise<{ kid: string; key: Uint8Array }> | undefined;
   private lastLookup = -Infinity;
 
-  constructor(private readonly secrets: SecretStore, private readonly now: () => number = Date.now) {}
+  constructor(
+    private readonly secrets: SecretStore,
+    private readonly now: () => number = Date.now,
+  ) {}
 
   async sign(purpose: string, claims: object, expiresAt: Date): Promise<string> {
     const { kid, key } = await this.currentKey();
     return new SignJWT({ ...claims })
       .setProtectedHeader({ alg: 'HS256', kid })
-      .setIssuer(ISSUER).setAudience(purpose).setIssuedAt().setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
+      .setIssuer(ISSUER)
+      .setAudience(purpose)
+      .setIssuedAt()
+      .setExpirationTime(Math.floor(expiresAt.getTime() / 1000))
       .sign(key);
   }
 
   async verify<T>(purpose: string, token: string): Promise<T | undefined> {
     try {
       const { payload } = await jwtVerify(token, async (header) => this.keyVersion(String(header.kid ?? '')), {
-        issuer: ISSUER, audience: purpose, algorithms: ['HS256'],
+        issuer: ISSUER,
+        audience: purpose,
+        algorithms: ['HS256'],
       });
       return payload as T;
     } catch (error) {
@@ -47,7 +55,8 @@ export class KeyVaultSignedTokens implements SignedTokens {
     this.current ??= (async () => {
       const existing = await this.secrets.getLatest(KEY_NAME);
       const value = existing?.value ?? randomBytes(32).toString('base64');
-      const kid = existing?.ref.version ?? (await this.secrets.put(KEY_NAME, value, { contentType: 'hmac-sha256-key' })).version;
+      const kid =
+        existing?.ref.version ?? (await this.secrets.put(KEY_NAME, value, { contentType: 'hmac-sha256-key' })).version;
       const key = Buffer.from(value, 'base64');
       this.keys.set(kid, key);
       return { kid, key };
@@ -61,7 +70,8 @@ export class KeyVaultSignedTokens implements SignedTokens {
   private async keyVersion(kid: string): Promise<Uint8Array> {
     const cached = this.keys.get(kid);
     if (cached) return cached;
-    if (!/^[0-9a-zA-Z]{1,64}$/.test(kid) || this.now() - this.lastLookup < UNKNOWN_KEY_LOOKUP_INTERVAL_MS) throw new KeyNotFound();
+    if (!/^[0-9a-zA-Z]{1,64}$/.test(kid) || this.now() - this.lastLookup < UNKNOWN_KEY_LOOKUP_INTERVAL_MS)
+      throw new KeyNotFound();
     this.lastLookup = this.now();
     const value = await this.secrets.get({ name: KEY_NAME, version: kid });
     if (value === undefined) throw new KeyNotFound();

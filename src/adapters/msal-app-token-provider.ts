@@ -12,7 +12,10 @@ const traceIdIn = (description: string | undefined) => /Trace ID: ([0-9a-f-]{36}
 export class MsalAppTokenProvider implements AppTokenProvider {
   constructor(private readonly authorityHost: string) {}
 
-  async acquireAppToken(request: AppTokenRequest, context: { domain: string; secretLooksLikeId: boolean }): Promise<Result<{ accessToken: string }, CredentialError>> {
+  async acquireAppToken(
+    request: AppTokenRequest,
+    context: { domain: string; secretLooksLikeId: boolean },
+  ): Promise<Result<{ accessToken: string }, CredentialError>> {
     const client = new ConfidentialClientApplication({
       auth: {
         clientId: request.clientId,
@@ -22,23 +25,36 @@ export class MsalAppTokenProvider implements AppTokenProvider {
         // Already fetched to resolve the tenant: saves MSAL a discovery round trip.
         authorityMetadata: request.tenant.openIdConfiguration,
       },
-      system: { loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined } },
+      system: {
+        loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined },
+      },
     });
     try {
-      const result = await client.acquireTokenByClientCredential({ scopes: [request.scope], skipCache: true, correlationId: randomUUID() });
+      const result = await client.acquireTokenByClientCredential({
+        scopes: [request.scope],
+        skipCache: true,
+        correlationId: randomUUID(),
+      });
       if (!result?.accessToken) throw new TransientError('Entra ID returned no access token');
       return ok({ accessToken: result.accessToken });
     } catch (error) {
       if (error instanceof ServerError && (error.status === undefined || error.status < 500) && error.errorNo) {
-        return fail(mapEntraFailure({
-          error: error.errorCode,
-          errorCodes: [Number(error.errorNo)],
-          traceId: traceIdIn(error.errorMessage),
-          correlationId: error.correlationId,
-        }, context));
+        return fail(
+          mapEntraFailure(
+            {
+              error: error.errorCode,
+              errorCodes: [Number(error.errorNo)],
+              traceId: traceIdIn(error.errorMessage),
+              correlationId: error.correlationId,
+            },
+            context,
+          ),
+        );
       }
       if (error instanceof TransientError) throw error;
-      throw new TransientError(`Entra ID token request failed: ${(error as Error).name}: ${(error as { errorCode?: string }).errorCode ?? (error as Error).message}`);
+      throw new TransientError(
+        `Entra ID token request failed: ${(error as Error).name}: ${(error as { errorCode?: string }).errorCode ?? (error as Error).message}`,
+      );
     }
   }
 }

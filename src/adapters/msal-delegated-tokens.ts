@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { AccountInfo, AuthenticationResult, ConfidentialClientApplication, InteractionRequiredAuthError, LogLevel, ServerError } from '@azure/msal-node';
+import {
+  AccountInfo,
+  AuthenticationResult,
+  ConfidentialClientApplication,
+  InteractionRequiredAuthError,
+  LogLevel,
+  ServerError,
+} from '@azure/msal-node';
 import { decodeJwt } from 'jose';
 import { mapConsentFailure } from '../domain/consent-errors';
 import { CredentialError } from '../domain/credential-errors';
@@ -8,7 +15,8 @@ import { TransientError } from '../domain/transient-error';
 import { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
 
 const tokenNoLongerValid = (why: string): CredentialError => ({
-  code: ErrorCode.TokenNoLongerValid, message: `The stored delegated token can no longer be used (${why}): the admin must consent again.`,
+  code: ErrorCode.TokenNoLongerValid,
+  message: `The stored delegated token can no longer be used (${why}): the admin must consent again.`,
 });
 const TRANSIENT_ERRORS = ['temporarily_unavailable', 'service_unavailable'];
 const traceIdIn = (description: string | undefined) => /Trace ID: ([0-9a-f-]{36})/i.exec(description ?? '')?.[1];
@@ -17,22 +25,47 @@ const traceIdIn = (description: string | undefined) => /Trace ID: ([0-9a-f-]{36}
 export class MsalDelegatedTokens implements DelegatedTokens {
   constructor(private readonly authorityHost: string) {}
 
-  async redeem(request: { tenantId: string; clientId: string; clientSecret: string; code: string; codeVerifier: string; redirectUri: string; scope: string }): Promise<Result<DelegatedSession, CredentialError>> {
+  async redeem(request: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    code: string;
+    codeVerifier: string;
+    redirectUri: string;
+    scope: string;
+  }): Promise<Result<DelegatedSession, CredentialError>> {
     const client = this.client(request.tenantId, request.clientId, request.clientSecret);
-    return this.attempt(client, () => client.acquireTokenByCode({
-      code: request.code, codeVerifier: request.codeVerifier, redirectUri: request.redirectUri, scopes: [request.scope], correlationId: randomUUID(),
-    }));
+    return this.attempt(client, () =>
+      client.acquireTokenByCode({
+        code: request.code,
+        codeVerifier: request.codeVerifier,
+        redirectUri: request.redirectUri,
+        scopes: [request.scope],
+        correlationId: randomUUID(),
+      }),
+    );
   }
 
-  async resume(request: { tenantId: string; clientId: string; clientSecret: string; cache: string; scope: string }): Promise<Result<DelegatedSession, CredentialError>> {
+  async resume(request: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    cache: string;
+    scope: string;
+  }): Promise<Result<DelegatedSession, CredentialError>> {
     const client = this.client(request.tenantId, request.clientId, request.clientSecret);
     client.getTokenCache().deserialize(request.cache);
     const [account] = await client.getTokenCache().getAllAccounts();
     if (!account) return fail(tokenNoLongerValid('the stored token cache holds no account'));
-    return this.attempt(client, () => client.acquireTokenSilent({ account, scopes: [request.scope], forceRefresh: true, correlationId: randomUUID() }));
+    return this.attempt(client, () =>
+      client.acquireTokenSilent({ account, scopes: [request.scope], forceRefresh: true, correlationId: randomUUID() }),
+    );
   }
 
-  private async attempt(client: ConfidentialClientApplication, acquire: () => Promise<AuthenticationResult | null>): Promise<Result<DelegatedSession, CredentialError>> {
+  private async attempt(
+    client: ConfidentialClientApplication,
+    acquire: () => Promise<AuthenticationResult | null>,
+  ): Promise<Result<DelegatedSession, CredentialError>> {
     const result = await this.call(acquire);
     if (!result.ok) return result;
     const account = result.value.account as AccountInfo;
@@ -40,14 +73,18 @@ export class MsalDelegatedTokens implements DelegatedTokens {
       claims: decodeJwt(result.value.accessToken) as DelegatedSession['claims'],
       accessToken: result.value.accessToken,
       tokenFor: async (scope) => {
-        const other = await this.call(() => client.acquireTokenSilent({ account, scopes: [scope], correlationId: randomUUID() }));
+        const other = await this.call(() =>
+          client.acquireTokenSilent({ account, scopes: [scope], correlationId: randomUUID() }),
+        );
         return other.ok ? ok(other.value.accessToken) : other;
       },
       serializeCache: () => client.getTokenCache().serialize(),
     });
   }
 
-  private async call(acquire: () => Promise<AuthenticationResult | null>): Promise<Result<AuthenticationResult, CredentialError>> {
+  private async call(
+    acquire: () => Promise<AuthenticationResult | null>,
+  ): Promise<Result<AuthenticationResult, CredentialError>> {
     try {
       const result = await acquire();
       if (!result?.accessToken || !result.account) throw new TransientError('Entra ID returned no delegated token');
@@ -56,7 +93,12 @@ export class MsalDelegatedTokens implements DelegatedTokens {
       const e = error as ServerError;
       // MSAL leaves `status` unset on some refresh-token paths: Entra's own word for a passing fault decides too.
       if (e?.errorNo && (e.status === undefined || e.status < 500) && !TRANSIENT_ERRORS.includes(e.errorCode)) {
-        return fail(mapConsentFailure(e.errorCode, [Number(e.errorNo)], { traceId: traceIdIn(e.errorMessage), correlationId: e.correlationId }));
+        return fail(
+          mapConsentFailure(e.errorCode, [Number(e.errorNo)], {
+            traceId: traceIdIn(e.errorMessage),
+            correlationId: e.correlationId,
+          }),
+        );
       }
       // No AADSTS number: MSAL itself found nothing to refresh with (e.g. no_tokens_found).
       if (error instanceof InteractionRequiredAuthError) return fail(tokenNoLongerValid(error.errorCode));
@@ -67,8 +109,15 @@ export class MsalDelegatedTokens implements DelegatedTokens {
 
   private client(tenantId: string, clientId: string, clientSecret: string): ConfidentialClientApplication {
     return new ConfidentialClientApplication({
-      auth: { clientId, clientSecret, authority: `${this.authorityHost}/${tenantId}`, knownAuthorities: [new URL(this.authorityHost).host] },
-      system: { loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined } },
+      auth: {
+        clientId,
+        clientSecret,
+        authority: `${this.authorityHost}/${tenantId}`,
+        knownAuthorities: [new URL(this.authorityHost).host],
+      },
+      system: {
+        loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined },
+      },
     });
   }
 }

@@ -16,14 +16,17 @@ export class PartnerApiClient implements PartnerApi {
     let response: Response;
     try {
       response = await fetch(`${this.baseUrl}${PRICE_SHEET}`, {
-        headers: { authorization: `Bearer ${accessToken}`, 'MS-CorrelationId': correlationId }, redirect: 'follow', signal: AbortSignal.timeout(30_000),
+        headers: { authorization: `Bearer ${accessToken}`, 'MS-CorrelationId': correlationId },
+        redirect: 'follow',
+        signal: AbortSignal.timeout(30_000),
       });
     } catch (error) {
       throw new TransientError(`Partner API unreachable: ${(error as Error).message}`);
     }
     if (response.ok) return ok({ bytes: (await response.arrayBuffer()).byteLength });
     await response.body?.cancel();
-    if (response.status === 401 || response.status === 403) return fail({ ...consentCheckFailed.noPartnerRole(), partnerCenterCode: response.status, correlationId });
+    if (response.status === 401 || response.status === 403)
+      return fail({ ...consentCheckFailed.noPartnerRole(), partnerCenterCode: response.status, correlationId });
     throw new TransientError(`Partner API answered ${response.status}`, { status: response.status, correlationId });
   }
 }

@@ -22,7 +22,10 @@ export class PartnerCenterClient implements PartnerCenter {
     const response = await this.get('/v1/profiles/legalbusiness', accessToken);
     if ('error' in response) return fail(response.error);
     const body = response.body as { companyName?: string; country?: string; address?: { country?: string } };
-    return ok({ companyName: String(body.companyName ?? ''), country: String(body.country ?? body.address?.country ?? '') });
+    return ok({
+      companyName: String(body.companyName ?? ''),
+      country: String(body.country ?? body.address?.country ?? ''),
+    });
   }
 
   async mpnId(accessToken: string): Promise<Result<string, CredentialError>> {
@@ -30,7 +33,15 @@ export class PartnerCenterClient implements PartnerCenter {
     if ('error' in response) {
       // With a user's token, 900150 means the user's Partner Center role lacks the right, not that the tenant is no partner.
       const roleMissing = String(response.error.partnerCenterCode) === '900150';
-      return fail(roleMissing ? { ...consentCheckFailed.noPartnerRole(), partnerCenterCode: 900150, correlationId: response.error.correlationId } : response.error);
+      return fail(
+        roleMissing
+          ? {
+              ...consentCheckFailed.noPartnerRole(),
+              partnerCenterCode: 900150,
+              correlationId: response.error.correlationId,
+            }
+          : response.error,
+      );
     }
     return ok(String((response.body as { mpnId?: string }).mpnId ?? ''));
   }
@@ -42,7 +53,12 @@ export class PartnerCenterClient implements PartnerCenter {
       let response: Response | undefined;
       try {
         response = await fetch(`${this.options.baseUrl}${path}`, {
-          headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', 'MS-CorrelationId': correlationId, 'MS-RequestId': randomUUID() },
+          headers: {
+            authorization: `Bearer ${accessToken}`,
+            accept: 'application/json',
+            'MS-CorrelationId': correlationId,
+            'MS-RequestId': randomUUID(),
+          },
           signal: AbortSignal.timeout(15_000),
         });
       } catch {
@@ -50,16 +66,27 @@ export class PartnerCenterClient implements PartnerCenter {
       }
       lastStatus = response?.status;
       if (response && response.status !== 429 && response.status < 500) {
-        const body = await response.json().catch(() => ({})) as Record<string, unknown>;
+        const body = (await response.json().catch(() => ({}))) as Record<string, unknown>;
         if (response.ok) return { body };
-        return { error: mapPartnerCenterRefusal(response.status, body.code as string | number | undefined, response.headers.get('ms-correlationid') ?? correlationId) };
+        return {
+          error: mapPartnerCenterRefusal(
+            response.status,
+            body.code as string | number | undefined,
+            response.headers.get('ms-correlationid') ?? correlationId,
+          ),
+        };
       }
       const wait = this.waitBeforeRetry(response, attempt);
       if (wait === undefined || attempt === this.options.maxAttempts) break;
       await response?.body?.cancel();
       await sleep(wait);
     }
-    return { error: unavailable(ErrorCode.PartnerCenterUnavailable, 'Partner Center', { partnerCenterCode: lastStatus, correlationId }) };
+    return {
+      error: unavailable(ErrorCode.PartnerCenterUnavailable, 'Partner Center', {
+        partnerCenterCode: lastStatus,
+        correlationId,
+      }),
+    };
   }
 
   /** Honours Retry-After (seconds or an HTTP date); otherwise exponential backoff. */

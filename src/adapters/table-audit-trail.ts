@@ -49,10 +49,15 @@ export class TableAuditTrail implements AuditTrail {
     const limit = options.limit ?? 100;
     const entries: AuditEntry[] = [];
     const filter = `PartitionKey eq '${organizationId.replace(/'/g, "''")}'`;
-    for await (const page of this.table.listEntities<Row>({ queryOptions: { filter } }).byPage({ maxPageSize: Math.min(limit, 1000) })) {
+    for await (const page of this.table
+      .listEntities<Row>({ queryOptions: { filter } })
+      .byPage({ maxPageSize: Math.min(limit, 1000) })) {
       for (const row of page) {
         entries.push({
-          organizationId, at: row.at, action: row.action as AuditAction, actor: { type: row.actorType as 'user' | 'system', id: row.actorId },
+          organizationId,
+          at: row.at,
+          action: row.action as AuditAction,
+          actor: { type: row.actorType as 'user' | 'system', id: row.actorId },
           ...(row.registrationId ? { registrationId: row.registrationId } : {}),
           ...(row.details ? { details: JSON.parse(row.details) as AuditDetails } : {}),
         });

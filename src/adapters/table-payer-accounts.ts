@@ -9,7 +9,11 @@ const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCo
 
 /** Nested values are JSON columns; a cleared reconsentId is '' (a Merge cannot remove a column). */
 type Row = Omit<PayerAccountRecord, 'organizationId' | 'account' | 'health'> & {
-  partitionKey: string; rowKey: string; etag?: string; account?: string; health?: string;
+  partitionKey: string;
+  rowKey: string;
+  etag?: string;
+  account?: string;
+  health?: string;
 };
 
 /** Payer accounts in Azure Table Storage: one partition per organization, one row per payer account. */
@@ -65,11 +69,17 @@ export class TablePayerAccounts implements PayerAccounts {
 
   async *listRegistered(): AsyncIterable<PayerAccountRecord> {
     await this.ensureTable();
-    const rows = this.table.listEntities<Row>({ queryOptions: { filter: `RowKey eq '${ROW_KEY}' and state eq 'registered'` } });
+    const rows = this.table.listEntities<Row>({
+      queryOptions: { filter: `RowKey eq '${ROW_KEY}' and state eq 'registered'` },
+    });
     for await (const row of rows) yield { ...toRecord(row), version: row.etag };
   }
 
-  async update(organizationId: string, version: string, changes: PayerAccountChanges): Promise<'updated' | 'changed' | 'gone'> {
+  async update(
+    organizationId: string,
+    version: string,
+    changes: PayerAccountChanges,
+  ): Promise<'updated' | 'changed' | 'gone'> {
     await this.ensureTable();
     const columns: Partial<Row> = {
       ...(changes.account ? { account: JSON.stringify(changes.account) } : {}),
@@ -77,7 +87,9 @@ export class TablePayerAccounts implements PayerAccounts {
       ...(changes.reconsentId !== undefined ? { reconsentId: changes.reconsentId ?? '' } : {}),
     };
     try {
-      await this.table.updateEntity({ partitionKey: organizationId, rowKey: ROW_KEY, ...columns }, 'Merge', { etag: version });
+      await this.table.updateEntity({ partitionKey: organizationId, rowKey: ROW_KEY, ...columns }, 'Merge', {
+        etag: version,
+      });
       return 'updated';
     } catch (error) {
       if (statusOf(error) === 404) return 'gone';
@@ -86,15 +98,28 @@ export class TablePayerAccounts implements PayerAccounts {
     }
   }
 
-  async register(organizationId: string, registrationId: string, account: RegisteredPayerAccount, health?: AccountHealth): Promise<boolean> {
+  async register(
+    organizationId: string,
+    registrationId: string,
+    account: RegisteredPayerAccount,
+    health?: AccountHealth,
+  ): Promise<boolean> {
     for (let attempt = 0; attempt < 3; attempt++) {
       const row = await this.read(organizationId);
       if (!row || row.record.registrationId !== registrationId) return false;
       if (row.record.state === 'registered') return true;
       try {
-        await this.table.updateEntity({
-          partitionKey: organizationId, rowKey: ROW_KEY, state: 'registered', account: JSON.stringify(account), ...(health ? { health: JSON.stringify(health) } : {}),
-        }, 'Merge', { etag: row.etag });
+        await this.table.updateEntity(
+          {
+            partitionKey: organizationId,
+            rowKey: ROW_KEY,
+            state: 'registered',
+            account: JSON.stringify(account),
+            ...(health ? { health: JSON.stringify(health) } : {}),
+          },
+          'Merge',
+          { etag: row.etag },
+        );
         return true;
       } catch (error) {
         if (statusOf(error) !== 412) throw error;
@@ -125,8 +150,12 @@ export class TablePayerAccounts implements PayerAccounts {
 
 function toRecord(row: Row): PayerAccountRecord {
   return {
-    organizationId: row.partitionKey, state: row.state, registrationId: row.registrationId,
-    accountName: row.accountName, createdAt: row.createdAt, createdBy: row.createdBy,
+    organizationId: row.partitionKey,
+    state: row.state,
+    registrationId: row.registrationId,
+    accountName: row.accountName,
+    createdAt: row.createdAt,
+    createdBy: row.createdBy,
     ...(row.account ? { account: JSON.parse(row.account) as RegisteredPayerAccount } : {}),
     ...(row.health ? { health: JSON.parse(row.health) as AccountHealth } : {}),
     ...(row.reconsentId ? { reconsentId: row.reconsentId } : {}),

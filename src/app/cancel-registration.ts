@@ -9,11 +9,13 @@ import { registrationNotFound } from './get-registration';
  * organization may start again), and the workflow is told to clean up and end.
  */
 export async function cancelRegistration(
-  caller: Caller, deps: { payerAccounts: PayerAccounts; workflow: RegistrationWorkflow },
+  caller: Caller,
+  deps: { payerAccounts: PayerAccounts; workflow: RegistrationWorkflow },
 ): Promise<Result<{ registrationId: string }>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registering') return fail(registrationNotFound());
-  if (!(await deps.payerAccounts.release(record.organizationId, record.registrationId))) return fail(registrationNotFound());
+  if (!(await deps.payerAccounts.release(record.organizationId, record.registrationId)))
+    return fail(registrationNotFound());
   const state = await deps.workflow.state(record.registrationId);
   if (state && (state.runtimeStatus === 'Running' || state.runtimeStatus === 'Pending')) {
     await deps.workflow.cancel(record.registrationId);

@@ -7,7 +7,8 @@ import { SecretStore } from '../ports/secret-store';
  * or forgets the re-consent on the registered account, and deletes the staged secrets.
  */
 export async function cleanUpRegistration(
-  input: { organizationId: string; registrationId: string }, deps: { payerAccounts: PayerAccounts; secretStore: SecretStore },
+  input: { organizationId: string; registrationId: string },
+  deps: { payerAccounts: PayerAccounts; secretStore: SecretStore },
 ): Promise<{ released: boolean; secretsDeleted: number }> {
   const released = await deps.payerAccounts.release(input.organizationId, input.registrationId);
   if (!released) await endReconsent(input.organizationId, input.registrationId, deps.payerAccounts);
@@ -23,6 +24,7 @@ async function endReconsent(organizationId: string, reconsentId: string, payerAc
   for (let attempt = 0; attempt < 3; attempt++) {
     const record = await payerAccounts.find(organizationId);
     if (record?.reconsentId !== reconsentId) return;
-    if ((await payerAccounts.update(organizationId, record.version as string, { reconsentId: null })) !== 'changed') return;
+    if ((await payerAccounts.update(organizationId, record.version as string, { reconsentId: null })) !== 'changed')
+      return;
   }
 }

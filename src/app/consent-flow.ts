@@ -33,18 +33,48 @@ export interface ConsentFlowDeps {
   pkce(): Promise<{ verifier: string; challenge: string }>;
 }
 
-const page = (status: number, title: string, message: string, code?: ErrorCode): ConsentPage => ({ kind: 'page', status, title, message, ...(code ? { code } : {}) });
-const NOT_VALID = page(400, 'This consent link is not valid', 'The link is incomplete, altered or expired. Ask the person registering the payer account for a new link.', ErrorCode.InvalidField);
+const page = (status: number, title: string, message: string, code?: ErrorCode): ConsentPage => ({
+  kind: 'page',
+  status,
+  title,
+  message,
+  ...(code ? { code } : {}),
+});
+const NOT_VALID = page(
+  400,
+  'This consent link is not valid',
+  'The link is incomplete, altered or expired. Ask the person registering the payer account for a new link.',
+  ErrorCode.InvalidField,
+);
 const NOT_AWAITED = (title: string, message: string) => page(409, title, message, ErrorCode.RegistrationNotAtThisStep);
 
 /** The link's registration, if the link is still the one in force and waiting for consent. */
-async function currentLink(registrationId: string, linkId: string, deps: ConsentFlowDeps): Promise<RegistrationProgress | ConsentPage> {
+async function currentLink(
+  registrationId: string,
+  linkId: string,
+  deps: ConsentFlowDeps,
+): Promise<RegistrationProgress | ConsentPage> {
   const progress = (await deps.workflow.state(registrationId))?.progress;
   if (!progress?.consent || progress.consent.linkId !== linkId) {
-    return page(410, 'This consent link was replaced', 'A newer link was requested for this registration, or the registration ended. Use the newest link you received.', ErrorCode.ConsentLinkReplaced);
+    return page(
+      410,
+      'This consent link was replaced',
+      'A newer link was requested for this registration, or the registration ended. Use the newest link you received.',
+      ErrorCode.ConsentLinkReplaced,
+    );
   }
-  if (progress.status === RegistrationStatus.ConsentExpired) return page(410, 'This consent link has expired', 'Ask the person registering the payer account for a new link.', ErrorCode.ConsentLinkExpired);
-  if (progress.status !== RegistrationStatus.AwaitingConsent) return NOT_AWAITED('Consent already received', 'This registration is no longer waiting for consent. You can close this window.');
+  if (progress.status === RegistrationStatus.ConsentExpired)
+    return page(
+      410,
+      'This consent link has expired',
+      'Ask the person registering the payer account for a new link.',
+      ErrorCode.ConsentLinkExpired,
+    );
+  if (progress.status !== RegistrationStatus.AwaitingConsent)
+    return NOT_AWAITED(
+      'Consent already received',
+      'This registration is no longer waiting for consent. You can close this window.',
+    );
   return progress;
 }
 
@@ -55,9 +85,20 @@ export async function startConsent(ticket: string, deps: ConsentFlowDeps): Promi
   const progress = await currentLink(claims.registrationId, claims.linkId, deps);
   if ('kind' in progress) return progress;
   const { verifier, challenge } = await deps.pkce();
-  const verifierRef = await deps.secretStore.put(stagedSecretNames(claims.registrationId).pkceVerifier, verifier, { contentType: 'pkce-verifier' });
-  const state: ConsentState = { registrationId: claims.registrationId, linkId: claims.linkId, nonce: randomUUID(), verifier: verifierRef };
-  const stateToken = await deps.tokens.sign(CONSENT_STATE, state, new Date(deps.clock.now().getTime() + deps.stateTtlMinutes * 60_000));
+  const verifierRef = await deps.secretStore.put(stagedSecretNames(claims.registrationId).pkceVerifier, verifier, {
+    contentType: 'pkce-verifier',
+  });
+  const state: ConsentState = {
+    registrationId: claims.registrationId,
+    linkId: claims.linkId,
+    nonce: randomUUID(),
+    verifier: verifierRef,
+  };
+  const stateToken = await deps.tokens.sign(
+    CONSENT_STATE,
+    state,
+    new Date(deps.clock.now().getTime() + deps.stateTtlMinutes * 60_000),
+  );
   const consent = progress.consent as NonNullable<RegistrationProgress['consent']>;
   const query = new URLSearchParams({
     client_id: progress.verified?.applicationId ?? '',
@@ -71,7 +112,10 @@ export async function startConsent(ticket: string, deps: ConsentFlowDeps): Promi
     prompt: 'login',
     ...(consent.emailedTo ? { login_hint: consent.emailedTo } : {}),
   });
-  return { kind: 'redirect', location: `${deps.authorityHost}/${progress.verified?.tenantId}/oauth2/v2.0/authorize?${query}` };
+  return {
+    kind: 'redirect',
+    location: `${deps.authorityHost}/${progress.verified?.tenantId}/oauth2/v2.0/authorize?${query}`,
+  };
 }
 
 export interface ConsentAnswer {
@@ -85,29 +129,63 @@ export interface ConsentAnswer {
  * The person pasted only the code (no state): it belongs to the registration's current link and
  * its latest click, whose PKCE verifier is the newest version in the vault.
  */
-export async function completeConsentWithCode(registrationId: string, code: string, deps: ConsentFlowDeps): Promise<ConsentPage> {
+export async function completeConsentWithCode(
+  registrationId: string,
+  code: string,
+  deps: ConsentFlowDeps,
+): Promise<ConsentPage> {
   const progress = (await deps.workflow.state(registrationId))?.progress;
   if (!progress?.consent) return NOT_AWAITED('No consent is awaited', 'Ask for a consent link first.');
   const linkState = await currentLink(registrationId, progress.consent.linkId, deps);
   if ('kind' in linkState) return linkState;
   const verifier = await deps.secretStore.getLatest(stagedSecretNames(registrationId).pkceVerifier);
-  if (!verifier) return page(409, 'The consent link was not opened yet', 'Open the consent link, consent, then paste the address you land on.', ErrorCode.ConsentLinkNotOpened);
-  const stored = await deps.secretStore.put(stagedSecretNames(registrationId).authorizationCode, code, { contentType: 'authorization-code' });
+  if (!verifier)
+    return page(
+      409,
+      'The consent link was not opened yet',
+      'Open the consent link, consent, then paste the address you land on.',
+      ErrorCode.ConsentLinkNotOpened,
+    );
+  const stored = await deps.secretStore.put(stagedSecretNames(registrationId).authorizationCode, code, {
+    contentType: 'authorization-code',
+  });
   await deps.workflow.completeConsent(registrationId, {
-    linkId: progress.consent.linkId, code: stored, verifier: verifier.ref, redirectUri: progress.consent.redirectUri, receivedAt: deps.clock.now().toISOString(),
+    linkId: progress.consent.linkId,
+    code: stored,
+    verifier: verifier.ref,
+    redirectUri: progress.consent.redirectUri,
+    receivedAt: deps.clock.now().toISOString(),
   });
   return page(200, 'Consent received', 'The payer account registration continues on its own.');
 }
 
 /** The admin came back (callback) or the person pasted the address: verify state, keep the code in the vault, tell the registration. */
-export async function completeConsent(answer: ConsentAnswer, deps: ConsentFlowDeps, expectedRegistrationId?: string): Promise<ConsentPage> {
+export async function completeConsent(
+  answer: ConsentAnswer,
+  deps: ConsentFlowDeps,
+  expectedRegistrationId?: string,
+): Promise<ConsentPage> {
   const claims = answer.state ? await deps.tokens.verify<ConsentState>(CONSENT_STATE, answer.state) : undefined;
   // A pasted address must belong to the caller's own registration.
-  if (!claims?.registrationId || !claims.nonce || !claims.verifier || (expectedRegistrationId !== undefined && claims.registrationId !== expectedRegistrationId)) {
-    return page(400, 'This sign-in answer is not valid', 'Its state is missing, altered or older than the sign-in allows. Open the consent link again.', ErrorCode.InvalidField);
+  if (
+    !claims?.registrationId ||
+    !claims.nonce ||
+    !claims.verifier ||
+    (expectedRegistrationId !== undefined && claims.registrationId !== expectedRegistrationId)
+  ) {
+    return page(
+      400,
+      'This sign-in answer is not valid',
+      'Its state is missing, altered or older than the sign-in allows. Open the consent link again.',
+      ErrorCode.InvalidField,
+    );
   }
   if (!(await deps.consentStates.markUsed(claims.registrationId, claims.nonce, deps.clock.now()))) {
-    return page(200, 'Consent already received', 'This answer was already received (the page was refreshed or opened twice). Nothing more to do: you can close this window.');
+    return page(
+      200,
+      'Consent already received',
+      'This answer was already received (the page was refreshed or opened twice). Nothing more to do: you can close this window.',
+    );
   }
   try {
     return await passOn(claims, answer, deps);
@@ -124,15 +202,38 @@ async function passOn(claims: ConsentState, answer: ConsentAnswer, deps: Consent
   const receivedAt = deps.clock.now().toISOString();
   if (answer.error || !answer.code) {
     const errorCodes = [...(answer.errorDescription ?? '').matchAll(/AADSTS(\d+)/g)].map((m) => Number(m[1]));
-    const completion: ConsentCompletion = { linkId: claims.linkId, error: answer.error ?? 'no_code', errorCodes, receivedAt };
+    const completion: ConsentCompletion = {
+      linkId: claims.linkId,
+      error: answer.error ?? 'no_code',
+      errorCodes,
+      receivedAt,
+    };
     await deps.workflow.completeConsent(claims.registrationId, completion);
     return answer.error === 'access_denied'
-      ? page(200, 'Consent declined', 'You declined the consent, so the payer account cannot be registered yet. The person registering it can send a new link.')
-      : page(200, 'Consent did not complete', `Microsoft answered "${answer.error ?? 'no code'}". The person registering the payer account sees the details and can send a new link.`);
+      ? page(
+          200,
+          'Consent declined',
+          'You declined the consent, so the payer account cannot be registered yet. The person registering it can send a new link.',
+        )
+      : page(
+          200,
+          'Consent did not complete',
+          `Microsoft answered "${answer.error ?? 'no code'}". The person registering the payer account sees the details and can send a new link.`,
+        );
   }
-  const code = await deps.secretStore.put(stagedSecretNames(claims.registrationId).authorizationCode, answer.code, { contentType: 'authorization-code' });
-  await deps.workflow.completeConsent(claims.registrationId, {
-    linkId: claims.linkId, code, verifier: claims.verifier, redirectUri: (progress.consent as { redirectUri: string }).redirectUri, receivedAt,
+  const code = await deps.secretStore.put(stagedSecretNames(claims.registrationId).authorizationCode, answer.code, {
+    contentType: 'authorization-code',
   });
-  return page(200, 'Consent received', 'Thank you. The payer account registration continues on its own; you can close this window.');
+  await deps.workflow.completeConsent(claims.registrationId, {
+    linkId: claims.linkId,
+    code,
+    verifier: claims.verifier,
+    redirectUri: (progress.consent as { redirectUri: string }).redirectUri,
+    receivedAt,
+  });
+  return page(
+    200,
+    'Consent received',
+    'Thank you. The payer account registration continues on its own; you can close this window.',
+  );
 }

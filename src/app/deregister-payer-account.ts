@@ -26,7 +26,8 @@ export const payerAccountNotFound = (): FieldError => ({
  * Once the row is gone the organization may register again.
  */
 export async function deregisterPayerAccount(
-  caller: Caller, deps: { payerAccounts: PayerAccounts; secretStore: SecretStore },
+  caller: Caller,
+  deps: { payerAccounts: PayerAccounts; secretStore: SecretStore },
 ): Promise<Result<Deregistration>> {
   let done: Deregistration | undefined;
   for (let attempt = 0; attempt < ATTEMPTS; attempt++) {
@@ -35,30 +36,38 @@ export async function deregisterPayerAccount(
     if (record.state !== 'registered') {
       return fail({
         code: ErrorCode.RegistrationInProgress,
-        message: 'Your organization has a registration in progress, not a registered payer account. Cancel it with DELETE /api/payer-account/registration.',
+        message:
+          'Your organization has a registration in progress, not a registered payer account. Cancel it with DELETE /api/payer-account/registration.',
       });
     }
-    const names = [...new Set([
-      ...(record.account ? [record.account.tokenCache.name, record.account.applicationSecret.name] : []),
-      ...allStagedSecretNames(record.registrationId),
-    ])];
+    const names = [
+      ...new Set([
+        ...(record.account ? [record.account.tokenCache.name, record.account.applicationSecret.name] : []),
+        ...allStagedSecretNames(record.registrationId),
+      ]),
+    ];
     try {
       await Promise.all(names.map((name) => deps.secretStore.delete(name)));
     } catch (error) {
       if (error instanceof SecretStoreError && error.transient) {
         return fail({
           code: ErrorCode.SecretStoreUnavailable,
-          message: 'The payer account\'s secrets could not be deleted right now, so the account is still registered. Try again in a minute.',
+          message:
+            "The payer account's secrets could not be deleted right now, so the account is still registered. Try again in a minute.",
         });
       }
       throw error;
     }
     done = {
-      registrationId: record.registrationId, ...(record.reconsentId ? { reconsentId: record.reconsentId } : {}),
+      registrationId: record.registrationId,
+      ...(record.reconsentId ? { reconsentId: record.reconsentId } : {}),
       secretsDeleted: [...new Set([...(done?.secretsDeleted ?? []), ...names])],
     };
     const outcome = await deps.payerAccounts.remove(caller.organizationId, record.version as string);
     if (outcome !== 'changed') return ok(done);
   }
-  return fail({ code: ErrorCode.ConcurrentChange, message: 'The payer account changed while it was being removed. Try again.' });
+  return fail({
+    code: ErrorCode.ConcurrentChange,
+    message: 'The payer account changed while it was being removed. Try again.',
+  });
 }

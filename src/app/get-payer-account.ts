@@ -14,26 +14,51 @@ export interface GetPayerAccountDeps {
 }
 
 /** The organization's registered payer account: metadata, health and any re-consent in progress (never a secret). */
-export async function getPayerAccount(caller: Caller, deps: GetPayerAccountDeps): Promise<Result<PayerAccountView, FieldError>> {
+export async function getPayerAccount(
+  caller: Caller,
+  deps: GetPayerAccountDeps,
+): Promise<Result<PayerAccountView, FieldError>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registered' || !record.account) {
-    return fail({ code: ErrorCode.PayerAccountNotFound, message: 'Your organization has no registered Azure CSP payer account yet. Complete the registration first.' });
+    return fail({
+      code: ErrorCode.PayerAccountNotFound,
+      message: 'Your organization has no registered Azure CSP payer account yet. Complete the registration first.',
+    });
   }
   const { tokenCache, applicationSecret, ...account } = record.account;
   const progress = record.reconsentId ? (await deps.workflow.state(record.reconsentId))?.progress : undefined;
   const health = healthOf(record);
   return ok({
-    accountName: record.accountName, registrationId: record.registrationId, registeredAt: account.consentedAt, ...account,
+    accountName: record.accountName,
+    registrationId: record.registrationId,
+    registeredAt: account.consentedAt,
+    ...account,
     health: { ...health, secretExpiresSoon: secretExpiresSoon(account.applicationSecretExpiresAt, deps.clock.now()) },
-    secrets: { tokenCache: { name: tokenCache.name, version: tokenCache.version }, applicationSecret: { name: applicationSecret.name, version: applicationSecret.version } },
-    ...(record.reconsentId && progress ? {
-      reconsent: {
-        reconsentId: record.reconsentId, status: progress.status, expiresAt: progress.expiresAt, error: progress.error,
-        consent: progress.consent && {
-          ...progress.consent,
-          ...(progress.status === RegistrationStatus.AwaitingConsent ? { consentLink: await deps.consentLink(record.reconsentId, progress.consent.linkId, progress.consent.expiresAt) } : {}),
-        },
-      },
-    } : {}),
+    secrets: {
+      tokenCache: { name: tokenCache.name, version: tokenCache.version },
+      applicationSecret: { name: applicationSecret.name, version: applicationSecret.version },
+    },
+    ...(record.reconsentId && progress
+      ? {
+          reconsent: {
+            reconsentId: record.reconsentId,
+            status: progress.status,
+            expiresAt: progress.expiresAt,
+            error: progress.error,
+            consent: progress.consent && {
+              ...progress.consent,
+              ...(progress.status === RegistrationStatus.AwaitingConsent
+                ? {
+                    consentLink: await deps.consentLink(
+                      record.reconsentId,
+                      progress.consent.linkId,
+                      progress.consent.expiresAt,
+                    ),
+                  }
+                : {}),
+            },
+          },
+        }
+      : {}),
   });
 }

@@ -6,12 +6,18 @@ import { RegistrationWorkflow } from '../ports/registration-workflow';
 
 export const registrationNotFound = (): FieldError => ({
   code: ErrorCode.RegistrationNotFound,
-  message: 'Your organization has no payer account registration in progress. Start one with POST /api/payer-account/registration.',
+  message:
+    'Your organization has no payer account registration in progress. Start one with POST /api/payer-account/registration.',
 });
 
 /** The caller's organization's registration in progress, with the progress its workflow published. */
 export async function getRegistration(
-  caller: Caller, deps: { payerAccounts: PayerAccounts; workflow: RegistrationWorkflow; consentLink?: (registrationId: string, linkId: string, expiresAt: string) => Promise<string> },
+  caller: Caller,
+  deps: {
+    payerAccounts: PayerAccounts;
+    workflow: RegistrationWorkflow;
+    consentLink?: (registrationId: string, linkId: string, expiresAt: string) => Promise<string>;
+  },
 ): Promise<Result<RegistrationView>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registering') return fail(registrationNotFound());
@@ -29,7 +35,14 @@ export async function getRegistration(
       ...state.progress.consent,
       // The link itself is never stored: it is signed again for the person who asks.
       ...(deps.consentLink && state.progress.status === RegistrationStatus.AwaitingConsent
-        ? { consentLink: await deps.consentLink(record.registrationId, state.progress.consent.linkId, state.progress.consent.expiresAt) } : {}),
+        ? {
+            consentLink: await deps.consentLink(
+              record.registrationId,
+              state.progress.consent.linkId,
+              state.progress.consent.expiresAt,
+            ),
+          }
+        : {}),
     },
   });
 }

@@ -36,7 +36,9 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
   const record = await deps.payerAccounts.find(listed.organizationId);
   if (record?.state !== 'registered' || !record.account) return 'skipped';
   const used = record.account;
-  const stillUsed = (current: PayerAccountRecord) => current.account?.tokenCache.name === used.tokenCache.name && sameRef(current.account.applicationSecret, used.applicationSecret);
+  const stillUsed = (current: PayerAccountRecord) =>
+    current.account?.tokenCache.name === used.tokenCache.name &&
+    sameRef(current.account.applicationSecret, used.applicationSecret);
   let outcome: { cache: string; from: StagedSecret } | { error: CredentialError } | 'transient';
   try {
     outcome = await retryTransient(() => refresh(used, deps), deps.retry, deps.sleep);
@@ -46,25 +48,52 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
   }
   const now = deps.clock.now();
   if (outcome === 'transient') {
-    const lastError = { code: ErrorCode.IdentityProviderUnavailable, message: 'Entra ID or Key Vault could not be reached; the next round tries again.', transient: true };
-    await save(record, deps, (current) => (stillUsed(current) ? { health: { ...healthOf(current), lastAttemptAt: now.toISOString(), lastError } } : undefined));
+    const lastError = {
+      code: ErrorCode.IdentityProviderUnavailable,
+      message: 'Entra ID or Key Vault could not be reached; the next round tries again.',
+      transient: true,
+    };
+    await save(record, deps, (current) =>
+      stillUsed(current)
+        ? { health: { ...healthOf(current), lastAttemptAt: now.toISOString(), lastError } }
+        : undefined,
+    );
     return 'transient';
   }
   if ('error' in outcome) {
     const reconsentRequired = needsReconsent(outcome.error);
     const { code, aadsts, traceId, correlationId } = outcome.error;
     const message = reconsentRequired ? reconsentMessage(outcome.error) : outcome.error.message;
-    await save(record, deps, (current) => (stillUsed(current) ? {
-      health: { ...healthOf(current), lastAttemptAt: now.toISOString(), lastError: { code, message, aadsts, traceId, correlationId }, reconsentRequired: healthOf(current).reconsentRequired || reconsentRequired },
-    } : undefined));
+    await save(record, deps, (current) =>
+      stillUsed(current)
+        ? {
+            health: {
+              ...healthOf(current),
+              lastAttemptAt: now.toISOString(),
+              lastError: { code, message, aadsts, traceId, correlationId },
+              reconsentRequired: healthOf(current).reconsentRequired || reconsentRequired,
+            },
+          }
+        : undefined,
+    );
     return reconsentRequired ? 'reconsentRequired' : 'failed';
   }
   const { cache: fresh, from } = outcome;
-  const cache = await retryTransient(() => deps.secretStore.put(used.tokenCache.name, fresh, { contentType: 'msal-token-cache' }), deps.retry, deps.sleep);
-  const recorded = await save(record, deps, (current) => (current.account?.tokenCache.name === used.tokenCache.name
-    ? { account: { ...current.account, tokenCache: cache }, health: healthyAt(now, current.health) }
-    : undefined));
-  if (recorded) await retire([from, used.tokenCache].filter((ref) => ref.version !== cache.version), deps);
+  const cache = await retryTransient(
+    () => deps.secretStore.put(used.tokenCache.name, fresh, { contentType: 'msal-token-cache' }),
+    deps.retry,
+    deps.sleep,
+  );
+  const recorded = await save(record, deps, (current) =>
+    current.account?.tokenCache.name === used.tokenCache.name
+      ? { account: { ...current.account, tokenCache: cache }, health: healthyAt(now, current.health) }
+      : undefined,
+  );
+  if (recorded)
+    await retire(
+      [from, used.tokenCache].filter((ref) => ref.version !== cache.version),
+      deps,
+    );
   return 'refreshed';
 }
 
@@ -75,24 +104,55 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
  */
 async function retire(refs: StagedSecret[], deps: KeepTokenAliveDeps): Promise<void> {
   const distinct = refs.filter((ref, i) => refs.findIndex((other) => sameRef(other, ref)) === i);
-  await Promise.all(distinct.map((ref) => deps.secretStore.disableVersion(ref).catch((error: unknown) => {
-    if (!isTransient(error)) throw error;
-  })));
+  await Promise.all(
+    distinct.map((ref) =>
+      deps.secretStore.disableVersion(ref).catch((error: unknown) => {
+        if (!isTransient(error)) throw error;
+      }),
+    ),
+  );
 }
 
-async function refresh(account: RegisteredPayerAccount, deps: KeepTokenAliveDeps): Promise<{ cache: string; from: StagedSecret } | { error: CredentialError }> {
-  const [clientSecret, cache] = await Promise.all([deps.secretStore.get(account.applicationSecret), deps.secretStore.getLatest(account.tokenCache.name)]);
-  if (clientSecret === undefined) return { error: { code: ErrorCode.SecretNoLongerAvailable, message: 'The application secret is no longer in the vault: a new client secret must be given to Octo.' } };
-  if (cache === undefined) return { error: { code: ErrorCode.TokenNoLongerValid, message: 'The stored consent is no longer in the vault: an admin must consent again.' } };
-  const session = await deps.delegated.resume({ tenantId: account.tenantId, clientId: account.applicationId, clientSecret, cache: cache.value, scope: PARTNER_API_SCOPE });
+async function refresh(
+  account: RegisteredPayerAccount,
+  deps: KeepTokenAliveDeps,
+): Promise<{ cache: string; from: StagedSecret } | { error: CredentialError }> {
+  const [clientSecret, cache] = await Promise.all([
+    deps.secretStore.get(account.applicationSecret),
+    deps.secretStore.getLatest(account.tokenCache.name),
+  ]);
+  if (clientSecret === undefined)
+    return {
+      error: {
+        code: ErrorCode.SecretNoLongerAvailable,
+        message: 'The application secret is no longer in the vault: a new client secret must be given to Octo.',
+      },
+    };
+  if (cache === undefined)
+    return {
+      error: {
+        code: ErrorCode.TokenNoLongerValid,
+        message: 'The stored consent is no longer in the vault: an admin must consent again.',
+      },
+    };
+  const session = await deps.delegated.resume({
+    tenantId: account.tenantId,
+    clientId: account.applicationId,
+    clientSecret,
+    cache: cache.value,
+    scope: PARTNER_API_SCOPE,
+  });
   return session.ok ? { cache: session.value.serializeCache(), from: cache.ref } : { error: session.error };
 }
-
 
 type Changes = { account?: RegisteredPayerAccount; health: AccountHealth } | undefined;
 
 /** Conditional merge on the version read; on a concurrent change, read again and re-decide. Whether the changes were saved. */
-async function save(record: PayerAccountRecord, deps: KeepTokenAliveDeps, decide: (current: PayerAccountRecord) => Changes): Promise<boolean> {
+async function save(
+  record: PayerAccountRecord,
+  deps: KeepTokenAliveDeps,
+  decide: (current: PayerAccountRecord) => Changes,
+): Promise<boolean> {
   let current: PayerAccountRecord | undefined = record;
   for (let attempt = 0; attempt < 3 && current?.state === 'registered'; attempt++) {
     const changes = decide(current);

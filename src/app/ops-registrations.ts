@@ -6,7 +6,15 @@ import { InstanceSummary, WorkflowRecords } from '../ports/workflow-records';
 import { buildTimeline, RegistrationTimeline } from './registration-timeline';
 
 /** Durable runtime statuses ops may filter on (the engine filters these itself). */
-export const RUNTIME_STATUSES = ['Pending', 'Running', 'Completed', 'Failed', 'Terminated', 'ContinuedAsNew', 'Suspended'] as const;
+export const RUNTIME_STATUSES = [
+  'Pending',
+  'Running',
+  'Completed',
+  'Failed',
+  'Terminated',
+  'ContinuedAsNew',
+  'Suspended',
+] as const;
 const REGISTRATION_STATUSES = Object.values(RegistrationStatus) as string[];
 /** A registration's published status implies its runtime status: filter on that first. */
 const ENDED: string[] = [RegistrationStatus.Registered, RegistrationStatus.Expired, RegistrationStatus.Cancelled];
@@ -35,14 +43,20 @@ export interface RegistrationsPage {
 }
 
 /** One page of registration orchestrations: identifiers, runtime status, published progress (no inputs or outputs). */
-export async function listRegistrations(query: ListRegistrationsQuery, deps: { records: WorkflowRecords }): Promise<RegistrationsPage> {
+export async function listRegistrations(
+  query: ListRegistrationsQuery,
+  deps: { records: WorkflowRecords },
+): Promise<RegistrationsPage> {
   const runtime = (query.statuses ?? []).filter((s) => (RUNTIME_STATUSES as readonly string[]).includes(s));
   const progress = (query.statuses ?? []).filter((s) => REGISTRATION_STATUSES.includes(s));
   const implied = progress.map((s) => (ENDED.includes(s) ? 'Completed' : 'Running'));
   const runtimeStatuses = [...new Set([...runtime, ...implied])];
   const page = await deps.records.list({
     runtimeStatuses: runtimeStatuses.length ? runtimeStatuses : undefined,
-    createdFrom: query.createdFrom, createdTo: query.createdTo, pageSize: query.pageSize, continuationToken: query.continuationToken,
+    createdFrom: query.createdFrom,
+    createdTo: query.createdTo,
+    pageSize: query.pageSize,
+    continuationToken: query.continuationToken,
   });
   const items = page.instances
     .filter((i) => i.name === ORCHESTRATOR.Registration)
@@ -54,7 +68,10 @@ export async function listRegistrations(query: ListRegistrationsQuery, deps: { r
 /** An instance matches when it has one of the runtime statuses asked for, or one of the registration statuses. */
 function matches(item: RegistrationSummary, runtime: string[], progress: string[]): boolean {
   if (!runtime.length && !progress.length) return true;
-  return runtime.includes(item.runtimeStatus) || (item.progress?.status !== undefined && progress.includes(item.progress.status));
+  return (
+    runtime.includes(item.runtimeStatus) ||
+    (item.progress?.status !== undefined && progress.includes(item.progress.status))
+  );
 }
 
 function summary(instance: InstanceSummary): RegistrationSummary {
@@ -63,23 +80,32 @@ function summary(instance: InstanceSummary): RegistrationSummary {
   return scrubDeep({
     registrationId: instance.instanceId,
     runtimeStatus: instance.runtimeStatus,
-    ...(published ? {
-      progress: {
-        ...(published.step !== undefined ? { step: String(published.step) } : {}),
-        ...(published.status !== undefined ? { status: String(published.status) } : {}),
-        ...(errorCode ? { errorCode } : {}),
-      },
-    } : {}),
+    ...(published
+      ? {
+          progress: {
+            ...(published.step !== undefined ? { step: String(published.step) } : {}),
+            ...(published.status !== undefined ? { status: String(published.status) } : {}),
+            ...(errorCode ? { errorCode } : {}),
+          },
+        }
+      : {}),
     createdTime: instance.createdTime,
     lastUpdatedTime: instance.lastUpdatedTime,
   });
 }
 
 /** One registration's redacted timeline; not found for an unknown instance or one that is not a registration. */
-export async function registrationHistory(instanceId: string, deps: { records: WorkflowRecords }): Promise<Result<RegistrationTimeline, FieldError>> {
+export async function registrationHistory(
+  instanceId: string,
+  deps: { records: WorkflowRecords },
+): Promise<Result<RegistrationTimeline, FieldError>> {
   const history = await deps.records.history(instanceId);
   if (!history || history.name !== ORCHESTRATOR.Registration) {
-    return fail({ code: ErrorCode.InstanceNotFound, field: 'instanceId', message: `No registration orchestration with the instance ID "${instanceId}" exists (it may have been purged).` });
+    return fail({
+      code: ErrorCode.InstanceNotFound,
+      field: 'instanceId',
+      message: `No registration orchestration with the instance ID "${instanceId}" exists (it may have been purged).`,
+    });
   }
   return ok(buildTimeline(history));
 }

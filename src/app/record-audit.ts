@@ -10,13 +10,17 @@ export type NewAuditEntry = Omit<AuditEntry, 'at'>;
  * the failure is logged as an error, naming the action, for ops to follow up.
  */
 export async function recordAudit(
-  deps: { auditTrail: AuditTrail; clock: Clock }, entry: NewAuditEntry, logError: (message: string, properties: Record<string, unknown>) => void,
+  deps: { auditTrail: AuditTrail; clock: Clock },
+  entry: NewAuditEntry,
+  logError: (message: string, properties: Record<string, unknown>) => void,
 ): Promise<void> {
   try {
     await deps.auditTrail.record({ ...entry, at: deps.clock.now().toISOString() });
   } catch (error) {
     logError(`Audit entry not recorded: ${(error as Error)?.name ?? 'Error'}`, {
-      action: entry.action, organizationId: entry.organizationId, registrationId: entry.registrationId,
+      action: entry.action,
+      organizationId: entry.organizationId,
+      registrationId: entry.registrationId,
       status: (error as { statusCode?: number })?.statusCode,
     });
   }

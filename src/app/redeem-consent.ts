@@ -1,5 +1,11 @@
 import { consentCheckFailed } from '../domain/consent-errors';
-import { ConsentCompletion, ConsentResult, PARTNER_API_SCOPE, PartnerApiCredentialsSubmission, RegisteredPayerAccount } from '../domain/consent';
+import {
+  ConsentCompletion,
+  ConsentResult,
+  PARTNER_API_SCOPE,
+  PartnerApiCredentialsSubmission,
+  RegisteredPayerAccount,
+} from '../domain/consent';
 import { ErrorCode } from '../domain/error-codes';
 import { StagedSecret, VerifiedPartner } from '../domain/partner-center-credentials';
 import { stagedSecretNames } from '../domain/staged-secrets';
@@ -39,7 +45,13 @@ export interface RedeemConsentDeps {
 /** The vault write right after a token request must not be lost to a passing fault: the refresh token it holds is the only valid one. */
 const CACHE_WRITE_RETRY = { attempts: 4, firstDelayMs: 500 };
 
-const gone = (what: string) => ({ ok: false as const, error: { code: ErrorCode.SecretNoLongerAvailable, message: `The ${what} is no longer stored. Ask for a new consent link.` } });
+const gone = (what: string) => ({
+  ok: false as const,
+  error: {
+    code: ErrorCode.SecretNoLongerAvailable,
+    message: `The ${what} is no longer stored. Ask for a new consent link.`,
+  },
+});
 
 /**
  * Step 3's activity: redeem the code (PKCE), keep only the token cache in the vault and disable the
@@ -54,11 +66,20 @@ export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConse
   if (!secretRef) return replaced();
   const clientSecret = await deps.secretStore.get(secretRef);
   if (clientSecret === undefined) return gone('application secret');
-  const app = { tenantId: input.verified.tenantId, clientId: input.verified.applicationId, clientSecret, scope: PARTNER_API_SCOPE };
+  const app = {
+    tenantId: input.verified.tenantId,
+    clientId: input.verified.applicationId,
+    clientSecret,
+    scope: PARTNER_API_SCOPE,
+  };
   // Each cache kept here supersedes the one this redemption kept before it, which no record points at.
   let keptBefore: StagedSecret | undefined;
   const keep = async (session: DelegatedSession) => {
-    const kept = await retryTransient(() => deps.secretStore.put(names.tokenCache, session.serializeCache(), { contentType: 'msal-token-cache' }), CACHE_WRITE_RETRY, deps.sleep);
+    const kept = await retryTransient(
+      () => deps.secretStore.put(names.tokenCache, session.serializeCache(), { contentType: 'msal-token-cache' }),
+      CACHE_WRITE_RETRY,
+      deps.sleep,
+    );
     if (keptBefore) await deps.secretStore.disableVersion(keptBefore);
     keptBefore = kept;
     return kept;
@@ -70,7 +91,10 @@ export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConse
     session = await deps.delegated.resume({ ...app, cache: stored.value });
     if (session.ok) await keep(session.value);
   } else {
-    const [code, codeVerifier] = await Promise.all([deps.secretStore.get(input.completion.code), deps.secretStore.get(input.completion.verifier)]);
+    const [code, codeVerifier] = await Promise.all([
+      deps.secretStore.get(input.completion.code),
+      deps.secretStore.get(input.completion.verifier),
+    ]);
     if (code === undefined || codeVerifier === undefined) return gone('authorization code');
     session = await deps.delegated.redeem({ ...app, code, codeVerifier, redirectUri: input.completion.redirectUri });
     if (session.ok) await keep(session.value);
@@ -86,7 +110,11 @@ export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConse
 }
 
 async function checkAndRecord(
-  input: RedeemConsentInput, session: DelegatedSession, secretRef: StagedSecret, keep: (session: DelegatedSession) => Promise<StagedSecret>, deps: RedeemConsentDeps,
+  input: RedeemConsentInput,
+  session: DelegatedSession,
+  secretRef: StagedSecret,
+  keep: (session: DelegatedSession) => Promise<StagedSecret>,
+  deps: RedeemConsentDeps,
 ): Promise<ConsentResult> {
   const checked = check(session, input.verified.tenantId);
   if (checked) return { ok: false, error: checked };
@@ -95,60 +123,109 @@ async function checkAndRecord(
   const tokenCache = await keep(session);
   const mpnId = await deps.partnerCenter.mpnId(partnerCenterToken.value);
   if (!mpnId.ok) return mpnId;
-  if (input.link.mpnId && input.link.mpnId !== mpnId.value) return { ok: false, error: consentCheckFailed.mpnMismatch(input.link.mpnId, mpnId.value) };
+  if (input.link.mpnId && input.link.mpnId !== mpnId.value)
+    return { ok: false, error: consentCheckFailed.mpnMismatch(input.link.mpnId, mpnId.value) };
   const priceSheet = await deps.partnerApi.readPriceSheet(session.accessToken);
   if (!priceSheet.ok) return priceSheet;
 
   const now = deps.clock.now();
   const account: RegisteredPayerAccount = {
-    tenantId: input.verified.tenantId, applicationId: input.verified.applicationId, mpnId: mpnId.value,
-    companyName: input.verified.companyName, country: input.verified.country,
+    tenantId: input.verified.tenantId,
+    applicationId: input.verified.applicationId,
+    mpnId: mpnId.value,
+    companyName: input.verified.companyName,
+    country: input.verified.country,
     consentedBy: String(session.claims.upn ?? session.claims.unique_name ?? session.claims.oid ?? ''),
-    consentedAt: now.toISOString(), tokenCache, applicationSecret: secretRef,
+    consentedAt: now.toISOString(),
+    tokenCache,
+    applicationSecret: secretRef,
     ...(expiresAt(input) ? { applicationSecretExpiresAt: expiresAt(input) } : {}),
     ...(input.link.adminEmail ? { adminEmail: input.link.adminEmail } : {}),
   };
   if (input.reconsent) return swapConsent(input, account, deps);
   if (!(await deps.payerAccounts.register(input.organizationId, input.registrationId, account, healthyAt(now)))) {
-    return { ok: false, error: { code: ErrorCode.RegistrationNotFound, message: 'The registration was cancelled while the consent was being redeemed.' } };
+    return {
+      ok: false,
+      error: {
+        code: ErrorCode.RegistrationNotFound,
+        message: 'The registration was cancelled while the consent was being redeemed.',
+      },
+    };
   }
   return { ok: true, account };
 }
 
 /** The step's secret; a re-consent without a new one uses the account's secret as it is now (it may have been replaced). */
-async function applicationSecretOf(input: RedeemConsentInput, deps: RedeemConsentDeps): Promise<StagedSecret | undefined> {
+async function applicationSecretOf(
+  input: RedeemConsentInput,
+  deps: RedeemConsentDeps,
+): Promise<StagedSecret | undefined> {
   if (input.link.secret || !input.reconsent) return input.link.secret ?? input.partnerCenterSecret;
   const record = await deps.payerAccounts.find(input.organizationId);
   return record?.state === 'registered' ? record.account?.applicationSecret : undefined;
 }
 
+const expiresAt = (input: RedeemConsentInput) =>
+  input.link.secret ? input.link.secretExpiresAt : input.partnerCenterSecretExpiresAt;
 
-const expiresAt = (input: RedeemConsentInput) => (input.link.secret ? input.link.secretExpiresAt : input.partnerCenterSecretExpiresAt);
-
-const replaced = () => ({ ok: false as const, error: { code: ErrorCode.PayerAccountNotFound, message: 'The payer account was deregistered, or another re-consent replaced this one, while the consent was being redeemed.' } });
+const replaced = () => ({
+  ok: false as const,
+  error: {
+    code: ErrorCode.PayerAccountNotFound,
+    message:
+      'The payer account was deregistered, or another re-consent replaced this one, while the consent was being redeemed.',
+  },
+});
 
 /** The re-consent's new token replaces the account's, only while this re-consent is the one in force. */
-async function swapConsent(input: RedeemConsentInput, account: RegisteredPayerAccount, deps: RedeemConsentDeps): Promise<ConsentResult> {
+async function swapConsent(
+  input: RedeemConsentInput,
+  account: RegisteredPayerAccount,
+  deps: RedeemConsentDeps,
+): Promise<ConsentResult> {
   for (let attempt = 0; attempt < 3; attempt++) {
     const record = await deps.payerAccounts.find(input.organizationId);
     // A retry after the swap succeeded (and only the clean-up after it failed) finds its own token recorded.
-    if (record?.state === 'registered' && record.account?.tokenCache.name === account.tokenCache.name) return { ok: true, account: record.account };
-    if (record?.state !== 'registered' || !record.account || record.reconsentId !== input.registrationId) return replaced();
+    if (record?.state === 'registered' && record.account?.tokenCache.name === account.tokenCache.name)
+      return { ok: true, account: record.account };
+    if (record?.state !== 'registered' || !record.account || record.reconsentId !== input.registrationId)
+      return replaced();
     const previous = record.account;
     const swapped: RegisteredPayerAccount = {
       ...account,
       adminEmail: account.adminEmail ?? previous.adminEmail,
-      ...(input.link.secret ? {} : { applicationSecret: previous.applicationSecret, applicationSecretExpiresAt: previous.applicationSecretExpiresAt }),
+      ...(input.link.secret
+        ? {}
+        : {
+            applicationSecret: previous.applicationSecret,
+            applicationSecretExpiresAt: previous.applicationSecretExpiresAt,
+          }),
     };
-    const saved = await deps.payerAccounts.update(input.organizationId, record.version as string, { account: swapped, health: healthyAt(deps.clock.now(), record.health), reconsentId: null });
+    const saved = await deps.payerAccounts.update(input.organizationId, record.version as string, {
+      account: swapped,
+      health: healthyAt(deps.clock.now(), record.health),
+      reconsentId: null,
+    });
     if (saved === 'changed') continue;
     if (saved === 'gone') return replaced();
     // Housekeeping only: the swap stands even if the vault refuses now (a leftover is harmless: nothing points at it).
-    const obsolete = [previous.tokenCache.name, previous.applicationSecret.name].filter((name) => ![swapped.tokenCache.name, swapped.applicationSecret.name].includes(name));
-    await Promise.all([...obsolete, stagedSecretNames(input.registrationId).pkceVerifier].map((name) => deps.secretStore.delete(name).catch(() => undefined)));
+    const obsolete = [previous.tokenCache.name, previous.applicationSecret.name].filter(
+      (name) => ![swapped.tokenCache.name, swapped.applicationSecret.name].includes(name),
+    );
+    await Promise.all(
+      [...obsolete, stagedSecretNames(input.registrationId).pkceVerifier].map((name) =>
+        deps.secretStore.delete(name).catch(() => undefined),
+      ),
+    );
     return { ok: true, account: swapped };
   }
-  return { ok: false, error: { code: ErrorCode.ConcurrentChange, message: 'The payer account kept changing while the new consent was being recorded. Ask for a new consent link.' } };
+  return {
+    ok: false,
+    error: {
+      code: ErrorCode.ConcurrentChange,
+      message: 'The payer account kept changing while the new consent was being recorded. Ask for a new consent link.',
+    },
+  };
 }
 
 function check(session: DelegatedSession, tenantId: string) {

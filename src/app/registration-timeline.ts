@@ -12,15 +12,36 @@ import { InstanceHistory, RecordedEvent } from '../ports/workflow-records';
 
 /** Fields of activity results and of the orchestration's output that may be shown. */
 export const SAFE_RESULT_FIELDS = [
-  'ok', 'outcome', 'released', 'secretsDeleted', 'disabled',
-  'error.code', 'error.field', 'error.aadsts', 'error.partnerCenterCode', 'error.correlationId', 'error.traceId', 'error.unavailable',
-  'partner.tenantId', 'account.tenantId', 'account.mpnId',
+  'ok',
+  'outcome',
+  'released',
+  'secretsDeleted',
+  'disabled',
+  'error.code',
+  'error.field',
+  'error.aadsts',
+  'error.partnerCenterCode',
+  'error.correlationId',
+  'error.traceId',
+  'error.unavailable',
+  'partner.tenantId',
+  'account.tenantId',
+  'account.mpnId',
 ] as const;
 /** Fields of the published progress (custom status) that may be shown. */
 export const SAFE_PROGRESS_FIELDS = [
-  'step', 'status', 'expiresAt',
-  'error.code', 'error.field', 'error.aadsts', 'error.partnerCenterCode', 'error.correlationId', 'error.traceId',
-  'verified.tenantId', 'verified.companyName', 'consent.expiresAt',
+  'step',
+  'status',
+  'expiresAt',
+  'error.code',
+  'error.field',
+  'error.aadsts',
+  'error.partnerCenterCode',
+  'error.correlationId',
+  'error.traceId',
+  'verified.tenantId',
+  'verified.companyName',
+  'consent.expiresAt',
 ] as const;
 const SAFE_INPUT_FIELDS = ['organizationId'] as const;
 
@@ -76,7 +97,14 @@ export interface RegistrationTimeline {
   statusTransitions: StatusTransition[];
   /** The last published progress, whitelisted fields only. */
   progress?: Record<string, unknown>;
-  outcome: { runtimeStatus: string; at?: string; result?: Record<string, unknown>; reason?: string; status?: string; errorCode?: string };
+  outcome: {
+    runtimeStatus: string;
+    at?: string;
+    result?: Record<string, unknown>;
+    reason?: string;
+    status?: string;
+    errorCode?: string;
+  };
   entries: TimelineEntry[];
 }
 
@@ -125,7 +153,12 @@ function toEntries(events: RecordedEvent[], expiresAt: string | undefined): Time
   for (const e of events) {
     const at = String(e.Timestamp);
     if (e.EventType === 'TimerFired') {
-      const timer: TimelineEntry = { kind: 'timer', at, fireAt: e.FireAt, ...(expiresAt && sameInstant(e.FireAt, expiresAt) ? { purpose: 'registrationExpiry' as const } : {}) };
+      const timer: TimelineEntry = {
+        kind: 'timer',
+        at,
+        fireAt: e.FireAt,
+        ...(expiresAt && sameInstant(e.FireAt, expiresAt) ? { purpose: 'registrationExpiry' as const } : {}),
+      };
       if (open) timers.push(timer);
       else entries.push(timer);
       continue;
@@ -146,7 +179,13 @@ function toEntries(events: RecordedEvent[], expiresAt: string | undefined): Time
       } else {
         flush();
         const entry: ActivityEntry = {
-          kind: 'activity', at: scheduledAt, name, scheduledAt, completedAt: at, durationMs: duration(scheduledAt, at), attempts: 1,
+          kind: 'activity',
+          at: scheduledAt,
+          name,
+          scheduledAt,
+          completedAt: at,
+          durationMs: duration(scheduledAt, at),
+          attempts: 1,
           outcome: failed ? 'failed' : 'completed',
           ...(failed ? { failures: failure } : { result: pickSafe(e.Result, SAFE_RESULT_FIELDS) }),
         };
@@ -167,8 +206,12 @@ function toEntries(events: RecordedEvent[], expiresAt: string | undefined): Time
       case 'ExecutionCompleted': {
         const status = String(e.OrchestrationStatus ?? '');
         entries.push({
-          kind: 'completed', at, runtimeStatus: status,
-          ...(status === 'Failed' ? { reason: firstLine(e.Result) } : { result: pickSafe(e.Result, SAFE_RESULT_FIELDS) }),
+          kind: 'completed',
+          at,
+          runtimeStatus: status,
+          ...(status === 'Failed'
+            ? { reason: firstLine(e.Result) }
+            : { result: pickSafe(e.Result, SAFE_RESULT_FIELDS) }),
         });
         break;
       }
@@ -188,7 +231,11 @@ function toEntries(events: RecordedEvent[], expiresAt: string | undefined): Time
  * history does not record custom status). Mirrors functions/registration-orchestrator.ts; the
  * last published status closes the list when it differs.
  */
-function deriveTransitions(entries: TimelineEntry[], progress: Record<string, unknown> | undefined, lastUpdated: string): StatusTransition[] {
+function deriveTransitions(
+  entries: TimelineEntry[],
+  progress: Record<string, unknown> | undefined,
+  lastUpdated: string,
+): StatusTransition[] {
   const list: StatusTransition[] = [];
   let step: string = RegistrationStep.PartnerCenterCredentials;
   let cancelled = false;
@@ -199,25 +246,41 @@ function deriveTransitions(entries: TimelineEntry[], progress: Record<string, un
     list.push({ at, step, status, cause, ...(errorCode ? { errorCode } : {}) });
   };
   const errorOf = (entry: ActivityEntry, fallback: string) =>
-    entry.outcome === 'failed' ? fallback : ((entry.result?.error as { code?: string } | undefined)?.code);
+    entry.outcome === 'failed' ? fallback : (entry.result?.error as { code?: string } | undefined)?.code;
   entries.forEach((entry, index) => {
     switch (entry.kind) {
       case 'started':
-        to(entry.at, RegistrationStatus.AwaitingPartnerCenterCredentials, 'started', undefined, RegistrationStep.PartnerCenterCredentials);
+        to(
+          entry.at,
+          RegistrationStatus.AwaitingPartnerCenterCredentials,
+          'started',
+          undefined,
+          RegistrationStep.PartnerCenterCredentials,
+        );
         break;
       case 'event': {
         const cause = `event:${entry.name}`;
         if (entry.name === RegistrationEvent.RegistrationCancelled) cancelled = true;
-        if (entry.name === RegistrationEvent.PartnerCenterCredentialsSubmitted && step === RegistrationStep.PartnerCenterCredentials) {
+        if (
+          entry.name === RegistrationEvent.PartnerCenterCredentialsSubmitted &&
+          step === RegistrationStep.PartnerCenterCredentials
+        ) {
           to(entry.at, RegistrationStatus.VerifyingPartnerCenterCredentials, cause);
         }
-        if (entry.name === RegistrationEvent.PartnerApiCredentialsSubmitted && step === RegistrationStep.PartnerApiConsent) {
+        if (
+          entry.name === RegistrationEvent.PartnerApiCredentialsSubmitted &&
+          step === RegistrationStep.PartnerApiConsent
+        ) {
           to(entry.at, RegistrationStatus.AwaitingConsent, cause);
         }
-        if (entry.name === RegistrationEvent.ConsentCompleted && list[list.length - 1]?.status === RegistrationStatus.AwaitingConsent) {
+        if (
+          entry.name === RegistrationEvent.ConsentCompleted &&
+          list[list.length - 1]?.status === RegistrationStatus.AwaitingConsent
+        ) {
           const next = entries.slice(index + 1).find((e) => e.kind === 'activity' || e.kind === 'event');
           // Without a redemption after it, the admin declined or Microsoft answered an error.
-          if (!(next?.kind === 'activity' && next.name === Activity.RedeemConsent)) to(entry.at, RegistrationStatus.AwaitingPartnerApiCredentials, cause);
+          if (!(next?.kind === 'activity' && next.name === Activity.RedeemConsent))
+            to(entry.at, RegistrationStatus.AwaitingPartnerApiCredentials, cause);
         }
         break;
       }
@@ -225,16 +288,39 @@ function deriveTransitions(entries: TimelineEntry[], progress: Record<string, un
         const cause = `activity:${entry.name}`;
         if (entry.name === Activity.VerifyPartnerCenterCredentials) {
           if (entry.outcome === 'completed' && entry.result?.ok === true) {
-            to(entry.completedAt, RegistrationStatus.AwaitingPartnerApiCredentials, cause, undefined, RegistrationStep.PartnerApiConsent);
+            to(
+              entry.completedAt,
+              RegistrationStatus.AwaitingPartnerApiCredentials,
+              cause,
+              undefined,
+              RegistrationStep.PartnerApiConsent,
+            );
           } else {
-            to(entry.completedAt, RegistrationStatus.AwaitingPartnerCenterCredentials, cause, errorOf(entry, 'identity_provider_unavailable'));
+            to(
+              entry.completedAt,
+              RegistrationStatus.AwaitingPartnerCenterCredentials,
+              cause,
+              errorOf(entry, 'identity_provider_unavailable'),
+            );
           }
         } else if (entry.name === Activity.RedeemConsent) {
           to(entry.scheduledAt, RegistrationStatus.RedeemingConsent, cause);
-          if (entry.outcome === 'completed' && entry.result?.ok === true) to(entry.completedAt, RegistrationStatus.Registered, cause);
-          else to(entry.completedAt, RegistrationStatus.AwaitingPartnerApiCredentials, cause, errorOf(entry, 'identity_provider_unavailable'));
+          if (entry.outcome === 'completed' && entry.result?.ok === true)
+            to(entry.completedAt, RegistrationStatus.Registered, cause);
+          else
+            to(
+              entry.completedAt,
+              RegistrationStatus.AwaitingPartnerApiCredentials,
+              cause,
+              errorOf(entry, 'identity_provider_unavailable'),
+            );
         } else if (entry.name === Activity.SendConsentEmail && entry.outcome === 'failed') {
-          to(entry.completedAt, list[list.length - 1]?.status ?? RegistrationStatus.AwaitingConsent, cause, 'email_not_sent');
+          to(
+            entry.completedAt,
+            list[list.length - 1]?.status ?? RegistrationStatus.AwaitingConsent,
+            cause,
+            'email_not_sent',
+          );
         } else if (entry.name === Activity.CleanUpRegistration && entry.outcome === 'completed') {
           to(entry.completedAt, cancelled ? RegistrationStatus.Cancelled : RegistrationStatus.Expired, cause);
         }
@@ -248,7 +334,13 @@ function deriveTransitions(entries: TimelineEntry[], progress: Record<string, un
     const last = list[list.length - 1];
     const errorCode = (progress.error as { code?: string } | undefined)?.code;
     if (!last || last.status !== progress.status || last.step !== progress.step) {
-      list.push({ at: lastUpdated, step: String(progress.step ?? step), status: String(progress.status), cause: 'customStatus', ...(errorCode ? { errorCode } : {}) });
+      list.push({
+        at: lastUpdated,
+        step: String(progress.step ?? step),
+        status: String(progress.status),
+        cause: 'customStatus',
+        ...(errorCode ? { errorCode } : {}),
+      });
     } else if (errorCode && !last.errorCode) {
       last.errorCode = errorCode;
     }
@@ -264,11 +356,15 @@ function stepTimes(createdTime: string, entries: TimelineEntry[], transitions: S
   return [
     { step: 'basicDetails', completedAt: createdTime },
     {
-      step: RegistrationStep.PartnerCenterCredentials, startedAt: firstOf(RegistrationStep.PartnerCenterCredentials) ?? createdTime,
-      completedAt: consentStarted, submissions: count(RegistrationEvent.PartnerCenterCredentialsSubmitted),
+      step: RegistrationStep.PartnerCenterCredentials,
+      startedAt: firstOf(RegistrationStep.PartnerCenterCredentials) ?? createdTime,
+      completedAt: consentStarted,
+      submissions: count(RegistrationEvent.PartnerCenterCredentialsSubmitted),
     },
     {
-      step: RegistrationStep.PartnerApiConsent, startedAt: consentStarted, completedAt: registered,
+      step: RegistrationStep.PartnerApiConsent,
+      startedAt: consentStarted,
+      completedAt: registered,
       submissions: count(RegistrationEvent.PartnerApiCredentialsSubmitted),
     },
   ];
@@ -280,7 +376,11 @@ const sameInstant = (a: string | undefined, b: string) => a !== undefined && Dat
 function dropUndefined<T>(value: T): T {
   if (Array.isArray(value)) return value.map(dropUndefined) as T;
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined).map(([k, v]) => [k, dropUndefined(v)])) as T;
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, dropUndefined(v)]),
+    ) as T;
   }
   return value;
 }

@@ -39,34 +39,53 @@ export interface RequestConsentLinkDeps {
 
 /** The link in the e-mail and in responses: a signed ticket for one registration's current link. */
 export async function signedConsentLink(
-  deps: { signedTokens: SignedTokens; config: { PUBLIC_BASE_URL: string } }, registrationId: string, linkId: string, expiresAt: string,
+  deps: { signedTokens: SignedTokens; config: { PUBLIC_BASE_URL: string } },
+  registrationId: string,
+  linkId: string,
+  expiresAt: string,
 ): Promise<string> {
   const ticket = await deps.signedTokens.sign(CONSENT_TICKET, { registrationId, linkId }, new Date(expiresAt));
   return `${deps.config.PUBLIC_BASE_URL}/api/consent/start?ticket=${encodeURIComponent(ticket)}`;
 }
 
-export const STEP_3_STATUSES: string[] = [RegistrationStatus.AwaitingPartnerApiCredentials, RegistrationStatus.AwaitingConsent, RegistrationStatus.ConsentExpired];
+export const STEP_3_STATUSES: string[] = [
+  RegistrationStatus.AwaitingPartnerApiCredentials,
+  RegistrationStatus.AwaitingConsent,
+  RegistrationStatus.ConsentExpired,
+];
 
 /**
  * Step 3 from the person's side: confirm what step 2 verified, optionally give the secret and the
  * admin's e-mail, and get a signed consent link. A new request replaces (invalidates) the old link.
  */
 export async function requestConsentLink(
-  caller: Caller, input: RequestConsentLinkInput, deps: RequestConsentLinkDeps,
+  caller: Caller,
+  input: RequestConsentLinkInput,
+  deps: RequestConsentLinkDeps,
 ): Promise<Result<ConsentLinkView & { registrationId: string }, FieldError>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registering') return fail(registrationNotFound());
   const registrationId = record.registrationId;
   const progress = (await deps.workflow.state(registrationId))?.progress;
-  if (progress?.step !== RegistrationStep.PartnerApiConsent || !progress.verified || !STEP_3_STATUSES.includes(progress.status)) {
-    return fail({ code: ErrorCode.RegistrationNotAtThisStep, message: 'The registration is not at step 3: verify the Partner Center credentials first (step 2), or wait for the consent being redeemed.' });
+  if (
+    progress?.step !== RegistrationStep.PartnerApiConsent ||
+    !progress.verified ||
+    !STEP_3_STATUSES.includes(progress.status)
+  ) {
+    return fail({
+      code: ErrorCode.RegistrationNotAtThisStep,
+      message:
+        'The registration is not at step 3: verify the Partner Center credentials first (step 2), or wait for the consent being redeemed.',
+    });
   }
   const mismatch = (field: string, expected: string): FieldError => ({
-    code: ErrorCode.ConfirmationMismatch, field,
+    code: ErrorCode.ConfirmationMismatch,
+    field,
     message: `This is not the ${field === 'tenantId' ? 'Directory (tenant) ID' : 'Application (client) ID'} verified in step 2 (${expected}). Confirm the value shown, or go back to step 2 to change it.`,
   });
   if (input.tenantId !== progress.verified.tenantId) return fail(mismatch('tenantId', progress.verified.tenantId));
-  if (input.applicationId !== progress.verified.applicationId) return fail(mismatch('applicationId', progress.verified.applicationId));
+  if (input.applicationId !== progress.verified.applicationId)
+    return fail(mismatch('applicationId', progress.verified.applicationId));
 
   return issueConsentLink(registrationId, input, caller.userId, deps);
 }
@@ -76,15 +95,23 @@ export async function requestConsentLink(
  * signs the link. Shared by the registration's step 3 and a registered account's re-consent.
  */
 export async function issueConsentLink(
-  instanceId: string, input: Omit<RequestConsentLinkInput, 'tenantId' | 'applicationId'>, requestedBy: string, deps: RequestConsentLinkDeps,
+  instanceId: string,
+  input: Omit<RequestConsentLinkInput, 'tenantId' | 'applicationId'>,
+  requestedBy: string,
+  deps: RequestConsentLinkDeps,
 ): Promise<Result<ConsentLinkView & { registrationId: string }, FieldError>> {
   let secret = undefined;
   if (input.secret !== undefined) {
     try {
-      secret = await deps.secretStore.put(stagedSecretNames(instanceId).partnerApiSecret, input.secret, { contentType: 'client-secret' });
+      secret = await deps.secretStore.put(stagedSecretNames(instanceId).partnerApiSecret, input.secret, {
+        contentType: 'client-secret',
+      });
     } catch (error) {
       if (error instanceof SecretStoreError && error.transient) {
-        return fail({ code: ErrorCode.SecretStoreUnavailable, message: 'The secret could not be stored securely right now, so nothing was saved. Try again in a minute.' });
+        return fail({
+          code: ErrorCode.SecretStoreUnavailable,
+          message: 'The secret could not be stored securely right now, so nothing was saved. Try again in a minute.',
+        });
       }
       throw error;
     }
@@ -92,15 +119,25 @@ export async function issueConsentLink(
   const linkId = deps.newLinkId();
   const expiresAt = new Date(deps.clock.now().getTime() + deps.linkTtlHours * 3600_000);
   const submission: PartnerApiCredentialsSubmission = {
-    linkId, linkExpiresAt: expiresAt.toISOString(), mpnId: input.mpnId, adminEmail: input.adminEmail,
-    requestedBy, redirectUri: input.redirectUri ?? deps.callbackUrl, secret,
+    linkId,
+    linkExpiresAt: expiresAt.toISOString(),
+    mpnId: input.mpnId,
+    adminEmail: input.adminEmail,
+    requestedBy,
+    redirectUri: input.redirectUri ?? deps.callbackUrl,
+    secret,
     ...(secret && input.secretExpiresAt ? { secretExpiresAt: input.secretExpiresAt } : {}),
   };
   await deps.workflow.submitPartnerApiCredentials(instanceId, submission);
   await untilPublished(instanceId, linkId, deps);
   return ok({
     registrationId: instanceId,
-    consentLink: await signedConsentLink({ signedTokens: deps.tokens, config: { PUBLIC_BASE_URL: deps.publicBaseUrl } }, instanceId, linkId, expiresAt.toISOString()),
+    consentLink: await signedConsentLink(
+      { signedTokens: deps.tokens, config: { PUBLIC_BASE_URL: deps.publicBaseUrl } },
+      instanceId,
+      linkId,
+      expiresAt.toISOString(),
+    ),
     expiresAt: expiresAt.toISOString(),
     ...(input.adminEmail ? { emailedTo: input.adminEmail } : {}),
   });

@@ -20,8 +20,16 @@ const escape = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCode
  * Mails the consent link to the partner's admin. The link is signed here, in the activity, so it
  * never passes through the orchestration's history.
  */
-export async function sendConsentEmail(input: ConsentEmailInput, deps: { mailer: Mailer; tokens: SignedTokens; publicBaseUrl: string }): Promise<{ sent: true }> {
-  const link = await signedConsentLink({ signedTokens: deps.tokens, config: { PUBLIC_BASE_URL: deps.publicBaseUrl } }, input.registrationId, input.linkId, input.linkExpiresAt);
+export async function sendConsentEmail(
+  input: ConsentEmailInput,
+  deps: { mailer: Mailer; tokens: SignedTokens; publicBaseUrl: string },
+): Promise<{ sent: true }> {
+  const link = await signedConsentLink(
+    { signedTokens: deps.tokens, config: { PUBLIC_BASE_URL: deps.publicBaseUrl } },
+    input.registrationId,
+    input.linkId,
+    input.linkExpiresAt,
+  );
   const company = input.companyName ?? 'your organization';
   const expires = new Date(input.linkExpiresAt).toUTCString();
   const lines = [
@@ -35,7 +43,9 @@ export async function sendConsentEmail(input: ConsentEmailInput, deps: { mailer:
   ];
   await deps.mailer.send({
     to: input.to,
-    subject: input.reconsent ? `Consent needed again: ${company}'s Azure CSP payer account` : `Consent needed: register ${company}'s Azure CSP payer account`,
+    subject: input.reconsent
+      ? `Consent needed again: ${company}'s Azure CSP payer account`
+      : `Consent needed: register ${company}'s Azure CSP payer account`,
     text: lines.join('\n\n'),
     html: `<p>${escape(lines[0])}</p><p>${escape(lines[1])}</p><p>${escape(lines[2])}</p><p><a href="${escape(link)}">Give consent</a></p><p>${escape(lines[4])}</p>`,
   });

@@ -3,7 +3,12 @@ import { ErrorCode, fail, FieldError, Result } from '../domain/error-codes';
 import { PayerAccountRecord } from '../domain/payer-account';
 import { RegistrationStatus } from '../domain/registration';
 import { payerAccountNotFound } from './deregister-payer-account';
-import { issueConsentLink, RequestConsentLinkDeps, RequestConsentLinkInput, STEP_3_STATUSES } from './request-consent-link';
+import {
+  issueConsentLink,
+  RequestConsentLinkDeps,
+  RequestConsentLinkInput,
+  STEP_3_STATUSES,
+} from './request-consent-link';
 
 export interface StartReconsentDeps extends RequestConsentLinkDeps {
   newReconsentId(): string;
@@ -20,7 +25,10 @@ const RUNNING = ['Pending', 'Running'];
  * The account keeps its current token until the new consent is redeemed.
  */
 export async function startReconsent(
-  organizationId: string, requestedBy: string, input: ReconsentRequest, deps: StartReconsentDeps,
+  organizationId: string,
+  requestedBy: string,
+  input: ReconsentRequest,
+  deps: StartReconsentDeps,
 ): Promise<Result<ConsentLinkView & { reconsentId: string }, FieldError>> {
   const record = await deps.payerAccounts.find(organizationId);
   if (record?.state !== 'registered' || !record.account) return fail(payerAccountNotFound());
@@ -28,7 +36,10 @@ export async function startReconsent(
   const state = reconsentId ? await deps.workflow.state(reconsentId) : undefined;
   if (reconsentId && state && RUNNING.includes(state.runtimeStatus)) {
     if (state.progress?.status === RegistrationStatus.RedeemingConsent) {
-      return fail({ code: ErrorCode.RegistrationNotAtThisStep, message: 'The admin\'s new consent is being redeemed right now. Look at the payer account again in a moment.' });
+      return fail({
+        code: ErrorCode.RegistrationNotAtThisStep,
+        message: "The admin's new consent is being redeemed right now. Look at the payer account again in a moment.",
+      });
     }
     if (!state.progress || !STEP_3_STATUSES.includes(state.progress.status)) {
       // Not waiting for a link (yet or any more): a fresh re-consent replaces it, so it must not linger.
@@ -49,16 +60,31 @@ export async function startReconsent(
   return { ok: true, value: { reconsentId: registrationId, ...view } };
 }
 
-async function startWorkflow(record: PayerAccountRecord, deps: StartReconsentDeps): Promise<Result<string, FieldError>> {
+async function startWorkflow(
+  record: PayerAccountRecord,
+  deps: StartReconsentDeps,
+): Promise<Result<string, FieldError>> {
   const account = record.account as NonNullable<PayerAccountRecord['account']>;
   const reconsentId = deps.newReconsentId();
   const claimed = await deps.payerAccounts.update(record.organizationId, record.version as string, { reconsentId });
   if (claimed === 'gone') return fail(payerAccountNotFound());
-  if (claimed === 'changed') return fail({ code: ErrorCode.ConcurrentChange, message: 'The payer account changed while the re-consent was being started. Try again.' });
+  if (claimed === 'changed')
+    return fail({
+      code: ErrorCode.ConcurrentChange,
+      message: 'The payer account changed while the re-consent was being started. Try again.',
+    });
   await deps.workflow.start(reconsentId, {
-    organizationId: record.organizationId, accountName: record.accountName, expiresAfterHours: deps.expiresAfterHours,
+    organizationId: record.organizationId,
+    accountName: record.accountName,
+    expiresAfterHours: deps.expiresAfterHours,
     reconsent: {
-      verified: { tenantId: account.tenantId, applicationId: account.applicationId, domain: account.tenantId, companyName: account.companyName, country: account.country },
+      verified: {
+        tenantId: account.tenantId,
+        applicationId: account.applicationId,
+        domain: account.tenantId,
+        companyName: account.companyName,
+        country: account.country,
+      },
       applicationSecret: account.applicationSecret,
     },
   });

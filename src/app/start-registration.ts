@@ -19,7 +19,9 @@ const TERMINAL = ['Completed', 'Failed', 'Terminated', 'Canceled'];
 
 /** Step 1: claim the organization's single payer account slot and start its registration. */
 export async function startRegistration(
-  caller: Caller, input: { accountName?: string }, deps: StartRegistrationDeps,
+  caller: Caller,
+  input: { accountName?: string },
+  deps: StartRegistrationDeps,
 ): Promise<Result<RegistrationView>> {
   const record: PayerAccountRecord = {
     organizationId: caller.organizationId,
@@ -36,7 +38,9 @@ export async function startRegistration(
   }
   try {
     await deps.workflow.start(record.registrationId, {
-      organizationId: record.organizationId, accountName: record.accountName, expiresAfterHours: deps.expiresAfterHours,
+      organizationId: record.organizationId,
+      accountName: record.accountName,
+      expiresAfterHours: deps.expiresAfterHours,
     });
   } catch (error) {
     await deps.payerAccounts.release(record.organizationId, record.registrationId);
@@ -52,11 +56,17 @@ export async function startRegistration(
 }
 
 /** The conflict to report, or undefined when the existing claim is stale and was released. */
-async function conflictOrStaleClaim(record: PayerAccountRecord, deps: StartRegistrationDeps): Promise<FieldError | undefined> {
+async function conflictOrStaleClaim(
+  record: PayerAccountRecord,
+  deps: StartRegistrationDeps,
+): Promise<FieldError | undefined> {
   const existing = await deps.payerAccounts.find(record.organizationId);
   if (!existing) return undefined;
   if (existing.state !== 'registering') {
-    return { code: ErrorCode.PayerAccountExists, message: 'Your organization already has a registered Azure CSP payer account. Only one is allowed.' };
+    return {
+      code: ErrorCode.PayerAccountExists,
+      message: 'Your organization already has a registered Azure CSP payer account. Only one is allowed.',
+    };
   }
   const age = deps.clock.now().getTime() - Date.parse(existing.createdAt);
   if (age < deps.staleClaimAfterMs) return inProgress();
@@ -68,5 +78,6 @@ async function conflictOrStaleClaim(record: PayerAccountRecord, deps: StartRegis
 
 const inProgress = (): FieldError => ({
   code: ErrorCode.RegistrationInProgress,
-  message: 'A payer account registration is already in progress for your organization. Continue it, or cancel it before starting again.',
+  message:
+    'A payer account registration is already in progress for your organization. Continue it, or cancel it before starting again.',
 });

@@ -32,35 +32,51 @@ export type SubmissionOutcome =
  * registration only its reference, and wait a few seconds for the verification's answer.
  */
 export async function submitPartnerCenterCredentials(
-  caller: Caller, input: { applicationId: string; domain: string; secret: string; secretExpiresAt?: string }, deps: SubmitPartnerCenterCredentialsDeps,
+  caller: Caller,
+  input: { applicationId: string; domain: string; secret: string; secretExpiresAt?: string },
+  deps: SubmitPartnerCenterCredentialsDeps,
 ): Promise<Result<SubmissionOutcome, FieldError>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registering') return fail(registrationNotFound());
   const registrationId = record.registrationId;
   const progress = (await deps.workflow.state(registrationId))?.progress;
-  if (progress?.step !== RegistrationStep.PartnerCenterCredentials || progress.status === RegistrationStatus.VerifyingPartnerCenterCredentials) {
+  if (
+    progress?.step !== RegistrationStep.PartnerCenterCredentials ||
+    progress.status === RegistrationStatus.VerifyingPartnerCenterCredentials
+  ) {
     return fail({
       code: ErrorCode.RegistrationNotAtThisStep,
-      message: progress?.status === RegistrationStatus.VerifyingPartnerCenterCredentials
-        ? 'The previous Partner Center credentials are still being verified. Wait for their result, then submit again if needed.'
-        : 'The registration is not waiting for Partner Center credentials now. Look at the registration\'s status again.',
+      message:
+        progress?.status === RegistrationStatus.VerifyingPartnerCenterCredentials
+          ? 'The previous Partner Center credentials are still being verified. Wait for their result, then submit again if needed.'
+          : "The registration is not waiting for Partner Center credentials now. Look at the registration's status again.",
     });
   }
 
   let staged;
   try {
     staged = await deps.secretStore.put(stagedSecretNames(registrationId).partnerCenterSecret, input.secret, {
-      contentType: 'client-secret', tags: { registrationId, applicationId: input.applicationId },
+      contentType: 'client-secret',
+      tags: { registrationId, applicationId: input.applicationId },
     });
   } catch (error) {
     if (error instanceof SecretStoreError && error.transient) {
-      return fail({ code: ErrorCode.SecretStoreUnavailable, message: 'The secret could not be stored securely right now, so nothing was saved. Try again in a minute.' });
+      return fail({
+        code: ErrorCode.SecretStoreUnavailable,
+        message: 'The secret could not be stored securely right now, so nothing was saved. Try again in a minute.',
+      });
     }
     throw error;
   }
   const submission: PartnerCenterCredentialsSubmission = {
-    submissionId: deps.newSubmissionId(), organizationId: caller.organizationId, registrationId, applicationId: input.applicationId, domain: input.domain, secret: staged,
-    secretLooksLikeId: looksLikeGuid(input.secret), submittedAt: deps.clock.now().toISOString(),
+    submissionId: deps.newSubmissionId(),
+    organizationId: caller.organizationId,
+    registrationId,
+    applicationId: input.applicationId,
+    domain: input.domain,
+    secret: staged,
+    secretLooksLikeId: looksLikeGuid(input.secret),
+    submittedAt: deps.clock.now().toISOString(),
     ...(input.secretExpiresAt ? { secretExpiresAt: input.secretExpiresAt } : {}),
   };
   try {
@@ -72,13 +88,21 @@ export async function submitPartnerCenterCredentials(
   return ok(await awaitOutcome(registrationId, submission.submissionId, deps));
 }
 
-async function awaitOutcome(registrationId: string, submissionId: string, deps: SubmitPartnerCenterCredentialsDeps): Promise<SubmissionOutcome> {
+async function awaitOutcome(
+  registrationId: string,
+  submissionId: string,
+  deps: SubmitPartnerCenterCredentialsDeps,
+): Promise<SubmissionOutcome> {
   const deadline = Date.now() + deps.waitForOutcomeMs;
   // A person is waiting: look soon, then at a steady pace (each look is one status read).
   for (let look = 0; Date.now() < deadline; look++) {
     await sleep(look === 0 ? Math.min(10, deps.pollMs) : deps.pollMs);
     const progress = (await deps.workflow.state(registrationId))?.progress;
-    if (progress?.submissionId !== submissionId || progress.status === RegistrationStatus.VerifyingPartnerCenterCredentials) continue;
+    if (
+      progress?.submissionId !== submissionId ||
+      progress.status === RegistrationStatus.VerifyingPartnerCenterCredentials
+    )
+      continue;
     if (progress.verified && !progress.error) return { kind: 'verified', registrationId, partner: progress.verified };
     if (progress.error) return { kind: 'rejected', registrationId, error: progress.error };
   }

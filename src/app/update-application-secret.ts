@@ -6,7 +6,10 @@ import { Caller } from '../domain/payer-account';
 import { StagedSecret } from '../domain/partner-center-credentials';
 import { payerAccountNotFound } from './deregister-payer-account';
 import { isTransient } from './retry-transient';
-import { verifyPartnerCenterCredentials, VerifyPartnerCenterCredentialsDeps } from './verify-partner-center-credentials';
+import {
+  verifyPartnerCenterCredentials,
+  VerifyPartnerCenterCredentialsDeps,
+} from './verify-partner-center-credentials';
 
 export interface SecretUpdate {
   applicationSecret: StagedSecret;
@@ -21,7 +24,9 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  * A refused or unverifiable secret is disabled and the account keeps the one it had.
  */
 export async function updateApplicationSecret(
-  caller: Caller, input: { secret: string; expiresAt?: string }, deps: VerifyPartnerCenterCredentialsDeps & { payerAccounts: import('../ports/payer-accounts').PayerAccounts },
+  caller: Caller,
+  input: { secret: string; expiresAt?: string },
+  deps: VerifyPartnerCenterCredentialsDeps & { payerAccounts: import('../ports/payer-accounts').PayerAccounts },
 ): Promise<Result<SecretUpdate, CredentialError>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (record?.state !== 'registered' || !record.account) return fail(payerAccountNotFound());
@@ -30,7 +35,12 @@ export async function updateApplicationSecret(
   try {
     ref = await deps.secretStore.put(old.name, input.secret, { contentType: 'client-secret' });
   } catch (error) {
-    if (isTransient(error)) return fail({ code: ErrorCode.SecretStoreUnavailable, message: 'The secret could not be stored securely right now, so nothing changed. Try again in a minute.', unavailable: true });
+    if (isTransient(error))
+      return fail({
+        code: ErrorCode.SecretStoreUnavailable,
+        message: 'The secret could not be stored securely right now, so nothing changed. Try again in a minute.',
+        unavailable: true,
+      });
     throw error;
   }
   const refused = async (error: CredentialError) => {
@@ -39,11 +49,19 @@ export async function updateApplicationSecret(
   };
   let verified;
   try {
-    verified = await verifyPartnerCenterCredentials({
-      submissionId: randomUUID(), organizationId: caller.organizationId, registrationId: record.registrationId,
-      applicationId: record.account.applicationId, domain: record.account.tenantId, secret: ref,
-      secretLooksLikeId: GUID.test(input.secret), submittedAt: deps.clock.now().toISOString(),
-    }, deps);
+    verified = await verifyPartnerCenterCredentials(
+      {
+        submissionId: randomUUID(),
+        organizationId: caller.organizationId,
+        registrationId: record.registrationId,
+        applicationId: record.account.applicationId,
+        domain: record.account.tenantId,
+        secret: ref,
+        secretLooksLikeId: GUID.test(input.secret),
+        submittedAt: deps.clock.now().toISOString(),
+      },
+      deps,
+    );
   } catch (error) {
     if (!isTransient(error)) throw error;
     return refused(unavailable(ErrorCode.IdentityProviderUnavailable, 'Entra ID or Key Vault'));
@@ -58,7 +76,12 @@ export async function updateApplicationSecret(
     const health = healthOf(current);
     const saved = await deps.payerAccounts.update(caller.organizationId, current.version as string, {
       account: { ...current.account, applicationSecret: ref, applicationSecretExpiresAt: input.expiresAt },
-      health: { ...health, secretExpiresSoon: false, secretExpiryWarnedFor: undefined, ...(health.lastError?.code === ErrorCode.SecretNoLongerAvailable ? { lastError: undefined } : {}) },
+      health: {
+        ...health,
+        secretExpiresSoon: false,
+        secretExpiryWarnedFor: undefined,
+        ...(health.lastError?.code === ErrorCode.SecretNoLongerAvailable ? { lastError: undefined } : {}),
+      },
     });
     if (saved === 'gone') return refused(payerAccountNotFound());
     if (saved === 'updated') {
@@ -66,7 +89,10 @@ export async function updateApplicationSecret(
       return ok({ applicationSecret: ref, ...(input.expiresAt ? { expiresAt: input.expiresAt } : {}) });
     }
   }
-  return refused({ code: ErrorCode.ConcurrentChange, message: 'The payer account kept changing while the secret was being replaced; nothing changed. Try again.' });
+  return refused({
+    code: ErrorCode.ConcurrentChange,
+    message: 'The payer account kept changing while the secret was being replaced; nothing changed. Try again.',
+  });
 }
 
 /**
@@ -78,7 +104,8 @@ function asSecretRefusal(error: CredentialError): CredentialError {
   const { field: _registered, ...rest } = error;
   return {
     ...rest,
-    message: 'Microsoft no longer accepts the application or the tenant this payer account was registered with, so no secret can be verified for it. '
-      + 'Check the Partner Center app in your tenant; if it was deleted or changed, deregister the payer account and register it again.',
+    message:
+      'Microsoft no longer accepts the application or the tenant this payer account was registered with, so no secret can be verified for it. ' +
+      'Check the Partner Center app in your tenant; if it was deleted or changed, deregister the payer account and register it again.',
   };
 }

@@ -26,20 +26,31 @@ export interface VerifyPartnerCenterCredentialsDeps {
  * transient faults (Entra ID 5xx, Key Vault 5xx, network) are thrown for the orchestration to retry.
  */
 export async function verifyPartnerCenterCredentials(
-  submission: PartnerCenterCredentialsSubmission, deps: VerifyPartnerCenterCredentialsDeps,
+  submission: PartnerCenterCredentialsSubmission,
+  deps: VerifyPartnerCenterCredentialsDeps,
 ): Promise<VerificationResult> {
-  const [tenant, clientSecret] = await Promise.all([deps.directory.resolveTenant(submission.domain), deps.secretStore.get(submission.secret)]);
+  const [tenant, clientSecret] = await Promise.all([
+    deps.directory.resolveTenant(submission.domain),
+    deps.secretStore.get(submission.secret),
+  ]);
   if (!tenant.ok) return tenant;
   if (clientSecret === undefined) {
     return {
       ok: false,
       error: {
-        code: ErrorCode.SecretNoLongerAvailable, field: 'secret',
-        message: 'The secret of this submission is no longer stored (a newer submission replaced it, or the registration ended). Submit the credentials again.',
+        code: ErrorCode.SecretNoLongerAvailable,
+        field: 'secret',
+        message:
+          'The secret of this submission is no longer stored (a newer submission replaced it, or the registration ended). Submit the credentials again.',
       },
     };
   }
-  const request = { tenant: tenant.value, clientId: submission.applicationId, clientSecret, scope: PARTNER_CENTER_SCOPE };
+  const request = {
+    tenant: tenant.value,
+    clientId: submission.applicationId,
+    clientSecret,
+    scope: PARTNER_CENTER_SCOPE,
+  };
   const context = { domain: submission.domain, secretLooksLikeId: submission.secretLooksLikeId };
   let token = await deps.tokens.acquireAppToken(request, context);
   const fresh = deps.clock.now().getTime() - Date.parse(submission.submittedAt) < deps.replication.freshForMs;
@@ -54,8 +65,11 @@ export async function verifyPartnerCenterCredentials(
   return {
     ok: true,
     partner: {
-      tenantId: tenant.value.tenantId, applicationId: submission.applicationId, domain: submission.domain,
-      companyName: profile.value.companyName, country: profile.value.country,
+      tenantId: tenant.value.tenantId,
+      applicationId: submission.applicationId,
+      domain: submission.domain,
+      companyName: profile.value.companyName,
+      country: profile.value.country,
     },
   };
 }

@@ -13,7 +13,8 @@ export const recordedAdmin = (record: PayerAccountRecord): string | undefined =>
  * flags it on the account's health. Returns whether a warning went out.
  */
 export async function warnSecretExpiry(
-  organizationId: string, deps: { payerAccounts: PayerAccounts; mailer: Mailer; clock: Clock },
+  organizationId: string,
+  deps: { payerAccounts: PayerAccounts; mailer: Mailer; clock: Clock },
 ): Promise<boolean> {
   const record = await deps.payerAccounts.find(organizationId);
   const expiresAt = record?.account?.applicationSecretExpiresAt;
@@ -27,9 +28,16 @@ export async function warnSecretExpiry(
       `The application secret that lets Octo read ${company}'s Azure CSP pricing and billing data expires on ${new Date(expiresAt).toUTCString()}.`,
       `Create a new client secret for the application ${record.account?.applicationId} in Entra ID (App registrations → Certificates & secrets), then replace it in Octo (Payer account → Replace secret). Until then nothing changes.`,
     ];
-    await deps.mailer.send({ to, subject: `Secret expiring: ${company}'s Azure CSP payer account`, text: text.join('\n\n'), html: text.map((t) => `<p>${escapeHtml(t)}</p>`).join('') });
+    await deps.mailer.send({
+      to,
+      subject: `Secret expiring: ${company}'s Azure CSP payer account`,
+      text: text.join('\n\n'),
+      html: text.map((t) => `<p>${escapeHtml(t)}</p>`).join(''),
+    });
   }
-  const saved = await deps.payerAccounts.update(organizationId, record.version as string, { health: { ...health, secretExpiresSoon: true, secretExpiryWarnedFor: expiresAt } });
+  const saved = await deps.payerAccounts.update(organizationId, record.version as string, {
+    health: { ...health, secretExpiresSoon: true, secretExpiryWarnedFor: expiresAt },
+  });
   return saved === 'updated' && !!to;
 }
 

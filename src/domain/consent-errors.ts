@@ -5,29 +5,100 @@ const NEW_LINK = 'Ask for a new consent link (PUT …/partner-api-credentials) a
 
 /** What the admin's answer or the code's redemption means for the person; decided on `error` and AADSTS codes. */
 const BY_AADSTS: { codes: number[]; error: FieldError }[] = [
-  { codes: [54005], error: { code: ErrorCode.CodeAlreadyRedeemed, message: `This consent was already used (the page was submitted twice). ${NEW_LINK}` } },
-  { codes: [70008], error: { code: ErrorCode.CodeExpired, message: `The consent code expired before it could be used (codes live about ten minutes). ${NEW_LINK}` } },
-  { codes: [501481], error: { code: ErrorCode.PkceMismatch, message: `The consent answer does not belong to the sign-in that started it. ${NEW_LINK}` } },
-  { codes: [50011, 70004, 500112, 900971], error: { code: ErrorCode.RedirectUriNotRegistered, field: 'redirectUri', message: 'The application does not list this redirect URI. In Entra ID → App registrations → your app → Authentication, add the product\'s callback URL (or https://localhost), then ask for a new link.' } },
-  { codes: [700005], error: { code: ErrorCode.AdminFromAnotherTenant, message: `The consent was given in another tenant than the one verified in step 2. ${NEW_LINK}` } },
-  { codes: [65004], error: { code: ErrorCode.ConsentDeclined, message: `The admin declined the consent. ${NEW_LINK}` } },
-  { codes: [650056, 650057], error: { code: ErrorCode.PermissionNotConfigured, field: 'applicationId', message: 'The application does not request the Microsoft Partner (4990cffe-04e8-4e8b-808a-1175604b879f) → user_impersonation permission. Add it under API permissions, grant admin consent, then ask for a new link.' } },
-  { codes: [50076, 50079], error: { code: ErrorCode.AdminWithoutMfa, message: `The admin must sign in with multi-factor authentication. Register MFA for the admin, then ${NEW_LINK.toLowerCase()}` } },
+  {
+    codes: [54005],
+    error: {
+      code: ErrorCode.CodeAlreadyRedeemed,
+      message: `This consent was already used (the page was submitted twice). ${NEW_LINK}`,
+    },
+  },
+  {
+    codes: [70008],
+    error: {
+      code: ErrorCode.CodeExpired,
+      message: `The consent code expired before it could be used (codes live about ten minutes). ${NEW_LINK}`,
+    },
+  },
+  {
+    codes: [501481],
+    error: {
+      code: ErrorCode.PkceMismatch,
+      message: `The consent answer does not belong to the sign-in that started it. ${NEW_LINK}`,
+    },
+  },
+  {
+    codes: [50011, 70004, 500112, 900971],
+    error: {
+      code: ErrorCode.RedirectUriNotRegistered,
+      field: 'redirectUri',
+      message:
+        "The application does not list this redirect URI. In Entra ID → App registrations → your app → Authentication, add the product's callback URL (or https://localhost), then ask for a new link.",
+    },
+  },
+  {
+    codes: [700005],
+    error: {
+      code: ErrorCode.AdminFromAnotherTenant,
+      message: `The consent was given in another tenant than the one verified in step 2. ${NEW_LINK}`,
+    },
+  },
+  {
+    codes: [65004],
+    error: { code: ErrorCode.ConsentDeclined, message: `The admin declined the consent. ${NEW_LINK}` },
+  },
+  {
+    codes: [650056, 650057],
+    error: {
+      code: ErrorCode.PermissionNotConfigured,
+      field: 'applicationId',
+      message:
+        'The application does not request the Microsoft Partner (4990cffe-04e8-4e8b-808a-1175604b879f) → user_impersonation permission. Add it under API permissions, grant admin consent, then ask for a new link.',
+    },
+  },
+  {
+    codes: [50076, 50079],
+    error: {
+      code: ErrorCode.AdminWithoutMfa,
+      message: `The admin must sign in with multi-factor authentication. Register MFA for the admin, then ${NEW_LINK.toLowerCase()}`,
+    },
+  },
 ];
 
-export function mapConsentFailure(error: string, errorCodes: number[], references: Partial<CredentialError> = {}): CredentialError {
-  if (error === 'access_denied') return { code: ErrorCode.ConsentDeclined, message: `The admin declined the consent. ${NEW_LINK}`, ...references };
+export function mapConsentFailure(
+  error: string,
+  errorCodes: number[],
+  references: Partial<CredentialError> = {},
+): CredentialError {
+  if (error === 'access_denied')
+    return { code: ErrorCode.ConsentDeclined, message: `The admin declined the consent. ${NEW_LINK}`, ...references };
   const rule = BY_AADSTS.find((r) => errorCodes.some((c) => r.codes.includes(c)));
   const aadsts = rule ? errorCodes.find((c) => rule.codes.includes(c)) : errorCodes[0];
   return {
-    ...(rule?.error ?? { code: ErrorCode.ConsentFailed, message: `Microsoft did not complete the consent (${error}${aadsts ? `, AADSTS${aadsts}` : ''}). ${NEW_LINK}` }),
-    aadsts, ...references,
+    ...(rule?.error ?? {
+      code: ErrorCode.ConsentFailed,
+      message: `Microsoft did not complete the consent (${error}${aadsts ? `, AADSTS${aadsts}` : ''}). ${NEW_LINK}`,
+    }),
+    aadsts,
+    ...references,
   };
 }
 
 export const consentCheckFailed = {
-  otherTenant: (expected: string): CredentialError => ({ code: ErrorCode.AdminFromAnotherTenant, message: `The admin signed in to another tenant than the one verified in step 2 (${expected}). An admin of that tenant must consent. ${NEW_LINK}` }),
-  noMfa: (): CredentialError => ({ code: ErrorCode.AdminWithoutMfa, message: `The admin signed in without multi-factor authentication, which Partner Center requires. ${NEW_LINK}` }),
-  noPartnerRole: (): CredentialError => ({ code: ErrorCode.AdminWithoutPartnerRole, message: `The admin who consented lacks the Admin agent (or Sales agent) role in Partner Center, so pricing cannot be read. An admin agent must consent. ${NEW_LINK}` }),
-  mpnMismatch: (confirmed: string, actual: string): CredentialError => ({ code: ErrorCode.MpnIdMismatch, field: 'mpnId', message: `Partner Center reports MPN ID ${actual}, not ${confirmed}. Check the MPN ID and ask for a new link.` }),
+  otherTenant: (expected: string): CredentialError => ({
+    code: ErrorCode.AdminFromAnotherTenant,
+    message: `The admin signed in to another tenant than the one verified in step 2 (${expected}). An admin of that tenant must consent. ${NEW_LINK}`,
+  }),
+  noMfa: (): CredentialError => ({
+    code: ErrorCode.AdminWithoutMfa,
+    message: `The admin signed in without multi-factor authentication, which Partner Center requires. ${NEW_LINK}`,
+  }),
+  noPartnerRole: (): CredentialError => ({
+    code: ErrorCode.AdminWithoutPartnerRole,
+    message: `The admin who consented lacks the Admin agent (or Sales agent) role in Partner Center, so pricing cannot be read. An admin agent must consent. ${NEW_LINK}`,
+  }),
+  mpnMismatch: (confirmed: string, actual: string): CredentialError => ({
+    code: ErrorCode.MpnIdMismatch,
+    field: 'mpnId',
+    message: `Partner Center reports MPN ID ${actual}, not ${confirmed}. Check the MPN ID and ask for a new link.`,
+  }),
 };

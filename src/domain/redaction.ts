@@ -57,7 +57,11 @@ export function pickSafe(value: unknown, paths: readonly string[]): Record<strin
   for (const path of paths) {
     const keys = path.split('.');
     let cursor: unknown = parsed;
-    for (const key of keys) cursor = cursor && typeof cursor === 'object' && !Array.isArray(cursor) ? (cursor as Record<string, unknown>)[key] : undefined;
+    for (const key of keys)
+      cursor =
+        cursor && typeof cursor === 'object' && !Array.isArray(cursor)
+          ? (cursor as Record<string, unknown>)[key]
+          : undefined;
     if (typeof cursor !== 'string' && typeof cursor !== 'number' && typeof cursor !== 'boolean') continue;
     let target = out;
     for (const key of keys.slice(0, -1)) target = (target[key] ??= {}) as Record<string, unknown>;

@@ -8,4 +8,5 @@ export const stagedSecretNames = (registrationId: string) => ({
   tokenCache: `reg-${registrationId}-token-cache`,
 });
 
-export const allStagedSecretNames = (registrationId: string): string[] => Object.values(stagedSecretNames(registrationId));
+export const allStagedSecretNames = (registrationId: string): string[] =>
+  Object.values(stagedSecretNames(registrationId));

@@ -30,7 +30,8 @@ export function reconsentMessage(error: CredentialError): string {
 }
 
 export const needsReconsent = (error: CredentialError): boolean =>
-  error.code === ErrorCode.TokenNoLongerValid || (error.aadsts !== undefined && RECONSENT_AADSTS.includes(error.aadsts));
+  error.code === ErrorCode.TokenNoLongerValid ||
+  (error.aadsts !== undefined && RECONSENT_AADSTS.includes(error.aadsts));
 
 /** How the payer account's delegated token and secret fare, as the keep-alive last saw them. Never a secret. */
 export interface AccountHealth {
@@ -39,7 +40,9 @@ export interface AccountHealth {
   lastAttemptAt?: string;
   /** An estimate: the refresh token's inactivity window from its last use. */
   refreshTokenExpiresAt?: string;
-  lastError?: Pick<CredentialError, 'code' | 'message' | 'aadsts' | 'traceId' | 'correlationId'> & { transient?: boolean };
+  lastError?: Pick<CredentialError, 'code' | 'message' | 'aadsts' | 'traceId' | 'correlationId'> & {
+    transient?: boolean;
+  };
   /** Only an admin's new consent brings the account back (POST /api/payer-account/reconsent). */
   reconsentRequired: boolean;
   /** The application secret expires within SECRET_EXPIRY_WARNING_DAYS (PUT /api/payer-account/secret). */
@@ -49,7 +52,8 @@ export interface AccountHealth {
 }
 
 /** An account without findings yet (registered before the keep-alive ran, or before health existed). */
-export const healthOf = (record: { health?: AccountHealth }): AccountHealth => record.health ?? { reconsentRequired: false };
+export const healthOf = (record: { health?: AccountHealth }): AccountHealth =>
+  record.health ?? { reconsentRequired: false };
 
 export const healthyAt = (now: Date, previous?: AccountHealth): AccountHealth => ({
   ...previous,

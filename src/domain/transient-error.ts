@@ -3,7 +3,10 @@
  * policy handles it. Expected outcomes (a wrong secret) are returned as results instead.
  */
 export class TransientError extends Error {
-  constructor(message: string, readonly details: { status?: number; correlationId?: string } = {}) {
+  constructor(
+    message: string,
+    readonly details: { status?: number; correlationId?: string } = {},
+  ) {
     super(message);
     this.name = 'TransientError';
   }

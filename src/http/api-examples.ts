@@ -12,79 +12,168 @@ export const tenantId = '7a3c0f4e-1b2d-4c5e-8f90-a1b2c3d4e5f6';
 export const applicationId = '0d9e8f7a-6b5c-4d3e-9f21-0a1b2c3d4e5f';
 const registrationId = 'f47ac10b-58cc-4372-a567-0e02b2c3d479';
 const linkId = '9b2e6c1a-3d4f-4a5b-8c7d-1e2f3a4b5c6d';
-const verifiedPartner = { tenantId, applicationId, domain: 'contoso.onmicrosoft.com', companyName: 'Contoso Ltd', country: 'US' };
-const consentLinkUrl = 'https://payer-registration.example.com/api/consent/start?ticket=eyJhbGciOiJFUzI1NiJ9.eyJsaW5rSWQiOiI5YjJlIn0.c2lnbmF0dXJl';
+const verifiedPartner = {
+  tenantId,
+  applicationId,
+  domain: 'contoso.onmicrosoft.com',
+  companyName: 'Contoso Ltd',
+  country: 'US',
+};
+const consentLinkUrl =
+  'https://payer-registration.example.com/api/consent/start?ticket=eyJhbGciOiJFUzI1NiJ9.eyJsaW5rSWQiOiI5YjJlIn0.c2lnbmF0dXJl';
 
 export const started: RegistrationView = {
-  registrationId, accountName: 'Contoso CSP', step: 'partnerCenterCredentials', status: 'starting', createdAt: '2025-03-01T09:00:00.000Z',
+  registrationId,
+  accountName: 'Contoso CSP',
+  step: 'partnerCenterCredentials',
+  status: 'starting',
+  createdAt: '2025-03-01T09:00:00.000Z',
 };
 
 export const awaitingConsent: RegistrationView = {
-  ...started, step: 'partnerApiConsent', status: 'awaitingConsent', expiresAt: '2025-03-08T09:00:00.000Z', verified: verifiedPartner,
+  ...started,
+  step: 'partnerApiConsent',
+  status: 'awaitingConsent',
+  expiresAt: '2025-03-08T09:00:00.000Z',
+  verified: verifiedPartner,
   consent: {
-    linkId, expiresAt: '2025-03-04T09:05:00.000Z', emailedTo: 'admin@contoso.onmicrosoft.com',
-    redirectUri: 'https://payer-registration.example.com/api/consent/callback', consentLink: consentLinkUrl,
+    linkId,
+    expiresAt: '2025-03-04T09:05:00.000Z',
+    emailedTo: 'admin@contoso.onmicrosoft.com',
+    redirectUri: 'https://payer-registration.example.com/api/consent/callback',
+    consentLink: consentLinkUrl,
   },
 };
 
-export const verified: CredentialsVerified = { registrationId, step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', verified: verifiedPartner };
-
-export const pending: VerificationPending = {
-  registrationId, submissionId: '5c0e7d2a-8b1f-4e3c-9a6d-2f4b8c1e7a90', status: 'verifyingPartnerCenterCredentials', statusUrl: '/api/payer-account/registration',
+export const verified: CredentialsVerified = {
+  registrationId,
+  step: 'partnerApiConsent',
+  status: 'awaitingPartnerApiCredentials',
+  verified: verifiedPartner,
 };
 
-export const consentLink: ConsentLinkView = { consentLink: consentLinkUrl, expiresAt: '2025-03-04T09:05:00.000Z', emailedTo: 'admin@contoso.onmicrosoft.com' };
+export const pending: VerificationPending = {
+  registrationId,
+  submissionId: '5c0e7d2a-8b1f-4e3c-9a6d-2f4b8c1e7a90',
+  status: 'verifyingPartnerCenterCredentials',
+  statusUrl: '/api/payer-account/registration',
+};
+
+export const consentLink: ConsentLinkView = {
+  consentLink: consentLinkUrl,
+  expiresAt: '2025-03-04T09:05:00.000Z',
+  emailedTo: 'admin@contoso.onmicrosoft.com',
+};
 
 export const payerAccount: PayerAccountView = {
-  accountName: 'Contoso CSP', registrationId, registeredAt: '2025-03-01T09:20:00.000Z',
-  tenantId, applicationId, mpnId: '1234567', companyName: 'Contoso Ltd', country: 'US',
-  consentedBy: 'admin@contoso.onmicrosoft.com', consentedAt: '2025-03-01T09:20:00.000Z',
+  accountName: 'Contoso CSP',
+  registrationId,
+  registeredAt: '2025-03-01T09:20:00.000Z',
+  tenantId,
+  applicationId,
+  mpnId: '1234567',
+  companyName: 'Contoso Ltd',
+  country: 'US',
+  consentedBy: 'admin@contoso.onmicrosoft.com',
+  consentedAt: '2025-03-01T09:20:00.000Z',
   secrets: {
     tokenCache: { name: `reg-${registrationId}-token-cache`, version: '4f1c2d3e5a6b47c8' },
     applicationSecret: { name: `reg-${registrationId}-pa-secret`, version: '8e7d6c5b4a3f21e0' },
   },
   applicationSecretExpiresAt: '2026-03-01T00:00:00.000Z',
   health: {
-    lastRefreshAt: '2025-03-03T03:00:01.000Z', lastAttemptAt: '2025-03-03T03:00:01.000Z', refreshTokenExpiresAt: '2025-06-01T03:00:01.000Z',
-    reconsentRequired: false, secretExpiresSoon: false,
+    lastRefreshAt: '2025-03-03T03:00:01.000Z',
+    lastAttemptAt: '2025-03-03T03:00:01.000Z',
+    refreshTokenExpiresAt: '2025-06-01T03:00:01.000Z',
+    reconsentRequired: false,
+    secretExpiresSoon: false,
   },
 };
 
 export const reconsentStarted: ConsentLinkView & { reconsentId: string; statusUrl: string } = {
-  ...consentLink, reconsentId: '7d3e9f1a-2b4c-4d5e-8f60-718293a4b5c6', statusUrl: '/api/payer-account',
+  ...consentLink,
+  reconsentId: '7d3e9f1a-2b4c-4d5e-8f60-718293a4b5c6',
+  statusUrl: '/api/payer-account',
 };
 
-export const secretUpdated = { applicationSecret: { name: `reg-${registrationId}-pa-secret`, version: '1a2b3c4d5e6f7081' }, expiresAt: '2027-03-01T00:00:00.000Z' };
+export const secretUpdated = {
+  applicationSecret: { name: `reg-${registrationId}-pa-secret`, version: '1a2b3c4d5e6f7081' },
+  expiresAt: '2027-03-01T00:00:00.000Z',
+};
 
 export const registrationsPage: RegistrationsPage = {
-  items: [{
-    registrationId, runtimeStatus: 'Running', progress: { step: 'partnerApiConsent', status: 'awaitingConsent' },
-    createdTime: '2025-03-01T09:00:00.000Z', lastUpdatedTime: '2025-03-01T09:05:00.000Z',
-  }],
+  items: [
+    {
+      registrationId,
+      runtimeStatus: 'Running',
+      progress: { step: 'partnerApiConsent', status: 'awaitingConsent' },
+      createdTime: '2025-03-01T09:00:00.000Z',
+      lastUpdatedTime: '2025-03-01T09:05:00.000Z',
+    },
+  ],
   continuationToken: 'eyJuZXh0UGFydGl0aW9uS2V5IjoiMSJ9',
 };
 
 export const timeline: RegistrationTimeline = {
-  registrationId, organizationId: tenantId, runtimeStatus: 'Running', createdTime: '2025-03-01T09:00:00.000Z', lastUpdatedTime: '2025-03-01T09:01:02.000Z',
+  registrationId,
+  organizationId: tenantId,
+  runtimeStatus: 'Running',
+  createdTime: '2025-03-01T09:00:00.000Z',
+  lastUpdatedTime: '2025-03-01T09:01:02.000Z',
   steps: [
     { step: 'basicDetails', startedAt: '2025-03-01T09:00:00.000Z', completedAt: '2025-03-01T09:00:00.000Z' },
-    { step: 'partnerCenterCredentials', startedAt: '2025-03-01T09:00:00.000Z', completedAt: '2025-03-01T09:01:02.000Z', submissions: 1 },
+    {
+      step: 'partnerCenterCredentials',
+      startedAt: '2025-03-01T09:00:00.000Z',
+      completedAt: '2025-03-01T09:01:02.000Z',
+      submissions: 1,
+    },
     { step: 'partnerApiConsent', startedAt: '2025-03-01T09:01:02.000Z', submissions: 0 },
   ],
   statusTransitions: [
-    { at: '2025-03-01T09:00:00.000Z', step: 'partnerCenterCredentials', status: 'awaitingPartnerCenterCredentials', cause: 'started' },
-    { at: '2025-03-01T09:01:00.000Z', step: 'partnerCenterCredentials', status: 'verifyingPartnerCenterCredentials', cause: 'event:PartnerCenterCredentialsSubmitted' },
-    { at: '2025-03-01T09:01:02.000Z', step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', cause: 'activity:VerifyPartnerCenterCredentials' },
+    {
+      at: '2025-03-01T09:00:00.000Z',
+      step: 'partnerCenterCredentials',
+      status: 'awaitingPartnerCenterCredentials',
+      cause: 'started',
+    },
+    {
+      at: '2025-03-01T09:01:00.000Z',
+      step: 'partnerCenterCredentials',
+      status: 'verifyingPartnerCenterCredentials',
+      cause: 'event:PartnerCenterCredentialsSubmitted',
+    },
+    {
+      at: '2025-03-01T09:01:02.000Z',
+      step: 'partnerApiConsent',
+      status: 'awaitingPartnerApiCredentials',
+      cause: 'activity:VerifyPartnerCenterCredentials',
+    },
   ],
-  progress: { step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', verified: { tenantId, companyName: 'Contoso Ltd' } },
+  progress: {
+    step: 'partnerApiConsent',
+    status: 'awaitingPartnerApiCredentials',
+    verified: { tenantId, companyName: 'Contoso Ltd' },
+  },
   outcome: { runtimeStatus: 'Running', status: 'awaitingPartnerApiCredentials' },
   entries: [
     { kind: 'started', at: '2025-03-01T09:00:00.000Z', name: 'RegistrationOrchestrator' },
     { kind: 'event', at: '2025-03-01T09:01:00.000Z', name: 'PartnerCenterCredentialsSubmitted' },
     {
-      kind: 'activity', at: '2025-03-01T09:01:00.100Z', name: 'VerifyPartnerCenterCredentials', scheduledAt: '2025-03-01T09:01:00.100Z',
-      completedAt: '2025-03-01T09:01:02.000Z', durationMs: 1900, attempts: 2, outcome: 'completed',
-      failures: [{ at: '2025-03-01T09:01:00.600Z', reason: 'Activity function \'VerifyPartnerCenterCredentials\' failed: Entra ID answered 503' }],
+      kind: 'activity',
+      at: '2025-03-01T09:01:00.100Z',
+      name: 'VerifyPartnerCenterCredentials',
+      scheduledAt: '2025-03-01T09:01:00.100Z',
+      completedAt: '2025-03-01T09:01:02.000Z',
+      durationMs: 1900,
+      attempts: 2,
+      outcome: 'completed',
+      failures: [
+        {
+          at: '2025-03-01T09:01:00.600Z',
+          reason: "Activity function 'VerifyPartnerCenterCredentials' failed: Entra ID answered 503",
+        },
+      ],
       result: { ok: true, partner: { tenantId } },
     },
   ],
@@ -92,9 +181,28 @@ export const timeline: RegistrationTimeline = {
 
 export const auditTrail: { items: AuditEntry[] } = {
   items: [
-    { organizationId: tenantId, at: '2025-03-03T03:00:02.000Z', actor: { type: 'system', id: 'TokenKeepAlive' }, action: 'payerAccount.token.refreshed', registrationId, details: { outcome: 'refreshed' } },
-    { organizationId: tenantId, at: '2025-03-01T09:20:00.000Z', actor: { type: 'system', id: 'RedeemConsent' }, action: 'payerAccount.registered', registrationId, details: { tenantId, mpnId: '1234567' } },
+    {
+      organizationId: tenantId,
+      at: '2025-03-03T03:00:02.000Z',
+      actor: { type: 'system', id: 'TokenKeepAlive' },
+      action: 'payerAccount.token.refreshed',
+      registrationId,
+      details: { outcome: 'refreshed' },
+    },
+    {
+      organizationId: tenantId,
+      at: '2025-03-01T09:20:00.000Z',
+      actor: { type: 'system', id: 'RedeemConsent' },
+      action: 'payerAccount.registered',
+      registrationId,
+      details: { tenantId, mpnId: '1234567' },
+    },
   ],
 };
 
-export const caller: CallerView = { organizationId: '22222222-2222-4222-8222-222222222222', canManage: true, canOperate: false, manageRole: 'PayerAccount.Manage' };
+export const caller: CallerView = {
+  organizationId: '22222222-2222-4222-8222-222222222222',
+  canManage: true,
+  canOperate: false,
+  manageRole: 'PayerAccount.Manage',
+};

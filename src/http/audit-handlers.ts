@@ -14,11 +14,19 @@ export async function organizationAuditHandler(request: HttpRequest): Promise<Ht
   if (!auth.ok) return auth.response;
   const query = readQuery(request, auditQuery);
   if (!query.ok) return problem(query.error);
-  return json(200, { items: await services.auditTrail.list(auth.caller.organizationId, { limit: query.value.limit }) }, NO_STORE);
+  return json(
+    200,
+    { items: await services.auditTrail.list(auth.caller.organizationId, { limit: query.value.limit }) },
+    NO_STORE,
+  );
 }
 
 /** GET /api/ops/organizations/{organizationId}/audit: any organization's trail (ops role). */
-export async function opsAuditHandler(request: HttpRequest, _client: unknown, context: InvocationContext): Promise<HttpResponseInit> {
+export async function opsAuditHandler(
+  request: HttpRequest,
+  _client: unknown,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const services = appServices();
   const auth = await authenticate(request, services, { ops: true });
   if (!auth.ok) return auth.response;
@@ -27,6 +35,10 @@ export async function opsAuditHandler(request: HttpRequest, _client: unknown, co
   const query = readQuery(request, auditQuery);
   if (!query.ok) return problem(query.error);
   const items = await services.auditTrail.list(organizationId.value, { limit: query.value.limit });
-  context.info('Ops read an audit trail', { userId: auth.caller.userId, organizationId: organizationId.value, count: items.length });
+  context.info('Ops read an audit trail', {
+    userId: auth.caller.userId,
+    organizationId: organizationId.value,
+    count: items.length,
+  });
   return json(200, { items }, NO_STORE);
 }

@@ -14,40 +14,83 @@ export const isOperator = (caller: Caller, config: AppServices['config']) =>
 
 /** The caller from a verified Entra ID bearer token, or the 401/403 to answer. `ops`: the caller must be an operator. */
 export async function authenticate(
-  request: HttpRequest, services: AppServices, options: { requiredRole?: string; ops?: true } = {},
+  request: HttpRequest,
+  services: AppServices,
+  options: { requiredRole?: string; ops?: true } = {},
 ): Promise<{ ok: true; caller: Caller } | { ok: false; response: HttpResponseInit }> {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
   if (!match) {
-    return deny(401, ErrorCode.AuthenticationRequired, 'Sign in: send an Entra ID access token for this API as "Authorization: Bearer <token>".', 'Bearer');
+    return deny(
+      401,
+      ErrorCode.AuthenticationRequired,
+      'Sign in: send an Entra ID access token for this API as "Authorization: Bearer <token>".',
+      'Bearer',
+    );
   }
   const check = await services.tokenVerifier.verify(match[1]);
   if (!check.ok && check.unavailable) {
-    return deny(503, ErrorCode.ServiceUnavailable, 'Your sign-in could not be checked right now: Microsoft Entra ID\'s signing keys could not be fetched. Try again in a minute.');
+    return deny(
+      503,
+      ErrorCode.ServiceUnavailable,
+      "Your sign-in could not be checked right now: Microsoft Entra ID's signing keys could not be fetched. Try again in a minute.",
+    );
   }
   if (!check.ok) {
-    return deny(401, ErrorCode.InvalidToken, 'The access token is not valid for this API (signature, issuer, audience or lifetime). Sign in again.', 'Bearer error="invalid_token"');
+    return deny(
+      401,
+      ErrorCode.InvalidToken,
+      'The access token is not valid for this API (signature, issuer, audience or lifetime). Sign in again.',
+      'Bearer error="invalid_token"',
+    );
   }
   const organizationId = check.claims[services.config.API_ORGANIZATION_CLAIM];
   const userId = check.claims.oid ?? check.claims.sub;
   const tenantId = check.claims.tid;
-  if (typeof organizationId !== 'string' || !ORGANIZATION_ID.test(organizationId) || typeof userId !== 'string' || typeof tenantId !== 'string') {
-    return deny(401, ErrorCode.InvalidToken, 'The access token does not identify your organization. Sign in again.', 'Bearer error="invalid_token"');
+  if (
+    typeof organizationId !== 'string' ||
+    !ORGANIZATION_ID.test(organizationId) ||
+    typeof userId !== 'string' ||
+    typeof tenantId !== 'string'
+  ) {
+    return deny(
+      401,
+      ErrorCode.InvalidToken,
+      'The access token does not identify your organization. Sign in again.',
+      'Bearer error="invalid_token"',
+    );
   }
   if (tenantId === PERSONAL_ACCOUNTS_TENANT) {
-    return deny(403, ErrorCode.Forbidden, 'A personal Microsoft account belongs to no organization here: sign in with your organization\'s work account.');
+    return deny(
+      403,
+      ErrorCode.Forbidden,
+      "A personal Microsoft account belongs to no organization here: sign in with your organization's work account.",
+    );
   }
-  const roles = Array.isArray(check.claims.roles) ? (check.claims.roles as unknown[]).filter((r): r is string => typeof r === 'string') : [];
+  const roles = Array.isArray(check.claims.roles)
+    ? (check.claims.roles as unknown[]).filter((r): r is string => typeof r === 'string')
+    : [];
   if (options.requiredRole && !roles.includes(options.requiredRole)) {
-    return deny(403, ErrorCode.Forbidden, `This action needs the "${options.requiredRole}" app role. Ask your administrator to assign it to you.`);
+    return deny(
+      403,
+      ErrorCode.Forbidden,
+      `This action needs the "${options.requiredRole}" app role. Ask your administrator to assign it to you.`,
+    );
   }
   const caller: Caller = { organizationId, tenantId, userId, roles };
   if (options.ops && !isOperator(caller, services.config)) {
-    return deny(403, ErrorCode.Forbidden, `This action is for the operator's staff: it needs the "${services.config.API_OPS_ROLE}" app role in the operator's own tenant.`);
+    return deny(
+      403,
+      ErrorCode.Forbidden,
+      `This action is for the operator's staff: it needs the "${services.config.API_OPS_ROLE}" app role in the operator's own tenant.`,
+    );
   }
   return { ok: true, caller };
 }
 
 function deny(status: number, code: ErrorCode, message: string, challenge?: string) {
-  return { ok: false as const, response: problem({ code, message }, status, challenge ? { 'www-authenticate': challenge } : {}) };
+  return {
+    ok: false as const,
+    response: problem({ code, message }, status, challenge ? { 'www-authenticate': challenge } : {}),
+  };
 }

@@ -8,12 +8,21 @@ let served: { body: string; etag: string } | undefined;
 
 function render(): { body: string; etag: string } {
   const { config } = appServices();
-  const body = JSON.stringify(openApiDocument({ publicBaseUrl: config.PUBLIC_BASE_URL, writeRole: config.API_WRITE_ROLE, opsRole: config.API_OPS_ROLE }));
+  const body = JSON.stringify(
+    openApiDocument({
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+      writeRole: config.API_WRITE_ROLE,
+      opsRole: config.API_OPS_ROLE,
+    }),
+  );
   return { body, etag: `"${createHash('sha256').update(body).digest('base64url').slice(0, 27)}"` };
 }
 
 /** GET /api/openapi.json: the contract, built once per process; anonymous, and cacheable by its ETag. */
-export async function openApiDocumentHandler(request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> {
+export async function openApiDocumentHandler(
+  request: HttpRequest,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   try {
     served ??= render();
   } catch (error) {

@@ -13,7 +13,11 @@ import { instanceIdParam, opsRegistrationsQuery } from './schemas';
 const NO_STORE = { 'cache-control': 'no-store' };
 
 /** GET /api/ops/registrations: registration orchestrations page by page (ops role). */
-export async function listRegistrationsHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+export async function listRegistrationsHandler(
+  request: HttpRequest,
+  client: DurableClient,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const services = appServices();
   const auth = await authenticate(request, services, { ops: true });
   if (!auth.ok) return auth.response;
@@ -26,15 +30,28 @@ export async function listRegistrationsHandler(request: HttpRequest, client: Dur
       page = await listRegistrations({ ...rest, statuses: status }, { records: services.workflowRecords(client) });
     } catch (error) {
       if (!(error instanceof InvalidContinuationToken)) throw error;
-      return problem({ code: ErrorCode.InvalidField, field: 'continuationToken', message: 'continuationToken: not a token this API gave out; pass back the continuationToken of the previous page unchanged, or leave it out to start again.' });
+      return problem({
+        code: ErrorCode.InvalidField,
+        field: 'continuationToken',
+        message:
+          'continuationToken: not a token this API gave out; pass back the continuationToken of the previous page unchanged, or leave it out to start again.',
+      });
     }
-    context.info('Ops listed registrations', { userId: auth.caller.userId, count: page.items.length, more: !!page.continuationToken });
+    context.info('Ops listed registrations', {
+      userId: auth.caller.userId,
+      count: page.items.length,
+      more: !!page.continuationToken,
+    });
     return json(200, page, NO_STORE);
   });
 }
 
 /** GET /api/ops/registrations/{instanceId}/history: one registration's redacted timeline (ops role). */
-export async function registrationHistoryHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+export async function registrationHistoryHandler(
+  request: HttpRequest,
+  client: DurableClient,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const services = appServices();
   const auth = await authenticate(request, services, { ops: true });
   if (!auth.ok) return auth.response;
@@ -42,18 +59,32 @@ export async function registrationHistoryHandler(request: HttpRequest, client: D
   if (!instanceId.ok) return problem(instanceId.error);
   return unavailableOnFault(context, async () => {
     const result = await registrationHistory(instanceId.value, { records: services.workflowRecords(client) });
-    context.info('Ops read a registration history', { userId: auth.caller.userId, registrationId: instanceId.value, found: result.ok });
+    context.info('Ops read a registration history', {
+      userId: auth.caller.userId,
+      registrationId: instanceId.value,
+      found: result.ok,
+    });
     return result.ok ? json(200, result.value, NO_STORE) : problem(result.error);
   });
 }
 
 /** The durable management API failing or out of reach: 503, logged without its address (it carries the system key). */
-async function unavailableOnFault(context: InvocationContext, answer: () => Promise<HttpResponseInit>): Promise<HttpResponseInit> {
+async function unavailableOnFault(
+  context: InvocationContext,
+  answer: () => Promise<HttpResponseInit>,
+): Promise<HttpResponseInit> {
   try {
     return await answer();
   } catch (error) {
     if (!(error instanceof TransientError)) throw error;
     context.warn(`Durable management API unavailable: ${error.message}`);
-    return problem({ code: ErrorCode.ServiceUnavailable, message: 'The orchestration records cannot be read right now. Try again in a minute.' }, 503, { 'retry-after': '30' });
+    return problem(
+      {
+        code: ErrorCode.ServiceUnavailable,
+        message: 'The orchestration records cannot be read right now. Try again in a minute.',
+      },
+      503,
+      { 'retry-after': '30' },
+    );
   }
 }

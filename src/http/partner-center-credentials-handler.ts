@@ -15,7 +15,11 @@ import { partnerCenterCredentialsBody } from './schemas';
 const STATUS_LINK = '/api/payer-account/registration';
 
 /** PUT: step 2 — stage the secret, start verification, answer with its result if it comes within a few seconds. */
-export async function submitPartnerCenterCredentialsHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+export async function submitPartnerCenterCredentialsHandler(
+  request: HttpRequest,
+  client: DurableClient,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const services = appServices();
   const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
   if (!auth.ok) return auth.response;
@@ -32,22 +36,43 @@ export async function submitPartnerCenterCredentialsHandler(request: HttpRequest
   });
   if (!result.ok) return problem(result.error);
   const outcome = result.value;
-  await auditByCaller(services, context, auth.caller, AuditAction.PartnerCenterCredentialsSubmitted, outcome.registrationId, {
-    applicationId: body.value.applicationId, domain: body.value.domain, outcome: outcome.kind, errorCode: outcome.kind === 'rejected' ? outcome.error.code : undefined,
+  await auditByCaller(
+    services,
+    context,
+    auth.caller,
+    AuditAction.PartnerCenterCredentialsSubmitted,
+    outcome.registrationId,
+    {
+      applicationId: body.value.applicationId,
+      domain: body.value.domain,
+      outcome: outcome.kind,
+      errorCode: outcome.kind === 'rejected' ? outcome.error.code : undefined,
+    },
+  );
+  context.info('Partner Center credentials submitted', {
+    registrationId: outcome.registrationId,
+    outcome: outcome.kind,
   });
-  context.info('Partner Center credentials submitted', { registrationId: outcome.registrationId, outcome: outcome.kind });
   switch (outcome.kind) {
     case 'verified':
       return json(200, {
-        registrationId: outcome.registrationId, step: RegistrationStep.PartnerApiConsent,
-        status: RegistrationStatus.AwaitingPartnerApiCredentials, verified: outcome.partner,
+        registrationId: outcome.registrationId,
+        step: RegistrationStep.PartnerApiConsent,
+        status: RegistrationStatus.AwaitingPartnerApiCredentials,
+        verified: outcome.partner,
       } satisfies CredentialsVerified);
     case 'rejected':
       return problem(outcome.error, outcome.error.unavailable ? 503 : 422);
     case 'pending':
-      return json(202, {
-        registrationId: outcome.registrationId, submissionId: outcome.submissionId,
-        status: RegistrationStatus.VerifyingPartnerCenterCredentials, statusUrl: STATUS_LINK,
-      } satisfies VerificationPending, { location: STATUS_LINK, 'retry-after': '2' });
+      return json(
+        202,
+        {
+          registrationId: outcome.registrationId,
+          submissionId: outcome.submissionId,
+          status: RegistrationStatus.VerifyingPartnerCenterCredentials,
+          statusUrl: STATUS_LINK,
+        } satisfies VerificationPending,
+        { location: STATUS_LINK, 'retry-after': '2' },
+      );
   }
 }

@@ -3,38 +3,56 @@ import type { CredentialError } from '../domain/credential-errors';
 import { ErrorCode, FieldError } from '../domain/error-codes';
 import { apiComponents, describes } from './schema-support';
 
-export const errorCode = z.enum(ErrorCode)
+export const errorCode = z
+  .enum(ErrorCode)
   .describe('Stable error code: frontends branch on it; the message is for people.')
   .register(apiComponents, { id: 'ErrorCode' });
 
-const field = z.string().describe('The input at fault: a dotted property path, a query or path parameter, or `body` for the request body as a whole.');
+const field = z
+  .string()
+  .describe(
+    'The input at fault: a dotted property path, a query or path parameter, or `body` for the request body as a whole.',
+  );
 
-export const fieldError = describes<FieldError>()(z.object({ code: errorCode, message: z.string(), field: field.optional() }))
-  .register(apiComponents, { id: 'FieldError' });
+export const fieldError = describes<FieldError>()(
+  z.object({ code: errorCode, message: z.string(), field: field.optional() }),
+).register(apiComponents, { id: 'FieldError' });
 
 /** What Microsoft answered, for support to trace it. */
 const microsoftReferences = {
   aadsts: z.number().int().describe('The AADSTS error number, when Entra ID refused.').optional(),
-  partnerCenterCode: z.union([z.string(), z.number()]).describe('Partner Center\'s error code (or HTTP status), when Partner Center refused.').optional(),
-  correlationId: z.string().describe('Microsoft\'s correlation ID of the failed call.').optional(),
-  traceId: z.string().describe('Entra ID\'s trace ID of the failed call.').optional(),
+  partnerCenterCode: z
+    .union([z.string(), z.number()])
+    .describe("Partner Center's error code (or HTTP status), when Partner Center refused.")
+    .optional(),
+  correlationId: z.string().describe("Microsoft's correlation ID of the failed call.").optional(),
+  traceId: z.string().describe("Entra ID's trace ID of the failed call.").optional(),
 };
 
-export const credentialError = describes<CredentialError>()(fieldError.extend({
-  ...microsoftReferences,
-  unavailable: z.boolean().describe('Microsoft could not be reached: trying again later may work.').optional(),
-})).register(apiComponents, { id: 'CredentialError' });
+export const credentialError = describes<CredentialError>()(
+  fieldError.extend({
+    ...microsoftReferences,
+    unavailable: z.boolean().describe('Microsoft could not be reached: trying again later may work.').optional(),
+  }),
+).register(apiComponents, { id: 'CredentialError' });
 
 /** RFC 9457 problem details as src/http/problem.ts writes them. */
-export const problemBody = z.object({
-  type: z.string().describe('`urn:octo:payer-registration:error:<code>`'),
-  title: z.string().describe('The HTTP status\'s reason phrase.'),
-  status: z.number().int().min(400).max(599),
-  code: errorCode,
-  message: z.string().describe('What went wrong and what to do, for people. Never contains a secret.'),
-  field: field.optional(),
-  ...microsoftReferences,
-  errors: z.array(fieldError).min(2).describe('Every field error, when there is more than one (the first is repeated above).').optional(),
-}).describe('An error (`application/problem+json`).').register(apiComponents, { id: 'Problem' });
+export const problemBody = z
+  .object({
+    type: z.string().describe('`urn:octo:payer-registration:error:<code>`'),
+    title: z.string().describe("The HTTP status's reason phrase."),
+    status: z.number().int().min(400).max(599),
+    code: errorCode,
+    message: z.string().describe('What went wrong and what to do, for people. Never contains a secret.'),
+    field: field.optional(),
+    ...microsoftReferences,
+    errors: z
+      .array(fieldError)
+      .min(2)
+      .describe('Every field error, when there is more than one (the first is repeated above).')
+      .optional(),
+  })
+  .describe('An error (`application/problem+json`).')
+  .register(apiComponents, { id: 'Problem' });
 
 export type ProblemBody = z.output<typeof problemBody>;

@@ -4,8 +4,18 @@ import { ErrorCode, FieldError } from '../domain/error-codes';
 import type { ProblemBody } from './problem-schema';
 
 const TITLES: Record<number, string> = {
-  400: 'Bad Request', 422: 'Unprocessable Content', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 410: 'Gone', 429: 'Too Many Requests',
-  413: 'Payload Too Large', 415: 'Unsupported Media Type', 500: 'Internal Server Error', 503: 'Service Unavailable',
+  400: 'Bad Request',
+  422: 'Unprocessable Content',
+  401: 'Unauthorized',
+  403: 'Forbidden',
+  404: 'Not Found',
+  409: 'Conflict',
+  410: 'Gone',
+  429: 'Too Many Requests',
+  413: 'Payload Too Large',
+  415: 'Unsupported Media Type',
+  500: 'Internal Server Error',
+  503: 'Service Unavailable',
 };
 
 const STATUS_OF: Partial<Record<ErrorCode, number>> = {
@@ -30,7 +40,11 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
 };
 
 /** RFC 9457 problem details with the product's stable code, a message for people and the field at fault. */
-export function problem(errors: FieldError | FieldError[], status?: number, headers: Record<string, string> = {}): HttpResponseInit {
+export function problem(
+  errors: FieldError | FieldError[],
+  status?: number,
+  headers: Record<string, string> = {},
+): HttpResponseInit {
   const list = Array.isArray(errors) ? errors : [errors];
   const [first] = list;
   const code = status ?? STATUS_OF[first.code] ?? 400;
@@ -51,16 +65,26 @@ export function problem(errors: FieldError | FieldError[], status?: number, head
 }
 
 /** For errors Microsoft answered: its error number or code and the IDs its support asks for. */
-function microsoftReferences(error: FieldError): Pick<CredentialError, 'aadsts' | 'partnerCenterCode' | 'correlationId' | 'traceId'> {
+function microsoftReferences(
+  error: FieldError,
+): Pick<CredentialError, 'aadsts' | 'partnerCenterCode' | 'correlationId' | 'traceId'> {
   const { aadsts, partnerCenterCode, correlationId, traceId } = error as CredentialError;
-  return Object.fromEntries(Object.entries({ aadsts, partnerCenterCode, correlationId, traceId }).filter(([, v]) => v !== undefined));
+  return Object.fromEntries(
+    Object.entries({ aadsts, partnerCenterCode, correlationId, traceId }).filter(([, v]) => v !== undefined),
+  );
 }
 
 export function json(status: number, value: unknown, headers: Record<string, string> = {}): HttpResponseInit {
-  return { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers }, body: JSON.stringify(value) };
+  return {
+    status,
+    headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
+    body: JSON.stringify(value),
+  };
 }
 
-export const internalError = (): HttpResponseInit => problem({
-  code: ErrorCode.InternalError,
-  message: 'Something went wrong on our side. Try again; if it persists, contact support with the time of the request.',
-});
+export const internalError = (): HttpResponseInit =>
+  problem({
+    code: ErrorCode.InternalError,
+    message:
+      'Something went wrong on our side. Try again; if it persists, contact support with the time of the request.',
+  });

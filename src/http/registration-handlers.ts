@@ -20,7 +20,11 @@ const LOCATION = '/api/payer-account/registration';
 const STALE_CLAIM_AFTER_MS = 60_000;
 
 /** POST: step 1 — start the organization's registration. */
-export async function startRegistrationHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+export async function startRegistrationHandler(
+  request: HttpRequest,
+  client: DurableClient,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const services = appServices();
   const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
   if (!auth.ok) return auth.response;
@@ -35,8 +39,13 @@ export async function startRegistrationHandler(request: HttpRequest, client: Dur
     staleClaimAfterMs: STALE_CLAIM_AFTER_MS,
   });
   if (!result.ok) return problem(result.error);
-  await auditByCaller(services, context, auth.caller, AuditAction.RegistrationStarted, result.value.registrationId, { accountName: result.value.accountName });
-  context.info('Registration started', { registrationId: result.value.registrationId, organizationId: auth.caller.organizationId });
+  await auditByCaller(services, context, auth.caller, AuditAction.RegistrationStarted, result.value.registrationId, {
+    accountName: result.value.accountName,
+  });
+  context.info('Registration started', {
+    registrationId: result.value.registrationId,
+    organizationId: auth.caller.organizationId,
+  });
   return json(201, result.value, { location: LOCATION });
 }
 
@@ -46,21 +55,32 @@ export async function getRegistrationHandler(request: HttpRequest, client: Durab
   const auth = await authenticate(request, services);
   if (!auth.ok) return auth.response;
   const result = await getRegistration(auth.caller, {
-    payerAccounts: services.payerAccounts, workflow: services.workflow(client),
+    payerAccounts: services.payerAccounts,
+    workflow: services.workflow(client),
     consentLink: (registrationId, linkId, expiresAt) => signedConsentLink(services, registrationId, linkId, expiresAt),
   });
   return result.ok ? json(200, result.value) : problem(result.error);
 }
 
 /** DELETE: cancel the organization's registration in progress. */
-export async function cancelRegistrationHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+export async function cancelRegistrationHandler(
+  request: HttpRequest,
+  client: DurableClient,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const services = appServices();
   const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
   if (!auth.ok) return auth.response;
-  const result = await cancelRegistration(auth.caller, { payerAccounts: services.payerAccounts, workflow: services.workflow(client) });
+  const result = await cancelRegistration(auth.caller, {
+    payerAccounts: services.payerAccounts,
+    workflow: services.workflow(client),
+  });
   if (!result.ok) return problem(result.error);
   await auditByCaller(services, context, auth.caller, AuditAction.RegistrationCancelled, result.value.registrationId);
-  context.info('Registration cancelled', { registrationId: result.value.registrationId, organizationId: auth.caller.organizationId });
+  context.info('Registration cancelled', {
+    registrationId: result.value.registrationId,
+    organizationId: auth.caller.organizationId,
+  });
   return { status: 204 };
 }
 
@@ -70,27 +90,52 @@ export async function getPayerAccountHandler(request: HttpRequest, client: Durab
   const auth = await authenticate(request, services);
   if (!auth.ok) return auth.response;
   const result = await getPayerAccount(auth.caller, {
-    payerAccounts: services.payerAccounts, workflow: services.workflow(client), clock: services.clock,
+    payerAccounts: services.payerAccounts,
+    workflow: services.workflow(client),
+    clock: services.clock,
     consentLink: (instanceId, linkId, expiresAt) => signedConsentLink(services, instanceId, linkId, expiresAt),
   });
   return result.ok ? json(200, result.value) : problem(result.error);
 }
 
 /** DELETE /api/payer-account: deregister — the row and the Key Vault secrets go; the organization may register again. */
-export async function deregisterPayerAccountHandler(request: HttpRequest, client: DurableClient, context: InvocationContext): Promise<HttpResponseInit> {
+export async function deregisterPayerAccountHandler(
+  request: HttpRequest,
+  client: DurableClient,
+  context: InvocationContext,
+): Promise<HttpResponseInit> {
   const services = appServices();
   const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
   if (!auth.ok) return auth.response;
-  const result = await deregisterPayerAccount(auth.caller, { payerAccounts: services.payerAccounts, secretStore: services.requestSecretStore });
+  const result = await deregisterPayerAccount(auth.caller, {
+    payerAccounts: services.payerAccounts,
+    secretStore: services.requestSecretStore,
+  });
   if (!result.ok) return problem(result.error);
   // A waiting re-consent has nothing left to re-consent; it would otherwise wait out its expiry.
   if (result.value.reconsentId) {
-    await services.workflow(client).cancel(result.value.reconsentId)
-      .catch((error) => context.warn('Re-consent not cancelled', { reconsentId: result.value.reconsentId, error: (error as Error)?.name }));
+    await services
+      .workflow(client)
+      .cancel(result.value.reconsentId)
+      .catch((error) =>
+        context.warn('Re-consent not cancelled', {
+          reconsentId: result.value.reconsentId,
+          error: (error as Error)?.name,
+        }),
+      );
   }
-  await auditByCaller(services, context, auth.caller, AuditAction.PayerAccountDeregistered, result.value.registrationId, { secretsDeleted: result.value.secretsDeleted.length });
+  await auditByCaller(
+    services,
+    context,
+    auth.caller,
+    AuditAction.PayerAccountDeregistered,
+    result.value.registrationId,
+    { secretsDeleted: result.value.secretsDeleted.length },
+  );
   context.info('Payer account deregistered', {
-    registrationId: result.value.registrationId, organizationId: auth.caller.organizationId, secretsDeleted: result.value.secretsDeleted.length,
+    registrationId: result.value.registrationId,
+    organizationId: auth.caller.organizationId,
+    secretsDeleted: result.value.secretsDeleted.length,
   });
   return { status: 204 };
 }

@@ -9,7 +9,12 @@ export function readQuery<T>(request: HttpRequest, schema: ZodType<T>): Result<T
   const repeated: FieldError[] = [];
   // From the URL itself: the trigger's query map keeps only one value of a repeated parameter.
   for (const [name, value] of new URL(request.url).searchParams) {
-    if (name in values) repeated.push({ code: ErrorCode.InvalidField, field: name, message: `${name}: give it once (lists are comma-separated).` });
+    if (name in values)
+      repeated.push({
+        code: ErrorCode.InvalidField,
+        field: name,
+        message: `${name}: give it once (lists are comma-separated).`,
+      });
     values[name] = value;
   }
   if (repeated.length) return fail(repeated);

@@ -7,16 +7,34 @@ const DOMAIN_NAME = /^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** A client secret's expiry date as Entra ID shows it under Certificates & secrets (optional everywhere). */
-const secretExpiry = z.string().trim()
-  .refine((v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(v) && !Number.isNaN(Date.parse(v)), 'must be the secret\'s expiry date, e.g. 2026-12-31, as shown under Certificates & secrets')
+const secretExpiry = z
+  .string()
+  .trim()
+  .refine(
+    (v) => /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2}))?$/.test(v) && !Number.isNaN(Date.parse(v)),
+    "must be the secret's expiry date, e.g. 2026-12-31, as shown under Certificates & secrets",
+  )
   .transform((v) => new Date(v).toISOString());
 
 /** Step 2: the Partner Center app's ID and secret, and the partner tenant's domain or ID. */
 export const partnerCenterCredentialsBody = z.strictObject({
-  applicationId: z.string().trim().toLowerCase()
-    .regex(TENANT_ID, 'must be the Application (client) ID from the app\'s Overview page: a GUID like 00000000-0000-0000-0000-000000000000'),
-  domain: z.string().trim().toLowerCase().max(253, 'must be at most 253 characters')
-    .refine((v) => DOMAIN_NAME.test(v) || TENANT_ID.test(v), 'must be a domain name such as contoso.onmicrosoft.com, or a Directory (tenant) ID'),
+  applicationId: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(
+      TENANT_ID,
+      "must be the Application (client) ID from the app's Overview page: a GUID like 00000000-0000-0000-0000-000000000000",
+    ),
+  domain: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .max(253, 'must be at most 253 characters')
+    .refine(
+      (v) => DOMAIN_NAME.test(v) || TENANT_ID.test(v),
+      'must be a domain name such as contoso.onmicrosoft.com, or a Directory (tenant) ID',
+    ),
   // Pasting often brings a trailing newline; secret values never start or end with white space.
   secret: z.string().trim().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters'),
   /** Lets the product warn 30 days before the secret expires. */
@@ -26,8 +44,16 @@ export const partnerCenterCredentialsBody = z.strictObject({
 /** Step 3: the person confirms what step 2 verified, and may give a new secret and the admin's e-mail. */
 export const partnerApiCredentialsBody = z.strictObject({
   tenantId: z.string().trim().toLowerCase().regex(TENANT_ID, 'must be the Directory (tenant) ID shown after step 2'),
-  applicationId: z.string().trim().toLowerCase().regex(TENANT_ID, 'must be the Application (client) ID shown after step 2'),
-  mpnId: z.string().trim().regex(/^\d{5,10}$/, 'must be your MPN ID (Partner ID): 5 to 10 digits').optional(),
+  applicationId: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .regex(TENANT_ID, 'must be the Application (client) ID shown after step 2'),
+  mpnId: z
+    .string()
+    .trim()
+    .regex(/^\d{5,10}$/, 'must be your MPN ID (Partner ID): 5 to 10 digits')
+    .optional(),
   secret: z.string().trim().min(1, 'must not be empty').max(1024, 'must be at most 1024 characters').optional(),
   secretExpiresAt: secretExpiry.optional(),
   adminEmail: z.string().trim().max(254).email('must be an e-mail address').optional(),
@@ -44,22 +70,44 @@ export const applicationSecretBody = z.strictObject({
 });
 
 /** The manual path: the code, or the whole address the browser showed after consent. */
-export const authorizationCodeBody = z.strictObject({
-  code: z.string().trim().min(1, 'must not be empty').max(8192, 'is too long to be an authorization code or address').optional(),
-  url: z.string().trim().max(8192, 'is too long').url('must be the whole address from the browser, starting with https://').optional(),
-}).refine((b) => (b.code === undefined) !== (b.url === undefined), { message: 'give either code or url (the whole address from the browser), not both', path: ['code'] });
+export const authorizationCodeBody = z
+  .strictObject({
+    code: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(8192, 'is too long to be an authorization code or address')
+      .optional(),
+    url: z
+      .string()
+      .trim()
+      .max(8192, 'is too long')
+      .url('must be the whole address from the browser, starting with https://')
+      .optional(),
+  })
+  .refine((b) => (b.code === undefined) !== (b.url === undefined), {
+    message: 'give either code or url (the whole address from the browser), not both',
+    path: ['code'],
+  });
 
 /** The admin's browser brings these: the link's ticket, or Microsoft's answer at the callback. */
-export const consentStartQuery = z.object({ ticket: z.string().min(1).max(4096).describe('The signed ticket of the consent link.') });
+export const consentStartQuery = z.object({
+  ticket: z.string().min(1).max(4096).describe('The signed ticket of the consent link.'),
+});
 export const consentCallbackQuery = z.object({
   state: z.string().max(4096).describe('The signed, single-use state of the sign-in.').optional(),
   code: z.string().max(8192).describe('The authorization code, when the admin consented.').optional(),
-  error: z.string().max(256).describe('Microsoft\'s error, e.g. access_denied, when the admin did not consent.').optional(),
+  error: z
+    .string()
+    .max(256)
+    .describe("Microsoft's error, e.g. access_denied, when the admin did not consent.")
+    .optional(),
   error_description: z.string().max(4096).optional(),
 });
 
 export const startRegistrationBody = z.strictObject({
-  accountName: z.string()
+  accountName: z
+    .string()
     .trim()
     .min(1, 'must not be empty')
     .max(ACCOUNT_NAME_MAX_LENGTH, `must be at most ${ACCOUNT_NAME_MAX_LENGTH} characters`)
@@ -68,36 +116,88 @@ export const startRegistrationBody = z.strictObject({
 });
 
 /** Ops: runtime statuses (any case) and registration statuses, one list; the canonical spelling of each. */
-const STATUS_NAMES = new Map([...RUNTIME_STATUSES, ...Object.values(RegistrationStatus)].map((s) => [s.toLowerCase(), s as string]));
+const STATUS_NAMES = new Map(
+  [...RUNTIME_STATUSES, ...Object.values(RegistrationStatus)].map((s) => [s.toLowerCase(), s as string]),
+);
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d{1,7})?)?(Z|[+-]\d{2}:\d{2}))?$/;
-const instant = z.string().trim()
-  .refine((v) => ISO_TIME.test(v) && !Number.isNaN(Date.parse(v)), 'must be an ISO 8601 date or time with offset, e.g. 2025-01-31 or 2025-01-31T12:00:00Z')
+const instant = z
+  .string()
+  .trim()
+  .refine(
+    (v) => ISO_TIME.test(v) && !Number.isNaN(Date.parse(v)),
+    'must be an ISO 8601 date or time with offset, e.g. 2025-01-31 or 2025-01-31T12:00:00Z',
+  )
   .transform((v) => new Date(v));
 
 /** GET /api/ops/registrations: filters and paging. */
-export const opsRegistrationsQuery = z.strictObject({
-  status: z.string().trim().max(500, 'must be at most 500 characters').transform((value, ctx) => {
-    const names = value.split(',').map((s) => s.trim()).filter(Boolean);
-    const unknown = names.filter((n) => !STATUS_NAMES.has(n.toLowerCase()));
-    if (unknown.length) {
-      ctx.addIssue({ code: 'custom', message: `unknown status ${unknown.map((u) => JSON.stringify(u)).join(', ')}: use runtime statuses (${RUNTIME_STATUSES.join(', ')}) or registration statuses (${Object.values(RegistrationStatus).join(', ')}), comma-separated` });
-      return z.NEVER;
-    }
-    return [...new Set(names.map((n) => STATUS_NAMES.get(n.toLowerCase()) as string))];
-  }).describe(`Comma-separated, any case: runtime statuses (${RUNTIME_STATUSES.join(', ')}) and/or registration statuses (${Object.values(RegistrationStatus).join(', ')}).`).optional(),
-  createdFrom: instant.describe('Created at or after: an ISO 8601 date or time with offset.').optional(),
-  createdTo: instant.describe('Created at or before: an ISO 8601 date or time with offset.').optional(),
-  pageSize: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(100, 'must be at most 100').default(50),
-  continuationToken: z.string().min(1, 'must not be empty').max(4096, 'must be at most 4096 characters').describe('The previous page\'s continuationToken, unchanged.').optional(),
-}).refine((q) => !q.createdFrom || !q.createdTo || q.createdFrom.getTime() <= q.createdTo.getTime(), { message: 'must not be before createdFrom', path: ['createdTo'] });
+export const opsRegistrationsQuery = z
+  .strictObject({
+    status: z
+      .string()
+      .trim()
+      .max(500, 'must be at most 500 characters')
+      .transform((value, ctx) => {
+        const names = value
+          .split(',')
+          .map((s) => s.trim())
+          .filter(Boolean);
+        const unknown = names.filter((n) => !STATUS_NAMES.has(n.toLowerCase()));
+        if (unknown.length) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `unknown status ${unknown.map((u) => JSON.stringify(u)).join(', ')}: use runtime statuses (${RUNTIME_STATUSES.join(', ')}) or registration statuses (${Object.values(RegistrationStatus).join(', ')}), comma-separated`,
+          });
+          return z.NEVER;
+        }
+        return [...new Set(names.map((n) => STATUS_NAMES.get(n.toLowerCase()) as string))];
+      })
+      .describe(
+        `Comma-separated, any case: runtime statuses (${RUNTIME_STATUSES.join(', ')}) and/or registration statuses (${Object.values(RegistrationStatus).join(', ')}).`,
+      )
+      .optional(),
+    createdFrom: instant.describe('Created at or after: an ISO 8601 date or time with offset.').optional(),
+    createdTo: instant.describe('Created at or before: an ISO 8601 date or time with offset.').optional(),
+    pageSize: z.coerce
+      .number()
+      .int('must be a whole number')
+      .min(1, 'must be at least 1')
+      .max(100, 'must be at most 100')
+      .default(50),
+    continuationToken: z
+      .string()
+      .min(1, 'must not be empty')
+      .max(4096, 'must be at most 4096 characters')
+      .describe("The previous page's continuationToken, unchanged.")
+      .optional(),
+  })
+  .refine((q) => !q.createdFrom || !q.createdTo || q.createdFrom.getTime() <= q.createdTo.getTime(), {
+    message: 'must not be before createdFrom',
+    path: ['createdTo'],
+  });
 
 /** An orchestration instance ID as it may appear in a URL path (registration IDs are GUIDs). */
-export const instanceIdParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be an orchestration instance ID (letters, digits, ".", "_", "-"; at most 128)').describe('The registration\'s ID (its orchestration instance ID).');
+export const instanceIdParam = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+    'must be an orchestration instance ID (letters, digits, ".", "_", "-"; at most 128)',
+  )
+  .describe("The registration's ID (its orchestration instance ID).");
 
 /** Reading an audit trail: the newest entries first, at most `limit`. */
 export const auditQuery = z.strictObject({
-  limit: z.coerce.number().int('must be a whole number').min(1, 'must be at least 1').max(500, 'must be at most 500').default(100),
+  limit: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(500, 'must be at most 500')
+    .default(100),
 });
 
 /** An organization's ID as the API's organization claim carries it (a tenant GUID by default). */
-export const organizationIdParam = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/, 'must be an organization ID (by default the Directory (tenant) ID: a GUID)');
+export const organizationIdParam = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/,
+    'must be an organization ID (by default the Directory (tenant) ID: a GUID)',
+  );

@@ -1,5 +1,6 @@
 /** Checks a bearer token's signature, issuer, audience and lifetime. */
-export type TokenCheck = { ok: true; claims: Record<string, unknown> }
+export type TokenCheck =
+  | { ok: true; claims: Record<string, unknown> }
   /** `unavailable`: the token could not be checked (the issuer's signing keys could not be fetched), not refused. */
   | { ok: false; reason: string; unavailable?: true };
 

@@ -11,5 +11,8 @@ export interface AppTokenRequest {
 
 /** App-only (client credentials) tokens. Refusals are results; transient faults throw. */
 export interface AppTokenProvider {
-  acquireAppToken(request: AppTokenRequest, context: { domain: string; secretLooksLikeId: boolean }): Promise<Result<{ accessToken: string }, CredentialError>>;
+  acquireAppToken(
+    request: AppTokenRequest,
+    context: { domain: string; secretLooksLikeId: boolean },
+  ): Promise<Result<{ accessToken: string }, CredentialError>>;
 }

@@ -13,6 +13,20 @@ export interface DelegatedSession {
 
 /** Redeems an authorization code with PKCE, or resumes from a stored token cache (MSAL in production). */
 export interface DelegatedTokens {
-  redeem(request: { tenantId: string; clientId: string; clientSecret: string; code: string; codeVerifier: string; redirectUri: string; scope: string }): Promise<Result<DelegatedSession, CredentialError>>;
-  resume(request: { tenantId: string; clientId: string; clientSecret: string; cache: string; scope: string }): Promise<Result<DelegatedSession, CredentialError>>;
+  redeem(request: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    code: string;
+    codeVerifier: string;
+    redirectUri: string;
+    scope: string;
+  }): Promise<Result<DelegatedSession, CredentialError>>;
+  resume(request: {
+    tenantId: string;
+    clientId: string;
+    clientSecret: string;
+    cache: string;
+    scope: string;
+  }): Promise<Result<DelegatedSession, CredentialError>>;
 }

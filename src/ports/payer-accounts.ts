@@ -17,11 +17,20 @@ export interface PayerAccounts {
   /** Frees the slot only while that registration still holds it unregistered; true when this call freed it. */
   release(organizationId: string, registrationId: string): Promise<boolean>;
   /** Marks the slot registered with the account's details, only while that registration holds it. */
-  register(organizationId: string, registrationId: string, account: RegisteredPayerAccount, health?: AccountHealth): Promise<boolean>;
+  register(
+    organizationId: string,
+    registrationId: string,
+    account: RegisteredPayerAccount,
+    health?: AccountHealth,
+  ): Promise<boolean>;
   /** Every registered account (the keep-alive's round), in pages read lazily. */
   listRegistered(): AsyncIterable<PayerAccountRecord>;
   /** Merges changes only while the row is unchanged since it was read (`version` from `find`). */
-  update(organizationId: string, version: string, changes: PayerAccountChanges): Promise<'updated' | 'changed' | 'gone'>;
+  update(
+    organizationId: string,
+    version: string,
+    changes: PayerAccountChanges,
+  ): Promise<'updated' | 'changed' | 'gone'>;
   /**
    * Deletes the organization's row only while it is unchanged since it was read (`version` from
    * `find`): `changed` means read it again; `gone` that it no longer exists.

@@ -3,7 +3,8 @@ import { PartnerCenterCredentialsSubmission } from '../domain/partner-center-cre
 import { RegistrationInput, RegistrationProgress } from '../domain/registration';
 
 export interface WorkflowState {
-  runtimeStatus: 'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'Canceled' | 'Suspended';
+  runtimeStatus:
+    'Pending' | 'Running' | 'Completed' | 'Failed' | 'Terminated' | 'ContinuedAsNew' | 'Canceled' | 'Suspended';
   progress?: RegistrationProgress;
 }
 

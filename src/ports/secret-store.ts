@@ -65,7 +65,11 @@ export class SecretStoreError extends Error {
   }
 }
 // On the prototype, so the stack's first line reads "SecretStoreError: …".
-Object.defineProperty(SecretStoreError.prototype, 'name', { value: 'SecretStoreError', writable: true, configurable: true });
+Object.defineProperty(SecretStoreError.prototype, 'name', {
+  value: 'SecretStoreError',
+  writable: true,
+  configurable: true,
+});
 
 /** Key Vault's rule for object names; callers choose names such as `reg-<instanceId>-pc-secret`. */
 export const SECRET_NAME_PATTERN = /^[0-9a-zA-Z-]{1,127}$/;

@@ -17,7 +17,11 @@ const ACTOR = 'TokenKeepAlive';
  * the recorded admin to consent again when only that helps, and warn of an expiring secret. One
  * account's fault never stops the round.
  */
-export async function tokenKeepAliveRound(timer: Timer, client: DurableClient, context: InvocationContext): Promise<Record<KeepAliveOutcome | 'error', number>> {
+export async function tokenKeepAliveRound(
+  timer: Timer,
+  client: DurableClient,
+  context: InvocationContext,
+): Promise<Record<KeepAliveOutcome | 'error', number>> {
   const services = appServices();
   const counts = { refreshed: 0, reconsentRequired: 0, failed: 0, transient: 0, skipped: 0, error: 0 };
   for await (const record of services.payerAccounts.listRegistered()) {
@@ -25,15 +29,33 @@ export async function tokenKeepAliveRound(timer: Timer, client: DurableClient, c
       const outcome = await keepTokenAlive(record, services.keepAlive);
       counts[outcome]++;
       if (outcome === 'skipped') continue;
-      await audit(record, outcome === 'refreshed' ? AuditAction.TokenRefreshed : outcome === 'reconsentRequired' ? AuditAction.ReconsentRequired : AuditAction.TokenRefreshFailed, { outcome }, context);
+      await audit(
+        record,
+        outcome === 'refreshed'
+          ? AuditAction.TokenRefreshed
+          : outcome === 'reconsentRequired'
+            ? AuditAction.ReconsentRequired
+            : AuditAction.TokenRefreshFailed,
+        { outcome },
+        context,
+      );
       const current = await services.payerAccounts.find(record.organizationId);
       if (outcome === 'reconsentRequired' && current) await askForReconsent(current, client, context);
       if (await warnSecretExpiry(record.organizationId, services)) {
-        await audit(record, AuditAction.SecretExpiryWarned, { expiresAt: record.account?.applicationSecretExpiresAt }, context);
+        await audit(
+          record,
+          AuditAction.SecretExpiryWarned,
+          { expiresAt: record.account?.applicationSecretExpiresAt },
+          context,
+        );
       }
     } catch (error) {
       counts.error++;
-      context.error('Token keep-alive failed for an account', { organizationId: record.organizationId, error: (error as Error)?.name, message: (error as Error)?.message });
+      context.error('Token keep-alive failed for an account', {
+        organizationId: record.organizationId,
+        error: (error as Error)?.name,
+        message: (error as Error)?.message,
+      });
     }
   }
   context.info('Token keep-alive round done', { ...counts, isPastDue: timer.isPastDue });
@@ -41,7 +63,11 @@ export async function tokenKeepAliveRound(timer: Timer, client: DurableClient, c
 }
 
 /** Starts a re-consent that e-mails the recorded admin its link, unless one is already waiting. */
-async function askForReconsent(record: PayerAccountRecord, client: DurableClient, context: InvocationContext): Promise<void> {
+async function askForReconsent(
+  record: PayerAccountRecord,
+  client: DurableClient,
+  context: InvocationContext,
+): Promise<void> {
   const services = appServices();
   const to = recordedAdmin(record);
   if (!to) {
@@ -50,16 +76,39 @@ async function askForReconsent(record: PayerAccountRecord, client: DurableClient
   }
   const current = record.reconsentId ? await services.workflow(client).state(record.reconsentId) : undefined;
   if (current && ['Pending', 'Running'].includes(current.runtimeStatus)) return;
-  const started = await startReconsent(record.organizationId, ACTOR, { adminEmail: to }, {
-    ...services.consentLinks(client), newReconsentId: randomUUID, expiresAfterHours: services.config.REGISTRATION_EXPIRY_HOURS,
-  });
+  const started = await startReconsent(
+    record.organizationId,
+    ACTOR,
+    { adminEmail: to },
+    {
+      ...services.consentLinks(client),
+      newReconsentId: randomUUID,
+      expiresAfterHours: services.config.REGISTRATION_EXPIRY_HOURS,
+    },
+  );
   if (!started.ok) {
     context.warn('Re-consent not started', { organizationId: record.organizationId, code: started.error.code });
     return;
   }
-  await audit(record, AuditAction.ReconsentRequested, { emailed: true, expiresAt: started.value.expiresAt }, context, started.value.reconsentId);
+  await audit(
+    record,
+    AuditAction.ReconsentRequested,
+    { emailed: true, expiresAt: started.value.expiresAt },
+    context,
+    started.value.reconsentId,
+  );
 }
 
-function audit(record: PayerAccountRecord, action: AuditAction, details: Record<string, string | number | boolean | undefined>, context: InvocationContext, registrationId = record.registrationId) {
-  return recordAudit(appServices(), { organizationId: record.organizationId, actor: { type: 'system', id: ACTOR }, action, registrationId, details }, (message, properties) => context.error(message, properties));
+function audit(
+  record: PayerAccountRecord,
+  action: AuditAction,
+  details: Record<string, string | number | boolean | undefined>,
+  context: InvocationContext,
+  registrationId = record.registrationId,
+) {
+  return recordAudit(
+    appServices(),
+    { organizationId: record.organizationId, actor: { type: 'system', id: ACTOR }, action, registrationId, details },
+    (message, properties) => context.error(message, properties),
+  );
 }

@@ -27,6 +27,10 @@ export class EventWaits {
 
   /** The wait's event was acted on: later calls for its name look past it. */
   handled(task: Task): void {
-    for (const [name, issued] of this.waits) this.waits.set(name, issued.filter((wait) => wait !== task));
+    for (const [name, issued] of this.waits)
+      this.waits.set(
+        name,
+        issued.filter((wait) => wait !== task),
+      );
   }
 }

@@ -36,7 +36,10 @@ describe('the registration wizard in a browser', () => {
   };
   /** The person is the admin: the link opens in a new tab, which ends on https://localhost/?code=… (nothing answers there). */
   const consentInNewTab = async () => {
-    const [admin] = await Promise.all([context.waitForEvent('page'), page.getByRole('link', { name: 'Open the consent page in a new tab' }).click()]);
+    const [admin] = await Promise.all([
+      context.waitForEvent('page'),
+      page.getByRole('link', { name: 'Open the consent page in a new tab' }).click(),
+    ]);
     const landed = admin.waitForRequest((r) => r.url().startsWith('https://localhost/'), SLOW);
     await signInAndAccept(admin, ALICE, LOCAL_PASSWORD);
     const address = (await landed).url();
@@ -64,7 +67,8 @@ describe('the registration wizard in a browser', () => {
   };
 
   beforeAll(async () => {
-    if (!existsSync(path.join(REPO_ROOT, 'web', 'dist', 'index.html'))) throw new Error('The wizard is not built: npm run build:web (npm test builds it)');
+    if (!existsSync(path.join(REPO_ROOT, 'web', 'dist', 'index.html')))
+      throw new Error('The wizard is not built: npm run build:web (npm test builds it)');
     stack = await startStack();
     browser = await launchChromium();
     // The stand-ins' certificate is self-signed; a person accepts it once (README), the test browser is told to.
@@ -117,7 +121,7 @@ describe('the registration wizard in a browser', () => {
     await heading('Step 3 of 3: Partner API consent').waitFor(SLOW);
     expect(await page.getByRole('group', { name: 'Verified with Microsoft' }).textContent()).toContain('Contoso Ltd');
     expect(await unlabelledInputs(page)).toEqual([]);
-    await page.getByLabel('Admin\'s e-mail').fill(ALICE);
+    await page.getByLabel("Admin's e-mail").fill(ALICE);
     await screenshot(page, '05-step-3');
     await page.getByRole('button', { name: 'Get the consent link' }).click();
     await heading('Step 3 of 3: Waiting for consent').waitFor(SLOW);
@@ -138,7 +142,9 @@ describe('the registration wizard in a browser', () => {
     // The wizard noticed by itself.
     await heading('Payer account: Contoso CSP').waitFor(SLOW);
     const health = page.locator('#health');
-    expect(await health.textContent()).toMatch(/Consent valid until \(estimate\).*Consent required againNo.*Secret expires within 30 daysNo/s);
+    expect(await health.textContent()).toMatch(
+      /Consent valid until \(estimate\).*Consent required againNo.*Secret expires within 30 daysNo/s,
+    );
     expect(await page.getByText('Registered. Octo reads').isVisible()).toBe(true);
     await screenshot(page, '09-registered-account');
 
@@ -161,7 +167,10 @@ describe('the registration wizard in a browser', () => {
   });
 
   it('registers through the pasted address when the redirect URI is https://localhost', async () => {
-    const freed = await fetch(`${stack.apiBaseUrl}/payer-account`, { method: 'DELETE', headers: { authorization: `Bearer ${await stack.tokenFor(ALICE)}` } });
+    const freed = await fetch(`${stack.apiBaseUrl}/payer-account`, {
+      method: 'DELETE',
+      headers: { authorization: `Bearer ${await stack.tokenFor(ALICE)}` },
+    });
     expect(freed.status).toBe(204);
     await page.goto(stack.webUrl);
     await heading('Step 1 of 3: Basic details').waitFor(SLOW);
@@ -210,7 +219,7 @@ describe('the registration wizard in a browser', () => {
     const expiresAt = new Date(Date.now() + 200 * 24 * 3600_000).toISOString().slice(0, 10);
     const readable = new Date(expiresAt).toLocaleDateString('en-GB', { dateStyle: 'long', timeZone: 'UTC' });
     await page.getByLabel('New client secret value').fill(ROTATED_SECRET);
-    await page.getByLabel('New secret\'s expiry date').fill(expiresAt);
+    await page.getByLabel("New secret's expiry date").fill(expiresAt);
     await page.getByRole('button', { name: 'Replace the secret' }).click();
     await heading('Application secret replaced').waitFor(SLOW);
     expect(await page.locator('#secret-replaced').textContent()).toContain(`It expires on ${readable}`);
@@ -224,10 +233,16 @@ describe('the registration wizard in a browser', () => {
     stack.entra.revokeRefreshTokens(ALICE);
     const before = (await stack.timerStatus('TokenKeepAlive')).invocationCount;
     await stack.runFunction('TokenKeepAlive');
-    expect(await until(async () => {
-      const status = await stack.timerStatus('TokenKeepAlive');
-      return status.invocationCount > before && !status.running;
-    }, 600, 50)).toBe(true);
+    expect(
+      await until(
+        async () => {
+          const status = await stack.timerStatus('TokenKeepAlive');
+          return status.invocationCount > before && !status.running;
+        },
+        600,
+        50,
+      ),
+    ).toBe(true);
     expect((await stack.timerStatus('TokenKeepAlive')).lastResult).toBe('Succeeded');
 
     // The wizard's access token outlives the reset (Entra ID does not recall issued access tokens): reloading shows the account at once.
@@ -257,7 +272,10 @@ describe('the registration wizard in a browser', () => {
     await pastedField.fill(address);
     await screenshot(page, '15-reconsent-pasted-address');
     await page.getByRole('button', { name: 'Send the address' }).click();
-    await page.locator('#account-notice').filter({ hasText: 'The admin consented again: the account is healthy.' }).waitFor(SLOW);
+    await page
+      .locator('#account-notice')
+      .filter({ hasText: 'The admin consented again: the account is healthy.' })
+      .waitFor(SLOW);
     expect(await page.locator('#health').textContent()).toMatch(/StatusHealthy.*Consent required againNo/s);
     expect(await page.locator('#reconsent-required').count()).toBe(0);
     await screenshot(page, '16-reconsented');
@@ -272,7 +290,9 @@ describe('the registration wizard in a browser', () => {
     await tabTo('Yes, deregister');
     await page.keyboard.press('Enter');
     await heading('Step 1 of 3: Basic details').waitFor(SLOW);
-    const gone = await fetch(`${stack.apiBaseUrl}/payer-account`, { headers: { authorization: `Bearer ${await stack.tokenFor(ALICE)}` } });
+    const gone = await fetch(`${stack.apiBaseUrl}/payer-account`, {
+      headers: { authorization: `Bearer ${await stack.tokenFor(ALICE)}` },
+    });
     expect(gone.status).toBe(404);
     await screenshot(page, '18-deregistered');
   }, 120_000);
@@ -284,13 +304,18 @@ describe('the registration wizard in a browser', () => {
     expect(await bobPage.getByRole('button').allTextContents()).toEqual(['Sign out', 'Check again']);
 
     const alice = { authorization: `Bearer ${await stack.tokenFor(ALICE)}`, 'content-type': 'application/json' };
-    expect((await fetch(`${stack.apiBaseUrl}/payer-account/registration`, { method: 'POST', headers: alice, body: '{}' })).status).toBe(201);
+    expect(
+      (await fetch(`${stack.apiBaseUrl}/payer-account/registration`, { method: 'POST', headers: alice, body: '{}' }))
+        .status,
+    ).toBe(201);
     await bobPage.getByRole('button', { name: 'Check again' }).click();
     await bobPage.getByRole('heading', { level: 2, name: 'Registration in progress' }).waitFor(SLOW);
     expect(await bobPage.locator('#registration-progress').textContent()).toMatch(/step 2 of 3/);
     expect(await bobPage.getByRole('button').allTextContents()).toEqual(['Sign out', 'Check again']);
     await screenshot(bobPage, '19-read-only-registration');
-    expect((await fetch(`${stack.apiBaseUrl}/payer-account/registration`, { method: 'DELETE', headers: alice })).status).toBe(204);
+    expect(
+      (await fetch(`${stack.apiBaseUrl}/payer-account/registration`, { method: 'DELETE', headers: alice })).status,
+    ).toBe(204);
     await viewer.close();
   });
 

@@ -28,10 +28,20 @@ const functions = sampleAppFunctions();
 /** Replays `history` through the SDK's orchestration handler, as one episode of our host does. */
 function replay(name: string, input: unknown, history: HistoryEvent[]): Promise<OrchestratorRun> {
   const state: InstanceState = {
-    instanceId: `conformance-${name}`, name, executionId: 'execution-1', status: 'Running',
-    input: input === undefined ? null : JSON.stringify(input), output: null, customStatus: null,
-    createdAt: new Date(0).toISOString(), lastUpdatedAt: new Date(0).toISOString(),
-    historyStart: 0, nextSeq: history.length, actionsSeen: 0, nextTaskId: 0, retries: {},
+    instanceId: `conformance-${name}`,
+    name,
+    executionId: 'execution-1',
+    status: 'Running',
+    input: input === undefined ? null : JSON.stringify(input),
+    output: null,
+    customStatus: null,
+    createdAt: new Date(0).toISOString(),
+    lastUpdatedAt: new Date(0).toISOString(),
+    historyStart: 0,
+    nextSeq: history.length,
+    actionsSeen: 0,
+    nextTaskId: 0,
+    retries: {},
   };
   return functions.runOrchestrator(name, history, state);
 }
@@ -54,22 +64,46 @@ function actionsOf(state: OrchestratorState): OrchestratorAction[] {
 }
 
 const greet = (input: string): OrchestratorAction => ({
-  actionType: ActionType.CallActivity, functionName: 'ConformanceGreet', input: JSON.stringify(input),
+  actionType: ActionType.CallActivity,
+  functionName: 'ConformanceGreet',
+  input: JSON.stringify(input),
 });
-const greetWithRetry = (input: string, firstRetryIntervalInMilliseconds: number, maxNumberOfAttempts: number, extra = {}): OrchestratorAction => ({
-  actionType: ActionType.CallActivityWithRetry, functionName: 'ConformanceGreet', input: JSON.stringify(input),
+const greetWithRetry = (
+  input: string,
+  firstRetryIntervalInMilliseconds: number,
+  maxNumberOfAttempts: number,
+  extra = {},
+): OrchestratorAction => ({
+  actionType: ActionType.CallActivityWithRetry,
+  functionName: 'ConformanceGreet',
+  input: JSON.stringify(input),
   retryOptions: { firstRetryIntervalInMilliseconds, maxNumberOfAttempts, ...extra },
 });
-const timer = (fireAt: string, isCanceled: boolean): OrchestratorAction => ({ actionType: ActionType.CreateTimer, fireAt, isCanceled });
-const waitFor = (externalEventName: string): OrchestratorAction => ({
-  actionType: ActionType.WaitForExternalEvent, externalEventName, reason: 'ExternalEvent',
-} as OrchestratorAction);
-const whenAny = (...compoundActions: OrchestratorAction[]): OrchestratorAction => ({ actionType: ActionType.WhenAny, compoundActions });
-const whenAll = (...compoundActions: OrchestratorAction[]): OrchestratorAction => ({ actionType: ActionType.WhenAll, compoundActions });
+const timer = (fireAt: string, isCanceled: boolean): OrchestratorAction => ({
+  actionType: ActionType.CreateTimer,
+  fireAt,
+  isCanceled,
+});
+const waitFor = (externalEventName: string): OrchestratorAction =>
+  ({
+    actionType: ActionType.WaitForExternalEvent,
+    externalEventName,
+    reason: 'ExternalEvent',
+  }) as OrchestratorAction;
+const whenAny = (...compoundActions: OrchestratorAction[]): OrchestratorAction => ({
+  actionType: ActionType.WhenAny,
+  compoundActions,
+});
+const whenAll = (...compoundActions: OrchestratorAction[]): OrchestratorAction => ({
+  actionType: ActionType.WhenAll,
+  compoundActions,
+});
 
 const parse = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 const scheduled = (history: HistoryEvent[]) =>
-  history.filter((e) => e.EventType === EventType.TaskScheduled).map((e) => ({ id: e.EventId, name: e.Name, input: e.Input }));
+  history
+    .filter((e) => e.EventType === EventType.TaskScheduled)
+    .map((e) => ({ id: e.EventId, name: e.Name, input: e.Input }));
 
 /** Moves the engine's clock and waits (by event-loop order, not by time) until the timers it released have been processed. */
 async function advance(host: InProcessEngine, ms: number): Promise<InstanceState[]> {
@@ -119,20 +153,30 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
     const action = greetWithRetry(name, RETRY_INTERVAL, 2);
 
     it('schedules the activity once, as a single CallActivityWithRetry action', async () => {
-      const state = succeeded(await replay('ConformanceRetry', retryInput(name, 2), retryHistory(name, 'start').build()));
+      const state = succeeded(
+        await replay('ConformanceRetry', retryInput(name, 2), retryHistory(name, 'start').build()),
+      );
       expect(state.isDone).toBe(false);
       expect(actionsOf(state)).toEqual([action]);
     });
 
     it('keeps waiting after the first failure and after its retry timer fired (no new actions: the extension retries)', async () => {
       for (const step of ['fail0', 'timer1'] as const) {
-        const state = succeeded(await replay('ConformanceRetry', retryInput(name, 2), retryHistory(name, step).build()));
-        expect({ step, isDone: state.isDone, actions: actionsOf(state) }).toEqual({ step, isDone: false, actions: [action] });
+        const state = succeeded(
+          await replay('ConformanceRetry', retryInput(name, 2), retryHistory(name, step).build()),
+        );
+        expect({ step, isDone: state.isDone, actions: actionsOf(state) }).toEqual({
+          step,
+          isDone: false,
+          actions: [action],
+        });
       }
     });
 
     it('does not fail the task at the last failure: it waits for the timer created after it', async () => {
-      const state = succeeded(await replay('ConformanceRetry', retryInput(name, 2), retryHistory(name, 'fail2').build()));
+      const state = succeeded(
+        await replay('ConformanceRetry', retryInput(name, 2), retryHistory(name, 'fail2').build()),
+      );
       expect(state.isDone).toBe(false);
       expect(state.error).toBeUndefined();
       expect(actionsOf(state)).toEqual([action]);
@@ -174,14 +218,21 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
     });
   });
 
-  describe('(vi) retries inside Task.all (the SDK\'s retry fan-out shape)', () => {
+  describe("(vi) retries inside Task.all (the SDK's retry fan-out shape)", () => {
     const input = { names: ['flaky1:Tokyo', 'Seattle'], firstRetryMs: 100, attempts: 5 };
     const history = (): HistoryBuilder => {
       const b = new HistoryBuilder();
-      b.episode(0).executionStarted('ConformanceRetryFanOut', input)
-        .taskScheduled(0, 'ConformanceGreet', 'flaky1:Tokyo').taskScheduled(1, 'ConformanceGreet', 'Seattle').endEpisode();
+      b.episode(0)
+        .executionStarted('ConformanceRetryFanOut', input)
+        .taskScheduled(0, 'ConformanceGreet', 'flaky1:Tokyo')
+        .taskScheduled(1, 'ConformanceGreet', 'Seattle')
+        .endEpisode();
       // The failure's retry timer takes the next id (2) before the other task's completion is processed.
-      b.episode(150).taskFailed(0, failureReason(1)).timerCreated(2, 250).taskCompleted(1, 'Hello, Seattle!').endEpisode();
+      b.episode(150)
+        .taskFailed(0, failureReason(1))
+        .timerCreated(2, 250)
+        .taskCompleted(1, 'Hello, Seattle!')
+        .endEpisode();
       b.episode(300).timerFired(2, 250).taskScheduled(3, 'ConformanceGreet', 'flaky1:Tokyo').endEpisode();
       b.episode(400).taskCompleted(3, 'Hello, flaky1:Tokyo!');
       return b;
@@ -191,14 +242,17 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
       const state = succeeded(await replay('ConformanceRetryFanOut', input, history().build()));
       expect(state.isDone).toBe(true);
       expect(state.output).toEqual(['Hello, flaky1:Tokyo!', 'Hello, Seattle!']);
-      expect(actionsOf(state)).toEqual([whenAll(greetWithRetry('flaky1:Tokyo', 100, 5), greetWithRetry('Seattle', 100, 5))]);
+      expect(actionsOf(state)).toEqual([
+        whenAll(greetWithRetry('flaky1:Tokyo', 100, 5), greetWithRetry('Seattle', 100, 5)),
+      ]);
     });
   });
 
   describe('(ii) a cancelled timer (timer 0 races activity 1; the activity wins)', () => {
     const input = { timeoutMs: 60 * SECOND, name: 'Tokyo' };
     const fireAt = new HistoryBuilder().at(60 * SECOND);
-    const base = (): HistoryBuilder => new HistoryBuilder().episode(0).executionStarted('ConformanceCancelTimer', input);
+    const base = (): HistoryBuilder =>
+      new HistoryBuilder().episode(0).executionStarted('ConformanceCancelTimer', input);
 
     it('first asks for the timer and the activity, depth-first inside Task.any', async () => {
       const state = succeeded(await replay('ConformanceCancelTimer', input, base().build()));
@@ -207,7 +261,10 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
     });
 
     it('marks the timer action isCanceled and schedules the next activity (task 2) when activity 1 wins', async () => {
-      const b = base().timerCreated(0, 60 * SECOND).taskScheduled(1, 'ConformanceGreet', 'Tokyo').endEpisode();
+      const b = base()
+        .timerCreated(0, 60 * SECOND)
+        .taskScheduled(1, 'ConformanceGreet', 'Tokyo')
+        .endEpisode();
       b.episode(1 * SECOND).taskCompleted(1, 'Hello, Tokyo!');
       const state = succeeded(await replay('ConformanceCancelTimer', input, b.build()));
       expect(state.isDone).toBe(false);
@@ -215,9 +272,17 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
     });
 
     it('ignores the cancelled timer firing later and completes with task 2', async () => {
-      const b = base().timerCreated(0, 60 * SECOND).taskScheduled(1, 'ConformanceGreet', 'Tokyo').endEpisode();
-      b.episode(1 * SECOND).taskCompleted(1, 'Hello, Tokyo!').taskScheduled(2, 'ConformanceGreet', 'after Tokyo').endEpisode();
-      b.episode(60 * SECOND).timerFired(0, 60 * SECOND).endEpisode();
+      const b = base()
+        .timerCreated(0, 60 * SECOND)
+        .taskScheduled(1, 'ConformanceGreet', 'Tokyo')
+        .endEpisode();
+      b.episode(1 * SECOND)
+        .taskCompleted(1, 'Hello, Tokyo!')
+        .taskScheduled(2, 'ConformanceGreet', 'after Tokyo')
+        .endEpisode();
+      b.episode(60 * SECOND)
+        .timerFired(0, 60 * SECOND)
+        .endEpisode();
       const waiting = succeeded(await replay('ConformanceCancelTimer', input, b.build()));
       expect(waiting.isDone).toBe(false);
       b.episode(61 * SECOND).taskCompleted(2, 'Hello, after Tokyo!');
@@ -228,7 +293,10 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
     });
 
     it('takes the timer when it fires first (not cancelled)', async () => {
-      const b = base().timerCreated(0, 60 * SECOND).taskScheduled(1, 'ConformanceGreet', 'Tokyo').endEpisode();
+      const b = base()
+        .timerCreated(0, 60 * SECOND)
+        .taskScheduled(1, 'ConformanceGreet', 'Tokyo')
+        .endEpisode();
       b.episode(61 * SECOND).timerFired(0, 60 * SECOND);
       const state = succeeded(await replay('ConformanceCancelTimer', input, b.build()));
       expect(state.isDone).toBe(true);
@@ -251,11 +319,18 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
     it('still asks for the (already cancelled) timer before the next activity', async () => {
       const state = succeeded(await replay('ConformanceGatedApproval', input, gateOpened().build()));
       expect(state.isDone).toBe(false);
-      expect(actionsOf(state)).toEqual([waitFor('Gate'), whenAny(waitFor('Approve'), timer(fireAt, true)), greet('approved by ops')]);
+      expect(actionsOf(state)).toEqual([
+        waitFor('Gate'),
+        whenAny(waitFor('Approve'), timer(fireAt, true)),
+        greet('approved by ops'),
+      ]);
     });
 
     it('the cancelled timer takes id 0, so the activity is task 1', async () => {
-      const b = gateOpened().timerCreated(0, 2 * SECOND + HOUR).taskScheduled(1, 'ConformanceGreet', 'approved by ops').endEpisode();
+      const b = gateOpened()
+        .timerCreated(0, 2 * SECOND + HOUR)
+        .taskScheduled(1, 'ConformanceGreet', 'approved by ops')
+        .endEpisode();
       b.episode(3 * SECOND).taskCompleted(1, 'Hello, approved by ops!');
       const state = succeeded(await replay('ConformanceGatedApproval', input, b.build()));
       expect(state.isDone).toBe(true);
@@ -275,7 +350,11 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
     const input = { timeoutMs: 300 * SECOND };
     const fireAt = new HistoryBuilder().at(300 * SECOND);
     const waiting = (): HistoryBuilder =>
-      new HistoryBuilder().episode(0).executionStarted('ConformanceAnyEventOrTimer', input).timerCreated(0, 300 * SECOND).endEpisode();
+      new HistoryBuilder()
+        .episode(0)
+        .executionStarted('ConformanceAnyEventOrTimer', input)
+        .timerCreated(0, 300 * SECOND)
+        .endEpisode();
 
     it('asks for the event (no task id) and the timer (task id 0)', async () => {
       const b = new HistoryBuilder().episode(0).executionStarted('ConformanceAnyEventOrTimer', input);
@@ -314,13 +393,19 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
   describe('(iv) continueAsNew', () => {
     it('returns a ContinueAsNew action (type 4) with the new input, isDone true', async () => {
       const input = { value: 1, until: 5 };
-      const b = new HistoryBuilder().episode(0).executionStarted('ConformanceContinueAsNew', input)
-        .taskScheduled(0, 'ConformanceGreet', 'round 1').endEpisode();
+      const b = new HistoryBuilder()
+        .episode(0)
+        .executionStarted('ConformanceContinueAsNew', input)
+        .taskScheduled(0, 'ConformanceGreet', 'round 1')
+        .endEpisode();
       b.episode(SECOND).taskCompleted(0, 'Hello, round 1!');
       const state = succeeded(await replay('ConformanceContinueAsNew', input, b.build()));
       expect(state.isDone).toBe(true);
       expect(state.output).toBe(2);
-      expect(actionsOf(state)).toEqual([greet('round 1'), { actionType: ActionType.ContinueAsNew, input: { value: 2, until: 5 } }]);
+      expect(actionsOf(state)).toEqual([
+        greet('round 1'),
+        { actionType: ActionType.ContinueAsNew, input: { value: 2, until: 5 } },
+      ]);
     });
   });
 
@@ -350,8 +435,11 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
   describe('(vi) Task.all fan-out', () => {
     const names = ['Tokyo', 'Seattle', 'London'];
     const fanOut = (): HistoryBuilder => {
-      const b = new HistoryBuilder().episode(0).executionStarted('ConformanceFanOut', names)
-        .taskScheduled(0, 'ConformanceGreet', 'head').endEpisode();
+      const b = new HistoryBuilder()
+        .episode(0)
+        .executionStarted('ConformanceFanOut', names)
+        .taskScheduled(0, 'ConformanceGreet', 'head')
+        .endEpisode();
       b.episode(SECOND).taskCompleted(0, 'Hello, head!');
       return b;
     };
@@ -366,10 +454,14 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
       const b = fanOut();
       names.forEach((n, i) => b.taskScheduled(i + 1, 'ConformanceGreet', n));
       b.endEpisode();
-      b.episode(2 * SECOND).taskCompleted(3, 'Hello, London!').taskCompleted(1, 'Hello, Tokyo!');
+      b.episode(2 * SECOND)
+        .taskCompleted(3, 'Hello, London!')
+        .taskCompleted(1, 'Hello, Tokyo!');
       const partial = succeeded(await replay('ConformanceFanOut', names, b.build()));
       expect(partial.isDone).toBe(false);
-      b.endEpisode().episode(3 * SECOND).taskCompleted(2, 'Hello, Seattle!');
+      b.endEpisode()
+        .episode(3 * SECOND)
+        .taskCompleted(2, 'Hello, Seattle!');
       const state = succeeded(await replay('ConformanceFanOut', names, b.build()));
       expect(state.isDone).toBe(true);
       expect(state.output).toEqual(['Hello, head!', 'Hello, Tokyo!', 'Hello, Seattle!', 'Hello, London!']);
@@ -377,8 +469,12 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
   });
 
   describe('(vii) an orchestrator that throws', () => {
-    const base = (): HistoryBuilder => new HistoryBuilder().episode(0).executionStarted('ConformanceThrows')
-      .taskScheduled(0, 'ConformanceGreet', 'doomed').endEpisode();
+    const base = (): HistoryBuilder =>
+      new HistoryBuilder()
+        .episode(0)
+        .executionStarted('ConformanceThrows')
+        .taskScheduled(0, 'ConformanceGreet', 'doomed')
+        .endEpisode();
 
     it('reports its custom status while running', async () => {
       const b = new HistoryBuilder().episode(0).executionStarted('ConformanceThrows');
@@ -392,15 +488,19 @@ describe('a) the SDK replays histories shaped as the extension records them', ()
       b.episode(SECOND).taskCompleted(0, 'Hello, doomed!');
       const run = failed(await replay('ConformanceThrows', undefined, b.build()));
       expect(run.failure).toBe('conformance orchestrator gave up');
-      expect(run.state).toMatchObject({ isDone: false, actions: [[greet('doomed')]], customStatus: { stage: 'before' } });
+      expect(run.state).toMatchObject({
+        isDone: false,
+        actions: [[greet('doomed')]],
+        customStatus: { stage: 'before' },
+      });
       expect(run.state?.error).toBe('conformance orchestrator gave up');
     });
 
-    it('fails with the activity\'s reason and details when a failed activity is not caught', async () => {
+    it("fails with the activity's reason and details when a failed activity is not caught", async () => {
       const b = base();
-      b.episode(SECOND).taskFailed(0, 'Activity function \'ConformanceGreet\' failed: boom', 'the stack');
+      b.episode(SECOND).taskFailed(0, "Activity function 'ConformanceGreet' failed: boom", 'the stack');
       const run = failed(await replay('ConformanceThrows', undefined, b.build()));
-      expect(run.failure).toContain('Activity function \'ConformanceGreet\' failed: boom');
+      expect(run.failure).toContain("Activity function 'ConformanceGreet' failed: boom");
       expect(run.failure).toContain('the stack');
       expect(run.state?.actions).toEqual([[greet('doomed')]]);
     });
@@ -418,7 +518,9 @@ describe('b) our engine writes the same numbering and event order', () => {
     expect(state.status).toBe('Running');
     [state] = await advance(host, 2 * SECOND);
     expect(state.status).toBe('Failed');
-    expect(parse(state.output)).toMatch(/^Orchestrator function 'ConformanceRetry' failed: Activity function 'ConformanceGreet' failed: greeting failed \(2\)/);
+    expect(parse(state.output)).toMatch(
+      /^Orchestrator function 'ConformanceRetry' failed: Activity function 'ConformanceGreet' failed: greeting failed \(2\)/,
+    );
 
     const history = await engineHistory(host, state);
     const expected = retryHistory(name, 'timer3').executionCompleted('Failed').endEpisode().build();
@@ -436,7 +538,9 @@ describe('b) our engine writes the same numbering and event order', () => {
       { id: 2, name: 'ConformanceGreet', input: JSON.stringify(name) },
     ]);
     // Backoff: the timer after failure n fires firstRetry * backoff^(n-1) after that failure's episode.
-    const delays = history.filter((e) => e.EventType === EventType.TimerCreated).map((e) => Date.parse(e.FireAt!) - Date.parse(e.Timestamp));
+    const delays = history
+      .filter((e) => e.EventType === EventType.TimerCreated)
+      .map((e) => Date.parse(e.FireAt!) - Date.parse(e.Timestamp));
     expect(delays).toEqual([SECOND, 2 * SECOND]);
   });
 
@@ -473,10 +577,15 @@ describe('b) our engine writes the same numbering and event order', () => {
     const middle = all.slice(1, -2).flat();
     expect([...middle].sort()).toEqual(['TaskCompleted->1', 'TaskFailed->0', 'TimerCreated#2']);
     expect(middle[middle.indexOf('TaskFailed->0') + 1]).toBe('TimerCreated#2');
-    expect(all.slice(-2)).toEqual([['TimerFired->2', 'TaskScheduled#3'], ['TaskCompleted->3', 'ExecutionCompleted:Completed']]);
+    expect(all.slice(-2)).toEqual([
+      ['TimerFired->2', 'TaskScheduled#3'],
+      ['TaskCompleted->3', 'ExecutionCompleted:Completed'],
+    ]);
     expect(beforeTimer).not.toContain('TimerFired->2');
     expect(scheduled(history).map((t) => [t.id, t.input])).toEqual([
-      [0, JSON.stringify('flaky1:e2e-fan-Tokyo')], [1, JSON.stringify('e2e-fan-Seattle')], [3, JSON.stringify('flaky1:e2e-fan-Tokyo')],
+      [0, JSON.stringify('flaky1:e2e-fan-Tokyo')],
+      [1, JSON.stringify('e2e-fan-Seattle')],
+      [3, JSON.stringify('flaky1:e2e-fan-Tokyo')],
     ]);
   });
 
@@ -486,10 +595,21 @@ describe('b) our engine writes the same numbering and event order', () => {
     expect(state.status).toBe('Completed');
     expect(parse(state.output)).toBe('Hello, after Tokyo!');
     const history = await engineHistory(host, state);
-    const expected = new HistoryBuilder().episode(0).executionStarted('ConformanceCancelTimer')
-      .timerCreated(0, HOUR).taskScheduled(1, 'ConformanceGreet', 'Tokyo').endEpisode()
-      .episode(1).taskCompleted(1, 'Hello, Tokyo!').taskScheduled(2, 'ConformanceGreet', 'after Tokyo').endEpisode()
-      .episode(2).taskCompleted(2, 'Hello, after Tokyo!').executionCompleted('Completed').endEpisode().build();
+    const expected = new HistoryBuilder()
+      .episode(0)
+      .executionStarted('ConformanceCancelTimer')
+      .timerCreated(0, HOUR)
+      .taskScheduled(1, 'ConformanceGreet', 'Tokyo')
+      .endEpisode()
+      .episode(1)
+      .taskCompleted(1, 'Hello, Tokyo!')
+      .taskScheduled(2, 'ConformanceGreet', 'after Tokyo')
+      .endEpisode()
+      .episode(2)
+      .taskCompleted(2, 'Hello, after Tokyo!')
+      .executionCompleted('Completed')
+      .endEpisode()
+      .build();
     expect(skeleton(history)).toEqual(skeleton(expected));
     expect(scheduled(history)).toEqual(scheduled(expected));
     expect((await host.store.loadPending()).messages).toEqual([]);
@@ -506,9 +626,21 @@ describe('b) our engine writes the same numbering and event order', () => {
     expect(state.status).toBe('Completed');
     expect(parse(state.output)).toBe('Hello, approved by ops!');
     // Approve cannot resume the orchestrator (it waits for Gate), so our host holds it for the next episode.
-    const expected = new HistoryBuilder().episode(0).executionStarted('ConformanceGatedApproval').endEpisode()
-      .episode(2).eventRaised('Approve').eventRaised('Gate').timerCreated(0, HOUR).taskScheduled(1, 'ConformanceGreet', 'approved by ops').endEpisode()
-      .episode(3).taskCompleted(1, 'Hello, approved by ops!').executionCompleted('Completed').endEpisode().build();
+    const expected = new HistoryBuilder()
+      .episode(0)
+      .executionStarted('ConformanceGatedApproval')
+      .endEpisode()
+      .episode(2)
+      .eventRaised('Approve')
+      .eventRaised('Gate')
+      .timerCreated(0, HOUR)
+      .taskScheduled(1, 'ConformanceGreet', 'approved by ops')
+      .endEpisode()
+      .episode(3)
+      .taskCompleted(1, 'Hello, approved by ops!')
+      .executionCompleted('Completed')
+      .endEpisode()
+      .build();
     const history = await engineHistory(host, state);
     expect(skeleton(history)).toEqual(skeleton(expected));
     expect(scheduled(history)).toEqual(scheduled(expected));
@@ -522,8 +654,16 @@ describe('b) our engine writes the same numbering and event order', () => {
     const [state] = await host.settle();
     expect(state.status).toBe('Completed');
     expect(parse(state.output)).toEqual({ approvedBy: { by: 'ops' } });
-    const expected = new HistoryBuilder().episode(0).executionStarted('ConformanceAnyEventOrTimer').timerCreated(0, HOUR).endEpisode()
-      .episode(1).eventRaised('Approve').executionCompleted('Completed').endEpisode().build();
+    const expected = new HistoryBuilder()
+      .episode(0)
+      .executionStarted('ConformanceAnyEventOrTimer')
+      .timerCreated(0, HOUR)
+      .endEpisode()
+      .episode(1)
+      .eventRaised('Approve')
+      .executionCompleted('Completed')
+      .endEpisode()
+      .build();
     expect(skeleton(await engineHistory(host, state))).toEqual(skeleton(expected));
     expect((await host.store.loadPending()).messages).toEqual([]);
   });
@@ -536,8 +676,16 @@ describe('b) our engine writes the same numbering and event order', () => {
     expect(state.status).toBe('Completed');
     expect(parse(state.output)).toBe('timed out');
     const history = await engineHistory(host, state);
-    const expected = new HistoryBuilder().episode(0).executionStarted('ConformanceAnyEventOrTimer').timerCreated(0, HOUR).endEpisode()
-      .episode(HOUR).timerFired(0, HOUR).executionCompleted('Completed').endEpisode().build();
+    const expected = new HistoryBuilder()
+      .episode(0)
+      .executionStarted('ConformanceAnyEventOrTimer')
+      .timerCreated(0, HOUR)
+      .endEpisode()
+      .episode(HOUR)
+      .timerFired(0, HOUR)
+      .executionCompleted('Completed')
+      .endEpisode()
+      .build();
     expect(skeleton(history)).toEqual(skeleton(expected));
     const created = history.find((e) => e.EventType === EventType.TimerCreated);
     const fired = history.find((e) => e.EventType === EventType.TimerFired);
@@ -553,15 +701,23 @@ describe('b) our engine writes the same numbering and event order', () => {
     const all = await host.store.loadHistory({ ...state, historyStart: 0 });
     const expected: HistoryEvent[] = [];
     for (const value of [1, 2, 3]) {
-      const b = new HistoryBuilder().episode(0).executionStarted('ConformanceContinueAsNew', { value, until: 3 })
-        .taskScheduled(0, 'ConformanceGreet', `round ${value}`).endEpisode();
-      b.episode(1).taskCompleted(0, `Hello, round ${value}!`)
-        .executionCompleted(value < 3 ? 'ContinuedAsNew' : 'Completed', value < 3 ? { value: value + 1, until: 3 } : `stopped at ${value}`)
+      const b = new HistoryBuilder()
+        .episode(0)
+        .executionStarted('ConformanceContinueAsNew', { value, until: 3 })
+        .taskScheduled(0, 'ConformanceGreet', `round ${value}`)
+        .endEpisode();
+      b.episode(1)
+        .taskCompleted(0, `Hello, round ${value}!`)
+        .executionCompleted(
+          value < 3 ? 'ContinuedAsNew' : 'Completed',
+          value < 3 ? { value: value + 1, until: 3 } : `stopped at ${value}`,
+        )
         .endEpisode();
       expected.push(...b.build());
     }
     expect(skeleton(all)).toEqual(skeleton(expected));
-    const inputs = (h: HistoryEvent[]) => h.filter((e) => e.EventType === EventType.ExecutionStarted).map((e) => parse(e.Input ?? null));
+    const inputs = (h: HistoryEvent[]) =>
+      h.filter((e) => e.EventType === EventType.ExecutionStarted).map((e) => parse(e.Input ?? null));
     expect(inputs(all)).toEqual(inputs(expected));
     expect(scheduled(all)).toEqual(scheduled(expected));
   });
@@ -577,12 +733,21 @@ describe('b) our engine writes the same numbering and event order', () => {
     expect(state.status).toBe('Completed');
     expect(parse(state.output)).toEqual({ first: 'a', second: 'b' });
     // Second cannot resume the orchestrator (it waits for First): it joins First's episode, in arrival order.
-    const expected = new HistoryBuilder().episode(0).executionStarted('ConformanceEventsInOrder').endEpisode()
-      .episode(2).eventRaised('Second', 'b').eventRaised('First', 'a').executionCompleted('Completed').endEpisode().build();
+    const expected = new HistoryBuilder()
+      .episode(0)
+      .executionStarted('ConformanceEventsInOrder')
+      .endEpisode()
+      .episode(2)
+      .eventRaised('Second', 'b')
+      .eventRaised('First', 'a')
+      .executionCompleted('Completed')
+      .endEpisode()
+      .build();
     const history = await engineHistory(host, state);
     expect(skeleton(history)).toEqual(skeleton(expected));
-    expect(history.filter((e) => e.EventType === EventType.EventRaised).map((e) => e.Input))
-      .toEqual(expected.filter((e) => e.EventType === EventType.EventRaised).map((e) => e.Input));
+    expect(history.filter((e) => e.EventType === EventType.EventRaised).map((e) => e.Input)).toEqual(
+      expected.filter((e) => e.EventType === EventType.EventRaised).map((e) => e.Input),
+    );
   });
 
   it('(vi) Task.all fan-out: 0, then 1..n in input order', async () => {
@@ -600,7 +765,12 @@ describe('b) our engine writes the same numbering and event order', () => {
     // Completions may arrive in any grouping; each task completes once and the execution ends last.
     const rest = all.slice(2).flat();
     expect(rest[rest.length - 1]).toBe('ExecutionCompleted:Completed');
-    expect(rest.slice(0, -1).sort()).toEqual(['TaskCompleted->1', 'TaskCompleted->2', 'TaskCompleted->3', 'TaskCompleted->4']);
+    expect(rest.slice(0, -1).sort()).toEqual([
+      'TaskCompleted->1',
+      'TaskCompleted->2',
+      'TaskCompleted->3',
+      'TaskCompleted->4',
+    ]);
     expect(scheduled(history).map((t) => t.input)).toEqual(['head', ...names].map((n) => JSON.stringify(n)));
   });
 
@@ -608,7 +778,9 @@ describe('b) our engine writes the same numbering and event order', () => {
     const host = inProcessEngine();
     const state = await host.run('ConformanceThrows', 'conf-throws');
     expect(state.status).toBe('Failed');
-    expect(parse(state.output)).toBe("Orchestrator function 'ConformanceThrows' failed: conformance orchestrator gave up");
+    expect(parse(state.output)).toBe(
+      "Orchestrator function 'ConformanceThrows' failed: conformance orchestrator gave up",
+    );
     expect(parse(state.customStatus)).toEqual({ stage: 'before' });
     const history = await engineHistory(host, state);
     expect(episodes(history)).toEqual([

@@ -14,7 +14,10 @@ describe('local durable engine with the real SDK', () => {
     expect(state.status).toBe('Completed');
     expect(output(state)).toEqual(['Hello A!', 'Hello B!']);
     const history = await host.engine.getHistory(state);
-    expect(ofType(history, EventType.TaskScheduled).map((e) => [e.EventId, e.Name])).toEqual([[0, 'Hello'], [1, 'Hello']]);
+    expect(ofType(history, EventType.TaskScheduled).map((e) => [e.EventId, e.Name])).toEqual([
+      [0, 'Hello'],
+      [1, 'Hello'],
+    ]);
     expect(ofType(history, EventType.TaskCompleted).map((e) => e.TaskScheduledId)).toEqual([0, 1]);
     expect(history[0].EventType).toBe(EventType.OrchestratorStarted);
     expect(history[1].EventType).toBe(EventType.ExecutionStarted);
@@ -95,7 +98,8 @@ describe('local durable engine with the real SDK', () => {
     const host = inProcessEngine();
     await host.engine.start('EarlyEvent', 'held-1', undefined);
     // Wait until the first episode ran (the Slow activity, 50 ms, is then running).
-    for (let i = 0; i < 40 && (await host.engine.getState('held-1'))?.awaitedEvents === undefined; i++) await new Promise((r) => setTimeout(r, 1));
+    for (let i = 0; i < 40 && (await host.engine.getState('held-1'))?.awaitedEvents === undefined; i++)
+      await new Promise((r) => setTimeout(r, 1));
     const raisedFrom = host.clock.now();
     expect(await host.engine.raiseEvent('held-1', 'Go', JSON.stringify('held'))).toBe('accepted');
     const raisedTo = host.clock.now();
@@ -125,7 +129,9 @@ describe('local durable engine with the real SDK', () => {
     const [state] = await host.settle();
     expect(output(state)).toBe('expired');
     expect((await host.store.loadPending()).messages).toEqual([]);
-    expect(ofType(await host.engine.getHistory(state), EventType.EventRaised).map((e) => e.Name)).toEqual(['SomethingElse']);
+    expect(ofType(await host.engine.getHistory(state), EventType.EventRaised).map((e) => e.Name)).toEqual([
+      'SomethingElse',
+    ]);
   });
 
   it('fans out with Task.all and numbers the tasks depth-first', async () => {
@@ -134,7 +140,10 @@ describe('local durable engine with the real SDK', () => {
     expect(output(state)).toEqual(['Hello n0!', 'Hello n1!', 'Hello n2!', 'Hello n3!']);
     const history = await host.engine.getHistory(state);
     expect(ofType(history, EventType.TaskScheduled).map((e) => [e.EventId, e.Input])).toEqual([
-      [0, '"n0"'], [1, '"n1"'], [2, '"n2"'], [3, '"n3"'],
+      [0, '"n0"'],
+      [1, '"n1"'],
+      [2, '"n2"'],
+      [3, '"n3"'],
     ]);
   });
 
@@ -147,7 +156,7 @@ describe('local durable engine with the real SDK', () => {
     expect(ofType(history, EventType.ExecutionStarted).map((e) => e.Input)).toEqual(['3']);
   });
 
-  it('voids the timers of an execution that continued as new: only the new execution\'s timer fires', async () => {
+  it("voids the timers of an execution that continued as new: only the new execution's timer fires", async () => {
     const host = inProcessEngine();
     await host.run('EventLoop', 'loop-timers', { count: 0, until: 5 });
     expect(await host.engine.raiseEvent('loop-timers', 'Next', undefined)).toBe('accepted');
@@ -165,7 +174,10 @@ describe('local durable engine with the real SDK', () => {
     const host = inProcessEngine();
     await host.run('EventLoop', 'loop-events', { count: 0, until: 2 });
     // The second is sent while the first one's episode continues as new, addressed to the execution it knew.
-    await Promise.all([host.engine.raiseEvent('loop-events', 'Next', undefined), host.engine.raiseEvent('loop-events', 'Next', undefined)]);
+    await Promise.all([
+      host.engine.raiseEvent('loop-events', 'Next', undefined),
+      host.engine.raiseEvent('loop-events', 'Next', undefined),
+    ]);
     const [state] = await host.settle();
     expect(state.status).toBe('Completed');
     expect(output(state)).toEqual({ counted: 2 });
@@ -192,7 +204,12 @@ describe('local durable engine with the real SDK', () => {
     class DuplicateOnce extends MemoryDurableStore {
       duplicated = false;
       async writeEpisode(write: EpisodeWrite): Promise<void> {
-        const event = write.deleteRows.find((rowKey) => rowKey.startsWith('m-') && !this.duplicated && write.newEvents.some((e) => e.EventType === EventType.EventRaised));
+        const event = write.deleteRows.find(
+          (rowKey) =>
+            rowKey.startsWith('m-') &&
+            !this.duplicated &&
+            write.newEvents.some((e) => e.EventType === EventType.EventRaised),
+        );
         // As if another delivery of the same event had consumed its row already.
         if (event) {
           this.duplicated = true;

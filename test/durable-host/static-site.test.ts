@@ -9,7 +9,12 @@ describe('the static site beside the functions', () => {
   let dir: string;
   let root: string;
   const get = (pathAndQuery: string, method = 'GET') => {
-    const request: HostRequest = { method, url: new URL(pathAndQuery, 'http://127.0.0.1:7071'), headers: {}, body: Buffer.alloc(0) };
+    const request: HostRequest = {
+      method,
+      url: new URL(pathAndQuery, 'http://127.0.0.1:7071'),
+      headers: {},
+      body: Buffer.alloc(0),
+    };
     return staticSite({ root, reserved: ['/api', '/admin', '/runtime'], configJson: '{"clientId":"x"}' })(request);
   };
   const text = (body: unknown) => (Buffer.isBuffer(body) ? body.toString('utf8') : String(body));
@@ -30,12 +35,28 @@ describe('the static site beside the functions', () => {
 
   it('serves files with their content types, hashed assets as immutable', async () => {
     const index = await get('/');
-    expect(index).toMatchObject({ status: 200, headers: { 'content-type': 'text/html; charset=utf-8', 'Cache-Control': 'no-cache', 'X-Content-Type-Options': 'nosniff' } });
-    expect(index?.headers).toMatchObject({ 'Content-Security-Policy': "frame-ancestors 'none'", 'X-Frame-Options': 'DENY' });
+    expect(index).toMatchObject({
+      status: 200,
+      headers: {
+        'content-type': 'text/html; charset=utf-8',
+        'Cache-Control': 'no-cache',
+        'X-Content-Type-Options': 'nosniff',
+      },
+    });
+    expect(index?.headers).toMatchObject({
+      'Content-Security-Policy': "frame-ancestors 'none'",
+      'X-Frame-Options': 'DENY',
+    });
     expect(text(index?.body)).toContain('<title>wizard</title>');
     const script = await get('/assets/index-AbCdEf12.js');
-    expect(script?.headers).toMatchObject({ 'content-type': 'text/javascript; charset=utf-8', 'Cache-Control': 'public, max-age=31536000, immutable' });
-    expect((await get('/assets/style.css'))?.headers).toMatchObject({ 'content-type': 'text/css; charset=utf-8', 'Cache-Control': 'no-cache' });
+    expect(script?.headers).toMatchObject({
+      'content-type': 'text/javascript; charset=utf-8',
+      'Cache-Control': 'public, max-age=31536000, immutable',
+    });
+    expect((await get('/assets/style.css'))?.headers).toMatchObject({
+      'content-type': 'text/css; charset=utf-8',
+      'Cache-Control': 'no-cache',
+    });
     expect(script?.headers).not.toHaveProperty('X-Frame-Options');
   });
 
@@ -46,12 +67,21 @@ describe('the static site beside the functions', () => {
 
   it('answers /config.json from the setting, never cached', async () => {
     const config = await get('/config.json');
-    expect(config).toMatchObject({ status: 200, headers: { 'content-type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' } });
+    expect(config).toMatchObject({
+      status: 200,
+      headers: { 'content-type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' },
+    });
     expect(JSON.parse(text(config?.body))).toEqual({ clientId: 'x' });
   });
 
   it('never leaves the folder nor shows dotfiles', async () => {
-    for (const attempt of ['/../outside.txt', '/%2e%2e/outside.txt', '/assets/%2e%2e%2f%2e%2e%2foutside.txt', '/.env', '/assets/..%5c..%5coutside.txt']) {
+    for (const attempt of [
+      '/../outside.txt',
+      '/%2e%2e/outside.txt',
+      '/assets/%2e%2e%2f%2e%2e%2foutside.txt',
+      '/.env',
+      '/assets/..%5c..%5coutside.txt',
+    ]) {
       const answer = await get(attempt);
       expect([400, 404]).toContain(answer?.status);
       expect(text(answer?.body)).not.toMatch(/outside the root|SECRET/);
@@ -59,7 +89,7 @@ describe('the static site beside the functions', () => {
     expect((await get('/%E0%A4%A'))?.status).toBe(400);
   });
 
-  it('leaves the functions\' and the runtime\'s paths alone, and only reads', async () => {
+  it("leaves the functions' and the runtime's paths alone, and only reads", async () => {
     expect(await get('/api/payer-account')).toBeUndefined();
     expect(await get('/admin/host/status')).toBeUndefined();
     expect(await get('/runtime/webhooks/durabletask/instances')).toBeUndefined();

@@ -23,7 +23,12 @@ describe('timer triggers in the in-process host over the memory store', () => {
   beforeAll(async () => {
     host = await startHost({
       appRoot: path.join(REPO_ROOT, 'test', 'fixtures', 'timer-app'),
-      settings: { LocalHost__MasterKey: 'm', LocalHost__FunctionKey: 'f', TimerHub: 'TimerHub', KeepAliveSchedule: '0 0 */6 * * *' },
+      settings: {
+        LocalHost__MasterKey: 'm',
+        LocalHost__FunctionKey: 'f',
+        TimerHub: 'TimerHub',
+        KeepAliveSchedule: '0 0 */6 * * *',
+      },
       port: 0,
       store,
       log: (level, _category, fn, message) => logs.push(`${level} ${fn}: ${message}`),
@@ -38,9 +43,21 @@ describe('timer triggers in the in-process host over the memory store', () => {
     // Half a period past the occurrence: exactly one is due.
     host.clock.advance(initial!.next - host.clock.now() + PERIOD / 2);
     await until(() => keepAlive().invocationCount === 1 && !keepAlive().running);
-    expect(await store.loadTimerStatus('KeepAlive')).toEqual({ last: initial!.next, next: initial!.next + PERIOD, lastUpdated: expect.any(Number) });
-    expect(logs.some((l) => /^information KeepAlive: Executing 'Functions.KeepAlive' \(Reason='Timer fired at [-\d]+T[:.\d]+\+00:00'\)$/.test(l))).toBe(true);
-    expect(logs.some((l) => /^information KeepAlive: Executed 'Functions.KeepAlive' \(Succeeded, Duration=\d+ms\)$/.test(l))).toBe(true);
+    expect(await store.loadTimerStatus('KeepAlive')).toEqual({
+      last: initial!.next,
+      next: initial!.next + PERIOD,
+      lastUpdated: expect.any(Number),
+    });
+    expect(
+      logs.some((l) =>
+        /^information KeepAlive: Executing 'Functions.KeepAlive' \(Reason='Timer fired at [-\d]+T[:.\d]+\+00:00'\)$/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
+    expect(
+      logs.some((l) => /^information KeepAlive: Executed 'Functions.KeepAlive' \(Succeeded, Duration=\d+ms\)$/.test(l)),
+    ).toBe(true);
   });
 
   it('fires nothing once stopped', async () => {

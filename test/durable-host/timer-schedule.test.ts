@@ -12,21 +12,37 @@ const occurrences = (schedule: string, from: string, count = 3, settings: Record
 describe('timer schedules (NCRONTAB with seconds, UTC, or a TimeSpan)', () => {
   it('computes occurrences strictly after the given time', () => {
     expect(occurrences('0 */5 * * * *', '2024-01-01T12:05:00.000Z')).toEqual([
-      '2024-01-01T12:10:00.000Z', '2024-01-01T12:15:00.000Z', '2024-01-01T12:20:00.000Z',
+      '2024-01-01T12:10:00.000Z',
+      '2024-01-01T12:15:00.000Z',
+      '2024-01-01T12:20:00.000Z',
     ]);
-    expect(occurrences('*/15 * * * * *', '2024-01-01T12:05:00.500Z', 2)).toEqual(['2024-01-01T12:05:15.000Z', '2024-01-01T12:05:30.000Z']);
-    expect(occurrences('0 30 9 * * Mon-Fri', '2024-01-05T10:00:00Z', 2)).toEqual(['2024-01-08T09:30:00.000Z', '2024-01-09T09:30:00.000Z']);
-    expect(occurrences('0 0 3 * JAN,jul Sun', '2024-01-25T00:00:00Z', 2)).toEqual(['2024-01-28T03:00:00.000Z', '2024-07-07T03:00:00.000Z']);
+    expect(occurrences('*/15 * * * * *', '2024-01-01T12:05:00.500Z', 2)).toEqual([
+      '2024-01-01T12:05:15.000Z',
+      '2024-01-01T12:05:30.000Z',
+    ]);
+    expect(occurrences('0 30 9 * * Mon-Fri', '2024-01-05T10:00:00Z', 2)).toEqual([
+      '2024-01-08T09:30:00.000Z',
+      '2024-01-09T09:30:00.000Z',
+    ]);
+    expect(occurrences('0 0 3 * JAN,jul Sun', '2024-01-25T00:00:00Z', 2)).toEqual([
+      '2024-01-28T03:00:00.000Z',
+      '2024-07-07T03:00:00.000Z',
+    ]);
   });
 
   it('requires both the day of month and the day of week to match, as NCRONTAB does', () => {
     expect(occurrences('0 0 0 13 * Fri', '2024-01-01T00:00:00Z')).toEqual([
-      '2024-09-13T00:00:00.000Z', '2024-12-13T00:00:00.000Z', '2025-06-13T00:00:00.000Z',
+      '2024-09-13T00:00:00.000Z',
+      '2024-12-13T00:00:00.000Z',
+      '2025-06-13T00:00:00.000Z',
     ]);
   });
 
   it('takes a TimeSpan as a fixed interval from the given time', () => {
-    expect(occurrences('00:05:00', '2024-01-01T12:02:30Z', 2)).toEqual(['2024-01-01T12:07:30.000Z', '2024-01-01T12:12:30.000Z']);
+    expect(occurrences('00:05:00', '2024-01-01T12:02:30Z', 2)).toEqual([
+      '2024-01-01T12:07:30.000Z',
+      '2024-01-01T12:12:30.000Z',
+    ]);
     expect(occurrences('1.02:00:00', '2024-01-01T00:00:00Z', 1)).toEqual(['2024-01-02T02:00:00.000Z']);
   });
 
@@ -34,7 +50,8 @@ describe('timer schedules (NCRONTAB with seconds, UTC, or a TimeSpan)', () => {
     const schedule = parseSchedule('KeepAlive', '%Weekly%', { Weekly: '0 0 3 * * Mon' });
     expect(schedule.expression).toBe('0 0 3 * * Mon');
     expect(() => parseSchedule('KeepAlive', '%Weekly%', {})).toThrow(
-      "Timer function 'KeepAlive' has an invalid schedule '%Weekly%': '%Weekly%' does not resolve to a value (app setting Weekly is not set)");
+      "Timer function 'KeepAlive' has an invalid schedule '%Weekly%': '%Weekly%' does not resolve to a value (app setting Weekly is not set)",
+    );
   });
 
   it.each([
@@ -48,7 +65,9 @@ describe('timer schedules (NCRONTAB with seconds, UTC, or a TimeSpan)', () => {
     ['00:00:00', 'longer than zero'],
     ['', 'no schedule is set'],
   ])('refuses %j, naming the function', (schedule, reason) => {
-    expect(() => parseSchedule('Weekly', schedule, {})).toThrow(`Timer function 'Weekly' has an invalid schedule '${schedule}'`);
+    expect(() => parseSchedule('Weekly', schedule, {})).toThrow(
+      `Timer function 'Weekly' has an invalid schedule '${schedule}'`,
+    );
     expect(() => parseSchedule('Weekly', schedule, {})).toThrow(reason);
   });
 

@@ -33,17 +33,19 @@ describe('azure.yaml deploys what npm run package built and the tests loaded', (
     }
   });
 
-  it('deploys the wizard\'s build, with its config.json written from the outputs, to the Static Web App', () => {
+  it("deploys the wizard's build, with its config.json written from the outputs, to the Static Web App", () => {
     const web = azureYaml.services.web;
     expect(web).toMatchObject({ project: '.', host: 'staticwebapp', dist: 'web/dist' });
     expect(web.hooks.prepackage.run).toBe('npm run build && npm run build:web && node dist/tools/write-web-config.js');
   });
 
-  it('serves the wizard with frame-ancestors \'none\' and an uncached config.json (staticwebapp.config.json, in the build)', () => {
+  it("serves the wizard with frame-ancestors 'none' and an uncached config.json (staticwebapp.config.json, in the build)", () => {
     const built = path.join(REPO, 'web', 'dist', 'staticwebapp.config.json');
     expect(existsSync(built)).toBe(true); // npm test builds the wizard first
     const config = JSON.parse(readFileSync(built, 'utf8'));
-    expect(config).toEqual(JSON.parse(readFileSync(path.join(REPO, 'web', 'public', 'staticwebapp.config.json'), 'utf8')));
+    expect(config).toEqual(
+      JSON.parse(readFileSync(path.join(REPO, 'web', 'public', 'staticwebapp.config.json'), 'utf8')),
+    );
     expect(config.globalHeaders['Content-Security-Policy']).toBe("frame-ancestors 'none'");
     expect(config.routes).toContainEqual({ route: '/config.json', headers: { 'Cache-Control': 'no-store' } });
     expect(config.navigationFallback.rewrite).toBe('/index.html');
@@ -51,7 +53,7 @@ describe('azure.yaml deploys what npm run package built and the tests loaded', (
   });
 });
 
-describe('tools/write-web-config: the wizard\'s config.json from the deployment\'s outputs', () => {
+describe("tools/write-web-config: the wizard's config.json from the deployment's outputs", () => {
   const outputs = {
     WEB_AUTHORITY: 'https://login.microsoftonline.com/organizations',
     WEB_CLIENT_ID: 'aaaaaaaa-0000-4000-8000-000000000003',
@@ -62,22 +64,31 @@ describe('tools/write-web-config: the wizard\'s config.json from the deployment\
   it('maps every output to its field', () => {
     expect(webConfigFromEnvironment(outputs)).toEqual({
       config: {
-        authority: outputs.WEB_AUTHORITY, clientId: outputs.WEB_CLIENT_ID, apiScope: outputs.WEB_API_SCOPE, apiBaseUrl: outputs.WEB_API_BASE_URL,
+        authority: outputs.WEB_AUTHORITY,
+        clientId: outputs.WEB_CLIENT_ID,
+        apiScope: outputs.WEB_API_SCOPE,
+        apiBaseUrl: outputs.WEB_API_BASE_URL,
       },
     });
   });
 
   it('names every missing or malformed output', () => {
     const result = webConfigFromEnvironment({
-      WEB_AUTHORITY: 'http://login.microsoftonline.com/organizations', WEB_CLIENT_ID: 'octo-web',
-      WEB_API_SCOPE: 'api://octo/.default', WEB_API_BASE_URL: '',
+      WEB_AUTHORITY: 'http://login.microsoftonline.com/organizations',
+      WEB_CLIENT_ID: 'octo-web',
+      WEB_API_SCOPE: 'api://octo/.default',
+      WEB_API_BASE_URL: '',
     });
-    expect(result).toEqual({ errors: [
-      expect.stringMatching(/^WEB_AUTHORITY is 'http:\/\/login\.microsoftonline\.com\/organizations': expected an https URL/),
-      expect.stringMatching(/^WEB_CLIENT_ID is 'octo-web': expected .*a GUID/),
-      expect.stringMatching(/^WEB_API_SCOPE is 'api:\/\/octo\/\.default': expected a named scope .*not \/\.default/),
-      expect.stringMatching(/^WEB_API_BASE_URL is not set: .*azd provision/),
-    ] });
+    expect(result).toEqual({
+      errors: [
+        expect.stringMatching(
+          /^WEB_AUTHORITY is 'http:\/\/login\.microsoftonline\.com\/organizations': expected an https URL/,
+        ),
+        expect.stringMatching(/^WEB_CLIENT_ID is 'octo-web': expected .*a GUID/),
+        expect.stringMatching(/^WEB_API_SCOPE is 'api:\/\/octo\/\.default': expected a named scope .*not \/\.default/),
+        expect.stringMatching(/^WEB_API_BASE_URL is not set: .*azd provision/),
+      ],
+    });
   });
 
   describe('as the hook runs it', () => {
@@ -87,14 +98,20 @@ describe('tools/write-web-config: the wizard\'s config.json from the deployment\
     });
     afterEach(() => rmSync(dist, { recursive: true, force: true }));
     const run = (env: Record<string, string>) =>
-      spawnSync(process.execPath, [path.join(REPO, 'dist', 'tools', 'write-web-config.js'), dist], { env: { PATH: process.env.PATH ?? '', ...env }, encoding: 'utf8' });
+      spawnSync(process.execPath, [path.join(REPO, 'dist', 'tools', 'write-web-config.js'), dist], {
+        env: { PATH: process.env.PATH ?? '', ...env },
+        encoding: 'utf8',
+      });
 
     it('writes config.json beside the built index.html', () => {
       writeFileSync(path.join(dist, 'index.html'), '<!doctype html>');
       const written = run(outputs);
       expect(written.status).toBe(0);
       expect(JSON.parse(readFileSync(path.join(dist, 'config.json'), 'utf8'))).toEqual({
-        authority: outputs.WEB_AUTHORITY, clientId: outputs.WEB_CLIENT_ID, apiScope: outputs.WEB_API_SCOPE, apiBaseUrl: outputs.WEB_API_BASE_URL,
+        authority: outputs.WEB_AUTHORITY,
+        clientId: outputs.WEB_CLIENT_ID,
+        apiScope: outputs.WEB_API_SCOPE,
+        apiBaseUrl: outputs.WEB_API_BASE_URL,
       });
     });
 

@@ -35,14 +35,23 @@ function restoreBicep(): Restore {
   if (run.status === 0) return { bicep: run.stdout.trim().split('\n').pop()! };
   const reason = /cannot run here: (.*)/.exec(run.stderr ?? '')?.[1];
   if (run.status === 3 && reason) return { skipped: reason };
-  throw new Error(`restoring the Bicep CLI failed (exit ${run.status ?? run.signal}):\n${run.stderr}${run.error ?? ''}`);
+  throw new Error(
+    `restoring the Bicep CLI failed (exit ${run.status ?? run.signal}):\n${run.stderr}${run.error ?? ''}`,
+  );
 }
 
 // ---- A small reader for compiled ARM templates ------------------------------------------------
 
 type Json = any;
-interface Scope { template: Json; deployment?: Json; parent?: Scope }
-interface Located { resource: Json; scope: Scope }
+interface Scope {
+  template: Json;
+  deployment?: Json;
+  parent?: Scope;
+}
+interface Located {
+  resource: Json;
+  scope: Scope;
+}
 
 function resourcesOf(template: Json): Json[] {
   const resources = template.resources ?? [];
@@ -55,7 +64,8 @@ function walk(template: Json, deployment?: Json, parent?: Scope): Located[] {
   return resourcesOf(template).flatMap((resource) => [
     { resource, scope },
     ...(resource.type === 'Microsoft.Resources/deployments' && resource.properties?.template
-      ? walk(resource.properties.template, resource, scope) : []),
+      ? walk(resource.properties.template, resource, scope)
+      : []),
   ]);
 }
 
@@ -82,11 +92,19 @@ function resolve(value: Json, scope: Scope): Json {
 /** Whether a setting or output name looks like it holds a key, secret, password or connection string. */
 function looksSecret(name: string): boolean {
   if (/^APPLICATIONINSIGHTS_/.test(name)) return false; // the connection string names the resource; local auth is off
-  const words = name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toLowerCase().split(/[^a-z0-9]+/).filter(Boolean);
-  return words.some((word, i) =>
-    ['secret', 'secrets', 'password', 'passwd', 'pwd', 'connectionstring', 'accountkey', 'apikey', 'sas'].includes(word)
-    || (['key', 'keys'].includes(word) && words[i + 1] !== 'vault')
-    || (word === 'connection' && ['string', 'strings'].includes(words[i + 1])));
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toLowerCase()
+    .split(/[^a-z0-9]+/)
+    .filter(Boolean);
+  return words.some(
+    (word, i) =>
+      ['secret', 'secrets', 'password', 'passwd', 'pwd', 'connectionstring', 'accountkey', 'apikey', 'sas'].includes(
+        word,
+      ) ||
+      (['key', 'keys'].includes(word) && words[i + 1] !== 'vault') ||
+      (word === 'connection' && ['string', 'strings'].includes(words[i + 1])),
+  );
 }
 
 // ---- The suite -----------------------------------------------------------------------------------
@@ -110,9 +128,13 @@ if ('skipped' in restored) {
     beforeAll(() => {
       outDir = mkdtempSync(path.join(os.tmpdir(), 'bicep-test-'));
       const out = path.join(outDir, 'main.json');
-      const build = spawnSync(restored.bicep, ['build', MAIN, '--outfile', out], { encoding: 'utf8', timeout: 5 * 60_000 });
+      const build = spawnSync(restored.bicep, ['build', MAIN, '--outfile', out], {
+        encoding: 'utf8',
+        timeout: 5 * 60_000,
+      });
       const output = `${build.stdout ?? ''}${build.stderr ?? ''}`;
-      if (build.status !== 0) throw new Error(`bicep build failed (exit ${build.status ?? build.signal}):\n${output}${build.error ?? ''}`);
+      if (build.status !== 0)
+        throw new Error(`bicep build failed (exit ${build.status ?? build.signal}):\n${output}${build.error ?? ''}`);
       diagnostics = output.split('\n').filter((line) => /: (Error|Warning) /.test(line));
       template = JSON.parse(readFileSync(out, 'utf8'));
       located = walk(template);
@@ -131,7 +153,9 @@ if ('skipped' in restored) {
     const functionApp = () => one('Microsoft.Web/sites', (l) => /functionapp/.test(l.resource.kind));
     const appSettings = () => {
       const site = functionApp();
-      const config = one('Microsoft.Web/sites/config', (l) => /'appsettings'\)\]$|\/appsettings$/.test(l.resource.name));
+      const config = one('Microsoft.Web/sites/config', (l) =>
+        /'appsettings'\)\]$|\/appsettings$/.test(l.resource.name),
+      );
       expect(config.scope).toBe(site.scope); // the settings belong to this app's module
       expect(site.resource.properties.siteConfig?.appSettings).toBeUndefined(); // one place only
       return config;
@@ -147,7 +171,9 @@ if ('skipped' in restored) {
     it('uses no registry modules and has the azd parameters, resource group and tags', () => {
       const source = readFileSync(MAIN, 'utf8');
       expect(source).not.toMatch(/'br[:/]/);
-      expect(Object.keys(template.parameters)).toEqual(expect.arrayContaining(['environmentName', 'location', 'principalId']));
+      expect(Object.keys(template.parameters)).toEqual(
+        expect.arrayContaining(['environmentName', 'location', 'principalId']),
+      );
       const rg = one('Microsoft.Resources/resourceGroups');
       expect(resolve(rg.resource.tags, rg.scope)).toEqual({ 'azd-env-name': "[parameters('environmentName')]" });
       const deployments = all('Microsoft.Resources/deployments');
@@ -167,7 +193,8 @@ if ('skipped' in restored) {
       expect(resolve(properties.functionAppConfig.runtime.version, site.scope)).toBe('22');
       expect(template.parameters.nodeVersion.allowedValues).toEqual(['22']); // Node 20 left support on 30 April 2026
       expect(properties.functionAppConfig.deployment.storage).toMatchObject({
-        type: 'blobContainer', authentication: { type: 'UserAssignedIdentity' },
+        type: 'blobContainer',
+        authentication: { type: 'UserAssignedIdentity' },
       });
       expect(properties.functionAppConfig.deployment.storage.value).toContain("parameters('deploymentContainerName')");
       const plan = one('Microsoft.Web/serverfarms');
@@ -190,7 +217,10 @@ if ('skipped' in restored) {
     it('disables shared-key access on storage and requires TLS 1.2 and HTTPS', () => {
       const storage = one('Microsoft.Storage/storageAccounts');
       expect(storage.resource.properties).toMatchObject({
-        allowSharedKeyAccess: false, minimumTlsVersion: 'TLS1_2', supportsHttpsTrafficOnly: true, allowBlobPublicAccess: false,
+        allowSharedKeyAccess: false,
+        minimumTlsVersion: 'TLS1_2',
+        supportsHttpsTrafficOnly: true,
+        allowBlobPublicAccess: false,
       });
       const container = one('Microsoft.Storage/storageAccounts/blobServices/containers');
       expect(container.resource.properties.publicAccess).toBe('None');
@@ -199,7 +229,9 @@ if ('skipped' in restored) {
     it('makes Key Vault RBAC-only with soft delete and purge protection', () => {
       const vault = one('Microsoft.KeyVault/vaults');
       expect(vault.resource.properties).toMatchObject({
-        enableRbacAuthorization: true, enableSoftDelete: true, enablePurgeProtection: true,
+        enableRbacAuthorization: true,
+        enableSoftDelete: true,
+        enablePurgeProtection: true,
       });
       expect(vault.resource.properties.accessPolicies ?? []).toEqual([]);
     });
@@ -210,8 +242,9 @@ if ('skipped' in restored) {
       expect(insights.resource.properties.DisableLocalAuth).toBe(true);
       expect(insights.resource.properties.WorkspaceResourceId).toMatch(/Microsoft\.OperationalInsights\/workspaces/);
       const settings = appSettings().resource.properties;
-      expect(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING)
-        .toBe("[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]");
+      expect(settings.APPLICATIONINSIGHTS_AUTHENTICATION_STRING).toBe(
+        "[format('ClientId={0};Authorization=AAD', parameters('identityClientId'))]",
+      );
     });
 
     it('provisions Communication Services e-mail with an Azure-managed domain, without access keys', () => {
@@ -220,20 +253,26 @@ if ('skipped' in restored) {
       expect(domain.resource.properties.domainManagement).toBe('AzureManaged');
       const acs = one('Microsoft.Communication/communicationServices');
       expect(acs.resource.properties.disableLocalAuth).toBe(true);
-      expect(JSON.stringify(acs.resource.properties.linkedDomains)).toContain('Microsoft.Communication/emailServices/domains');
+      expect(JSON.stringify(acs.resource.properties.linkedDomains)).toContain(
+        'Microsoft.Communication/emailServices/domains',
+      );
       const outputs = acs.scope.template.outputs;
       expect(outputs.endpoint.value).toMatch(/^\[format\('https:\/\/\{0\}', reference\(.*\)\.hostName\)\]$/);
       expect(outputs.senderAddress.value).toMatch(/mailFromSenderDomain/);
     });
 
-    it('sets every setting the app\'s configuration schema requires in Azure, and none that is local-only', () => {
+    it("sets every setting the app's configuration schema requires in Azure, and none that is local-only", () => {
       const config = appSettings();
       const settings = config.resource.properties;
-      const required = Object.keys(settingsSchema.shape).filter((k) => !(LOCAL_ONLY_SETTINGS as readonly string[]).includes(k));
+      const required = Object.keys(settingsSchema.shape).filter(
+        (k) => !(LOCAL_ONLY_SETTINGS as readonly string[]).includes(k),
+      );
       expect(required.length).toBeGreaterThanOrEqual(10);
       expect(Object.keys(settings)).toEqual(expect.arrayContaining(required));
       // host.json's %NAME% references (the Durable task hub) are settings too.
-      const hostRefs = [...readFileSync(path.join(REPO, 'host.json'), 'utf8').matchAll(/%([A-Za-z0-9_]+)%/g)].map((m) => m[1]);
+      const hostRefs = [...readFileSync(path.join(REPO, 'host.json'), 'utf8').matchAll(/%([A-Za-z0-9_]+)%/g)].map(
+        (m) => m[1],
+      );
       expect(hostRefs).toContain('DurableTaskHubName');
       expect(Object.keys(settings)).toEqual(expect.arrayContaining(hostRefs));
       // Consent e-mail through ACS.
@@ -256,13 +295,16 @@ if ('skipped' in restored) {
       expect(passedIn(config, 'identityClientId')).toMatch(/'identity'\).*\.outputs\.clientId\.value\]$/);
       for (const service of ['blob', 'queue', 'table']) {
         expect(settings[`AzureWebJobsStorage__${service}ServiceUri`]).toMatch(
-          new RegExp(`^\\[reference\\(resourceId\\('Microsoft\\.Storage/storageAccounts', .*\\)\\.primaryEndpoints\\.${service}\\]$`));
+          new RegExp(
+            `^\\[reference\\(resourceId\\('Microsoft\\.Storage/storageAccounts', .*\\)\\.primaryEndpoints\\.${service}\\]$`,
+          ),
+        );
       }
       expect(settings.KEY_VAULT_URL).toBe("[parameters('keyVaultUri')]");
       expect(passedIn(config, 'keyVaultUri')).toMatch(/'key-vault'\).*\.outputs\.uri\.value\]$/);
     });
 
-    it('has defaults for the app\'s settings that the app\'s schema accepts', () => {
+    it("has defaults for the app's settings that the app's schema accepts", () => {
       const config = appSettings();
       const shape = settingsSchema.shape as Record<string, { safeParse(v: unknown): { success: boolean } }>;
       const checked: string[] = [];
@@ -273,17 +315,36 @@ if ('skipped' in restored) {
         expect({ key, value, accepted: shape[key].safeParse(value).success }).toEqual({ key, value, accepted: true });
         checked.push(key);
       }
-      expect(checked).toEqual(expect.arrayContaining([
-        'API_ORGANIZATION_CLAIM', 'API_WRITE_ROLE', 'API_OPS_ROLE', 'PAYER_ACCOUNTS_TABLE', 'REGISTRATION_EXPIRY_HOURS',
-      ]));
+      expect(checked).toEqual(
+        expect.arrayContaining([
+          'API_ORGANIZATION_CLAIM',
+          'API_WRITE_ROLE',
+          'API_OPS_ROLE',
+          'PAYER_ACCOUNTS_TABLE',
+          'REGISTRATION_EXPIRY_HOURS',
+        ]),
+      );
     });
 
     it('holds no secret: no keys, no list*() calls, no secure parameters, no secret-looking setting or output', () => {
       // The detector itself must be able to catch what it is for.
-      for (const bad of ['STORAGE_ACCOUNT_KEY', 'AzureWebJobsStorage__accountKey', 'ACS_CONNECTION_STRING', 'ClientSecret', 'adminPassword', 'SAS_TOKEN', 'apiKey']) {
+      for (const bad of [
+        'STORAGE_ACCOUNT_KEY',
+        'AzureWebJobsStorage__accountKey',
+        'ACS_CONNECTION_STRING',
+        'ClientSecret',
+        'adminPassword',
+        'SAS_TOKEN',
+        'apiKey',
+      ]) {
         expect({ bad, flagged: looksSecret(bad) }).toEqual({ bad, flagged: true });
       }
-      for (const fine of ['KEY_VAULT_URL', 'AZURE_KEY_VAULT_NAME', 'APPLICATIONINSIGHTS_CONNECTION_STRING', 'AzureWebJobsStorage__credential']) {
+      for (const fine of [
+        'KEY_VAULT_URL',
+        'AZURE_KEY_VAULT_NAME',
+        'APPLICATIONINSIGHTS_CONNECTION_STRING',
+        'AzureWebJobsStorage__credential',
+      ]) {
         expect({ fine, flagged: looksSecret(fine) }).toEqual({ fine, flagged: false });
       }
 
@@ -292,11 +353,17 @@ if ('skipped' in restored) {
       expect(text).not.toMatch(/SharedAccessSignature|sig=/i);
       expect(text).not.toMatch(/\blist[A-Za-z]*\(/); // listKeys(), listSecrets(), listConnectionStrings(), listAccountSas()…
 
-      const templates = [template, ...all('Microsoft.Resources/deployments').map((d) => d.resource.properties.template)];
+      const templates = [
+        template,
+        ...all('Microsoft.Resources/deployments').map((d) => d.resource.properties.template),
+      ];
       const names: string[] = [];
       for (const t of templates) {
         for (const [name, p] of Object.entries<Json>(t.parameters ?? {})) {
-          expect({ name, type: String(p.type).toLowerCase() }).not.toEqual({ name, type: expect.stringMatching(/^secure/) });
+          expect({ name, type: String(p.type).toLowerCase() }).not.toEqual({
+            name,
+            type: expect.stringMatching(/^secure/),
+          });
         }
         names.push(...Object.keys(t.outputs ?? {}));
       }
@@ -306,21 +373,26 @@ if ('skipped' in restored) {
     });
 
     describe('role assignments', () => {
-      const assignments = () => all('Microsoft.Authorization/roleAssignments').map((l) => {
-        const id = l.resource.properties.roleDefinitionId as string;
-        const named = /^\[subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', variables\('([A-Za-z0-9_]+)'\)\)\]$/.exec(id);
-        return {
-          located: l,
-          variable: named?.[1],
-          roleId: named ? resolve(`[variables('${named[1]}')]`, l.scope) : id,
-          principal: l.resource.properties.principalId as string,
-          scope: l.resource.scope as string,
-          condition: l.resource.condition as string | undefined,
-        };
-      });
-      const identityAssignments = () => assignments().filter((a) => a.principal === "[parameters('identityPrincipalId')]");
+      const assignments = () =>
+        all('Microsoft.Authorization/roleAssignments').map((l) => {
+          const id = l.resource.properties.roleDefinitionId as string;
+          const named =
+            /^\[subscriptionResourceId\('Microsoft\.Authorization\/roleDefinitions', variables\('([A-Za-z0-9_]+)'\)\)\]$/.exec(
+              id,
+            );
+          return {
+            located: l,
+            variable: named?.[1],
+            roleId: named ? resolve(`[variables('${named[1]}')]`, l.scope) : id,
+            principal: l.resource.properties.principalId as string,
+            scope: l.resource.scope as string,
+            condition: l.resource.condition as string | undefined,
+          };
+        });
+      const identityAssignments = () =>
+        assignments().filter((a) => a.principal === "[parameters('identityPrincipalId')]");
 
-      it('are made for the app\'s managed identity, as a service principal', () => {
+      it("are made for the app's managed identity, as a service principal", () => {
         const mine = identityAssignments();
         expect(mine.length).toBeGreaterThanOrEqual(6);
         for (const a of mine) {
@@ -344,7 +416,9 @@ if ('skipped' in restored) {
       });
 
       it('let the identity send e-mail: a custom role with only the documented actions, on the ACS resource', () => {
-        const email = identityAssignments().filter((a) => a.scope.includes("resourceId('Microsoft.Communication/communicationServices'"));
+        const email = identityAssignments().filter((a) =>
+          a.scope.includes("resourceId('Microsoft.Communication/communicationServices'"),
+        );
         expect(email).toHaveLength(1);
         const { located } = email[0];
         expect(located.resource.properties.roleDefinitionId).toBe("[parameters('emailSenderRoleDefinitionId')]");
@@ -362,27 +436,42 @@ if ('skipped' in restored) {
         expect(roleModule.deployment?.name).toBe('email-sender-role');
         expect(definition.resource.condition).toBe("[equals(parameters('roleType'), 'Custom')]");
         expect(resolve("[parameters('roleType')]", roleModule)).toBe('Custom');
-        expect(roleModule.template.outputs.roleDefinitionId.value)
-          .toBe("[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', if(equals(parameters('roleType'), 'Custom'), variables('customRoleId'), variables('contributorRoleId')))]");
+        expect(roleModule.template.outputs.roleDefinitionId.value).toBe(
+          "[subscriptionResourceId('Microsoft.Authorization/roleDefinitions', if(equals(parameters('roleType'), 'Custom'), variables('customRoleId'), variables('contributorRoleId')))]",
+        );
         expect(roleModule.template.variables.contributorRoleId).toBe(ROLE.contributor);
       });
 
       it('assign the e-mail role only once its definition exists: its ID comes from the finished role deployment', () => {
-        const email = identityAssignments().find((a) => a.scope.includes("resourceId('Microsoft.Communication/communicationServices'"));
+        const email = identityAssignments().find((a) =>
+          a.scope.includes("resourceId('Microsoft.Communication/communicationServices'"),
+        );
         const rbacDeployment = email?.located.scope.deployment;
         expect(rbacDeployment?.name).toBe('rbac');
         // The defining deployment is another one, whose output rbac's deployment reads: ARM starts rbac after it.
-        expect(passedIn(email!.located, 'emailSenderRoleDefinitionId'))
-          .toMatch(/^\[reference\(extensionResourceId\(.*'Microsoft\.Resources\/deployments', 'email-sender-role'\), '[0-9-]+'\)\.outputs\.roleDefinitionId\.value\]$/);
-        expect(rbacDeployment.dependsOn.some((d: string) => d.endsWith("'Microsoft.Resources/deployments', 'email-sender-role')]"))).toBe(true);
-        expect(all('Microsoft.Authorization/roleDefinitions').every((l) => l.scope.deployment?.name === 'email-sender-role')).toBe(true);
+        expect(passedIn(email!.located, 'emailSenderRoleDefinitionId')).toMatch(
+          /^\[reference\(extensionResourceId\(.*'Microsoft\.Resources\/deployments', 'email-sender-role'\), '[0-9-]+'\)\.outputs\.roleDefinitionId\.value\]$/,
+        );
+        expect(
+          rbacDeployment.dependsOn.some((d: string) =>
+            d.endsWith("'Microsoft.Resources/deployments', 'email-sender-role')]"),
+          ),
+        ).toBe(true);
+        expect(
+          all('Microsoft.Authorization/roleDefinitions').every((l) => l.scope.deployment?.name === 'email-sender-role'),
+        ).toBe(true);
       });
 
       it('optionally give the deploying user data access, only when principalId is set', () => {
         const user = assignments().filter((a) => a.principal === "[parameters('userPrincipalId')]");
-        expect(user.map((a) => a.roleId).sort()).toEqual([
-          ROLE.storageBlobDataOwner, ROLE.storageQueueDataContributor, ROLE.storageTableDataContributor, ROLE.keyVaultSecretsOfficer,
-        ].sort());
+        expect(user.map((a) => a.roleId).sort()).toEqual(
+          [
+            ROLE.storageBlobDataOwner,
+            ROLE.storageQueueDataContributor,
+            ROLE.storageTableDataContributor,
+            ROLE.keyVaultSecretsOfficer,
+          ].sort(),
+        );
         for (const a of user) {
           expect(a.condition).toBe("[not(empty(parameters('userPrincipalId')))]");
           expect(passedIn(a.located, 'userPrincipalId')).toBe("[parameters('principalId')]");
@@ -401,17 +490,32 @@ if ('skipped' in restored) {
       const outputs = template.outputs;
       for (const name of Object.keys(outputs)) expect(name).toMatch(/^[A-Z][A-Z0-9]*(_[A-Z0-9]+)*$/);
       const routePrefix = JSON.parse(readFileSync(path.join(REPO, 'host.json'), 'utf8')).extensions.http.routePrefix;
-      expect(outputs.CONSENT_CALLBACK_URL.value)
-        .toMatch(new RegExp(`^\\[format\\('\\{0\\}/${routePrefix}/consent/callback', reference\\(.*'api'\\).*\\.outputs\\.uri\\.value\\)\\]$`));
-      expect(functionApp().scope.template.outputs.uri.value).toMatch(/^\[format\('https:\/\/\{0\}', reference\(.*\)\.defaultHostName\)\]$/);
-      expect(Object.keys(outputs)).toEqual(expect.arrayContaining([
-        'SERVICE_API_NAME', 'AZURE_KEY_VAULT_NAME', 'KEY_VAULT_URL', 'AZURE_MANAGED_IDENTITY_CLIENT_ID', 'ACS_ENDPOINT', 'CONSENT_EMAIL_SENDER',
-      ]));
+      expect(outputs.CONSENT_CALLBACK_URL.value).toMatch(
+        new RegExp(
+          `^\\[format\\('\\{0\\}/${routePrefix}/consent/callback', reference\\(.*'api'\\).*\\.outputs\\.uri\\.value\\)\\]$`,
+        ),
+      );
+      expect(functionApp().scope.template.outputs.uri.value).toMatch(
+        /^\[format\('https:\/\/\{0\}', reference\(.*\)\.defaultHostName\)\]$/,
+      );
+      expect(Object.keys(outputs)).toEqual(
+        expect.arrayContaining([
+          'SERVICE_API_NAME',
+          'AZURE_KEY_VAULT_NAME',
+          'KEY_VAULT_URL',
+          'AZURE_MANAGED_IDENTITY_CLIENT_ID',
+          'ACS_ENDPOINT',
+          'CONSENT_EMAIL_SENDER',
+        ]),
+      );
     });
 
     it('requires API_AUDIENCE and WEB_CLIENT_ID: no placeholder that deploys green and then refuses every token', () => {
       for (const name of ['apiAudience', 'webClientId']) {
-        expect({ name, defaultValue: template.parameters[name].defaultValue }).toEqual({ name, defaultValue: undefined });
+        expect({ name, defaultValue: template.parameters[name].defaultValue }).toEqual({
+          name,
+          defaultValue: undefined,
+        });
         expect(template.parameters[name].minLength).toBeGreaterThanOrEqual(1);
       }
       const file = JSON.parse(readFileSync(path.join(REPO, 'infra', 'main.parameters.json'), 'utf8'));
@@ -422,49 +526,96 @@ if ('skipped' in restored) {
       expect(passedIn(appSettings(), 'apiAudience')).toBe("[parameters('apiAudience')]");
     });
 
-    it('offers only regions with Flex Consumption, from Microsoft\'s dated list', () => {
+    it("offers only regions with Flex Consumption, from Microsoft's dated list", () => {
       const allowed = template.parameters.location.allowedValues as string[];
       expect(allowed).toEqual([
-        'australiaeast', 'australiasoutheast', 'brazilsouth', 'canadacentral', 'centralindia', 'centralus', 'eastasia', 'eastus',
-        'eastus2', 'francecentral', 'germanywestcentral', 'italynorth', 'japaneast', 'koreacentral', 'northcentralus',
-        'northeurope', 'norwayeast', 'southafricanorth', 'southcentralus', 'southeastasia', 'southindia', 'spaincentral',
-        'swedencentral', 'uaenorth', 'uksouth', 'ukwest', 'westcentralus', 'westeurope', 'westus', 'westus2', 'westus3',
+        'australiaeast',
+        'australiasoutheast',
+        'brazilsouth',
+        'canadacentral',
+        'centralindia',
+        'centralus',
+        'eastasia',
+        'eastus',
+        'eastus2',
+        'francecentral',
+        'germanywestcentral',
+        'italynorth',
+        'japaneast',
+        'koreacentral',
+        'northcentralus',
+        'northeurope',
+        'norwayeast',
+        'southafricanorth',
+        'southcentralus',
+        'southeastasia',
+        'southindia',
+        'spaincentral',
+        'swedencentral',
+        'uaenorth',
+        'uksouth',
+        'ukwest',
+        'westcentralus',
+        'westeurope',
+        'westus',
+        'westus2',
+        'westus3',
       ]);
       expect(template.parameters.location.metadata.azd).toEqual({ type: 'location' });
       // The source and the date of the list stand beside it.
-      expect(readFileSync(MAIN, 'utf8')).toMatch(/flex-consumption-how-to#view-currently-supported-regions[\s\S]*checked \d{4}-\d{2}-\d{2}[\s\S]*@allowed\(\[\n {2}'australiaeast'/);
+      expect(readFileSync(MAIN, 'utf8')).toMatch(
+        /flex-consumption-how-to#view-currently-supported-regions[\s\S]*checked \d{4}-\d{2}-\d{2}[\s\S]*@allowed\(\[\n {2}'australiaeast'/,
+      );
     });
 
     it('hosts the wizard on a Free Static Web App in one of its five regions, tagged for azd as web', () => {
       const site = one('Microsoft.Web/staticSites');
       expect(site.resource.sku).toEqual({ name: 'Free', tier: 'Free' });
-      expect(site.scope.template.parameters.location.allowedValues).toEqual(['westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia']);
+      expect(site.scope.template.parameters.location.allowedValues).toEqual([
+        'westus2',
+        'centralus',
+        'eastus2',
+        'westeurope',
+        'eastasia',
+      ]);
       expect(passedIn(site, 'location')).toBe("[parameters('webLocation')]");
       // The deployment's region when Static Web Apps has it there, else East US 2.
-      expect(template.parameters.webLocation.defaultValue)
-        .toBe("[if(contains(createArray('westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'), parameters('location')), parameters('location'), 'eastus2')]");
+      expect(template.parameters.webLocation.defaultValue).toBe(
+        "[if(contains(createArray('westus2', 'centralus', 'eastus2', 'westeurope', 'eastasia'), parameters('location')), parameters('location'), 'eastus2')]",
+      );
       expect(passedIn(site, 'tags')).toContain("createObject('azd-service-name', 'web')");
-      expect(site.scope.template.outputs.uri.value).toBe("[format('https://{0}', reference(resourceId('Microsoft.Web/staticSites', parameters('name')), '2024-11-01').defaultHostname)]");
+      expect(site.scope.template.outputs.uri.value).toBe(
+        "[format('https://{0}', reference(resourceId('Microsoft.Web/staticSites', parameters('name')), '2024-11-01').defaultHostname)]",
+      );
     });
 
-    it('lets the wizard\'s origin (and WEB_ORIGINS) call the API: CORS without credentials', () => {
+    it("lets the wizard's origin (and WEB_ORIGINS) call the API: CORS without credentials", () => {
       const site = functionApp();
-      expect(site.resource.properties.siteConfig.cors).toEqual({ allowedOrigins: "[parameters('corsAllowedOrigins')]", supportCredentials: false });
-      expect(passedIn(site, 'corsAllowedOrigins'))
-        .toMatch(/^\[union\(createArray\(reference\(extensionResourceId\(.*'Microsoft\.Resources\/deployments', 'web'\), '[0-9-]+'\)\.outputs\.uri\.value\), variables\('extraWebOrigins'\)\)\]$/);
-      expect(template.variables.extraWebOrigins)
-        .toBe("[if(empty(parameters('webOrigins')), createArray(), map(split(parameters('webOrigins'), ','), lambda('origin', trim(lambdaVariables('origin')))))]");
+      expect(site.resource.properties.siteConfig.cors).toEqual({
+        allowedOrigins: "[parameters('corsAllowedOrigins')]",
+        supportCredentials: false,
+      });
+      expect(passedIn(site, 'corsAllowedOrigins')).toMatch(
+        /^\[union\(createArray\(reference\(extensionResourceId\(.*'Microsoft\.Resources\/deployments', 'web'\), '[0-9-]+'\)\.outputs\.uri\.value\), variables\('extraWebOrigins'\)\)\]$/,
+      );
+      expect(template.variables.extraWebOrigins).toBe(
+        "[if(empty(parameters('webOrigins')), createArray(), map(split(parameters('webOrigins'), ','), lambda('origin', trim(lambdaVariables('origin')))))]",
+      );
       expect(template.parameters.webOrigins.defaultValue).toBe('');
     });
 
-    it('outputs what the wizard\'s config.json needs: authority, client ID, the API\'s named scope, the API base URL', () => {
+    it("outputs what the wizard's config.json needs: authority, client ID, the API's named scope, the API base URL", () => {
       const { outputs, variables } = template;
       expect(outputs.WEB_CLIENT_ID.value).toBe("[parameters('webClientId')]");
       expect(outputs.WEB_AUTHORITY.value).toBe("[format('{0}organizations', variables('loginEndpoint'))]");
-      expect(outputs.WEB_API_BASE_URL.value).toMatch(/^\[format\('\{0\}\/api', reference\(.*'api'\).*\.outputs\.uri\.value\)\]$/);
+      expect(outputs.WEB_API_BASE_URL.value).toMatch(
+        /^\[format\('\{0\}\/api', reference\(.*'api'\).*\.outputs\.uri\.value\)\]$/,
+      );
       expect(outputs.WEB_API_SCOPE.value).toBe("[variables('apiScope')]");
       // The first api:// audience (else api://<the first audience>) with the named scope, never /.default.
-      expect(variables.apiScope).toBe("[format('{0}/{1}', if(empty(variables('identifierUris')), format('api://{0}', variables('audiences')[0]), variables('identifierUris')[0]), parameters('apiScopeName'))]");
+      expect(variables.apiScope).toBe(
+        "[format('{0}/{1}', if(empty(variables('identifierUris')), format('api://{0}', variables('audiences')[0]), variables('identifierUris')[0]), parameters('apiScopeName'))]",
+      );
       expect(template.parameters.apiScopeName.defaultValue).toBe('access_as_user');
       expect(outputs.WEB_URI.value).toMatch(/'web'\).*\.outputs\.uri\.value\]$/);
       expect(outputs.SERVICE_WEB_NAME.value).toMatch(/'web'\).*\.outputs\.name\.value\]$/);

@@ -15,7 +15,9 @@ describe('audit trail: who changed what and when, never a secret', () => {
   beforeAll(async () => {
     stack = await startStack();
     alice = await stack.tokenFor('alice@contoso.example');
-    trail = new TableAuditTrail(TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', { allowInsecureConnection: true }));
+    trail = new TableAuditTrail(
+      TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', { allowInsecureConnection: true }),
+    );
   });
   afterAll(async () => {
     await stack?.stop();
@@ -25,8 +27,19 @@ describe('audit trail: who changed what and when, never a secret', () => {
     const { call } = apiClient(stack);
     const first = await call('POST', '/payer-account/registration', alice, { accountName: 'First try' });
     expect(first.status).toBe(201);
-    await until(async () => (await call('GET', '/payer-account/registration', alice)).body?.status === 'awaitingPartnerCenterCredentials');
-    expect((await call('PUT', '/payer-account/registration/partner-center-credentials', alice, { applicationId: PC_APP, domain: 'contoso.example', secret: SECRET_ID })).status).toBe(422);
+    await until(
+      async () =>
+        (await call('GET', '/payer-account/registration', alice)).body?.status === 'awaitingPartnerCenterCredentials',
+    );
+    expect(
+      (
+        await call('PUT', '/payer-account/registration/partner-center-credentials', alice, {
+          applicationId: PC_APP,
+          domain: 'contoso.example',
+          secret: SECRET_ID,
+        })
+      ).status,
+    ).toBe(422);
     expect((await call('DELETE', '/payer-account/registration', alice)).status).toBe(204);
     const account = await registerContoso(stack, alice);
     expect((await call('DELETE', '/payer-account', alice)).status).toBe(204);
@@ -38,8 +51,10 @@ describe('audit trail: who changed what and when, never a secret', () => {
     const newestFirst = await trail.list(CONTOSO);
     expect(newestFirst.map((e) => e.at)).toEqual([...newestFirst.map((e) => e.at)].sort().reverse());
     const entries = [...newestFirst].reverse();
-    const by = (type: 'user' | 'system') => entries.filter((e) => e.actor.type === type)
-      .map((e) => [e.action, e.registrationId, e.actor.id] as [string, string | undefined, string]);
+    const by = (type: 'user' | 'system') =>
+      entries
+        .filter((e) => e.actor.type === type)
+        .map((e) => [e.action, e.registrationId, e.actor.id] as [string, string | undefined, string]);
     expect(by('user')).toEqual([
       ['registration.started', firstId, ALICE_OID],
       ['registration.partnerCenterCredentials.submitted', firstId, ALICE_OID],
@@ -55,18 +70,36 @@ describe('audit trail: who changed what and when, never a secret', () => {
       ['registration.partnerCenterCredentials.verified', secondId, 'VerifyPartnerCenterCredentials'],
       ['payerAccount.registered', secondId, 'RedeemConsent'],
     ]);
-    const find = (action: string, registrationId: string) => entries.find((e) => e.action === action && e.registrationId === registrationId) as AuditEntry;
+    const find = (action: string, registrationId: string) =>
+      entries.find((e) => e.action === action && e.registrationId === registrationId) as AuditEntry;
     expect(find('registration.started', firstId).details).toEqual({ accountName: 'First try' });
-    expect(find('registration.partnerCenterCredentials.submitted', firstId).details).toMatchObject({ applicationId: PC_APP, domain: 'contoso.example', outcome: 'rejected', errorCode: 'secret_invalid' });
-    expect(find('registration.partnerCenterCredentials.refused', firstId).details).toMatchObject({ code: 'secret_invalid', aadsts: 7000215 });
-    expect(find('registration.partnerCenterCredentials.verified', secondId).details).toMatchObject({ tenantId: CONTOSO, applicationId: PC_APP });
-    expect(find('payerAccount.registered', secondId).details).toEqual({ tenantId: CONTOSO, mpnId: '1234567', consentedBy: 'alice@contoso.example' });
+    expect(find('registration.partnerCenterCredentials.submitted', firstId).details).toMatchObject({
+      applicationId: PC_APP,
+      domain: 'contoso.example',
+      outcome: 'rejected',
+      errorCode: 'secret_invalid',
+    });
+    expect(find('registration.partnerCenterCredentials.refused', firstId).details).toMatchObject({
+      code: 'secret_invalid',
+      aadsts: 7000215,
+    });
+    expect(find('registration.partnerCenterCredentials.verified', secondId).details).toMatchObject({
+      tenantId: CONTOSO,
+      applicationId: PC_APP,
+    });
+    expect(find('payerAccount.registered', secondId).details).toEqual({
+      tenantId: CONTOSO,
+      mpnId: '1234567',
+      consentedBy: 'alice@contoso.example',
+    });
     expect(find('payerAccount.deregistered', secondId).details).toEqual({ secretsDeleted: 5 });
     for (const entry of entries) expect(Date.parse(entry.at)).toBeGreaterThan(Date.parse(first.body.createdAt) - 1000);
 
     // No secret: neither the submitted values, nor the tokens, nor the refresh token of the (deleted) cache.
     const rows: string[] = [];
-    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', {
+      allowInsecureConnection: true,
+    });
     for await (const row of table.listEntities()) rows.push(JSON.stringify(row));
     expect(rows.length).toBe(entries.length);
     const cache = stack.keyVault.state.getDeleted(account.secrets.tokenCache.name).versions.at(-1)?.value ?? '';
@@ -80,9 +113,11 @@ describe('audit trail: who changed what and when, never a secret', () => {
     expect((await trail.list(CONTOSO, { limit: 2 })).length).toBe(2);
   });
 
-  it('is read by the organization\'s own people, and by ops for any organization', async () => {
+  it("is read by the organization's own people, and by ops for any organization", async () => {
     const { call } = apiClient(stack);
-    const [bob, carol, olivia] = await Promise.all(['bob@contoso.example', 'carol@fabrikam.example', 'olivia@octo.example'].map((u) => stack.tokenFor(u)));
+    const [bob, carol, olivia] = await Promise.all(
+      ['bob@contoso.example', 'carol@fabrikam.example', 'olivia@octo.example'].map((u) => stack.tokenFor(u)),
+    );
     const stored = await trail.list(CONTOSO);
     const own = await call('GET', '/payer-account/audit', bob); // reading needs no write role
     expect(own.status).toBe(200);

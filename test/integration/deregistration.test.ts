@@ -9,7 +9,9 @@ describe('deregistration: DELETE /api/payer-account', () => {
   let bob: string; // Contoso, read only
   let call: ReturnType<typeof apiClient>['call'];
   const payerAccountRow = async () => {
-    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', {
+      allowInsecureConnection: true,
+    });
     try {
       return await table.getEntity(CONTOSO, 'payer-account');
     } catch (error) {
@@ -54,7 +56,12 @@ describe('deregistration: DELETE /api/payer-account', () => {
     expect(gone.status).toBe(404);
     expect(gone.body.code).toBe('payer_account_not_found');
     expect(await payerAccountRow()).toBeUndefined();
-    for (const name of [tokenCache.name, applicationSecret.name, `reg-${registrationId}-pc-secret`, `reg-${registrationId}-pkce`]) {
+    for (const name of [
+      tokenCache.name,
+      applicationSecret.name,
+      `reg-${registrationId}-pc-secret`,
+      `reg-${registrationId}-pkce`,
+    ]) {
       expect({ name, versions: versions(name).length }).toEqual({ name, versions: 0 });
     }
     // Soft-deleted (recoverable for the vault's retention), as Key Vault does.
@@ -72,7 +79,10 @@ describe('deregistration: DELETE /api/payer-account', () => {
   it('answers 409 for a registration in progress and points to cancelling it; nothing is removed', async () => {
     const started = await call('POST', '/payer-account/registration', alice, {});
     expect(started.status).toBe(201);
-    await until(async () => (await call('GET', '/payer-account/registration', alice)).body?.status === 'awaitingPartnerCenterCredentials');
+    await until(
+      async () =>
+        (await call('GET', '/payer-account/registration', alice)).body?.status === 'awaitingPartnerCenterCredentials',
+    );
     const res = await call('DELETE', '/payer-account', alice);
     expect(res.status).toBe(409);
     expect(res.body.code).toBe('registration_in_progress');
@@ -84,7 +94,11 @@ describe('deregistration: DELETE /api/payer-account', () => {
 
   it('a late clean-up of the registration that registered never frees the registered account', async () => {
     const account = await registerContoso(stack, alice);
-    const accounts = new TablePayerAccounts(TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true }));
+    const accounts = new TablePayerAccounts(
+      TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', {
+        allowInsecureConnection: true,
+      }),
+    );
     expect(await accounts.release(CONTOSO, account.registrationId)).toBe(false);
     expect(await payerAccountRow()).toMatchObject({ state: 'registered', registrationId: account.registrationId });
     expect((await call('GET', '/payer-account', alice)).status).toBe(200);

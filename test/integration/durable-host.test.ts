@@ -17,16 +17,23 @@ describe('local Functions host as a process, over Azurite', () => {
   let azurite: RunningAzurite;
   let host: HostProcess;
   const env = () => ({
-    ...KEYS, SampleHub: 'SampleHub', AzureWebJobsStorage: azurite.connectionString,
-    LocalHost__Port: '0', LocalHost__ClockControl: 'true',
+    ...KEYS,
+    SampleHub: 'SampleHub',
+    AzureWebJobsStorage: azurite.connectionString,
+    LocalHost__Port: '0',
+    LocalHost__ClockControl: 'true',
   });
   const api = (path: string, init?: RequestInit) => fetch(`${host.url}/api/${path}`, init);
   const start = async (name: string, id: string, input?: unknown) => {
-    const res = await api(`orchestrators/${name}/${id}`, { method: 'POST', body: input === undefined ? '' : JSON.stringify(input) });
+    const res = await api(`orchestrators/${name}/${id}`, {
+      method: 'POST',
+      body: input === undefined ? '' : JSON.stringify(input),
+    });
     expect(res.status).toBe(202);
     return (await res.json()) as Record<string, string>;
   };
-  const status = async (links: Record<string, string>) => (await fetch(links.statusQueryGetUri)).json() as Promise<Record<string, any>>;
+  const status = async (links: Record<string, string>) =>
+    (await fetch(links.statusQueryGetUri)).json() as Promise<Record<string, any>>;
 
   beforeAll(async () => {
     azurite = await startAzurite();
@@ -50,7 +57,9 @@ describe('local Functions host as a process, over Azurite', () => {
     const links = await start('Sequence', 'keys-1', ['k']);
     expect((await api(`instances/keys-1`)).status).toBe(401);
     expect((await api(`instances/keys-1?code=wrong`)).status).toBe(401);
-    expect((await api(`instances/keys-1`, { headers: { 'x-functions-key': KEYS.LocalHost__FunctionKey } })).status).toBe(200);
+    expect(
+      (await api(`instances/keys-1`, { headers: { 'x-functions-key': KEYS.LocalHost__FunctionKey } })).status,
+    ).toBe(200);
     expect((await api(`instances?code=${KEYS.LocalHost__FunctionKey}`)).status).toBe(401);
     expect((await api(`instances?code=${KEYS.LocalHost__MasterKey}`)).status).toBe(200);
     const webhookWithoutKey = links.statusQueryGetUri.replace(/code=[^&]+/, 'code=wrong');
@@ -59,35 +68,64 @@ describe('local Functions host as a process, over Azurite', () => {
 
   it('runs an orchestration started through the durable client and reports it through createCheckStatusResponse links', async () => {
     const links = await start('Sequence', 'http-seq-1', ['Tokyo', 'Seattle']);
-    expect(links.statusQueryGetUri.startsWith(`${host.url}/runtime/webhooks/durabletask/instances/http-seq-1?`)).toBe(true);
-    const done = await until(() => status(links), (s) => s.runtimeStatus === 'Completed');
+    expect(links.statusQueryGetUri.startsWith(`${host.url}/runtime/webhooks/durabletask/instances/http-seq-1?`)).toBe(
+      true,
+    );
+    const done = await until(
+      () => status(links),
+      (s) => s.runtimeStatus === 'Completed',
+    );
     expect(done.output).toEqual(['Hello Tokyo!', 'Hello Seattle!']);
-    const withHistory = (await (await fetch(`${links.statusQueryGetUri}&showHistory=true&showHistoryOutput=true`)).json()) as { historyEvents: any[] };
+    const withHistory = (await (
+      await fetch(`${links.statusQueryGetUri}&showHistory=true&showHistoryOutput=true`)
+    ).json()) as { historyEvents: any[] };
     const completions = withHistory.historyEvents.filter((e: any) => e.EventType === 'TaskCompleted');
-    expect(completions.map((e: any) => [e.FunctionName, e.Result])).toEqual([['Hello', 'Hello Tokyo!'], ['Hello', 'Hello Seattle!']]);
+    expect(completions.map((e: any) => [e.FunctionName, e.Result])).toEqual([
+      ['Hello', 'Hello Tokyo!'],
+      ['Hello', 'Hello Seattle!'],
+    ]);
   });
 
   it('fails an orchestration whose activity result the store cannot hold, saying why, instead of retrying it', async () => {
     const links = await start('HugeResult', 'huge-1', 2_000_000);
-    const done = await until(() => status(links), (s) => s.runtimeStatus === 'Failed');
+    const done = await until(
+      () => status(links),
+      (s) => s.runtimeStatus === 'Failed',
+    );
     expect(done.runtimeStatus).toBe('Failed');
-    expect(done.output).toMatch(/HugeResult.*failed: Durable payload of \d+ characters .* exceeds the local host's 1 MiB entity limit/);
+    expect(done.output).toMatch(
+      /HugeResult.*failed: Durable payload of \d+ characters .* exceeds the local host's 1 MiB entity limit/,
+    );
     expect(host.output().match(/Episode of huge-1 failed and will be retried/g) ?? []).toHaveLength(0);
   });
 
   it('raises events through the client and the webhook, and terminates and purges through the webhooks', async () => {
     const links = await start('Approval', 'http-approval-1', { timeoutMs: 3600_000 });
-    await until(() => status(links), (s) => s.customStatus?.step === 'waiting');
-    const raised = await api('instances/http-approval-1/events/Approval', { method: 'POST', body: JSON.stringify({ by: 'webhook-test' }) });
+    await until(
+      () => status(links),
+      (s) => s.customStatus?.step === 'waiting',
+    );
+    const raised = await api('instances/http-approval-1/events/Approval', {
+      method: 'POST',
+      body: JSON.stringify({ by: 'webhook-test' }),
+    });
     expect(raised.status).toBe(202);
-    const done = await until(() => status(links), (s) => s.runtimeStatus === 'Completed');
+    const done = await until(
+      () => status(links),
+      (s) => s.runtimeStatus === 'Completed',
+    );
     expect(done.output).toEqual({ approvedBy: 'webhook-test' });
-    expect((await fetch(links.sendEventPostUri.replace('{eventName}', 'Approval'), { method: 'POST', body: '{}' })).status).toBe(410);
+    expect(
+      (await fetch(links.sendEventPostUri.replace('{eventName}', 'Approval'), { method: 'POST', body: '{}' })).status,
+    ).toBe(410);
 
     const second = await start('Approval', 'http-approval-2', { timeoutMs: 3600_000 });
     const terminated = await fetch(second.terminatePostUri.replace('{text}', 'not%20needed'), { method: 'POST' });
     expect(terminated.status).toBe(202);
-    const ended = await until(() => status(second), (s) => s.runtimeStatus === 'Terminated');
+    const ended = await until(
+      () => status(second),
+      (s) => s.runtimeStatus === 'Terminated',
+    );
     expect(ended.output).toBe('not needed');
     expect((await fetch(second.purgeHistoryDeleteUri, { method: 'DELETE' })).status).toBe(200);
     expect((await fetch(second.statusQueryGetUri)).status).toBe(404);
@@ -98,19 +136,29 @@ describe('local Functions host as a process, over Azurite', () => {
     const res = await api(`instances?code=${KEYS.LocalHost__MasterKey}`);
     const running = (await res.json()) as string[];
     expect(running).toEqual(expect.arrayContaining(['list-0', 'list-1', 'list-2', 'list-3', 'list-4']));
-    const page = await fetch(`${host.url}/runtime/webhooks/durabletask/instances?runtimeStatus=Running&top=2&code=${KEYS.LocalHost__MasterKey}`);
+    const page = await fetch(
+      `${host.url}/runtime/webhooks/durabletask/instances?runtimeStatus=Running&top=2&code=${KEYS.LocalHost__MasterKey}`,
+    );
     expect(((await page.json()) as unknown[]).length).toBe(2);
     expect(page.headers.get('x-ms-continuation-token')).toBeTruthy();
   });
 
   it('moves its clock on request so long timers fire', async () => {
     const links = await start('Approval', 'clock-1', { timeoutMs: 7 * 24 * 3600_000 });
-    await until(() => status(links), (s) => s.customStatus?.step === 'waiting');
+    await until(
+      () => status(links),
+      (s) => s.customStatus?.step === 'waiting',
+    );
     const moved = await fetch(`${host.url}/admin/host/clock`, {
-      method: 'POST', headers: { 'x-functions-key': KEYS.LocalHost__MasterKey }, body: JSON.stringify({ advanceMs: 7 * 24 * 3600_000 + 1 }),
+      method: 'POST',
+      headers: { 'x-functions-key': KEYS.LocalHost__MasterKey },
+      body: JSON.stringify({ advanceMs: 7 * 24 * 3600_000 + 1 }),
     });
     expect(moved.status).toBe(200);
-    const done = await until(() => status(links), (s) => s.runtimeStatus === 'Completed');
+    const done = await until(
+      () => status(links),
+      (s) => s.runtimeStatus === 'Completed',
+    );
     expect(done.output).toBe('expired');
   });
 
@@ -118,8 +166,14 @@ describe('local Functions host as a process, over Azurite', () => {
     const waitingEvent = await start('Approval', 'restart-event', { timeoutMs: 3600_000 });
     const waitingTimer = await start('Approval', 'restart-timer', { timeoutMs: 1500 });
     const runningActivity = await start('SlowActivity', 'restart-activity', 1000);
-    await until(() => status(waitingEvent), (s) => s.customStatus?.step === 'waiting');
-    await until(() => status(waitingTimer), (s) => s.customStatus?.step === 'waiting');
+    await until(
+      () => status(waitingEvent),
+      (s) => s.customStatus?.step === 'waiting',
+    );
+    await until(
+      () => status(waitingTimer),
+      (s) => s.customStatus?.step === 'waiting',
+    );
     await new Promise((r) => setTimeout(r, 200));
     await host.kill();
     await new Promise((r) => setTimeout(r, 1500));
@@ -128,14 +182,26 @@ describe('local Functions host as a process, over Azurite', () => {
       statusQueryGetUri: links.statusQueryGetUri.replace(/^http:\/\/[^/]+/, host.url),
     });
 
-    const timer = await until(() => status(rebase(waitingTimer)), (s) => s.runtimeStatus === 'Completed');
+    const timer = await until(
+      () => status(rebase(waitingTimer)),
+      (s) => s.runtimeStatus === 'Completed',
+    );
     expect(timer.output).toBe('expired');
-    const activity = await until(() => status(rebase(runningActivity)), (s) => s.runtimeStatus === 'Completed');
+    const activity = await until(
+      () => status(rebase(runningActivity)),
+      (s) => s.runtimeStatus === 'Completed',
+    );
     expect(activity.output).toBe(1000);
     const stillWaiting = await status(rebase(waitingEvent));
     expect(stillWaiting.runtimeStatus).toBe('Running');
-    await api('instances/restart-event/events/Approval', { method: 'POST', body: JSON.stringify({ by: 'after-restart' }) });
-    const event = await until(() => status(rebase(waitingEvent)), (s) => s.runtimeStatus === 'Completed');
+    await api('instances/restart-event/events/Approval', {
+      method: 'POST',
+      body: JSON.stringify({ by: 'after-restart' }),
+    });
+    const event = await until(
+      () => status(rebase(waitingEvent)),
+      (s) => s.runtimeStatus === 'Completed',
+    );
     expect(event.output).toEqual({ approvedBy: 'after-restart' });
   });
 });

@@ -25,16 +25,30 @@ describe('EntraAccessTokenVerifier when the signing keys cannot be fetched', () 
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     authorityHost = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    token = await new SignJWT({ tid: TENANT, oid: 'u1' }).setProtectedHeader({ alg: 'RS256', kid: 'k1' })
-      .setIssuer(`${authorityHost}/${TENANT}/v2.0`).setAudience(AUDIENCE).setExpirationTime('10m').sign(privateKey);
+    token = await new SignJWT({ tid: TENANT, oid: 'u1' })
+      .setProtectedHeader({ alg: 'RS256', kid: 'k1' })
+      .setIssuer(`${authorityHost}/${TENANT}/v2.0`)
+      .setAudience(AUDIENCE)
+      .setExpirationTime('10m')
+      .sign(privateKey);
   });
   afterAll(() => new Promise((resolve) => server.close(resolve)));
 
-  const verifier = (host = authorityHost) => new EntraAccessTokenVerifier({ authorityHost: host, audiences: [AUDIENCE], allowedTenants: [], clockToleranceSeconds: 0 });
+  const verifier = (host = authorityHost) =>
+    new EntraAccessTokenVerifier({
+      authorityHost: host,
+      audiences: [AUDIENCE],
+      allowedTenants: [],
+      clockToleranceSeconds: 0,
+    });
 
   it('says unavailable when the key set answers 503, and accepts the token once it answers', async () => {
     answer = 'unavailable';
-    expect(await verifier().verify(token)).toEqual({ ok: false, reason: 'signing keys unavailable', unavailable: true });
+    expect(await verifier().verify(token)).toEqual({
+      ok: false,
+      reason: 'signing keys unavailable',
+      unavailable: true,
+    });
     answer = 'keys';
     expect(await verifier().verify(token)).toMatchObject({ ok: true, claims: { tid: TENANT } });
   });

@@ -30,7 +30,11 @@ const vaultRequests: string[] = [];
 
 const uniqueName = (label = 'pc-secret') => `reg-${randomUUID()}-${label}`;
 const storeWith = (options: Partial<ConstructorParameters<typeof KeyVaultSecretStore>[2]> = {}, cred = credential) =>
-  new KeyVaultSecretStore(kv.url, cred, { disableChallengeResourceVerification: true, retryOptions: { maxRetries: 0 }, ...options });
+  new KeyVaultSecretStore(kv.url, cred, {
+    disableChallengeResourceVerification: true,
+    retryOptions: { maxRetries: 0 },
+    ...options,
+  });
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (res: Response): Promise<Record<string, any>> => (await res.json()) as Record<string, any>;
@@ -81,13 +85,23 @@ describe('KeyVaultSecretStore against the Key Vault stand-in', () => {
   test('put then get returns the value, with expiry, content type and tags stored', async () => {
     const name = uniqueName();
     const expiresOn = new Date('2031-05-06T07:08:09Z');
-    const ref = await store.put(name, 's3cret~value', { expiresOn, contentType: 'text/plain', tags: { instanceId: 'abc' } });
+    const ref = await store.put(name, 's3cret~value', {
+      expiresOn,
+      contentType: 'text/plain',
+      tags: { instanceId: 'abc' },
+    });
     expect(ref.name).toBe(name);
     expect(ref.version).toMatch(/^[0-9a-f]{32}$/);
     await expect(store.get(ref)).resolves.toBe('s3cret~value');
 
     const [stored] = kv.state.listVersions(name);
-    expect(stored.v).toMatchObject({ version: ref.version, exp: expiresOn.getTime() / 1000, contentType: 'text/plain', tags: { instanceId: 'abc' }, enabled: true });
+    expect(stored.v).toMatchObject({
+      version: ref.version,
+      exp: expiresOn.getTime() / 1000,
+      contentType: 'text/plain',
+      tags: { instanceId: 'abc' },
+      enabled: true,
+    });
   });
 
   test('get of a missing name or a missing version is undefined', async () => {
@@ -131,7 +145,11 @@ describe('KeyVaultSecretStore against the Key Vault stand-in', () => {
     await store.delete(name);
     const err = await rejection(store.put(name, 'do-not-leak-this-value'));
     expect(err).toBeInstanceOf(SecretStoreError);
-    expect(err).toMatchObject({ reason: 'name-deleted', transient: false, details: { status: 409, serviceCode: 'Conflict' } });
+    expect(err).toMatchObject({
+      reason: 'name-deleted',
+      transient: false,
+      details: { status: 409, serviceCode: 'Conflict' },
+    });
     expect((err as Error).message).toContain(name);
     expect((err as Error).message).toMatch(/deleted but recoverable/);
     expect(JSON.stringify(err) + String(err)).not.toContain('do-not-leak-this-value');
@@ -142,7 +160,11 @@ describe('KeyVaultSecretStore against the Key Vault stand-in', () => {
     await injectFaults({ failNext: 1, status: 503 });
     const err = await rejection(store.put(uniqueName(), 'do-not-leak-this-value'));
     expect(err).toBeInstanceOf(SecretStoreError);
-    expect(err).toMatchObject({ reason: 'unavailable', transient: true, details: { status: 503, serviceCode: 'ServiceUnavailable' } });
+    expect(err).toMatchObject({
+      reason: 'unavailable',
+      transient: true,
+      details: { status: 503, serviceCode: 'ServiceUnavailable' },
+    });
     expect((err as SecretStoreError).details.requestId).toMatch(/^[0-9a-f-]{36}$/);
     expect(JSON.stringify(err) + String(err) + (err as Error).stack).not.toContain('do-not-leak-this-value');
     expect(kv.faults.pending).toBe(0);
@@ -162,7 +184,11 @@ describe('KeyVaultSecretStore against the Key Vault stand-in', () => {
   test('a dropped connection is thrown as a transient error', async () => {
     const ref = await store.put(uniqueName(), 'v');
     await injectFaults({ failNext: 1, reset: true });
-    await expect(store.get(ref)).rejects.toMatchObject({ name: 'SecretStoreError', reason: 'unavailable', transient: true });
+    await expect(store.get(ref)).rejects.toMatchObject({
+      name: 'SecretStoreError',
+      reason: 'unavailable',
+      transient: true,
+    });
   });
 
   test('bad secret names and references are programming errors (plain Error, no request)', async () => {
@@ -197,7 +223,9 @@ describe('Key Vault stand-in: authentication and the wire format', () => {
     expect(res.headers.get('www-authenticate')).toBe(
       `Bearer authorization="${entra.url}/${TENANT_ID}", resource="https://vault.azure.net"`,
     );
-    expect(await json(res)).toEqual({ error: { code: 'Unauthorized', message: expect.stringMatching(/missing a Bearer/) } });
+    expect(await json(res)).toEqual({
+      error: { code: 'Unauthorized', message: expect.stringMatching(/missing a Bearer/) },
+    });
   });
 
   test('forged, expired, wrong-audience and wrong-tenant tokens get 401 with Key Vault error JSON; a real one is accepted', async () => {
@@ -219,7 +247,9 @@ describe('Key Vault stand-in: authentication and the wire format', () => {
       expect((await json(refused)).error).toMatchObject({ code: 'Unauthorized', message: expect.any(String) });
     }
     // The same claims signed by the stand-in's key pass: the refusals above are about the token.
-    const remint = await fetch(secretUrl('anything'), { headers: { authorization: `Bearer ${await entra.mintToken(claims)}` } });
+    const remint = await fetch(secretUrl('anything'), {
+      headers: { authorization: `Bearer ${await entra.mintToken(claims)}` },
+    });
     expect(remint.status).toBe(404);
 
     const name = uniqueName();
@@ -231,7 +261,11 @@ describe('Key Vault stand-in: authentication and the wire format', () => {
     expect(put.status).toBe(200);
     const bundle = await json(put);
     expect(bundle.id).toMatch(new RegExp(`^${kv.url}/secrets/${name}/[0-9a-f]{32}$`));
-    expect(bundle.attributes).toMatchObject({ enabled: true, recoveryLevel: 'Recoverable+Purgeable', recoverableDays: 90 });
+    expect(bundle.attributes).toMatchObject({
+      enabled: true,
+      recoveryLevel: 'Recoverable+Purgeable',
+      recoverableDays: 90,
+    });
     expect(typeof bundle.attributes.created).toBe('number');
   });
 
@@ -246,7 +280,10 @@ describe('Key Vault stand-in: authentication and the wire format', () => {
   });
 
   test('the real SecretClient can page, list versions, read disabled/deleted states and purge', async () => {
-    const client = new SecretClient(kv.url, credential, { disableChallengeResourceVerification: true, retryOptions: { maxRetries: 0 } });
+    const client = new SecretClient(kv.url, credential, {
+      disableChallengeResourceVerification: true,
+      retryOptions: { maxRetries: 0 },
+    });
     const prefix = `page-${randomUUID()}`;
     for (let i = 0; i < 27; i++) await client.setSecret(`${prefix}-${i}`, `v${i}`);
     const listed: string[] = [];
@@ -259,28 +296,41 @@ describe('Key Vault stand-in: authentication and the wire format', () => {
     for await (const p of client.listPropertiesOfSecretVersions(name)) versions.push(p.enabled!);
     expect(versions.sort()).toEqual([false, true]);
     // The latest version is disabled: an unversioned get fails as in Key Vault.
-    await expect(client.getSecret(name)).rejects.toMatchObject({ statusCode: 403, message: 'Operation get is not allowed on a disabled secret.' });
+    await expect(client.getSecret(name)).rejects.toMatchObject({
+      statusCode: 403,
+      message: 'Operation get is not allowed on a disabled secret.',
+    });
 
     const poller = await client.beginDeleteSecret(`${prefix}-1`, { intervalInMs: 10 });
     const deleted = await poller.pollUntilDone();
     expect(deleted.properties.recoveryId).toBe(`${kv.url}/deletedsecrets/${prefix}-1`);
-    expect(deleted.properties.scheduledPurgeDate!.getTime() - deleted.properties.deletedOn!.getTime()).toBe(90 * 86400_000);
+    expect(deleted.properties.scheduledPurgeDate!.getTime() - deleted.properties.deletedOn!.getTime()).toBe(
+      90 * 86400_000,
+    );
     const deletedNames: string[] = [];
     for await (const d of client.listDeletedSecrets()) deletedNames.push(d.name);
     expect(deletedNames).toContain(`${prefix}-1`);
     await expect(client.setSecret(`${prefix}-1`, 'again')).rejects.toMatchObject({ statusCode: 409, code: 'Conflict' });
     await client.purgeDeletedSecret(`${prefix}-1`);
-    await expect(client.getDeletedSecret(`${prefix}-1`)).rejects.toMatchObject({ statusCode: 404, code: 'SecretNotFound' });
+    await expect(client.getDeletedSecret(`${prefix}-1`)).rejects.toMatchObject({
+      statusCode: 404,
+      code: 'SecretNotFound',
+    });
     await expect(client.setSecret(`${prefix}-1`, 'again')).resolves.toMatchObject({ value: 'again' });
   });
 });
 
 describe('KeyVaultSignedTokens over the vault', () => {
   const ISSUER = 'urn:octo:payer-registration';
-  const forged = async (kid: string) => new SignJWT({ registrationId: 'r', linkId: 'l' })
-    .setProtectedHeader({ alg: 'HS256', kid }).setIssuer(ISSUER).setAudience('consent-ticket').setExpirationTime('1h')
-    .sign(new TextEncoder().encode('a key the attacker chose, 32 bytes long at least'));
-  const keyReads = () => vaultRequests.filter((line) => /^key-vault GET \/secrets\/consent-signing-key\/[0-9a-zA-Z]+ /.test(line)).length;
+  const forged = async (kid: string) =>
+    new SignJWT({ registrationId: 'r', linkId: 'l' })
+      .setProtectedHeader({ alg: 'HS256', kid })
+      .setIssuer(ISSUER)
+      .setAudience('consent-ticket')
+      .setExpirationTime('1h')
+      .sign(new TextEncoder().encode('a key the attacker chose, 32 bytes long at least'));
+  const keyReads = () =>
+    vaultRequests.filter((line) => /^key-vault GET \/secrets\/consent-signing-key\/[0-9a-zA-Z]+ /.test(line)).length;
 
   test('another instance verifies a token by its key version; forged key versions cost one vault read per interval at most', async () => {
     let now = 1_000_000;
@@ -296,7 +346,8 @@ describe('KeyVaultSignedTokens over the vault', () => {
 
     now += 5_000;
     const attackStart = keyReads();
-    for (let i = 0; i < 20; i++) expect(await other.verify('consent-ticket', await forged(`forged${i}`))).toBeUndefined();
+    for (let i = 0; i < 20; i++)
+      expect(await other.verify('consent-ticket', await forged(`forged${i}`))).toBeUndefined();
     expect(keyReads() - attackStart).toBe(1);
     expect(await other.verify('consent-ticket', token)).toMatchObject({ registrationId: 'r1' }); // the real key still verifies
     now += 5_000;

@@ -8,7 +8,12 @@ import { SmtpMailer } from '../../src/adapters/smtp-mailer';
 import { TransientError } from '../../src/domain/transient-error';
 
 const OCTO = '11111111-1111-4111-8111-111111111111';
-const message = (to: string) => ({ to, subject: `Consent needed ${to}`, text: 'Open the link', html: '<p>Open the link</p>' });
+const message = (to: string) => ({
+  to,
+  subject: `Consent needed ${to}`,
+  text: 'Open the link',
+  html: '<p>Open the link</p>',
+});
 
 describe('the Mailer adapters', () => {
   let maildev: Maildev;
@@ -19,7 +24,12 @@ describe('the Mailer adapters', () => {
     const tls = await ensureLoopbackTls();
     maildev = await startMaildev();
     entra = await startEntraIdStandIn({ tls });
-    acs = await startAcsEmailStandIn({ tls, entra, smtp: { host: maildev.smtpHost, port: maildev.smtpPort }, senderDomains: ['octo.example'] });
+    acs = await startAcsEmailStandIn({
+      tls,
+      entra,
+      smtp: { host: maildev.smtpHost, port: maildev.smtpPort },
+      senderDomains: ['octo.example'],
+    });
   });
   afterAll(async () => {
     await acs?.stop();
@@ -28,27 +38,43 @@ describe('the Mailer adapters', () => {
   });
 
   it('SMTP delivers to the catcher', async () => {
-    await new SmtpMailer({ host: maildev.smtpHost, port: maildev.smtpPort, from: 'DoNotReply@octo.example' }).send(message('smtp@contoso.example'));
+    await new SmtpMailer({ host: maildev.smtpHost, port: maildev.smtpPort, from: 'DoNotReply@octo.example' }).send(
+      message('smtp@contoso.example'),
+    );
     const [mail] = await maildev.waitForMessages('smtp@contoso.example', { count: 1, timeoutMs: 5000 });
     expect(mail.subject).toBe('Consent needed smtp@contoso.example');
   });
 
   it('SMTP reports an unreachable server as transient', async () => {
-    await expect(new SmtpMailer({ host: '127.0.0.1', port: 9, from: 'DoNotReply@octo.example' }).send(message('x@contoso.example'))).rejects.toBeInstanceOf(TransientError);
+    await expect(
+      new SmtpMailer({ host: '127.0.0.1', port: 9, from: 'DoNotReply@octo.example' }).send(
+        message('x@contoso.example'),
+      ),
+    ).rejects.toBeInstanceOf(TransientError);
   });
 
-  it('Azure Communication Services sends with the managed identity\'s token (Entra ID, no access key)', async () => {
+  it("Azure Communication Services sends with the managed identity's token (Entra ID, no access key)", async () => {
     const backend = entra.fixtures.applications.find((a) => a.name === 'octo-backend-local')!;
-    const credential = new ClientSecretCredential(OCTO, backend.clientId, backend.secrets[0].value, { authorityHost: entra.url, disableInstanceDiscovery: true });
+    const credential = new ClientSecretCredential(OCTO, backend.clientId, backend.secrets[0].value, {
+      authorityHost: entra.url,
+      disableInstanceDiscovery: true,
+    });
     await new AcsMailer(acs.url, credential, 'DoNotReply@octo.example').send(message('acs@contoso.example'));
-    expect(acs.sent().map((s) => [s.auth, s.status, s.message.recipients.to[0].address])).toEqual([['bearer', 'Succeeded', 'acs@contoso.example']]);
+    expect(acs.sent().map((s) => [s.auth, s.status, s.message.recipients.to[0].address])).toEqual([
+      ['bearer', 'Succeeded', 'acs@contoso.example'],
+    ]);
     const [mail] = await maildev.waitForMessages('acs@contoso.example', { count: 1, timeoutMs: 5000 });
     expect(mail.text).toContain('Open the link');
   });
 
   it('Azure Communication Services refuses a sender domain not linked, as a transient-looking failure the orchestration retries', async () => {
     const backend = entra.fixtures.applications.find((a) => a.name === 'octo-backend-local')!;
-    const credential = new ClientSecretCredential(OCTO, backend.clientId, backend.secrets[0].value, { authorityHost: entra.url, disableInstanceDiscovery: true });
-    await expect(new AcsMailer(acs.url, credential, 'DoNotReply@elsewhere.example').send(message('acs2@contoso.example'))).rejects.toThrow(/ACS e-mail send failed/);
+    const credential = new ClientSecretCredential(OCTO, backend.clientId, backend.secrets[0].value, {
+      authorityHost: entra.url,
+      disableInstanceDiscovery: true,
+    });
+    await expect(
+      new AcsMailer(acs.url, credential, 'DoNotReply@elsewhere.example').send(message('acs2@contoso.example')),
+    ).rejects.toThrow(/ACS e-mail send failed/);
   });
 });

@@ -1,5 +1,13 @@
 import { startStack, Stack } from '../../local/stack';
-import { apiClient, CONTOSO, PC_APP, registerContoso, TOKEN_PATH, until, VALID_SECRET } from '../support/registration-driver';
+import {
+  apiClient,
+  CONTOSO,
+  PC_APP,
+  registerContoso,
+  TOKEN_PATH,
+  until,
+  VALID_SECRET,
+} from '../support/registration-driver';
 
 const SECRET_ID = 'c0c0c0c0-0000-4000-8000-000000000001'; // the secret's ID pasted as its value: refused (AADSTS7000215)
 const API_CLIENT_ID = 'aaaaaaaa-0000-4000-8000-000000000001';
@@ -23,12 +31,20 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
   let orgCounter = 0;
   const newOrganization = () => {
     const tid = `44444444-4444-4444-8444-${String(++orgCounter).padStart(12, '0')}`;
-    return stack.entra.mintToken({ iss: `${stack.entra.url}/${tid}/v2.0`, aud: API_CLIENT_ID, tid, oid: `user-${orgCounter}`, roles: ['PayerAccount.Manage'] });
+    return stack.entra.mintToken({
+      iss: `${stack.entra.url}/${tid}/v2.0`,
+      aud: API_CLIENT_ID,
+      tid,
+      oid: `user-${orgCounter}`,
+      roles: ['PayerAccount.Manage'],
+    });
   };
 
   beforeAll(async () => {
     stack = await startStack();
-    [alice, bob, olivia] = await Promise.all(['alice@contoso.example', 'bob@contoso.example', 'olivia@octo.example'].map((u) => stack.tokenFor(u)));
+    [alice, bob, olivia] = await Promise.all(
+      ['alice@contoso.example', 'bob@contoso.example', 'olivia@octo.example'].map((u) => stack.tokenFor(u)),
+    );
     call = apiClient(stack, seen).call;
   });
   afterEach(async () => {
@@ -46,7 +62,16 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
       const anonymous = await ops(path, '');
       expect(anonymous.status).toBe(401);
       expect(anonymous.body.code).toBe('authentication_required');
-      const forgedToken = await stack.entra.mintToken({ iss: `${stack.entra.url}/${CONTOSO}/v2.0`, aud: API_CLIENT_ID, tid: CONTOSO, oid: 'x', roles: ['PayerAccount.Ops'] }, { signWithForeignKey: true });
+      const forgedToken = await stack.entra.mintToken(
+        {
+          iss: `${stack.entra.url}/${CONTOSO}/v2.0`,
+          aud: API_CLIENT_ID,
+          tid: CONTOSO,
+          oid: 'x',
+          roles: ['PayerAccount.Ops'],
+        },
+        { signWithForeignKey: true },
+      );
       expect((await ops(path, forgedToken)).status).toBe(401);
       for (const partner of [alice, bob]) {
         const denied = await ops(path, partner);
@@ -61,34 +86,65 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
   it('tells the story of a registration with a failed step, a retried activity and its cancellation, without a secret', async () => {
     const started = await call('POST', '/payer-account/registration', alice, { accountName: 'Contoso CSP' });
     const id = started.body.registrationId as string;
-    await until(async () => (await call('GET', '/payer-account/registration', alice)).body?.status === 'awaitingPartnerCenterCredentials');
-    const wrong = await call('PUT', '/payer-account/registration/partner-center-credentials', alice, { applicationId: PC_APP, domain: 'contoso.example', secret: SECRET_ID });
+    await until(
+      async () =>
+        (await call('GET', '/payer-account/registration', alice)).body?.status === 'awaitingPartnerCenterCredentials',
+    );
+    const wrong = await call('PUT', '/payer-account/registration/partner-center-credentials', alice, {
+      applicationId: PC_APP,
+      domain: 'contoso.example',
+      secret: SECRET_ID,
+    });
     expect(wrong.status).toBe(422);
     stack.entra.faults.inject({ match: TOKEN_PATH, status: 503, count: 1 });
-    const good = await call('PUT', '/payer-account/registration/partner-center-credentials', alice, { applicationId: PC_APP, domain: 'contoso.example', secret: VALID_SECRET });
+    const good = await call('PUT', '/payer-account/registration/partner-center-credentials', alice, {
+      applicationId: PC_APP,
+      domain: 'contoso.example',
+      secret: VALID_SECRET,
+    });
     expect(good.status).toBe(200);
 
     const res = await history(id);
     expect(res.status).toBe(200);
     expect(res.headers.get('cache-control')).toBe('no-store');
     const timeline = res.body;
-    expect(timeline).toMatchObject({ registrationId: id, organizationId: CONTOSO, runtimeStatus: 'Running', outcome: { runtimeStatus: 'Running' } });
+    expect(timeline).toMatchObject({
+      registrationId: id,
+      organizationId: CONTOSO,
+      runtimeStatus: 'Running',
+      outcome: { runtimeStatus: 'Running' },
+    });
     const activities = timeline.entries.filter((e: any) => e.kind === 'activity');
     const verifications = activities.filter((e: any) => e.name === 'VerifyPartnerCenterCredentials');
     expect(verifications).toHaveLength(2);
     // The failed step: one attempt, refused, with what Microsoft answered (no payload beyond the whitelist).
-    expect(verifications[0]).toMatchObject({ attempts: 1, outcome: 'completed', result: { ok: false, error: { code: 'secret_invalid', field: 'secret', aadsts: 7000215 } } });
+    expect(verifications[0]).toMatchObject({
+      attempts: 1,
+      outcome: 'completed',
+      result: { ok: false, error: { code: 'secret_invalid', field: 'secret', aadsts: 7000215 } },
+    });
     expect(verifications[0].result.error.message).toBeUndefined();
     // The retried activity: Entra ID answered 503 once, the orchestration's retry policy tried again.
-    expect(verifications[1]).toMatchObject({ attempts: 2, outcome: 'completed', result: { ok: true, partner: { tenantId: CONTOSO } } });
+    expect(verifications[1]).toMatchObject({
+      attempts: 2,
+      outcome: 'completed',
+      result: { ok: true, partner: { tenantId: CONTOSO } },
+    });
     expect(verifications[1].failures).toHaveLength(1);
-    expect(verifications[1].failures[0].reason).toMatch(/^Activity function 'VerifyPartnerCenterCredentials' failed: .*Entra ID/);
+    expect(verifications[1].failures[0].reason).toMatch(
+      /^Activity function 'VerifyPartnerCenterCredentials' failed: .*Entra ID/,
+    );
     expect(verifications[1].failures[0].reason).not.toMatch(/\n|\s+at\s/);
-    expect(Date.parse(verifications[1].completedAt) - Date.parse(verifications[1].scheduledAt)).toBe(verifications[1].durationMs);
+    expect(Date.parse(verifications[1].completedAt) - Date.parse(verifications[1].scheduledAt)).toBe(
+      verifications[1].durationMs,
+    );
     expect(verifications[1].durationMs).toBeGreaterThanOrEqual(1000); // the retry's first interval
     expect(activities.map((a: any) => a.name)).toContain('DisableStagedSecret'); // the refused secret's version disabled
     const events = timeline.entries.filter((e: any) => e.kind === 'event');
-    expect(events.map((e: any) => e.name)).toEqual(['PartnerCenterCredentialsSubmitted', 'PartnerCenterCredentialsSubmitted']);
+    expect(events.map((e: any) => e.name)).toEqual([
+      'PartnerCenterCredentialsSubmitted',
+      'PartnerCenterCredentialsSubmitted',
+    ]);
     expect(Object.keys(events[0]).sort()).toEqual(['at', 'kind', 'name']);
     expect(timeline.statusTransitions.map((t: any) => [t.status, t.errorCode])).toEqual([
       ['awaitingPartnerCenterCredentials', undefined],
@@ -103,16 +159,32 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
       { step: 'partnerApiConsent', startedAt: verifications[1].completedAt, submissions: 0 },
     ]);
     expect(timeline.steps[2].completedAt).toBeUndefined();
-    expect(timeline.progress).toMatchObject({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', verified: { tenantId: CONTOSO } });
+    expect(timeline.progress).toMatchObject({
+      step: 'partnerApiConsent',
+      status: 'awaitingPartnerApiCredentials',
+      verified: { tenantId: CONTOSO },
+    });
 
     // The outcome once cancelled.
     expect((await call('DELETE', '/payer-account/registration', alice)).status).toBe(204);
     await until(async () => (await history(id)).body.runtimeStatus === 'Completed');
     const ended = (await history(id)).body;
-    expect(ended.outcome).toMatchObject({ runtimeStatus: 'Completed', result: { outcome: 'cancelled' }, status: 'cancelled' });
+    expect(ended.outcome).toMatchObject({
+      runtimeStatus: 'Completed',
+      result: { outcome: 'cancelled' },
+      status: 'cancelled',
+    });
     expect(ended.entries.at(-1)).toMatchObject({ kind: 'completed', runtimeStatus: 'Completed' });
-    expect(ended.entries.filter((e: any) => e.kind === 'event').map((e: any) => e.name).at(-1)).toBe('RegistrationCancelled');
-    expect(ended.statusTransitions.at(-1)).toMatchObject({ status: 'cancelled', cause: 'activity:CleanUpRegistration' });
+    expect(
+      ended.entries
+        .filter((e: any) => e.kind === 'event')
+        .map((e: any) => e.name)
+        .at(-1),
+    ).toBe('RegistrationCancelled');
+    expect(ended.statusTransitions.at(-1)).toMatchObject({
+      status: 'cancelled',
+      cause: 'activity:CleanUpRegistration',
+    });
 
     // Redaction: the raw history holds references and stack traces; the timeline holds none of them, nor any secret or token.
     const raw = await rawHistory(id);
@@ -120,7 +192,17 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
     expect(raw).toContain('submissionId');
     expect(raw).toMatch(/"Details":"[^"]*\\n\s+at /);
     const shown = JSON.stringify(ended) + JSON.stringify(timeline);
-    for (const hidden of [`reg-${id}-pc-secret`, 'submissionId', 'secretLooksLikeId', '"Details"', '"Input"', '"Result"', '    at ', 'Contoso CSP']) expect(shown).not.toContain(hidden);
+    for (const hidden of [
+      `reg-${id}-pc-secret`,
+      'submissionId',
+      'secretLooksLikeId',
+      '"Details"',
+      '"Input"',
+      '"Result"',
+      '    at ',
+      'Contoso CSP',
+    ])
+      expect(shown).not.toContain(hidden);
     for (const secret of [VALID_SECRET, SECRET_ID, alice, olivia]) {
       expect(raw + shown).not.toContain(secret);
     }
@@ -132,14 +214,33 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
     const res = await history(account.registrationId);
     expect(res.status).toBe(200);
     const timeline = res.body;
-    expect(timeline.entries.filter((e: any) => e.kind === 'event').map((e: any) => e.name))
-      .toEqual(['PartnerCenterCredentialsSubmitted', 'PartnerApiCredentialsSubmitted', 'ConsentCompleted']);
+    expect(timeline.entries.filter((e: any) => e.kind === 'event').map((e: any) => e.name)).toEqual([
+      'PartnerCenterCredentialsSubmitted',
+      'PartnerApiCredentialsSubmitted',
+      'ConsentCompleted',
+    ]);
     const redeem = timeline.entries.find((e: any) => e.kind === 'activity' && e.name === 'RedeemConsent');
-    expect(redeem).toMatchObject({ attempts: 1, outcome: 'completed', result: { ok: true, account: { tenantId: CONTOSO, mpnId: '1234567' } } });
+    expect(redeem).toMatchObject({
+      attempts: 1,
+      outcome: 'completed',
+      result: { ok: true, account: { tenantId: CONTOSO, mpnId: '1234567' } },
+    });
     expect(Object.keys(redeem.result.account).sort()).toEqual(['mpnId', 'tenantId']); // no secret names, no consentedBy
-    expect(timeline.statusTransitions.map((t: any) => t.status).slice(-3)).toEqual(['awaitingConsent', 'redeemingConsent', 'registered']);
-    expect(timeline.steps[2]).toMatchObject({ step: 'partnerApiConsent', submissions: 1, completedAt: redeem.completedAt });
-    expect(timeline.outcome).toMatchObject({ runtimeStatus: 'Completed', result: { outcome: 'registered' }, status: 'registered' });
+    expect(timeline.statusTransitions.map((t: any) => t.status).slice(-3)).toEqual([
+      'awaitingConsent',
+      'redeemingConsent',
+      'registered',
+    ]);
+    expect(timeline.steps[2]).toMatchObject({
+      step: 'partnerApiConsent',
+      submissions: 1,
+      completedAt: redeem.completedAt,
+    });
+    expect(timeline.outcome).toMatchObject({
+      runtimeStatus: 'Completed',
+      result: { outcome: 'registered' },
+      status: 'registered',
+    });
     expect(res.text).not.toContain('-token-cache');
     expect(res.text).not.toContain(VALID_SECRET);
     expect((await call('DELETE', '/payer-account', alice)).status).toBe(204);
@@ -162,7 +263,9 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
     const pages: any[] = [];
     let continuationToken: string | undefined;
     do {
-      const res = await ops(`?pageSize=2&createdFrom=${encodeURIComponent(before)}${continuationToken ? `&continuationToken=${encodeURIComponent(continuationToken)}` : ''}`);
+      const res = await ops(
+        `?pageSize=2&createdFrom=${encodeURIComponent(before)}${continuationToken ? `&continuationToken=${encodeURIComponent(continuationToken)}` : ''}`,
+      );
       expect(res.status).toBe(200);
       pages.push(res.body);
       continuationToken = res.body.continuationToken;
@@ -172,12 +275,24 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
     const listed = pages.flatMap((p) => p.items);
     expect(listed.map((i: any) => i.registrationId).sort()).toEqual([...ids].sort());
     for (const item of listed) {
-      expect(Object.keys(item).sort()).toEqual(['createdTime', 'lastUpdatedTime', 'progress', 'registrationId', 'runtimeStatus']);
+      expect(Object.keys(item).sort()).toEqual([
+        'createdTime',
+        'lastUpdatedTime',
+        'progress',
+        'registrationId',
+        'runtimeStatus',
+      ]);
       expect(item.registrationId).toMatch(GUID);
       expect(Date.parse(item.createdTime)).toBeGreaterThanOrEqual(Date.parse(before));
     }
-    expect(listed.find((i: any) => i.registrationId === ids[0]).progress).toEqual({ step: 'partnerCenterCredentials', status: 'awaitingPartnerCenterCredentials' });
-    expect(listed.find((i: any) => i.registrationId === last.body.registrationId)).toMatchObject({ runtimeStatus: 'Completed', progress: { status: 'cancelled' } });
+    expect(listed.find((i: any) => i.registrationId === ids[0]).progress).toEqual({
+      step: 'partnerCenterCredentials',
+      status: 'awaitingPartnerCenterCredentials',
+    });
+    expect(listed.find((i: any) => i.registrationId === last.body.registrationId)).toMatchObject({
+      runtimeStatus: 'Completed',
+      progress: { status: 'cancelled' },
+    });
 
     const running = await ops(`?status=running&createdFrom=${encodeURIComponent(before)}`);
     expect(running.body.items.map((i: any) => i.registrationId).sort()).toEqual(ids.slice(0, 5).sort());
@@ -218,6 +333,7 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
   it('never shows a secret or a token in any answer', () => {
     expect(seen.length).toBeGreaterThan(20);
     const everything = seen.join('\n');
-    for (const secret of [VALID_SECRET, alice, bob, olivia, stack.settings.LocalHost__MasterKey]) expect(everything).not.toContain(secret);
+    for (const secret of [VALID_SECRET, alice, bob, olivia, stack.settings.LocalHost__MasterKey])
+      expect(everything).not.toContain(secret);
   });
 });

@@ -13,7 +13,8 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
   const seen: string[] = [];
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${stack.apiBaseUrl}${path}`, {
-      method, headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+      method,
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -34,8 +35,20 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
   const reachConsent = async (linkBody: Record<string, unknown> = {}) => {
     expect((await api('POST', '/payer-account/registration', { accountName: 'Contoso CSP' })).status).toBe(201);
     await until(async () => (await registration()).status === 'awaitingPartnerCenterCredentials');
-    expect((await api('PUT', '/payer-account/registration/partner-center-credentials', { applicationId: PC_APP, domain: 'contoso.example', secret: VALID })).status).toBe(200);
-    const link = await api('PUT', '/payer-account/registration/partner-api-credentials', { tenantId: CONTOSO, applicationId: PC_APP, ...linkBody });
+    expect(
+      (
+        await api('PUT', '/payer-account/registration/partner-center-credentials', {
+          applicationId: PC_APP,
+          domain: 'contoso.example',
+          secret: VALID,
+        })
+      ).status,
+    ).toBe(200);
+    const link = await api('PUT', '/payer-account/registration/partner-api-credentials', {
+      tenantId: CONTOSO,
+      applicationId: PC_APP,
+      ...linkBody,
+    });
     expect(link.status).toBe(200);
     await until(async () => (await registration()).status === 'awaitingConsent');
     return link.body as { consentLink: string; expiresAt: string; emailedTo?: string };
@@ -44,7 +57,8 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
   const consent = async (consentLink: string, username: string, decision: 'accept' | 'cancel' = 'accept') => {
     const start = await browse(consentLink);
     expect(start.status).toBe(302);
-    return (await stack.entra.authorize({ authorizeUrl: start.location as string, username, decision })).location as string;
+    return (await stack.entra.authorize({ authorizeUrl: start.location as string, username, decision }))
+      .location as string;
   };
   const settled = async () => {
     await until(async () => !['awaitingConsent', 'redeemingConsent'].includes((await registration())?.status));
@@ -77,8 +91,13 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     await until(async () => (await api('GET', '/payer-account')).status === 200);
     const account = await api('GET', '/payer-account');
     expect(account.body).toMatchObject({
-      accountName: 'Contoso CSP', tenantId: CONTOSO, applicationId: PC_APP, mpnId: '1234567', companyName: 'Contoso Ltd',
-      consentedBy: 'alice@contoso.example', secrets: { tokenCache: { name: expect.stringMatching(/-token-cache$/) } },
+      accountName: 'Contoso CSP',
+      tenantId: CONTOSO,
+      applicationId: PC_APP,
+      mpnId: '1234567',
+      companyName: 'Contoso Ltd',
+      consentedBy: 'alice@contoso.example',
+      secrets: { tokenCache: { name: expect.stringMatching(/-token-cache$/) } },
     });
     expect(stack.partnerApi.downloads().length).toBeGreaterThan(0);
     expect((await api('POST', '/payer-account/registration', {})).body.code).toBe('payer_account_exists');
@@ -91,17 +110,21 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     expect(codes.filter(({ v }) => v.enabled)).toEqual([]);
     await assertNoSecretLeaked(cache);
     // Deregistration is a later issue: free the organization for the next test directly.
-    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', {
+      allowInsecureConnection: true,
+    });
     await table.deleteEntity(CONTOSO, 'payer-account');
   });
 
-  it('registers through the pasted address when the app\'s redirect URI is https://localhost', async () => {
+  it("registers through the pasted address when the app's redirect URI is https://localhost", async () => {
     const link = await reachConsent({ redirectUri: 'https://localhost' });
     const address = await consent(link.consentLink, 'alice@contoso.example');
     expect(address.startsWith('https://localhost/?code=')).toBe(true);
     const carol = await stack.tokenFor('carol@fabrikam.example');
     const foreign = await fetch(`${stack.apiBaseUrl}/payer-account/registration/authorization-code`, {
-      method: 'POST', headers: { authorization: `Bearer ${carol}`, 'content-type': 'application/json' }, body: JSON.stringify({ url: address }),
+      method: 'POST',
+      headers: { authorization: `Bearer ${carol}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ url: address }),
     });
     // Another organization's person cannot complete it: Fabrikam has no registration waiting (with one, the state would not match it: 400).
     expect(foreign.status).toBe(404);
@@ -110,18 +133,22 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     expect(pasted.status).toBe(202);
     await until(async () => (await api('GET', '/payer-account')).status === 200);
     expect((await api('GET', '/payer-account')).body.mpnId).toBe('1234567');
-    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', {
+      allowInsecureConnection: true,
+    });
     await table.deleteEntity(CONTOSO, 'payer-account');
   });
 
-  it('registers with only the code pasted (the latest click\'s PKCE verifier is used)', async () => {
+  it("registers with only the code pasted (the latest click's PKCE verifier is used)", async () => {
     const link = await reachConsent({ redirectUri: 'https://localhost' });
     const code = new URL(await consent(link.consentLink, 'alice@contoso.example')).searchParams.get('code');
     const pasted = await api('POST', '/payer-account/registration/authorization-code', { code });
     expect(pasted.status).toBe(202);
     await until(async () => (await api('GET', '/payer-account')).status === 200);
     expect((await api('GET', '/payer-account')).body.tenantId).toBe(CONTOSO);
-    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', {
+      allowInsecureConnection: true,
+    });
     await table.deleteEntity(CONTOSO, 'payer-account');
   });
 
@@ -134,17 +161,27 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     const link = await reachConsent(linkBody);
     await browse(await consent(link.consentLink, admin));
     const after = await settled();
-    expect(after).toMatchObject({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', error: { code } });
+    expect(after).toMatchObject({
+      step: 'partnerApiConsent',
+      status: 'awaitingPartnerApiCredentials',
+      error: { code },
+    });
     expect(after.error.message).toMatch(/new consent link|MPN ID/);
     expect((await api('GET', '/payer-account')).status).toBe(404);
 
     // A new link and a good consent register: the refused consent's token is not resumed instead.
-    const again = await api('PUT', '/payer-account/registration/partner-api-credentials', { tenantId: CONTOSO, applicationId: PC_APP });
+    const again = await api('PUT', '/payer-account/registration/partner-api-credentials', {
+      tenantId: CONTOSO,
+      applicationId: PC_APP,
+    });
     expect(again.status).toBe(200);
     await until(async () => (await registration()).status === 'awaitingConsent');
     await browse(await consent(again.body.consentLink, 'alice@contoso.example'));
     await until(async () => (await api('GET', '/payer-account')).status === 200);
-    expect((await api('GET', '/payer-account')).body).toMatchObject({ tenantId: CONTOSO, consentedBy: 'alice@contoso.example' });
+    expect((await api('GET', '/payer-account')).body).toMatchObject({
+      tenantId: CONTOSO,
+      consentedBy: 'alice@contoso.example',
+    });
     expect((await api('DELETE', '/payer-account')).status).toBe(204);
   });
 
@@ -167,7 +204,14 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     const page = await browse(await consent(link.consentLink, 'alice@contoso.example', 'cancel'));
     expect(page.html).toContain('Consent declined');
     expect((await settled()).error.code).toBe('consent_declined');
-    expect((await api('PUT', '/payer-account/registration/partner-api-credentials', { tenantId: CONTOSO, applicationId: PC_APP })).status).toBe(200);
+    expect(
+      (
+        await api('PUT', '/payer-account/registration/partner-api-credentials', {
+          tenantId: CONTOSO,
+          applicationId: PC_APP,
+        })
+      ).status,
+    ).toBe(200);
   });
 
   it('expires the link on the injectable clock; a new link can be asked for', async () => {
@@ -180,14 +224,25 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     const pasted = await api('POST', '/payer-account/registration/authorization-code', { code: 'e'.repeat(40) });
     expect(pasted.status).toBe(410);
     expect(pasted.body).toMatchObject({ code: 'consent_link_expired', message: expect.stringContaining('new link') });
-    expect((await api('PUT', '/payer-account/registration/partner-api-credentials', { tenantId: CONTOSO, applicationId: PC_APP })).status).toBe(200);
+    expect(
+      (
+        await api('PUT', '/payer-account/registration/partner-api-credentials', {
+          tenantId: CONTOSO,
+          applicationId: PC_APP,
+        })
+      ).status,
+    ).toBe(200);
   });
 
   async function assertNoSecretLeaked(tokenCache: string) {
-    const service = TableServiceClient.fromConnectionString(stack.azurite.connectionString, { allowInsecureConnection: true });
+    const service = TableServiceClient.fromConnectionString(stack.azurite.connectionString, {
+      allowInsecureConnection: true,
+    });
     let stored = '';
     for await (const table of service.listTables()) {
-      const client = TableClient.fromConnectionString(stack.azurite.connectionString, table.name as string, { allowInsecureConnection: true });
+      const client = TableClient.fromConnectionString(stack.azurite.connectionString, table.name as string, {
+        allowInsecureConnection: true,
+      });
       for await (const entity of client.listEntities()) stored += JSON.stringify(entity);
     }
     const refreshToken = /"secret":"([^"]+)"/.exec(tokenCache.slice(tokenCache.indexOf('RefreshToken')))?.[1] as string;

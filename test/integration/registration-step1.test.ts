@@ -15,11 +15,17 @@ describe('step 1: POST, GET, DELETE /api/payer-account/registration', () => {
   const call = (method: string, token: string | undefined, body?: string, headers: Record<string, string> = {}) =>
     fetch(url(), {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...headers },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+        ...headers,
+      },
       body,
     });
   const payerAccountRow = async (organizationId: string) => {
-    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', {
+      allowInsecureConnection: true,
+    });
     try {
       return await table.getEntity(organizationId, 'payer-account');
     } catch (error) {
@@ -30,14 +36,27 @@ describe('step 1: POST, GET, DELETE /api/payer-account/registration', () => {
   const until = async (check: () => Promise<boolean>) => {
     for (let i = 0; i < 200 && !(await check()); i++) await new Promise((r) => setTimeout(r, 50));
   };
-  const forged = (claims: Record<string, unknown>, options: { expiresInSeconds?: number; signWithForeignKey?: boolean } = {}) =>
-    stack.entra.mintToken({
-      iss: `${stack.entra.url}/${CONTOSO}/v2.0`, aud: API_CLIENT_ID, tid: CONTOSO, oid: 'forged-user', roles: ['PayerAccount.Manage'], ...claims,
-    }, options);
+  const forged = (
+    claims: Record<string, unknown>,
+    options: { expiresInSeconds?: number; signWithForeignKey?: boolean } = {},
+  ) =>
+    stack.entra.mintToken(
+      {
+        iss: `${stack.entra.url}/${CONTOSO}/v2.0`,
+        aud: API_CLIENT_ID,
+        tid: CONTOSO,
+        oid: 'forged-user',
+        roles: ['PayerAccount.Manage'],
+        ...claims,
+      },
+      options,
+    );
 
   beforeAll(async () => {
     stack = await startStack();
-    [alice, bob, carol] = await Promise.all(['alice@contoso.example', 'bob@contoso.example', 'carol@fabrikam.example'].map((u) => stack.tokenFor(u)));
+    [alice, bob, carol] = await Promise.all(
+      ['alice@contoso.example', 'bob@contoso.example', 'carol@fabrikam.example'].map((u) => stack.tokenFor(u)),
+    );
   });
   afterAll(async () => {
     await stack?.stop();
@@ -51,14 +70,17 @@ describe('step 1: POST, GET, DELETE /api/payer-account/registration', () => {
     const created = await call('POST', alice, JSON.stringify({ accountName: '  Contoso CSP  ' }));
     expect(created.status).toBe(201);
     expect(created.headers.get('location')).toBe('/api/payer-account/registration');
-    const registration = await created.json() as any;
+    const registration = (await created.json()) as any;
     expect(registration).toMatchObject({ accountName: 'Contoso CSP', step: 'partnerCenterCredentials' });
     let shown: any;
     await until(async () => {
-      shown = await (await call('GET', bob)).json() as any;
+      shown = (await (await call('GET', bob)).json()) as any;
       return shown.status === 'awaitingPartnerCenterCredentials';
     });
-    expect(shown).toMatchObject({ registrationId: registration.registrationId, status: 'awaitingPartnerCenterCredentials' });
+    expect(shown).toMatchObject({
+      registrationId: registration.registrationId,
+      status: 'awaitingPartnerCenterCredentials',
+    });
     expect(Date.parse(shown.expiresAt) - Date.parse(shown.createdAt)).toBeGreaterThan(167 * HOUR);
     expect((await payerAccountRow(CONTOSO))?.registrationId).toBe(registration.registrationId);
   });
@@ -66,7 +88,7 @@ describe('step 1: POST, GET, DELETE /api/payer-account/registration', () => {
   it('gives exactly one 201 and one 409 to two concurrent POSTs of one organization', async () => {
     const responses = await Promise.all([call('POST', alice, '{}'), call('POST', alice, '{}')]);
     expect(responses.map((r) => r.status).sort()).toEqual([201, 409]);
-    const conflict = await responses.find((r) => r.status === 409)!.json() as any;
+    const conflict = (await responses.find((r) => r.status === 409)!.json()) as any;
     expect(conflict).toMatchObject({ code: 'registration_in_progress', status: 409 });
     expect(responses.find((r) => r.status === 409)!.headers.get('content-type')).toBe('application/problem+json');
   });
@@ -76,7 +98,7 @@ describe('step 1: POST, GET, DELETE /api/payer-account/registration', () => {
     expect((await call('GET', alice)).status).toBe(404);
     const cancel = await call('DELETE', alice);
     expect(cancel.status).toBe(404);
-    expect((await cancel.json() as any).code).toBe('registration_not_found');
+    expect(((await cancel.json()) as any).code).toBe('registration_not_found');
     expect((await call('GET', carol)).status).toBe(200);
     expect((await payerAccountRow(FABRIKAM))?.accountName).toBe('Fabrikam');
   });
@@ -86,13 +108,17 @@ describe('step 1: POST, GET, DELETE /api/payer-account/registration', () => {
     ['expired', async () => forged({}, { expiresInSeconds: -3600 }), 'invalid_token'],
     ['for another audience', async () => forged({ aud: 'api://someone-else' }), 'invalid_token'],
     ['wrongly signed', async () => forged({}, { signWithForeignKey: true }), 'invalid_token'],
-    ['from an issuer that is not its tenant', async () => forged({ iss: `${stack.entra.url}/${FABRIKAM}/v2.0` }), 'invalid_token'],
+    [
+      'from an issuer that is not its tenant',
+      async () => forged({ iss: `${stack.entra.url}/${FABRIKAM}/v2.0` }),
+      'invalid_token',
+    ],
   ])('answers 401 to a %s token and stores nothing', async (_name, token, code) => {
     for (const method of ['POST', 'GET', 'DELETE']) {
       const res = await call(method, await token(), method === 'POST' ? '{}' : undefined);
       expect(res.status).toBe(401);
       expect(res.headers.get('www-authenticate')).toMatch(/^Bearer/);
-      expect((await res.json() as any).code).toBe(code);
+      expect(((await res.json()) as any).code).toBe(code);
     }
     expect(await payerAccountRow(CONTOSO)).toBeUndefined();
   });
@@ -101,7 +127,10 @@ describe('step 1: POST, GET, DELETE /api/payer-account/registration', () => {
     for (const method of ['POST', 'DELETE']) {
       const res = await call(method, bob, method === 'POST' ? '{}' : undefined);
       expect(res.status).toBe(403);
-      expect((await res.json() as any)).toMatchObject({ code: 'forbidden', message: expect.stringContaining('PayerAccount.Manage') });
+      expect((await res.json()) as any).toMatchObject({
+        code: 'forbidden',
+        message: expect.stringContaining('PayerAccount.Manage'),
+      });
     }
     expect(await payerAccountRow(CONTOSO)).toBeUndefined();
   });
@@ -113,12 +142,17 @@ describe('step 1: POST, GET, DELETE /api/payer-account/registration', () => {
     ['an empty name', JSON.stringify({ accountName: '   ' }), 'invalid_field', 'accountName'],
     ['a control character', JSON.stringify({ accountName: 'bad\u0007name' }), 'invalid_field', 'accountName'],
     ['an unknown field', JSON.stringify({ accountName: 'ok', secret: 'x' }), 'unknown_field', 'secret'],
-    ['an oversized body', JSON.stringify({ accountName: 'ok', padding: 'x'.repeat(100_000) }), 'body_too_large', 'body'],
+    [
+      'an oversized body',
+      JSON.stringify({ accountName: 'ok', padding: 'x'.repeat(100_000) }),
+      'body_too_large',
+      'body',
+    ],
     ['a JSON array', '[]', 'invalid_field', 'body'],
   ])('answers 400 naming the field for %s, and stores nothing', async (_name, body, code, field) => {
     const res = await call('POST', alice, body);
     expect(res.status).toBe(400);
-    const problem = await res.json() as any;
+    const problem = (await res.json()) as any;
     expect(problem).toMatchObject({ status: 400, code, field });
     expect(problem.message).toEqual(expect.any(String));
     expect(await payerAccountRow(CONTOSO)).toBeUndefined();
@@ -128,42 +162,68 @@ describe('step 1: POST, GET, DELETE /api/payer-account/registration', () => {
   it('refuses a body that is not JSON with 400 naming the body', async () => {
     const res = await call('POST', alice, 'accountName=x', { 'content-type': 'application/x-www-form-urlencoded' });
     expect(res.status).toBe(400);
-    expect(await res.json() as any).toMatchObject({ code: 'unsupported_media_type', field: 'body' });
+    expect((await res.json()) as any).toMatchObject({ code: 'unsupported_media_type', field: 'body' });
     expect(await payerAccountRow(CONTOSO)).toBeUndefined();
   });
 
   it('cancels: the slot is free at once and the workflow ends cancelled', async () => {
-    const { registrationId } = await (await call('POST', alice, '{}')).json() as any;
+    const { registrationId } = (await (await call('POST', alice, '{}')).json()) as any;
     expect((await call('DELETE', alice)).status).toBe(204);
     expect(await payerAccountRow(CONTOSO)).toBeUndefined();
     expect((await call('GET', alice)).status).toBe(404);
-    const status = async () => (await fetch(`${stack.host.url}/runtime/webhooks/durabletask/instances/${registrationId}?code=${stack.settings.LocalHost__MasterKey}`)).json() as any;
+    const status = async () =>
+      (
+        await fetch(
+          `${stack.host.url}/runtime/webhooks/durabletask/instances/${registrationId}?code=${stack.settings.LocalHost__MasterKey}`,
+        )
+      ).json() as any;
     let final: any;
     await until(async () => (final = await status()).runtimeStatus === 'Completed');
-    expect(final).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'cancelled' }, customStatus: { status: 'cancelled' } });
+    expect(final).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: { outcome: 'cancelled' },
+      customStatus: { status: 'cancelled' },
+    });
     expect((await call('POST', alice, '{}')).status).toBe(201);
   });
 
   it('expires after the configured time on the injectable clock, freeing the organization', async () => {
-    const { registrationId } = await (await call('POST', carol, '{}')).json() as any;
-    await until(async () => (await (await call('GET', carol)).json() as any).status === 'awaitingPartnerCenterCredentials');
+    const { registrationId } = (await (await call('POST', carol, '{}')).json()) as any;
+    await until(
+      async () => ((await (await call('GET', carol)).json()) as any).status === 'awaitingPartnerCenterCredentials',
+    );
     await stack.advanceClock(168 * HOUR + 1000);
     await until(async () => (await call('GET', carol)).status === 404);
     expect((await call('GET', carol)).status).toBe(404);
     expect(await payerAccountRow(FABRIKAM)).toBeUndefined();
-    const readStatus = async () => (await fetch(`${stack.host.url}/runtime/webhooks/durabletask/instances/${registrationId}?code=${stack.settings.LocalHost__MasterKey}`)).json() as any;
+    const readStatus = async () =>
+      (
+        await fetch(
+          `${stack.host.url}/runtime/webhooks/durabletask/instances/${registrationId}?code=${stack.settings.LocalHost__MasterKey}`,
+        )
+      ).json() as any;
     // The slot is freed by the clean-up activity; the orchestration completes in the episode after it.
     await until(async () => (await readStatus()).runtimeStatus === 'Completed');
-    expect(await readStatus()).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'expired' }, customStatus: { status: 'expired' } });
+    expect(await readStatus()).toMatchObject({
+      runtimeStatus: 'Completed',
+      output: { outcome: 'expired' },
+      customStatus: { status: 'expired' },
+    });
     expect((await call('POST', carol, '{}')).status).toBe(201);
   });
 
   it('keeps a waiting registration through a host crash and restart', async () => {
-    const { registrationId } = await (await call('POST', alice, '{"accountName":"Survivor"}')).json() as any;
-    await until(async () => (await (await call('GET', alice)).json() as any).status === 'awaitingPartnerCenterCredentials');
+    const { registrationId } = (await (await call('POST', alice, '{"accountName":"Survivor"}')).json()) as any;
+    await until(
+      async () => ((await (await call('GET', alice)).json()) as any).status === 'awaitingPartnerCenterCredentials',
+    );
     await stack.restartHost();
-    const after = await (await call('GET', alice)).json() as any;
-    expect(after).toMatchObject({ registrationId, accountName: 'Survivor', status: 'awaitingPartnerCenterCredentials' });
+    const after = (await (await call('GET', alice)).json()) as any;
+    expect(after).toMatchObject({
+      registrationId,
+      accountName: 'Survivor',
+      status: 'awaitingPartnerCenterCredentials',
+    });
     expect((await call('DELETE', alice)).status).toBe(204);
   });
 
@@ -177,15 +237,31 @@ describe('step 1: POST, GET, DELETE /api/payer-account/registration', () => {
 describe('step 1: a claim left behind by a crash between claim and start', () => {
   let stack: Stack;
   let alice: string;
-  const table = () => TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', { allowInsecureConnection: true });
+  const table = () =>
+    TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', {
+      allowInsecureConnection: true,
+    });
   const leaveClaim = async (ageMs: number) => {
-    await table().createTable().catch(() => undefined);
-    await table().upsertEntity({
-      partitionKey: CONTOSO, rowKey: 'payer-account', state: 'registering', registrationId: `never-started-${ageMs}`,
-      createdAt: new Date(Date.now() - ageMs).toISOString(), createdBy: 'crashed',
-    }, 'Replace');
+    await table()
+      .createTable()
+      .catch(() => undefined);
+    await table().upsertEntity(
+      {
+        partitionKey: CONTOSO,
+        rowKey: 'payer-account',
+        state: 'registering',
+        registrationId: `never-started-${ageMs}`,
+        createdAt: new Date(Date.now() - ageMs).toISOString(),
+        createdBy: 'crashed',
+      },
+      'Replace',
+    );
   };
-  const post = () => fetch(`${stack.apiBaseUrl}/payer-account/registration`, { method: 'POST', headers: { authorization: `Bearer ${alice}` } });
+  const post = () =>
+    fetch(`${stack.apiBaseUrl}/payer-account/registration`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${alice}` },
+    });
 
   beforeAll(async () => {
     stack = await startStack();

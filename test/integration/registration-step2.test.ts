@@ -20,7 +20,8 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
   const responses: string[] = [];
   const api = async (method: string, path: string, token: string, body?: unknown) => {
     const res = await fetch(`${stack.apiBaseUrl}/payer-account/registration${path}`, {
-      method, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      method,
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -28,8 +29,14 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
     return { status: res.status, body: text ? JSON.parse(text) : undefined, headers: res.headers };
   };
   const submit = (body: Record<string, unknown>, token = alice) =>
-    api('PUT', '/partner-center-credentials', token, { applicationId: PC_APP, domain: 'contoso.example', secret: VALID, ...body });
-  const stagedVersions = (registrationId: string) => stack.keyVault.state.listVersions(`reg-${registrationId}-pc-secret`);
+    api('PUT', '/partner-center-credentials', token, {
+      applicationId: PC_APP,
+      domain: 'contoso.example',
+      secret: VALID,
+      ...body,
+    });
+  const stagedVersions = (registrationId: string) =>
+    stack.keyVault.state.listVersions(`reg-${registrationId}-pc-secret`);
   let registrationId: string;
 
   beforeAll(async () => {
@@ -56,12 +63,20 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
     await stack?.stop();
   });
 
-  it('verifies good credentials: 200 with the partner\'s details, and the registration moves to step 3', async () => {
+  it("verifies good credentials: 200 with the partner's details, and the registration moves to step 3", async () => {
     const res = await submit({});
     expect(res.status).toBe(200);
     expect(res.body).toMatchObject({
-      registrationId, step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials',
-      verified: { tenantId: CONTOSO, applicationId: PC_APP, domain: 'contoso.example', companyName: 'Contoso Ltd', country: 'US' },
+      registrationId,
+      step: 'partnerApiConsent',
+      status: 'awaitingPartnerApiCredentials',
+      verified: {
+        tenantId: CONTOSO,
+        applicationId: PC_APP,
+        domain: 'contoso.example',
+        companyName: 'Contoso Ltd',
+        country: 'US',
+      },
     });
     const shown = await api('GET', '', bob);
     expect(shown.body).toMatchObject({ step: 'partnerApiConsent', verified: { companyName: 'Contoso Ltd' } });
@@ -78,10 +93,31 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
   });
 
   it.each([
-    ['the secret\'s ID pasted as its value', { secret: SECRET_ID }, 'secret_invalid', 'secret', 7000215, /looks like the secret's ID/],
+    [
+      "the secret's ID pasted as its value",
+      { secret: SECRET_ID },
+      'secret_invalid',
+      'secret',
+      7000215,
+      /looks like the secret's ID/,
+    ],
     ['an expired secret', { secret: EXPIRED }, 'secret_expired', 'secret', 7000222, /expired/],
-    ['an application ID unknown in the tenant', { applicationId: 'bbbbbbbb-0000-4000-8000-0000000000ff' }, 'application_not_found', 'applicationId', 700016, /Application \(client\) ID/],
-    ['a domain with no tenant', { domain: 'no-such-partner.example' }, 'tenant_not_found', 'domain', 90002, /No Entra ID tenant/],
+    [
+      'an application ID unknown in the tenant',
+      { applicationId: 'bbbbbbbb-0000-4000-8000-0000000000ff' },
+      'application_not_found',
+      'applicationId',
+      700016,
+      /Application \(client\) ID/,
+    ],
+    [
+      'a domain with no tenant',
+      { domain: 'no-such-partner.example' },
+      'tenant_not_found',
+      'domain',
+      90002,
+      /No Entra ID tenant/,
+    ],
   ])('answers 422 for %s, naming the field and the AADSTS code', async (_name, body, code, field, aadsts, message) => {
     const res = await submit(body);
     expect(res.status).toBe(422);
@@ -91,7 +127,11 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
     expect(res.body.traceId).toEqual(expect.any(String));
     expect(res.body.correlationId).toEqual(expect.any(String));
     const shown = await api('GET', '', alice);
-    expect(shown.body).toMatchObject({ step: 'partnerCenterCredentials', status: 'awaitingPartnerCenterCredentials', error: { code, field } });
+    expect(shown.body).toMatchObject({
+      step: 'partnerCenterCredentials',
+      status: 'awaitingPartnerCenterCredentials',
+      error: { code, field },
+    });
   });
 
   it('retries an invalid secret briefly (replication delay), then answers 422', async () => {
@@ -106,16 +146,33 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
   it('succeeds when a new secret replicates after a first AADSTS7000215', async () => {
     const { aadstsErrorBody } = await import('../../local/stand-ins/entra-id/error-bodies');
     const replicating = aadstsErrorBody(7000215, { clientId: PC_APP });
-    stack.entra.faults.inject({ match: TOKEN_PATH.source, status: replicating.status, body: replicating.body, count: 1 });
+    stack.entra.faults.inject({
+      match: TOKEN_PATH.source,
+      status: replicating.status,
+      body: replicating.body,
+      count: 1,
+    });
     const res = await submit({});
     expect(res.status).toBe(200);
     expect(stack.entra.faults.requests().filter((r) => TOKEN_PATH.test(`${r.method} ${r.path}`))).toHaveLength(2);
   });
 
   it.each([
-    ['an app not enabled for Partner Center API access', { applicationId: NOT_IN_PC_APP, secret: NOT_IN_PC_SECRET }, 'partner_center_app_not_enabled', 'applicationId', /App management/],
-    ['a tenant that is not a CSP partner', { applicationId: FABRIKAM_APP, secret: FABRIKAM_SECRET, domain: 'fabrikam.example' }, 'not_a_csp_partner', 'domain', /not a Cloud Solution Provider/],
-  ])('answers 422 for %s, with Partner Center\'s code and correlation ID', async (_name, body, code, field, message) => {
+    [
+      'an app not enabled for Partner Center API access',
+      { applicationId: NOT_IN_PC_APP, secret: NOT_IN_PC_SECRET },
+      'partner_center_app_not_enabled',
+      'applicationId',
+      /App management/,
+    ],
+    [
+      'a tenant that is not a CSP partner',
+      { applicationId: FABRIKAM_APP, secret: FABRIKAM_SECRET, domain: 'fabrikam.example' },
+      'not_a_csp_partner',
+      'domain',
+      /not a Cloud Solution Provider/,
+    ],
+  ])("answers 422 for %s, with Partner Center's code and correlation ID", async (_name, body, code, field, message) => {
     const res = await submit(body);
     expect(res.status).toBe(422);
     expect(res.body).toMatchObject({ code, field });
@@ -124,8 +181,13 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
     expect(res.body.correlationId).toEqual(expect.any(String));
   });
 
-  it('honours Partner Center\'s Retry-After on 429, then succeeds', async () => {
-    stack.partnerCenter.faults.inject({ match: '^GET /v1/profiles/legalbusiness', status: 429, retryAfterSeconds: 1, count: 1 });
+  it("honours Partner Center's Retry-After on 429, then succeeds", async () => {
+    stack.partnerCenter.faults.inject({
+      match: '^GET /v1/profiles/legalbusiness',
+      status: 429,
+      retryAfterSeconds: 1,
+      count: 1,
+    });
     const res = await submit({});
     expect(res.status).toBe(200);
     const calls = stack.partnerCenter.faults.requests().filter((r) => r.path === '/v1/profiles/legalbusiness');
@@ -138,7 +200,9 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
     const res = await submit({});
     expect(res.status).toBe(503);
     expect(res.body).toMatchObject({ code: 'partner_center_unavailable', partnerCenterCode: 503 });
-    expect(stack.partnerCenter.faults.requests().filter((r) => r.path === '/v1/profiles/legalbusiness')).toHaveLength(4);
+    expect(stack.partnerCenter.faults.requests().filter((r) => r.path === '/v1/profiles/legalbusiness')).toHaveLength(
+      4,
+    );
     expect((await api('GET', '', alice)).body.status).toBe('awaitingPartnerCenterCredentials');
   });
 
@@ -175,7 +239,8 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
   it('deletes the staged secret when the registration is cancelled', async () => {
     expect((await submit({})).status).toBe(200);
     expect((await api('DELETE', '', alice)).status).toBe(204);
-    for (let i = 0; i < 100 && stagedVersions(registrationId).length > 0; i++) await new Promise((r) => setTimeout(r, 30));
+    for (let i = 0; i < 100 && stagedVersions(registrationId).length > 0; i++)
+      await new Promise((r) => setTimeout(r, 30));
     expect(stagedVersions(registrationId)).toHaveLength(0);
     expect(stack.keyVault.state.getDeleted(`reg-${registrationId}-pc-secret`).versions.length).toBeGreaterThan(0);
   });
@@ -201,14 +266,19 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
   });
 
   it('never lets a submitted secret reach storage tables, logs or responses', async () => {
-    const service = TableServiceClient.fromConnectionString(stack.azurite.connectionString, { allowInsecureConnection: true });
+    const service = TableServiceClient.fromConnectionString(stack.azurite.connectionString, {
+      allowInsecureConnection: true,
+    });
     let stored = '';
     for await (const table of service.listTables()) {
-      const client = TableClient.fromConnectionString(stack.azurite.connectionString, table.name as string, { allowInsecureConnection: true });
+      const client = TableClient.fromConnectionString(stack.azurite.connectionString, table.name as string, {
+        allowInsecureConnection: true,
+      });
       for await (const entity of client.listEntities()) stored += JSON.stringify(entity);
     }
     expect(stored.length).toBeGreaterThan(1000);
     const everywhere = [stored, stack.host.output(), ...responses].join('\n');
-    for (const secret of [VALID, EXPIRED, WRONG, NOT_IN_PC_SECRET, FABRIKAM_SECRET]) expect(everywhere).not.toContain(secret);
+    for (const secret of [VALID, EXPIRED, WRONG, NOT_IN_PC_SECRET, FABRIKAM_SECRET])
+      expect(everywhere).not.toContain(secret);
   });
 });

@@ -10,7 +10,8 @@ describe('step 3: consent link, start, callback', () => {
   const responses: string[] = [];
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(`${stack.apiBaseUrl}/payer-account/registration${path}`, {
-      method, headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+      method,
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -37,7 +38,15 @@ describe('step 3: consent link, start, callback', () => {
   beforeEach(async () => {
     expect((await api('POST', '', {})).status).toBe(201);
     await until(async () => (await status()).status === 'awaitingPartnerCenterCredentials');
-    expect((await api('PUT', '/partner-center-credentials', { applicationId: PC_APP, domain: 'contoso.example', secret: VALID })).status).toBe(200);
+    expect(
+      (
+        await api('PUT', '/partner-center-credentials', {
+          applicationId: PC_APP,
+          domain: 'contoso.example',
+          secret: VALID,
+        })
+      ).status,
+    ).toBe(200);
   });
   afterEach(async () => {
     await api('DELETE', '');
@@ -54,24 +63,34 @@ describe('step 3: consent link, start, callback', () => {
     expect(wrongApp.body).toMatchObject({ code: 'confirmation_mismatch', field: 'applicationId' });
   });
 
-  it('issues a link that redirects to the partner tenant\'s v2 authorize endpoint with state and PKCE', async () => {
+  it("issues a link that redirects to the partner tenant's v2 authorize endpoint with state and PKCE", async () => {
     const issued = await link({ mpnId: '1234567' });
     expect(issued.status).toBe(200);
-    expect(issued.body.consentLink).toMatch(new RegExp(`^${stack.settings.PUBLIC_BASE_URL}/api/consent/start\\?ticket=`));
+    expect(issued.body.consentLink).toMatch(
+      new RegExp(`^${stack.settings.PUBLIC_BASE_URL}/api/consent/start\\?ticket=`),
+    );
     expect(Date.parse(issued.body.expiresAt) - Date.now()).toBeGreaterThan(71 * 3600_000);
     await until(async () => (await status()).status === 'awaitingConsent');
     const shown = (await status()).consent;
-    expect(shown).toMatchObject({ expiresAt: issued.body.expiresAt, consentLink: expect.stringContaining('/api/consent/start?ticket=') });
+    expect(shown).toMatchObject({
+      expiresAt: issued.body.expiresAt,
+      consentLink: expect.stringContaining('/api/consent/start?ticket='),
+    });
     expect((await browse(shown.consentLink)).status).toBe(302);
     const first = await browse(issued.body.consentLink);
     expect(first.status).toBe(302);
     const authorize = new URL(first.location as string);
     expect(`${authorize.origin}${authorize.pathname}`).toBe(`${stack.entra.url}/${CONTOSO}/oauth2/v2.0/authorize`);
     expect(Object.fromEntries(authorize.searchParams)).toMatchObject({
-      client_id: PC_APP, response_type: 'code', redirect_uri: `${stack.settings.PUBLIC_BASE_URL}/api/consent/callback`,
-      code_challenge_method: 'S256', prompt: 'login',
+      client_id: PC_APP,
+      response_type: 'code',
+      redirect_uri: `${stack.settings.PUBLIC_BASE_URL}/api/consent/callback`,
+      code_challenge_method: 'S256',
+      prompt: 'login',
     });
-    expect(authorize.searchParams.get('scope')?.split(' ')).toEqual(expect.arrayContaining(['https://api.partner.microsoft.com/user_impersonation', 'offline_access']));
+    expect(authorize.searchParams.get('scope')?.split(' ')).toEqual(
+      expect.arrayContaining(['https://api.partner.microsoft.com/user_impersonation', 'offline_access']),
+    );
     expect(authorize.searchParams.get('code_challenge')).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const second = new URL((await browse(issued.body.consentLink)).location as string);
     expect(second.searchParams.get('state')).not.toBe(authorize.searchParams.get('state'));
@@ -81,12 +100,17 @@ describe('step 3: consent link, start, callback', () => {
   it('e-mails at most five consent links per organization and hour; the link itself is still given', async () => {
     for (let i = 0; i < 5; i++) expect((await link({ adminEmail: `admin${i}@contoso.example` })).status).toBe(200);
     const refused = await fetch(`${stack.apiBaseUrl}/payer-account/registration/partner-api-credentials`, {
-      method: 'PUT', headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
+      method: 'PUT',
+      headers: { authorization: `Bearer ${alice}`, 'content-type': 'application/json' },
       body: JSON.stringify({ tenantId: CONTOSO, applicationId: PC_APP, adminEmail: 'someone@elsewhere.example' }),
     });
     expect(refused.status).toBe(429);
     expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(3000);
-    expect(await refused.json()).toMatchObject({ code: 'too_many_consent_emails', field: 'adminEmail', message: expect.stringContaining('Leave the e-mail out') });
+    expect(await refused.json()).toMatchObject({
+      code: 'too_many_consent_emails',
+      field: 'adminEmail',
+      message: expect.stringContaining('Leave the e-mail out'),
+    });
     const withoutEmail = await link();
     expect(withoutEmail.status).toBe(200);
     expect(withoutEmail.body.consentLink).toContain('/api/consent/start?ticket=');
@@ -112,14 +136,23 @@ describe('step 3: consent link, start, callback', () => {
     await until(async () => (await status()).status === 'awaitingConsent');
     const unopened = await api('POST', '/authorization-code', { code: 'c'.repeat(40) });
     expect(unopened.status).toBe(409);
-    expect(unopened.body).toMatchObject({ code: 'consent_link_not_opened', message: expect.stringContaining('Open the consent link') });
+    expect(unopened.body).toMatchObject({
+      code: 'consent_link_not_opened',
+      message: expect.stringContaining('Open the consent link'),
+    });
     expect(unopened.body.field).toBeUndefined();
     const state = new URL((await browse(old)).location as string).searchParams.get('state') as string;
     const fresh = (await link()).body.consentLink as string;
     await until(async () => (await browse(fresh)).status === 302);
-    const replaced = await api('POST', '/authorization-code', { url: `https://localhost/?code=${'d'.repeat(40)}&state=${encodeURIComponent(state)}` });
+    const replaced = await api('POST', '/authorization-code', {
+      url: `https://localhost/?code=${'d'.repeat(40)}&state=${encodeURIComponent(state)}`,
+    });
     expect(replaced.status).toBe(410);
-    expect(replaced.body).toMatchObject({ code: 'consent_link_replaced', title: 'Gone', message: expect.stringContaining('Use the newest link') });
+    expect(replaced.body).toMatchObject({
+      code: 'consent_link_replaced',
+      title: 'Gone',
+      message: expect.stringContaining('Use the newest link'),
+    });
     expect(replaced.body.field).toBeUndefined();
     expect((await status()).status).toBe('awaitingConsent');
   });
@@ -133,7 +166,11 @@ describe('step 3: consent link, start, callback', () => {
     expect(answered.status).toBe(200);
     expect(answered.html).toContain('Consent declined');
     await until(async () => (await status()).error?.code === 'consent_declined');
-    expect(await status()).toMatchObject({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', error: { code: 'consent_declined' } });
+    expect(await status()).toMatchObject({
+      step: 'partnerApiConsent',
+      status: 'awaitingPartnerApiCredentials',
+      error: { code: 'consent_declined' },
+    });
     const again = await browse(callback);
     expect(again.html).toContain('already received');
   });
@@ -149,9 +186,15 @@ describe('step 3: consent link, start, callback', () => {
     expect(wrongUrl.status).toBe(400);
     expect(wrongUrl.body.field).toBe('url');
     // What the address carries is held to what the callback accepts: an `error` Microsoft never sends is not stored anywhere.
-    const padded = await api('POST', '/authorization-code', { url: `https://localhost/?error=${'x'.repeat(300)}&state=s` });
+    const padded = await api('POST', '/authorization-code', {
+      url: `https://localhost/?error=${'x'.repeat(300)}&state=s`,
+    });
     expect(padded.status).toBe(400);
-    expect(padded.body).toMatchObject({ code: 'invalid_field', field: 'url', message: expect.stringContaining('its error is longer') });
+    expect(padded.body).toMatchObject({
+      code: 'invalid_field',
+      field: 'url',
+      message: expect.stringContaining('its error is longer'),
+    });
   });
 
   it('takes the same answer again when the vault failed to keep its code (the admin refreshes the page)', async () => {
@@ -175,12 +218,18 @@ describe('step 3: consent link, start, callback', () => {
     await until(async () => (await status()).status === 'awaitingConsent');
     const state = new URL((await browse(issued)).location as string).searchParams.get('state') as string;
     const code = 'authorization-code-value-that-must-stay-secret';
-    const answered = await browse(`${stack.settings.PUBLIC_BASE_URL}/api/consent/callback?code=${code}&state=${encodeURIComponent(state)}&session_state=s`);
+    const answered = await browse(
+      `${stack.settings.PUBLIC_BASE_URL}/api/consent/callback?code=${code}&state=${encodeURIComponent(state)}&session_state=s`,
+    );
     expect(answered.html).toContain('Consent received');
     const registrationId = (await status()).registrationId;
     const stored = stack.keyVault.state.listVersions(`reg-${registrationId}-auth-code`).map((v) => v.v.value);
     expect(stored).toContain(code);
-    const history = await (await fetch(`${stack.host.url}/runtime/webhooks/durabletask/instances/${registrationId}?showHistory=true&showHistoryOutput=true&code=${stack.settings.LocalHost__MasterKey}`)).text();
+    const history = await (
+      await fetch(
+        `${stack.host.url}/runtime/webhooks/durabletask/instances/${registrationId}?showHistory=true&showHistoryOutput=true&code=${stack.settings.LocalHost__MasterKey}`,
+      )
+    ).text();
     expect(history).toContain('ConsentCompleted');
     expect(history).not.toContain(code);
     expect(stack.host.output()).not.toContain(code);

@@ -12,7 +12,11 @@ const HOUR = 3600_000;
 
 interface Tick {
   function: string;
-  timer: { isPastDue: boolean; schedule: { adjustForDST: boolean }; scheduleStatus: { last: string; next: string; lastUpdated: string } };
+  timer: {
+    isPastDue: boolean;
+    schedule: { adjustForDST: boolean };
+    scheduleStatus: { last: string; next: string; lastUpdated: string };
+  };
   overlapped?: boolean;
 }
 
@@ -30,21 +34,44 @@ describe('timer triggers in the local Functions host', () => {
   let azurite: RunningAzurite;
   let host: HostProcess;
   const env = (schedule = '0 */5 * * * *') => ({
-    LocalHost__MasterKey: MASTER, LocalHost__FunctionKey: 'timer-function-key', TimerHub: 'TimerHub',
-    AzureWebJobsStorage: azurite.connectionString, LocalHost__Port: '0', LocalHost__ClockControl: 'true', KeepAliveSchedule: schedule,
+    LocalHost__MasterKey: MASTER,
+    LocalHost__FunctionKey: 'timer-function-key',
+    TimerHub: 'TimerHub',
+    AzureWebJobsStorage: azurite.connectionString,
+    LocalHost__Port: '0',
+    LocalHost__ClockControl: 'true',
+    KeepAliveSchedule: schedule,
   });
   const admin = (p: string, init: RequestInit = {}) =>
     fetch(`${host.url}${p}`, { ...init, headers: { 'x-functions-key': MASTER, ...init.headers } });
-  const timer = async (name: string) => ((await (await admin('/admin/host/timers')).json()) as TimerView[]).find((t) => t.name === name)!;
+  const timer = async (name: string) =>
+    ((await (await admin('/admin/host/timers')).json()) as TimerView[]).find((t) => t.name === name)!;
   const clockNow = async () => Date.parse(((await (await admin('/admin/host/clock')).json()) as { now: string }).now);
-  const advance = async (ms: number) => expect((await admin('/admin/host/clock', { method: 'POST', body: JSON.stringify({ advanceMs: ms }) })).status).toBe(200);
-  const settled = (name: string, count: number) => until(() => timer(name), (t) => t.invocationCount >= count && !t.running);
+  const advance = async (ms: number) =>
+    expect((await admin('/admin/host/clock', { method: 'POST', body: JSON.stringify({ advanceMs: ms }) })).status).toBe(
+      200,
+    );
+  const settled = (name: string, count: number) =>
+    until(
+      () => timer(name),
+      (t) => t.invocationCount >= count && !t.running,
+    );
   const ticks = async (name: string): Promise<Tick[]> => {
-    const all = (await (await admin('/runtime/webhooks/durabletask/instances?top=1000')).json()) as { name: string; input: Tick; createdTime: string }[];
-    return all.filter((i) => i.name === 'Tick' && i.input.function === name)
-      .sort((a, b) => a.createdTime.localeCompare(b.createdTime)).map((i) => i.input);
+    const all = (await (await admin('/runtime/webhooks/durabletask/instances?top=1000')).json()) as {
+      name: string;
+      input: Tick;
+      createdTime: string;
+    }[];
+    return all
+      .filter((i) => i.name === 'Tick' && i.input.function === name)
+      .sort((a, b) => a.createdTime.localeCompare(b.createdTime))
+      .map((i) => i.input);
   };
-  const ticksReach = (name: string, count: number) => until(() => ticks(name), (t) => t.length >= count);
+  const ticksReach = (name: string, count: number) =>
+    until(
+      () => ticks(name),
+      (t) => t.length >= count,
+    );
   /** Moves the clock to `marginMs` before the timer's next occurrence (first letting a too-close one run). */
   const justBefore = async (name: string, marginMs: number) => {
     let t = await settled(name, 0);
@@ -71,7 +98,7 @@ describe('timer triggers in the local Functions host', () => {
     const keepAlive = await timer('KeepAlive');
     expect(keepAlive.schedule).toBe('0 */5 * * * *');
     expect(Date.parse(keepAlive.next!) % PERIOD).toBe(0);
-    expect(Date.parse(keepAlive.next!)).toBeGreaterThan(await clockNow() - 1000);
+    expect(Date.parse(keepAlive.next!)).toBeGreaterThan((await clockNow()) - 1000);
     expect(await settled('OnStartup', 1)).toMatchObject({ lastResult: 'Succeeded', last: null });
     const [tick] = await ticksReach('OnStartup', 1);
     expect(tick.timer).toMatchObject({ isPastDue: false, schedule: { adjustForDST: true } });
@@ -81,7 +108,11 @@ describe('timer triggers in the local Functions host', () => {
   it('does not run before its occurrence, then runs once on time when the clock moves one period', async () => {
     const before = await justBefore('KeepAlive', 30_000);
     const due = Date.parse(before.next!);
-    expect(await timer('KeepAlive')).toMatchObject({ invocationCount: before.invocationCount, running: false, next: before.next });
+    expect(await timer('KeepAlive')).toMatchObject({
+      invocationCount: before.invocationCount,
+      running: false,
+      next: before.next,
+    });
     const recorded = (await ticks('KeepAlive')).length;
 
     await advance(PERIOD);
@@ -115,7 +146,15 @@ describe('timer triggers in the local Functions host', () => {
     const recorded = (await ticks('KeepAlive')).length;
     const body = JSON.stringify({ input: '' });
     expect((await fetch(`${host.url}/admin/functions/KeepAlive`, { method: 'POST', body })).status).toBe(401);
-    expect((await fetch(`${host.url}/admin/functions/KeepAlive`, { method: 'POST', body, headers: { 'x-functions-key': 'timer-function-key' } })).status).toBe(401);
+    expect(
+      (
+        await fetch(`${host.url}/admin/functions/KeepAlive`, {
+          method: 'POST',
+          body,
+          headers: { 'x-functions-key': 'timer-function-key' },
+        })
+      ).status,
+    ).toBe(401);
     expect((await admin('/admin/functions/NoSuchFunction', { method: 'POST', body })).status).toBe(404);
     expect((await admin('/admin/functions/Tick', { method: 'POST', body })).status).toBe(400);
     expect((await admin('/admin/functions/KeepAlive', { method: 'POST', body })).status).toBe(202);
@@ -127,7 +166,8 @@ describe('timer triggers in the local Functions host', () => {
 
   it('never overlaps runs of one function: admin invocations and a due occurrence run one after another', async () => {
     const before = await justBefore('Slow', 60_000);
-    for (let i = 0; i < 2; i++) expect((await admin('/admin/functions/Slow', { method: 'POST', body: '{"input":""}' })).status).toBe(202);
+    for (let i = 0; i < 2; i++)
+      expect((await admin('/admin/functions/Slow', { method: 'POST', body: '{"input":""}' })).status).toBe(202);
     await advance(2 * 60_000);
     await settled('Slow', before.invocationCount + 3);
     const all = await ticksReach('Slow', before.invocationCount + 3);
@@ -139,7 +179,10 @@ describe('timer triggers in the local Functions host', () => {
     await advance(HOUR);
     const first = await settled('Flaky', before.invocationCount + 1);
     expect(first.lastResult).toBe('Failed');
-    await until(async () => host.output(), (out) => out.includes("Executed 'Functions.Flaky' (Failed"));
+    await until(
+      async () => host.output(),
+      (out) => out.includes("Executed 'Functions.Flaky' (Failed"),
+    );
     expect(host.output()).toContain('Flaky failed: Error: Flaky timer broke on purpose');
     await advance(HOUR);
     const second = await settled('Flaky', before.invocationCount + 2);
@@ -164,9 +207,11 @@ describe('timer triggers in the local Functions host', () => {
   });
 
   it('refuses to start with an invalid schedule, naming the function', async () => {
-    await expect(spawnHost({ appRoot: TIMER_APP, env: env('0 0 99 * * *') }))
-      .rejects.toThrow("Timer function 'KeepAlive' has an invalid schedule '%KeepAliveSchedule%' (resolved to '0 0 99 * * *')");
-    await expect(spawnHost({ appRoot: TIMER_APP, env: { ...env(), KeepAliveSchedule: '' } }))
-      .rejects.toThrow("'%KeepAliveSchedule%' does not resolve to a value");
+    await expect(spawnHost({ appRoot: TIMER_APP, env: env('0 0 99 * * *') })).rejects.toThrow(
+      "Timer function 'KeepAlive' has an invalid schedule '%KeepAliveSchedule%' (resolved to '0 0 99 * * *')",
+    );
+    await expect(spawnHost({ appRoot: TIMER_APP, env: { ...env(), KeepAliveSchedule: '' } })).rejects.toThrow(
+      "'%KeepAliveSchedule%' does not resolve to a value",
+    );
   });
 });

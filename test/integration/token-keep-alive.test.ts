@@ -20,21 +20,35 @@ describe('token keep-alive, re-consent and secret update', () => {
   let call: (method: string, path: string, token: string | undefined, body?: unknown) => Promise<ApiAnswer>;
   const account = async () => (await call('GET', '/payer-account', alice)).body;
   const versions = (name: string) => stack.keyVault.state.listVersions(name);
-  const enabledVersions = (name: string) => versions(name).filter(({ v }) => v.enabled).map(({ v }) => v.version);
+  const enabledVersions = (name: string) =>
+    versions(name)
+      .filter(({ v }) => v.enabled)
+      .map(({ v }) => v.version);
   const auditActions = async () => {
-    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', {
+      allowInsecureConnection: true,
+    });
     const actions: string[] = [];
-    for await (const row of table.listEntities<{ action: string }>({ queryOptions: { filter: `PartitionKey eq '${CONTOSO}'` } })) actions.push(row.action);
+    for await (const row of table.listEntities<{ action: string }>({
+      queryOptions: { filter: `PartitionKey eq '${CONTOSO}'` },
+    }))
+      actions.push(row.action);
     return actions;
   };
   /** Moves the clock and waits for the keep-alive round the move makes due (exactly one). */
   const roundAfter = async (ms: number) => {
     const before = (await stack.timerStatus('TokenKeepAlive')).invocationCount;
     await stack.advanceClock(ms);
-    expect(await until(async () => {
-      const status = await stack.timerStatus('TokenKeepAlive');
-      return status.invocationCount > before && !status.running;
-    }, 600, 50)).toBe(true);
+    expect(
+      await until(
+        async () => {
+          const status = await stack.timerStatus('TokenKeepAlive');
+          return status.invocationCount > before && !status.running;
+        },
+        600,
+        50,
+      ),
+    ).toBe(true);
     const status = await stack.timerStatus('TokenKeepAlive');
     expect(status.invocationCount).toBe(before + 1);
     expect(status.lastResult).toBe('Succeeded');
@@ -42,7 +56,11 @@ describe('token keep-alive, re-consent and secret update', () => {
   const consentFromLink = async (link: string, redirect = true) => {
     const start = await fetch(link, { redirect: 'manual' });
     expect(start.status).toBe(302);
-    const { location } = await stack.entra.authorize({ authorizeUrl: start.headers.get('location') as string, username: ADMIN, decision: 'accept' });
+    const { location } = await stack.entra.authorize({
+      authorizeUrl: start.headers.get('location') as string,
+      username: ADMIN,
+      decision: 'accept',
+    });
     if (redirect) await fetch(location, { redirect: 'manual' });
     return location;
   };
@@ -52,12 +70,19 @@ describe('token keep-alive, re-consent and secret update', () => {
     [alice, bob] = await Promise.all([stack.tokenFor(ADMIN), stack.tokenFor('bob@contoso.example')]);
     seen = [];
     const api = apiClient(stack, seen).call;
-    const doc = await (await fetch(`${stack.apiBaseUrl}/openapi.json`)).json() as Record<string, any>;
+    const doc = (await (await fetch(`${stack.apiBaseUrl}/openapi.json`)).json()) as Record<string, any>;
     const validator = schemaValidator(doc);
     // Every answer must be one the OpenAPI document describes.
     call = async (method, path, token, body) => {
       const answer = await api(method, path, token, body);
-      expect(contractViolation(doc, validator, { method, path }, { status: answer.status, contentType: answer.headers.get('content-type'), text: answer.text })).toBeUndefined();
+      expect(
+        contractViolation(
+          doc,
+          validator,
+          { method, path },
+          { status: answer.status, contentType: answer.headers.get('content-type'), text: answer.text },
+        ),
+      ).toBeUndefined();
       return answer;
     };
     await registerContoso(stack, alice, seen);
@@ -69,7 +94,9 @@ describe('token keep-alive, re-consent and secret update', () => {
   it('keeps the refresh token alive through 91 days of weekly rounds, rotating it each time', async () => {
     const registered = await account();
     expect(registered.health).toMatchObject({ reconsentRequired: false });
-    expect(Date.parse(registered.health.refreshTokenExpiresAt) - Date.parse(registered.health.lastRefreshAt)).toBe(90 * DAY_MS);
+    expect(Date.parse(registered.health.refreshTokenExpiresAt) - Date.parse(registered.health.lastRefreshAt)).toBe(
+      90 * DAY_MS,
+    );
     const cacheName = registered.secrets.tokenCache.name;
     // The consent kept the cache twice (after redeeming the code, after the Partner Center token): only the recorded one is readable.
     expect(enabledVersions(cacheName)).toEqual([registered.secrets.tokenCache.version]);
@@ -79,7 +106,9 @@ describe('token keep-alive, re-consent and secret update', () => {
       const now = await account();
       expect(now.health).toMatchObject({ reconsentRequired: false });
       expect(now.health.lastError).toBeUndefined();
-      expect(Date.parse(now.health.lastRefreshAt) - Date.parse(previous.health.lastRefreshAt)).toBeGreaterThanOrEqual(7 * DAY_MS);
+      expect(Date.parse(now.health.lastRefreshAt) - Date.parse(previous.health.lastRefreshAt)).toBeGreaterThanOrEqual(
+        7 * DAY_MS,
+      );
       // The rotated refresh token is a new version of the same secret; the old one is refused by Entra ID once used.
       expect(now.secrets.tokenCache.name).toBe(cacheName);
       expect(now.secrets.tokenCache.version).not.toBe(previous.secrets.tokenCache.version);
@@ -98,13 +127,17 @@ describe('token keep-alive, re-consent and secret update', () => {
     expect(unretired.health).toMatchObject({ reconsentRequired: false });
     expect(unretired.health.lastError).toBeUndefined();
     expect(unretired.secrets.tokenCache.version).not.toBe(previous.secrets.tokenCache.version);
-    expect(enabledVersions(cacheName).sort()).toEqual([previous.secrets.tokenCache.version, unretired.secrets.tokenCache.version].sort());
+    expect(enabledVersions(cacheName).sort()).toEqual(
+      [previous.secrets.tokenCache.version, unretired.secrets.tokenCache.version].sort(),
+    );
     // The next round retires the one it redeemed; the one whose disabling failed stays readable (best effort, noted in the README).
     await roundAfter(7 * DAY_MS);
-    expect(enabledVersions(cacheName).sort()).toEqual([previous.secrets.tokenCache.version, (await account()).secrets.tokenCache.version].sort());
+    expect(enabledVersions(cacheName).sort()).toEqual(
+      [previous.secrets.tokenCache.version, (await account()).secrets.tokenCache.version].sort(),
+    );
   });
 
-  it('a token left unused for 90 days needs re-consent: flagged, e-mailed, and restored by the admin\'s consent', async () => {
+  it("a token left unused for 90 days needs re-consent: flagged, e-mailed, and restored by the admin's consent", async () => {
     await stack.maildev.clear();
     const before = await account();
     // One jump past the refresh token's 90-day window: the round runs once, past due, and finds it dead.
@@ -129,7 +162,13 @@ describe('token keep-alive, re-consent and secret update', () => {
     expect(versions(before.secrets.tokenCache.name)).toHaveLength(0); // the dead token's cache is deleted
     await roundAfter(7 * DAY_MS);
     expect((await account()).health).toMatchObject({ reconsentRequired: false });
-    expect(await auditActions()).toEqual(expect.arrayContaining(['payerAccount.reconsentRequired', 'payerAccount.reconsent.requested', 'payerAccount.reconsented']));
+    expect(await auditActions()).toEqual(
+      expect.arrayContaining([
+        'payerAccount.reconsentRequired',
+        'payerAccount.reconsent.requested',
+        'payerAccount.reconsented',
+      ]),
+    );
   });
 
   it('transient faults are retried and leave the state as it was; a revoked token is re-consented by the pasted address', async () => {
@@ -137,7 +176,10 @@ describe('token keep-alive, re-consent and secret update', () => {
     await roundAfter(7 * DAY_MS);
     stack.entra.faults.clear();
     const transient = await account();
-    expect(transient.health).toMatchObject({ reconsentRequired: false, lastError: { code: 'identity_provider_unavailable', transient: true } });
+    expect(transient.health).toMatchObject({
+      reconsentRequired: false,
+      lastError: { code: 'identity_provider_unavailable', transient: true },
+    });
 
     stack.entra.revokeRefreshTokens(ADMIN); // a password reset
     await roundAfter(7 * DAY_MS);
@@ -151,7 +193,9 @@ describe('token keep-alive, re-consent and secret update', () => {
     expect(asked.body.reconsentId).toBe(flagged.reconsent.reconsentId); // the waiting re-consent gets a new link, usable at once
     const location = await consentFromLink(asked.body.consentLink, false);
     expect(location).toMatch(/^https:\/\/localhost\/\?code=/);
-    const bad = await call('POST', '/payer-account/reconsent/authorization-code', alice, { url: 'https://localhost/?state=x' });
+    const bad = await call('POST', '/payer-account/reconsent/authorization-code', alice, {
+      url: 'https://localhost/?state=x',
+    });
     expect(bad.status).toBe(400);
     expect(bad.body).toMatchObject({ code: 'invalid_field', field: 'url' });
     const pasted = await call('POST', '/payer-account/reconsent/authorization-code', alice, { url: location });
@@ -165,22 +209,34 @@ describe('token keep-alive, re-consent and secret update', () => {
     expect(refused.status).toBe(422);
     expect(refused.body).toMatchObject({ code: 'secret_invalid', field: 'secret', aadsts: 7000215 });
     expect((await account()).secrets.applicationSecret).toEqual(before.secrets.applicationSecret);
-    const past = await call('PUT', '/payer-account/secret', alice, { secret: 'contoso-pc-secret-value~rotated', expiresAt: '2001-01-01' });
+    const past = await call('PUT', '/payer-account/secret', alice, {
+      secret: 'contoso-pc-secret-value~rotated',
+      expiresAt: '2001-01-01',
+    });
     expect(past.status).toBe(400);
     expect(past.body).toMatchObject({ code: 'invalid_field', field: 'expiresAt' });
-    expect((await call('PUT', '/payer-account/secret', bob, { secret: 'contoso-pc-secret-value~rotated' })).status).toBe(403);
+    expect(
+      (await call('PUT', '/payer-account/secret', bob, { secret: 'contoso-pc-secret-value~rotated' })).status,
+    ).toBe(403);
     // The registered app itself refused (here: gone from its tenant): no field of this request is at fault.
     const gone = aadstsErrorBody(700016, { clientId: before.applicationId });
     stack.entra.faults.inject({ match: TOKEN_PATH, status: gone.status, body: gone.body, count: 1 });
     const appGone = await call('PUT', '/payer-account/secret', alice, { secret: 'contoso-pc-secret-value~rotated' });
     expect(appGone.status).toBe(422);
-    expect(appGone.body).toMatchObject({ code: 'application_not_found', aadsts: 700016, message: expect.stringMatching(/registered with.*deregister the payer account and register it again/) });
+    expect(appGone.body).toMatchObject({
+      code: 'application_not_found',
+      aadsts: 700016,
+      message: expect.stringMatching(/registered with.*deregister the payer account and register it again/),
+    });
     expect(appGone.body.field).toBeUndefined();
     expect((await account()).secrets.applicationSecret).toEqual(before.secrets.applicationSecret);
 
     const now = Date.parse((await account()).health.lastAttemptAt);
     const expiresAt = new Date(now + 40 * DAY_MS).toISOString().slice(0, 10);
-    const replaced = await call('PUT', '/payer-account/secret', alice, { secret: 'contoso-pc-secret-value~rotated', expiresAt });
+    const replaced = await call('PUT', '/payer-account/secret', alice, {
+      secret: 'contoso-pc-secret-value~rotated',
+      expiresAt,
+    });
     expect(replaced.status).toBe(200);
     expect(JSON.stringify(replaced.body)).not.toContain('secret-value');
     const after = await account();
@@ -188,7 +244,11 @@ describe('token keep-alive, re-consent and secret update', () => {
     expect(after.applicationSecretExpiresAt).toBe(new Date(expiresAt).toISOString());
     expect(after.health.secretExpiresSoon).toBe(false);
     // The old version is disabled: only the new one can be read.
-    expect(versions(before.secrets.applicationSecret.name).filter(({ v }) => v.enabled).map(({ v }) => v.version)).toEqual([replaced.body.applicationSecret.version]);
+    expect(
+      versions(before.secrets.applicationSecret.name)
+        .filter(({ v }) => v.enabled)
+        .map(({ v }) => v.version),
+    ).toEqual([replaced.body.applicationSecret.version]);
 
     await stack.maildev.clear();
     await roundAfter(7 * DAY_MS); // 33 days left: not yet
@@ -199,7 +259,13 @@ describe('token keep-alive, re-consent and secret update', () => {
     expect(warning.subject).toMatch(/Secret expiring/);
     await roundAfter(7 * DAY_MS);
     expect(await stack.maildev.messages(ADMIN)).toHaveLength(1);
-    expect(await auditActions()).toEqual(expect.arrayContaining(['payerAccount.secret.refused', 'payerAccount.secret.updated', 'payerAccount.secret.expiryWarned']));
+    expect(await auditActions()).toEqual(
+      expect.arrayContaining([
+        'payerAccount.secret.refused',
+        'payerAccount.secret.updated',
+        'payerAccount.secret.expiryWarned',
+      ]),
+    );
   });
 
   it('a re-consent asked for before the secret is replaced redeems with the new secret', async () => {
@@ -209,7 +275,9 @@ describe('token keep-alive, re-consent and secret update', () => {
     const replaced = await call('PUT', '/payer-account/secret', alice, { secret: 'contoso-pc-secret-value~valid' });
     expect(replaced.status).toBe(200);
     const location = await consentFromLink(asked.body.consentLink, false);
-    expect((await call('POST', '/payer-account/reconsent/authorization-code', alice, { url: location })).status).toBe(202);
+    expect((await call('POST', '/payer-account/reconsent/authorization-code', alice, { url: location })).status).toBe(
+      202,
+    );
     expect(await until(async () => (await account()).reconsent === undefined)).toBe(true);
     const after = await account();
     expect(after.health).toMatchObject({ reconsentRequired: false });
@@ -223,7 +291,8 @@ describe('token keep-alive, re-consent and secret update', () => {
     const waiting = await call('POST', '/payer-account/reconsent', alice, { adminEmail: 'admin@contoso.example' });
     expect(waiting.status).toBe(202);
     expect((await call('DELETE', '/payer-account', alice)).status).toBe(204);
-    const history = async () => (await call('GET', `/ops/registrations/${waiting.body.reconsentId}/history`, olivia)).body;
+    const history = async () =>
+      (await call('GET', `/ops/registrations/${waiting.body.reconsentId}/history`, olivia)).body;
     expect(await until(async () => (await history()).runtimeStatus === 'Completed')).toBe(true);
     expect(JSON.stringify(await history())).toMatch(/RegistrationCancelled/);
     expect((await call('GET', '/payer-account', alice)).status).toBe(404);
@@ -235,7 +304,9 @@ describe('token keep-alive, re-consent and secret update', () => {
 
   it('no answer, audit entry or e-mail carried a secret, a code or a token', async () => {
     const mails = (await stack.maildev.messages()).map((m) => `${m.subject} ${m.text}`);
-    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', { allowInsecureConnection: true });
+    const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', {
+      allowInsecureConnection: true,
+    });
     const rows: string[] = [];
     for await (const row of table.listEntities()) rows.push(JSON.stringify(row));
     // The consent link's ticket is a signed, non-secret JWT by design: everything else must be free of them.

@@ -14,7 +14,8 @@ function processGroup(pgid: number): Map<number, string> {
       // Fields after the command name (in parentheses, which may hold spaces): state ppid pgrp …
       const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
       const [, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      if (Number(pgrp) === pgid) members.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim());
+      if (Number(pgrp) === pgid)
+        members.set(Number(entry), readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim());
     } catch {
       // gone meanwhile
     }
@@ -42,7 +43,9 @@ describe('npm start stops everything it started', () => {
     const port = await freePort();
     const [command, args] = behindTimeout ? ['timeout', ['600', 'npm', 'start']] : ['npm', ['start']];
     npm = spawn(command, args, {
-      cwd: REPO_ROOT, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: REPO_ROOT,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, PORT: String(port), DATA_DIR: dataDir },
     });
     let output = '';
@@ -50,7 +53,8 @@ describe('npm start stops everything it started', () => {
     npm.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const deadline = Date.now() + 120_000;
     while (!output.includes('Press Ctrl-C to stop everything.')) {
-      if (Date.now() > deadline || npm.exitCode !== null) throw new Error(`npm start did not come up:\n${output.slice(-3000)}`);
+      if (Date.now() > deadline || npm.exitCode !== null)
+        throw new Error(`npm start did not come up:\n${output.slice(-3000)}`);
       await sleep(200);
     }
     const group = npm.pid as number;

@@ -8,14 +8,29 @@ import { HistoryBuilder } from '../support/history-builder';
 
 const HOUR = 3600_000;
 const INSTANCE = 'registration-1';
-const input = { organizationId: '22222222-2222-4222-8222-222222222222', accountName: 'Contoso CSP', expiresAfterHours: 168 };
+const input = {
+  organizationId: '22222222-2222-4222-8222-222222222222',
+  accountName: 'Contoso CSP',
+  expiresAfterHours: 168,
+};
 const functions = appFunctions(REPO_ROOT);
 
 async function replay(history: HistoryEvent[], startInput: object = input): Promise<OrchestratorState> {
   const state = {
-    instanceId: INSTANCE, name: ORCHESTRATOR.Registration, executionId: 'e1', status: 'Running', input: JSON.stringify(startInput),
-    output: null, customStatus: null, createdAt: '', lastUpdatedAt: '', historyStart: 0, nextSeq: history.length,
-    actionsSeen: 0, nextTaskId: 0, retries: {},
+    instanceId: INSTANCE,
+    name: ORCHESTRATOR.Registration,
+    executionId: 'e1',
+    status: 'Running',
+    input: JSON.stringify(startInput),
+    output: null,
+    customStatus: null,
+    createdAt: '',
+    lastUpdatedAt: '',
+    historyStart: 0,
+    nextSeq: history.length,
+    actionsSeen: 0,
+    nextTaskId: 0,
+    retries: {},
   } as InstanceState;
   const run: OrchestratorRun = await functions.runOrchestrator(ORCHESTRATOR.Registration, history, state);
   if ('failure' in run) throw new Error(`orchestrator failed: ${run.failure}`);
@@ -30,89 +45,202 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
     const builder = started();
     const state = await replay(builder.build());
     expect(state.isDone).toBe(false);
-    expect(state.customStatus).toEqual({ step: 'partnerCenterCredentials', status: 'awaitingPartnerCenterCredentials', expiresAt: builder.at(168 * HOUR) });
+    expect(state.customStatus).toEqual({
+      step: 'partnerCenterCredentials',
+      status: 'awaitingPartnerCenterCredentials',
+      expiresAt: builder.at(168 * HOUR),
+    });
     const [race] = actions(state);
     expect(race.actionType).toBe(ActionType.WhenAny);
     expect(race.compoundActions).toEqual([
-      { actionType: ActionType.WaitForExternalEvent, externalEventName: RegistrationEvent.PartnerCenterCredentialsSubmitted, reason: 'ExternalEvent' },
-      { actionType: ActionType.WaitForExternalEvent, externalEventName: RegistrationEvent.RegistrationCancelled, reason: 'ExternalEvent' },
+      {
+        actionType: ActionType.WaitForExternalEvent,
+        externalEventName: RegistrationEvent.PartnerCenterCredentialsSubmitted,
+        reason: 'ExternalEvent',
+      },
+      {
+        actionType: ActionType.WaitForExternalEvent,
+        externalEventName: RegistrationEvent.RegistrationCancelled,
+        reason: 'ExternalEvent',
+      },
       { actionType: ActionType.CreateTimer, fireAt: builder.at(168 * HOUR), isCanceled: false },
     ]);
   });
 
   it('on cancellation cancels the expiry timer and cleans up with retries, then ends cancelled', async () => {
-    const builder = started().timerCreated(0, 168 * HOUR).endEpisode().episode(HOUR).eventRaised(RegistrationEvent.RegistrationCancelled, {});
+    const builder = started()
+      .timerCreated(0, 168 * HOUR)
+      .endEpisode()
+      .episode(HOUR)
+      .eventRaised(RegistrationEvent.RegistrationCancelled, {});
     const cancelling = await replay(builder.build());
     const [race, release] = actions(cancelling);
     expect(race.compoundActions?.[2]).toMatchObject({ actionType: ActionType.CreateTimer, isCanceled: true });
     expect(release).toMatchObject({
-      actionType: ActionType.CallActivityWithRetry, functionName: Activity.CleanUpRegistration,
+      actionType: ActionType.CallActivityWithRetry,
+      functionName: Activity.CleanUpRegistration,
       input: { organizationId: input.organizationId, registrationId: INSTANCE },
       retryOptions: { firstRetryIntervalInMilliseconds: 2000, maxNumberOfAttempts: 5, backoffCoefficient: 2 },
     });
     expect(cancelling.isDone).toBe(false);
 
-    const done = await replay(builder.taskScheduled(1, Activity.CleanUpRegistration).endEpisode().episode(HOUR + 50).taskCompleted(1, { released: false }).build());
+    const done = await replay(
+      builder
+        .taskScheduled(1, Activity.CleanUpRegistration)
+        .endEpisode()
+        .episode(HOUR + 50)
+        .taskCompleted(1, { released: false })
+        .build(),
+    );
     expect(done.isDone).toBe(true);
     expect(done.output).toEqual({ outcome: 'cancelled' });
     expect(done.customStatus).toMatchObject({ status: 'cancelled' });
   });
 
   it('on expiry cleans up and ends expired', async () => {
-    const builder = started().timerCreated(0, 168 * HOUR).endEpisode().episode(168 * HOUR).timerFired(0, 168 * HOUR);
+    const builder = started()
+      .timerCreated(0, 168 * HOUR)
+      .endEpisode()
+      .episode(168 * HOUR)
+      .timerFired(0, 168 * HOUR);
     const expiring = await replay(builder.build());
-    expect(actions(expiring)[1]).toMatchObject({ functionName: Activity.CleanUpRegistration, actionType: ActionType.CallActivityWithRetry });
-    const done = await replay(builder.taskScheduled(1, Activity.CleanUpRegistration).endEpisode().episode(168 * HOUR + 10).taskCompleted(1, { released: true }).build());
+    expect(actions(expiring)[1]).toMatchObject({
+      functionName: Activity.CleanUpRegistration,
+      actionType: ActionType.CallActivityWithRetry,
+    });
+    const done = await replay(
+      builder
+        .taskScheduled(1, Activity.CleanUpRegistration)
+        .endEpisode()
+        .episode(168 * HOUR + 10)
+        .taskCompleted(1, { released: true })
+        .build(),
+    );
     expect(done).toMatchObject({ isDone: true, output: { outcome: 'expired' }, customStatus: { status: 'expired' } });
   });
 
   it('retries the clean-up after a transient failure instead of failing the registration', async () => {
-    const builder = started().timerCreated(0, 168 * HOUR).endEpisode().episode(HOUR).eventRaised(RegistrationEvent.RegistrationCancelled, {})
-      .taskScheduled(1, Activity.CleanUpRegistration).endEpisode().episode(HOUR + 10).taskFailed(1, 'Table Storage 503')
-      .timerCreated(2, HOUR + 2010).endEpisode().episode(HOUR + 2010).timerFired(2, HOUR + 2010);
+    const builder = started()
+      .timerCreated(0, 168 * HOUR)
+      .endEpisode()
+      .episode(HOUR)
+      .eventRaised(RegistrationEvent.RegistrationCancelled, {})
+      .taskScheduled(1, Activity.CleanUpRegistration)
+      .endEpisode()
+      .episode(HOUR + 10)
+      .taskFailed(1, 'Table Storage 503')
+      .timerCreated(2, HOUR + 2010)
+      .endEpisode()
+      .episode(HOUR + 2010)
+      .timerFired(2, HOUR + 2010);
     const state = await replay(builder.build());
     expect(state.isDone).toBe(false);
-    const done = await replay(builder.taskScheduled(3, Activity.CleanUpRegistration).endEpisode().episode(HOUR + 2100).taskCompleted(3, { released: true }).build());
+    const done = await replay(
+      builder
+        .taskScheduled(3, Activity.CleanUpRegistration)
+        .endEpisode()
+        .episode(HOUR + 2100)
+        .taskCompleted(3, { released: true })
+        .build(),
+    );
     expect(done).toMatchObject({ isDone: true, output: { outcome: 'cancelled' } });
   });
 
   describe('step 2: Partner Center credentials', () => {
     const submission = (n: number) => ({
-      submissionId: `submission-${n}`, applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: 'contoso.example',
-      secret: { name: `reg-${INSTANCE}-pc-secret`, version: `v${n}` }, secretLooksLikeId: false, submittedAt: '2024-01-15T10:00:00.000Z',
+      submissionId: `submission-${n}`,
+      applicationId: 'bbbbbbbb-0000-4000-8000-000000000001',
+      domain: 'contoso.example',
+      secret: { name: `reg-${INSTANCE}-pc-secret`, version: `v${n}` },
+      secretLooksLikeId: false,
+      submittedAt: '2024-01-15T10:00:00.000Z',
     });
-    const partner = { tenantId: '22222222-2222-4222-8222-222222222222', applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: 'contoso.example', companyName: 'Contoso Ltd', country: 'US' };
-    const refused = { code: 'secret_invalid', field: 'secret', message: 'Paste the value', aadsts: 7000215, traceId: 't-1' };
-    const submitted = (n: number) => started().timerCreated(0, 168 * HOUR).endEpisode().episode(HOUR)
-      .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, submission(n));
+    const partner = {
+      tenantId: '22222222-2222-4222-8222-222222222222',
+      applicationId: 'bbbbbbbb-0000-4000-8000-000000000001',
+      domain: 'contoso.example',
+      companyName: 'Contoso Ltd',
+      country: 'US',
+    };
+    const refused = {
+      code: 'secret_invalid',
+      field: 'secret',
+      message: 'Paste the value',
+      aadsts: 7000215,
+      traceId: 't-1',
+    };
+    const submitted = (n: number) =>
+      started()
+        .timerCreated(0, 168 * HOUR)
+        .endEpisode()
+        .episode(HOUR)
+        .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, submission(n));
 
-    it('verifies a submission with a retried activity that gets only the secret\'s reference', async () => {
+    it("verifies a submission with a retried activity that gets only the secret's reference", async () => {
       const state = await replay(submitted(1).build());
-      expect(state.customStatus).toMatchObject({ status: 'verifyingPartnerCenterCredentials', submissionId: 'submission-1' });
+      expect(state.customStatus).toMatchObject({
+        status: 'verifyingPartnerCenterCredentials',
+        submissionId: 'submission-1',
+      });
       expect(actions(state)[1]).toMatchObject({
-        actionType: ActionType.CallActivityWithRetry, functionName: Activity.VerifyPartnerCenterCredentials, input: submission(1),
+        actionType: ActionType.CallActivityWithRetry,
+        functionName: Activity.VerifyPartnerCenterCredentials,
+        input: submission(1),
         retryOptions: { firstRetryIntervalInMilliseconds: 1000, maxNumberOfAttempts: 3 },
       });
       expect(JSON.stringify(state)).not.toMatch(/secret-value/);
     });
 
     it('moves to step 3 with the verified details when the verification passes', async () => {
-      const state = await replay(submitted(1).taskScheduled(1, Activity.VerifyPartnerCenterCredentials).endEpisode()
-        .episode(HOUR + 900).taskCompleted(1, { ok: true, partner }).build());
+      const state = await replay(
+        submitted(1)
+          .taskScheduled(1, Activity.VerifyPartnerCenterCredentials)
+          .endEpisode()
+          .episode(HOUR + 900)
+          .taskCompleted(1, { ok: true, partner })
+          .build(),
+      );
       expect(state.isDone).toBe(false);
-      expect(state.customStatus).toEqual(expect.objectContaining({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', verified: partner }));
+      expect(state.customStatus).toEqual(
+        expect.objectContaining({
+          step: 'partnerApiConsent',
+          status: 'awaitingPartnerApiCredentials',
+          verified: partner,
+        }),
+      );
       expect(state.customStatus).not.toHaveProperty('error');
       const last = actions(state).at(-1);
-      expect(last?.compoundActions?.map((a) => a.externalEventName ?? 'timer')).toEqual([RegistrationEvent.PartnerApiCredentialsSubmitted, RegistrationEvent.RegistrationCancelled, 'timer']);
+      expect(last?.compoundActions?.map((a) => a.externalEventName ?? 'timer')).toEqual([
+        RegistrationEvent.PartnerApiCredentialsSubmitted,
+        RegistrationEvent.RegistrationCancelled,
+        'timer',
+      ]);
     });
 
     it('stays at step 2 with the field error when refused, and takes a corrected submission', async () => {
-      const refusedHistory = submitted(1).taskScheduled(1, Activity.VerifyPartnerCenterCredentials).endEpisode()
-        .episode(HOUR + 900).taskCompleted(1, { ok: false, error: refused });
+      const refusedHistory = submitted(1)
+        .taskScheduled(1, Activity.VerifyPartnerCenterCredentials)
+        .endEpisode()
+        .episode(HOUR + 900)
+        .taskCompleted(1, { ok: false, error: refused });
       const waiting = await replay(refusedHistory.build());
-      expect(waiting.customStatus).toMatchObject({ step: 'partnerCenterCredentials', status: 'awaitingPartnerCenterCredentials', submissionId: 'submission-1', error: refused });
-      const retried = await replay(refusedHistory.endEpisode().episode(2 * HOUR).eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, submission(2)).build());
-      expect(retried.customStatus).toMatchObject({ status: 'verifyingPartnerCenterCredentials', submissionId: 'submission-2' });
+      expect(waiting.customStatus).toMatchObject({
+        step: 'partnerCenterCredentials',
+        status: 'awaitingPartnerCenterCredentials',
+        submissionId: 'submission-1',
+        error: refused,
+      });
+      const retried = await replay(
+        refusedHistory
+          .endEpisode()
+          .episode(2 * HOUR)
+          .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, submission(2))
+          .build(),
+      );
+      expect(retried.customStatus).toMatchObject({
+        status: 'verifyingPartnerCenterCredentials',
+        submissionId: 'submission-2',
+      });
       expect(retried.customStatus).not.toHaveProperty('error');
       const [race, disable] = actions(retried).slice(-2);
       expect(race.actionType).toBe(ActionType.WhenAny);
@@ -120,91 +248,238 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
     });
 
     it('reports the services as unavailable when the verification keeps failing, and stays at step 2', async () => {
-      const state = await replay(submitted(1).taskScheduled(1, Activity.VerifyPartnerCenterCredentials).endEpisode()
-        .episode(HOUR + 10).taskFailed(1, 'TransientError: Entra ID 503').timerCreated(2, HOUR + 1010).endEpisode()
-        .episode(HOUR + 1010).timerFired(2, HOUR + 1010).taskScheduled(3, Activity.VerifyPartnerCenterCredentials).endEpisode()
-        .episode(HOUR + 1020).taskFailed(3, 'TransientError: Entra ID 503').timerCreated(4, HOUR + 3020).endEpisode()
-        .episode(HOUR + 3020).timerFired(4, HOUR + 3020).taskScheduled(5, Activity.VerifyPartnerCenterCredentials).endEpisode()
-        .episode(HOUR + 3030).taskFailed(5, 'TransientError: Entra ID 503').timerCreated(6, HOUR + 7030).endEpisode()
-        .episode(HOUR + 7030).timerFired(6, HOUR + 7030).build());
+      const state = await replay(
+        submitted(1)
+          .taskScheduled(1, Activity.VerifyPartnerCenterCredentials)
+          .endEpisode()
+          .episode(HOUR + 10)
+          .taskFailed(1, 'TransientError: Entra ID 503')
+          .timerCreated(2, HOUR + 1010)
+          .endEpisode()
+          .episode(HOUR + 1010)
+          .timerFired(2, HOUR + 1010)
+          .taskScheduled(3, Activity.VerifyPartnerCenterCredentials)
+          .endEpisode()
+          .episode(HOUR + 1020)
+          .taskFailed(3, 'TransientError: Entra ID 503')
+          .timerCreated(4, HOUR + 3020)
+          .endEpisode()
+          .episode(HOUR + 3020)
+          .timerFired(4, HOUR + 3020)
+          .taskScheduled(5, Activity.VerifyPartnerCenterCredentials)
+          .endEpisode()
+          .episode(HOUR + 3030)
+          .taskFailed(5, 'TransientError: Entra ID 503')
+          .timerCreated(6, HOUR + 7030)
+          .endEpisode()
+          .episode(HOUR + 7030)
+          .timerFired(6, HOUR + 7030)
+          .build(),
+      );
       expect(state.isDone).toBe(false);
-      expect(state.customStatus).toMatchObject({ status: 'awaitingPartnerCenterCredentials', error: { code: 'identity_provider_unavailable', unavailable: true } });
+      expect(state.customStatus).toMatchObject({
+        status: 'awaitingPartnerCenterCredentials',
+        error: { code: 'identity_provider_unavailable', unavailable: true },
+      });
     });
   });
 
   describe('step 3: consent', () => {
-    const partner = { tenantId: '22222222-2222-4222-8222-222222222222', applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: 'contoso.example', companyName: 'Contoso Ltd', country: 'US' };
-    const link = { linkId: 'link-1', linkExpiresAt: new HistoryBuilder().at(75 * HOUR), redirectUri: 'http://127.0.0.1:7071/api/consent/callback', requestedBy: 'alice-oid', adminEmail: 'admin@contoso.example' };
-    const verifiedAt = () => started().timerCreated(0, 168 * HOUR).endEpisode().episode(HOUR)
-      .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, { submissionId: 's1', applicationId: partner.applicationId, domain: 'contoso.example', secret: { name: 'n', version: 'v1' }, secretLooksLikeId: false, submittedAt: '' })
-      .taskScheduled(1, Activity.VerifyPartnerCenterCredentials).endEpisode()
-      .episode(HOUR + 900).taskCompleted(1, { ok: true, partner }).timerCreated(2, 168 * HOUR).endEpisode();
-    const linked = () => verifiedAt().episode(2 * HOUR).eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link);
+    const partner = {
+      tenantId: '22222222-2222-4222-8222-222222222222',
+      applicationId: 'bbbbbbbb-0000-4000-8000-000000000001',
+      domain: 'contoso.example',
+      companyName: 'Contoso Ltd',
+      country: 'US',
+    };
+    const link = {
+      linkId: 'link-1',
+      linkExpiresAt: new HistoryBuilder().at(75 * HOUR),
+      redirectUri: 'http://127.0.0.1:7071/api/consent/callback',
+      requestedBy: 'alice-oid',
+      adminEmail: 'admin@contoso.example',
+    };
+    const verifiedAt = () =>
+      started()
+        .timerCreated(0, 168 * HOUR)
+        .endEpisode()
+        .episode(HOUR)
+        .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, {
+          submissionId: 's1',
+          applicationId: partner.applicationId,
+          domain: 'contoso.example',
+          secret: { name: 'n', version: 'v1' },
+          secretLooksLikeId: false,
+          submittedAt: '',
+        })
+        .taskScheduled(1, Activity.VerifyPartnerCenterCredentials)
+        .endEpisode()
+        .episode(HOUR + 900)
+        .taskCompleted(1, { ok: true, partner })
+        .timerCreated(2, 168 * HOUR)
+        .endEpisode();
+    const linked = () =>
+      verifiedAt()
+        .episode(2 * HOUR)
+        .eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link);
 
-    it('publishes the link\'s ID and expiry (never the link) and mails it through an activity that gets no ticket', async () => {
+    it("publishes the link's ID and expiry (never the link) and mails it through an activity that gets no ticket", async () => {
       const state = await replay(linked().build());
-      expect(state.customStatus).toMatchObject({ status: 'awaitingConsent', consent: { linkId: 'link-1', expiresAt: link.linkExpiresAt, emailedTo: 'admin@contoso.example' } });
+      expect(state.customStatus).toMatchObject({
+        status: 'awaitingConsent',
+        consent: { linkId: 'link-1', expiresAt: link.linkExpiresAt, emailedTo: 'admin@contoso.example' },
+      });
       const mail = actions(state).at(-1);
-      expect(mail).toMatchObject({ functionName: Activity.SendConsentEmail, input: { registrationId: INSTANCE, linkId: 'link-1', to: 'admin@contoso.example' } });
+      expect(mail).toMatchObject({
+        functionName: Activity.SendConsentEmail,
+        input: { registrationId: INSTANCE, linkId: 'link-1', to: 'admin@contoso.example' },
+      });
       expect(JSON.stringify(state)).not.toMatch(/ticket|consent\/start/);
     });
 
     it('marks the link expired when its timer fires first, and takes a new request', async () => {
-      const waiting = linked().taskScheduled(3, Activity.SendConsentEmail).endEpisode().episode(2 * HOUR + 50).taskCompleted(3, { sent: true });
+      const waiting = linked()
+        .taskScheduled(3, Activity.SendConsentEmail)
+        .endEpisode()
+        .episode(2 * HOUR + 50)
+        .taskCompleted(3, { sent: true });
       const state = await replay(waiting.build());
       const race = actions(state).at(-1);
       expect(race?.compoundActions?.map((a) => a.externalEventName ?? a.fireAt)).toEqual([
-        RegistrationEvent.ConsentCompleted, link.linkExpiresAt, RegistrationEvent.PartnerApiCredentialsSubmitted,
-        RegistrationEvent.RegistrationCancelled, new HistoryBuilder().at(168 * HOUR),
+        RegistrationEvent.ConsentCompleted,
+        link.linkExpiresAt,
+        RegistrationEvent.PartnerApiCredentialsSubmitted,
+        RegistrationEvent.RegistrationCancelled,
+        new HistoryBuilder().at(168 * HOUR),
       ]);
-      const expired = await replay(waiting.timerCreated(4, 75 * HOUR).timerCreated(5, 168 * HOUR).endEpisode().episode(75 * HOUR).timerFired(4, 75 * HOUR).build());
+      const expired = await replay(
+        waiting
+          .timerCreated(4, 75 * HOUR)
+          .timerCreated(5, 168 * HOUR)
+          .endEpisode()
+          .episode(75 * HOUR)
+          .timerFired(4, 75 * HOUR)
+          .build(),
+      );
       expect(expired.customStatus).toMatchObject({ status: 'consentExpired' });
       expect(expired.isDone).toBe(false);
     });
   });
 
   describe('events arriving while the orchestrator is busy', () => {
-    it('acts on a cancellation raised with a link request, once the link\'s e-mail is out', async () => {
-      const partner = { tenantId: '22222222-2222-4222-8222-222222222222', applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: 'contoso.example', companyName: 'Contoso Ltd', country: 'US' };
-      const link = { linkId: 'link-1', linkExpiresAt: new HistoryBuilder().at(75 * HOUR), redirectUri: 'http://127.0.0.1:7071/api/consent/callback', requestedBy: 'alice-oid', adminEmail: 'admin@contoso.example' };
-      const both = () => started().timerCreated(0, 168 * HOUR).endEpisode().episode(HOUR)
-        .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, { submissionId: 's1', applicationId: partner.applicationId, domain: 'contoso.example', secret: { name: 'n', version: 'v1' }, secretLooksLikeId: false, submittedAt: '' })
-        .taskScheduled(1, Activity.VerifyPartnerCenterCredentials).endEpisode()
-        .episode(HOUR + 900).taskCompleted(1, { ok: true, partner }).timerCreated(2, 168 * HOUR).endEpisode()
-        .episode(2 * HOUR).eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link).eventRaised(RegistrationEvent.RegistrationCancelled, {});
+    it("acts on a cancellation raised with a link request, once the link's e-mail is out", async () => {
+      const partner = {
+        tenantId: '22222222-2222-4222-8222-222222222222',
+        applicationId: 'bbbbbbbb-0000-4000-8000-000000000001',
+        domain: 'contoso.example',
+        companyName: 'Contoso Ltd',
+        country: 'US',
+      };
+      const link = {
+        linkId: 'link-1',
+        linkExpiresAt: new HistoryBuilder().at(75 * HOUR),
+        redirectUri: 'http://127.0.0.1:7071/api/consent/callback',
+        requestedBy: 'alice-oid',
+        adminEmail: 'admin@contoso.example',
+      };
+      const both = () =>
+        started()
+          .timerCreated(0, 168 * HOUR)
+          .endEpisode()
+          .episode(HOUR)
+          .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, {
+            submissionId: 's1',
+            applicationId: partner.applicationId,
+            domain: 'contoso.example',
+            secret: { name: 'n', version: 'v1' },
+            secretLooksLikeId: false,
+            submittedAt: '',
+          })
+          .taskScheduled(1, Activity.VerifyPartnerCenterCredentials)
+          .endEpisode()
+          .episode(HOUR + 900)
+          .taskCompleted(1, { ok: true, partner })
+          .timerCreated(2, 168 * HOUR)
+          .endEpisode()
+          .episode(2 * HOUR)
+          .eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link)
+          .eventRaised(RegistrationEvent.RegistrationCancelled, {});
       const mailing = await replay(both().build());
       expect(actions(mailing).at(-1)).toMatchObject({ functionName: Activity.SendConsentEmail });
-      const after = await replay(both().taskScheduled(3, Activity.SendConsentEmail).endEpisode().episode(2 * HOUR + 50).taskCompleted(3, { sent: true }).build());
+      const after = await replay(
+        both()
+          .taskScheduled(3, Activity.SendConsentEmail)
+          .endEpisode()
+          .episode(2 * HOUR + 50)
+          .taskCompleted(3, { sent: true })
+          .build(),
+      );
       // Before, the cancellation landed on the previous race's wait and was lost: the registration waited on.
       expect(actions(after).at(-1)).toMatchObject({ functionName: Activity.CleanUpRegistration });
-      expect(actions(after).slice(actions(mailing).length).some((a) => a.actionType === ActionType.CreateTimer)).toBe(false);
+      expect(
+        actions(after)
+          .slice(actions(mailing).length)
+          .some((a) => a.actionType === ActionType.CreateTimer),
+      ).toBe(false);
     });
   });
 
   describe('re-consent of a registered account', () => {
-    const partner = { tenantId: '22222222-2222-4222-8222-222222222222', applicationId: 'bbbbbbbb-0000-4000-8000-000000000001', domain: '22222222-2222-4222-8222-222222222222', companyName: 'Contoso Ltd', country: 'US' };
+    const partner = {
+      tenantId: '22222222-2222-4222-8222-222222222222',
+      applicationId: 'bbbbbbbb-0000-4000-8000-000000000001',
+      domain: '22222222-2222-4222-8222-222222222222',
+      companyName: 'Contoso Ltd',
+      country: 'US',
+    };
     const applicationSecret = { name: 'reg-original-pc-secret', version: 'v7' };
     const reconsent = { ...input, reconsent: { verified: partner, applicationSecret } };
     const begun = () => new HistoryBuilder().episode(0).executionStarted(ORCHESTRATOR.Registration, reconsent);
 
     it('starts at step 3 with what the registration verified, waiting for a link request (no step 2)', async () => {
       const state = await replay(begun().build(), reconsent);
-      expect(state.customStatus).toMatchObject({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', verified: partner });
-      expect(actions(state).at(-1)?.compoundActions?.map((a) => a.externalEventName ?? 'timer')).toEqual([
-        RegistrationEvent.PartnerApiCredentialsSubmitted, RegistrationEvent.RegistrationCancelled, 'timer',
-      ]);
+      expect(state.customStatus).toMatchObject({
+        step: 'partnerApiConsent',
+        status: 'awaitingPartnerApiCredentials',
+        verified: partner,
+      });
+      expect(
+        actions(state)
+          .at(-1)
+          ?.compoundActions?.map((a) => a.externalEventName ?? 'timer'),
+      ).toEqual([RegistrationEvent.PartnerApiCredentialsSubmitted, RegistrationEvent.RegistrationCancelled, 'timer']);
     });
 
-    it('redeems the consent as a re-consent, with the account\'s application secret', async () => {
-      const link = { linkId: 'link-1', linkExpiresAt: new HistoryBuilder().at(72 * HOUR), redirectUri: 'http://127.0.0.1:7071/api/consent/callback', requestedBy: 'TokenKeepAlive' };
-      const completion = { linkId: 'link-1', code: { name: 'c', version: '1' }, verifier: { name: 'p', version: '1' }, redirectUri: link.redirectUri, receivedAt: '' };
-      const history = begun().timerCreated(0, 168 * HOUR).endEpisode()
-        .episode(HOUR).eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link).timerCreated(1, 72 * HOUR).timerCreated(2, 168 * HOUR).endEpisode()
-        .episode(2 * HOUR).eventRaised(RegistrationEvent.ConsentCompleted, completion).build();
+    it("redeems the consent as a re-consent, with the account's application secret", async () => {
+      const link = {
+        linkId: 'link-1',
+        linkExpiresAt: new HistoryBuilder().at(72 * HOUR),
+        redirectUri: 'http://127.0.0.1:7071/api/consent/callback',
+        requestedBy: 'TokenKeepAlive',
+      };
+      const completion = {
+        linkId: 'link-1',
+        code: { name: 'c', version: '1' },
+        verifier: { name: 'p', version: '1' },
+        redirectUri: link.redirectUri,
+        receivedAt: '',
+      };
+      const history = begun()
+        .timerCreated(0, 168 * HOUR)
+        .endEpisode()
+        .episode(HOUR)
+        .eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link)
+        .timerCreated(1, 72 * HOUR)
+        .timerCreated(2, 168 * HOUR)
+        .endEpisode()
+        .episode(2 * HOUR)
+        .eventRaised(RegistrationEvent.ConsentCompleted, completion)
+        .build();
       const state = await replay(history, reconsent);
       expect(state.customStatus).toMatchObject({ status: 'redeemingConsent' });
       expect(actions(state).at(-1)).toMatchObject({
-        functionName: Activity.RedeemConsent, input: { reconsent: true, partnerCenterSecret: applicationSecret, verified: partner, registrationId: INSTANCE },
+        functionName: Activity.RedeemConsent,
+        input: { reconsent: true, partnerCenterSecret: applicationSecret, verified: partner, registrationId: INSTANCE },
       });
     });
   });

@@ -30,7 +30,8 @@ describe('the deployment package (dist/package), loaded outside the repository',
   let appModules: string[];
 
   beforeAll(() => {
-    if (!existsSync(path.join(PACKAGE, 'package.json'))) throw new Error('dist/package is missing: run `npm run package` (npm test builds it)');
+    if (!existsSync(path.join(PACKAGE, 'package.json')))
+      throw new Error('dist/package is missing: run `npm run package` (npm test builds it)');
     folder = path.join(mkdtempSync(path.join(tmpdir(), 'octo-package-')), 'wwwroot');
     cpSync(PACKAGE, folder, { recursive: true });
     const main = (JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { main: string }).main;
@@ -50,20 +51,37 @@ describe('the deployment package (dist/package), loaded outside the repository',
     expect(pkg.scripts).toBeUndefined();
     expect(existsSync(path.join(folder, 'host.json'))).toBe(true);
     // Production dependencies only: none of the packages only the tests, the local host and the build use.
-    for (const devOnly of ['jest', 'typescript', 'azurite', 'esbuild', 'maildev', 'playwright-core', 'vite', 'selfsigned']) {
+    for (const devOnly of [
+      'jest',
+      'typescript',
+      'azurite',
+      'esbuild',
+      'maildev',
+      'playwright-core',
+      'vite',
+      'selfsigned',
+    ]) {
       expect(existsSync(path.join(folder, 'node_modules', devOnly))).toBe(false);
     }
     // The app's own files are the bundle and what it loads; nothing of the local host, tests, tools or sources.
     const top = readdirSync(folder).sort();
     expect(top).toEqual(['app.js', 'host.json', 'node_modules', 'package.json', 'src']);
     expect(appModules.filter((file) => !/^(app\.js|src\/.+\.js)$/.test(file))).toEqual([]);
-    expect(readdirSync(folder, { recursive: true }).filter((f) => /\.ts$/.test(String(f)) && !String(f).startsWith('node_modules'))).toEqual([]);
+    expect(
+      readdirSync(folder, { recursive: true }).filter(
+        (f) => /\.ts$/.test(String(f)) && !String(f).startsWith('node_modules'),
+      ),
+    ).toEqual([]);
   });
 
   it('loads every module of the app with production dependencies only', () => {
     // Each file once, in a fresh Node with the package as its only module tree: a missing package fails here.
     const script = `for (const file of ${JSON.stringify(appModules)}) require(require('path').resolve(file));`;
-    const run = spawnSync(process.execPath, ['-e', script], { cwd: folder, env: { PATH: process.env.PATH ?? '' }, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['-e', script], {
+      cwd: folder,
+      env: { PATH: process.env.PATH ?? '' },
+      encoding: 'utf8',
+    });
     expect(run.stderr).not.toMatch(/Cannot find module/);
     expect(run.status).toBe(0);
   });
@@ -100,20 +118,29 @@ describe('the deployment package (dist/package), loaded outside the repository',
       // A keep-alive run, through Azure's admin API.
       const before = (await stack.timerStatus('TokenKeepAlive')).invocationCount;
       await stack.runFunction('TokenKeepAlive');
-      expect(await until(async () => {
-        const timer = await stack.timerStatus('TokenKeepAlive');
-        return timer.invocationCount > before && !timer.running;
-      }, 400, 50)).toBe(true);
+      expect(
+        await until(
+          async () => {
+            const timer = await stack.timerStatus('TokenKeepAlive');
+            return timer.invocationCount > before && !timer.running;
+          },
+          400,
+          50,
+        ),
+      ).toBe(true);
       expect((await stack.timerStatus('TokenKeepAlive')).lastResult).toBe('Succeeded');
       expect((await call('GET', '/payer-account', alice)).body.health).toMatchObject({ reconsentRequired: false });
       // A re-consent asked by e-mail (the mailer), the account's audit trail.
       const reconsent = await call('POST', '/payer-account/reconsent', alice, { adminEmail: 'alice@contoso.example' });
       expect(reconsent.status).toBe(202);
-      expect(await stack.maildev.waitForMessages('alice@contoso.example', { count: 1, timeoutMs: 10_000 })).toHaveLength(1);
+      expect(
+        await stack.maildev.waitForMessages('alice@contoso.example', { count: 1, timeoutMs: 10_000 }),
+      ).toHaveLength(1);
       expect((await call('GET', '/payer-account/audit', alice)).status).toBe(200);
       // Deregistration, which ends the waiting re-consent and cleans up after it.
       expect((await call('DELETE', '/payer-account', alice)).status).toBe(204);
-      const ended = async () => (await call('GET', `/ops/registrations/${reconsent.body.reconsentId}/history`, olivia)).body?.runtimeStatus;
+      const ended = async () =>
+        (await call('GET', `/ops/registrations/${reconsent.body.reconsentId}/history`, olivia)).body?.runtimeStatus;
       expect(await until(async () => (await ended()) === 'Completed')).toBe(true);
 
       const output = stack.host.output();
@@ -122,12 +149,22 @@ describe('the deployment package (dist/package), loaded outside the repository',
 
       // Every module of the app was loaded from the copied folder (none from the repository) by this path.
       await stack.stop();
-      const loaded = (JSON.parse(readFileSync(loadedFile, 'utf8')) as string[]);
+      const loaded = JSON.parse(readFileSync(loadedFile, 'utf8')) as string[];
       // The host's own code and packages come from the repository; the app's packages only from the copied folder.
-      const packagesLoaded = new Set(loaded.filter((file) => file.startsWith(path.join(folder, 'node_modules'))).map((file) => packageOf(path.relative(path.join(folder, 'node_modules'), file))));
-      const { dependencies } = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-      expect(Object.keys(dependencies).filter((name) => !packagesLoaded.has(name))).toEqual(['@azure/communication-email']); // ACS: see NOT_CHOSEN_LOCALLY
-      const loadedApp = new Set(loaded.filter((file) => file.startsWith(folder)).map((file) => path.relative(folder, file)));
+      const packagesLoaded = new Set(
+        loaded
+          .filter((file) => file.startsWith(path.join(folder, 'node_modules')))
+          .map((file) => packageOf(path.relative(path.join(folder, 'node_modules'), file))),
+      );
+      const { dependencies } = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8')) as {
+        dependencies: Record<string, string>;
+      };
+      expect(Object.keys(dependencies).filter((name) => !packagesLoaded.has(name))).toEqual([
+        '@azure/communication-email',
+      ]); // ACS: see NOT_CHOSEN_LOCALLY
+      const loadedApp = new Set(
+        loaded.filter((file) => file.startsWith(folder)).map((file) => path.relative(folder, file)),
+      );
       expect(appModules.filter((file) => !loadedApp.has(file))).toEqual(Object.keys(NOT_CHOSEN_LOCALLY));
     });
   });

@@ -8,11 +8,20 @@ export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'browser');
 
 export async function launchChromium(): Promise<Browser> {
-  if (!existsSync(CHROMIUM)) throw new Error(`No Chromium at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium (or set CHROMIUM_PATH)`);
+  if (!existsSync(CHROMIUM))
+    throw new Error(
+      `No Chromium at ${CHROMIUM}: apt-get install -y --no-install-recommends chromium (or set CHROMIUM_PATH)`,
+    );
   return chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -22,7 +31,12 @@ export async function screenshot(page: Page, name: string): Promise<void> {
 }
 
 /** What a person does on the Entra ID stand-in's pages: pick the account, type the password, sign in, Accept. */
-export async function signInAndAccept(page: Page, username: string, password: string, beforeAccept?: () => Promise<void>): Promise<void> {
+export async function signInAndAccept(
+  page: Page,
+  username: string,
+  password: string,
+  beforeAccept?: () => Promise<void>,
+): Promise<void> {
   await page.getByRole('radio', { name: new RegExp(`\\(${username.replace(/[.]/g, '\\.')}\\)`) }).check();
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();

@@ -79,7 +79,13 @@ export class HistoryBuilder {
   }
 
   private push(type: number, fields: Partial<HistoryEvent> = {}): this {
-    this.events.push({ EventType: type, EventId: -1, IsPlayed: false, Timestamp: new Date(this.time).toISOString(), ...fields });
+    this.events.push({
+      EventType: type,
+      EventId: -1,
+      IsPlayed: false,
+      Timestamp: new Date(this.time).toISOString(),
+      ...fields,
+    });
     return this;
   }
 }

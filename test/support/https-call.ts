@@ -12,8 +12,17 @@ export interface HttpResult {
  * A real HTTPS call (redirects are not followed) through `agent`, which trusts only the loopback certificate;
  * a form or a JSON body, and a JSON answer parsed.
  */
-export function httpsCall(agent: Agent, method: string, url: string, body?: { form?: Record<string, string>; json?: unknown }): Promise<HttpResult> {
-  const payload = body?.form ? new URLSearchParams(body.form).toString() : body?.json !== undefined ? JSON.stringify(body.json) : undefined;
+export function httpsCall(
+  agent: Agent,
+  method: string,
+  url: string,
+  body?: { form?: Record<string, string>; json?: unknown },
+): Promise<HttpResult> {
+  const payload = body?.form
+    ? new URLSearchParams(body.form).toString()
+    : body?.json !== undefined
+      ? JSON.stringify(body.json)
+      : undefined;
   const contentType = body?.form ? 'application/x-www-form-urlencoded' : 'application/json';
   return new Promise((resolve, reject) => {
     const req = request(url, { method, agent, headers: payload ? { 'Content-Type': contentType } : {} }, (res) => {
@@ -22,7 +31,12 @@ export function httpsCall(agent: Agent, method: string, url: string, body?: { fo
       res.on('end', () => {
         const text = Buffer.concat(chunks).toString('utf8');
         const json = String(res.headers['content-type'] ?? '').startsWith('application/json');
-        resolve({ status: res.statusCode ?? 0, headers: res.headers, text, body: json && text ? JSON.parse(text) : undefined });
+        resolve({
+          status: res.statusCode ?? 0,
+          headers: res.headers,
+          text,
+          body: json && text ? JSON.parse(text) : undefined,
+        });
       });
     });
     req.on('error', reject);

@@ -60,7 +60,12 @@ export function inProcessEngine(store: DurableStore = new MemoryDurableStore()):
     return Promise.all(started.map(async (id) => (await engine.getState(id)) as InstanceState));
   };
   return {
-    engine, clock, store, registry, logs, settle,
+    engine,
+    clock,
+    store,
+    registry,
+    logs,
+    settle,
     async run(name, instanceId, input) {
       started.push(instanceId);
       await engine.start(name, instanceId, input === undefined ? undefined : JSON.stringify(input));

@@ -5,7 +5,13 @@ type Json = Record<string, any>;
 const ROOT = 'https://contract.test/openapi.json';
 
 /** The document's schema for an operation's answer with this status and media type (undefined: not documented). */
-export function documentedSchema(doc: Json, method: string, route: string, status: number, mediaType?: string): { schema?: Json; documented: boolean } {
+export function documentedSchema(
+  doc: Json,
+  method: string,
+  route: string,
+  status: number,
+  mediaType?: string,
+): { schema?: Json; documented: boolean } {
   const operation = doc.paths[route]?.[method.toLowerCase()];
   let response = operation?.responses?.[String(status)];
   if (response?.$ref) response = doc.components.responses[String(response.$ref).split('/').pop() as string];
@@ -19,7 +25,8 @@ export function documentedSchema(doc: Json, method: string, route: string, statu
 export function schemaValidator(doc: Json): (schema: Json) => ValidateFunction {
   const ajv = new Ajv2020({ allErrors: true, allowUnionTypes: true });
   addFormats(ajv);
-  const rebase = <T>(value: T): T => JSON.parse(JSON.stringify(value).replaceAll('"#/components/schemas/', `"${ROOT}#/$defs/`));
+  const rebase = <T>(value: T): T =>
+    JSON.parse(JSON.stringify(value).replaceAll('"#/components/schemas/', `"${ROOT}#/$defs/`));
   ajv.addSchema({ $id: ROOT, $defs: rebase(doc.components.schemas) });
   const compiled = new Map<string, ValidateFunction>();
   return (schema) => {
@@ -33,12 +40,17 @@ export function schemaValidator(doc: Json): (schema: Json) => ValidateFunction {
 /** The route template of the document that a request path matches, e.g. /ops/registrations/{instanceId}/history. */
 export function routeOf(doc: Json, path: string): string | undefined {
   const bare = path.split('?')[0];
-  return Object.keys(doc.paths).find((template) => new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`).test(bare));
+  return Object.keys(doc.paths).find((template) =>
+    new RegExp(`^${template.replace(/\{[^}]+\}/g, '[^/]+').replace(/\./g, '\\.')}$`).test(bare),
+  );
 }
 
 /** Why an answer does not conform to the document, or undefined when it does. */
 export function contractViolation(
-  doc: Json, validator: (schema: Json) => ValidateFunction, request: { method: string; path: string }, answer: { status: number; contentType: string | null; text: string },
+  doc: Json,
+  validator: (schema: Json) => ValidateFunction,
+  request: { method: string; path: string },
+  answer: { status: number; contentType: string | null; text: string },
 ): string | undefined {
   const route = routeOf(doc, request.path);
   if (!route) return `${request.method} ${request.path}: no such path in the document`;
@@ -46,7 +58,7 @@ export function contractViolation(
   const { schema, documented } = documentedSchema(doc, request.method, route, answer.status, mediaType);
   const where = `${request.method} ${route} → ${answer.status} ${mediaType ?? '(no body)'}`;
   if (!documented) return `${where}: not documented`;
-  if (!schema || mediaType !== 'application/json' && mediaType !== 'application/problem+json') return undefined;
+  if (!schema || (mediaType !== 'application/json' && mediaType !== 'application/problem+json')) return undefined;
   const validate = validator(schema);
   if (validate(JSON.parse(answer.text))) return undefined;
   return `${where}: ${JSON.stringify(validate.errors)}\n${answer.text}`;

@@ -17,7 +17,10 @@ export function apiClient(stack: Stack, seen: string[] = []) {
   const call = async (method: string, path: string, token: string | undefined, body?: unknown): Promise<ApiAnswer> => {
     const res = await fetch(`${stack.apiBaseUrl}${path}`, {
       method,
-      headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      headers: {
+        ...(token ? { authorization: `Bearer ${token}` } : {}),
+        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
+      },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const text = await res.text();
@@ -46,21 +49,38 @@ export const until = async (check: () => Promise<boolean>, tries = 300, everyMs 
  * step 1, step 2 with the valid secret, a consent link, the admin's consent at the Entra ID
  * stand-in and the callback; resolves with GET /api/payer-account's answer once registered.
  */
-export async function registerContoso(stack: Stack, token: string, seen: string[] = [], step2Extras: Record<string, string> = {}): Promise<any> {
+export async function registerContoso(
+  stack: Stack,
+  token: string,
+  seen: string[] = [],
+  step2Extras: Record<string, string> = {},
+): Promise<any> {
   const { call } = apiClient(stack, seen);
   const registration = async () => (await call('GET', '/payer-account/registration', token)).body;
   const started = await call('POST', '/payer-account/registration', token, { accountName: 'Contoso CSP' });
   if (started.status !== 201) throw new Error(`POST registration answered ${started.status}: ${started.text}`);
   await until(async () => (await registration())?.status === 'awaitingPartnerCenterCredentials');
-  const step2 = await call('PUT', '/payer-account/registration/partner-center-credentials', token, { applicationId: PC_APP, domain: 'contoso.example', secret: VALID_SECRET, ...step2Extras });
+  const step2 = await call('PUT', '/payer-account/registration/partner-center-credentials', token, {
+    applicationId: PC_APP,
+    domain: 'contoso.example',
+    secret: VALID_SECRET,
+    ...step2Extras,
+  });
   if (step2.status !== 200) throw new Error(`Step 2 answered ${step2.status}: ${step2.text}`);
-  const link = await call('PUT', '/payer-account/registration/partner-api-credentials', token, { tenantId: CONTOSO, applicationId: PC_APP });
+  const link = await call('PUT', '/payer-account/registration/partner-api-credentials', token, {
+    tenantId: CONTOSO,
+    applicationId: PC_APP,
+  });
   if (link.status !== 200) throw new Error(`Step 3 answered ${link.status}: ${link.text}`);
   await until(async () => (await registration())?.status === 'awaitingConsent');
   const start = await fetch(link.body.consentLink as string, { redirect: 'manual' });
   const authorizeUrl = start.headers.get('location');
   if (start.status !== 302 || !authorizeUrl) throw new Error(`The consent link answered ${start.status}`);
-  const { location } = await stack.entra.authorize({ authorizeUrl, username: 'alice@contoso.example', decision: 'accept' });
+  const { location } = await stack.entra.authorize({
+    authorizeUrl,
+    username: 'alice@contoso.example',
+    decision: 'accept',
+  });
   const callback = await fetch(location, { redirect: 'manual' });
   seen.push(await callback.text());
   await until(async () => (await call('GET', '/payer-account', token)).status === 200);

@@ -3,7 +3,11 @@ import type { AccessToken, TokenCredential } from '@azure/core-auth';
 import { freePort } from '../../local/free-port';
 import { startMaildev, type Maildev } from '../../local/maildev';
 import { ensureLoopbackTls, type LoopbackTls } from '../../local/tls';
-import { startAcsEmailStandIn, DEFAULT_ACS_SENDER_ADDRESS, type AcsEmailStandIn } from '../../local/stand-ins/acs-email/server';
+import {
+  startAcsEmailStandIn,
+  DEFAULT_ACS_SENDER_ADDRESS,
+  type AcsEmailStandIn,
+} from '../../local/stand-ins/acs-email/server';
 import { startEntraIdStandIn, type EntraIdStandIn } from '../../local/stand-ins/entra-id/server';
 
 const OCTO = '11111111-1111-4111-8111-111111111111';
@@ -28,8 +32,16 @@ function entraCredential(claims: Record<string, unknown> = {}): TokenCredential 
     async getToken(asked): Promise<AccessToken> {
       scopes.push(Array.isArray(asked) ? [...asked] : [asked]);
       const token = await entra.mintToken({
-        aud: 'https://communication.azure.com', iss: entra.v1Issuer(OCTO), tid: OCTO, appid: BACKEND_APP, appidacr: '1',
-        idtyp: 'app', oid: 'cccccccc-0000-4000-8000-000000000001', sub: 'cccccccc-0000-4000-8000-000000000001', ver: '1.0', ...claims,
+        aud: 'https://communication.azure.com',
+        iss: entra.v1Issuer(OCTO),
+        tid: OCTO,
+        appid: BACKEND_APP,
+        appidacr: '1',
+        idtyp: 'app',
+        oid: 'cccccccc-0000-4000-8000-000000000001',
+        sub: 'cccccccc-0000-4000-8000-000000000001',
+        ver: '1.0',
+        ...claims,
       });
       return { token, expiresOnTimestamp: Date.now() + 3_600_000 };
     },
@@ -48,7 +60,10 @@ const message = (to: string, extra: Partial<EmailMessage> = {}): EmailMessage =>
 });
 
 /** The RestError a rejected send throws: status, code, and the service's error body. */
-async function sendError(client: EmailClient, msg: EmailMessage): Promise<{ statusCode?: number; code?: string; details?: any }> {
+async function sendError(
+  client: EmailClient,
+  msg: EmailMessage,
+): Promise<{ statusCode?: number; code?: string; details?: any }> {
   try {
     const poller = await client.beginSend(msg, FAST);
     await poller.pollUntilDone();
@@ -100,7 +115,9 @@ describe('the real EmailClient against the stand-in', () => {
     // The 202 as the service sends it.
     const accepted = responses[0];
     expect(accepted.status).toBe(202);
-    expect(accepted.headers['operation-location']).toBe(`${acs.url}/emails/operations/${result.id}?api-version=2025-09-01`);
+    expect(accepted.headers['operation-location']).toBe(
+      `${acs.url}/emails/operations/${result.id}?api-version=2025-09-01`,
+    );
     expect(accepted.headers['retry-after']).toBe('1');
     expect(accepted.headers['x-ms-request-id']).toMatch(GUID);
     expect(acs.faults.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
@@ -121,7 +138,14 @@ describe('the real EmailClient against the stand-in', () => {
     expect(await maildev.messages()).toHaveLength(1);
 
     expect(acs.sent()).toEqual([
-      expect.objectContaining({ operationId: result.id, auth: 'hmac', status: 'Succeeded', smtp: expect.objectContaining({ accepted: expect.arrayContaining(['alice@contoso.example', 'audit@octo.example']) }) }),
+      expect.objectContaining({
+        operationId: result.id,
+        auth: 'hmac',
+        status: 'Succeeded',
+        smtp: expect.objectContaining({
+          accepted: expect.arrayContaining(['alice@contoso.example', 'audit@octo.example']),
+        }),
+      }),
     ]);
   });
 
@@ -131,8 +155,12 @@ describe('the real EmailClient against the stand-in', () => {
     const result = await (await client.beginSend(message('bob@contoso.example'), FAST)).pollUntilDone();
     expect(result.status).toBe('Succeeded');
     expect(credential.scopes[0]).toEqual(['https://communication.azure.com//.default']);
-    expect(acs.sent()).toEqual([expect.objectContaining({ operationId: result.id, auth: 'bearer', status: 'Succeeded' })]);
-    expect((await maildev.waitForMessages('bob@contoso.example'))[0].subject).toBe('Consent needed (bob@contoso.example)');
+    expect(acs.sent()).toEqual([
+      expect.objectContaining({ operationId: result.id, auth: 'bearer', status: 'Succeeded' }),
+    ]);
+    expect((await maildev.waitForMessages('bob@contoso.example'))[0].subject).toBe(
+      'Consent needed (bob@contoso.example)',
+    );
   });
 
   it('accepts a connection string with or without the trailing slash', async () => {
@@ -145,8 +173,12 @@ describe('the real EmailClient against the stand-in', () => {
   it('keeps one operation for a repeated Operation-Id: nothing is sent twice', async () => {
     const client = clientFor(acs.connectionString);
     const operationId = '0d0d0d0d-0000-4000-8000-000000000001';
-    const first = await (await client.beginSend(message('dave@contoso.example'), { ...FAST, operationId })).pollUntilDone();
-    const second = await (await client.beginSend(message('dave@contoso.example'), { ...FAST, operationId })).pollUntilDone();
+    const first = await (
+      await client.beginSend(message('dave@contoso.example'), { ...FAST, operationId })
+    ).pollUntilDone();
+    const second = await (
+      await client.beginSend(message('dave@contoso.example'), { ...FAST, operationId })
+    ).pollUntilDone();
     expect(first.id).toBe(operationId);
     expect(second.id).toBe(operationId);
     expect(acs.sent()).toHaveLength(1);
@@ -162,7 +194,10 @@ describe('refusals in ACS error shape', () => {
   });
 
   it('answers a wrong access key with 401 Denied', async () => {
-    const wrongKey = acs.connectionString.replace(/accesskey=.*$/, `accesskey=${Buffer.from('another key entirely').toString('base64')}`);
+    const wrongKey = acs.connectionString.replace(
+      /accesskey=.*$/,
+      `accesskey=${Buffer.from('another key entirely').toString('base64')}`,
+    );
     const err = await sendError(clientFor(wrongKey), message('alice@contoso.example'));
     expect(err.statusCode).toBe(401);
     expect(err.code).toBe('Denied');
@@ -170,7 +205,9 @@ describe('refusals in ACS error shape', () => {
   });
 
   it('answers a token for another audience with 401 Denied', async () => {
-    const client = new EmailClient(acs.url, entraCredential({ aud: 'https://vault.azure.net' }), { tlsOptions: { ca: tls.cert } });
+    const client = new EmailClient(acs.url, entraCredential({ aud: 'https://vault.azure.net' }), {
+      tlsOptions: { ca: tls.cert },
+    });
     const err = await sendError(client, message('alice@contoso.example'));
     expect(err.statusCode).toBe(401);
     expect(err.code).toBe('Denied');
@@ -180,11 +217,17 @@ describe('refusals in ACS error shape', () => {
   it('answers a forged token with 401 Denied', async () => {
     const credential: TokenCredential = {
       getToken: async () => ({
-        token: await entra.mintToken({ aud: 'https://communication.azure.com', iss: entra.v1Issuer(OCTO), tid: OCTO }, { signWithForeignKey: true }),
+        token: await entra.mintToken(
+          { aud: 'https://communication.azure.com', iss: entra.v1Issuer(OCTO), tid: OCTO },
+          { signWithForeignKey: true },
+        ),
         expiresOnTimestamp: Date.now() + 3_600_000,
       }),
     };
-    const err = await sendError(new EmailClient(acs.url, credential, { tlsOptions: { ca: tls.cert } }), message('alice@contoso.example'));
+    const err = await sendError(
+      new EmailClient(acs.url, credential, { tlsOptions: { ca: tls.cert } }),
+      message('alice@contoso.example'),
+    );
     expect(err.statusCode).toBe(401);
     expect(acs.authRejections().at(-1)).toBe('ERR_JWS_SIGNATURE_VERIFICATION_FAILED');
   });
@@ -197,19 +240,32 @@ describe('refusals in ACS error shape', () => {
   });
 
   it('answers content without plainText or html with 400', async () => {
-    const err = await sendError(clientFor(acs.connectionString), message('alice@contoso.example', { content: { subject: 'No body' } as EmailMessage['content'] }));
+    const err = await sendError(
+      clientFor(acs.connectionString),
+      message('alice@contoso.example', { content: { subject: 'No body' } as EmailMessage['content'] }),
+    );
     expect(err.statusCode).toBe(400);
-    expect(err.details?.error).toMatchObject({ code: 'BadRequest', target: 'content', message: expect.stringContaining('plainText or content.html') });
+    expect(err.details?.error).toMatchObject({
+      code: 'BadRequest',
+      target: 'content',
+      message: expect.stringContaining('plainText or content.html'),
+    });
   });
 
   it('answers empty recipients with 400', async () => {
-    const err = await sendError(clientFor(acs.connectionString), message('alice@contoso.example', { recipients: { to: [] } }));
+    const err = await sendError(
+      clientFor(acs.connectionString),
+      message('alice@contoso.example', { recipients: { to: [] } }),
+    );
     expect(err.statusCode).toBe(400);
     expect(err.details?.error?.target).toBe('recipients.to');
   });
 
   it('answers a sender on a domain not linked to the resource with 404 DomainNotLinked', async () => {
-    const err = await sendError(clientFor(acs.connectionString), message('alice@contoso.example', { senderAddress: 'noreply@octo.example' }));
+    const err = await sendError(
+      clientFor(acs.connectionString),
+      message('alice@contoso.example', { senderAddress: 'noreply@octo.example' }),
+    );
     expect(err.statusCode).toBe(404);
     expect(err.code).toBe('DomainNotLinked');
     expect(err.details?.error?.message).toBe('The specified sender domain has not been linked.');
@@ -219,7 +275,9 @@ describe('refusals in ACS error shape', () => {
 describe('operation states and faults', () => {
   it('lets the SDK retry an injected 429 (Retry-After: 0) and delivers once', async () => {
     acs.faults.inject({ match: '^POST /emails:send$', status: 429, retryAfterSeconds: 0, count: 1 });
-    const result = await (await clientFor(acs.connectionString).beginSend(message('erin@contoso.example'), FAST)).pollUntilDone();
+    const result = await (
+      await clientFor(acs.connectionString).beginSend(message('erin@contoso.example'), FAST)
+    ).pollUntilDone();
     expect(result.status).toBe('Succeeded');
     expect(acs.faults.requests().map((r) => `${r.method} ${r.path} ${r.status}`)).toEqual([
       'POST /emails:send 429',
@@ -231,12 +289,20 @@ describe('operation states and faults', () => {
   });
 
   it('answers Running for runningPolls polls, with Retry-After, then Succeeded', async () => {
-    const slow = await startAcsEmailStandIn({ tls, smtp: { host: maildev.smtpHost, port: maildev.smtpPort }, runningPolls: 2, retryAfterSeconds: 0 });
+    const slow = await startAcsEmailStandIn({
+      tls,
+      smtp: { host: maildev.smtpHost, port: maildev.smtpPort },
+      runningPolls: 2,
+      retryAfterSeconds: 0,
+    });
     try {
       const statuses: string[] = [];
       const poller = await clientFor(slow.connectionString).beginSend(message('frank@contoso.example'), {
         ...FAST,
-        onResponse: (raw) => statuses.push(`${raw.status} ${(raw.parsedBody as { status?: string }).status} ${raw.headers.get('retry-after') ?? '-'}`),
+        onResponse: (raw) =>
+          statuses.push(
+            `${raw.status} ${(raw.parsedBody as { status?: string }).status} ${raw.headers.get('retry-after') ?? '-'}`,
+          ),
       });
       const result = await poller.pollUntilDone();
       expect(result.status).toBe('Succeeded');
@@ -251,10 +317,17 @@ describe('operation states and faults', () => {
     const broken = await startAcsEmailStandIn({ tls, smtp: { host: '127.0.0.1', port: closedPort } });
     try {
       // beginSend already polls once: the failure can surface there or in pollUntilDone.
-      const send = async () => (await clientFor(broken.connectionString).beginSend(message('gina@contoso.example'), FAST)).pollUntilDone();
+      const send = async () =>
+        (await clientFor(broken.connectionString).beginSend(message('gina@contoso.example'), FAST)).pollUntilDone();
       await expect(send()).rejects.toThrow(/The long-running operation has failed\. EmailDropped\. Email was dropped/);
       expect(broken.sent()).toEqual([
-        expect.objectContaining({ status: 'Failed', error: expect.objectContaining({ code: 'EmailDropped', message: expect.stringContaining(`127.0.0.1:${closedPort}`) }) }),
+        expect.objectContaining({
+          status: 'Failed',
+          error: expect.objectContaining({
+            code: 'EmailDropped',
+            message: expect.stringContaining(`127.0.0.1:${closedPort}`),
+          }),
+        }),
       ]);
     } finally {
       await broken.stop();
@@ -265,7 +338,9 @@ describe('operation states and faults', () => {
   it('keeps messages in memory only when no SMTP server is configured', async () => {
     const memoryOnly = await startAcsEmailStandIn({ tls });
     try {
-      const result = await (await clientFor(memoryOnly.connectionString).beginSend(message('hank@contoso.example'), FAST)).pollUntilDone();
+      const result = await (
+        await clientFor(memoryOnly.connectionString).beginSend(message('hank@contoso.example'), FAST)
+      ).pollUntilDone();
       expect(result.status).toBe('Succeeded');
       expect(memoryOnly.sent().map((s) => s.message.recipients.to[0].address)).toEqual(['hank@contoso.example']);
       expect(memoryOnly.sent()[0].smtp).toBeUndefined();

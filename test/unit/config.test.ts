@@ -18,9 +18,13 @@ describe('app settings', () => {
   it('applies defaults and normalizes lists and URLs', () => {
     const config = loadConfig(minimal);
     expect(config).toMatchObject({
-      KEY_VAULT_URL: 'https://vault.example', API_AUDIENCE: ['aaaaaaaa-0000-4000-8000-000000000001', 'api://octo'],
-      API_ORGANIZATION_CLAIM: 'tid', API_WRITE_ROLE: 'PayerAccount.Manage', REGISTRATION_EXPIRY_HOURS: 168,
-      KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: false, API_ALLOWED_TENANTS: [],
+      KEY_VAULT_URL: 'https://vault.example',
+      API_AUDIENCE: ['aaaaaaaa-0000-4000-8000-000000000001', 'api://octo'],
+      API_ORGANIZATION_CLAIM: 'tid',
+      API_WRITE_ROLE: 'PayerAccount.Manage',
+      REGISTRATION_EXPIRY_HOURS: 168,
+      KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION: false,
+      API_ALLOWED_TENANTS: [],
     });
   });
 
@@ -29,7 +33,9 @@ describe('app settings', () => {
       /AzureWebJobsStorage[\s\S]*KEY_VAULT_URL[\s\S]*AZURE_CLIENT_ID|KEY_VAULT_URL[\s\S]*AZURE_CLIENT_ID[\s\S]*API_AUDIENCE/,
     );
     expect(() => loadConfig({ ...minimal, REGISTRATION_EXPIRY_HOURS: '-1' })).toThrow(/REGISTRATION_EXPIRY_HOURS/);
-    expect(() => loadConfig({ ...minimal, AzureWebJobsStorage: undefined })).toThrow(/AzureWebJobsStorage or AzureWebJobsStorage__tableServiceUri/);
+    expect(() => loadConfig({ ...minimal, AzureWebJobsStorage: undefined })).toThrow(
+      /AzureWebJobsStorage or AzureWebJobsStorage__tableServiceUri/,
+    );
   });
 
   it('is documented, setting by setting, in local.settings.sample.json', () => {

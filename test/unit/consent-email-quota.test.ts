@@ -4,7 +4,12 @@ import { CONSENT_EMAILS_PER_HOUR, nextConsentEmailAt } from '../../src/domain/co
 const NOW = new Date('2026-11-25T12:00:00Z');
 const minutesAgo = (m: number) => new Date(NOW.getTime() - m * 60_000).toISOString();
 const entry = (at: string, overrides: Partial<AuditEntry> = {}): AuditEntry => ({
-  organizationId: 'org', at, actor: { type: 'user', id: 'alice' }, action: AuditAction.ConsentLinkRequested, details: { emailed: true }, ...overrides,
+  organizationId: 'org',
+  at,
+  actor: { type: 'user', id: 'alice' },
+  action: AuditAction.ConsentLinkRequested,
+  details: { emailed: true },
+  ...overrides,
 });
 
 describe('consent e-mails per organization and hour', () => {
@@ -15,7 +20,9 @@ describe('consent e-mails per organization and hour', () => {
   });
 
   it('at the limit, allows it once the oldest of the last hour ages out', () => {
-    const five = [5, 10, 20, 30, 45].map((m, i) => entry(minutesAgo(m), { action: i % 2 ? AuditAction.ReconsentRequested : AuditAction.ConsentLinkRequested }));
+    const five = [5, 10, 20, 30, 45].map((m, i) =>
+      entry(minutesAgo(m), { action: i % 2 ? AuditAction.ReconsentRequested : AuditAction.ConsentLinkRequested }),
+    );
     expect(CONSENT_EMAILS_PER_HOUR).toBe(5);
     expect(nextConsentEmailAt(five, NOW)).toEqual(new Date(NOW.getTime() + 15 * 60_000));
   });

@@ -1,7 +1,8 @@
 import { looksLikeGuid, mapEntraFailure, mapPartnerCenterRefusal } from '../../src/domain/credential-errors';
 
 const context = { domain: 'contoso.example', secretLooksLikeId: false };
-const entra = (codes: number[], error = 'invalid_client') => mapEntraFailure({ error, errorCodes: codes, traceId: 't', correlationId: 'c' }, context);
+const entra = (codes: number[], error = 'invalid_client') =>
+  mapEntraFailure({ error, errorCodes: codes, traceId: 't', correlationId: 'c' }, context);
 
 describe('what the person is told for each Entra ID answer', () => {
   it.each([
@@ -17,7 +18,14 @@ describe('what the person is told for each Entra ID answer', () => {
     [53003, 'access_blocked', 'applicationId'],
     [530035, 'access_blocked', 'applicationId'],
   ])('AADSTS%i → %s on %s, with the trace IDs', (aadsts, code, field) => {
-    expect(entra([aadsts])).toMatchObject({ code, field, aadsts, traceId: 't', correlationId: 'c', message: expect.any(String) });
+    expect(entra([aadsts])).toMatchObject({
+      code,
+      field,
+      aadsts,
+      traceId: 't',
+      correlationId: 'c',
+      message: expect.any(String),
+    });
   });
 
   it('decides by error_codes, never by the description or the OAuth error name alone', () => {
@@ -32,7 +40,10 @@ describe('what the person is told for each Entra ID answer', () => {
   });
 
   it('says so when the secret pasted is a secret ID', () => {
-    const asId = mapEntraFailure({ error: 'invalid_client', errorCodes: [7000215] }, { ...context, secretLooksLikeId: true });
+    const asId = mapEntraFailure(
+      { error: 'invalid_client', errorCodes: [7000215] },
+      { ...context, secretLooksLikeId: true },
+    );
     expect(asId.message).toMatch(/looks like the secret's ID/);
     expect(entra([7000215]).message).not.toMatch(/looks like the secret's ID/);
   });
@@ -40,13 +51,25 @@ describe('what the person is told for each Entra ID answer', () => {
 
 describe('what the person is told for each Partner Center refusal', () => {
   it('401: the app is not enabled for Partner Center API access', () => {
-    expect(mapPartnerCenterRefusal(401, 400, 'corr')).toMatchObject({ code: 'partner_center_app_not_enabled', field: 'applicationId', partnerCenterCode: 400, correlationId: 'corr' });
+    expect(mapPartnerCenterRefusal(401, 400, 'corr')).toMatchObject({
+      code: 'partner_center_app_not_enabled',
+      field: 'applicationId',
+      partnerCenterCode: 400,
+      correlationId: 'corr',
+    });
   });
   it('403: the tenant is not a CSP partner', () => {
-    expect(mapPartnerCenterRefusal(403, 900149, 'corr')).toMatchObject({ code: 'not_a_csp_partner', field: 'domain', partnerCenterCode: 900149 });
+    expect(mapPartnerCenterRefusal(403, 900149, 'corr')).toMatchObject({
+      code: 'not_a_csp_partner',
+      field: 'domain',
+      partnerCenterCode: 900149,
+    });
   });
   it('anything else: refused, with the status when there is no code', () => {
-    expect(mapPartnerCenterRefusal(400, undefined, undefined)).toMatchObject({ code: 'partner_center_rejected', partnerCenterCode: 400 });
+    expect(mapPartnerCenterRefusal(400, undefined, undefined)).toMatchObject({
+      code: 'partner_center_rejected',
+      partnerCenterCode: 400,
+    });
   });
 });
 

@@ -16,7 +16,10 @@ const OCTO = '11111111-1111-4111-8111-111111111111';
 const CONTOSO = '22222222-2222-4222-8222-222222222222';
 const FABRIKAM = '33333333-3333-4333-8333-333333333333';
 const APP = { clientId: 'bbbbbbbb-0000-4000-8000-000000000001', secret: 'contoso-pc-secret-value~valid' };
-const OTHER_CONTOSO_APP = { clientId: 'bbbbbbbb-0000-4000-8000-000000000002', secret: 'contoso-not-in-pc-secret-value~valid' };
+const OTHER_CONTOSO_APP = {
+  clientId: 'bbbbbbbb-0000-4000-8000-000000000002',
+  secret: 'contoso-not-in-pc-secret-value~valid',
+};
 const OCTO_WEB = { clientId: 'aaaaaaaa-0000-4000-8000-000000000003', redirectUri: 'http://127.0.0.1:7071/' };
 const PARTNER_API = 'https://api.partner.microsoft.com/user_impersonation';
 const PARTNER_CENTER = 'https://api.partnercenter.microsoft.com/user_impersonation';
@@ -28,7 +31,6 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const MINUTE = 60_000;
 const DAY = 24 * 3600_000;
 
-
 let tls: LoopbackTls;
 let standIn: EntraIdStandIn;
 let agent: Agent;
@@ -37,23 +39,26 @@ let offset = 0;
 /** The product's consent callback: its port varies, so it is registered at run time. */
 let callback: string;
 
-const call = (method: string, url: string, body?: { form?: Record<string, string>; json?: unknown }) => httpsCall(agent, method, url, body);
+const call = (method: string, url: string, body?: { form?: Record<string, string>; json?: unknown }) =>
+  httpsCall(agent, method, url, body);
 
 function pkce(): { verifier: string; challenge: string } {
   const verifier = randomBytes(32).toString('base64url');
   return { verifier, challenge: createHash('sha256').update(verifier).digest('base64url') };
 }
 
-function authorizeUrl(options: {
-  challenge?: string;
-  tenant?: string;
-  clientId?: string;
-  redirectUri?: string;
-  scope?: string;
-  state?: string;
-  extra?: Record<string, string>;
-  omit?: string[];
-} = {}): string {
+function authorizeUrl(
+  options: {
+    challenge?: string;
+    tenant?: string;
+    clientId?: string;
+    redirectUri?: string;
+    scope?: string;
+    state?: string;
+    extra?: Record<string, string>;
+    omit?: string[];
+  } = {},
+): string {
   const params: Record<string, string> = {
     client_id: options.clientId ?? APP.clientId,
     response_type: 'code',
@@ -69,11 +74,20 @@ function authorizeUrl(options: {
   return `${standIn.url}/${options.tenant ?? CONTOSO}/oauth2/v2.0/authorize?${new URLSearchParams(params)}`;
 }
 
-const controlAuthorize = (authorize: string, username: string, decision: 'accept' | 'cancel' = 'accept', password?: string) =>
-  call('POST', `${standIn.url}/_control/authorize`, { json: { authorizeUrl: authorize, username, decision, ...(password !== undefined ? { password } : {}) } });
+const controlAuthorize = (
+  authorize: string,
+  username: string,
+  decision: 'accept' | 'cancel' = 'accept',
+  password?: string,
+) =>
+  call('POST', `${standIn.url}/_control/authorize`, {
+    json: { authorizeUrl: authorize, username, decision, ...(password !== undefined ? { password } : {}) },
+  });
 
 /** The consent given through the control route: the code from the redirect, and the PKCE verifier. */
-async function consent(options: { username?: string; tenant?: string; clientId?: string; redirectUri?: string; scope?: string } = {}) {
+async function consent(
+  options: { username?: string; tenant?: string; clientId?: string; redirectUri?: string; scope?: string } = {},
+) {
   const { verifier, challenge } = pkce();
   const res = await controlAuthorize(authorizeUrl({ ...options, challenge }), options.username ?? ALICE.upn);
   expect(res.status).toBe(200);
@@ -85,7 +99,12 @@ async function consent(options: { username?: string; tenant?: string; clientId?:
 
 const tokenUrl = (tenant = CONTOSO) => `${standIn.url}/${tenant}/oauth2/v2.0/token`;
 
-function redeem(code: string, verifier: string, overrides: Record<string, string | undefined> = {}, tenant = CONTOSO): Promise<HttpResult> {
+function redeem(
+  code: string,
+  verifier: string,
+  overrides: Record<string, string | undefined> = {},
+  tenant = CONTOSO,
+): Promise<HttpResult> {
   const form: Record<string, string | undefined> = {
     grant_type: 'authorization_code',
     client_id: APP.clientId,
@@ -97,7 +116,9 @@ function redeem(code: string, verifier: string, overrides: Record<string, string
     client_info: '1',
     ...overrides,
   };
-  return call('POST', tokenUrl(tenant), { form: Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as Record<string, string> });
+  return call('POST', tokenUrl(tenant), {
+    form: Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as Record<string, string>,
+  });
 }
 
 function refresh(refreshToken: string, overrides: Record<string, string | undefined> = {}): Promise<HttpResult> {
@@ -110,7 +131,9 @@ function refresh(refreshToken: string, overrides: Record<string, string | undefi
     client_info: '1',
     ...overrides,
   };
-  return call('POST', tokenUrl(), { form: Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as Record<string, string> });
+  return call('POST', tokenUrl(), {
+    form: Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as Record<string, string>,
+  });
 }
 
 /** A refresh token for alice's consent to the Partner API (authorize → code → redemption). */
@@ -123,7 +146,11 @@ async function refreshTokenFor(username = ALICE.upn): Promise<string> {
 
 /** Entra's error shape, field by field. */
 function expectEntraError(res: HttpResult, status: number, error: string, code: number): void {
-  expect({ status: res.status, error: res.body?.error, codes: res.body?.error_codes }).toEqual({ status, error, codes: [code] });
+  expect({ status: res.status, error: res.body?.error, codes: res.body?.error_codes }).toEqual({
+    status,
+    error,
+    codes: [code],
+  });
   expect(res.body.error_description).toMatch(new RegExp(`^AADSTS${code}: `));
   expect(res.body.trace_id).toMatch(GUID);
   expect(res.body.correlation_id).toMatch(GUID);
@@ -146,7 +173,11 @@ function expectErrorRedirect(location: string, error: string, code: number, stat
 /** Verifies an access token against the stand-in's JWKS as Partner Center / the Partner API would. */
 async function verifyAccessToken(token: string, audience: string, tenantId: string): Promise<JWTPayload> {
   const jwks = createRemoteJWKSet(new URL(standIn.jwksUri(tenantId)), { agent });
-  const { payload } = await jwtVerify(token, jwks, { audience, issuer: `https://sts.windows.net/${tenantId}/`, algorithms: ['RS256'] });
+  const { payload } = await jwtVerify(token, jwks, {
+    audience,
+    issuer: `https://sts.windows.net/${tenantId}/`,
+    algorithms: ['RS256'],
+  });
   return payload;
 }
 
@@ -175,9 +206,16 @@ describe('redirect URIs registered at run time', () => {
     const before = await controlAuthorize(authorizeUrl({ redirectUri: uri }), ALICE.upn);
     expectEntraError(before, 400, 'invalid_request', 50011);
 
-    const added = await call('POST', `${standIn.url}/_control/applications/${APP.clientId}/redirect-uris`, { json: { uri } });
+    const added = await call('POST', `${standIn.url}/_control/applications/${APP.clientId}/redirect-uris`, {
+      json: { uri },
+    });
     expect(added.status).toBe(200);
-    expect(added.body.redirectUris).toEqual(['https://localhost', 'http://127.0.0.1:7071/api/consent/callback', callback, uri]);
+    expect(added.body.redirectUris).toEqual([
+      'https://localhost',
+      'http://127.0.0.1:7071/api/consent/callback',
+      callback,
+      uri,
+    ]);
     const listed = await call('GET', `${standIn.url}/_control/applications/${APP.clientId}/redirect-uris`);
     expect(listed.body.redirectUris).toContain(uri);
     expect(standIn.redirectUris(APP.clientId)).toContain(uri);
@@ -190,7 +228,8 @@ describe('redirect URIs registered at run time', () => {
     expect(standIn.fixtures.applications.find((a) => a.clientId === APP.clientId)!.redirectUris).not.toContain(uri);
 
     const refused = async (clientId: string, badUri: string) =>
-      (await call('POST', `${standIn.url}/_control/applications/${clientId}/redirect-uris`, { json: { uri: badUri } })).status;
+      (await call('POST', `${standIn.url}/_control/applications/${clientId}/redirect-uris`, { json: { uri: badUri } }))
+        .status;
     expect(await refused(APP.clientId, 'http://partner.example/callback')).toBe(400);
     expect(await refused(APP.clientId, 'https://partner.example/callback#x')).toBe(400);
     expect(await refused(APP.clientId, 'not a uri')).toBe(400);
@@ -222,12 +261,18 @@ describe('authorize endpoint: the pages', () => {
     const formAction = `${standIn.url}/${CONTOSO}/oauth2/v2.0/authorize`;
     expect(page.text).toContain(`action="/${CONTOSO}/oauth2/v2.0/authorize"`);
 
-    const wrong = await call('POST', formAction, { form: { interaction, action: 'signin', account: ALICE.upn, password: 'nope' } });
+    const wrong = await call('POST', formAction, {
+      form: { interaction, action: 'signin', account: ALICE.upn, password: 'nope' },
+    });
     expect(wrong.status).toBe(200);
-    expect(wrong.text).toMatch(/role="alert"[^>]*>AADSTS50126: Error validating credentials due to invalid username or password\./);
+    expect(wrong.text).toMatch(
+      /role="alert"[^>]*>AADSTS50126: Error validating credentials due to invalid username or password\./,
+    );
     expect(hiddenInteraction(wrong.text)).toBe(interaction); // retry on the same sign-in
 
-    const signedIn = await call('POST', formAction, { form: { interaction, action: 'signin', account: ALICE.upn, password: PASSWORD } });
+    const signedIn = await call('POST', formAction, {
+      form: { interaction, action: 'signin', account: ALICE.upn, password: PASSWORD },
+    });
     expect(signedIn.status).toBe(200);
     expect(signedIn.text).toContain('<title>Permissions requested</title>');
     expect(signedIn.text).toContain(ALICE.upn);
@@ -236,8 +281,12 @@ describe('authorize endpoint: the pages', () => {
     expect(signedIn.text).toContain(PARTNER_API);
     expect(signedIn.text).toContain(PARTNER_CENTER); // listed on the registration: part of the consent
     expect(signedIn.text).toContain('Maintain access to data you have given it access to');
-    expect(signedIn.text).toMatch(/<button type="submit" class="primary" name="action" value="accept">Accept<\/button>/);
-    expect(signedIn.text).toMatch(/<button type="submit" class="secondary" name="action" value="cancel">Cancel<\/button>/);
+    expect(signedIn.text).toMatch(
+      /<button type="submit" class="primary" name="action" value="accept">Accept<\/button>/,
+    );
+    expect(signedIn.text).toMatch(
+      /<button type="submit" class="secondary" name="action" value="cancel">Cancel<\/button>/,
+    );
     expect(signedIn.text).toContain(`action="/${CONTOSO}/oauth2/v2.0/authorize/consent"`);
 
     const accepted = await call('POST', `${formAction}/consent`, { form: { interaction, action: 'accept' } });
@@ -256,7 +305,10 @@ describe('authorize endpoint: the pages', () => {
     // The code from the pages redeems like any other.
     const redeemed = await redeem(location.searchParams.get('code')!, verifier);
     expect(redeemed.status).toBe(200);
-    expect(decodeJwt(redeemed.body.access_token)).toMatchObject({ upn: ALICE.upn, aud: 'https://api.partner.microsoft.com' });
+    expect(decodeJwt(redeemed.body.access_token)).toMatchObject({
+      upn: ALICE.upn,
+      aud: 'https://api.partner.microsoft.com',
+    });
   });
 
   it('Cancel on the consent page redirects with access_denied, AADSTS65004, error_subcode=cancel and the state', async () => {
@@ -264,23 +316,31 @@ describe('authorize endpoint: the pages', () => {
     const interaction = hiddenInteraction(page.text)!;
     const path = `${standIn.url}/contoso.example/oauth2/v2.0/authorize`;
     // Signing in by typing the username; the page posts to the tenant segment it was opened with.
-    const consentPageRes = await call('POST', `${standIn.url}/${CONTOSO}/oauth2/v2.0/authorize`, { form: { interaction, action: 'signin', username: DAVE.upn, password: PASSWORD } });
+    const consentPageRes = await call('POST', `${standIn.url}/${CONTOSO}/oauth2/v2.0/authorize`, {
+      form: { interaction, action: 'signin', username: DAVE.upn, password: PASSWORD },
+    });
     expect(consentPageRes.text).toContain('<title>Permissions requested</title>');
     expect((await call('POST', `${path}/consent`, { form: { interaction, action: 'cancel' } })).status).toBe(400); // another tenant segment
-    const cancelled = await call('POST', `${standIn.url}/${CONTOSO}/oauth2/v2.0/authorize/consent`, { form: { interaction, action: 'cancel' } });
+    const cancelled = await call('POST', `${standIn.url}/${CONTOSO}/oauth2/v2.0/authorize/consent`, {
+      form: { interaction, action: 'cancel' },
+    });
     expect(cancelled.status).toBe(302);
     const q = expectErrorRedirect(String(cancelled.headers.location), 'access_denied', 65004, 'cancel-state');
     expect(q.get('error_subcode')).toBe('cancel');
-    expect(q.get('error_description')).toMatch(/^AADSTS65004: User declined to consent to access the app\.\r\nTrace ID: /);
+    expect(q.get('error_description')).toMatch(
+      /^AADSTS65004: User declined to consent to access the app\.\r\nTrace ID: /,
+    );
   });
 
-  it('shows Entra\'s error page for an unregistered redirect URI (AADSTS50011) and never redirects to it', async () => {
+  it("shows Entra's error page for an unregistered redirect URI (AADSTS50011) and never redirects to it", async () => {
     const evil = 'https://attacker.example/steal';
     const page = await call('GET', authorizeUrl({ redirectUri: evil }));
     expect(page.status).toBe(400);
     expect(page.headers.location).toBeUndefined();
     expect(page.headers['content-type']).toBe('text/html; charset=utf-8');
-    expect(page.text).toContain(`AADSTS50011: The redirect URI &#39;${evil}&#39; specified in the request does not match the redirect URIs configured for the application &#39;${APP.clientId}&#39;.`);
+    expect(page.text).toContain(
+      `AADSTS50011: The redirect URI &#39;${evil}&#39; specified in the request does not match the redirect URIs configured for the application &#39;${APP.clientId}&#39;.`,
+    );
     expect(page.text).toMatch(/Correlation Id: [0-9a-f-]{36}/);
     expect(page.text).not.toContain('name="interaction"');
 
@@ -289,17 +349,42 @@ describe('authorize endpoint: the pages', () => {
     expect(control.body.location).toBeUndefined();
 
     // A trailing slash is another URI, as in Entra.
-    expectEntraError(await controlAuthorize(authorizeUrl({ redirectUri: `${callback}/` }), ALICE.upn), 400, 'invalid_request', 50011);
+    expectEntraError(
+      await controlAuthorize(authorizeUrl({ redirectUri: `${callback}/` }), ALICE.upn),
+      400,
+      'invalid_request',
+      50011,
+    );
   });
 
   it('shows the error page for an unknown tenant, an app not in the tenant, and a missing redirect URI', async () => {
     const unknownTenant = await call('GET', authorizeUrl({ tenant: 'nowhere.example' }));
     expect(unknownTenant.status).toBe(400);
     expect(unknownTenant.text).toContain('AADSTS90002');
-    expectEntraError(await controlAuthorize(authorizeUrl({ tenant: FABRIKAM }), ALICE.upn), 400, 'unauthorized_client', 700016);
-    expectEntraError(await controlAuthorize(authorizeUrl({ tenant: 'common' }), ALICE.upn), 400, 'invalid_request', 50194);
-    expectEntraError(await controlAuthorize(authorizeUrl({ omit: ['redirect_uri'] }), ALICE.upn), 400, 'invalid_request', 900971);
-    expectEntraError(await controlAuthorize(authorizeUrl({ omit: ['client_id'] }), ALICE.upn), 400, 'invalid_request', 900144);
+    expectEntraError(
+      await controlAuthorize(authorizeUrl({ tenant: FABRIKAM }), ALICE.upn),
+      400,
+      'unauthorized_client',
+      700016,
+    );
+    expectEntraError(
+      await controlAuthorize(authorizeUrl({ tenant: 'common' }), ALICE.upn),
+      400,
+      'invalid_request',
+      50194,
+    );
+    expectEntraError(
+      await controlAuthorize(authorizeUrl({ omit: ['redirect_uri'] }), ALICE.upn),
+      400,
+      'invalid_request',
+      900971,
+    );
+    expectEntraError(
+      await controlAuthorize(authorizeUrl({ omit: ['client_id'] }), ALICE.upn),
+      400,
+      'invalid_request',
+      900144,
+    );
   });
 });
 
@@ -307,13 +392,28 @@ describe('authorize endpoint: validations redirected to the app (control route a
   const cases: [string, Parameters<typeof authorizeUrl>[0], string, number][] = [
     ['no code_challenge', { omit: ['code_challenge'] }, 'invalid_request', 900144],
     ['no code_challenge_method', { omit: ['code_challenge_method'] }, 'invalid_request', 900144],
-    ['code_challenge_method=plain (S256 required here)', { extra: { code_challenge_method: 'plain' } }, 'invalid_request', 90000],
+    [
+      'code_challenge_method=plain (S256 required here)',
+      { extra: { code_challenge_method: 'plain' } },
+      'invalid_request',
+      90000,
+    ],
     ['a challenge that is no S256 hash', { challenge: 'too-short' }, 'invalid_request', 501491],
     ['response_type=token', { extra: { response_type: 'token' } }, 'unsupported_response_type', 700051],
     ['two resources', { scope: `${PARTNER_API} ${PARTNER_CENTER} offline_access` }, 'invalid_scope', 700022],
     ['no resource scope', { scope: 'openid profile offline_access' }, 'invalid_scope', 70011],
-    ['a resource the registration does not list', { scope: 'https://vault.azure.net/user_impersonation offline_access' }, 'invalid_client', 650057],
-    ['a permission the registration does not list', { scope: 'https://api.partner.microsoft.com/Delete.All' }, 'invalid_client', 650056],
+    [
+      'a resource the registration does not list',
+      { scope: 'https://vault.azure.net/user_impersonation offline_access' },
+      'invalid_client',
+      650057,
+    ],
+    [
+      'a permission the registration does not list',
+      { scope: 'https://api.partner.microsoft.com/Delete.All' },
+      'invalid_client',
+      650056,
+    ],
     ['prompt=none', { extra: { prompt: 'none' } }, 'login_required', 50058],
   ];
 
@@ -328,13 +428,24 @@ describe('authorize endpoint: validations redirected to the app (control route a
   });
 
   it('accepts the Partner Center scope by resource and the scope by app ID, and refuses unknown and wrong-password users', async () => {
-    expect((await consent({ scope: `${PARTNER_CENTER} offline_access` })).location.searchParams.get('code')).toBeTruthy();
-    expect((await consent({ scope: '4990cffe-04e8-4e8b-808a-1175604b879f/user_impersonation' })).location.searchParams.get('code')).toBeTruthy();
+    expect(
+      (await consent({ scope: `${PARTNER_CENTER} offline_access` })).location.searchParams.get('code'),
+    ).toBeTruthy();
+    expect(
+      (await consent({ scope: '4990cffe-04e8-4e8b-808a-1175604b879f/user_impersonation' })).location.searchParams.get(
+        'code',
+      ),
+    ).toBeTruthy();
     expectEntraError(await controlAuthorize(authorizeUrl(), 'mallory@contoso.example'), 400, 'invalid_grant', 50034);
     expectEntraError(await controlAuthorize(authorizeUrl(), ALICE.upn, 'accept', 'wrong'), 400, 'invalid_grant', 50126);
-    const bad = await call('POST', `${standIn.url}/_control/authorize`, { json: { authorizeUrl: authorizeUrl(), username: ALICE.upn, decision: 'maybe' } });
+    const bad = await call('POST', `${standIn.url}/_control/authorize`, {
+      json: { authorizeUrl: authorizeUrl(), username: ALICE.upn, decision: 'maybe' },
+    });
     expect(bad.status).toBe(400);
-    const foreign = await controlAuthorize('https://login.microsoftonline.com/contoso.example/oauth2/v2.0/authorize?client_id=x', ALICE.upn);
+    const foreign = await controlAuthorize(
+      'https://login.microsoftonline.com/contoso.example/oauth2/v2.0/authorize?client_id=x',
+      ALICE.upn,
+    );
     expect(foreign.status).toBe(400);
   });
 
@@ -375,7 +486,12 @@ describe('code redemption with the real msal-node', () => {
     expect(location.searchParams.get('client_info')).toEqual(expect.any(String)); // MSAL sent client_info=1
     const code = location.searchParams.get('code')!;
 
-    const result = await msal.acquireTokenByCode({ code, redirectUri: callback, scopes: [PARTNER_API], codeVerifier: verifier });
+    const result = await msal.acquireTokenByCode({
+      code,
+      redirectUri: callback,
+      scopes: [PARTNER_API],
+      codeVerifier: verifier,
+    });
     const claims = await verifyAccessToken(result.accessToken, 'https://api.partner.microsoft.com', CONTOSO);
     expect(claims).toMatchObject({
       aud: 'https://api.partner.microsoft.com',
@@ -391,9 +507,16 @@ describe('code redemption with the real msal-node', () => {
       appidacr: '1',
       idtyp: 'user',
     });
-    expect(result.account).toMatchObject({ homeAccountId: `${ALICE.oid}.${CONTOSO}`, tenantId: CONTOSO, username: ALICE.upn });
+    expect(result.account).toMatchObject({
+      homeAccountId: `${ALICE.oid}.${CONTOSO}`,
+      tenantId: CONTOSO,
+      username: ALICE.upn,
+    });
 
-    const cache = JSON.parse(msal.getTokenCache().serialize()) as Record<string, Record<string, { secret?: string; home_account_id?: string }>>;
+    const cache = JSON.parse(msal.getTokenCache().serialize()) as Record<
+      string,
+      Record<string, { secret?: string; home_account_id?: string }>
+    >;
     const refreshTokens = Object.values(cache.RefreshToken ?? {});
     expect(refreshTokens).toHaveLength(1);
     expect(refreshTokens[0].home_account_id).toBe(`${ALICE.oid}.${CONTOSO}`);
@@ -401,14 +524,19 @@ describe('code redemption with the real msal-node', () => {
     const firstRefreshToken = refreshTokens[0].secret!;
 
     // The same code again: AADSTS54005, as MSAL reports it.
-    const replay = await msal.acquireTokenByCode({ code, redirectUri: callback, scopes: [PARTNER_API], codeVerifier: verifier }).catch((e: unknown) => e);
+    const replay = await msal
+      .acquireTokenByCode({ code, redirectUri: callback, scopes: [PARTNER_API], codeVerifier: verifier })
+      .catch((e: unknown) => e);
     expect(replay).toMatchObject({ name: 'ServerError', errorCode: 'invalid_grant' });
     expect(String((replay as { errorNo: unknown }).errorNo)).toBe('54005');
 
     // One refresh token, the other resource: MSAL refreshes silently and stores the rotated refresh token.
     const partnerCenter = await msal.acquireTokenSilent({ account: result.account!, scopes: [PARTNER_CENTER] });
-    expect(await verifyAccessToken(partnerCenter.accessToken, 'https://api.partnercenter.microsoft.com', CONTOSO)).toMatchObject({ upn: ALICE.upn, tid: CONTOSO });
-    const rotated = Object.values((JSON.parse(msal.getTokenCache().serialize()) as typeof cache).RefreshToken)[0].secret!;
+    expect(
+      await verifyAccessToken(partnerCenter.accessToken, 'https://api.partnercenter.microsoft.com', CONTOSO),
+    ).toMatchObject({ upn: ALICE.upn, tid: CONTOSO });
+    const rotated = Object.values((JSON.parse(msal.getTokenCache().serialize()) as typeof cache).RefreshToken)[0]
+      .secret!;
     expect(rotated).not.toBe(firstRefreshToken);
     expectEntraError(await refresh(firstRefreshToken), 400, 'invalid_grant', 70000);
     expect((await refresh(rotated)).status).toBe(200);
@@ -418,13 +546,21 @@ describe('code redemption with the real msal-node', () => {
     const dave = await consent({ username: DAVE.upn });
     const daveToken = await redeem(dave.code, dave.verifier);
     expect(daveToken.status).toBe(200);
-    const daveClaims = await verifyAccessToken(daveToken.body.access_token, 'https://api.partner.microsoft.com', CONTOSO);
+    const daveClaims = await verifyAccessToken(
+      daveToken.body.access_token,
+      'https://api.partner.microsoft.com',
+      CONTOSO,
+    );
     expect(daveClaims).toMatchObject({ upn: DAVE.upn, oid: DAVE.oid, amr: ['pwd'], tid: CONTOSO });
 
     const carol = await consent({ username: 'carol@fabrikam.example' });
     const carolToken = await redeem(carol.code, carol.verifier);
     expect(carolToken.status).toBe(200);
-    const carolClaims = await verifyAccessToken(carolToken.body.access_token, 'https://api.partner.microsoft.com', FABRIKAM);
+    const carolClaims = await verifyAccessToken(
+      carolToken.body.access_token,
+      'https://api.partner.microsoft.com',
+      FABRIKAM,
+    );
     expect(carolClaims).toMatchObject({ tid: FABRIKAM, upn: 'carol@fabrikam.example', appid: APP.clientId });
     expect(decodeJwt(carolToken.body.id_token)).toMatchObject({ tid: FABRIKAM, aud: APP.clientId });
   });
@@ -433,15 +569,28 @@ describe('code redemption with the real msal-node', () => {
     const bare = await consent({ scope: PARTNER_API });
     const res = await redeem(bare.code, bare.verifier);
     expect(res.status).toBe(200);
-    expect(res.body).toMatchObject({ token_type: 'Bearer', scope: PARTNER_API, expires_in: 3599, ext_expires_in: 3599 });
+    expect(res.body).toMatchObject({
+      token_type: 'Bearer',
+      scope: PARTNER_API,
+      expires_in: 3599,
+      ext_expires_in: 3599,
+    });
     expect(res.body).not.toHaveProperty('refresh_token');
     expect(res.body).not.toHaveProperty('id_token');
-    expect(JSON.parse(Buffer.from(res.body.client_info, 'base64url').toString())).toEqual({ uid: ALICE.oid, utid: CONTOSO });
+    expect(JSON.parse(Buffer.from(res.body.client_info, 'base64url').toString())).toEqual({
+      uid: ALICE.oid,
+      utid: CONTOSO,
+    });
 
     const full = await consent();
     const withAll = await redeem(full.code, full.verifier);
     expect(withAll.body.refresh_token).toMatch(/^1\.A[\w-]{100,}$/);
-    expect(decodeJwt(withAll.body.id_token)).toMatchObject({ aud: APP.clientId, oid: ALICE.oid, preferred_username: ALICE.upn, tid: CONTOSO });
+    expect(decodeJwt(withAll.body.id_token)).toMatchObject({
+      aud: APP.clientId,
+      oid: ALICE.oid,
+      preferred_username: ALICE.upn,
+      tid: CONTOSO,
+    });
   });
 });
 
@@ -471,7 +620,12 @@ describe('code redemption errors', () => {
   it('checks redirect_uri: missing 700009, not registered 50011, registered but not the authorize one 500112', async () => {
     const { code, verifier } = await consent();
     expectEntraError(await redeem(code, verifier, { redirect_uri: undefined }), 400, 'invalid_grant', 700009);
-    expectEntraError(await redeem(code, verifier, { redirect_uri: 'https://attacker.example/steal' }), 401, 'invalid_client', 50011);
+    expectEntraError(
+      await redeem(code, verifier, { redirect_uri: 'https://attacker.example/steal' }),
+      401,
+      'invalid_client',
+      50011,
+    );
     const mismatch = await redeem(code, verifier, { redirect_uri: 'https://localhost' });
     expectEntraError(mismatch, 401, 'invalid_client', 500112);
     expect(mismatch.body.error_description).toContain(`provided when requesting Authorization code`);
@@ -480,8 +634,18 @@ describe('code redemption errors', () => {
 
   it('checks the client secret like client credentials: its ID → 7000215, expired → 7000222, none → 7000218', async () => {
     const { code, verifier } = await consent();
-    expectEntraError(await redeem(code, verifier, { client_secret: 'c0c0c0c0-0000-4000-8000-000000000001' }), 401, 'invalid_client', 7000215);
-    expectEntraError(await redeem(code, verifier, { client_secret: 'contoso-pc-secret-value~expired' }), 401, 'invalid_client', 7000222);
+    expectEntraError(
+      await redeem(code, verifier, { client_secret: 'c0c0c0c0-0000-4000-8000-000000000001' }),
+      401,
+      'invalid_client',
+      7000215,
+    );
+    expectEntraError(
+      await redeem(code, verifier, { client_secret: 'contoso-pc-secret-value~expired' }),
+      401,
+      'invalid_client',
+      7000222,
+    );
     expectEntraError(await redeem(code, verifier, { client_secret: undefined }), 401, 'invalid_client', 7000218);
     expect((await redeem(code, verifier)).status).toBe(200);
   });
@@ -499,9 +663,19 @@ describe('code redemption errors', () => {
   });
 
   it("refuses a code redeemed at another tenant's endpoint (700005): a multi-tenant public client", async () => {
-    const { code, verifier } = await consent({ tenant: OCTO, clientId: OCTO_WEB.clientId, redirectUri: OCTO_WEB.redirectUri, username: 'olivia@octo.example' });
+    const { code, verifier } = await consent({
+      tenant: OCTO,
+      clientId: OCTO_WEB.clientId,
+      redirectUri: OCTO_WEB.redirectUri,
+      username: 'olivia@octo.example',
+    });
     const publicRedeem = (tenant: string) =>
-      redeem(code, verifier, { client_id: OCTO_WEB.clientId, client_secret: undefined, redirect_uri: OCTO_WEB.redirectUri }, tenant);
+      redeem(
+        code,
+        verifier,
+        { client_id: OCTO_WEB.clientId, client_secret: undefined, redirect_uri: OCTO_WEB.redirectUri },
+        tenant,
+      );
     expectEntraError(await publicRedeem(CONTOSO), 400, 'invalid_grant', 700005);
     const ok = await publicRedeem(OCTO);
     expect(ok.status).toBe(200);
@@ -516,10 +690,16 @@ describe('refresh tokens', () => {
     expect(second.status).toBe(200);
     expect(second.body.refresh_token).toEqual(expect.any(String));
     expect(second.body.refresh_token).not.toBe(first);
-    expect(decodeJwt(second.body.access_token)).toMatchObject({ aud: 'https://api.partner.microsoft.com', upn: ALICE.upn, amr: ['pwd', 'mfa'] });
+    expect(decodeJwt(second.body.access_token)).toMatchObject({
+      aud: 'https://api.partner.microsoft.com',
+      upn: ALICE.upn,
+      amr: ['pwd', 'mfa'],
+    });
     const reused = await refresh(first);
     expectEntraError(reused, 400, 'invalid_grant', 70000);
-    expect(reused.body.error_description).toContain("The provided value for the input parameter 'refresh_token' or 'assertion' is not valid.");
+    expect(reused.body.error_description).toContain(
+      "The provided value for the input parameter 'refresh_token' or 'assertion' is not valid.",
+    );
     const third = await refresh(second.body.refresh_token);
     expect(third.status).toBe(200);
   });
@@ -536,7 +716,9 @@ describe('refresh tokens', () => {
     const expired = await refresh(third.body.refresh_token);
     expectEntraError(expired, 400, 'invalid_grant', 700082);
     expect(expired.body.suberror).toBe('bad_token');
-    expect(expired.body.error_description).toMatch(/The token was issued on \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z and was inactive for 90\.00:00:00\./);
+    expect(expired.body.error_description).toMatch(
+      /The token was issued on \d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{7}Z and was inactive for 90\.00:00:00\./,
+    );
   });
 
   it('are revoked by a password reset (POST /_control/revoke): AADSTS50173; a new consent works again', async () => {
@@ -551,7 +733,9 @@ describe('refresh tokens', () => {
     expect(refused.body.error_description).toContain('TokensValidFrom');
     expect((await refresh(alices)).status).toBe(200); // other users are untouched
     expect((await refresh(await refreshTokenFor(DAVE.upn))).status).toBe(200);
-    expect((await call('POST', `${standIn.url}/_control/revoke`, { json: { username: 'nobody@contoso.example' } })).status).toBe(404);
+    expect(
+      (await call('POST', `${standIn.url}/_control/revoke`, { json: { username: 'nobody@contoso.example' } })).status,
+    ).toBe(404);
   });
 
   it('serve the other resource of the consent, one resource per request (700022 for two, 65001 outside the consent)', async () => {
@@ -559,7 +743,9 @@ describe('refresh tokens', () => {
     const partnerCenter = await refresh(rt, { scope: `${PARTNER_CENTER} offline_access openid profile` });
     expect(partnerCenter.status).toBe(200);
     expect(partnerCenter.body.scope).toBe(PARTNER_CENTER);
-    expect(await verifyAccessToken(partnerCenter.body.access_token, 'https://api.partnercenter.microsoft.com', CONTOSO)).toMatchObject({ upn: ALICE.upn, scp: 'user_impersonation' });
+    expect(
+      await verifyAccessToken(partnerCenter.body.access_token, 'https://api.partnercenter.microsoft.com', CONTOSO),
+    ).toMatchObject({ upn: ALICE.upn, scp: 'user_impersonation' });
 
     const next = partnerCenter.body.refresh_token as string;
     expectEntraError(await refresh(next, { scope: `${PARTNER_API} ${PARTNER_CENTER}` }), 400, 'invalid_scope', 700022);
@@ -574,9 +760,19 @@ describe('refresh tokens', () => {
 
   it('are bound to the client (700007) and refuse garbage (9002313)', async () => {
     const rt = await refreshTokenFor();
-    expectEntraError(await refresh(rt, { client_id: OTHER_CONTOSO_APP.clientId, client_secret: OTHER_CONTOSO_APP.secret }), 400, 'invalid_grant', 700007);
+    expectEntraError(
+      await refresh(rt, { client_id: OTHER_CONTOSO_APP.clientId, client_secret: OTHER_CONTOSO_APP.secret }),
+      400,
+      'invalid_grant',
+      700007,
+    );
     expectEntraError(await refresh('1.Agarbage'), 400, 'invalid_grant', 9002313);
-    expectEntraError(await refresh(rt, { client_secret: 'contoso-pc-secret-value~expired' }), 401, 'invalid_client', 7000222);
+    expectEntraError(
+      await refresh(rt, { client_secret: 'contoso-pc-secret-value~expired' }),
+      401,
+      'invalid_client',
+      7000222,
+    );
     expect((await refresh(rt)).status).toBe(200);
   });
 });
@@ -584,9 +780,17 @@ describe('refresh tokens', () => {
 describe('fault injection bodies for the new codes', () => {
   it('knows the code-flow and refresh-token errors, with their suberror', () => {
     expect(aadstsErrorBody(54005).body).toMatchObject({ error: 'invalid_grant', error_codes: [54005] });
-    expect(aadstsErrorBody(54005).body.error_description).toMatch(/^AADSTS54005: OAuth2 Authorization code was already redeemed/);
-    expect(aadstsErrorBody(700082)).toMatchObject({ status: 400, body: { error: 'invalid_grant', suberror: 'bad_token' } });
-    expect(aadstsErrorBody(65001, { clientId: APP.clientId }).body).toMatchObject({ error: 'invalid_grant', suberror: 'consent_required' });
+    expect(aadstsErrorBody(54005).body.error_description).toMatch(
+      /^AADSTS54005: OAuth2 Authorization code was already redeemed/,
+    );
+    expect(aadstsErrorBody(700082)).toMatchObject({
+      status: 400,
+      body: { error: 'invalid_grant', suberror: 'bad_token' },
+    });
+    expect(aadstsErrorBody(65001, { clientId: APP.clientId }).body).toMatchObject({
+      error: 'invalid_grant',
+      suberror: 'consent_required',
+    });
     expect(aadstsErrorBody(65001, { clientId: APP.clientId }).body.error_description).toContain(APP.clientId);
     expect(aadstsErrorBody(50011, { clientId: APP.clientId }).status).toBe(401);
     expect(aadstsErrorBody(7000215).body).not.toHaveProperty('suberror');

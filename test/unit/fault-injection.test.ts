@@ -33,7 +33,10 @@ beforeEach(() => {
 });
 
 const control = (method: string, path: string, body?: unknown) =>
-  fetch(`${base}${path}`, { method, body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${base}${path}`, {
+    method,
+    body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+  });
 
 describe('control route validation', () => {
   it.each([
@@ -70,7 +73,12 @@ describe('control route validation', () => {
 describe('injected answers', () => {
   it('answers the next `count` matching requests with the fault, then serves normally', async () => {
     const created = await control('POST', '/_control/faults', {
-      match: '^GET /a$', status: 429, retryAfterSeconds: 7, body: { code: 429 }, headers: { 'x-extra': '1' }, count: 2,
+      match: '^GET /a$',
+      status: 429,
+      retryAfterSeconds: 7,
+      body: { code: 429 },
+      headers: { 'x-extra': '1' },
+      count: 2,
     });
     expect(created.status).toBe(201);
     const rule = (await created.json()) as { id: string; remaining: number; hits: number };
@@ -89,7 +97,9 @@ describe('injected answers', () => {
     const third = await fetch(`${base}/a`);
     expect(third.status).toBe(200);
 
-    const listed = (await (await control('GET', '/_control/faults')).json()) as { faults: { id: string; hits: number; remaining: number }[] };
+    const listed = (await (await control('GET', '/_control/faults')).json()) as {
+      faults: { id: string; hits: number; remaining: number }[];
+    };
     expect(listed.faults).toEqual([expect.objectContaining({ id: rule.id, hits: 2, remaining: 0 })]);
   });
 
@@ -154,8 +164,21 @@ describe('request log', () => {
     const res = await control('GET', '/_control/requests');
     const { requests } = (await res.json()) as { requests: Record<string, unknown>[] };
     expect(requests).toHaveLength(2);
-    expect(requests[0]).toEqual({ method: 'GET', path: '/one', time: expect.any(String), at: expect.any(Number), status: 200 });
-    expect(requests[1]).toEqual({ method: 'POST', path: '/two', time: expect.any(String), at: expect.any(Number), status: 401, faultId: rule.id });
+    expect(requests[0]).toEqual({
+      method: 'GET',
+      path: '/one',
+      time: expect.any(String),
+      at: expect.any(Number),
+      status: 200,
+    });
+    expect(requests[1]).toEqual({
+      method: 'POST',
+      path: '/two',
+      time: expect.any(String),
+      at: expect.any(Number),
+      status: 401,
+      faultId: rule.id,
+    });
     expect(new Date(requests[0].time as string).getTime()).toBe(requests[0].at);
     expect(requests[1].at as number).toBeGreaterThanOrEqual(requests[0].at as number);
     const text = JSON.stringify(requests);

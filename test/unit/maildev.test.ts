@@ -95,7 +95,9 @@ it('empties the inbox on clear()', async () => {
 });
 
 it('times out waiting for mail that never comes', async () => {
-  await expect(maildev.waitForMessages('nobody@contoso.example', { timeoutMs: 300 })).rejects.toThrow(/Timed out waiting for 1 message\(s\) to nobody@contoso\.example/);
+  await expect(maildev.waitForMessages('nobody@contoso.example', { timeoutMs: 300 })).rejects.toThrow(
+    /Timed out waiting for 1 message\(s\) to nobody@contoso\.example/,
+  );
 });
 
 it('stops by PID: the process is gone and its ports are closed', async () => {

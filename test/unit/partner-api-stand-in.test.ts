@@ -40,14 +40,29 @@ let downloadsBefore = 0;
 /** The downloads served since this test began. */
 const newDownloads = () => api.downloads().slice(downloadsBefore);
 
-function call(method: string, url: string, headers: Record<string, string> = {}, form?: Record<string, string>): Promise<HttpResult> {
+function call(
+  method: string,
+  url: string,
+  headers: Record<string, string> = {},
+  form?: Record<string, string>,
+): Promise<HttpResult> {
   const payload = form ? new URLSearchParams(form).toString() : undefined;
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: { ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}), ...headers } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }));
-    });
+    const req = request(
+      url,
+      {
+        method,
+        agent,
+        headers: { ...(form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}), ...headers },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, headers: res.headers, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+      },
+    );
     req.on('error', reject);
     req.end(payload);
   });
@@ -57,11 +72,25 @@ const get = (path: string, token?: string, headers: Record<string, string> = {})
   call('GET', `${api.url}${path}`, { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers });
 
 /** A delegated (App+User) v1.0 token as Entra issues it for the Partner API after consent. */
-const delegated = (user: User, claims: Record<string, unknown> = {}, options?: Parameters<EntraIdStandIn['mintToken']>[1]) =>
+const delegated = (
+  user: User,
+  claims: Record<string, unknown> = {},
+  options?: Parameters<EntraIdStandIn['mintToken']>[1],
+) =>
   entra.mintToken(
     {
-      aud: PARTNER_API, iss: entra.v1Issuer(user.tid), tid: user.tid, oid: user.oid, upn: user.upn, unique_name: user.upn,
-      appid: CONTOSO_APP.clientId, appidacr: '1', scp: 'user_impersonation', amr: ['pwd', 'mfa'], ver: '1.0', ...claims,
+      aud: PARTNER_API,
+      iss: entra.v1Issuer(user.tid),
+      tid: user.tid,
+      oid: user.oid,
+      upn: user.upn,
+      unique_name: user.upn,
+      appid: CONTOSO_APP.clientId,
+      appidacr: '1',
+      scp: 'user_impersonation',
+      amr: ['pwd', 'mfa'],
+      ver: '1.0',
+      ...claims,
     },
     options,
   );
@@ -109,9 +138,19 @@ beforeAll(async () => {
   agent = new Agent({ ca: tls.cert });
   const base = loadEntraFixtures();
   const extra = (u: User, roles: string[]) => ({
-    userPrincipalName: u.upn, displayName: u.upn, objectId: u.oid, tenantId: u.tid, password: 'Passw0rd!local', mfa: true, appRoles: {}, partnerCenterRoles: roles,
+    userPrincipalName: u.upn,
+    displayName: u.upn,
+    objectId: u.oid,
+    tenantId: u.tid,
+    password: 'Passw0rd!local',
+    mfa: true,
+    appRoles: {},
+    partnerCenterRoles: roles,
   });
-  const fixtures: EntraFixtures = { ...base, users: [...base.users, extra(SAM, ['SalesAgent']), extra(HELEN, ['HelpdeskAgent']), extra(FAY, ['AdminAgent'])] };
+  const fixtures: EntraFixtures = {
+    ...base,
+    users: [...base.users, extra(SAM, ['SalesAgent']), extra(HELEN, ['HelpdeskAgent']), extra(FAY, ['AdminAgent'])],
+  };
   entra = await startEntraIdStandIn({ tls, fixtures });
   api = await startPartnerApiStandIn({ tls, entra, fixtures: loadPartnerCenterFixtures() });
 });
@@ -130,7 +169,9 @@ beforeEach(() => {
 
 describe('the price sheet', () => {
   it("serves the Azure consumption price sheet to an Admin agent's App+User token as a CSV file", async () => {
-    const res = await get(CONSUMPTION, await delegated(ALICE), { 'MS-CorrelationId': 'c0ffee00-0000-4000-8000-000000000001' });
+    const res = await get(CONSUMPTION, await delegated(ALICE), {
+      'MS-CorrelationId': 'c0ffee00-0000-4000-8000-000000000001',
+    });
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toBe('application/octet-stream');
     expect(res.headers['content-disposition']).toBe('attachment; filename=sheets.csv');
@@ -151,22 +192,34 @@ describe('the price sheet', () => {
     // A value with a comma and quotes survives the quoting.
     expect(rows.map((r) => r.SkuDescription)).toContain('Functions, "Consumption" plan - Total Executions');
     expect(newDownloads()).toEqual([
-      expect.objectContaining({ tenantId: CONTOSO, userPrincipalName: ALICE.upn, market: 'US', view: 'azure_consumption', timeline: 'current' }),
+      expect.objectContaining({
+        tenantId: CONTOSO,
+        userPrincipalName: ALICE.upn,
+        market: 'US',
+        view: 'azure_consumption',
+        timeline: 'current',
+      }),
     ]);
   });
 
   it('accepts a percent-encoded URL, any two-letter market and the reservations view', async () => {
-    const path = "/v1.0/sales/pricesheets(Market=%27de%27,PricesheetView=%27azure_reservations%27)/%24value?timeline=history&month=202401";
+    const path =
+      '/v1.0/sales/pricesheets(Market=%27de%27,PricesheetView=%27azure_reservations%27)/%24value?timeline=history&month=202401';
     const res = await get(path, await delegated(ALICE));
     expect(res.status).toBe(200);
     const rows = parseCsv(res.text);
     expect(rows.map((r) => r.TermDuration).sort()).toEqual(['P1Y', 'P3Y']);
     expect(new Set(rows.map((r) => r.Market))).toEqual(new Set(['DE']));
     expect(newDownloads()).toHaveLength(1);
-    expect(newDownloads()[0]).toMatchObject({ market: 'DE', view: 'azure_reservations', timeline: 'history', month: '202401' });
+    expect(newDownloads()[0]).toMatchObject({
+      market: 'DE',
+      view: 'azure_reservations',
+      timeline: 'history',
+      month: '202401',
+    });
   });
 
-  it("serves a Sales agent, and finds the user by upn when the token has no oid", async () => {
+  it('serves a Sales agent, and finds the user by upn when the token has no oid', async () => {
     expect((await get(CONSUMPTION, await delegated(SAM))).status).toBe(200);
     const res = await get(CONSUMPTION, await delegated(ALICE, { oid: undefined }));
     expect(res.status).toBe(200);
@@ -220,38 +273,71 @@ describe('who may read it', () => {
   });
 
   it("refuses an app-only token from Entra's client-credentials grant with 403", async () => {
-    const tokenRes = await call('POST', `${entra.url}/${CONTOSO}/oauth2/v2.0/token`, {}, {
-      grant_type: 'client_credentials', client_id: CONTOSO_APP.clientId, client_secret: CONTOSO_APP.secret, scope: `${PARTNER_API}/.default`,
-    });
+    const tokenRes = await call(
+      'POST',
+      `${entra.url}/${CONTOSO}/oauth2/v2.0/token`,
+      {},
+      {
+        grant_type: 'client_credentials',
+        client_id: CONTOSO_APP.clientId,
+        client_secret: CONTOSO_APP.secret,
+        scope: `${PARTNER_API}/.default`,
+      },
+    );
     expect(tokenRes.status).toBe(200);
     const appToken = (JSON.parse(tokenRes.text) as { access_token: string }).access_token;
     expectError(await get(CONSUMPTION, appToken), 403, /application-only tokens are not supported/);
   });
 
   it('refuses a delegated token without user_impersonation with 403', async () => {
-    expectError(await get(CONSUMPTION, await delegated(ALICE, { scp: 'Offers.Read' })), 403, /do not include user_impersonation/);
+    expectError(
+      await get(CONSUMPTION, await delegated(ALICE, { scp: 'Offers.Read' })),
+      403,
+      /do not include user_impersonation/,
+    );
   });
 
   it.each([
     ['without any Partner Center role', BOB],
     ['with another role (Helpdesk agent)', HELEN],
   ])('refuses a user %s with 403', async (_label, user) => {
-    expectError(await get(CONSUMPTION, await delegated(user)), 403, new RegExp(`user ${user.upn} must have the Admin agent or Sales agent role`));
+    expectError(
+      await get(CONSUMPTION, await delegated(user)),
+      403,
+      new RegExp(`user ${user.upn} must have the Admin agent or Sales agent role`),
+    );
   });
 
   it('refuses a user the directory does not know with 403', async () => {
-    const stranger: User = { oid: 'eeeeeeee-0000-4000-8000-000000000099', upn: 'stranger@contoso.example', tid: CONTOSO };
-    expectError(await get(CONSUMPTION, await delegated(stranger)), 403, /must have the Admin agent or Sales agent role/);
+    const stranger: User = {
+      oid: 'eeeeeeee-0000-4000-8000-000000000099',
+      upn: 'stranger@contoso.example',
+      tid: CONTOSO,
+    };
+    expectError(
+      await get(CONSUMPTION, await delegated(stranger)),
+      403,
+      /must have the Admin agent or Sales agent role/,
+    );
   });
 
-  it("refuses an Admin agent of a tenant that is not a CSP partner with 403", async () => {
-    expectError(await get(CONSUMPTION, await delegated(FAY)), 403, `Forbidden: tenant ${FABRIKAM} is not a Cloud Solution Provider partner (no active CSP partner account).`);
+  it('refuses an Admin agent of a tenant that is not a CSP partner with 403', async () => {
+    expectError(
+      await get(CONSUMPTION, await delegated(FAY)),
+      403,
+      `Forbidden: tenant ${FABRIKAM} is not a Cloud Solution Provider partner (no active CSP partner account).`,
+    );
   });
 });
 
 describe('fault injection', () => {
   it('answers an injected 429 with Retry-After in the Partner API shape, then serves again', async () => {
-    const rule = api.faults.inject({ match: '^GET /v1\\.0/sales/pricesheets', status: 429, retryAfterSeconds: 7, count: 1 });
+    const rule = api.faults.inject({
+      match: '^GET /v1\\.0/sales/pricesheets',
+      status: 429,
+      retryAfterSeconds: 7,
+      count: 1,
+    });
     const token = await delegated(ALICE);
     const throttled = await get(CONSUMPTION, token);
     expectError(throttled, 429, /Rate limit is exceeded/);

@@ -8,7 +8,10 @@ const CONTOSO = '22222222-2222-4222-8222-222222222222';
 const FABRIKAM = '33333333-3333-4333-8333-333333333333';
 const PC = 'https://api.partnercenter.microsoft.com';
 const CONTOSO_APP = { clientId: 'bbbbbbbb-0000-4000-8000-000000000001', secret: 'contoso-pc-secret-value~valid' };
-const CONTOSO_APP_NOT_IN_PC = { clientId: 'bbbbbbbb-0000-4000-8000-000000000002', secret: 'contoso-not-in-pc-secret-value~valid' };
+const CONTOSO_APP_NOT_IN_PC = {
+  clientId: 'bbbbbbbb-0000-4000-8000-000000000002',
+  secret: 'contoso-not-in-pc-secret-value~valid',
+};
 const FABRIKAM_APP = { clientId: 'bbbbbbbb-0000-4000-8000-000000000003', secret: 'fabrikam-app-secret-value~valid' };
 const ALICE = 'a11ce000-0000-4000-8000-000000000001'; // Contoso, AdminAgent
 const BOB = 'b0b00000-0000-4000-8000-000000000002'; // Contoso, no Partner Center role
@@ -26,8 +29,16 @@ let entra: EntraIdStandIn;
 let pc: PartnerCenterStandIn;
 
 /** Real HTTPS, trusting only the loopback certificate. */
-function call(method: string, url: string, options: { headers?: Record<string, string>; form?: Record<string, string>; json?: unknown } = {}): Promise<HttpResult> {
-  const payload = options.form ? new URLSearchParams(options.form).toString() : options.json !== undefined ? JSON.stringify(options.json) : undefined;
+function call(
+  method: string,
+  url: string,
+  options: { headers?: Record<string, string>; form?: Record<string, string>; json?: unknown } = {},
+): Promise<HttpResult> {
+  const payload = options.form
+    ? new URLSearchParams(options.form).toString()
+    : options.json !== undefined
+      ? JSON.stringify(options.json)
+      : undefined;
   const headers = {
     ...(options.form ? { 'Content-Type': 'application/x-www-form-urlencoded' } : {}),
     ...(options.json !== undefined ? { 'Content-Type': 'application/json' } : {}),
@@ -62,12 +73,22 @@ async function appToken(tenant: string, app: { clientId: string; secret: string 
 /** An App+User (delegated) v1.0 token, as Entra issues for Partner Center after consent. */
 const appUserToken = (oid: string, claims: Record<string, unknown> = {}) =>
   entra.mintToken({
-    aud: PC, iss: entra.v1Issuer(CONTOSO), tid: CONTOSO, appid: CONTOSO_APP.clientId, appidacr: '1',
-    scp: 'user_impersonation', oid, amr: ['pwd', 'mfa'], ver: '1.0', ...claims,
+    aud: PC,
+    iss: entra.v1Issuer(CONTOSO),
+    tid: CONTOSO,
+    appid: CONTOSO_APP.clientId,
+    appidacr: '1',
+    scp: 'user_impersonation',
+    oid,
+    amr: ['pwd', 'mfa'],
+    ver: '1.0',
+    ...claims,
   });
 
 const pcGet = (path: string, token?: string, headers: Record<string, string> = {}) =>
-  call('GET', `${pc.url}${path}`, { headers: { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers } });
+  call('GET', `${pc.url}${path}`, {
+    headers: { Accept: 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}), ...headers },
+  });
 
 function expectPartnerCenterError(res: HttpResult, status: number, code: number | string): void {
   expect(res.status).toBe(status);
@@ -101,15 +122,27 @@ describe('served resources', () => {
   it("serves Contoso's legal business profile to the enabled app's app-only token, echoing MS-CorrelationId", async () => {
     const token = await appToken(CONTOSO, CONTOSO_APP);
     const correlationId = 'c0ffee00-0000-4000-8000-000000000001';
-    const res = await pcGet('/v1/profiles/legalbusiness?vettingVersion=Current', token, { 'MS-CorrelationId': correlationId, 'MS-RequestId': 'req-1' });
+    const res = await pcGet('/v1/profiles/legalbusiness?vettingVersion=Current', token, {
+      'MS-CorrelationId': correlationId,
+      'MS-RequestId': 'req-1',
+    });
     expect(res.status).toBe(200);
     expect(res.headers['ms-correlationid']).toBe(correlationId);
     expect(res.headers['ms-requestid']).toBe('req-1');
     expect(res.headers['content-type']).toMatch(/^application\/json/);
     expect(res.body).toMatchObject({
       companyName: 'Contoso Ltd',
-      address: { country: 'US', city: expect.any(String), addressLine1: expect.any(String), postalCode: expect.any(String) },
-      primaryContact: { firstName: expect.any(String), lastName: expect.any(String), email: expect.stringContaining('@') },
+      address: {
+        country: 'US',
+        city: expect.any(String),
+        addressLine1: expect.any(String),
+        postalCode: expect.any(String),
+      },
+      primaryContact: {
+        firstName: expect.any(String),
+        lastName: expect.any(String),
+        email: expect.stringContaining('@'),
+      },
       vettingStatus: 'authorized',
       profileType: 'LegalBusinessProfile',
       links: { self: { uri: '/profiles/legalbusiness', method: 'GET', headers: [] } },
@@ -133,7 +166,12 @@ describe('served resources', () => {
     expect(first.body.items).toHaveLength(2);
     expect(first.body.items[0]).toMatchObject({
       id: expect.stringMatching(GUID),
-      companyProfile: { tenantId: expect.stringMatching(GUID), domain: expect.any(String), companyName: expect.any(String), attributes: { objectType: 'CustomerCompanyProfile' } },
+      companyProfile: {
+        tenantId: expect.stringMatching(GUID),
+        domain: expect.any(String),
+        companyName: expect.any(String),
+        attributes: { objectType: 'CustomerCompanyProfile' },
+      },
       relationshipToPartner: 'reseller',
       attributes: { objectType: 'Customer' },
     });
@@ -173,7 +211,7 @@ describe('served resources', () => {
   });
 });
 
-describe('refusals, in Partner Center\'s shape', () => {
+describe("refusals, in Partner Center's shape", () => {
   it('refuses a request without a bearer token with 401', async () => {
     const res = await pcGet('/v1/profiles/legalbusiness');
     expectPartnerCenterError(res, 401, 800001);
@@ -263,7 +301,13 @@ describe('fault injection', () => {
     expect(served.status).toBe(200);
     expect(served.body.companyName).toBe('Contoso Ltd');
 
-    const log = (await call('GET', `${pc.url}/_control/requests`)).body.requests as { method: string; path: string; at: number; status: number; faultId?: string }[];
+    const log = (await call('GET', `${pc.url}/_control/requests`)).body.requests as {
+      method: string;
+      path: string;
+      at: number;
+      status: number;
+      faultId?: string;
+    }[];
     expect(log.map((r) => [r.method, r.path, r.status])).toEqual([
       ['GET', '/v1/profiles/legalbusiness', 429],
       ['GET', '/v1/profiles/legalbusiness', 200],
@@ -305,7 +349,9 @@ describe('fault injection', () => {
     expect(first.body.trace_id).toMatch(GUID);
     expect(first.body.correlation_id).toMatch(GUID);
     expect(first.body.timestamp).toMatch(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}Z$/);
-    expect(first.body.error_description).toContain(`Trace ID: ${first.body.trace_id}\r\nCorrelation ID: ${first.body.correlation_id}\r\nTimestamp: ${first.body.timestamp}`);
+    expect(first.body.error_description).toContain(
+      `Trace ID: ${first.body.trace_id}\r\nCorrelation ID: ${first.body.correlation_id}\r\nTimestamp: ${first.body.timestamp}`,
+    );
     expect(first.body.error_uri).toBe(`${entra.url}/error?code=7000215`);
     expect(first.headers['x-ms-request-id']).toMatch(GUID);
 
@@ -315,7 +361,12 @@ describe('fault injection', () => {
     // The token that came after the fault works against Partner Center.
     expect((await pcGet('/v1/profiles/legalbusiness', second.body.access_token)).status).toBe(200);
 
-    const log = (await call('GET', `${entra.url}/_control/requests`)).body.requests as { method: string; path: string; status: number; faultId?: string }[];
+    const log = (await call('GET', `${entra.url}/_control/requests`)).body.requests as {
+      method: string;
+      path: string;
+      status: number;
+      faultId?: string;
+    }[];
     const tokenCalls = log.filter((r) => r.path === `/${CONTOSO}/oauth2/v2.0/token`);
     expect(tokenCalls.map((r) => [r.method, r.status, r.faultId])).toEqual([
       ['POST', 401, created.body.id],

@@ -4,7 +4,10 @@ import * as path from 'node:path';
 import { moduleGraph, packageOf, requiredSpecifiers } from '../../tools/module-graph';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
-const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, string>>;
+const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as Record<
+  string,
+  Record<string, string>
+>;
 
 /** The compiled JavaScript of the production code (tsc's output of src/ and functions/), which is what runs. */
 const productionFiles = () =>
@@ -12,7 +15,8 @@ const productionFiles = () =>
     readdirSync(path.join(REPO_ROOT, 'dist', dir), { recursive: true })
       .map(String)
       .filter((file) => file.endsWith('.js'))
-      .map((file) => path.join(REPO_ROOT, 'dist', dir, file)));
+      .map((file) => path.join(REPO_ROOT, 'dist', dir, file)),
+  );
 
 describe('production code imports only `dependencies` (what the deployment package installs)', () => {
   const required = new Map<string, string[]>();
@@ -26,7 +30,9 @@ describe('production code imports only `dependencies` (what the deployment packa
   });
 
   it('every package that src/ and functions/ require is in dependencies', () => {
-    const missing = [...required].filter(([name]) => !(name in pkg.dependencies)).map(([name, files]) => `${name} (${files.join(', ')})`);
+    const missing = [...required]
+      .filter(([name]) => !(name in pkg.dependencies))
+      .map(([name, files]) => `${name} (${files.join(', ')})`);
     expect(missing).toEqual([]);
   });
 
@@ -81,8 +87,15 @@ describe('tools/module-graph', () => {
       write('src/data.json', '{"require(\\"./nothing\\")": 1}');
       write('src/unused.js', 'require("left-out");');
       const graph = moduleGraph(path.join(dir, 'app.js'));
-      expect(graph.files.map((f) => path.relative(dir, f))).toEqual(['app.js', 'src/a.js', 'src/data.json', 'src/b/index.js']);
-      expect(Object.fromEntries([...graph.packages].map(([name, by]) => [name, by.map((f) => path.relative(dir, f))]))).toEqual({
+      expect(graph.files.map((f) => path.relative(dir, f))).toEqual([
+        'app.js',
+        'src/a.js',
+        'src/data.json',
+        'src/b/index.js',
+      ]);
+      expect(
+        Object.fromEntries([...graph.packages].map(([name, by]) => [name, by.map((f) => path.relative(dir, f))])),
+      ).toEqual({
         zod: ['app.js'],
         jose: ['src/a.js', 'src/b/index.js'],
       });

@@ -2,7 +2,8 @@ import { buildTimeline } from '../../src/app/registration-timeline';
 import { firstLine, pickSafe, REDACTED, scrubText } from '../../src/domain/redaction';
 import { InstanceHistory, RecordedEvent } from '../../src/ports/workflow-records';
 
-const JWT = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0aWQiOiIyMjIyIiwicm9sZXMiOlsiUGF5ZXJBY2NvdW50Lk1hbmFnZSJdfQ.c2lnbmF0dXJlLXBhcnQtb2YtdGhlLXRva2Vu';
+const JWT =
+  'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0aWQiOiIyMjIyIiwicm9sZXMiOlsiUGF5ZXJBY2NvdW50Lk1hbmFnZSJdfQ.c2lnbmF0dXJlLXBhcnQtb2YtdGhlLXRva2Vu';
 const CLIENT_SECRET = 'Xy78Q~abcdefghijklmnopqrstuvwxyz0123456789';
 const REFRESH_TOKEN = '0.AXoAbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOp';
 const ORG = '22222222-2222-4222-8222-222222222222';
@@ -10,34 +11,90 @@ const at = (s: number) => new Date(Date.UTC(2025, 0, 1, 12, 0, s)).toISOString()
 
 function instance(events: RecordedEvent[], extra: Partial<InstanceHistory> = {}): InstanceHistory {
   return {
-    instanceId: '5f0c2f58-7d1e-4c56-9f59-6a2f2a5d7c11', name: 'RegistrationOrchestrator', runtimeStatus: 'Running',
+    instanceId: '5f0c2f58-7d1e-4c56-9f59-6a2f2a5d7c11',
+    name: 'RegistrationOrchestrator',
+    runtimeStatus: 'Running',
     customStatus: { step: 'partnerCenterCredentials', status: 'awaitingPartnerCenterCredentials', expiresAt: at(59) },
-    createdTime: at(0), lastUpdatedTime: events.at(-1)?.Timestamp ?? at(0), output: null, historyEvents: events, ...extra,
+    createdTime: at(0),
+    lastUpdatedTime: events.at(-1)?.Timestamp ?? at(0),
+    output: null,
+    historyEvents: events,
+    ...extra,
   };
 }
-const started: RecordedEvent = { EventType: 'ExecutionStarted', Timestamp: at(0), FunctionName: 'RegistrationOrchestrator', Input: { organizationId: ORG, accountName: 'Contoso CSP', expiresAfterHours: 168 } };
+const started: RecordedEvent = {
+  EventType: 'ExecutionStarted',
+  Timestamp: at(0),
+  FunctionName: 'RegistrationOrchestrator',
+  Input: { organizationId: ORG, accountName: 'Contoso CSP', expiresAfterHours: 168 },
+};
 const submitted = (s: number): RecordedEvent => ({
-  EventType: 'EventRaised', Timestamp: at(s), Name: 'PartnerCenterCredentialsSubmitted',
+  EventType: 'EventRaised',
+  Timestamp: at(s),
+  Name: 'PartnerCenterCredentialsSubmitted',
   Input: { submissionId: 'sub-1', secret: { name: 'reg-x-pc-secret', version: 'abc' }, note: CLIENT_SECRET },
 });
 const failed = (s: number, fn = 'VerifyPartnerCenterCredentials'): RecordedEvent => ({
-  EventType: 'TaskFailed', Timestamp: at(s), ScheduledTime: at(s - 1), FunctionName: fn,
+  EventType: 'TaskFailed',
+  Timestamp: at(s),
+  ScheduledTime: at(s - 1),
+  FunctionName: fn,
   Reason: `Activity function '${fn}' failed: token ${JWT} refused\nsecond line with ${CLIENT_SECRET}`,
   Details: `Error: boom\n    at secret (${REFRESH_TOKEN})`,
 });
-const retryTimer = (s: number): RecordedEvent => ({ EventType: 'TimerFired', Timestamp: at(s), TimerId: s, FireAt: at(s) });
+const retryTimer = (s: number): RecordedEvent => ({
+  EventType: 'TimerFired',
+  Timestamp: at(s),
+  TimerId: s,
+  FireAt: at(s),
+});
 
 describe('the ops timeline of a registration', () => {
-  it('folds retries into one activity call: attempts, each failure\'s first line, total duration', () => {
-    const timeline = buildTimeline(instance([
-      started, submitted(2), failed(4), retryTimer(5), failed(7), retryTimer(8),
-      { EventType: 'TaskCompleted', Timestamp: at(10), ScheduledTime: at(9), FunctionName: 'VerifyPartnerCenterCredentials', Result: JSON.stringify({ ok: false, error: { code: 'secret_expired', field: 'secret', aadsts: 7000222, message: `secret ${CLIENT_SECRET} expired`, correlationId: 'c0ffee00-0000-4000-8000-000000000000' } }) },
-    ]));
+  it("folds retries into one activity call: attempts, each failure's first line, total duration", () => {
+    const timeline = buildTimeline(
+      instance([
+        started,
+        submitted(2),
+        failed(4),
+        retryTimer(5),
+        failed(7),
+        retryTimer(8),
+        {
+          EventType: 'TaskCompleted',
+          Timestamp: at(10),
+          ScheduledTime: at(9),
+          FunctionName: 'VerifyPartnerCenterCredentials',
+          Result: JSON.stringify({
+            ok: false,
+            error: {
+              code: 'secret_expired',
+              field: 'secret',
+              aadsts: 7000222,
+              message: `secret ${CLIENT_SECRET} expired`,
+              correlationId: 'c0ffee00-0000-4000-8000-000000000000',
+            },
+          }),
+        },
+      ]),
+    );
     const calls = timeline.entries.filter((e) => e.kind === 'activity');
     expect(calls).toHaveLength(1);
     expect(calls[0]).toMatchObject({
-      name: 'VerifyPartnerCenterCredentials', scheduledAt: at(3), completedAt: at(10), durationMs: 7000, attempts: 3, outcome: 'completed',
-      result: { ok: false, error: { code: 'secret_expired', field: 'secret', aadsts: 7000222, correlationId: 'c0ffee00-0000-4000-8000-000000000000' } },
+      name: 'VerifyPartnerCenterCredentials',
+      scheduledAt: at(3),
+      completedAt: at(10),
+      durationMs: 7000,
+      attempts: 3,
+      outcome: 'completed',
+      result: {
+        ok: false,
+        error: {
+          code: 'secret_expired',
+          field: 'secret',
+          aadsts: 7000222,
+          correlationId: 'c0ffee00-0000-4000-8000-000000000000',
+        },
+      },
     });
     expect(calls[0].kind === 'activity' && calls[0].failures?.map((f) => f.reason)).toEqual([
       `Activity function 'VerifyPartnerCenterCredentials' failed: token ${REDACTED} refused`,
@@ -46,37 +103,115 @@ describe('the ops timeline of a registration', () => {
     expect(timeline.entries.filter((e) => e.kind === 'timer')).toHaveLength(0); // the retries' delays
     expect(timeline.organizationId).toBe(ORG);
     expect(timeline.statusTransitions.map((t) => [t.status, t.errorCode])).toEqual([
-      ['awaitingPartnerCenterCredentials', undefined], ['verifyingPartnerCenterCredentials', undefined], ['awaitingPartnerCenterCredentials', 'secret_expired'],
+      ['awaitingPartnerCenterCredentials', undefined],
+      ['verifyingPartnerCenterCredentials', undefined],
+      ['awaitingPartnerCenterCredentials', 'secret_expired'],
     ]);
     const text = JSON.stringify(timeline);
-    for (const hidden of [JWT, CLIENT_SECRET, REFRESH_TOKEN, 'second line', 'boom', 'sub-1', 'reg-x-pc-secret', 'Contoso CSP', '"message"']) {
+    for (const hidden of [
+      JWT,
+      CLIENT_SECRET,
+      REFRESH_TOKEN,
+      'second line',
+      'boom',
+      'sub-1',
+      'reg-x-pc-secret',
+      'Contoso CSP',
+      '"message"',
+    ]) {
       expect({ hidden, shown: text.includes(hidden) }).toEqual({ hidden, shown: false });
     }
   });
 
   it('closes a call whose last attempt failed when something else follows, and derives the outage', () => {
-    const timeline = buildTimeline(instance([
-      started, submitted(2), failed(4), { EventType: 'TimerFired', Timestamp: at(59), TimerId: 9, FireAt: at(59) },
-      { EventType: 'TaskCompleted', Timestamp: at(59), ScheduledTime: at(59), FunctionName: 'CleanUpRegistration', Result: { released: true, secretsDeleted: 5 } },
-      { EventType: 'ExecutionCompleted', Timestamp: at(59), OrchestrationStatus: 'Completed', Result: { outcome: 'expired' } },
-    ], { runtimeStatus: 'Completed', customStatus: { step: 'partnerCenterCredentials', status: 'expired', expiresAt: at(59) }, output: { outcome: 'expired' } }));
-    expect(timeline.entries.map((e) => e.kind)).toEqual(['started', 'event', 'activity', 'timer', 'activity', 'completed']);
+    const timeline = buildTimeline(
+      instance(
+        [
+          started,
+          submitted(2),
+          failed(4),
+          { EventType: 'TimerFired', Timestamp: at(59), TimerId: 9, FireAt: at(59) },
+          {
+            EventType: 'TaskCompleted',
+            Timestamp: at(59),
+            ScheduledTime: at(59),
+            FunctionName: 'CleanUpRegistration',
+            Result: { released: true, secretsDeleted: 5 },
+          },
+          {
+            EventType: 'ExecutionCompleted',
+            Timestamp: at(59),
+            OrchestrationStatus: 'Completed',
+            Result: { outcome: 'expired' },
+          },
+        ],
+        {
+          runtimeStatus: 'Completed',
+          customStatus: { step: 'partnerCenterCredentials', status: 'expired', expiresAt: at(59) },
+          output: { outcome: 'expired' },
+        },
+      ),
+    );
+    expect(timeline.entries.map((e) => e.kind)).toEqual([
+      'started',
+      'event',
+      'activity',
+      'timer',
+      'activity',
+      'completed',
+    ]);
     expect(timeline.entries[2]).toMatchObject({ attempts: 1, outcome: 'failed' });
     expect(timeline.entries[3]).toMatchObject({ kind: 'timer', purpose: 'registrationExpiry' });
     expect(timeline.statusTransitions.map((t) => [t.status, t.errorCode])).toEqual([
-      ['awaitingPartnerCenterCredentials', undefined], ['verifyingPartnerCenterCredentials', undefined],
-      ['awaitingPartnerCenterCredentials', 'identity_provider_unavailable'], ['expired', undefined],
+      ['awaitingPartnerCenterCredentials', undefined],
+      ['verifyingPartnerCenterCredentials', undefined],
+      ['awaitingPartnerCenterCredentials', 'identity_provider_unavailable'],
+      ['expired', undefined],
     ]);
-    expect(timeline.outcome).toEqual({ runtimeStatus: 'Completed', at: at(59), result: { outcome: 'expired' }, status: 'expired' });
+    expect(timeline.outcome).toEqual({
+      runtimeStatus: 'Completed',
+      at: at(59),
+      result: { outcome: 'expired' },
+      status: 'expired',
+    });
   });
 
   it('shows a declined consent by what followed it, and takes the error code from the published status', () => {
-    const timeline = buildTimeline(instance([
-      started, submitted(1),
-      { EventType: 'TaskCompleted', Timestamp: at(3), ScheduledTime: at(2), FunctionName: 'VerifyPartnerCenterCredentials', Result: { ok: true, partner: { tenantId: ORG, companyName: 'Contoso Ltd' } } },
-      { EventType: 'EventRaised', Timestamp: at(4), Name: 'PartnerApiCredentialsSubmitted', Input: { linkId: 'l1', adminEmail: 'alice@contoso.example' } },
-      { EventType: 'EventRaised', Timestamp: at(6), Name: 'ConsentCompleted', Input: { linkId: 'l1', error: 'access_denied' } },
-    ], { customStatus: { step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', expiresAt: at(59), error: { code: 'consent_declined', message: 'The admin declined' } } }));
+    const timeline = buildTimeline(
+      instance(
+        [
+          started,
+          submitted(1),
+          {
+            EventType: 'TaskCompleted',
+            Timestamp: at(3),
+            ScheduledTime: at(2),
+            FunctionName: 'VerifyPartnerCenterCredentials',
+            Result: { ok: true, partner: { tenantId: ORG, companyName: 'Contoso Ltd' } },
+          },
+          {
+            EventType: 'EventRaised',
+            Timestamp: at(4),
+            Name: 'PartnerApiCredentialsSubmitted',
+            Input: { linkId: 'l1', adminEmail: 'alice@contoso.example' },
+          },
+          {
+            EventType: 'EventRaised',
+            Timestamp: at(6),
+            Name: 'ConsentCompleted',
+            Input: { linkId: 'l1', error: 'access_denied' },
+          },
+        ],
+        {
+          customStatus: {
+            step: 'partnerApiConsent',
+            status: 'awaitingPartnerApiCredentials',
+            expiresAt: at(59),
+            error: { code: 'consent_declined', message: 'The admin declined' },
+          },
+        },
+      ),
+    );
     expect(timeline.statusTransitions.map((t) => [t.step, t.status, t.errorCode])).toEqual([
       ['partnerCenterCredentials', 'awaitingPartnerCenterCredentials', undefined],
       ['partnerCenterCredentials', 'verifyingPartnerCenterCredentials', undefined],
@@ -84,16 +219,51 @@ describe('the ops timeline of a registration', () => {
       ['partnerApiConsent', 'awaitingConsent', undefined],
       ['partnerApiConsent', 'awaitingPartnerApiCredentials', 'consent_declined'],
     ]);
-    expect(timeline.steps[1]).toEqual({ step: 'partnerCenterCredentials', startedAt: at(0), completedAt: at(3), submissions: 1 });
-    expect(timeline.progress).toEqual({ step: 'partnerApiConsent', status: 'awaitingPartnerApiCredentials', expiresAt: at(59), error: { code: 'consent_declined' } });
+    expect(timeline.steps[1]).toEqual({
+      step: 'partnerCenterCredentials',
+      startedAt: at(0),
+      completedAt: at(3),
+      submissions: 1,
+    });
+    expect(timeline.progress).toEqual({
+      step: 'partnerApiConsent',
+      status: 'awaitingPartnerApiCredentials',
+      expiresAt: at(59),
+      error: { code: 'consent_declined' },
+    });
     expect(JSON.stringify(timeline)).not.toMatch(/alice@|access_denied|"l1"|The admin declined/);
   });
 
-  it('gives a failed or terminated orchestration\'s reason as one scrubbed line', () => {
-    const failedRun = buildTimeline(instance([started, { EventType: 'ExecutionCompleted', Timestamp: at(2), OrchestrationStatus: 'Failed', Result: `Orchestrator function failed: ${JWT}\n   at x` }], { runtimeStatus: 'Failed' }));
-    expect(failedRun.outcome).toMatchObject({ runtimeStatus: 'Failed', reason: `Orchestrator function failed: ${REDACTED}` });
-    const terminated = buildTimeline(instance([started, { EventType: 'ExecutionTerminated', Timestamp: at(2), Input: 'stuck, terminated by ops\nticket 42' }], { runtimeStatus: 'Terminated' }));
-    expect(terminated.outcome).toMatchObject({ runtimeStatus: 'Terminated', at: at(2), reason: 'stuck, terminated by ops' });
+  it("gives a failed or terminated orchestration's reason as one scrubbed line", () => {
+    const failedRun = buildTimeline(
+      instance(
+        [
+          started,
+          {
+            EventType: 'ExecutionCompleted',
+            Timestamp: at(2),
+            OrchestrationStatus: 'Failed',
+            Result: `Orchestrator function failed: ${JWT}\n   at x`,
+          },
+        ],
+        { runtimeStatus: 'Failed' },
+      ),
+    );
+    expect(failedRun.outcome).toMatchObject({
+      runtimeStatus: 'Failed',
+      reason: `Orchestrator function failed: ${REDACTED}`,
+    });
+    const terminated = buildTimeline(
+      instance(
+        [started, { EventType: 'ExecutionTerminated', Timestamp: at(2), Input: 'stuck, terminated by ops\nticket 42' }],
+        { runtimeStatus: 'Terminated' },
+      ),
+    );
+    expect(terminated.outcome).toMatchObject({
+      runtimeStatus: 'Terminated',
+      at: at(2),
+      reason: 'stuck, terminated by ops',
+    });
   });
 });
 
@@ -104,14 +274,26 @@ describe('redaction', () => {
     expect(scrubText(`rt ${REFRESH_TOKEN}.`)).toBe(`rt ${REDACTED}`);
     expect(scrubText('contoso-pc-secret-value~valid')).toBe(REDACTED);
     for (const kept of [
-      '5f0c2f58-7d1e-4c56-9f59-6a2f2a5d7c11', '0123456789abcdef0123456789abcdef', '2025-01-01T12:00:00.000Z', 'PartnerCenterCredentialsSubmitted',
-      'https://login.microsoftonline.com/22222222-2222-4222-8222-222222222222/oauth2/v2.0/token', 'AADSTS7000215: Invalid client secret provided.',
-    ]) expect(scrubText(kept)).toBe(kept);
+      '5f0c2f58-7d1e-4c56-9f59-6a2f2a5d7c11',
+      '0123456789abcdef0123456789abcdef',
+      '2025-01-01T12:00:00.000Z',
+      'PartnerCenterCredentialsSubmitted',
+      'https://login.microsoftonline.com/22222222-2222-4222-8222-222222222222/oauth2/v2.0/token',
+      'AADSTS7000215: Invalid client secret provided.',
+    ])
+      expect(scrubText(kept)).toBe(kept);
   });
 
   it('keeps only whitelisted primitive fields, never a whole object', () => {
-    const value = { ok: false, error: { code: 'x', message: 'm', inner: { secret: 's' } }, account: { tokenCache: { name: 'n', version: 'v' } } };
-    expect(pickSafe(value, ['ok', 'error.code', 'error.inner', 'account.tokenCache'])).toEqual({ ok: false, error: { code: 'x' } });
+    const value = {
+      ok: false,
+      error: { code: 'x', message: 'm', inner: { secret: 's' } },
+      account: { tokenCache: { name: 'n', version: 'v' } },
+    };
+    expect(pickSafe(value, ['ok', 'error.code', 'error.inner', 'account.tokenCache'])).toEqual({
+      ok: false,
+      error: { code: 'x' },
+    });
     expect(pickSafe(JSON.stringify(value), ['error.code'])).toEqual({ error: { code: 'x' } });
     expect(pickSafe('not json', ['ok'])).toBeUndefined();
     expect(firstLine('one\ntwo')).toBe('one');

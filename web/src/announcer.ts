@@ -12,6 +12,8 @@ export class Announcer {
   say(message: string): void {
     // Emptying first makes the same words announced twice in a row.
     this.element.textContent = '';
-    window.setTimeout(() => { this.element.textContent = message; }, 50);
+    window.setTimeout(() => {
+      this.element.textContent = message;
+    }, 50);
   }
 }

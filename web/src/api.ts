@@ -31,15 +31,29 @@ export function createApi(base: string, token: () => Promise<string>): Api {
     if (body !== undefined) headers['content-type'] = 'application/json';
     let res: Response;
     try {
-      res = await fetch(`${base}${path}`, { method, headers, body: body === undefined ? undefined : JSON.stringify(body) });
+      res = await fetch(`${base}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
     } catch {
-      throw new ApiProblem(0, 'network', 'The registration service could not be reached. Check your connection and try again.');
+      throw new ApiProblem(
+        0,
+        'network',
+        'The registration service could not be reached. Check your connection and try again.',
+      );
     }
     const text = await res.text();
     const parsed = text ? safeJson(text) : undefined;
     if (!res.ok) {
       const p = (parsed ?? {}) as Partial<FieldProblem> & { errors?: FieldProblem[] };
-      throw new ApiProblem(res.status, p.code ?? `http_${res.status}`, p.message ?? `The service answered ${res.status}. Try again in a moment.`, p.field, p.errors ?? []);
+      throw new ApiProblem(
+        res.status,
+        p.code ?? `http_${res.status}`,
+        p.message ?? `The service answered ${res.status}. Try again in a moment.`,
+        p.field,
+        p.errors ?? [],
+      );
     }
     return { status: res.status, body: parsed as T };
   };

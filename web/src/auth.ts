@@ -57,7 +57,8 @@ export async function startAuth(config: WizardConfig): Promise<Auth> {
       try {
         return (await msal.acquireTokenSilent({ ...request, account: current })).accessToken;
       } catch (error) {
-        if (error instanceof InteractionRequiredAuthError) await msal.acquireTokenRedirect({ ...request, account: current });
+        if (error instanceof InteractionRequiredAuthError)
+          await msal.acquireTokenRedirect({ ...request, account: current });
         throw error;
       }
     },

@@ -39,7 +39,8 @@ const REQUIRED = ['authority', 'clientId', 'apiScope', 'apiBaseUrl'] as const;
 
 export async function loadConfig(): Promise<WizardConfig> {
   const res = await fetch(new URL('config.json', document.baseURI), { cache: 'no-store' });
-  if (!res.ok) throw new Error(`config.json answered ${res.status}: place it beside index.html (see web/config.example.json).`);
+  if (!res.ok)
+    throw new Error(`config.json answered ${res.status}: place it beside index.html (see web/config.example.json).`);
   const config = (await res.json()) as Partial<WizardConfig>;
   const missing = REQUIRED.filter((key) => typeof config[key] !== 'string' || !config[key]);
   if (missing.length) throw new Error(`config.json lacks ${missing.join(', ')} (see web/config.example.json).`);
@@ -49,4 +50,5 @@ export async function loadConfig(): Promise<WizardConfig> {
 /** The API's base as an absolute URL without a trailing slash. */
 export const apiBase = (config: WizardConfig) => new URL(config.apiBaseUrl, document.baseURI).href.replace(/\/+$/, '');
 
-export const consentCallbackUrl = (config: WizardConfig) => config.consentCallbackUrl ?? `${apiBase(config)}/consent/callback`;
+export const consentCallbackUrl = (config: WizardConfig) =>
+  config.consentCallbackUrl ?? `${apiBase(config)}/consent/callback`;

@@ -2,7 +2,11 @@
 type Child = Node | string | null | undefined | false;
 type Props = Record<string, string | boolean | number | undefined | ((event: Event) => void)>;
 
-export function h<K extends keyof HTMLElementTagNameMap>(tag: K, props: Props = {}, ...children: Child[]): HTMLElementTagNameMap[K] {
+export function h<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  props: Props = {},
+  ...children: Child[]
+): HTMLElementTagNameMap[K] {
   const el = document.createElement(tag);
   for (const [name, value] of Object.entries(props)) {
     if (value === undefined || value === false) continue;
@@ -41,6 +45,9 @@ export const formatDate = (iso: string | undefined) =>
   iso ? new Date(iso).toLocaleDateString(undefined, { dateStyle: 'long', timeZone: 'UTC' }) : undefined;
 
 /** A `<time>` element: readable text for people, the exact instant for machines; undefined without a value. */
-export function time(iso: string | undefined, format: (iso: string) => string | undefined = formatTime): HTMLTimeElement | undefined {
+export function time(
+  iso: string | undefined,
+  format: (iso: string) => string | undefined = formatTime,
+): HTMLTimeElement | undefined {
   return iso ? h('time', { datetime: iso }, format(iso) ?? iso) : undefined;
 }

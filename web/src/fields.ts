@@ -31,12 +31,23 @@ export function field(o: FieldOptions): Field {
   const hint = o.hint ? h('div', { class: 'hint', id: `${id}-hint` }, o.hint) : undefined;
   const error = h('p', { class: 'field-error', id: `${id}-error`, hidden: true });
   const input = h('input', {
-    id, name: o.name, type: o.type ?? 'text', required: o.required, autocomplete: o.autocomplete ?? 'off',
-    placeholder: o.placeholder, inputmode: o.inputmode, spellcheck: o.spellcheck === undefined ? undefined : String(o.spellcheck),
+    id,
+    name: o.name,
+    type: o.type ?? 'text',
+    required: o.required,
+    autocomplete: o.autocomplete ?? 'off',
+    placeholder: o.placeholder,
+    inputmode: o.inputmode,
+    spellcheck: o.spellcheck === undefined ? undefined : String(o.spellcheck),
     'aria-describedby': [hint && hint.id, error.id].filter(Boolean).join(' '),
   });
   if (o.value !== undefined) input.value = o.value;
-  const label = h('label', { for: id }, o.label, o.optional ? h('span', { class: 'optional' }, ' (optional)') : undefined);
+  const label = h(
+    'label',
+    { for: id },
+    o.label,
+    o.optional ? h('span', { class: 'optional' }, ' (optional)') : undefined,
+  );
   return { name: o.name, input, error, element: h('div', { class: 'field' }, label, hint, error, input) };
 }
 
@@ -66,7 +77,8 @@ export class FormErrors {
   /** Shows an API problem (or any error) where it belongs and moves focus there. */
   show(error: unknown): void {
     this.clear();
-    const problems = error instanceof ApiProblem ? (error.errors.length ? error.errors : [error]) : [{ message: errorMessage(error) }];
+    const problems =
+      error instanceof ApiProblem ? (error.errors.length ? error.errors : [error]) : [{ message: errorMessage(error) }];
     let first: HTMLElement | undefined;
     for (const p of problems) {
       const target = 'field' in p && p.field ? this.byName.get(p.field) : undefined;

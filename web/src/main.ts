@@ -19,16 +19,26 @@ async function start(main: HTMLElement): Promise<void> {
   const user = auth.account();
   if (!user) {
     const problem = auth.signInError === undefined ? undefined : signInProblem(auth.signInError, config.authority);
-    main.replaceChildren(signInView(config, () => auth.signIn().catch((error) => {
-      main.replaceChildren(signInView(config, () => auth.signIn(), signInProblem(error, config.authority)));
-    }), problem));
+    main.replaceChildren(
+      signInView(
+        config,
+        () =>
+          auth.signIn().catch((error) => {
+            main.replaceChildren(signInView(config, () => auth.signIn(), signInProblem(error, config.authority)));
+          }),
+        problem,
+      ),
+    );
     return;
   }
   const signOut = h('button', { type: 'button', class: 'link' }, 'Sign out');
   signOut.addEventListener('click', () => void auth.signOut());
   document.getElementById('account')?.replaceChildren(h('span', {}, `Signed in as ${user.username}`), signOut);
   const wizard = createWizard(main, {
-    api: createApi(apiBase(config), () => auth.token()), config, announce: (m) => announcer.say(m), signInAgain: () => auth.signInAgain(),
+    api: createApi(apiBase(config), () => auth.token()),
+    config,
+    announce: (m) => announcer.say(m),
+    signInAgain: () => auth.signInAgain(),
   });
   await wizard.refresh();
 }
@@ -36,8 +46,10 @@ async function start(main: HTMLElement): Promise<void> {
 function signInProblem(error: unknown, authority: string): string {
   const message = errorMessage(error);
   if (/network|fetch|endpoints_resolution/i.test(message)) {
-    return `The sign-in service at ${new URL(authority).origin} could not be reached (${message}). `
-      + 'If it uses a self-signed certificate, open that address once in this browser, accept the certificate, then try again.';
+    return (
+      `The sign-in service at ${new URL(authority).origin} could not be reached (${message}). ` +
+      'If it uses a self-signed certificate, open that address once in this browser, accept the certificate, then try again.'
+    );
   }
   return `Sign-in did not complete: ${message}`;
 }
@@ -48,5 +60,7 @@ const main = document.getElementById('main') as HTMLElement;
 // redirect (or carries on), instead of waiting for the frame to time out.
 const framed = window.parent !== window;
 (framed ? broadcastResponseToMainFrame().catch(() => undefined) : start(main)).catch((error) => {
-  main.replaceChildren(page('The wizard could not start', undefined, h('p', { class: 'form-error', role: 'alert' }, errorMessage(error))));
+  main.replaceChildren(
+    page('The wizard could not start', undefined, h('p', { class: 'form-error', role: 'alert' }, errorMessage(error))),
+  );
 });

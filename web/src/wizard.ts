@@ -29,25 +29,33 @@ export function createWizard(main: HTMLElement, base: Omit<WizardContext, 'show'
         ctx.show(await viewFor(ctx));
       } catch (error) {
         if (error instanceof ApiProblem && error.status === 401) return ctx.show(sessionEnded(ctx, error.message));
-        ctx.show(page('Something went wrong', undefined, h('p', { class: 'form-error', role: 'alert' }, errorMessage(error)), retryButton(ctx)));
+        ctx.show(
+          page(
+            'Something went wrong',
+            undefined,
+            h('p', { class: 'form-error', role: 'alert' }, errorMessage(error)),
+            retryButton(ctx),
+          ),
+        );
       }
     },
     poll(view, tick) {
-      const next = () => window.setTimeout(async () => {
-        if (!view.isConnected) return;
-        let done: boolean | void = false;
-        try {
-          done = await tick();
-        } catch (error) {
-          // What was followed is gone (cancelled, expired, deregistered) or the sign-in ended: show where things
-          // stand. Any other failed look (network, a restarting service) is tried again at the next tick.
-          if (error instanceof ApiProblem && (error.status === 404 || error.status === 401)) {
-            if (view.isConnected) await ctx.refresh();
-            return;
+      const next = () =>
+        window.setTimeout(async () => {
+          if (!view.isConnected) return;
+          let done: boolean | void = false;
+          try {
+            done = await tick();
+          } catch (error) {
+            // What was followed is gone (cancelled, expired, deregistered) or the sign-in ended: show where things
+            // stand. Any other failed look (network, a restarting service) is tried again at the next tick.
+            if (error instanceof ApiProblem && (error.status === 404 || error.status === 401)) {
+              if (view.isConnected) await ctx.refresh();
+              return;
+            }
           }
-        }
-        if (!done && view.isConnected) next();
-      }, POLL_MS);
+          if (!done && view.isConnected) next();
+        }, POLL_MS);
       next();
     },
   };
@@ -58,7 +66,12 @@ async function viewFor(ctx: WizardContext): Promise<HTMLElement> {
   ctx.caller = (await ctx.api<CallerView>('GET', '/me')).body;
   const account = await optional(ctx.api<PayerAccountView>('GET', '/payer-account'));
   if (account) return payerAccountView(ctx, account);
-  if (!ctx.caller.canManage) return readOnlyView(ctx, ctx.caller, await optional(ctx.api<RegistrationView>('GET', '/payer-account/registration')));
+  if (!ctx.caller.canManage)
+    return readOnlyView(
+      ctx,
+      ctx.caller,
+      await optional(ctx.api<RegistrationView>('GET', '/payer-account/registration')),
+    );
   let registration = await optional(ctx.api<RegistrationView>('GET', '/payer-account/registration'));
   // Just started: the orchestration publishes its first status within moments.
   for (let i = 0; registration?.status === 'starting' && i < 20; i++) {
@@ -96,8 +109,12 @@ async function optional<T>(call: Promise<{ body: T }>): Promise<T | undefined> {
 function sessionEnded(ctx: WizardContext, message: string): HTMLElement {
   const button = h('button', { type: 'button', class: 'primary' }, 'Sign in again');
   button.addEventListener('click', () => void ctx.signInAgain());
-  return page('Sign in again', undefined, h('p', { class: 'form-error', role: 'alert' }, `Your sign-in is no longer accepted: ${message}`),
-    h('div', { class: 'actions' }, button));
+  return page(
+    'Sign in again',
+    undefined,
+    h('p', { class: 'form-error', role: 'alert' }, `Your sign-in is no longer accepted: ${message}`),
+    h('div', { class: 'actions' }, button),
+  );
 }
 
 function retryButton(ctx: WizardContext): HTMLElement {

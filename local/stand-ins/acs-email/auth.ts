@@ -30,7 +30,8 @@ export const COMMUNICATION_SCOPE = 'https://communication.azure.com//.default';
 export const MAX_CLOCK_SKEW_MS = 15 * 60_000;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-const TOKEN_REJECTED = /^ERR_(JWT|JWS)_|^ERR_JWKS_NO_MATCHING_KEY$|^ERR_JWKS_MULTIPLE_MATCHING_KEYS$|^ERR_JOSE_ALG_NOT_ALLOWED$|^ERR_JOSE_NOT_SUPPORTED$/;
+const TOKEN_REJECTED =
+  /^ERR_(JWT|JWS)_|^ERR_JWKS_NO_MATCHING_KEY$|^ERR_JWKS_MULTIPLE_MATCHING_KEYS$|^ERR_JOSE_ALG_NOT_ALLOWED$|^ERR_JOSE_NOT_SUPPORTED$/;
 
 export type AcsCaller = { scheme: 'hmac' } | { scheme: 'bearer'; tenantId: string; claims: JWTPayload };
 
@@ -62,7 +63,11 @@ export function createAcsAuth(options: AcsAuthOptions): AcsAuth {
 
   function checkHmac(req: IncomingMessage, body: Buffer, signedHeaders: string, signature: string): AcsCaller {
     const names = signedHeaders.toLowerCase().split(';');
-    if (!names.includes('host') || !names.includes('x-ms-content-sha256') || !(names.includes('x-ms-date') || names.includes('date'))) {
+    if (
+      !names.includes('host') ||
+      !names.includes('x-ms-content-sha256') ||
+      !(names.includes('x-ms-date') || names.includes('date'))
+    ) {
       throw denied(`SignedHeaders '${signedHeaders}' must name x-ms-date (or date), host and x-ms-content-sha256`);
     }
     const values: string[] = [];
@@ -72,9 +77,11 @@ export function createAcsAuth(options: AcsAuthOptions): AcsAuth {
       values.push(value);
     }
     const contentHash = createHash('sha256').update(body).digest('base64');
-    if (req.headers['x-ms-content-sha256'] !== contentHash) throw denied('x-ms-content-sha256 is not the SHA-256 of the body');
+    if (req.headers['x-ms-content-sha256'] !== contentHash)
+      throw denied('x-ms-content-sha256 is not the SHA-256 of the body');
     const date = Date.parse(String(req.headers['x-ms-date'] ?? req.headers.date));
-    if (Number.isNaN(date) || Math.abs(clock() - date) > MAX_CLOCK_SKEW_MS) throw denied('x-ms-date is missing or too far from now');
+    if (Number.isNaN(date) || Math.abs(clock() - date) > MAX_CLOCK_SKEW_MS)
+      throw denied('x-ms-date is missing or too far from now');
 
     const url = new URL(req.url ?? '/', 'https://stand-in.invalid');
     const query = url.searchParams.toString();

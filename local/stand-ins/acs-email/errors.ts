@@ -56,14 +56,22 @@ export class AcsError extends Error {
 export const acsErrors = {
   denied: () => new AcsError(401, 'Denied', 'Denied by the resource provider.'),
   domainNotLinked: () => new AcsError(404, 'DomainNotLinked', 'The specified sender domain has not been linked.'),
-  badRequest: (message: string, target?: string, details?: AcsErrorDetail[]) => new AcsError(400, 'BadRequest', message, target, details),
+  badRequest: (message: string, target?: string, details?: AcsErrorDetail[]) =>
+    new AcsError(400, 'BadRequest', message, target, details),
   missingApiVersion: () =>
-    new AcsError(400, 'MissingApiVersionParameter', "The api-version query parameter (?api-version=) is required for all requests."),
-  invalidApiVersion: (v: string) => new AcsError(400, 'InvalidApiVersionParameter', `The api-version '${v}' is invalid.`),
-  operationNotFound: (id: string) => new AcsError(404, 'NotFound', `No email send operation with id '${id}' was found.`),
+    new AcsError(
+      400,
+      'MissingApiVersionParameter',
+      'The api-version query parameter (?api-version=) is required for all requests.',
+    ),
+  invalidApiVersion: (v: string) =>
+    new AcsError(400, 'InvalidApiVersionParameter', `The api-version '${v}' is invalid.`),
+  operationNotFound: (id: string) =>
+    new AcsError(404, 'NotFound', `No email send operation with id '${id}' was found.`),
   tooLarge: (limit: number) => new AcsError(413, 'RequestEntityTooLarge', `The request is larger than ${limit} bytes.`),
   notFound: (path: string) => new AcsError(404, 'NotFound', `Resource not found: ${path}`),
-  methodNotAllowed: (method: string) => new AcsError(405, 'MethodNotAllowed', `The method ${method} is not allowed on this resource.`),
+  methodNotAllowed: (method: string) =>
+    new AcsError(405, 'MethodNotAllowed', `The method ${method} is not allowed on this resource.`),
 };
 
 const FAULT_CODES: Record<number, [string, string]> = {

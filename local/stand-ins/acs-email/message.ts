@@ -29,36 +29,51 @@ const attachmentSchema = z.object({
   contentId: z.string().optional(),
 });
 
-export const emailMessageSchema = z
-  .object({
+export const emailMessageSchema = z.object(
+  {
     headers: z.record(z.string(), z.string()).optional(),
     senderAddress: z.string({ error: 'senderAddress is required' }).regex(ADDRESS, 'not a valid e-mail address'),
     content: z
-      .object({
-        subject: z.string({ error: 'content.subject is required' }).min(1, 'the subject must not be empty'),
-        plainText: z.string().optional(),
-        html: z.string().optional(),
-      }, { error: 'content is required' })
-      .refine((c) => Boolean(c.plainText) || Boolean(c.html), { message: 'content.plainText or content.html is required' }),
+      .object(
+        {
+          subject: z.string({ error: 'content.subject is required' }).min(1, 'the subject must not be empty'),
+          plainText: z.string().optional(),
+          html: z.string().optional(),
+        },
+        { error: 'content is required' },
+      )
+      .refine((c) => Boolean(c.plainText) || Boolean(c.html), {
+        message: 'content.plainText or content.html is required',
+      }),
     recipients: z
-      .object({
-        to: z.array(addressSchema, { error: 'recipients.to is required' }).min(1, 'at least one recipient in recipients.to is required'),
-        cc: z.array(addressSchema).optional(),
-        bcc: z.array(addressSchema).optional(),
-      }, { error: 'recipients is required' })
+      .object(
+        {
+          to: z
+            .array(addressSchema, { error: 'recipients.to is required' })
+            .min(1, 'at least one recipient in recipients.to is required'),
+          cc: z.array(addressSchema).optional(),
+          bcc: z.array(addressSchema).optional(),
+        },
+        { error: 'recipients is required' },
+      )
       .refine((r) => r.to.length + (r.cc?.length ?? 0) + (r.bcc?.length ?? 0) <= MAX_RECIPIENTS, {
         message: `at most ${MAX_RECIPIENTS} recipients (to, cc and bcc together)`,
       }),
     attachments: z.array(attachmentSchema).optional(),
     replyTo: z.array(addressSchema).optional(),
     userEngagementTrackingDisabled: z.boolean().optional(),
-  }, { error: 'the body must be a JSON EmailMessage object' });
+  },
+  { error: 'the body must be a JSON EmailMessage object' },
+);
 
 export type AcsEmailMessage = z.infer<typeof emailMessageSchema>;
 
 /** `recipients.to[0].address` from zod's path. */
 function jsonPath(path: readonly PropertyKey[]): string {
-  return path.reduce<string>((acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)), '');
+  return path.reduce<string>(
+    (acc, p) => (typeof p === 'number' ? `${acc}[${p}]` : acc ? `${acc}.${String(p)}` : String(p)),
+    '',
+  );
 }
 
 /** Parses and validates the body; throws 400 `BadRequest` naming the first problem (all of them in `details`). */
@@ -71,7 +86,11 @@ export function parseEmailMessage(body: Buffer): AcsEmailMessage {
   }
   const result = emailMessageSchema.safeParse(raw);
   if (result.success) return result.data;
-  const details = result.error.issues.map((i) => ({ code: 'BadRequest', message: i.message, target: jsonPath(i.path) || 'emailMessage' }));
+  const details = result.error.issues.map((i) => ({
+    code: 'BadRequest',
+    message: i.message,
+    target: jsonPath(i.path) || 'emailMessage',
+  }));
   const first = details[0];
   throw acsErrors.badRequest(`Invalid email message: ${first.target}: ${first.message}`, first.target, details);
 }
@@ -80,7 +99,17 @@ export const domainOf = (address: string) => address.slice(address.lastIndexOf('
 
 /** Headers a custom `headers` entry may not override: the message's own structure. */
 const RESERVED_HEADERS = new Set([
-  'from', 'sender', 'to', 'cc', 'bcc', 'reply-to', 'subject', 'date', 'message-id', 'mime-version', 'content-type',
+  'from',
+  'sender',
+  'to',
+  'cc',
+  'bcc',
+  'reply-to',
+  'subject',
+  'date',
+  'message-id',
+  'mime-version',
+  'content-type',
   'content-transfer-encoding',
 ]);
 
@@ -88,7 +117,9 @@ const toAddress = (a: { address: string; displayName?: string }) => ({ address: 
 
 /** The message as the SMTP catcher receives it (bcc recipients only in the envelope, as with any MTA). */
 export function toNodemailerMessage(message: AcsEmailMessage, operationId: string): SendMailOptions {
-  const custom = Object.fromEntries(Object.entries(message.headers ?? {}).filter(([name]) => !RESERVED_HEADERS.has(name.toLowerCase())));
+  const custom = Object.fromEntries(
+    Object.entries(message.headers ?? {}).filter(([name]) => !RESERVED_HEADERS.has(name.toLowerCase())),
+  );
   return {
     from: message.senderAddress,
     to: message.recipients.to.map(toAddress),

@@ -110,7 +110,15 @@ export async function startAcsEmailStandIn(options: AcsEmailStandInOptions): Pro
   const auth = createAcsAuth({
     accessKey,
     clock,
-    ...(entra ? { entra: { jwksUri: entra.jwksUri('common'), issuersFor: (tid: string) => [entra.v1Issuer(tid), entra.issuer(tid)], ca: options.tls.cert } } : {}),
+    ...(entra
+      ? {
+          entra: {
+            jwksUri: entra.jwksUri('common'),
+            issuersFor: (tid: string) => [entra.v1Issuer(tid), entra.issuer(tid)],
+            ca: options.tls.cert,
+          },
+        }
+      : {}),
     onReject: (reason) => {
       rejections.push(reason);
       if (rejections.length > 100) rejections.shift();
@@ -138,7 +146,8 @@ export async function startAcsEmailStandIn(options: AcsEmailStandInOptions): Pro
     }
     return transport.sendMail(toNodemailerMessage(record.message, record.operationId)).then(
       (info: { messageId?: string; accepted?: unknown[]; rejected?: unknown[] }) => {
-        const list = (a?: unknown[]) => (a ?? []).map((x) => (typeof x === 'string' ? x : String((x as { address?: unknown }).address ?? x)));
+        const list = (a?: unknown[]) =>
+          (a ?? []).map((x) => (typeof x === 'string' ? x : String((x as { address?: unknown }).address ?? x)));
         record.smtp = { messageId: info.messageId ?? '', accepted: list(info.accepted), rejected: list(info.rejected) };
         record.status = 'Succeeded';
       },
@@ -152,11 +161,22 @@ export async function startAcsEmailStandIn(options: AcsEmailStandInOptions): Pro
     );
   }
 
-  async function send(req: IncomingMessage, res: ServerResponse, body: Buffer, caller: 'hmac' | 'bearer', apiVersion: string, headers: Record<string, string>) {
+  async function send(
+    req: IncomingMessage,
+    res: ServerResponse,
+    body: Buffer,
+    caller: 'hmac' | 'bearer',
+    apiVersion: string,
+    headers: Record<string, string>,
+  ) {
     const message = parseEmailMessage(body);
-    if (senderDomains.length > 0 && !senderDomains.includes(domainOf(message.senderAddress))) throw acsErrors.domainNotLinked();
+    if (senderDomains.length > 0 && !senderDomains.includes(domainOf(message.senderAddress)))
+      throw acsErrors.domainNotLinked();
     const given = req.headers['operation-id'];
-    if (given !== undefined && (typeof given !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(given))) {
+    if (
+      given !== undefined &&
+      (typeof given !== 'string' || !/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(given))
+    ) {
       throw acsErrors.badRequest('The Operation-Id header must be a UUID.', 'Operation-Id');
     }
     const operationId = typeof given === 'string' ? given.toLowerCase() : randomUUID();
@@ -165,11 +185,16 @@ export async function startAcsEmailStandIn(options: AcsEmailStandInOptions): Pro
       const record: AcsSentEmail = { operationId, message, auth: caller, receivedAt: clock(), status: 'Running' };
       operations.set(operationId, { record, pollsLeft: runningPolls, delivery: deliver(record) });
     }
-    sendJson(res, 202, { id: operationId, status: operations.get(operationId)!.record.status }, {
-      ...headers,
-      'Operation-Location': `${baseUrl}/emails/operations/${operationId}?api-version=${encodeURIComponent(apiVersion)}`,
-      'Retry-After': retryAfter,
-    });
+    sendJson(
+      res,
+      202,
+      { id: operationId, status: operations.get(operationId)!.record.status },
+      {
+        ...headers,
+        'Operation-Location': `${baseUrl}/emails/operations/${operationId}?api-version=${encodeURIComponent(apiVersion)}`,
+        'Retry-After': retryAfter,
+      },
+    );
   }
 
   async function status(res: ServerResponse, operationId: string, headers: Record<string, string>) {
@@ -177,29 +202,50 @@ export async function startAcsEmailStandIn(options: AcsEmailStandInOptions): Pro
     if (!op) throw acsErrors.operationNotFound(operationId);
     if (op.pollsLeft > 0) {
       op.pollsLeft -= 1;
-      return sendJson(res, 200, { id: op.record.operationId, status: 'Running' }, { ...headers, 'Retry-After': retryAfter });
+      return sendJson(
+        res,
+        200,
+        { id: op.record.operationId, status: 'Running' },
+        { ...headers, 'Retry-After': retryAfter },
+      );
     }
     // Hand-off to the catcher takes milliseconds: wait for it (bounded) rather than make the client poll again.
     await Promise.race([op.delivery, new Promise((resolve) => setTimeout(resolve, 5_000).unref())]);
     const { record } = op;
     if (record.status === 'Running') {
-      return sendJson(res, 200, { id: record.operationId, status: 'Running' }, { ...headers, 'Retry-After': retryAfter });
+      return sendJson(
+        res,
+        200,
+        { id: record.operationId, status: 'Running' },
+        { ...headers, 'Retry-After': retryAfter },
+      );
     }
-    sendJson(res, 200, { id: record.operationId, status: record.status, ...(record.error ? { error: record.error } : {}) }, headers);
+    sendJson(
+      res,
+      200,
+      { id: record.operationId, status: record.status, ...(record.error ? { error: record.error } : {}) },
+      headers,
+    );
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const clientRequestId = req.headers['x-ms-client-request-id'];
     const headers: Record<string, string> = {
       'x-ms-request-id': randomUUID(),
-      ...(typeof clientRequestId === 'string' && /^[\w-]{1,128}$/.test(clientRequestId) ? { 'x-ms-client-request-id': clientRequestId } : {}),
+      ...(typeof clientRequestId === 'string' && /^[\w-]{1,128}$/.test(clientRequestId)
+        ? { 'x-ms-client-request-id': clientRequestId }
+        : {}),
     };
     const target = await requestPreamble(req, res, {
-      baseUrl, faults, headers, invalidUri: () => sendError(res, acsErrors.badRequest('The request URI is not valid.'), headers),
+      baseUrl,
+      faults,
+      headers,
+      invalidUri: () => sendError(res, acsErrors.badRequest('The request URI is not valid.'), headers),
     });
     if (!target) return;
     const { url, pathname } = target;
-    if (pathname === '/_control/sent' && req.method === 'GET') return sendJson(res, 200, { sent: [...operations.values()].map((o) => o.record) }, headers);
+    if (pathname === '/_control/sent' && req.method === 'GET')
+      return sendJson(res, 200, { sent: [...operations.values()].map((o) => o.record) }, headers);
 
     try {
       const sendRoute = pathname === '/emails:send';
@@ -220,12 +266,16 @@ export async function startAcsEmailStandIn(options: AcsEmailStandInOptions): Pro
       if (err instanceof AcsError) return sendError(res, err, headers);
       if (err instanceof BodyTooLarge) return sendError(res, acsErrors.tooLarge(MAX_REQUEST_BYTES), headers);
       // The message only: never a body, key or token.
-      console.error(`acs-email stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(
+        `acs-email stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
       sendJson(res, 500, acsFaultBody(500), headers);
     }
   }
 
-  const listener = await listenHttps('acs-email', options.tls, options.port, handle, (res) => sendJson(res, 500, acsFaultBody(500)));
+  const listener = await listenHttps('acs-email', options.tls, options.port, handle, (res) =>
+    sendJson(res, 500, acsFaultBody(500)),
+  );
   baseUrl = listener.url;
 
   return {

@@ -38,7 +38,12 @@ function clientClaims(resource: Resource, client: EntraApplication, confidential
  * An app-only token (client credentials). `roles` are the app roles the client holds on the resource;
  * Entra leaves the claim out when there are none.
  */
-export function appOnlyClaims(ctx: IssueContext, tenantId: string, client: EntraApplication, resource: Resource): JWTPayload {
+export function appOnlyClaims(
+  ctx: IssueContext,
+  tenantId: string,
+  client: EntraApplication,
+  resource: Resource,
+): JWTPayload {
   const oid = servicePrincipalObjectId(client.clientId, tenantId);
   const roles = resource.app ? (client.appRoleGrants?.[resource.app.name] ?? []) : [];
   return {
@@ -65,9 +70,10 @@ export function delegatedClaims(
   scp: readonly string[],
 ): JWTPayload {
   const roles = resource.app ? (user.appRoles[resource.app.name] ?? []) : [];
-  const names = resource.version === '2.0'
-    ? { preferred_username: user.userPrincipalName }
-    : { upn: user.userPrincipalName, unique_name: user.userPrincipalName };
+  const names =
+    resource.version === '2.0'
+      ? { preferred_username: user.userPrincipalName }
+      : { upn: user.userPrincipalName, unique_name: user.userPrincipalName };
   return {
     ...envelope(ctx, user.tenantId, resource),
     ...clientClaims(resource, client, confidential),
@@ -86,7 +92,12 @@ export function delegatedClaims(
 }
 
 /** The v2.0 id token returned beside a user token when `openid` was asked for (`nonce` echoes the authorize request's). */
-export function idTokenClaims(ctx: IssueContext, client: EntraApplication, user: EntraUser, extra: { nonce?: string } = {}): JWTPayload {
+export function idTokenClaims(
+  ctx: IssueContext,
+  client: EntraApplication,
+  user: EntraUser,
+  extra: { nonce?: string } = {},
+): JWTPayload {
   return {
     aud: client.clientId,
     iss: tenantUrls(ctx.baseUrl, user.tenantId).issuer,

@@ -25,7 +25,8 @@ export const authorizationCodeGrant: GrantHandler = async (ctx) => {
   if (!code) throw aadsts.missingParameter('code');
   if (!record) throw aadsts.malformedGrant();
   if (record.grant.clientId.toLowerCase() !== client.app.clientId.toLowerCase()) throw aadsts.grantForOtherClient();
-  if (ctx.tenant && ctx.tenant.tenantId.toLowerCase() !== record.grant.tenantId.toLowerCase()) throw aadsts.codeForOtherTenant();
+  if (ctx.tenant && ctx.tenant.tenantId.toLowerCase() !== record.grant.tenantId.toLowerCase())
+    throw aadsts.codeForOtherTenant();
   if (record.redeemedAt !== undefined) throw aadsts.codeAlreadyRedeemed();
   if (state.codeExpired(record)) throw aadsts.codeExpired();
 
@@ -33,7 +34,8 @@ export const authorizationCodeGrant: GrantHandler = async (ctx) => {
   if (!redirectUri) throw aadsts.replyAddressMissing();
   if (!state.redirectUris(client.app).includes(redirectUri)) throw aadsts.replyUrlNotRegistered(client.app.clientId);
   if (redirectUri !== record.redirectUri) throw aadsts.replyAddressMismatch(redirectUri, record.redirectUri);
-  if (ctx.origin && !state.spaRedirectUris(client.app).includes(redirectUri)) throw aadsts.crossOriginRedemptionNotSpa(ctx.origin);
+  if (ctx.origin && !state.spaRedirectUris(client.app).includes(redirectUri))
+    throw aadsts.crossOriginRedemptionNotSpa(ctx.origin);
 
   const verifier = params.get('code_verifier');
   if (!verifier) throw aadsts.missingParameter('code_verifier');

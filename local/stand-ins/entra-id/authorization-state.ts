@@ -109,10 +109,15 @@ function checkRedirectUri(uri: string): void {
   } catch {
     throw new ControlRouteError(400, 'invalid_request', `Not an absolute URI: '${uri}'.`);
   }
-  if (url.hash || uri.includes('#')) throw new ControlRouteError(400, 'invalid_request', 'A redirect URI cannot contain a fragment.');
+  if (url.hash || uri.includes('#'))
+    throw new ControlRouteError(400, 'invalid_request', 'A redirect URI cannot contain a fragment.');
   const loopback = ['localhost', '127.0.0.1', '[::1]'].includes(url.hostname);
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && loopback)) {
-    throw new ControlRouteError(400, 'invalid_request', 'A redirect URI must use https, or http on localhost / 127.0.0.1.');
+    throw new ControlRouteError(
+      400,
+      'invalid_request',
+      'A redirect URI must use https, or http on localhost / 127.0.0.1.',
+    );
   }
 }
 
@@ -147,13 +152,18 @@ export class AuthorizationState {
 
   /** The origins of every app's SPA redirect URIs: the browsers the token endpoint answers (CORS). */
   spaOrigins(): Set<string> {
-    return new Set(this.directory.fixtures.applications.flatMap((app) => this.spaRedirectUris(app).map((uri) => new URL(uri).origin)));
+    return new Set(
+      this.directory.fixtures.applications.flatMap((app) =>
+        this.spaRedirectUris(app).map((uri) => new URL(uri).origin),
+      ),
+    );
   }
 
   /** Registers a redirect URI on an app (idempotent); answers the app's redirect URIs. */
   addRedirectUri(clientId: string, uri: string, platform: RedirectPlatform = 'web'): string[] {
     const app = this.directory.appByClientId(clientId);
-    if (!app) throw new ControlRouteError(404, 'not_found', `No application with client ID '${clientId}' in the fixtures.`);
+    if (!app)
+      throw new ControlRouteError(404, 'not_found', `No application with client ID '${clientId}' in the fixtures.`);
     checkRedirectUri(uri);
     if (!this.redirectUris(app).includes(uri)) {
       const key = app.clientId.toLowerCase();
@@ -248,13 +258,18 @@ export class AuthorizationState {
         revoked += 1;
       }
     }
-    return { username: user.userPrincipalName, revokedRefreshTokens: revoked, tokensValidFrom: new Date(now).toISOString() };
+    return {
+      username: user.userPrincipalName,
+      revokedRefreshTokens: revoked,
+      tokensValidFrom: new Date(now).toISOString(),
+    };
   }
 
   /** Forgets what can no longer matter: old codes, finished interactions, long-dead refresh tokens. */
   private prune(): void {
     const now = this.clock();
-    for (const [id, i] of this.interactions) if (now - i.createdAt >= INTERACTION_LIFETIME_MS) this.interactions.delete(id);
+    for (const [id, i] of this.interactions)
+      if (now - i.createdAt >= INTERACTION_LIFETIME_MS) this.interactions.delete(id);
     for (const [code, c] of this.codes) if (now - c.issuedAt >= CODE_MEMORY_MS) this.codes.delete(code);
     for (const [token, r] of this.refreshTokens) {
       if (now - r.issuedAt >= 2 * REFRESH_TOKEN_INACTIVITY_MS) this.refreshTokens.delete(token);

@@ -51,8 +51,11 @@ function errorLocation(
 ): string {
   const { body } = entraErrorResponse(err, { now: deps.clock(), ...ids, baseUrl: deps.baseUrl() });
   return answerLocation(target.redirectUri, target.responseMode, [
-    ['error', err.error], ['error_description', body.error_description], ['error_uri', body.error_uri],
-    ['error_subcode', subcode], ['state', target.state],
+    ['error', err.error],
+    ['error_description', body.error_description],
+    ['error_uri', body.error_uri],
+    ['error_subcode', subcode],
+    ['state', target.state],
   ]);
 }
 
@@ -61,7 +64,12 @@ function errorPageAnswer(deps: AuthorizeDeps, err: EntraError, ids: RequestIds):
 }
 
 /** The user who signs in: any fixture user (one of another tenant too: the product must check `tid`). */
-function signIn(deps: AuthorizeDeps, request: AuthorizeRequest, username: string, password: string | undefined): EntraUser {
+function signIn(
+  deps: AuthorizeDeps,
+  request: AuthorizeRequest,
+  username: string,
+  password: string | undefined,
+): EntraUser {
   const user = deps.directory.user(username.trim());
   if (!user) {
     const tenantName = (request.tenant ?? deps.directory.tenantById(request.app.homeTenantId)).displayName;
@@ -89,7 +97,9 @@ function accept(deps: AuthorizeDeps, request: AuthorizeRequest, user: EntraUser)
     nonce: request.nonce,
   });
   return answerLocation(request.redirectUri, request.responseMode, [
-    ['code', code], ['client_info', request.clientInfo ? clientInfo(user) : undefined], ['state', request.state],
+    ['code', code],
+    ['client_info', request.clientInfo ? clientInfo(user) : undefined],
+    ['state', request.state],
     ['session_state', AuthorizationState.sessionState()],
   ]);
 }
@@ -100,11 +110,19 @@ const cancel = (deps: AuthorizeDeps, request: AuthorizeRequest, ids: RequestIds)
 
 function usersOffered(deps: AuthorizeDeps, request: AuthorizeRequest): EntraUser[] {
   const users = deps.directory.fixtures.users;
-  return request.tenant ? users.filter((u) => u.tenantId.toLowerCase() === request.tenant!.tenantId.toLowerCase()) : users;
+  return request.tenant
+    ? users.filter((u) => u.tenantId.toLowerCase() === request.tenant!.tenantId.toLowerCase())
+    : users;
 }
 
 /** `GET /{tenant}/oauth2/v2.0/authorize`: the sign-in page, Entra's error page, or an error redirect. */
-export function authorizeGet(deps: AuthorizeDeps, tenantSegment: string, tenant: EntraTenant | undefined, query: URLSearchParams, ids: RequestIds): HttpAnswer {
+export function authorizeGet(
+  deps: AuthorizeDeps,
+  tenantSegment: string,
+  tenant: EntraTenant | undefined,
+  query: URLSearchParams,
+  ids: RequestIds,
+): HttpAnswer {
   let validation;
   try {
     validation = validateAuthorizeRequest(deps.directory, deps.authorization, tenantSegment, tenant, query);
@@ -117,7 +135,13 @@ export function authorizeGet(deps: AuthorizeDeps, tenantSegment: string, tenant:
   const interaction = deps.authorization.startInteraction(request);
   return htmlAnswer(
     200,
-    signInPage({ request, interactionId: interaction.id, action: authorizePath(tenantSegment), users: usersOffered(deps, request), username: request.loginHint }),
+    signInPage({
+      request,
+      interactionId: interaction.id,
+      action: authorizePath(tenantSegment),
+      users: usersOffered(deps, request),
+      username: request.loginHint,
+    }),
   );
 }
 
@@ -130,7 +154,12 @@ export function authorizeTenantError(deps: AuthorizeDeps, err: EntraError, ids: 
  * `POST /{tenant}/oauth2/v2.0/authorize[/consent]` from the pages: `interaction` plus `action` = `signin`
  * (with `account` or `username`, and `password`), `accept` or `cancel`.
  */
-export function authorizePost(deps: AuthorizeDeps, tenantSegment: string, form: URLSearchParams, ids: RequestIds): HttpAnswer {
+export function authorizePost(
+  deps: AuthorizeDeps,
+  tenantSegment: string,
+  form: URLSearchParams,
+  ids: RequestIds,
+): HttpAnswer {
   const interaction = deps.authorization.interaction(form.get('interaction') ?? '');
   if (!interaction || interaction.request.tenantSegment.toLowerCase() !== tenantSegment.toLowerCase()) {
     return htmlAnswer(400, sessionGonePage());
@@ -140,7 +169,14 @@ export function authorizePost(deps: AuthorizeDeps, tenantSegment: string, form: 
   const showSignIn = (error?: string, username?: string) =>
     htmlAnswer(
       200,
-      signInPage({ request, interactionId: interaction.id, action: authorizePath(tenantSegment), users: usersOffered(deps, request), username, error }),
+      signInPage({
+        request,
+        interactionId: interaction.id,
+        action: authorizePath(tenantSegment),
+        users: usersOffered(deps, request),
+        username,
+        error,
+      }),
     );
 
   if (action === 'signin' || action === null) {
@@ -152,7 +188,15 @@ export function authorizePost(deps: AuthorizeDeps, tenantSegment: string, form: 
       if (err instanceof EntraError) return showSignIn(err.message, username);
       throw err;
     }
-    return htmlAnswer(200, consentPage({ request, interactionId: interaction.id, action: `${authorizePath(tenantSegment)}/consent`, user: interaction.user }));
+    return htmlAnswer(
+      200,
+      consentPage({
+        request,
+        interactionId: interaction.id,
+        action: `${authorizePath(tenantSegment)}/consent`,
+        user: interaction.user,
+      }),
+    );
   }
   if (action === 'accept' || action === 'cancel') {
     if (!interaction.user) return showSignIn('Sign in first.');
@@ -180,7 +224,11 @@ export function controlAuthorize(
   }
   const base = new URL(deps.baseUrl());
   if (url.protocol !== base.protocol || ![base.host, `localhost:${base.port}`].includes(url.host)) {
-    throw new ControlRouteError(400, 'invalid_request', `authorizeUrl must point at this stand-in (${deps.baseUrl()}).`);
+    throw new ControlRouteError(
+      400,
+      'invalid_request',
+      `authorizeUrl must point at this stand-in (${deps.baseUrl()}).`,
+    );
   }
   const m = /^\/([^/]+)\/oauth2\/v2\.0\/authorize$/.exec(decodeURIComponent(url.pathname));
   if (!m) throw new ControlRouteError(400, 'invalid_request', 'authorizeUrl must be /{tenant}/oauth2/v2.0/authorize?…');
@@ -188,6 +236,11 @@ export function controlAuthorize(
   const validation = validateAuthorizeRequest(deps.directory, deps.authorization, m[1], tenant, url.searchParams);
   if (!validation.ok) return { location: errorLocation(deps, validation, validation.error, ids) };
   const request = validation.request;
-  const user = signIn(deps, request, body.username, body.password ?? deps.directory.user(body.username.trim())?.password);
+  const user = signIn(
+    deps,
+    request,
+    body.username,
+    body.password ?? deps.directory.user(body.username.trim())?.password,
+  );
   return { location: body.decision === 'accept' ? accept(deps, request, user) : cancel(deps, request, ids) };
 }

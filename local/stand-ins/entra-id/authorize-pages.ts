@@ -125,7 +125,9 @@ export function consentPage(p: ConsentPage): string {
           `<li>${escapeHtml(describePermission(r.displayName, perm))}<br><span class="note">${escapeHtml(`${r.uri.replace(/\/+$/, '')}/${perm}`)}</span></li>`,
       ),
     ),
-    ...p.request.consent.oidc.filter((s) => OIDC_PERMISSIONS[s]).map((s) => `<li>${escapeHtml(OIDC_PERMISSIONS[s])}<br><span class="note">${escapeHtml(s)}</span></li>`),
+    ...p.request.consent.oidc
+      .filter((s) => OIDC_PERMISSIONS[s])
+      .map((s) => `<li>${escapeHtml(OIDC_PERMISSIONS[s])}<br><span class="note">${escapeHtml(s)}</span></li>`),
   ].join('\n');
   return page(
     'Permissions requested',

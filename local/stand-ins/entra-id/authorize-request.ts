@@ -48,7 +48,8 @@ export function validateAuthorizeRequest(
   // 2. The redirect URI, registered on the app, exactly (shown on Entra's page: never redirected to).
   const redirectUri = param('redirect_uri');
   if (!redirectUri) throw aadsts.noReplyAddress();
-  if (!authorization.redirectUris(app).includes(redirectUri)) throw aadsts.redirectUriNotRegistered(redirectUri, app.clientId);
+  if (!authorization.redirectUris(app).includes(redirectUri))
+    throw aadsts.redirectUriNotRegistered(redirectUri, app.clientId);
 
   // From here on, errors go back to the app, in the response mode it asked for when that is one the stand-in serves.
   const state = query.get('state') ?? undefined;
@@ -57,7 +58,11 @@ export function validateAuthorizeRequest(
   const fail = (error: EntraError): AuthorizeValidation => ({ ok: false, redirectUri, state, error, responseMode });
 
   if (askedMode !== undefined && askedMode !== 'query' && askedMode !== 'fragment') {
-    return fail(aadsts.standInLimitation(`response_mode '${askedMode}' is not served: the stand-in answers with response_mode=query or fragment.`));
+    return fail(
+      aadsts.standInLimitation(
+        `response_mode '${askedMode}' is not served: the stand-in answers with response_mode=query or fragment.`,
+      ),
+    );
   }
   const responseType = param('response_type');
   if (!responseType) return fail(aadsts.missingAuthorizeParameter('response_type'));
@@ -116,13 +121,23 @@ export function validateAuthorizeRequest(
  * another resource → 650057, another permission of a listed resource → 650056. Apps without the list
  * (fixture apps for the product's own API) may ask for anything their resources expose.
  */
-function checkAppRegistration(app: EntraApplication, resource: AuthorizeRequest['requested']['resource'], scp: readonly string[]): EntraError | undefined {
+function checkAppRegistration(
+  app: EntraApplication,
+  resource: AuthorizeRequest['requested']['resource'],
+  scp: readonly string[],
+): EntraError | undefined {
   const listed = app.requiredResourceAccess;
   if (!listed || listed.length === 0) return undefined;
   const key = resourceKey(resource);
   const entry = listed.find((r) => r.resourceAppId.toLowerCase() === key);
   if (!entry) {
-    return aadsts.resourceNotInRegistration(app.clientId, app.name, resource.requested, microsoftResource(resource.audience)?.appId ?? key, listed.map((r) => r.resourceAppId));
+    return aadsts.resourceNotInRegistration(
+      app.clientId,
+      app.name,
+      resource.requested,
+      microsoftResource(resource.audience)?.appId ?? key,
+      listed.map((r) => r.resourceAppId),
+    );
   }
   const missing = scp.find((p) => !entry.delegatedScopes.some((d) => d.toLowerCase() === p.toLowerCase()));
   return missing ? aadsts.permissionNotInRegistration(app.clientId, entry.resource) : undefined;
@@ -131,13 +146,23 @@ function checkAppRegistration(app: EntraApplication, resource: AuthorizeRequest[
 /** What Accept grants: the requested permissions plus every delegated permission the registration lists. */
 function consentFor(app: EntraApplication, requested: AuthorizeRequest['requested']): AuthorizeRequest['consent'] {
   const resources: ConsentedResource[] = [
-    { key: resourceKey(requested.resource), uri: requested.resource.requested, displayName: resourceDisplayName(requested.resource), permissions: [...requested.scp] },
+    {
+      key: resourceKey(requested.resource),
+      uri: requested.resource.requested,
+      displayName: resourceDisplayName(requested.resource),
+      permissions: [...requested.scp],
+    },
   ];
   for (const r of app.requiredResourceAccess ?? []) {
     const key = r.resourceAppId.toLowerCase();
     let entry = resources.find((e) => e.key === key);
     if (!entry) {
-      entry = { key, uri: r.resource, displayName: microsoftResource(r.resourceAppId)?.displayName ?? r.resource, permissions: [] };
+      entry = {
+        key,
+        uri: r.resource,
+        displayName: microsoftResource(r.resourceAppId)?.displayName ?? r.resource,
+        permissions: [],
+      };
       resources.push(entry);
     }
     for (const p of r.delegatedScopes) if (!entry.permissions.includes(p)) entry.permissions.push(p);

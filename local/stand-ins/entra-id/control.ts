@@ -19,7 +19,12 @@ export interface MintOptions {
 }
 
 /** Signs `claims` with `iat`/`nbf`/`exp` filled in from the clock unless the claims set them. */
-export function mintToken(keys: SigningKeys, now: number, claims: Record<string, unknown>, options: MintOptions = {}): Promise<string> {
+export function mintToken(
+  keys: SigningKeys,
+  now: number,
+  claims: Record<string, unknown>,
+  options: MintOptions = {},
+): Promise<string> {
   const iat = Math.floor(now / 1000);
   const payload: JWTPayload = {
     iat,
@@ -61,7 +66,10 @@ export class ControlRouteError extends Error {
  * - `POST /_control/revoke` `{username}`: what a password reset does — every refresh token of that user
  *   fails from now on with AADSTS50173.
  */
-export const controlRedirectUriRequest = z.object({ uri: z.string().min(1), platform: z.enum(['web', 'spa']).default('web') });
+export const controlRedirectUriRequest = z.object({
+  uri: z.string().min(1),
+  platform: z.enum(['web', 'spa']).default('web'),
+});
 
 export const controlAuthorizeRequest = z.object({
   authorizeUrl: z.string().min(1),

@@ -6,7 +6,11 @@
  * is judged by its client (authorization-code-grant.ts: 9002326).
  */
 
-const PUBLIC_DOCUMENTS = [/^\/common\/discovery\/instance$/, /^\/[^/]+\/(?:v2\.0\/)?\.well-known\/openid-configuration$/, /^\/[^/]+\/discovery\/(?:v2\.0\/)?keys$/];
+const PUBLIC_DOCUMENTS = [
+  /^\/common\/discovery\/instance$/,
+  /^\/[^/]+\/(?:v2\.0\/)?\.well-known\/openid-configuration$/,
+  /^\/[^/]+\/discovery\/(?:v2\.0\/)?keys$/,
+];
 const TOKEN_ENDPOINT = /^\/[^/]+\/oauth2\/v2\.0\/token$/;
 const PREFLIGHT_MAX_AGE_SECONDS = '86400';
 

@@ -17,7 +17,11 @@ export interface DelegatedGrant {
  * The scopes of a user flow: one resource (several → 700022), plus OIDC scopes. Only OIDC scopes
  * means Microsoft Graph `User.Read`, as in Entra. Unknown permissions on a fixture API → 70011.
  */
-export function resolveDelegatedScopes(directory: Directory, tenant: EntraTenant, scope: string | null): DelegatedGrant {
+export function resolveDelegatedScopes(
+  directory: Directory,
+  tenant: EntraTenant,
+  scope: string | null,
+): DelegatedGrant {
   if (!scope?.trim()) throw aadsts.scopeMissing();
   const { oidc, resourceScopes } = parseScopes(scope);
   const resources = new Set(resourceScopes.map((s) => s.resource.replace(/\/+$/, '').toLowerCase()));

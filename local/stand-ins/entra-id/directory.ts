@@ -8,7 +8,9 @@ export class Directory {
   /** A tenant by GUID or by any of its domains (case-insensitive), as in `/{tenant}/…` paths. */
   tenant(segment: string): EntraTenant | undefined {
     const s = segment.toLowerCase();
-    return this.fixtures.tenants.find((t) => t.tenantId.toLowerCase() === s || t.domains.some((d) => d.toLowerCase() === s));
+    return this.fixtures.tenants.find(
+      (t) => t.tenantId.toLowerCase() === s || t.domains.some((d) => d.toLowerCase() === s),
+    );
   }
 
   tenantById(tenantId: string): EntraTenant {

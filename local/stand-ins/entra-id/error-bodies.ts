@@ -58,7 +58,8 @@ const KNOWN: Record<number, Known> = {
   700051: () => aadsts.responseTypeNotEnabled('{response_type}'),
   50149: () => aadsts.invalidCodeChallengeMethod(),
   501491: () => aadsts.invalidCodeChallengeSize(),
-  650057: (o) => aadsts.resourceNotInRegistration(o.clientId ?? '{client_id}', '{app_name}', '{resource}', '{resource_app_id}', []),
+  650057: (o) =>
+    aadsts.resourceNotInRegistration(o.clientId ?? '{client_id}', '{app_name}', '{resource}', '{resource_app_id}', []),
   650056: (o) => aadsts.permissionNotInRegistration(o.clientId ?? '{client_id}', '{resource}'),
   50058: () => aadsts.loginRequired(),
   65004: () => aadsts.userDeclinedConsent(),
@@ -77,7 +78,10 @@ const KNOWN: Record<number, Known> = {
 /** A transient Entra failure (what a 5xx fault without a body answers). */
 const TRANSIENT_MESSAGE = 'A transient error has occurred. Please try again.';
 
-export function aadstsErrorBody(code: number, options: AadstsErrorBodyOptions = {}): { status: number; body: EntraErrorBody } {
+export function aadstsErrorBody(
+  code: number,
+  options: AadstsErrorBodyOptions = {},
+): { status: number; body: EntraErrorBody } {
   const known = KNOWN[code]?.(options);
   const error = options.error ?? known?.error;
   const message = options.message ?? known?.message.replace(/^AADSTS\d+: /, '');
@@ -96,7 +100,10 @@ export function aadstsErrorBody(code: number, options: AadstsErrorBodyOptions = 
 }
 
 /** The body the Entra stand-in answers for an injected status without a body of its own. */
-export function entraFaultBody(status: number, ctx: { now: number; traceId: string; correlationId: string; baseUrl: string }): EntraErrorBody {
+export function entraFaultBody(
+  status: number,
+  ctx: { now: number; traceId: string; correlationId: string; baseUrl: string },
+): EntraErrorBody {
   const transient = status === 429 || status >= 500;
   return aadstsErrorBody(transient ? 90033 : 90000, {
     error: transient ? 'temporarily_unavailable' : 'invalid_request',

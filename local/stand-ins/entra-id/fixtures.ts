@@ -58,10 +58,12 @@ const fixturesSchema = z
   .superRefine((f, ctx) => {
     const tenantIds = new Set(f.tenants.map((t) => t.tenantId.toLowerCase()));
     for (const a of f.applications) {
-      if (!tenantIds.has(a.homeTenantId.toLowerCase())) ctx.addIssue({ code: 'custom', message: `app ${a.name}: unknown home tenant` });
+      if (!tenantIds.has(a.homeTenantId.toLowerCase()))
+        ctx.addIssue({ code: 'custom', message: `app ${a.name}: unknown home tenant` });
     }
     for (const u of f.users) {
-      if (!tenantIds.has(u.tenantId.toLowerCase())) ctx.addIssue({ code: 'custom', message: `user ${u.userPrincipalName}: unknown tenant` });
+      if (!tenantIds.has(u.tenantId.toLowerCase()))
+        ctx.addIssue({ code: 'custom', message: `user ${u.userPrincipalName}: unknown tenant` });
     }
   });
 

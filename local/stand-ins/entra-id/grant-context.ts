@@ -35,6 +35,7 @@ export function requireTenant(ctx: GrantContext): EntraTenant {
 
 /** The stand-in's code and refresh-token memory; the user-flow grants cannot work without it. */
 export function requireAuthorizationState(ctx: GrantContext): AuthorizationState {
-  if (!ctx.authorization) throw new Error('GrantContext.authorization is required for the authorization_code and refresh_token grants');
+  if (!ctx.authorization)
+    throw new Error('GrantContext.authorization is required for the authorization_code and refresh_token grants');
   return ctx.authorization;
 }

@@ -16,7 +16,12 @@ export async function readBody(req: IncomingMessage): Promise<string> {
 }
 
 /** JSON with the headers Entra sends on every token/discovery answer. */
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body);
   res.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
@@ -56,7 +61,12 @@ export const htmlAnswer = (status: number, html: string) => new HttpAnswer(statu
 
 /** 302 to `location`, as Entra answers the authorize endpoint (the code travels in the query). */
 export const redirectAnswer = (location: string) =>
-  new HttpAnswer(302, { Location: location, 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache', 'Referrer-Policy': 'no-referrer' });
+  new HttpAnswer(302, {
+    Location: location,
+    'Cache-Control': 'no-store, no-cache',
+    Pragma: 'no-cache',
+    'Referrer-Policy': 'no-referrer',
+  });
 
 export function sendAnswer(res: ServerResponse, answer: HttpAnswer, headers: Record<string, string> = {}): void {
   res.writeHead(answer.status, { ...headers, ...answer.headers, 'Content-Length': Buffer.byteLength(answer.body) });

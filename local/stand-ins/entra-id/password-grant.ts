@@ -19,7 +19,8 @@ export const passwordGrant: GrantHandler = async (ctx) => {
   const tenant = ctx.tenant ?? (user ? directory.tenantById(user.tenantId) : undefined);
   if (!tenant) throw aadsts.userNotFound(ctx.tenantSegment);
   const client = authenticateAnyClient(directory, tenant, params, ctx.now);
-  if (!user || user.tenantId.toLowerCase() !== tenant.tenantId.toLowerCase()) throw aadsts.userNotFound(tenant.displayName);
+  if (!user || user.tenantId.toLowerCase() !== tenant.tenantId.toLowerCase())
+    throw aadsts.userNotFound(tenant.displayName);
   if (!secretsEqual(user.password, password)) throw aadsts.invalidPassword();
 
   const grant = resolveDelegatedScopes(directory, tenant, params.get('scope'));

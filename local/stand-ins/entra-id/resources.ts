@@ -3,11 +3,36 @@ import type { Directory } from './directory';
 
 /** Microsoft first-party APIs the stand-in issues tokens for (v1.0 tokens, `aud` = the URI asked for). */
 export const MICROSOFT_RESOURCES = [
-  { uri: 'https://vault.azure.net', appId: 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093', defaultScopes: ['user_impersonation'], displayName: 'Azure Key Vault' },
-  { uri: 'https://api.partnercenter.microsoft.com', appId: 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd', defaultScopes: ['user_impersonation'], displayName: 'Microsoft Partner Center' },
-  { uri: 'https://api.partner.microsoft.com', appId: '4990cffe-04e8-4e8b-808a-1175604b879f', defaultScopes: ['user_impersonation'], displayName: 'Microsoft Partner' },
-  { uri: 'https://communication.azure.com', appId: '1fd5118e-2576-4263-8130-9503064c837a', defaultScopes: ['user_impersonation'], displayName: 'Azure Communication Services' },
-  { uri: 'https://graph.microsoft.com', appId: '00000003-0000-0000-c000-000000000000', defaultScopes: ['User.Read'], displayName: 'Microsoft Graph' },
+  {
+    uri: 'https://vault.azure.net',
+    appId: 'cfa8b339-82a2-471a-a3c9-0fc0be7a4093',
+    defaultScopes: ['user_impersonation'],
+    displayName: 'Azure Key Vault',
+  },
+  {
+    uri: 'https://api.partnercenter.microsoft.com',
+    appId: 'fa3d9a0c-3fb0-42cc-9193-47c7ecd2edbd',
+    defaultScopes: ['user_impersonation'],
+    displayName: 'Microsoft Partner Center',
+  },
+  {
+    uri: 'https://api.partner.microsoft.com',
+    appId: '4990cffe-04e8-4e8b-808a-1175604b879f',
+    defaultScopes: ['user_impersonation'],
+    displayName: 'Microsoft Partner',
+  },
+  {
+    uri: 'https://communication.azure.com',
+    appId: '1fd5118e-2576-4263-8130-9503064c837a',
+    defaultScopes: ['user_impersonation'],
+    displayName: 'Azure Communication Services',
+  },
+  {
+    uri: 'https://graph.microsoft.com',
+    appId: '00000003-0000-0000-c000-000000000000',
+    defaultScopes: ['User.Read'],
+    displayName: 'Microsoft Graph',
+  },
 ] as const;
 
 export const OIDC_SCOPES = new Set(['openid', 'profile', 'email', 'offline_access']);
@@ -55,7 +80,8 @@ const same = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase() === b
  */
 export function resolveResource(directory: Directory, tenantId: string, requested: string): Resource | undefined {
   const ms = MICROSOFT_RESOURCES.find((r) => same(r.uri, requested) || same(r.appId, requested));
-  if (ms) return { requested, audience: requested.replace(/\/+$/, ''), version: '1.0', defaultScopes: ms.defaultScopes };
+  if (ms)
+    return { requested, audience: requested.replace(/\/+$/, ''), version: '1.0', defaultScopes: ms.defaultScopes };
   const app = directory.fixtures.applications.find(
     (a) => same(a.clientId, requested) || (a.identifierUri !== undefined && same(a.identifierUri, requested)),
   );

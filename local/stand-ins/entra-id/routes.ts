@@ -1,5 +1,11 @@
 import type { IncomingMessage } from 'node:http';
-import { authorizeGet, authorizePost, authorizeTenantError, controlAuthorize, type RequestIds } from './authorize-endpoint';
+import {
+  authorizeGet,
+  authorizePost,
+  authorizeTenantError,
+  controlAuthorize,
+  type RequestIds,
+} from './authorize-endpoint';
 import { AuthorizationState } from './authorization-state';
 import {
   controlAuthorizeRequest,
@@ -37,11 +43,20 @@ export interface RouteDeps {
   authorization?: AuthorizationState;
 }
 
-const NO_IDS: RequestIds = { traceId: '00000000-0000-0000-0000-000000000000', correlationId: '00000000-0000-0000-0000-000000000000' };
+const NO_IDS: RequestIds = {
+  traceId: '00000000-0000-0000-0000-000000000000',
+  correlationId: '00000000-0000-0000-0000-000000000000',
+};
 
 const MULTI_TENANT_SEGMENTS = new Set(['common', 'organizations']);
 
-export function buildRoutes({ directory, keys, clock, baseUrl, authorization = new AuthorizationState(directory, clock) }: RouteDeps): Route[] {
+export function buildRoutes({
+  directory,
+  keys,
+  clock,
+  baseUrl,
+  authorization = new AuthorizationState(directory, clock),
+}: RouteDeps): Route[] {
   const authorize = { directory, authorization, clock, baseUrl };
   /** `/{tenant}/…`: a fixture tenant's GUID or domain, or undefined for /common and /organizations; else 90002. */
   const tenantOf = (segment: string): EntraTenant | undefined => {
@@ -72,8 +87,13 @@ export function buildRoutes({ directory, keys, clock, baseUrl, authorization = n
       pattern: /^\/_control\/applications\/([^/]+)\/redirect-uris$/,
       handle: async (m) => {
         const app = directory.appByClientId(m[1]);
-        if (!app) throw new ControlRouteError(404, 'not_found', `No application with client ID '${m[1]}' in the fixtures.`);
-        return { clientId: app.clientId, redirectUris: authorization.redirectUris(app), spaRedirectUris: authorization.spaRedirectUris(app) };
+        if (!app)
+          throw new ControlRouteError(404, 'not_found', `No application with client ID '${m[1]}' in the fixtures.`);
+        return {
+          clientId: app.clientId,
+          redirectUris: authorization.redirectUris(app),
+          spaRedirectUris: authorization.spaRedirectUris(app),
+        };
       },
     },
     {
@@ -139,7 +159,8 @@ export function buildRoutes({ directory, keys, clock, baseUrl, authorization = n
       // The sign-in and consent forms post here (the consent one to …/authorize/consent).
       method: 'POST',
       pattern: /^\/([^/]+)\/oauth2\/v2\.0\/authorize(?:\/consent)?$/,
-      handle: async (m, req, _url, ids = NO_IDS) => authorizePost(authorize, m[1], new URLSearchParams(await readBody(req)), ids),
+      handle: async (m, req, _url, ids = NO_IDS) =>
+        authorizePost(authorize, m[1], new URLSearchParams(await readBody(req)), ids),
     },
     {
       method: 'POST',
@@ -148,7 +169,17 @@ export function buildRoutes({ directory, keys, clock, baseUrl, authorization = n
         const tenant = tenantOf(m[1]);
         const params = mergeBasicClientAuth(new URLSearchParams(await readBody(req)), req.headers.authorization);
         const origin = typeof req.headers.origin === 'string' ? req.headers.origin : undefined;
-        return handleTokenRequest({ directory, keys, baseUrl: baseUrl(), now: clock(), tenant, tenantSegment: m[1], params, authorization, origin });
+        return handleTokenRequest({
+          directory,
+          keys,
+          baseUrl: baseUrl(),
+          now: clock(),
+          tenant,
+          tenantSegment: m[1],
+          params,
+          authorization,
+          origin,
+        });
       },
     },
   ];
@@ -161,7 +192,11 @@ export function buildRoutes({ directory, keys, clock, baseUrl, authorization = n
  */
 async function controlJson(req: IncomingMessage): Promise<unknown> {
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    throw new ControlRouteError(415, 'unsupported_media_type', 'Control routes take a JSON body with content-type: application/json.');
+    throw new ControlRouteError(
+      415,
+      'unsupported_media_type',
+      'Control routes take a JSON body with content-type: application/json.',
+    );
   }
   return JSON.parse(await readBody(req));
 }

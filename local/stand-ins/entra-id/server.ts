@@ -121,12 +121,24 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     }
     Object.assign(headers, cors.headers);
     if (await faults.handleControl(req, res, pathname)) return;
-    if (await faults.intercept(req, res, { pathname, headers: { ...headers, 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' } })) return;
+    if (
+      await faults.intercept(req, res, {
+        pathname,
+        headers: { ...headers, 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache' },
+      })
+    )
+      return;
     const matching = routes.map((r) => ({ r, m: r.pattern.exec(pathname) })).filter((x) => x.m !== null);
     const route = matching.find((x) => x.r.method === req.method);
     if (!route) {
-      if (matching.length === 0) return sendJson(res, 404, { error: 'not_found', error_description: `No route ${pathname}` }, headers);
-      return sendJson(res, 405, { error: 'method_not_allowed' }, { ...headers, Allow: matching.map((x) => x.r.method).join(', ') });
+      if (matching.length === 0)
+        return sendJson(res, 404, { error: 'not_found', error_description: `No route ${pathname}` }, headers);
+      return sendJson(
+        res,
+        405,
+        { error: 'method_not_allowed' },
+        { ...headers, Allow: matching.map((x) => x.r.method).join(', ') },
+      );
     }
     try {
       const result = await route.r.handle(route.m!, req, url, { traceId, correlationId });
@@ -137,21 +149,36 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
         const { status, body } = entraErrorResponse(err, { now: clock(), traceId, correlationId, baseUrl });
         return sendJson(res, status, body, headers);
       }
-      if (err instanceof ControlRouteError) return sendJson(res, err.status, { error: err.error, error_description: err.message }, headers);
-      if (err instanceof BodyTooLargeError) return sendJson(res, 413, { error: 'invalid_request', error_description: err.message }, headers);
+      if (err instanceof ControlRouteError)
+        return sendJson(res, err.status, { error: err.error, error_description: err.message }, headers);
+      if (err instanceof BodyTooLargeError)
+        return sendJson(res, 413, { error: 'invalid_request', error_description: err.message }, headers);
       if (err instanceof SyntaxError || (err instanceof Error && err.name === 'ZodError')) {
-        return sendJson(res, 400, { error: 'invalid_request', error_description: `Bad control request: ${err.message}` }, headers);
+        return sendJson(
+          res,
+          400,
+          { error: 'invalid_request', error_description: `Bad control request: ${err.message}` },
+          headers,
+        );
       }
       // The message only: request bodies (secrets, passwords) are never logged.
-      console.error(`entra-id stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`);
-      sendJson(res, 500, { error: 'server_error', error_description: 'Internal error in the Entra ID stand-in.' }, headers);
+      console.error(
+        `entra-id stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+      sendJson(
+        res,
+        500,
+        { error: 'server_error', error_description: 'Internal error in the Entra ID stand-in.' },
+        headers,
+      );
     }
   }
 
   const server = createServer({ cert: options.tls.cert, key: options.tls.key }, (req, res) => {
     handle(req, res).catch((err: unknown) => {
       console.error(`entra-id stand-in: ${req.method} failed: ${err instanceof Error ? err.message : String(err)}`);
-      if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'Internal error in the Entra ID stand-in.' });
+      if (!res.headersSent)
+        sendJson(res, 500, { error: 'server_error', error_description: 'Internal error in the Entra ID stand-in.' });
       else res.destroy();
     });
   });
@@ -174,12 +201,19 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     addRedirectUri: (clientId, uri, platform) => authorization.addRedirectUri(clientId, uri, platform),
     redirectUris: (clientId) => {
       const app = directory.appByClientId(clientId);
-      if (!app) throw new ControlRouteError(404, 'not_found', `No application with client ID '${clientId}' in the fixtures.`);
+      if (!app)
+        throw new ControlRouteError(404, 'not_found', `No application with client ID '${clientId}' in the fixtures.`);
       return authorization.redirectUris(app);
     },
     authorize: async (request) =>
-      controlAuthorize({ directory, authorization, clock, baseUrl: () => baseUrl }, request, { traceId: randomUUID(), correlationId: randomUUID() }, (segment) =>
-        ['common', 'organizations'].includes(segment.toLowerCase()) ? undefined : (directory.tenant(segment) ?? throwTenantNotFound(segment)),
+      controlAuthorize(
+        { directory, authorization, clock, baseUrl: () => baseUrl },
+        request,
+        { traceId: randomUUID(), correlationId: randomUUID() },
+        (segment) =>
+          ['common', 'organizations'].includes(segment.toLowerCase())
+            ? undefined
+            : (directory.tenant(segment) ?? throwTenantNotFound(segment)),
       ),
     revokeRefreshTokens: (username) => authorization.revokeUser(username),
     stop: () =>

@@ -62,7 +62,12 @@ export async function issueUserTokens(
 
 /** What every delegated token answer holds (the password grant's too): the access token, and the id token and client_info when due. */
 export async function delegatedTokenBody(
-  ctx: GrantContext, client: AuthenticatedClient, user: EntraUser, requested: DelegatedGrant, oidc: readonly string[], nonce?: string,
+  ctx: GrantContext,
+  client: AuthenticatedClient,
+  user: EntraUser,
+  requested: DelegatedGrant,
+  oidc: readonly string[],
+  nonce?: string,
 ): Promise<TokenResponseBody> {
   const issue = { baseUrl: ctx.baseUrl, now: ctx.now };
   const body: TokenResponseBody = {
@@ -70,7 +75,9 @@ export async function delegatedTokenBody(
     scope: requested.granted,
     expires_in: EXPIRES_IN_SECONDS,
     ext_expires_in: EXPIRES_IN_SECONDS,
-    access_token: await ctx.keys.sign(delegatedClaims(issue, client.app, client.confidential, user, requested.resource, requested.scp)),
+    access_token: await ctx.keys.sign(
+      delegatedClaims(issue, client.app, client.confidential, user, requested.resource, requested.scp),
+    ),
   };
   if (oidc.includes('openid')) body.id_token = await ctx.keys.sign(idTokenClaims(issue, client.app, user, { nonce }));
   if (ctx.params.get('client_info') === '1') body.client_info = clientInfo(user);

@@ -20,7 +20,8 @@ export interface AccessTokenVerifierOptions {
 }
 
 /** Codes of jose errors that mean "this token is bad"; anything else (JWKS unreachable…) is rethrown. */
-const TOKEN_REJECTED = /^ERR_(JWT|JWS)_|^ERR_JWKS_NO_MATCHING_KEY$|^ERR_JWKS_MULTIPLE_MATCHING_KEYS$|^ERR_JOSE_ALG_NOT_ALLOWED$|^ERR_JOSE_NOT_SUPPORTED$/;
+const TOKEN_REJECTED =
+  /^ERR_(JWT|JWS)_|^ERR_JWKS_NO_MATCHING_KEY$|^ERR_JWKS_MULTIPLE_MATCHING_KEYS$|^ERR_JOSE_ALG_NOT_ALLOWED$|^ERR_JOSE_NOT_SUPPORTED$/;
 
 export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): (token: string) => Promise<boolean> {
   // jose is loaded on first use (it is a dev dependency, like everything under local/).
@@ -29,7 +30,10 @@ export function createAccessTokenVerifier(options: AccessTokenVerifierOptions): 
 
   async function build(): Promise<(token: string) => Promise<boolean>> {
     const { createRemoteJWKSet, jwtVerify } = await import('jose');
-    const jwks = createRemoteJWKSet(new URL(options.jwksUri), options.ca ? { agent: new https.Agent({ ca: options.ca }) } : {});
+    const jwks = createRemoteJWKSet(
+      new URL(options.jwksUri),
+      options.ca ? { agent: new https.Agent({ ca: options.ca }) } : {},
+    );
     return async (token) => {
       try {
         const { payload } = await jwtVerify(token, jwks, { issuer: options.issuer, audience, algorithms: ['RS256'] });

@@ -26,7 +26,11 @@ const NOT_FOUND_HINT =
 
 export const kvErrors = {
   secretNotFound: (nameOrId: string) =>
-    new KeyVaultError(404, 'SecretNotFound', `A secret with (name/id) ${nameOrId} was not found in this key vault. ${NOT_FOUND_HINT}`),
+    new KeyVaultError(
+      404,
+      'SecretNotFound',
+      `A secret with (name/id) ${nameOrId} was not found in this key vault. ${NOT_FOUND_HINT}`,
+    ),
   deletedSecretNotFound: (name: string) =>
     new KeyVaultError(404, 'SecretNotFound', `Deleted Secret not found: ${name}`),
   deletedConflict: (name: string) =>
@@ -37,12 +41,21 @@ export const kvErrors = {
         'in this state, the secret can only be recovered or purged.',
     ),
   disabled: (operation: string) =>
-    new KeyVaultError(403, 'Forbidden', `Operation ${operation} is not allowed on a disabled secret.`, 'SecretDisabled'),
+    new KeyVaultError(
+      403,
+      'Forbidden',
+      `Operation ${operation} is not allowed on a disabled secret.`,
+      'SecretDisabled',
+    ),
   badParameter: (message: string) => new KeyVaultError(400, 'BadParameter', message),
   unauthorized: (message: string) => new KeyVaultError(401, 'Unauthorized', message),
   notFound: (path: string) => new KeyVaultError(404, 'NotFound', `No route for ${path}`),
   methodNotAllowed: (method: string, path: string) =>
-    new KeyVaultError(405, 'MethodNotAllowed', `The requested resource ${path} does not support the HTTP method '${method}'.`),
+    new KeyVaultError(
+      405,
+      'MethodNotAllowed',
+      `The requested resource ${path} does not support the HTTP method '${method}'.`,
+    ),
 };
 
 const FAULT_CODES: Record<number, string> = {

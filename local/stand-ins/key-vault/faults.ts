@@ -26,7 +26,8 @@ export class FaultInjector {
   inject(plan: FaultPlan): void {
     const { failNext, status, reset, retryAfterSeconds, method } = plan ?? ({} as FaultPlan);
     if (!Number.isInteger(failNext) || failNext < 0) throw new Error('failNext must be a non-negative integer');
-    if (method !== undefined && !METHODS.includes(method)) throw new Error(`method must be one of ${METHODS.join(', ')}`);
+    if (method !== undefined && !METHODS.includes(method))
+      throw new Error(`method must be one of ${METHODS.join(', ')}`);
     if (reset) {
       this.fault = { kind: 'reset' };
     } else {

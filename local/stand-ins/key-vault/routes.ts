@@ -30,18 +30,28 @@ export interface KvResponse {
 const DEFAULT_PAGE = 25;
 
 export function handleSecretRequest(state: SecretStoreState, req: KvRequest): KvResponse {
-  const { method, segments: [collection, name, sub, extra], base } = req;
+  const {
+    method,
+    segments: [collection, name, sub, extra],
+    base,
+  } = req;
   if (extra !== undefined) throw kvErrors.notFound('/' + req.segments.join('/'));
   if (name !== undefined) assertName(name);
 
   if (collection === 'secrets') {
     if (name === undefined) {
       if (method !== 'GET') throw kvErrors.methodNotAllowed(method, '/secrets');
-      return page(req, state.listCurrent().map((s) => secretItem(base, s, false)));
+      return page(
+        req,
+        state.listCurrent().map((s) => secretItem(base, s, false)),
+      );
     }
     if (sub === 'versions') {
       if (method !== 'GET') throw kvErrors.methodNotAllowed(method, req.segments.join('/'));
-      return page(req, state.listVersions(name).map((s) => secretItem(base, s, true)));
+      return page(
+        req,
+        state.listVersions(name).map((s) => secretItem(base, s, true)),
+      );
     }
     switch (method) {
       case 'PUT':
@@ -62,7 +72,10 @@ export function handleSecretRequest(state: SecretStoreState, req: KvRequest): Kv
   if (collection === 'deletedsecrets') {
     if (name === undefined) {
       if (method !== 'GET') throw kvErrors.methodNotAllowed(method, '/deletedsecrets');
-      return page(req, state.listDeleted().map((d) => deletedSecretItem(base, d)));
+      return page(
+        req,
+        state.listDeleted().map((d) => deletedSecretItem(base, d)),
+      );
     }
     if (sub === 'recover' && method === 'POST') {
       return { status: 200, body: secretBundle(base, state.recover(name), false) };

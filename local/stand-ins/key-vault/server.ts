@@ -54,7 +54,9 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
     handle(req, res).catch((err) => {
       if (res.headersSent) return void res.destroy();
       if (err instanceof KeyVaultError) return sendError(res, err);
-      send(res, 500, { error: { code: 'InternalServerError', message: `Key Vault stand-in: ${String(err?.message ?? err)}` } });
+      send(res, 500, {
+        error: { code: 'InternalServerError', message: `Key Vault stand-in: ${String(err?.message ?? err)}` },
+      });
     });
   });
 
@@ -69,18 +71,27 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
     const authz = req.headers.authorization;
     const token = /^Bearer\s+(\S+)$/i.exec(authz ?? '')?.[1];
     if (!token) {
-      return sendError(res, kvErrors.unauthorized('AKV10000: Request is missing a Bearer or PoP token.'), { 'WWW-Authenticate': challenge });
-    }
-    if (!(await options.verifyAccessToken(token))) {
-      return sendError(res, kvErrors.unauthorized('AKV10032: Invalid access token: signature, issuer, audience (https://vault.azure.net) or expiry rejected.'), {
+      return sendError(res, kvErrors.unauthorized('AKV10000: Request is missing a Bearer or PoP token.'), {
         'WWW-Authenticate': challenge,
       });
+    }
+    if (!(await options.verifyAccessToken(token))) {
+      return sendError(
+        res,
+        kvErrors.unauthorized(
+          'AKV10032: Invalid access token: signature, issuer, audience (https://vault.azure.net) or expiry rejected.',
+        ),
+        {
+          'WWW-Authenticate': challenge,
+        },
+      );
     }
 
     const fault = faults.take(method);
     if (fault?.kind === 'reset') return void req.socket.destroy();
     if (fault?.kind === 'status') {
-      const headers = fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : undefined;
+      const headers =
+        fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : undefined;
       return sendError(res, faultError(fault.status), headers);
     }
 

@@ -1,6 +1,13 @@
 /** Key Vault's JSON shapes (SecretBundle, SecretItem, DeletedSecretBundle …) and request parsing. */
 import { kvErrors } from './errors';
-import { RECOVERABLE_DAYS, type DeletedSecret, type SecretVersion, type SetInput, type UpdateInput, type VersionOf } from './secret-store-state';
+import {
+  RECOVERABLE_DAYS,
+  type DeletedSecret,
+  type SecretVersion,
+  type SetInput,
+  type UpdateInput,
+  type VersionOf,
+} from './secret-store-state';
 
 export const NAME_PATTERN = /^[0-9a-zA-Z-]{1,127}$/;
 const MAX_VALUE_CHARS = 25 * 1024;
@@ -35,7 +42,11 @@ export function secretItem(base: string, { name, v }: VersionOf, withVersion: bo
 }
 
 function deletedExtras(base: string, d: DeletedSecret): Record<string, unknown> {
-  return { recoveryId: `${base}/deletedsecrets/${d.name}`, deletedDate: d.deletedDate, scheduledPurgeDate: d.scheduledPurgeDate };
+  return {
+    recoveryId: `${base}/deletedsecrets/${d.name}`,
+    deletedDate: d.deletedDate,
+    scheduledPurgeDate: d.scheduledPurgeDate,
+  };
 }
 
 export function deletedSecretBundle(base: string, d: DeletedSecret): Record<string, unknown> {
@@ -49,7 +60,8 @@ export function deletedSecretItem(base: string, d: DeletedSecret): Record<string
 }
 
 export function assertName(name: string): void {
-  if (!NAME_PATTERN.test(name)) throw kvErrors.badParameter(`The request URI contains an invalid name: ${name.slice(0, 140)}`);
+  if (!NAME_PATTERN.test(name))
+    throw kvErrors.badParameter(`The request URI contains an invalid name: ${name.slice(0, 140)}`);
 }
 
 function isRecord(x: unknown): x is Record<string, unknown> {
@@ -90,7 +102,8 @@ function parseProperties(body: Record<string, unknown>): UpdateInput {
     }
     for (const k of ['nbf', 'exp'] as const) {
       if (attrs[k] === undefined || attrs[k] === null) continue;
-      if (typeof attrs[k] !== 'number' || !Number.isInteger(attrs[k])) throw kvErrors.badParameter(`attributes.${k} must be Unix seconds.`);
+      if (typeof attrs[k] !== 'number' || !Number.isInteger(attrs[k]))
+        throw kvErrors.badParameter(`attributes.${k} must be Unix seconds.`);
       out[k] = attrs[k] as number;
     }
   }
@@ -99,8 +112,10 @@ function parseProperties(body: Record<string, unknown>): UpdateInput {
 
 export function parseSetBody(raw: string): SetInput {
   const body = parseObject(raw);
-  if (typeof body.value !== 'string') throw kvErrors.badParameter('The parameter value is required and must be a string.');
-  if (body.value.length > MAX_VALUE_CHARS) throw kvErrors.badParameter(`Secret values are limited to ${MAX_VALUE_CHARS} characters.`);
+  if (typeof body.value !== 'string')
+    throw kvErrors.badParameter('The parameter value is required and must be a string.');
+  if (body.value.length > MAX_VALUE_CHARS)
+    throw kvErrors.badParameter(`Secret values are limited to ${MAX_VALUE_CHARS} characters.`);
   return { value: body.value, ...parseProperties(body) };
 }
 

@@ -62,15 +62,26 @@ export const partnerApiErrors = {
   /** Every token refusal: the real front door does not say why; `reason` is for the stand-in's log only. */
   unauthorized: () => new PartnerApiError(401, INVALID_AUTHORIZATION_HEADER),
   appOnlyNotSupported: () =>
-    new PartnerApiError(403, 'Forbidden: application-only tokens are not supported by this API; use App+User (delegated) authentication.'),
-  scopeMissing: () => new PartnerApiError(403, "Forbidden: the token's scopes (scp) do not include user_impersonation."),
+    new PartnerApiError(
+      403,
+      'Forbidden: application-only tokens are not supported by this API; use App+User (delegated) authentication.',
+    ),
+  scopeMissing: () =>
+    new PartnerApiError(403, "Forbidden: the token's scopes (scp) do not include user_impersonation."),
   notAPartner: (tenantId: string) =>
-    new PartnerApiError(403, `Forbidden: tenant ${tenantId} is not a Cloud Solution Provider partner (no active CSP partner account).`),
+    new PartnerApiError(
+      403,
+      `Forbidden: tenant ${tenantId} is not a Cloud Solution Provider partner (no active CSP partner account).`,
+    ),
   roleNotAllowed: (user: string) =>
-    new PartnerApiError(403, `Forbidden: the signed-in user ${user} must have the Admin agent or Sales agent role in Partner Center.`),
+    new PartnerApiError(
+      403,
+      `Forbidden: the signed-in user ${user} must have the Admin agent or Sales agent role in Partner Center.`,
+    ),
   badRequest: (what: string) => new PartnerApiError(400, `Bad request: ${what}`),
   notFound: (path: string) => new PartnerApiError(404, `Resource not found: ${path}`),
-  methodNotAllowed: (method: string) => new PartnerApiError(405, `Method not allowed: ${method}`, { Allow: 'GET, HEAD' }),
+  methodNotAllowed: (method: string) =>
+    new PartnerApiError(405, `Method not allowed: ${method}`, { Allow: 'GET, HEAD' }),
 };
 
 const STATUS_TEXT: Record<number, string> = {

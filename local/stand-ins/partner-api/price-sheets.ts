@@ -24,9 +24,24 @@ import bundled from './price-sheets.json';
 import { partnerApiErrors } from './errors';
 
 export const PRICE_SHEET_COLUMNS = [
-  'ProductTitle', 'ProductId', 'SkuId', 'SkuTitle', 'Publisher', 'SkuDescription', 'UnitOfMeasure', 'TermDuration',
-  'Market', 'Currency', 'UnitPrice', 'PricingTierRangeMin', 'PricingTierRangeMax', 'EffectiveStartDate',
-  'EffectiveEndDate', 'MeterIds', 'MeterType', 'Tags',
+  'ProductTitle',
+  'ProductId',
+  'SkuId',
+  'SkuTitle',
+  'Publisher',
+  'SkuDescription',
+  'UnitOfMeasure',
+  'TermDuration',
+  'Market',
+  'Currency',
+  'UnitPrice',
+  'PricingTierRangeMin',
+  'PricingTierRangeMax',
+  'EffectiveStartDate',
+  'EffectiveEndDate',
+  'MeterIds',
+  'MeterType',
+  'Tags',
 ] as const;
 
 export const PRICE_SHEET_VIEWS = ['azure_consumption', 'azure_reservations'] as const;
@@ -78,7 +93,8 @@ export interface PriceSheetRequest {
 }
 
 // Matched on the URL-decoded path: clients send `%27`, `%28`, `%24`… for the quotes, brackets and `$`.
-const PRICE_SHEET_PATH = /^\/v1\.0\/sales\/pricesheets\(\s*Market\s*=\s*'([^']*)'\s*,\s*PricesheetView\s*=\s*'([^']*)'\s*\)\/\$value\/?$/;
+const PRICE_SHEET_PATH =
+  /^\/v1\.0\/sales\/pricesheets\(\s*Market\s*=\s*'([^']*)'\s*,\s*PricesheetView\s*=\s*'([^']*)'\s*\)\/\$value\/?$/;
 const PRICE_SHEETS_PREFIX = /^\/v1\.0\/sales\/pricesheets\b/;
 
 /** Is this (decoded) path a price sheet download? `undefined`: not a price sheet path at all. */
@@ -89,22 +105,34 @@ export function matchPriceSheetPath(pathname: string): { market: string; view: s
 }
 
 /** Validates the path keys and the query; throws a 400 `PartnerApiError`. */
-export function parsePriceSheetRequest(keys: { market: string; view: string }, query: URLSearchParams): PriceSheetRequest {
+export function parsePriceSheetRequest(
+  keys: { market: string; view: string },
+  query: URLSearchParams,
+): PriceSheetRequest {
   if (!/^[A-Za-z]{2}$/.test(keys.market)) {
     throw partnerApiErrors.badRequest(`Market '${keys.market}' is not a two-letter country code.`);
   }
   const view = keys.view.toLowerCase();
   if (!(PRICE_SHEET_VIEWS as readonly string[]).includes(view)) {
-    throw partnerApiErrors.badRequest(`PricesheetView '${keys.view}' is not served by the stand-in (it serves ${PRICE_SHEET_VIEWS.join(', ')}).`);
+    throw partnerApiErrors.badRequest(
+      `PricesheetView '${keys.view}' is not served by the stand-in (it serves ${PRICE_SHEET_VIEWS.join(', ')}).`,
+    );
   }
   const timelineParam = (query.get('timeline') ?? 'current').toLowerCase();
   if (timelineParam !== 'current' && timelineParam !== 'history' && timelineParam !== 'future') {
     throw partnerApiErrors.badRequest(`timeline '${timelineParam}' must be history, current or future.`);
   }
   const month = query.get('month') ?? undefined;
-  if (timelineParam === 'history' && month === undefined) throw partnerApiErrors.badRequest('month (YYYYMM) is required with timeline=history.');
-  if (month !== undefined && !/^\d{4}(0[1-9]|1[0-2])$/.test(month)) throw partnerApiErrors.badRequest(`month '${month}' must be YYYYMM.`);
-  return { market: keys.market.toUpperCase(), view: view as PriceSheetView, timeline: timelineParam, ...(month ? { month } : {}) };
+  if (timelineParam === 'history' && month === undefined)
+    throw partnerApiErrors.badRequest('month (YYYYMM) is required with timeline=history.');
+  if (month !== undefined && !/^\d{4}(0[1-9]|1[0-2])$/.test(month))
+    throw partnerApiErrors.badRequest(`month '${month}' must be YYYYMM.`);
+  return {
+    market: keys.market.toUpperCase(),
+    view: view as PriceSheetView,
+    timeline: timelineParam,
+    ...(month ? { month } : {}),
+  };
 }
 
 const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;

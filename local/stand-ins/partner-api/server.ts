@@ -20,7 +20,13 @@ import { FaultInjection } from '../fault-injection';
 import { requestPreamble } from '../request-preamble';
 import { loadPartnerCenterFixtures, PartnerDirectory, type PartnerCenterFixtures } from '../partner-center/fixtures';
 import { PartnerApiError, partnerApiErrors, partnerApiFaultBody } from './errors';
-import { loadPriceSheetFixtures, matchPriceSheetPath, parsePriceSheetRequest, renderPriceSheetCsv, type PriceSheetFixtures } from './price-sheets';
+import {
+  loadPriceSheetFixtures,
+  matchPriceSheetPath,
+  parsePriceSheetRequest,
+  renderPriceSheetCsv,
+  type PriceSheetFixtures,
+} from './price-sheets';
 import { createPartnerApiTokenCheck } from './token-check';
 
 export interface PartnerApiStandInOptions {
@@ -94,7 +100,10 @@ export async function startPartnerApiStandIn(options: PartnerApiStandInOptions):
       'MS-RequestId': headerOr(req, 'ms-requestid'),
     };
     const target = await requestPreamble(req, res, {
-      baseUrl, faults, headers, invalidUri: () => sendError(res, partnerApiErrors.badRequest('The request URI is not valid.'), headers),
+      baseUrl,
+      faults,
+      headers,
+      invalidUri: () => sendError(res, partnerApiErrors.badRequest('The request URI is not valid.'), headers),
     });
     if (!target) return;
     const { url, pathname } = target;
@@ -106,11 +115,18 @@ export async function startPartnerApiStandIn(options: PartnerApiStandInOptions):
       // Authentication first, as a gateway does: an anonymous caller learns nothing about the URL's validity.
       const caller = await tokens.check(req.headers.authorization);
       if (keys === 'malformed') {
-        throw partnerApiErrors.badRequest("Expected /v1.0/sales/pricesheets(Market='{market}',PricesheetView='{view}')/$value.");
+        throw partnerApiErrors.badRequest(
+          "Expected /v1.0/sales/pricesheets(Market='{market}',PricesheetView='{view}')/$value.",
+        );
       }
       const request = parsePriceSheetRequest(keys, url.searchParams);
       const csv = renderPriceSheetCsv(priceSheets[request.view], request);
-      served.push({ tenantId: caller.tenantId, userPrincipalName: caller.user.userPrincipalName, ...request, at: clock() });
+      served.push({
+        tenantId: caller.tenantId,
+        userPrincipalName: caller.user.userPrincipalName,
+        ...request,
+        at: clock(),
+      });
       res.writeHead(200, {
         ...headers,
         'Content-Type': 'application/octet-stream',
@@ -122,12 +138,16 @@ export async function startPartnerApiStandIn(options: PartnerApiStandInOptions):
     } catch (err) {
       if (err instanceof PartnerApiError) return sendError(res, err, headers);
       // The message only: never a token.
-      console.error(`partner-api stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(
+        `partner-api stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
       sendJson(res, 500, partnerApiFaultBody(500), headers);
     }
   }
 
-  const listener = await listenHttps('partner-api', options.tls, options.port, handle, (res) => sendJson(res, 500, partnerApiFaultBody(500)));
+  const listener = await listenHttps('partner-api', options.tls, options.port, handle, (res) =>
+    sendJson(res, 500, partnerApiFaultBody(500)),
+  );
   baseUrl = listener.url;
 
   return {

@@ -25,7 +25,8 @@ export const PRICE_SHEET_ROLES = ['AdminAgent', 'SalesAgent'] as const;
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** jose error codes that mean "this token is bad"; anything else (JWKS unreachable…) is a stand-in failure. */
-const TOKEN_REJECTED = /^ERR_(JWT|JWS)_|^ERR_JWKS_NO_MATCHING_KEY$|^ERR_JWKS_MULTIPLE_MATCHING_KEYS$|^ERR_JOSE_ALG_NOT_ALLOWED$|^ERR_JOSE_NOT_SUPPORTED$/;
+const TOKEN_REJECTED =
+  /^ERR_(JWT|JWS)_|^ERR_JWKS_NO_MATCHING_KEY$|^ERR_JWKS_MULTIPLE_MATCHING_KEYS$|^ERR_JOSE_ALG_NOT_ALLOWED$|^ERR_JOSE_NOT_SUPPORTED$/;
 
 /** Who is calling, once every check passed. */
 export interface PartnerApiCaller {
@@ -88,7 +89,9 @@ export function createPartnerApiTokenCheck(options: PartnerApiTokenCheckOptions)
       const oid = claims.oid.toLowerCase();
       return inTenant.find((u) => u.objectId.toLowerCase() === oid);
     }
-    const name = [claims.upn, claims.unique_name, claims.preferred_username].find((v): v is string => typeof v === 'string');
+    const name = [claims.upn, claims.unique_name, claims.preferred_username].find(
+      (v): v is string => typeof v === 'string',
+    );
     if (name === undefined) return undefined;
     return inTenant.find((u) => u.userPrincipalName.toLowerCase() === name.toLowerCase());
   }

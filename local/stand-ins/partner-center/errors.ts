@@ -45,27 +45,44 @@ export class PartnerCenterError extends Error {
   }
 
   toBody(): PartnerCenterErrorBody {
-    return { code: this.code, description: this.description.slice(0, 1024), data: this.data, source: PARTNER_CENTER_SOURCE };
+    return {
+      code: this.code,
+      description: this.description.slice(0, 1024),
+      data: this.data,
+      source: PARTNER_CENTER_SOURCE,
+    };
   }
 }
 
-const e = (status: number, code: number | string, description: string) => new PartnerCenterError(status, code, description);
+const e = (status: number, code: number | string, description: string) =>
+  new PartnerCenterError(status, code, description);
 
 /** The refusals the stand-in makes (see the table above). */
 export const pcErrors = {
   tokenMissing: () => e(401, 800001, 'Partner Token missing in request context'),
   invalidToken: (reason: string) => e(401, '900420', `Invalid Token. ${reason}`),
   notAPartner: (tenantId: string) =>
-    e(403, 900149, `CSP program status is not active. The tenant ${tenantId} is not enrolled in the Cloud Solution Provider program: it has no Partner Center partner account.`),
+    e(
+      403,
+      900149,
+      `CSP program status is not active. The tenant ${tenantId} is not enrolled in the Cloud Solution Provider program: it has no Partner Center partner account.`,
+    ),
   appNotEnabled: (appId: string) =>
-    e(401, 400, `Access denied. The application ${appId} is not registered for Partner Center API access in this partner's account (Partner Center > Account settings > App management).`),
+    e(
+      401,
+      400,
+      `Access denied. The application ${appId} is not registered for Partner Center API access in this partner's account (Partner Center > Account settings > App management).`,
+    ),
   appOnlyNotSupported: () => e(403, 403, "This resource can't be accessed by application credentials."),
   roleNotAllowed: () => e(403, 900150, 'The supplied role does not have the rights to perform the requested operation'),
   invalidInput: (description: string) => e(400, 400056, `Invalid input. ${description}`),
   notFound: (what: string) => e(404, 1000, `Not found: ${what}`),
-  partnerNotFoundByMpnId: (mpnId: string) => e(404, 3000, `Partner Organization with partner_id ${mpnId} could not be found`),
+  partnerNotFoundByMpnId: (mpnId: string) =>
+    e(404, 3000, `Partner Organization with partner_id ${mpnId} could not be found`),
   methodNotAllowed: (method: string, path: string, allow: string[]) =>
-    new PartnerCenterError(405, 405, `The requested resource does not support http method '${method}' (${path}).`, [], { Allow: allow.join(', ') }),
+    new PartnerCenterError(405, 405, `The requested resource does not support http method '${method}' (${path}).`, [], {
+      Allow: allow.join(', '),
+    }),
 };
 
 const STATUS_TEXT: Record<number, string> = {
@@ -84,5 +101,10 @@ const STATUS_TEXT: Record<number, string> = {
 
 /** The body of an injected status without a body of its own: Partner Center's shape, `code` = the status. */
 export function partnerCenterFaultBody(status: number): PartnerCenterErrorBody {
-  return { code: status, description: STATUS_TEXT[status] ?? `HTTP ${status}`, data: [], source: PARTNER_CENTER_SOURCE };
+  return {
+    code: status,
+    description: STATUS_TEXT[status] ?? `HTTP ${status}`,
+    data: [],
+    source: PARTNER_CENTER_SOURCE,
+  };
 }

@@ -26,7 +26,12 @@ const addressSchema = z.object({
 const legalBusinessProfileSchema = z.object({
   companyName: z.string().min(1),
   address: addressSchema,
-  primaryContact: z.object({ firstName: z.string(), lastName: z.string(), email: z.string().includes('@'), phoneNumber: z.string() }),
+  primaryContact: z.object({
+    firstName: z.string(),
+    lastName: z.string(),
+    email: z.string().includes('@'),
+    phoneNumber: z.string(),
+  }),
   companyApproverAddress: addressSchema,
   companyApproverEmail: z.string().includes('@'),
   /** Partner Center's vetting of the legal profile: `authorized`, `pending`, `rejected`, `none`. */

@@ -58,7 +58,12 @@ export function buildRoutes(directory: PartnerDirectory): Route[] {
 }
 
 function mpnProfile(mpnId: string) {
-  return { mpnId, profileType: 'MpnProfile', links: { self: link('/profiles/mpn') }, attributes: { objectType: 'MpnProfile' } };
+  return {
+    mpnId,
+    profileType: 'MpnProfile',
+    links: { self: link('/profiles/mpn') },
+    attributes: { objectType: 'MpnProfile' },
+  };
 }
 
 function customersPage(all: PartnerCustomer[], url: URL, continuation: string | string[] | undefined) {
@@ -67,7 +72,8 @@ function customersPage(all: PartnerCustomer[], url: URL, continuation: string | 
   if (!Number.isInteger(size) || size < 1 || size > MAX_PAGE_SIZE) {
     throw pcErrors.invalidInput(`size must be an integer from 1 to ${MAX_PAGE_SIZE}.`);
   }
-  const offset = continuation === undefined ? 0 : decodeContinuation(Array.isArray(continuation) ? continuation[0] : continuation);
+  const offset =
+    continuation === undefined ? 0 : decodeContinuation(Array.isArray(continuation) ? continuation[0] : continuation);
   const items = all.slice(offset, offset + size).map((c) => ({
     id: c.id,
     companyProfile: { ...c.companyProfile, attributes: { objectType: 'CustomerCompanyProfile' } },

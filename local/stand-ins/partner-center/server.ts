@@ -58,7 +58,9 @@ export async function startPartnerCenterStandIn(options: PartnerCenterStandInOpt
   /** A user's Partner Center roles (Admin agent, Sales agent…) from the Entra fixtures; undefined if unknown. */
   const partnerCenterRoles = (caller: PartnerCenterCaller): string[] | undefined => {
     const oid = caller.userObjectId?.toLowerCase();
-    const user = entra.fixtures.users.find((u) => u.objectId.toLowerCase() === oid && u.tenantId.toLowerCase() === caller.tenantId);
+    const user = entra.fixtures.users.find(
+      (u) => u.objectId.toLowerCase() === oid && u.tenantId.toLowerCase() === caller.tenantId,
+    );
     return user ? (user.partnerCenterRoles ?? []) : undefined;
   };
 
@@ -68,7 +70,10 @@ export async function startPartnerCenterStandIn(options: PartnerCenterStandInOpt
       'MS-RequestId': headerOr(req, 'ms-requestid'),
     };
     const target = await requestPreamble(req, res, {
-      baseUrl, faults, headers, invalidUri: () => sendError(res, pcErrors.invalidInput('The request URI is not valid.'), headers),
+      baseUrl,
+      faults,
+      headers,
+      invalidUri: () => sendError(res, pcErrors.invalidInput('The request URI is not valid.'), headers),
     });
     if (!target) return;
     const { url, pathname } = target;
@@ -77,7 +82,12 @@ export async function startPartnerCenterStandIn(options: PartnerCenterStandInOpt
       const matching = routes.filter((r) => r.pattern.test(pathname));
       if (matching.length === 0) throw pcErrors.notFound(pathname);
       const route = matching.find((r) => r.method === req.method);
-      if (!route) throw pcErrors.methodNotAllowed(req.method ?? '', pathname, matching.map((r) => r.method));
+      if (!route)
+        throw pcErrors.methodNotAllowed(
+          req.method ?? '',
+          pathname,
+          matching.map((r) => r.method),
+        );
       const caller = await tokens.check(req.headers.authorization);
       if (route.appUserOnly && caller.appOnly) throw pcErrors.appOnlyNotSupported();
       if (!caller.appOnly && partnerCenterRoles(caller)?.length === 0) throw pcErrors.roleNotAllowed();
@@ -85,12 +95,16 @@ export async function startPartnerCenterStandIn(options: PartnerCenterStandInOpt
     } catch (err) {
       if (err instanceof PartnerCenterError) return sendError(res, err, headers);
       // The message only: never a token or a body.
-      console.error(`partner-center stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`);
+      console.error(
+        `partner-center stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
       sendJson(res, 500, partnerCenterFaultBody(500), headers);
     }
   }
 
-  const listener = await listenHttps('partner-center', options.tls, options.port, handle, (res) => sendJson(res, 500, partnerCenterFaultBody(500)));
+  const listener = await listenHttps('partner-center', options.tls, options.port, handle, (res) =>
+    sendJson(res, 500, partnerCenterFaultBody(500)),
+  );
   baseUrl = listener.url;
 
   return {

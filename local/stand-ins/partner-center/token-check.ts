@@ -15,7 +15,8 @@ export const PARTNER_CENTER_RESOURCE = 'https://api.partnercenter.microsoft.com'
 
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** jose error codes that mean "this token is bad"; anything else (JWKS unreachable…) is a stand-in failure. */
-const TOKEN_REJECTED = /^ERR_(JWT|JWS)_|^ERR_JWKS_NO_MATCHING_KEY$|^ERR_JWKS_MULTIPLE_MATCHING_KEYS$|^ERR_JOSE_ALG_NOT_ALLOWED$|^ERR_JOSE_NOT_SUPPORTED$/;
+const TOKEN_REJECTED =
+  /^ERR_(JWT|JWS)_|^ERR_JWKS_NO_MATCHING_KEY$|^ERR_JWKS_MULTIPLE_MATCHING_KEYS$|^ERR_JOSE_ALG_NOT_ALLOWED$|^ERR_JOSE_NOT_SUPPORTED$/;
 
 /** Who is calling, once the token is accepted. */
 export interface PartnerCenterCaller {
@@ -76,9 +77,12 @@ export function createTokenCheck(options: TokenCheckOptions): TokenCheck {
       const tenantId = typeof claims.tid === 'string' && GUID.test(claims.tid) ? claims.tid.toLowerCase() : undefined;
       if (!tenantId) throw pcErrors.invalidToken('The token has no tenant (tid) claim.');
       if (typeof claims.iss !== 'string' || !options.issuersFor(tenantId).includes(claims.iss)) {
-        throw pcErrors.invalidToken(`The issuer '${String(claims.iss)}' in the token is not that of tenant ${tenantId}.`);
+        throw pcErrors.invalidToken(
+          `The issuer '${String(claims.iss)}' in the token is not that of tenant ${tenantId}.`,
+        );
       }
-      const appId = typeof claims.appid === 'string' ? claims.appid : typeof claims.azp === 'string' ? claims.azp : undefined;
+      const appId =
+        typeof claims.appid === 'string' ? claims.appid : typeof claims.azp === 'string' ? claims.azp : undefined;
       if (!appId) throw pcErrors.invalidToken('The token names no application (appid/azp).');
       const appOnly = claims.idtyp === 'app' || typeof claims.scp !== 'string' || claims.scp.trim() === '';
 
@@ -102,7 +106,8 @@ function reasonFor(code: string, err: unknown): string {
       return 'The token signature is not valid.';
     case 'ERR_JWT_CLAIM_VALIDATION_FAILED': {
       const { claim, payload } = err as { claim?: string; payload?: JWTPayload };
-      if (claim === 'aud') return `The audience '${String(payload?.aud)}' in the token is invalid for Partner Center API.`;
+      if (claim === 'aud')
+        return `The audience '${String(payload?.aud)}' in the token is invalid for Partner Center API.`;
       if (claim === 'nbf') return 'The token is not yet valid.';
       return `The token's '${claim}' claim is not valid.`;
     }

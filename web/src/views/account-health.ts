@@ -17,7 +17,8 @@ export function secretRefused(error: HealthError | undefined): boolean {
 export const secretNeedsReplacing = (health: Health) => !!health.secretExpiresSoon || secretRefused(health.lastError);
 
 /** Whose words the reason is: Microsoft's when it carries Microsoft's error number, else the product's. */
-const reasonLabel = (error: HealthError) => (error.aadsts !== undefined || error.traceId !== undefined ? 'Microsoft said: ' : 'Reason: ');
+const reasonLabel = (error: HealthError) =>
+  error.aadsts !== undefined || error.traceId !== undefined ? 'Microsoft said: ' : 'Reason: ';
 
 /** Microsoft's message with its AADSTS number, unless the message already names it. */
 export function microsoftAnswer(error: HealthError | { message: string; aadsts?: number }): string {
@@ -29,49 +30,103 @@ export function microsoftAnswer(error: HealthError | { message: string; aadsts?:
  * The account's health in plain words: what is wrong, what Microsoft said, and the action that fixes it (the caller
  * gives the buttons to place here, so each action appears once on the page), then the dates the keep-alive recorded.
  */
-export function accountHealth(account: PayerAccountView, offer: { reconsent?: HTMLElement; secret?: HTMLElement }): HTMLElement {
+export function accountHealth(
+  account: PayerAccountView,
+  offer: { reconsent?: HTMLElement; secret?: HTMLElement },
+): HTMLElement {
   const health = account.health;
   const problems: HTMLElement[] = [];
   if (health.reconsentRequired) {
-    problems.push(h('div', { class: 'warning', id: 'reconsent-required' },
-      h('p', {}, h('strong', {}, 'An admin must consent again. '),
-        'Microsoft no longer accepts the consent Octo holds, so Octo cannot read your Azure prices and billing data. '
-        + 'This happens after a password reset, a changed sign-in policy, or 90 days without use. Your registration stays as it is.'),
-      health.lastError ? h('p', {}, reasonLabel(health.lastError), h('q', {}, microsoftAnswer(health.lastError))) : undefined,
-      account.reconsent ? h('p', {}, 'A new consent is already under way: see "New consent in progress" below.') : undefined,
-      offer.reconsent && actions(offer.reconsent)));
+    problems.push(
+      h(
+        'div',
+        { class: 'warning', id: 'reconsent-required' },
+        h(
+          'p',
+          {},
+          h('strong', {}, 'An admin must consent again. '),
+          'Microsoft no longer accepts the consent Octo holds, so Octo cannot read your Azure prices and billing data. ' +
+            'This happens after a password reset, a changed sign-in policy, or 90 days without use. Your registration stays as it is.',
+        ),
+        health.lastError
+          ? h('p', {}, reasonLabel(health.lastError), h('q', {}, microsoftAnswer(health.lastError)))
+          : undefined,
+        account.reconsent
+          ? h('p', {}, 'A new consent is already under way: see "New consent in progress" below.')
+          : undefined,
+        offer.reconsent && actions(offer.reconsent),
+      ),
+    );
   }
   if (health.secretExpiresSoon || secretRefused(health.lastError)) {
     const refused = secretRefused(health.lastError) ? health.lastError : undefined;
-    problems.push(h('div', { class: 'warning', id: 'secret-problem' },
-      h('p', {}, h('strong', {}, refused ? 'The application secret no longer works. ' : 'The application secret expires soon. '),
-        refused
-          ? 'A new client secret must be created for the app and given to Octo.'
-          : `It expires on ${formatDate(account.applicationSecretExpiresAt) ?? 'a date within 30 days'}. A new client secret must be created for the app and given to Octo before then.`),
-      refused ? h('p', {}, reasonLabel(refused), h('q', {}, microsoftAnswer(refused))) : undefined,
-      offer.secret && actions(offer.secret)));
+    problems.push(
+      h(
+        'div',
+        { class: 'warning', id: 'secret-problem' },
+        h(
+          'p',
+          {},
+          h(
+            'strong',
+            {},
+            refused ? 'The application secret no longer works. ' : 'The application secret expires soon. ',
+          ),
+          refused
+            ? 'A new client secret must be created for the app and given to Octo.'
+            : `It expires on ${formatDate(account.applicationSecretExpiresAt) ?? 'a date within 30 days'}. A new client secret must be created for the app and given to Octo before then.`,
+        ),
+        refused ? h('p', {}, reasonLabel(refused), h('q', {}, microsoftAnswer(refused))) : undefined,
+        offer.secret && actions(offer.secret),
+      ),
+    );
   }
   if (health.lastError && !health.reconsentRequired && !secretRefused(health.lastError)) {
-    problems.push(h('div', { class: 'warning', id: 'refresh-problem' },
-      h('p', {}, h('strong', {}, 'The last token refresh did not go through. '),
-        health.lastError.transient ? 'Microsoft or Key Vault did not answer; Octo tries again at the next weekly round.' : ''),
-      h('p', {}, 'Reason: ', h('q', {}, microsoftAnswer(health.lastError)))));
+    problems.push(
+      h(
+        'div',
+        { class: 'warning', id: 'refresh-problem' },
+        h(
+          'p',
+          {},
+          h('strong', {}, 'The last token refresh did not go through. '),
+          health.lastError.transient
+            ? 'Microsoft or Key Vault did not answer; Octo tries again at the next weekly round.'
+            : '',
+        ),
+        h('p', {}, 'Reason: ', h('q', {}, microsoftAnswer(health.lastError))),
+      ),
+    );
   }
 
-  const status = health.reconsentRequired ? 'Consent needed'
-    : secretRefused(health.lastError) ? 'Secret refused'
-      : health.secretExpiresSoon ? 'Secret expiring'
-        : health.lastError ? 'Last refresh failed' : 'Healthy';
-  return h('section', { 'aria-labelledby': 'health-heading' },
+  const status = health.reconsentRequired
+    ? 'Consent needed'
+    : secretRefused(health.lastError)
+      ? 'Secret refused'
+      : health.secretExpiresSoon
+        ? 'Secret expiring'
+        : health.lastError
+          ? 'Last refresh failed'
+          : 'Healthy';
+  return h(
+    'section',
+    { 'aria-labelledby': 'health-heading' },
     h('h3', { id: 'health-heading' }, 'Health'),
     ...problems,
-    details([
-      ['Status', status],
-      ['Last token refresh', time(health.lastRefreshAt) ?? 'Not yet (the keep-alive runs weekly)'],
-      ['Last attempt', health.lastAttemptAt !== health.lastRefreshAt ? time(health.lastAttemptAt) : undefined],
-      ['Consent valid until (estimate)', health.reconsentRequired ? 'No longer valid' : time(health.refreshTokenExpiresAt, formatDate)],
-      ['Consent required again', health.reconsentRequired ? 'Yes' : 'No'],
-      ['Secret expires', time(account.applicationSecretExpiresAt, formatDate) ?? 'Not given'],
-      ['Secret expires within 30 days', health.secretExpiresSoon ? 'Yes' : 'No'],
-    ], { 'aria-labelledby': 'health-heading', id: 'health' }));
+    details(
+      [
+        ['Status', status],
+        ['Last token refresh', time(health.lastRefreshAt) ?? 'Not yet (the keep-alive runs weekly)'],
+        ['Last attempt', health.lastAttemptAt !== health.lastRefreshAt ? time(health.lastAttemptAt) : undefined],
+        [
+          'Consent valid until (estimate)',
+          health.reconsentRequired ? 'No longer valid' : time(health.refreshTokenExpiresAt, formatDate),
+        ],
+        ['Consent required again', health.reconsentRequired ? 'Yes' : 'No'],
+        ['Secret expires', time(account.applicationSecretExpiresAt, formatDate) ?? 'Not given'],
+        ['Secret expires within 30 days', health.secretExpiresSoon ? 'Yes' : 'No'],
+      ],
+      { 'aria-labelledby': 'health-heading', id: 'health' },
+    ),
+  );
 }

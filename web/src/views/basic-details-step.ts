@@ -7,7 +7,10 @@ import { actions, busy, stepSection } from './step-section';
 /** Step 1: the account's name; starting the registration claims the organization's one payer account. */
 export function basicDetailsStep(ctx: WizardContext): HTMLElement {
   const name = field({
-    name: 'accountName', label: 'Account name', optional: true, autocomplete: 'organization',
+    name: 'accountName',
+    label: 'Account name',
+    optional: true,
+    autocomplete: 'organization',
     hint: 'How this payer account appears in Octo, for example "Contoso CSP". You can leave it empty.',
   });
   const errors = new FormErrors([name]);
@@ -24,13 +27,21 @@ export function basicDetailsStep(ctx: WizardContext): HTMLElement {
         await ctx.refresh();
       } catch (error) {
         // Someone else in the organization got there first: show where it stands.
-        if (error instanceof ApiProblem && ['payer_account_exists', 'registration_in_progress'].includes(error.code)) return ctx.refresh();
+        if (error instanceof ApiProblem && ['payer_account_exists', 'registration_in_progress'].includes(error.code))
+          return ctx.refresh();
         errors.show(error);
       }
     });
   });
-  return stepSection(1, 'Basic details',
-    h('p', {}, 'Register your organization\'s Azure CSP payer account so Octo can read your Azure prices and billing data from Microsoft. '
-      + 'It takes three steps; an admin of your partner tenant consents in the last one. Each organization has one payer account.'),
-    form);
+  return stepSection(
+    1,
+    'Basic details',
+    h(
+      'p',
+      {},
+      "Register your organization's Azure CSP payer account so Octo can read your Azure prices and billing data from Microsoft. " +
+        'It takes three steps; an admin of your partner tenant consents in the last one. Each organization has one payer account.',
+    ),
+    form,
+  );
 }

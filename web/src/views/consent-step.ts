@@ -13,21 +13,56 @@ import { verifiedPartner } from './verified-partner';
 
 /** Step 3: the person confirms what step 2 verified, names the admin, and asks for a consent link. */
 export function consentStep(ctx: WizardContext, registration: RegistrationView): HTMLElement {
-  const callback = registration.consent?.redirectUri && registration.consent.redirectUri !== LOCALHOST
-    ? registration.consent.redirectUri : consentCallbackUrl(ctx.config);
+  const callback =
+    registration.consent?.redirectUri && registration.consent.redirectUri !== LOCALHOST
+      ? registration.consent.redirectUri
+      : consentCallbackUrl(ctx.config);
   const verified = registration.verified;
-  const tenantId = field({ name: 'tenantId', label: 'Directory (tenant) ID', required: true, value: verified?.tenantId, spellcheck: false,
-    hint: 'Confirm your partner tenant, as verified in step 2.' });
-  const applicationId = field({ name: 'applicationId', label: 'Application (client) ID', required: true, value: verified?.applicationId, spellcheck: false,
-    hint: 'Confirm the app the admin consents to, as verified in step 2.' });
-  const mpnId = field({ name: 'mpnId', label: 'MPN ID (Partner ID)', optional: true, inputmode: 'numeric', hint: '5 to 10 digits; checked against Partner Center.' });
-  const adminEmail = field({ name: 'adminEmail', label: 'Admin\'s e-mail', type: 'email', optional: true, autocomplete: 'email',
-    hint: 'Octo e-mails the consent link to this admin. Leave it empty to open the link yourself.' });
+  const tenantId = field({
+    name: 'tenantId',
+    label: 'Directory (tenant) ID',
+    required: true,
+    value: verified?.tenantId,
+    spellcheck: false,
+    hint: 'Confirm your partner tenant, as verified in step 2.',
+  });
+  const applicationId = field({
+    name: 'applicationId',
+    label: 'Application (client) ID',
+    required: true,
+    value: verified?.applicationId,
+    spellcheck: false,
+    hint: 'Confirm the app the admin consents to, as verified in step 2.',
+  });
+  const mpnId = field({
+    name: 'mpnId',
+    label: 'MPN ID (Partner ID)',
+    optional: true,
+    inputmode: 'numeric',
+    hint: '5 to 10 digits; checked against Partner Center.',
+  });
+  const adminEmail = field({
+    name: 'adminEmail',
+    label: "Admin's e-mail",
+    type: 'email',
+    optional: true,
+    autocomplete: 'email',
+    hint: 'Octo e-mails the consent link to this admin. Leave it empty to open the link yourself.',
+  });
   const redirect = redirectChoice(callback, registration.consent?.redirectUri);
   const errors = new FormErrors([tenantId, applicationId, mpnId, adminEmail]);
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Get the consent link');
-  const form = h('form', { novalidate: true }, errors.summary, tenantId.element, applicationId.element, mpnId.element, adminEmail.element, redirect.element,
-    actions(submit, cancelButton(ctx)));
+  const form = h(
+    'form',
+    { novalidate: true },
+    errors.summary,
+    tenantId.element,
+    applicationId.element,
+    mpnId.element,
+    adminEmail.element,
+    redirect.element,
+    actions(submit, cancelButton(ctx)),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void busy(submit, async () => {
@@ -35,10 +70,17 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
       const optional = (name: string, value: string) => (value.trim() ? { [name]: value.trim() } : {});
       const redirectUri = redirect.value();
       try {
-        const { body } = await ctx.api<{ emailedTo?: string }>('PUT', '/payer-account/registration/partner-api-credentials', {
-          tenantId: tenantId.input.value.trim(), applicationId: applicationId.input.value.trim(),
-          ...optional('mpnId', mpnId.input.value), ...optional('adminEmail', adminEmail.input.value), redirectUri,
-        });
+        const { body } = await ctx.api<{ emailedTo?: string }>(
+          'PUT',
+          '/payer-account/registration/partner-api-credentials',
+          {
+            tenantId: tenantId.input.value.trim(),
+            applicationId: applicationId.input.value.trim(),
+            ...optional('mpnId', mpnId.input.value),
+            ...optional('adminEmail', adminEmail.input.value),
+            redirectUri,
+          },
+        );
         ctx.announce(body.emailedTo ? `Consent link sent to ${body.emailedTo}.` : 'Consent link ready.');
         await ctx.refresh();
       } catch (error) {
@@ -48,13 +90,27 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
     });
   });
 
-  const view = stepSection(3, 'Partner API consent',
-    h('p', {}, 'An admin of your partner tenant signs in to Microsoft and accepts that Octo reads Azure prices through your app.'),
-    verifiedPartner(verified), consentHelp(callback), localHint(ctx.config, 'consent'), form);
-  const earlier = registration.status === 'consentExpired'
-    ? { code: 'consent_expired', message: 'The consent link expired before the admin consented. Ask for a new one.' }
-    : registration.error;
+  const view = stepSection(
+    3,
+    'Partner API consent',
+    h(
+      'p',
+      {},
+      'An admin of your partner tenant signs in to Microsoft and accepts that Octo reads Azure prices through your app.',
+    ),
+    verifiedPartner(verified),
+    consentHelp(callback),
+    localHint(ctx.config, 'consent'),
+    form,
+  );
+  const earlier =
+    registration.status === 'consentExpired'
+      ? { code: 'consent_expired', message: 'The consent link expired before the admin consented. Ask for a new one.' }
+      : registration.error;
   // After the view is shown (which focuses its heading), so the error takes focus and is announced.
-  if (earlier) setTimeout(() => errors.show(new ApiProblem(422, earlier.code, earlier.message, 'field' in earlier ? earlier.field : undefined)));
+  if (earlier)
+    setTimeout(() =>
+      errors.show(new ApiProblem(422, earlier.code, earlier.message, 'field' in earlier ? earlier.field : undefined)),
+    );
   return view;
 }

@@ -15,29 +15,70 @@ const REDEEMING = 'Consent received. Checking access to the Partner API and your
 /** Step 3 while the admin has the link: the link itself, the pasted-address path, and the registration's live status. */
 export function consentWaiting(ctx: WizardContext, registration: RegistrationView): HTMLElement {
   const consent = registration.consent;
-  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite' }, registration.status === 'redeemingConsent' ? REDEEMING : WAITING);
+  const status = h(
+    'p',
+    { class: 'status', role: 'status', 'aria-live': 'polite' },
+    registration.status === 'redeemingConsent' ? REDEEMING : WAITING,
+  );
   const link = consent?.consentLink
-    ? h('p', {}, h('a', { href: consent.consentLink, target: '_blank', rel: 'noopener noreferrer', class: 'button-link', id: 'consent-link' }, 'Open the consent page in a new tab'))
+    ? h(
+        'p',
+        {},
+        h(
+          'a',
+          {
+            href: consent.consentLink,
+            target: '_blank',
+            rel: 'noopener noreferrer',
+            class: 'button-link',
+            id: 'consent-link',
+          },
+          'Open the consent page in a new tab',
+        ),
+      )
     : undefined;
   const copy = consent?.consentLink ? h('button', { type: 'button', class: 'secondary' }, 'Copy the link') : undefined;
   copy?.addEventListener('click', () => {
-    void navigator.clipboard?.writeText(consent!.consentLink!).then(() => ctx.announce('Consent link copied.'), () => ctx.announce('Copying is not allowed here: open the link instead.'));
+    void navigator.clipboard?.writeText(consent!.consentLink!).then(
+      () => ctx.announce('Consent link copied.'),
+      () => ctx.announce('Copying is not allowed here: open the link instead.'),
+    );
   });
   const again = h('button', { type: 'button', class: 'secondary' }, 'Change details or get a new link');
   again.addEventListener('click', () => ctx.show(consentStep(ctx, registration)));
-  const pasted = consent?.redirectUri === LOCALHOST
-    ? pastedAddressForm(ctx, '/payer-account/registration/authorization-code', (message) => { status.textContent = message === CONSENT_RECEIVED ? REDEEMING : `${message}.`; })
-    : undefined;
+  const pasted =
+    consent?.redirectUri === LOCALHOST
+      ? pastedAddressForm(ctx, '/payer-account/registration/authorization-code', (message) => {
+          status.textContent = message === CONSENT_RECEIVED ? REDEEMING : `${message}.`;
+        })
+      : undefined;
 
-  const view = stepSection(3, 'Waiting for consent',
+  const view = stepSection(
+    3,
+    'Waiting for consent',
     verifiedPartner(registration.verified),
-    consent?.emailedTo ? h('p', {}, 'We sent the consent link to ', h('strong', {}, consent.emailedTo), '. If you are that admin, you can also open it here.') : undefined,
-    h('p', {}, 'The admin signs in to Microsoft with their Partner Center account (Admin agent role, with multi-factor authentication) and selects Accept.'),
+    consent?.emailedTo
+      ? h(
+          'p',
+          {},
+          'We sent the consent link to ',
+          h('strong', {}, consent.emailedTo),
+          '. If you are that admin, you can also open it here.',
+        )
+      : undefined,
+    h(
+      'p',
+      {},
+      'The admin signs in to Microsoft with their Partner Center account (Admin agent role, with multi-factor authentication) and selects Accept.',
+    ),
     link,
-    consent?.expiresAt ? h('p', { class: 'hint' }, `The link works until ${formatTime(consent.expiresAt)}.`) : undefined,
+    consent?.expiresAt
+      ? h('p', { class: 'hint' }, `The link works until ${formatTime(consent.expiresAt)}.`)
+      : undefined,
     status,
     pasted,
-    actions(copy, again, cancelButton(ctx)));
+    actions(copy, again, cancelButton(ctx)),
+  );
   ctx.poll(view, async () => {
     let current: RegistrationView;
     try {

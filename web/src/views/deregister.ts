@@ -18,25 +18,53 @@ export function deregisterConfirmation(ctx: WizardContext, account: PayerAccount
   const confirm = h('button', { type: 'button', class: 'danger' }, 'Yes, deregister');
   const keep = h('button', { type: 'button', class: 'secondary' }, 'No, keep the account');
   keep.addEventListener('click', () => void ctx.refresh());
-  confirm.addEventListener('click', () => void busy(confirm, async () => {
-    errors.clear();
-    try {
-      await ctx.api('DELETE', '/payer-account');
-      ctx.announce('The payer account is deregistered.');
-    } catch (error) {
-      // Already gone (deregistered from elsewhere): the same end.
-      if (!(error instanceof ApiProblem && error.status === 404)) return errors.show(error);
-    }
-    await ctx.refresh();
-  }));
-  return page('Deregister the payer account?', undefined,
+  confirm.addEventListener(
+    'click',
+    () =>
+      void busy(confirm, async () => {
+        errors.clear();
+        try {
+          await ctx.api('DELETE', '/payer-account');
+          ctx.announce('The payer account is deregistered.');
+        } catch (error) {
+          // Already gone (deregistered from elsewhere): the same end.
+          if (!(error instanceof ApiProblem && error.status === 404)) return errors.show(error);
+        }
+        await ctx.refresh();
+      }),
+  );
+  return page(
+    'Deregister the payer account?',
+    undefined,
     h('p', {}, 'Deregistering deletes, in Octo:'),
-    h('ul', {},
-      h('li', {}, 'The payer account ', h('strong', {}, account.accountName ?? account.companyName), ' (tenant ', code(account.tenantId), ', app ', code(account.applicationId), ').'),
-      h('li', {}, 'Its secrets in Octo\'s Key Vault: the stored copy of the application secret and the admin\'s consent (the token).'),
-      account.reconsent ? h('li', {}, 'The new consent in progress: its link stops working.') : undefined),
-    h('p', {}, 'Octo then stops reading your Azure prices and billing data. Your app and its secrets in your own tenant stay as they are. '
-      + 'Your organization may register again at any time.'),
+    h(
+      'ul',
+      {},
+      h(
+        'li',
+        {},
+        'The payer account ',
+        h('strong', {}, account.accountName ?? account.companyName),
+        ' (tenant ',
+        code(account.tenantId),
+        ', app ',
+        code(account.applicationId),
+        ').',
+      ),
+      h(
+        'li',
+        {},
+        "Its secrets in Octo's Key Vault: the stored copy of the application secret and the admin's consent (the token).",
+      ),
+      account.reconsent ? h('li', {}, 'The new consent in progress: its link stops working.') : undefined,
+    ),
+    h(
+      'p',
+      {},
+      'Octo then stops reading your Azure prices and billing data. Your app and its secrets in your own tenant stay as they are. ' +
+        'Your organization may register again at any time.',
+    ),
     errors.summary,
-    actions(confirm, keep));
+    actions(confirm, keep),
+  );
 }

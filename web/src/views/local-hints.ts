@@ -2,23 +2,58 @@ import type { WizardConfig } from '../config';
 import { code, h } from '../dom';
 
 /** Local stand-ins only (config.json has `localHints`): what to type, so a first try needs no documentation. */
-export function localHint(config: WizardConfig, topic: 'signIn' | 'partnerCenter' | 'consent' | 'secret'): HTMLElement | undefined {
+export function localHint(
+  config: WizardConfig,
+  topic: 'signIn' | 'partnerCenter' | 'consent' | 'secret',
+): HTMLElement | undefined {
   const hints = config.localHints;
   if (!hints) return undefined;
-  const box = (...content: (Node | string)[]) => h('aside', { class: 'local-hint', 'aria-label': 'Local stand-ins' }, h('strong', {}, 'Local stand-ins: '), ...content);
+  const box = (...content: (Node | string)[]) =>
+    h(
+      'aside',
+      { class: 'local-hint', 'aria-label': 'Local stand-ins' },
+      h('strong', {}, 'Local stand-ins: '),
+      ...content,
+    );
   if (topic === 'signIn') {
-    return box('sign in as one of these fixture users. ', hints.credentialsNote,
-      h('ul', {}, ...hints.users.map((u) => h('li', {}, code(u.username), ` — ${u.note}`))));
+    return box(
+      'sign in as one of these fixture users. ',
+      hints.credentialsNote,
+      h('ul', {}, ...hints.users.map((u) => h('li', {}, code(u.username), ` — ${u.note}`))),
+    );
   }
   const app = hints.partnerCenterApp;
   if (topic === 'partnerCenter') {
-    return box('Contoso\'s Partner Center app: application ID ', code(app.applicationId), ', domain ', code(app.domain), '. ', hints.credentialsNote,
-      ...(app.secretId ? [' Paste the secret\'s ID ', code(app.secretId), ' instead to see the most common mistake explained.'] : []));
+    return box(
+      "Contoso's Partner Center app: application ID ",
+      code(app.applicationId),
+      ', domain ',
+      code(app.domain),
+      '. ',
+      hints.credentialsNote,
+      ...(app.secretId
+        ? [" Paste the secret's ID ", code(app.secretId), ' instead to see the most common mistake explained.']
+        : []),
+    );
   }
   if (topic === 'secret') {
-    return box('Contoso\'s app has another valid secret to replace the first with; its value is printed in the terminal running npm start. '
-      + 'Any other value shows how a refused secret is explained.');
+    return box(
+      "Contoso's app has another valid secret to replace the first with; its value is printed in the terminal running npm start. " +
+        'Any other value shows how a refused secret is explained.',
+    );
   }
-  return box('give ', code(hints.users[0]?.username ?? ''), ' as the admin\'s e-mail; the consent e-mail lands in the local inbox',
-    hints.inboxUrl ? h('span', {}, ' at ', h('a', { href: hints.inboxUrl, target: '_blank', rel: 'noopener noreferrer' }, hints.inboxUrl)) : '', '.');
+  return box(
+    'give ',
+    code(hints.users[0]?.username ?? ''),
+    " as the admin's e-mail; the consent e-mail lands in the local inbox",
+    hints.inboxUrl
+      ? h(
+          'span',
+          {},
+          ' at ',
+          h('a', { href: hints.inboxUrl, target: '_blank', rel: 'noopener noreferrer' }, hints.inboxUrl),
+        )
+      : '',
+    '.',
+  );
 }

@@ -12,46 +12,85 @@ const VERIFYING = 'verifyingPartnerCenterCredentials';
 
 /** Step 2: the Partner Center app's ID, the partner's domain or tenant ID, the secret; verified with Microsoft at once. */
 export function partnerCenterStep(ctx: WizardContext, registration: RegistrationView): HTMLElement {
-  const applicationId = field({ name: 'applicationId', label: 'Application (client) ID', required: true, spellcheck: false, placeholder: '00000000-0000-0000-0000-000000000000',
-    hint: 'The App ID of your Partner Center app (Account settings → App management).' });
-  const domain = field({ name: 'domain', label: 'Domain or Directory (tenant) ID', required: true, spellcheck: false, placeholder: 'contoso.onmicrosoft.com',
-    hint: 'Your partner tenant\'s domain, or its Directory (tenant) ID.' });
-  const secret = field({ name: 'secret', label: 'Client secret value', type: 'password', required: true, autocomplete: 'off',
-    hint: 'The secret\'s Value, not its Secret ID. It is sent once over HTTPS and kept in Key Vault; Octo never shows it again.' });
-  const expiry = field({ name: 'secretExpiresAt', label: 'Secret expiry date', type: 'date', optional: true,
-    hint: 'The Expires date shown with the secret: Octo reminds you 30 days before.' });
+  const applicationId = field({
+    name: 'applicationId',
+    label: 'Application (client) ID',
+    required: true,
+    spellcheck: false,
+    placeholder: '00000000-0000-0000-0000-000000000000',
+    hint: 'The App ID of your Partner Center app (Account settings → App management).',
+  });
+  const domain = field({
+    name: 'domain',
+    label: 'Domain or Directory (tenant) ID',
+    required: true,
+    spellcheck: false,
+    placeholder: 'contoso.onmicrosoft.com',
+    hint: "Your partner tenant's domain, or its Directory (tenant) ID.",
+  });
+  const secret = field({
+    name: 'secret',
+    label: 'Client secret value',
+    type: 'password',
+    required: true,
+    autocomplete: 'off',
+    hint: "The secret's Value, not its Secret ID. It is sent once over HTTPS and kept in Key Vault; Octo never shows it again.",
+  });
+  const expiry = field({
+    name: 'secretExpiresAt',
+    label: 'Secret expiry date',
+    type: 'date',
+    optional: true,
+    hint: 'The Expires date shown with the secret: Octo reminds you 30 days before.',
+  });
   const errors = new FormErrors([applicationId, domain, secret, expiry]);
   const status = h('p', { class: 'status', role: 'status' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Verify credentials');
 
   // Resolves when the verification has answered, so the button stays busy (nothing is sent twice) until then.
-  const waitForVerification = () => new Promise<void>((resolve) => {
-    status.textContent = 'Checking your credentials with Microsoft Entra ID and Partner Center…';
-    ctx.poll(view, async () => {
-      const { body } = await ctx.api<RegistrationView>('GET', '/payer-account/registration');
-      if (!view.isConnected) return true;
-      if (body.status === VERIFYING) return false;
-      status.textContent = '';
-      resolve();
-      if (body.error) errors.show(new ApiProblem(422, body.error.code, body.error.message, body.error.field));
-      else await ctx.refresh();
-      return true;
+  const waitForVerification = () =>
+    new Promise<void>((resolve) => {
+      status.textContent = 'Checking your credentials with Microsoft Entra ID and Partner Center…';
+      ctx.poll(view, async () => {
+        const { body } = await ctx.api<RegistrationView>('GET', '/payer-account/registration');
+        if (!view.isConnected) return true;
+        if (body.status === VERIFYING) return false;
+        status.textContent = '';
+        resolve();
+        if (body.error) errors.show(new ApiProblem(422, body.error.code, body.error.message, body.error.field));
+        else await ctx.refresh();
+        return true;
+      });
     });
-  });
 
-  const form = h('form', { novalidate: true }, errors.summary, applicationId.element, domain.element, secret.element, expiry.element, status,
-    actions(submit, cancelButton(ctx)));
+  const form = h(
+    'form',
+    { novalidate: true },
+    errors.summary,
+    applicationId.element,
+    domain.element,
+    secret.element,
+    expiry.element,
+    status,
+    actions(submit, cancelButton(ctx)),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void busy(submit, async () => {
       errors.clear();
       const body = {
-        applicationId: applicationId.input.value.trim(), domain: domain.input.value.trim(), secret: secret.input.value,
+        applicationId: applicationId.input.value.trim(),
+        domain: domain.input.value.trim(),
+        secret: secret.input.value,
         ...(expiry.input.value ? { secretExpiresAt: expiry.input.value } : {}),
       };
       status.textContent = 'Checking your credentials with Microsoft…';
       try {
-        const answer = await ctx.api<{ verified?: { companyName: string } }>('PUT', '/payer-account/registration/partner-center-credentials', body);
+        const answer = await ctx.api<{ verified?: { companyName: string } }>(
+          'PUT',
+          '/payer-account/registration/partner-center-credentials',
+          body,
+        );
         if (answer.status === 202) return waitForVerification();
         status.textContent = '';
         ctx.announce(`Credentials verified for ${answer.body.verified?.companyName ?? 'your company'}.`);
@@ -64,11 +103,25 @@ export function partnerCenterStep(ctx: WizardContext, registration: Registration
     });
   });
 
-  const view = stepSection(2, 'Partner Center credentials',
-    h('p', {}, 'Octo reads your Azure pricing through your Partner Center app. Give its ID and a secret; Octo checks them with Microsoft right away.'),
-    partnerCenterHelp(), localHint(ctx.config, 'partnerCenter'), form);
+  const view = stepSection(
+    2,
+    'Partner Center credentials',
+    h(
+      'p',
+      {},
+      'Octo reads your Azure pricing through your Partner Center app. Give its ID and a secret; Octo checks them with Microsoft right away.',
+    ),
+    partnerCenterHelp(),
+    localHint(ctx.config, 'partnerCenter'),
+    form,
+  );
   if (registration.status === VERIFYING) void busy(submit, waitForVerification);
   // After the view is shown (which focuses its heading), so the error takes focus and is announced.
-  else if (registration.error) setTimeout(() => errors.show(new ApiProblem(422, registration.error!.code, registration.error!.message, registration.error!.field)));
+  else if (registration.error)
+    setTimeout(() =>
+      errors.show(
+        new ApiProblem(422, registration.error!.code, registration.error!.message, registration.error!.field),
+      ),
+    );
   return view;
 }

@@ -30,30 +30,56 @@ export function payerAccountView(ctx: WizardContext, account: PayerAccountView, 
   const readOnly = ctx.caller && !ctx.caller.canManage ? ctx.caller : undefined;
   const reconsentUrgent = health.reconsentRequired;
   const secretUrgent = secretNeedsReplacing(health);
-  const reconsent = readOnly ? undefined : button('Ask the admin to consent again', reconsentUrgent ? 'primary' : 'secondary', () => ctx.show(reconsentForm(ctx, account)));
-  const secret = readOnly ? undefined : button('Replace the application secret', secretUrgent ? 'primary' : 'secondary', () => ctx.show(replaceSecretView(ctx, account)));
+  const reconsent = readOnly
+    ? undefined
+    : button('Ask the admin to consent again', reconsentUrgent ? 'primary' : 'secondary', () =>
+        ctx.show(reconsentForm(ctx, account)),
+      );
+  const secret = readOnly
+    ? undefined
+    : button('Replace the application secret', secretUrgent ? 'primary' : 'secondary', () =>
+        ctx.show(replaceSecretView(ctx, account)),
+      );
   let panel = account.reconsent ? reconsentProgress(ctx, account.reconsent, reconsent) : undefined;
   const reconsentInHealth = reconsentUrgent && !panel;
 
-  const view = page(account.accountName ? `Payer account: ${account.accountName}` : 'Your Azure CSP payer account', undefined,
+  const view = page(
+    account.accountName ? `Payer account: ${account.accountName}` : 'Your Azure CSP payer account',
+    undefined,
     notice ? h('p', { class: 'notice', id: 'account-notice' }, notice) : undefined,
     health.reconsentRequired
       ? h('p', {}, 'Registered, but paused until an admin consents again (see Health).')
       : h('p', { class: 'success' }, 'Registered. Octo reads your Azure prices and billing data with this account.'),
-    details([
-      ['Company', account.companyName],
-      ['Country', account.country],
-      ['MPN ID', account.mpnId],
-      ['Directory (tenant) ID', code(account.tenantId)],
-      ['Application ID', code(account.applicationId)],
-      ['Consented by', account.consentedBy],
-      ['Registered', formatTime(account.registeredAt)],
-    ], { 'aria-label': 'Account details' }),
-    accountHealth(account, { reconsent: reconsentInHealth ? reconsent : undefined, secret: secretUrgent ? secret : undefined }),
+    details(
+      [
+        ['Company', account.companyName],
+        ['Country', account.country],
+        ['MPN ID', account.mpnId],
+        ['Directory (tenant) ID', code(account.tenantId)],
+        ['Application ID', code(account.applicationId)],
+        ['Consented by', account.consentedBy],
+        ['Registered', formatTime(account.registeredAt)],
+      ],
+      { 'aria-label': 'Account details' },
+    ),
+    accountHealth(account, {
+      reconsent: reconsentInHealth ? reconsent : undefined,
+      secret: secretUrgent ? secret : undefined,
+    }),
     panel,
-    readOnly ? readOnlyNotice(readOnly) : h('section', { 'aria-labelledby': 'manage-heading' },
-      h('h3', { id: 'manage-heading' }, 'Manage the account'),
-      actions(reconsentInHealth || panel ? undefined : reconsent, secretUrgent ? undefined : secret, deregisterButton(ctx, account))));
+    readOnly
+      ? readOnlyNotice(readOnly)
+      : h(
+          'section',
+          { 'aria-labelledby': 'manage-heading' },
+          h('h3', { id: 'manage-heading' }, 'Manage the account'),
+          actions(
+            reconsentInHealth || panel ? undefined : reconsent,
+            secretUrgent ? undefined : secret,
+            deregisterButton(ctx, account),
+          ),
+        ),
+  );
 
   // A re-consent in progress is followed until it is gone: its panel is redrawn when its status, link or error
   // changes; once it is over, the account is shown afresh with what happened.

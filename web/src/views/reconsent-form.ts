@@ -15,21 +15,37 @@ import { actions, busy, page } from './step-section';
 export function reconsentForm(ctx: WizardContext, account: PayerAccountView): HTMLElement {
   const current = account.reconsent?.consent?.redirectUri;
   const callback = current && current !== LOCALHOST ? current : consentCallbackUrl(ctx.config);
-  const adminEmail = field({ name: 'adminEmail', label: 'Admin\'s e-mail', type: 'email', optional: true, autocomplete: 'email',
-    hint: `Octo e-mails the consent link to this admin. Leave it empty to open the link yourself.${account.adminEmail ? ` Last time the link went to ${account.adminEmail}.` : ''}` });
+  const adminEmail = field({
+    name: 'adminEmail',
+    label: "Admin's e-mail",
+    type: 'email',
+    optional: true,
+    autocomplete: 'email',
+    hint: `Octo e-mails the consent link to this admin. Leave it empty to open the link yourself.${account.adminEmail ? ` Last time the link went to ${account.adminEmail}.` : ''}`,
+  });
   const redirect = redirectChoice(callback, current);
   const errors = new FormErrors([adminEmail]);
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Get the consent link');
   const back = h('button', { type: 'button', class: 'secondary' }, 'Back to the account');
   back.addEventListener('click', () => void ctx.refresh());
-  const form = h('form', { novalidate: true }, errors.summary, adminEmail.element, redirect.element, actions(submit, back));
+  const form = h(
+    'form',
+    { novalidate: true },
+    errors.summary,
+    adminEmail.element,
+    redirect.element,
+    actions(submit, back),
+  );
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void busy(submit, async () => {
       errors.clear();
       const email = adminEmail.input.value.trim();
       try {
-        const { body } = await ctx.api<ConsentLinkView>('POST', '/payer-account/reconsent', { ...(email ? { adminEmail: email } : {}), redirectUri: redirect.value() });
+        const { body } = await ctx.api<ConsentLinkView>('POST', '/payer-account/reconsent', {
+          ...(email ? { adminEmail: email } : {}),
+          redirectUri: redirect.value(),
+        });
         ctx.announce(body.emailedTo ? `Consent link sent to ${body.emailedTo}.` : 'Consent link ready.');
         await ctx.refresh();
       } catch (error) {
@@ -37,8 +53,18 @@ export function reconsentForm(ctx: WizardContext, account: PayerAccountView): HT
       }
     });
   });
-  return page('Ask the admin to consent again', undefined,
-    h('p', {}, 'An admin of your partner tenant signs in to Microsoft and accepts again that Octo reads Azure prices through your app ',
-      h('code', {}, account.applicationId), '. Nothing else changes: Octo keeps the consent it has until the new one is in.'),
-    consentHelp(callback), localHint(ctx.config, 'consent'), form);
+  return page(
+    'Ask the admin to consent again',
+    undefined,
+    h(
+      'p',
+      {},
+      'An admin of your partner tenant signs in to Microsoft and accepts again that Octo reads Azure prices through your app ',
+      h('code', {}, account.applicationId),
+      '. Nothing else changes: Octo keeps the consent it has until the new one is in.',
+    ),
+    consentHelp(callback),
+    localHint(ctx.config, 'consent'),
+    form,
+  );
 }

@@ -14,17 +14,25 @@ const REDEEMING = 'Consent received. Checking access to the Partner API and your
 /** What the re-consent is doing, in one sentence (also what is announced when it changes). */
 export function reconsentStatus(reconsent: Reconsent): string {
   switch (reconsent.status) {
-    case 'awaitingConsent': return WAITING;
+    case 'awaitingConsent':
+      return WAITING;
     case 'redeemingConsent':
-    case 'registered': return REDEEMING;
-    case 'consentExpired': return 'The consent link expired before the admin consented: a new one is needed.';
-    case 'awaitingPartnerApiCredentials': return reconsent.error ? 'The admin\'s consent did not go through: once the cause is fixed, a new consent is needed.' : 'Preparing the consent link…';
-    default: return 'The new consent has ended.';
+    case 'registered':
+      return REDEEMING;
+    case 'consentExpired':
+      return 'The consent link expired before the admin consented: a new one is needed.';
+    case 'awaitingPartnerApiCredentials':
+      return reconsent.error
+        ? "The admin's consent did not go through: once the cause is fixed, a new consent is needed."
+        : 'Preparing the consent link…';
+    default:
+      return 'The new consent has ended.';
   }
 }
 
 /** Identifies what the panel shows: a change of status, link or error redraws it. */
-export const reconsentKey = (r: Reconsent) => [r.status, r.consent?.linkId, r.consent?.redirectUri, r.error?.code].join('|');
+export const reconsentKey = (r: Reconsent) =>
+  [r.status, r.consent?.linkId, r.consent?.redirectUri, r.error?.code].join('|');
 
 /**
  * A re-consent in progress (asked for here, or started by the weekly keep-alive, which e-mails the admin): its
@@ -32,25 +40,76 @@ export const reconsentKey = (r: Reconsent) => [r.status, r.consent?.linkId, r.co
  * `again`: the button that asks for a new link; undefined for a member who may not change the account, who
  * gets neither it nor the pasted-address form (the link any admin may open).
  */
-export function reconsentProgress(ctx: WizardContext, reconsent: Reconsent, again: HTMLElement | undefined): HTMLElement {
+export function reconsentProgress(
+  ctx: WizardContext,
+  reconsent: Reconsent,
+  again: HTMLElement | undefined,
+): HTMLElement {
   const consent = reconsent.status === 'awaitingConsent' ? reconsent.consent : undefined;
-  const status = h('p', { class: 'status', role: 'status', 'aria-live': 'polite', id: 'reconsent-status' }, reconsentStatus(reconsent));
+  const status = h(
+    'p',
+    { class: 'status', role: 'status', 'aria-live': 'polite', id: 'reconsent-status' },
+    reconsentStatus(reconsent),
+  );
   const link = consent?.consentLink
-    ? h('p', {}, h('a', { href: consent.consentLink, target: '_blank', rel: 'noopener noreferrer', class: 'button-link', id: 'consent-link' }, 'Open the consent page in a new tab'))
+    ? h(
+        'p',
+        {},
+        h(
+          'a',
+          {
+            href: consent.consentLink,
+            target: '_blank',
+            rel: 'noopener noreferrer',
+            class: 'button-link',
+            id: 'consent-link',
+          },
+          'Open the consent page in a new tab',
+        ),
+      )
     : undefined;
-  const pasted = again && consent?.redirectUri === LOCALHOST
-    ? pastedAddressForm(ctx, '/payer-account/reconsent/authorization-code', (message) => { status.textContent = message === CONSENT_RECEIVED ? REDEEMING : `${message}.`; })
-    : undefined;
-  return h('section', { 'aria-labelledby': 'reconsent-heading', id: 'reconsent' },
+  const pasted =
+    again && consent?.redirectUri === LOCALHOST
+      ? pastedAddressForm(ctx, '/payer-account/reconsent/authorization-code', (message) => {
+          status.textContent = message === CONSENT_RECEIVED ? REDEEMING : `${message}.`;
+        })
+      : undefined;
+  return h(
+    'section',
+    { 'aria-labelledby': 'reconsent-heading', id: 'reconsent' },
     h('h3', { id: 'reconsent-heading', tabindex: '-1' }, 'New consent in progress'),
-    reconsent.error ? h('p', { class: 'form-error' }, 'The last consent was not accepted: ', h('q', {}, microsoftAnswer(reconsent.error))) : undefined,
-    consent?.emailedTo ? h('p', {}, 'We sent the consent link to ', h('strong', {}, consent.emailedTo), '. If you are that admin, you can also open it here.') : undefined,
-    consent ? h('p', {}, 'The admin signs in to Microsoft with their Partner Center account (Admin agent role, with multi-factor authentication) and selects Accept. '
-      + 'Until then Octo keeps using the consent it has.') : undefined,
+    reconsent.error
+      ? h(
+          'p',
+          { class: 'form-error' },
+          'The last consent was not accepted: ',
+          h('q', {}, microsoftAnswer(reconsent.error)),
+        )
+      : undefined,
+    consent?.emailedTo
+      ? h(
+          'p',
+          {},
+          'We sent the consent link to ',
+          h('strong', {}, consent.emailedTo),
+          '. If you are that admin, you can also open it here.',
+        )
+      : undefined,
+    consent
+      ? h(
+          'p',
+          {},
+          'The admin signs in to Microsoft with their Partner Center account (Admin agent role, with multi-factor authentication) and selects Accept. ' +
+            'Until then Octo keeps using the consent it has.',
+        )
+      : undefined,
     link,
-    consent?.expiresAt ? h('p', { class: 'hint' }, `The link works until ${formatTime(consent.expiresAt)}.`) : undefined,
+    consent?.expiresAt
+      ? h('p', { class: 'hint' }, `The link works until ${formatTime(consent.expiresAt)}.`)
+      : undefined,
     status,
     pasted,
     // While Microsoft's answer is being checked there is nothing to ask again.
-    reconsent.status === 'redeemingConsent' || !again ? undefined : actions(again));
+    reconsent.status === 'redeemingConsent' || !again ? undefined : actions(again),
+  );
 }

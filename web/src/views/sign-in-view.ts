@@ -7,9 +7,16 @@ import { actions, busy, page } from './step-section';
 export function signInView(config: WizardConfig, signIn: () => Promise<void>, problem?: string): HTMLElement {
   const button = h('button', { type: 'button', class: 'primary' }, 'Sign in with Microsoft');
   button.addEventListener('click', () => void busy(button, signIn));
-  return page('Register your Azure CSP payer account', undefined,
+  return page(
+    'Register your Azure CSP payer account',
+    undefined,
     problem ? h('div', { class: 'form-error', role: 'alert' }, problem) : undefined,
-    h('p', {}, 'Sign in with your work account. Anyone in your organization may look; registering needs the PayerAccount.Manage role in Octo.'),
+    h(
+      'p',
+      {},
+      'Sign in with your work account. Anyone in your organization may look; registering needs the PayerAccount.Manage role in Octo.',
+    ),
     localHint(config, 'signIn'),
-    actions(button));
+    actions(button),
+  );
 }

@@ -7,8 +7,15 @@ export function stepSection(step: 1 | 2 | 3, title: string, ...content: (Node | 
   const progress = h('ol', { class: 'steps' });
   STEPS.forEach((name, i) => {
     const done = i + 1 < step;
-    append(progress, h('li', { 'aria-current': i + 1 === step ? 'step' : undefined, class: done ? 'done' : undefined },
-      `${i + 1}. ${name}`, done ? h('span', { class: 'visually-hidden' }, ' (done)') : undefined));
+    append(
+      progress,
+      h(
+        'li',
+        { 'aria-current': i + 1 === step ? 'step' : undefined, class: done ? 'done' : undefined },
+        `${i + 1}. ${name}`,
+        done ? h('span', { class: 'visually-hidden' }, ' (done)') : undefined,
+      ),
+    );
   });
   return page(`Step ${step} of 3: ${title}`, h('nav', { 'aria-label': 'Registration steps' }, progress), ...content);
 }

@@ -4,7 +4,9 @@ import { code, details, h } from '../dom';
 /** What step 2 verified with Microsoft, for the person to confirm it is their company. */
 export function verifiedPartner(partner: VerifiedPartner | undefined): HTMLElement | undefined {
   if (!partner) return undefined;
-  return h('div', { class: 'verified', role: 'group', 'aria-labelledby': 'verified-heading' },
+  return h(
+    'div',
+    { class: 'verified', role: 'group', 'aria-labelledby': 'verified-heading' },
     h('h3', { id: 'verified-heading' }, 'Verified with Microsoft'),
     details([
       ['Company', partner.companyName],
@@ -13,5 +15,6 @@ export function verifiedPartner(partner: VerifiedPartner | undefined): HTMLEleme
       ['Application ID', code(partner.applicationId)],
       ['Domain', partner.domain],
     ]),
-    h('p', { class: 'hint' }, 'Not your company? Cancel the registration and start again with your own app.'));
+    h('p', { class: 'hint' }, 'Not your company? Cancel the registration and start again with your own app.'),
+  );
 }
