@@ -1,8 +1,10 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import * as path from 'node:path';
-import { startAzurite, RunningAzurite } from '../local/azurite';
-import { spawnHost, HostProcess } from '../local/host-process';
+import type { RunningAzurite } from '../local/azurite';
+import { startAzurite } from '../local/azurite';
+import type { HostProcess } from '../local/host-process';
+import { spawnHost } from '../local/host-process';
 
 const STOP_GRACE_MS = 10_000;
 const PROFILER = path.join(__dirname, 'cpu-profile-preload.js');

@@ -2,8 +2,10 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { entryPoints } from '../local/durable-host/app-loader';
-import { ColdLoadSample, RESULT_MARKER } from './cold-load-child';
-import { median, summarize, Summary } from './statistics';
+import type { ColdLoadSample } from './cold-load-child';
+import { RESULT_MARKER } from './cold-load-child';
+import type { Summary } from './statistics';
+import { median, summarize } from './statistics';
 
 const CHILD = path.join(__dirname, 'cold-load-child.js');
 const CHILD_TIMEOUT_MS = 60_000;

@@ -2,7 +2,8 @@ import { writeFileSync } from 'node:fs';
 import type { BenchOptions } from './bench-options';
 import { startBenchServices } from './bench-services';
 import { runBounded } from './bounded-pool';
-import { DurableHttpClient, InstanceStatus } from './durable-http-client';
+import type { InstanceStatus } from './durable-http-client';
+import { DurableHttpClient } from './durable-http-client';
 import { machineBusySeconds, ownCpuSeconds, processCpuSeconds } from './process-cpu';
 import { percentile } from './statistics';
 

@@ -32,11 +32,14 @@
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { parseBenchOptions, REPO_ROOT, SAMPLE_APP } from './bench-options';
-import { ColdLoadOutcome, measureColdLoad } from './cold-load';
-import { HostLoadResult, measureHostLoad } from './host-load';
+import type { ColdLoadOutcome } from './cold-load';
+import { measureColdLoad } from './cold-load';
+import type { HostLoadResult } from './host-load';
+import { measureHostLoad } from './host-load';
 import { reexecTrustingLoopbackTls } from './loopback-trust';
 import { formatTable } from './report-table';
-import { measureStep2Latency, Step2LatencyResult } from './step2-latency';
+import type { Step2LatencyResult } from './step2-latency';
+import { measureStep2Latency } from './step2-latency';
 
 const TARGETS = { coldRatio: 1.3, perSecond: 100, transactionsPerEpisode: 2, step2Ratio: 1.5 };
 

@@ -1,7 +1,9 @@
 import { performance } from 'node:perf_hooks';
-import { startStack, Stack } from '../local/stack';
+import type { Stack } from '../local/stack';
+import { startStack } from '../local/stack';
 import type { RequestLogEntry } from '../local/stand-ins/fault-injection';
-import { FloorTimings, Step2Credentials, Step2Floor } from './step2-floor';
+import type { FloorTimings, Step2Credentials } from './step2-floor';
+import { Step2Floor } from './step2-floor';
 import { median, percentile } from './statistics';
 
 export interface Step2LatencyOptions {

@@ -2,18 +2,13 @@ import type { OrchestrationContext, OrchestrationHandler, RetryOptions, Task } f
 import type { CredentialError } from '../src/domain/credential-errors';
 import { Activity, ORCHESTRATOR, RegistrationEvent } from '../src/domain/durable-names';
 import type { ConsentCompletion, ConsentResult, PartnerApiCredentialsSubmission } from '../src/domain/consent';
-import {
+import type {
   PartnerCenterCredentialsSubmission,
   StagedSecret,
   VerificationResult,
 } from '../src/domain/partner-center-credentials';
-import {
-  RegistrationInput,
-  RegistrationOutcome,
-  RegistrationProgress,
-  RegistrationStatus,
-  RegistrationStep,
-} from '../src/domain/registration';
+import type { RegistrationInput, RegistrationOutcome, RegistrationProgress } from '../src/domain/registration';
+import { RegistrationStatus, RegistrationStep } from '../src/domain/registration';
 import { registerOrchestration } from '../src/hosting/durable-registrations';
 import { EventWaits } from '../src/workflow/event-waits';
 

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { REPO_ROOT, LOCAL_PASSWORD, Stack, startStack } from './stack';
+import type { Stack } from './stack';
+import { REPO_ROOT, LOCAL_PASSWORD, startStack } from './stack';
 
 let started: Promise<Stack> | undefined;
 let stopping = false;

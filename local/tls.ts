@@ -52,5 +52,11 @@ export async function ensureLoopbackTls(dir: string = DEFAULT_TLS_DIR): Promise<
 }
 
 if (require.main === module) {
-  ensureLoopbackTls().then((tls) => console.log(tls.certPath));
+  ensureLoopbackTls().then(
+    (tls) => console.log(tls.certPath),
+    (error: unknown) => {
+      console.error(error);
+      process.exit(1);
+    },
+  );
 }

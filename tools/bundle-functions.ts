@@ -7,7 +7,8 @@
  */
 import * as path from 'node:path';
 import { readdirSync } from 'node:fs';
-import { build, Plugin } from 'esbuild';
+import type { Plugin } from 'esbuild';
+import { build } from 'esbuild';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const OUTFILE = path.join(ROOT, 'dist', 'app.js');

@@ -1,10 +1,12 @@
-import { InstanceState } from './durable-store';
-import { ActivityOutcome, EngineFunctions } from './engine';
-import { OrchestratorRun } from './episode';
-import { FunctionRegistry } from './functions-core-shim';
-import { HistoryEvent } from './history';
-import { fromTypedData, Invoker } from './invoker';
-import { OrchestratorState, parseOrchestratorFailure } from './orchestrator-state';
+import type { InstanceState } from './durable-store';
+import type { ActivityOutcome, EngineFunctions } from './engine';
+import type { OrchestratorRun } from './episode';
+import type { FunctionRegistry } from './functions-core-shim';
+import type { HistoryEvent } from './history';
+import type { Invoker } from './invoker';
+import { fromTypedData } from './invoker';
+import type { OrchestratorState } from './orchestrator-state';
+import { parseOrchestratorFailure } from './orchestrator-state';
 
 /**
  * Timers of any length are single durable timers here (as with the MSSQL and Netherite

@@ -25,13 +25,18 @@ export function entryPoints(appRoot: string): string[] {
     .map((f) => path.join(dir, f));
 }
 
+/** What the local host reads of host.json. */
+interface HostJsonFile {
+  extensions?: { durableTask?: { hubName?: unknown }; http?: { routePrefix?: unknown } };
+}
+
 const substitute = (value: string, settings: Record<string, string | undefined>) =>
   value.replace(/%([^%]+)%/g, (_, name: string) => settings[name] ?? '');
 
 /** The parts of host.json the local host honours; `%Setting%` references resolve from app settings. */
 export function readHostJson(appRoot: string, settings: Record<string, string | undefined>): HostJson {
   const file = path.join(appRoot, 'host.json');
-  const host = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as Record<string, any>) : {};
+  const host: HostJsonFile = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as HostJsonFile) : {};
   const hubName = substitute(String(host.extensions?.durableTask?.hubName ?? 'TestHubName'), settings);
   if (!/^[A-Za-z][A-Za-z0-9]{2,44}$/.test(hubName)) {
     throw new Error(`Task hub name '${hubName}' must be 3-45 letters or digits, starting with a letter`);

@@ -1,5 +1,5 @@
-import { RegisteredFunction } from './functions-core-shim';
-import { RpcTypedData } from './invoker';
+import type { RegisteredFunction } from './functions-core-shim';
+import type { RpcTypedData } from './invoker';
 
 /** The durable client binding's data and the management links, as the extension hands them out. */
 export class ManagementUrls {

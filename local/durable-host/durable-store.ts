@@ -1,4 +1,4 @@
-import { HistoryEvent } from './history';
+import type { HistoryEvent } from './history';
 
 export type RuntimeStatus = 'Pending' | 'Running' | 'Completed' | 'ContinuedAsNew' | 'Failed' | 'Terminated';
 

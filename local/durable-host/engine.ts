@@ -1,17 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { Clock } from './clock';
-import {
-  DurableStore,
-  InstanceState,
-  ListQuery,
-  Message,
-  PayloadTooLargeError,
-  rowKeys,
-  TERMINAL_STATUSES,
-  WorkItem,
-} from './durable-store';
-import { EpisodeInput, EpisodeResult, failedEpisode, runEpisode, OrchestratorRun } from './episode';
-import { HistoryEvent } from './history';
+import type { Clock } from './clock';
+import type { DurableStore, InstanceState, ListQuery, Message, WorkItem } from './durable-store';
+import { PayloadTooLargeError, rowKeys, TERMINAL_STATUSES } from './durable-store';
+import type { EpisodeInput, EpisodeResult, OrchestratorRun } from './episode';
+import { failedEpisode, runEpisode } from './episode';
+import type { HistoryEvent } from './history';
 
 export type ActivityOutcome = { result: string } | { reason: string; details: string };
 
@@ -29,6 +22,7 @@ export interface EngineOptions {
 
 export type ControlOutcome = 'accepted' | 'notFound' | 'notRunning';
 
+// eslint-disable-next-line no-control-regex -- instance IDs must not hold control characters: the class excludes them
 const INSTANCE_ID = /^[^/\\#?\u0000-\u001f\u007f-\u009f]{1,256}$/;
 
 /**

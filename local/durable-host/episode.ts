@@ -1,6 +1,8 @@
-import { EpisodeWrite, InstanceState, Message, RetryOptions, WorkItem } from './durable-store';
-import { EventType, HistoryEvent, historyEvent } from './history';
-import { ActionType, OrchestratorAction, OrchestratorState } from './orchestrator-state';
+import type { EpisodeWrite, InstanceState, Message, RetryOptions, WorkItem } from './durable-store';
+import type { HistoryEvent } from './history';
+import { EventType, historyEvent } from './history';
+import type { OrchestratorAction, OrchestratorState } from './orchestrator-state';
+import { ActionType } from './orchestrator-state';
 import { retryDelayMs } from './retry-delay';
 
 export type OrchestratorRun = { state: OrchestratorState } | { failure: string; state?: OrchestratorState };

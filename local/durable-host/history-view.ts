@@ -1,4 +1,5 @@
-import { EVENT_TYPE_NAMES, EventType, HistoryEvent } from './history';
+import type { HistoryEvent } from './history';
+import { EVENT_TYPE_NAMES, EventType } from './history';
 
 const HIDDEN: readonly number[] = [
   EventType.OrchestratorStarted,

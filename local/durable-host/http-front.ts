@@ -1,10 +1,12 @@
 import { timingSafeEqual } from 'node:crypto';
-import { ManagementUrls } from './client-binding';
-import { FunctionRegistry, RegisteredFunction } from './functions-core-shim';
-import { HostRequest, HostResponse, json } from './host-http';
-import { Invoker, RpcHttpData, RpcTypedData } from './invoker';
-import { ManagementApi } from './management-api';
-import { compileRoute, CompiledRoute } from './route-template';
+import type { ManagementUrls } from './client-binding';
+import type { FunctionRegistry, RegisteredFunction } from './functions-core-shim';
+import type { HostRequest, HostResponse } from './host-http';
+import { json } from './host-http';
+import type { Invoker, RpcHttpData, RpcTypedData } from './invoker';
+import type { ManagementApi } from './management-api';
+import type { CompiledRoute } from './route-template';
+import { compileRoute } from './route-template';
 
 export interface HostKeys {
   master: string;

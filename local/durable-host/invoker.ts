@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { FunctionRegistry, RegisteredFunction } from './functions-core-shim';
+import type { FunctionRegistry, RegisteredFunction } from './functions-core-shim';
 
 /** Typed data as the worker protocol carries it (the subset our triggers use). */
 export interface RpcTypedData {

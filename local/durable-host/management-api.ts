@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { ManagementUrls } from './client-binding';
-import { InstanceState, RuntimeStatus } from './durable-store';
-import { Engine } from './engine';
+import type { ManagementUrls } from './client-binding';
+import type { InstanceState, RuntimeStatus } from './durable-store';
+import type { Engine } from './engine';
 import { toHistoryView } from './history-view';
-import { HostRequest, HostResponse, json } from './host-http';
+import type { HostRequest, HostResponse } from './host-http';
+import { json } from './host-http';
 
 const STATUS_CODE: Record<RuntimeStatus, number> = {
   Pending: 202,

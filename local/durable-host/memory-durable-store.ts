@@ -1,14 +1,14 @@
-import {
+import type {
   DurableStore,
   EpisodeWrite,
   InstanceState,
   ListQuery,
   Message,
-  rowKeys,
   TimerStatus,
   WorkItem,
 } from './durable-store';
-import { HistoryEvent } from './history';
+import { rowKeys } from './durable-store';
+import type { HistoryEvent } from './history';
 
 type Stored =
   | { kind: 'state'; value: InstanceState }

@@ -1,4 +1,4 @@
-import { RetryOptions } from './durable-store';
+import type { RetryOptions } from './durable-store';
 
 /** Backoff before the next attempt, as the Durable Task extension computes it after failure n (1-based). */
 export function retryDelayMs(options: RetryOptions, failures: number): number {

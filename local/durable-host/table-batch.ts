@@ -1,10 +1,7 @@
-import {
-  createDefaultHttpClient,
-  createHttpHeaders,
-  createPipelineRequest,
-  HttpClient,
-} from '@azure/core-rest-pipeline';
-import { RestError, TableClient } from '@azure/data-tables';
+import type { HttpClient } from '@azure/core-rest-pipeline';
+import { createDefaultHttpClient, createHttpHeaders, createPipelineRequest } from '@azure/core-rest-pipeline';
+import type { TableClient } from '@azure/data-tables';
+import { RestError } from '@azure/data-tables';
 import { randomUUID } from 'node:crypto';
 
 /** Property values the durable store writes; anything else is refused rather than guessed at. */

@@ -1,17 +1,17 @@
 import { odata, TableClient } from '@azure/data-tables';
-import {
+import type {
   DurableStore,
   EpisodeWrite,
   InstanceState,
   ListQuery,
   Message,
-  PayloadTooLargeError,
-  rowKeys,
   TimerStatus,
   WorkItem,
 } from './durable-store';
-import { HistoryEvent } from './history';
-import { BatchOperation, TableBatchSender } from './table-batch';
+import { PayloadTooLargeError, rowKeys } from './durable-store';
+import type { HistoryEvent } from './history';
+import type { BatchOperation } from './table-batch';
+import { TableBatchSender } from './table-batch';
 
 // A string property holds at most 64 KiB (32K UTF-16 chars); an entity at most 1 MiB.
 const CHUNK_CHARS = 30_000;

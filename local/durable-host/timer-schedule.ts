@@ -77,6 +77,7 @@ export function parseSchedule(
     const resolved = expression !== undefined && expression !== schedule ? ` (resolved to '${expression}')` : '';
     throw new Error(
       `Timer function '${functionName}' has an invalid schedule '${String(schedule)}'${resolved}: ${(error as Error).message}`,
+      { cause: error },
     );
   }
 }

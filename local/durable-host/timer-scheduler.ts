@@ -1,8 +1,9 @@
-import { Clock } from './clock';
-import { DurableStore, TimerStatus } from './durable-store';
-import { RegisteredFunction } from './functions-core-shim';
-import { Invoker, LogSink, RpcTypedData } from './invoker';
-import { parseSchedule, TimerSchedule } from './timer-schedule';
+import type { Clock } from './clock';
+import type { DurableStore, TimerStatus } from './durable-store';
+import type { RegisteredFunction } from './functions-core-shim';
+import type { Invoker, LogSink, RpcTypedData } from './invoker';
+import type { TimerSchedule } from './timer-schedule';
+import { parseSchedule } from './timer-schedule';
 
 export interface TimerView {
   name: string;

@@ -1,7 +1,7 @@
 import type { TokenCredential } from '@azure/core-auth';
 import { EmailClient } from '@azure/communication-email';
 import { TransientError } from '../domain/transient-error';
-import { MailMessage, Mailer } from '../ports/mailer';
+import type { MailMessage, Mailer } from '../ports/mailer';
 
 /** Azure Communication Services Email with the app's managed identity (no access key). */
 export class AcsMailer implements Mailer {

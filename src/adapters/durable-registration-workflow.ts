@@ -1,9 +1,9 @@
 import type { DurableClient } from 'durable-functions';
 import { ORCHESTRATOR, RegistrationEvent } from '../domain/durable-names';
-import { ConsentCompletion, PartnerApiCredentialsSubmission } from '../domain/consent';
-import { PartnerCenterCredentialsSubmission } from '../domain/partner-center-credentials';
-import { RegistrationInput, RegistrationProgress } from '../domain/registration';
-import { RegistrationWorkflow, WorkflowState } from '../ports/registration-workflow';
+import type { ConsentCompletion, PartnerApiCredentialsSubmission } from '../domain/consent';
+import type { PartnerCenterCredentialsSubmission } from '../domain/partner-center-credentials';
+import type { RegistrationInput, RegistrationProgress } from '../domain/registration';
+import type { RegistrationWorkflow, WorkflowState } from '../ports/registration-workflow';
 
 /** The registration as a Durable Functions orchestration, through the invocation's durable client. */
 export class DurableRegistrationWorkflow implements RegistrationWorkflow {

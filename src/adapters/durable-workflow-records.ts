@@ -1,14 +1,14 @@
 import type { DurableClient } from 'durable-functions';
 import { TransientError } from '../domain/transient-error';
-import {
+import type {
   InstanceHistory,
-  InvalidContinuationToken,
   InstancePage,
   InstanceQuery,
   InstanceSummary,
   RecordedEvent,
   WorkflowRecords,
 } from '../ports/workflow-records';
+import { InvalidContinuationToken } from '../ports/workflow-records';
 
 const CONTINUATION = 'x-ms-continuation-token';
 

@@ -1,5 +1,5 @@
 import { createRemoteJWKSet, errors, jwtVerify } from 'jose';
-import { AccessTokenVerifier, TokenCheck } from '../ports/access-token-verifier';
+import type { AccessTokenVerifier, TokenCheck } from '../ports/access-token-verifier';
 
 export interface EntraTokenOptions {
   /** e.g. https://login.microsoftonline.com */

@@ -1,8 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { CredentialError, mapEntraFailure } from '../domain/credential-errors';
-import { fail, ok, Result } from '../domain/error-codes';
+import type { CredentialError } from '../domain/credential-errors';
+import { mapEntraFailure } from '../domain/credential-errors';
+import type { Result } from '../domain/error-codes';
+import { fail, ok } from '../domain/error-codes';
 import { TransientError } from '../domain/transient-error';
-import { ResolvedTenant, TenantDirectory } from '../ports/tenant-directory';
+import type { ResolvedTenant, TenantDirectory } from '../ports/tenant-directory';
 
 const TENANT_IN_ISSUER = /\/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\//i;
 

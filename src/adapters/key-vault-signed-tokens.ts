@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import { SignedTokens } from '../ports/signed-tokens';
-import { SecretStore } from '../ports/secret-store';
+import type { SignedTokens } from '../ports/signed-tokens';
+import type { SecretStore } from '../ports/secret-store';
 
 const KEY_NAME = 'consent-signing-key';
 const ISSUER = 'urn:octo:payer-registration';

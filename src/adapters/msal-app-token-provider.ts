@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { ConfidentialClientApplication, LogLevel, ServerError } from '@azure/msal-node';
-import { CredentialError, mapEntraFailure } from '../domain/credential-errors';
-import { fail, ok, Result } from '../domain/error-codes';
+import type { CredentialError } from '../domain/credential-errors';
+import { mapEntraFailure } from '../domain/credential-errors';
+import type { Result } from '../domain/error-codes';
+import { fail, ok } from '../domain/error-codes';
 import { TransientError } from '../domain/transient-error';
-import { AppTokenProvider, AppTokenRequest } from '../ports/app-token-provider';
+import type { AppTokenProvider, AppTokenRequest } from '../ports/app-token-provider';
 
 /** Display only: decisions are made on error codes, never on the description text. */
 const traceIdIn = (description: string | undefined) => /Trace ID: ([0-9a-f-]{36})/i.exec(description ?? '')?.[1];

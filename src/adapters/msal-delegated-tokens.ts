@@ -1,18 +1,13 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AccountInfo,
-  AuthenticationResult,
-  ConfidentialClientApplication,
-  InteractionRequiredAuthError,
-  LogLevel,
-  ServerError,
-} from '@azure/msal-node';
+import type { AccountInfo, AuthenticationResult, ServerError } from '@azure/msal-node';
+import { ConfidentialClientApplication, InteractionRequiredAuthError, LogLevel } from '@azure/msal-node';
 import { decodeJwt } from 'jose';
 import { mapConsentFailure } from '../domain/consent-errors';
-import { CredentialError } from '../domain/credential-errors';
-import { ErrorCode, fail, ok, Result } from '../domain/error-codes';
+import type { CredentialError } from '../domain/credential-errors';
+import type { Result } from '../domain/error-codes';
+import { ErrorCode, fail, ok } from '../domain/error-codes';
 import { TransientError } from '../domain/transient-error';
-import { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
+import type { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
 
 const tokenNoLongerValid = (why: string): CredentialError => ({
   code: ErrorCode.TokenNoLongerValid,

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { consentCheckFailed } from '../domain/consent-errors';
-import { CredentialError } from '../domain/credential-errors';
-import { fail, ok, Result } from '../domain/error-codes';
+import type { CredentialError } from '../domain/credential-errors';
+import type { Result } from '../domain/error-codes';
+import { fail, ok } from '../domain/error-codes';
 import { TransientError } from '../domain/transient-error';
-import { PartnerApi } from '../ports/partner-api';
+import type { PartnerApi } from '../ports/partner-api';
 
 const PRICE_SHEET = "/v1.0/sales/pricesheets(Market='US',PricesheetView='azure_consumption')/$value";
 

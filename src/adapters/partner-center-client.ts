@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { consentCheckFailed } from '../domain/consent-errors';
-import { CredentialError, mapPartnerCenterRefusal, unavailable } from '../domain/credential-errors';
+import type { CredentialError } from '../domain/credential-errors';
+import { mapPartnerCenterRefusal, unavailable } from '../domain/credential-errors';
 import { ErrorCode } from '../domain/error-codes';
-import { fail, ok, Result } from '../domain/error-codes';
-import { LegalBusinessProfile, PartnerCenter } from '../ports/partner-center';
+import type { Result } from '../domain/error-codes';
+import { fail, ok } from '../domain/error-codes';
+import type { LegalBusinessProfile, PartnerCenter } from '../ports/partner-center';
 
 export interface PartnerCenterClientOptions {
   baseUrl: string;

@@ -1,6 +1,7 @@
-import { createTransport, Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
+import { createTransport } from 'nodemailer';
 import { TransientError } from '../domain/transient-error';
-import { MailMessage, Mailer } from '../ports/mailer';
+import type { MailMessage, Mailer } from '../ports/mailer';
 
 /** SMTP through nodemailer: the local stack's mail catcher, or any relay a deployment prefers. */
 export class SmtpMailer implements Mailer {

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
-import { TableClient } from '@azure/data-tables';
-import { AuditAction, AuditDetails, AuditEntry } from '../domain/audit';
+import type { TableClient } from '@azure/data-tables';
+import type { AuditAction, AuditDetails, AuditEntry } from '../domain/audit';
 import { scrubText } from '../domain/redaction';
-import { AuditTrail } from '../ports/audit-trail';
+import type { AuditTrail } from '../ports/audit-trail';
 
 /** Above any millisecond timestamp until the year 275760: inverted, so a partition lists newest first. */
 const MAX_MS = 8_640_000_000_000_000;

@@ -1,5 +1,5 @@
-import { TableClient } from '@azure/data-tables';
-import { ConsentStates } from '../ports/consent-states';
+import type { TableClient } from '@azure/data-tables';
+import type { ConsentStates } from '../ports/consent-states';
 
 /** One row per used state, partitioned by registration; the insert itself is the check. */
 export class TableConsentStates implements ConsentStates {

@@ -1,8 +1,8 @@
-import { TableClient } from '@azure/data-tables';
-import { RegisteredPayerAccount } from '../domain/consent';
-import { PayerAccountRecord } from '../domain/payer-account';
-import { AccountHealth } from '../domain/token-health';
-import { PayerAccountChanges, PayerAccounts } from '../ports/payer-accounts';
+import type { TableClient } from '@azure/data-tables';
+import type { RegisteredPayerAccount } from '../domain/consent';
+import type { PayerAccountRecord } from '../domain/payer-account';
+import type { AccountHealth } from '../domain/token-health';
+import type { PayerAccountChanges, PayerAccounts } from '../ports/payer-accounts';
 
 const ROW_KEY = 'payer-account';
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;

@@ -1,7 +1,8 @@
-import { Caller } from '../domain/payer-account';
-import { fail, ok, Result } from '../domain/error-codes';
-import { PayerAccounts } from '../ports/payer-accounts';
-import { RegistrationWorkflow } from '../ports/registration-workflow';
+import type { Caller } from '../domain/payer-account';
+import type { Result } from '../domain/error-codes';
+import { fail, ok } from '../domain/error-codes';
+import type { PayerAccounts } from '../ports/payer-accounts';
+import type { RegistrationWorkflow } from '../ports/registration-workflow';
 import { registrationNotFound } from './get-registration';
 
 /**

@@ -1,8 +1,9 @@
 import { CONSENT_EMAILS_PER_HOUR, nextConsentEmailAt } from '../domain/consent-email-quota';
-import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
-import { Caller } from '../domain/payer-account';
-import { AuditTrail } from '../ports/audit-trail';
-import { Clock } from '../ports/clock';
+import type { FieldError, Result } from '../domain/error-codes';
+import { ErrorCode, fail, ok } from '../domain/error-codes';
+import type { Caller } from '../domain/payer-account';
+import type { AuditTrail } from '../ports/audit-trail';
+import type { Clock } from '../ports/clock';
 
 export type QuotaRefusal = FieldError & { retryAfterSeconds: number };
 

@@ -1,6 +1,6 @@
 import { allStagedSecretNames } from '../domain/staged-secrets';
-import { PayerAccounts } from '../ports/payer-accounts';
-import { SecretStore } from '../ports/secret-store';
+import type { PayerAccounts } from '../ports/payer-accounts';
+import type { SecretStore } from '../ports/secret-store';
 
 /**
  * Run by the workflow when a registration (or a re-consent) expires or is cancelled: frees the slot,

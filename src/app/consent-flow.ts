@@ -1,13 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { CONSENT_SCOPES, ConsentCompletion, ConsentState, ConsentTicket } from '../domain/consent';
+import type { ConsentCompletion, ConsentState, ConsentTicket } from '../domain/consent';
+import { CONSENT_SCOPES } from '../domain/consent';
 import { ErrorCode } from '../domain/error-codes';
-import { RegistrationProgress, RegistrationStatus } from '../domain/registration';
+import type { RegistrationProgress } from '../domain/registration';
+import { RegistrationStatus } from '../domain/registration';
 import { stagedSecretNames } from '../domain/staged-secrets';
-import { Clock } from '../ports/clock';
-import { ConsentStates } from '../ports/consent-states';
-import { RegistrationWorkflow } from '../ports/registration-workflow';
-import { SecretStore } from '../ports/secret-store';
-import { SignedTokens } from '../ports/signed-tokens';
+import type { Clock } from '../ports/clock';
+import type { ConsentStates } from '../ports/consent-states';
+import type { RegistrationWorkflow } from '../ports/registration-workflow';
+import type { SecretStore } from '../ports/secret-store';
+import type { SignedTokens } from '../ports/signed-tokens';
 import { CONSENT_TICKET } from './request-consent-link';
 
 export const CONSENT_STATE = 'consent-state';

@@ -1,8 +1,10 @@
-import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
-import { Caller } from '../domain/payer-account';
+import type { FieldError, Result } from '../domain/error-codes';
+import { ErrorCode, fail, ok } from '../domain/error-codes';
+import type { Caller } from '../domain/payer-account';
 import { allStagedSecretNames } from '../domain/staged-secrets';
-import { PayerAccounts } from '../ports/payer-accounts';
-import { SecretStore, SecretStoreError } from '../ports/secret-store';
+import type { PayerAccounts } from '../ports/payer-accounts';
+import type { SecretStore } from '../ports/secret-store';
+import { SecretStoreError } from '../ports/secret-store';
 
 export interface Deregistration {
   registrationId: string;

@@ -1,10 +1,11 @@
-import { ErrorCode, fail, ok, Result, FieldError } from '../domain/error-codes';
-import { Caller, PayerAccountView } from '../domain/payer-account';
+import type { Result, FieldError } from '../domain/error-codes';
+import { ErrorCode, fail, ok } from '../domain/error-codes';
+import type { Caller, PayerAccountView } from '../domain/payer-account';
 import { RegistrationStatus } from '../domain/registration';
 import { healthOf, secretExpiresSoon } from '../domain/token-health';
-import { Clock } from '../ports/clock';
-import { PayerAccounts } from '../ports/payer-accounts';
-import { RegistrationWorkflow } from '../ports/registration-workflow';
+import type { Clock } from '../ports/clock';
+import type { PayerAccounts } from '../ports/payer-accounts';
+import type { RegistrationWorkflow } from '../ports/registration-workflow';
 
 export interface GetPayerAccountDeps {
   payerAccounts: PayerAccounts;

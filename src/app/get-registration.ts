@@ -1,8 +1,10 @@
-import { Caller } from '../domain/payer-account';
-import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
-import { RegistrationStatus, RegistrationStep, RegistrationView } from '../domain/registration';
-import { PayerAccounts } from '../ports/payer-accounts';
-import { RegistrationWorkflow } from '../ports/registration-workflow';
+import type { Caller } from '../domain/payer-account';
+import type { FieldError, Result } from '../domain/error-codes';
+import { ErrorCode, fail, ok } from '../domain/error-codes';
+import type { RegistrationView } from '../domain/registration';
+import { RegistrationStatus, RegistrationStep } from '../domain/registration';
+import type { PayerAccounts } from '../ports/payer-accounts';
+import type { RegistrationWorkflow } from '../ports/registration-workflow';
 
 export const registrationNotFound = (): FieldError => ({
   code: ErrorCode.RegistrationNotFound,

@@ -1,13 +1,15 @@
-import { PARTNER_API_SCOPE, RegisteredPayerAccount } from '../domain/consent';
-import { CredentialError } from '../domain/credential-errors';
+import type { RegisteredPayerAccount } from '../domain/consent';
+import { PARTNER_API_SCOPE } from '../domain/consent';
+import type { CredentialError } from '../domain/credential-errors';
 import { ErrorCode } from '../domain/error-codes';
-import { PayerAccountRecord } from '../domain/payer-account';
-import { StagedSecret } from '../domain/partner-center-credentials';
-import { AccountHealth, healthOf, healthyAt, needsReconsent, reconsentMessage } from '../domain/token-health';
-import { Clock } from '../ports/clock';
-import { DelegatedTokens } from '../ports/delegated-tokens';
-import { PayerAccounts } from '../ports/payer-accounts';
-import { SecretStore } from '../ports/secret-store';
+import type { PayerAccountRecord } from '../domain/payer-account';
+import type { StagedSecret } from '../domain/partner-center-credentials';
+import type { AccountHealth } from '../domain/token-health';
+import { healthOf, healthyAt, needsReconsent, reconsentMessage } from '../domain/token-health';
+import type { Clock } from '../ports/clock';
+import type { DelegatedTokens } from '../ports/delegated-tokens';
+import type { PayerAccounts } from '../ports/payer-accounts';
+import type { SecretStore } from '../ports/secret-store';
 import { isTransient, retryTransient } from './retry-transient';
 
 export interface KeepTokenAliveDeps {

@@ -1,9 +1,11 @@
 import { ORCHESTRATOR } from '../domain/durable-names';
-import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
+import type { FieldError, Result } from '../domain/error-codes';
+import { ErrorCode, fail, ok } from '../domain/error-codes';
 import { pickSafe, scrubDeep } from '../domain/redaction';
 import { RegistrationStatus } from '../domain/registration';
-import { InstanceSummary, WorkflowRecords } from '../ports/workflow-records';
-import { buildTimeline, RegistrationTimeline } from './registration-timeline';
+import type { InstanceSummary, WorkflowRecords } from '../ports/workflow-records';
+import type { RegistrationTimeline } from './registration-timeline';
+import { buildTimeline } from './registration-timeline';
 
 /** Durable runtime statuses ops may filter on (the engine filters these itself). */
 export const RUNTIME_STATUSES = [

@@ -1,6 +1,6 @@
-import { AuditEntry } from '../domain/audit';
-import { AuditTrail } from '../ports/audit-trail';
-import { Clock } from '../ports/clock';
+import type { AuditEntry } from '../domain/audit';
+import type { AuditTrail } from '../ports/audit-trail';
+import type { Clock } from '../ports/clock';
 
 export type NewAuditEntry = Omit<AuditEntry, 'at'>;
 

@@ -1,21 +1,21 @@
 import { consentCheckFailed } from '../domain/consent-errors';
-import {
+import type {
   ConsentCompletion,
   ConsentResult,
-  PARTNER_API_SCOPE,
   PartnerApiCredentialsSubmission,
   RegisteredPayerAccount,
 } from '../domain/consent';
+import { PARTNER_API_SCOPE } from '../domain/consent';
 import { ErrorCode } from '../domain/error-codes';
-import { StagedSecret, VerifiedPartner } from '../domain/partner-center-credentials';
+import type { StagedSecret, VerifiedPartner } from '../domain/partner-center-credentials';
 import { stagedSecretNames } from '../domain/staged-secrets';
 import { healthyAt } from '../domain/token-health';
-import { Clock } from '../ports/clock';
-import { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
-import { PartnerApi } from '../ports/partner-api';
-import { PartnerCenter } from '../ports/partner-center';
-import { PayerAccounts } from '../ports/payer-accounts';
-import { SecretStore } from '../ports/secret-store';
+import type { Clock } from '../ports/clock';
+import type { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
+import type { PartnerApi } from '../ports/partner-api';
+import type { PartnerCenter } from '../ports/partner-center';
+import type { PayerAccounts } from '../ports/payer-accounts';
+import type { SecretStore } from '../ports/secret-store';
 import { retryTransient } from './retry-transient';
 
 export const PARTNER_CENTER_DELEGATED_SCOPE = 'https://api.partnercenter.microsoft.com/user_impersonation';

@@ -1,7 +1,7 @@
 import { Activity, RegistrationEvent } from '../domain/durable-names';
 import { firstLine, pickSafe, scrubDeep } from '../domain/redaction';
 import { RegistrationStatus, RegistrationStep } from '../domain/registration';
-import { InstanceHistory, RecordedEvent } from '../ports/workflow-records';
+import type { InstanceHistory, RecordedEvent } from '../ports/workflow-records';
 
 /**
  * One registration's history as ops read it: steps, activities (attempts, durations, first line of

@@ -1,13 +1,15 @@
-import { ConsentLinkView, PartnerApiCredentialsSubmission } from '../domain/consent';
-import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
-import { Caller } from '../domain/payer-account';
+import type { ConsentLinkView, PartnerApiCredentialsSubmission } from '../domain/consent';
+import type { FieldError, Result } from '../domain/error-codes';
+import { ErrorCode, fail, ok } from '../domain/error-codes';
+import type { Caller } from '../domain/payer-account';
 import { RegistrationStatus, RegistrationStep } from '../domain/registration';
 import { stagedSecretNames } from '../domain/staged-secrets';
-import { Clock } from '../ports/clock';
-import { PayerAccounts } from '../ports/payer-accounts';
-import { RegistrationWorkflow } from '../ports/registration-workflow';
-import { SecretStore, SecretStoreError } from '../ports/secret-store';
-import { SignedTokens } from '../ports/signed-tokens';
+import type { Clock } from '../ports/clock';
+import type { PayerAccounts } from '../ports/payer-accounts';
+import type { RegistrationWorkflow } from '../ports/registration-workflow';
+import type { SecretStore } from '../ports/secret-store';
+import { SecretStoreError } from '../ports/secret-store';
+import type { SignedTokens } from '../ports/signed-tokens';
 import { registrationNotFound } from './get-registration';
 
 export const CONSENT_TICKET = 'consent-ticket';

@@ -1,5 +1,5 @@
-import { Mailer } from '../ports/mailer';
-import { SignedTokens } from '../ports/signed-tokens';
+import type { Mailer } from '../ports/mailer';
+import type { SignedTokens } from '../ports/signed-tokens';
 import { signedConsentLink } from './request-consent-link';
 
 export interface ConsentEmailInput {

@@ -1,14 +1,11 @@
-import { ConsentLinkView } from '../domain/consent';
-import { ErrorCode, fail, FieldError, Result } from '../domain/error-codes';
-import { PayerAccountRecord } from '../domain/payer-account';
+import type { ConsentLinkView } from '../domain/consent';
+import type { FieldError, Result } from '../domain/error-codes';
+import { ErrorCode, fail } from '../domain/error-codes';
+import type { PayerAccountRecord } from '../domain/payer-account';
 import { RegistrationStatus } from '../domain/registration';
 import { payerAccountNotFound } from './deregister-payer-account';
-import {
-  issueConsentLink,
-  RequestConsentLinkDeps,
-  RequestConsentLinkInput,
-  STEP_3_STATUSES,
-} from './request-consent-link';
+import type { RequestConsentLinkDeps, RequestConsentLinkInput } from './request-consent-link';
+import { issueConsentLink, STEP_3_STATUSES } from './request-consent-link';
 
 export interface StartReconsentDeps extends RequestConsentLinkDeps {
   newReconsentId(): string;

@@ -1,9 +1,11 @@
-import { Caller, PayerAccountRecord } from '../domain/payer-account';
-import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
-import { RegistrationView, RegistrationStep } from '../domain/registration';
-import { Clock } from '../ports/clock';
-import { PayerAccounts } from '../ports/payer-accounts';
-import { RegistrationWorkflow } from '../ports/registration-workflow';
+import type { Caller, PayerAccountRecord } from '../domain/payer-account';
+import type { FieldError, Result } from '../domain/error-codes';
+import { ErrorCode, fail, ok } from '../domain/error-codes';
+import type { RegistrationView } from '../domain/registration';
+import { RegistrationStep } from '../domain/registration';
+import type { Clock } from '../ports/clock';
+import type { PayerAccounts } from '../ports/payer-accounts';
+import type { RegistrationWorkflow } from '../ports/registration-workflow';
 
 export interface StartRegistrationDeps {
   payerAccounts: PayerAccounts;

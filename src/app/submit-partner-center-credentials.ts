@@ -1,14 +1,17 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { looksLikeGuid, CredentialError } from '../domain/credential-errors';
-import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
-import { Caller } from '../domain/payer-account';
-import { PartnerCenterCredentialsSubmission, VerifiedPartner } from '../domain/partner-center-credentials';
+import type { CredentialError } from '../domain/credential-errors';
+import { looksLikeGuid } from '../domain/credential-errors';
+import type { FieldError, Result } from '../domain/error-codes';
+import { ErrorCode, fail, ok } from '../domain/error-codes';
+import type { Caller } from '../domain/payer-account';
+import type { PartnerCenterCredentialsSubmission, VerifiedPartner } from '../domain/partner-center-credentials';
 import { RegistrationStatus, RegistrationStep } from '../domain/registration';
 import { stagedSecretNames } from '../domain/staged-secrets';
-import { Clock } from '../ports/clock';
-import { PayerAccounts } from '../ports/payer-accounts';
-import { RegistrationWorkflow } from '../ports/registration-workflow';
-import { SecretStore, SecretStoreError } from '../ports/secret-store';
+import type { Clock } from '../ports/clock';
+import type { PayerAccounts } from '../ports/payer-accounts';
+import type { RegistrationWorkflow } from '../ports/registration-workflow';
+import type { SecretStore } from '../ports/secret-store';
+import { SecretStoreError } from '../ports/secret-store';
 import { registrationNotFound } from './get-registration';
 
 export interface SubmitPartnerCenterCredentialsDeps {

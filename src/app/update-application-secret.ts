@@ -1,15 +1,16 @@
 import { randomUUID } from 'node:crypto';
-import { CredentialError, unavailable } from '../domain/credential-errors';
+import type { CredentialError } from '../domain/credential-errors';
+import { unavailable } from '../domain/credential-errors';
 import { healthOf } from '../domain/token-health';
-import { ErrorCode, fail, ok, Result } from '../domain/error-codes';
-import { Caller } from '../domain/payer-account';
-import { StagedSecret } from '../domain/partner-center-credentials';
+import type { Result } from '../domain/error-codes';
+import { ErrorCode, fail, ok } from '../domain/error-codes';
+import type { Caller } from '../domain/payer-account';
+import type { StagedSecret } from '../domain/partner-center-credentials';
 import { payerAccountNotFound } from './deregister-payer-account';
 import { isTransient } from './retry-transient';
-import {
-  verifyPartnerCenterCredentials,
-  VerifyPartnerCenterCredentialsDeps,
-} from './verify-partner-center-credentials';
+import type { VerifyPartnerCenterCredentialsDeps } from './verify-partner-center-credentials';
+import { verifyPartnerCenterCredentials } from './verify-partner-center-credentials';
+import type { PayerAccounts } from '../ports/payer-accounts';
 
 export interface SecretUpdate {
   applicationSecret: StagedSecret;
@@ -26,7 +27,7 @@ const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export async function updateApplicationSecret(
   caller: Caller,
   input: { secret: string; expiresAt?: string },
-  deps: VerifyPartnerCenterCredentialsDeps & { payerAccounts: import('../ports/payer-accounts').PayerAccounts },
+  deps: VerifyPartnerCenterCredentialsDeps & { payerAccounts: PayerAccounts },
 ): Promise<Result<SecretUpdate, CredentialError>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (record?.state !== 'registered' || !record.account) return fail(payerAccountNotFound());

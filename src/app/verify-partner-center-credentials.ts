@@ -1,10 +1,10 @@
 import { ErrorCode } from '../domain/error-codes';
-import { PartnerCenterCredentialsSubmission, VerificationResult } from '../domain/partner-center-credentials';
-import { AppTokenProvider } from '../ports/app-token-provider';
-import { Clock } from '../ports/clock';
-import { PartnerCenter } from '../ports/partner-center';
-import { SecretStore } from '../ports/secret-store';
-import { TenantDirectory } from '../ports/tenant-directory';
+import type { PartnerCenterCredentialsSubmission, VerificationResult } from '../domain/partner-center-credentials';
+import type { AppTokenProvider } from '../ports/app-token-provider';
+import type { Clock } from '../ports/clock';
+import type { PartnerCenter } from '../ports/partner-center';
+import type { SecretStore } from '../ports/secret-store';
+import type { TenantDirectory } from '../ports/tenant-directory';
 
 export const PARTNER_CENTER_SCOPE = 'https://api.partnercenter.microsoft.com/.default';
 const AADSTS_INVALID_SECRET = 7000215;

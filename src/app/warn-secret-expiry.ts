@@ -1,8 +1,8 @@
-import { PayerAccountRecord } from '../domain/payer-account';
+import type { PayerAccountRecord } from '../domain/payer-account';
 import { healthOf, secretExpiresSoon } from '../domain/token-health';
-import { Clock } from '../ports/clock';
-import { Mailer } from '../ports/mailer';
-import { PayerAccounts } from '../ports/payer-accounts';
+import type { Clock } from '../ports/clock';
+import type { Mailer } from '../ports/mailer';
+import type { PayerAccounts } from '../ports/payer-accounts';
 
 /** The address to ask for re-consent or warn: the admin links were e-mailed to, else the consenting admin's UPN. */
 export const recordedAdmin = (record: PayerAccountRecord): string | undefined =>

@@ -1,4 +1,5 @@
-import { AuditAction, AuditEntry } from './audit';
+import type { AuditEntry } from './audit';
+import { AuditAction } from './audit';
 
 /** Consent links a person may have e-mailed per organization per hour: the product's sender is not a relay. */
 export const CONSENT_EMAILS_PER_HOUR = 5;

@@ -1,5 +1,6 @@
-import { CredentialError } from './credential-errors';
-import { ErrorCode, FieldError } from './error-codes';
+import type { CredentialError } from './credential-errors';
+import type { FieldError } from './error-codes';
+import { ErrorCode } from './error-codes';
 
 const NEW_LINK = 'Ask for a new consent link (PUT …/partner-api-credentials) and try again.';
 

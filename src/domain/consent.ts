@@ -1,5 +1,5 @@
-import { CredentialError } from './credential-errors';
-import { StagedSecret } from './partner-center-credentials';
+import type { CredentialError } from './credential-errors';
+import type { StagedSecret } from './partner-center-credentials';
 
 /** Delegated scopes the admin consents to: the Partner API, plus a refresh token. */
 export const PARTNER_API_SCOPE = 'https://api.partner.microsoft.com/user_impersonation';

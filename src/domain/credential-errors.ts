@@ -1,4 +1,5 @@
-import { ErrorCode, FieldError } from './error-codes';
+import type { FieldError } from './error-codes';
+import { ErrorCode } from './error-codes';
 
 /** A field error that came from Microsoft, with what support needs to trace it. */
 export interface CredentialError extends FieldError {

@@ -1,4 +1,4 @@
-import { CredentialError } from './credential-errors';
+import type { CredentialError } from './credential-errors';
 
 /** Where a staged secret lives in the secret store; the only form a secret takes outside it. */
 export interface StagedSecret {

@@ -1,4 +1,7 @@
 import type { RegisteredPayerAccount } from './consent';
+import type { CredentialError } from './credential-errors';
+import type { RegistrationProgress, RegistrationStatus } from './registration';
+import type { AccountHealth } from './token-health';
 
 /**
  * The one payer account an organization may have, from the moment a registration claims it.
@@ -13,9 +16,9 @@ export interface PayerAccountRecord {
   createdAt: string;
   createdBy: string;
   /** Once registered: identifiers, who consented, secret names and versions (never values). */
-  account?: import('./consent').RegisteredPayerAccount;
+  account?: RegisteredPayerAccount;
   /** Once registered: the token keep-alive's last findings. */
-  health?: import('./token-health').AccountHealth;
+  health?: AccountHealth;
   /** A re-consent (orchestration instance) in progress for the registered account. */
   reconsentId?: string;
   /** The stored row's version (its ETag) when read: conditional changes pass it back. */
@@ -28,14 +31,14 @@ export type PayerAccountView = Omit<RegisteredPayerAccount, 'tokenCache' | 'appl
   registrationId: string;
   registeredAt: string;
   secrets: Pick<RegisteredPayerAccount, 'tokenCache' | 'applicationSecret'>;
-  health: import('./token-health').AccountHealth & { secretExpiresSoon: boolean };
+  health: AccountHealth & { secretExpiresSoon: boolean };
   /** A re-consent waiting for the admin, or being redeemed. */
   reconsent?: {
     reconsentId: string;
-    status: import('./registration').RegistrationStatus;
+    status: RegistrationStatus;
     expiresAt: string;
-    error?: import('./credential-errors').CredentialError;
-    consent?: NonNullable<import('./registration').RegistrationProgress['consent']> & { consentLink?: string };
+    error?: CredentialError;
+    consent?: NonNullable<RegistrationProgress['consent']> & { consentLink?: string };
   };
 };
 

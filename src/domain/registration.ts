@@ -1,6 +1,7 @@
 /** A payer-account registration as the product's users see it. No Azure types here. */
-import { CredentialError } from './credential-errors';
-import { VerifiedPartner } from './partner-center-credentials';
+import type { CredentialError } from './credential-errors';
+import type { VerifiedPartner } from './partner-center-credentials';
+import type { StagedSecret } from './partner-center-credentials';
 
 export const RegistrationStep = {
   PartnerCenterCredentials: 'partnerCenterCredentials',
@@ -45,7 +46,7 @@ export interface RegistrationInput {
    * Re-consent of a registered payer account: step 3 only, over what was verified at registration;
    * on success the account's token is swapped (the old one serves until then).
    */
-  reconsent?: { verified: VerifiedPartner; applicationSecret: import('./partner-center-credentials').StagedSecret };
+  reconsent?: { verified: VerifiedPartner; applicationSecret: StagedSecret };
 }
 
 export interface RegistrationOutcome {

@@ -1,4 +1,4 @@
-import { CredentialError } from './credential-errors';
+import type { CredentialError } from './credential-errors';
 import { ErrorCode } from './error-codes';
 
 /** Entra ID refresh tokens die after 90 days unused; each use starts the window again. */

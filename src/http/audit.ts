@@ -1,8 +1,9 @@
 import type { InvocationContext } from '@azure/functions';
-import { NewAuditEntry, recordAudit } from '../app/record-audit';
+import type { NewAuditEntry } from '../app/record-audit';
+import { recordAudit } from '../app/record-audit';
 import type { AppServices } from '../composition';
-import { AuditAction, AuditDetails } from '../domain/audit';
-import { Caller } from '../domain/payer-account';
+import type { AuditAction, AuditDetails } from '../domain/audit';
+import type { Caller } from '../domain/payer-account';
 
 /** Records what the signed-in caller just changed (best effort: see recordAudit). */
 export function auditByCaller(

@@ -1,6 +1,6 @@
 import type { HttpRequest, HttpResponseInit } from '@azure/functions';
 import { ErrorCode } from '../domain/error-codes';
-import { Caller } from '../domain/payer-account';
+import type { Caller } from '../domain/payer-account';
 import type { AppServices } from '../composition';
 import { problem } from './problem';
 

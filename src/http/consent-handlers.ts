@@ -1,11 +1,12 @@
 import type { z } from 'zod';
 import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
-import { completeConsent, completeConsentWithCode, ConsentPage, startConsent } from '../app/consent-flow';
+import type { ConsentPage } from '../app/consent-flow';
+import { completeConsent, completeConsentWithCode, startConsent } from '../app/consent-flow';
 import { requestConsentLink } from '../app/request-consent-link';
 import { appServices } from '../composition';
 import { ErrorCode } from '../domain/error-codes';
-import { PayerAccountRecord } from '../domain/payer-account';
+import type { PayerAccountRecord } from '../domain/payer-account';
 import { AuditAction } from '../domain/audit';
 import { auditByCaller } from './audit';
 import { authenticate } from './authenticate';

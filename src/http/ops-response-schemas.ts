@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import type { RegistrationsPage } from '../app/ops-registrations';
 import type { RegistrationTimeline } from '../app/registration-timeline';
-import { AuditAction, AuditEntry } from '../domain/audit';
+import type { AuditEntry } from '../domain/audit';
+import { AuditAction } from '../domain/audit';
 import { RegistrationStep } from '../domain/registration';
 import { apiComponents, describes, timestamp } from './schema-support';
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { CredentialError } from '../domain/credential-errors';
-import { ErrorCode, FieldError } from '../domain/error-codes';
+import type { FieldError } from '../domain/error-codes';
+import { ErrorCode } from '../domain/error-codes';
 import { apiComponents, describes } from './schema-support';
 
 export const errorCode = z

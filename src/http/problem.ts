@@ -1,6 +1,7 @@
 import type { HttpResponseInit } from '@azure/functions';
 import type { CredentialError } from '../domain/credential-errors';
-import { ErrorCode, FieldError } from '../domain/error-codes';
+import type { FieldError } from '../domain/error-codes';
+import { ErrorCode } from '../domain/error-codes';
 import type { ProblemBody } from './problem-schema';
 
 const TITLES: Record<number, string> = {

@@ -1,6 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
 import type { z, ZodType } from 'zod';
-import { ErrorCode, fail, FieldError, ok, Result } from '../domain/error-codes';
+import type { FieldError, Result } from '../domain/error-codes';
+import { ErrorCode, fail, ok } from '../domain/error-codes';
 
 export const MAX_JSON_BODY_BYTES = 16 * 1024;
 

@@ -1,6 +1,7 @@
 import type { HttpRequest } from '@azure/functions';
 import type { ZodType } from 'zod';
-import { ErrorCode, fail, FieldError, Result } from '../domain/error-codes';
+import type { FieldError, Result } from '../domain/error-codes';
+import { ErrorCode, fail } from '../domain/error-codes';
 import { fieldErrors } from './request-body';
 
 /** Validates the query string by schema; every failure names its parameter. A parameter given twice is refused. */

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import type { ConsentLinkView } from '../domain/consent';
 import type { StagedSecret, VerifiedPartner } from '../domain/partner-center-credentials';
 import type { CallerView, PayerAccountView } from '../domain/payer-account';
-import { RegistrationStatus, RegistrationStep, RegistrationView } from '../domain/registration';
+import type { RegistrationView } from '../domain/registration';
+import { RegistrationStatus, RegistrationStep } from '../domain/registration';
 import { credentialError, errorCode } from './problem-schema';
 import { apiComponents, describes, guid, timestamp } from './schema-support';
 

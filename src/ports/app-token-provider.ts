@@ -1,6 +1,6 @@
-import { CredentialError } from '../domain/credential-errors';
-import { Result } from '../domain/error-codes';
-import { ResolvedTenant } from './tenant-directory';
+import type { CredentialError } from '../domain/credential-errors';
+import type { Result } from '../domain/error-codes';
+import type { ResolvedTenant } from './tenant-directory';
 
 export interface AppTokenRequest {
   tenant: ResolvedTenant;

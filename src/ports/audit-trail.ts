@@ -1,4 +1,4 @@
-import { AuditEntry } from '../domain/audit';
+import type { AuditEntry } from '../domain/audit';
 
 /** The audit trail (Table Storage in production); append-only. */
 export interface AuditTrail {

@@ -1,5 +1,5 @@
-import { CredentialError } from '../domain/credential-errors';
-import { Result } from '../domain/error-codes';
+import type { CredentialError } from '../domain/credential-errors';
+import type { Result } from '../domain/error-codes';
 
 export interface DelegatedSession {
   /** Claims of the delegated access token: who consented, from which tenant, how (amr). */

@@ -1,5 +1,5 @@
-import { CredentialError } from '../domain/credential-errors';
-import { Result } from '../domain/error-codes';
+import type { CredentialError } from '../domain/credential-errors';
+import type { Result } from '../domain/error-codes';
 
 /** The Microsoft Partner API (pricing). A refusal is a result; transient faults throw. */
 export interface PartnerApi {

@@ -1,6 +1,6 @@
-import { RegisteredPayerAccount } from '../domain/consent';
-import { PayerAccountRecord } from '../domain/payer-account';
-import { AccountHealth } from '../domain/token-health';
+import type { RegisteredPayerAccount } from '../domain/consent';
+import type { PayerAccountRecord } from '../domain/payer-account';
+import type { AccountHealth } from '../domain/token-health';
 
 /** What a conditional update may change on a registered account; `reconsentId: null` clears it. */
 export interface PayerAccountChanges {

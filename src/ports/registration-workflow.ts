@@ -1,6 +1,6 @@
-import { ConsentCompletion, PartnerApiCredentialsSubmission } from '../domain/consent';
-import { PartnerCenterCredentialsSubmission } from '../domain/partner-center-credentials';
-import { RegistrationInput, RegistrationProgress } from '../domain/registration';
+import type { ConsentCompletion, PartnerApiCredentialsSubmission } from '../domain/consent';
+import type { PartnerCenterCredentialsSubmission } from '../domain/partner-center-credentials';
+import type { RegistrationInput, RegistrationProgress } from '../domain/registration';
 
 export interface WorkflowState {
   runtimeStatus:

@@ -2,13 +2,14 @@
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
 import { randomUUID } from 'node:crypto';
-import { keepTokenAlive, KeepAliveOutcome } from '../app/keep-token-alive';
+import type { KeepAliveOutcome } from '../app/keep-token-alive';
+import { keepTokenAlive } from '../app/keep-token-alive';
 import { recordAudit } from '../app/record-audit';
 import { startReconsent } from '../app/start-reconsent';
 import { recordedAdmin, warnSecretExpiry } from '../app/warn-secret-expiry';
 import { appServices } from '../composition';
 import { AuditAction } from '../domain/audit';
-import { PayerAccountRecord } from '../domain/payer-account';
+import type { PayerAccountRecord } from '../domain/payer-account';
 
 const ACTOR = 'TokenKeepAlive';
 

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { LOCAL_PASSWORD, REPO_ROOT, startStack, Stack } from '../../local/stack';
+import type { Stack } from '../../local/stack';
+import { LOCAL_PASSWORD, REPO_ROOT, startStack } from '../../local/stack';
 import { launchChromium, screenshot, signInAndAccept } from '../support/browser';
 import { PC_APP, until, VALID_SECRET } from '../support/registration-driver';
 

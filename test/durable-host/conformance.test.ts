@@ -1,8 +1,11 @@
-import { InstanceState } from '../../local/durable-host/durable-store';
-import { OrchestratorRun } from '../../local/durable-host/episode';
-import { EventType, HistoryEvent } from '../../local/durable-host/history';
-import { ActionType, OrchestratorAction, OrchestratorState } from '../../local/durable-host/orchestrator-state';
-import { InProcessEngine, inProcessEngine, sampleAppFunctions } from '../support/in-process-engine';
+import type { InstanceState } from '../../local/durable-host/durable-store';
+import type { OrchestratorRun } from '../../local/durable-host/episode';
+import type { HistoryEvent } from '../../local/durable-host/history';
+import { EventType } from '../../local/durable-host/history';
+import type { OrchestratorAction, OrchestratorState } from '../../local/durable-host/orchestrator-state';
+import { ActionType } from '../../local/durable-host/orchestrator-state';
+import type { InProcessEngine } from '../support/in-process-engine';
+import { inProcessEngine, sampleAppFunctions } from '../support/in-process-engine';
 import { episodes, HistoryBuilder, skeleton } from '../support/history-builder';
 
 /**
@@ -547,8 +550,8 @@ describe('b) our engine writes the same numbering and event order', () => {
   it('(i) retry that succeeds on the second attempt: result of task 2', async () => {
     const host = inProcessEngine();
     const name = 'flaky1:e2e-retry-ok';
-    let state = await host.run('ConformanceRetry', 'conf-retry-2', { name, firstRetryMs: SECOND, attempts: 3 });
-    [state] = await advance(host, SECOND);
+    await host.run('ConformanceRetry', 'conf-retry-2', { name, firstRetryMs: SECOND, attempts: 3 });
+    const [state] = await advance(host, SECOND);
     expect(state.status).toBe('Completed');
     expect(parse(state.output)).toBe(`Hello, ${name}!`);
     const history = await engineHistory(host, state);
@@ -617,7 +620,8 @@ describe('b) our engine writes the same numbering and event order', () => {
 
   it('(ii) timer created and cancelled in one episode still takes id 0; the activity after it is 1', async () => {
     const host = inProcessEngine();
-    let state = await host.run('ConformanceGatedApproval', 'conf-gated', { timeoutMs: HOUR });
+    await host.run('ConformanceGatedApproval', 'conf-gated', { timeoutMs: HOUR });
+    let state;
     expect(await host.engine.raiseEvent('conf-gated', 'Approve', JSON.stringify('ops'))).toBe('accepted');
     [state] = await host.settle();
     expect(state.status).toBe('Running');
@@ -724,7 +728,8 @@ describe('b) our engine writes the same numbering and event order', () => {
 
   it('(v) an event raised before the orchestration waits for it is recorded and used later', async () => {
     const host = inProcessEngine();
-    let state = await host.run('ConformanceEventsInOrder', 'conf-early');
+    await host.run('ConformanceEventsInOrder', 'conf-early');
+    let state;
     expect(await host.engine.raiseEvent('conf-early', 'Second', JSON.stringify('b'))).toBe('accepted');
     [state] = await host.settle();
     expect(state.status).toBe('Running');

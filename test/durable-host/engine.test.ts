@@ -1,5 +1,6 @@
-import { EventType, HistoryEvent } from '../../local/durable-host/history';
-import { EpisodeWrite } from '../../local/durable-host/durable-store';
+import type { HistoryEvent } from '../../local/durable-host/history';
+import { EventType } from '../../local/durable-host/history';
+import type { EpisodeWrite } from '../../local/durable-host/durable-store';
 import { MemoryDurableStore } from '../../local/durable-host/memory-durable-store';
 import { inProcessEngine } from '../support/in-process-engine';
 
@@ -45,7 +46,8 @@ describe('local durable engine with the real SDK', () => {
 
   it('gives up after the last attempt only once the timer after the last failure fired', async () => {
     const host = inProcessEngine();
-    let state = await host.run('Retry', 'retry-fail', { key: 'retry-fail', failTimes: 9, attempts: 2 });
+    await host.run('Retry', 'retry-fail', { key: 'retry-fail', failTimes: 9, attempts: 2 });
+    let state;
     host.clock.advance(1000);
     await new Promise((r) => setTimeout(r, 20));
     [state] = await host.settle();

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { startHost, RunningHost } from '../../local/durable-host/host';
+import type { RunningHost } from '../../local/durable-host/host';
+import { startHost } from '../../local/durable-host/host';
 import { MemoryDurableStore } from '../../local/durable-host/memory-durable-store';
 import { REPO_ROOT } from '../support/in-process-engine';
 

@@ -1,7 +1,8 @@
 import { TableClient } from '@azure/data-tables';
-import { startStack, Stack } from '../../local/stack';
+import type { Stack } from '../../local/stack';
+import { startStack } from '../../local/stack';
 import { TableAuditTrail } from '../../src/adapters/table-audit-trail';
-import { AuditEntry } from '../../src/domain/audit';
+import type { AuditEntry } from '../../src/domain/audit';
 import { apiClient, CONTOSO, PC_APP, registerContoso, until, VALID_SECRET } from '../support/registration-driver';
 
 const ALICE_OID = 'a11ce000-0000-4000-8000-000000000001';

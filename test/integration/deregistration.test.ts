@@ -1,5 +1,6 @@
 import { TableClient } from '@azure/data-tables';
-import { startStack, Stack } from '../../local/stack';
+import type { Stack } from '../../local/stack';
+import { startStack } from '../../local/stack';
 import { TablePayerAccounts } from '../../src/adapters/table-payer-accounts';
 import { apiClient, CONTOSO, registerContoso, until } from '../support/registration-driver';
 

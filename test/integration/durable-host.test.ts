@@ -1,6 +1,8 @@
 import { SAMPLE_APP } from '../support/in-process-engine';
-import { startAzurite, RunningAzurite } from '../../local/azurite';
-import { spawnHost, HostProcess } from '../../local/host-process';
+import type { RunningAzurite } from '../../local/azurite';
+import { startAzurite } from '../../local/azurite';
+import type { HostProcess } from '../../local/host-process';
+import { spawnHost } from '../../local/host-process';
 
 const KEYS = { LocalHost__MasterKey: 'test-master-key', LocalHost__FunctionKey: 'test-function-key' };
 

@@ -36,7 +36,6 @@ const storeWith = (options: Partial<ConstructorParameters<typeof KeyVaultSecretS
     ...options,
   });
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 const json = async (res: Response): Promise<Record<string, any>> => (await res.json()) as Record<string, any>;
 
 async function rejection(promise: Promise<unknown>): Promise<unknown> {

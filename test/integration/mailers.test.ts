@@ -1,7 +1,10 @@
 import { ClientSecretCredential } from '@azure/identity';
-import { startMaildev, Maildev } from '../../local/maildev';
-import { startAcsEmailStandIn, AcsEmailStandIn } from '../../local/stand-ins/acs-email/server';
-import { startEntraIdStandIn, EntraIdStandIn } from '../../local/stand-ins/entra-id/server';
+import type { Maildev } from '../../local/maildev';
+import { startMaildev } from '../../local/maildev';
+import type { AcsEmailStandIn } from '../../local/stand-ins/acs-email/server';
+import { startAcsEmailStandIn } from '../../local/stand-ins/acs-email/server';
+import type { EntraIdStandIn } from '../../local/stand-ins/entra-id/server';
+import { startEntraIdStandIn } from '../../local/stand-ins/entra-id/server';
 import { ensureLoopbackTls } from '../../local/tls';
 import { AcsMailer } from '../../src/adapters/acs-mailer';
 import { SmtpMailer } from '../../src/adapters/smtp-mailer';

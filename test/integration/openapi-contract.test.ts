@@ -1,4 +1,5 @@
-import { startStack, Stack } from '../../local/stack';
+import type { Stack } from '../../local/stack';
+import { startStack } from '../../local/stack';
 import { openApiDocument } from '../../src/http/openapi';
 import { contractViolation, schemaValidator } from '../support/openapi-contract';
 import { CONTOSO, PC_APP, until, VALID_SECRET } from '../support/registration-driver';

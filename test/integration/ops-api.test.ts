@@ -1,4 +1,5 @@
-import { startStack, Stack } from '../../local/stack';
+import type { Stack } from '../../local/stack';
+import { startStack } from '../../local/stack';
 import {
   apiClient,
   CONTOSO,

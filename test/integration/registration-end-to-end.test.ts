@@ -1,5 +1,6 @@
 import { TableClient, TableServiceClient } from '@azure/data-tables';
-import { startStack, Stack } from '../../local/stack';
+import type { Stack } from '../../local/stack';
+import { startStack } from '../../local/stack';
 import { aadstsErrorBody } from '../../local/stand-ins/entra-id/error-bodies';
 
 const CONTOSO = '22222222-2222-4222-8222-222222222222';

@@ -1,5 +1,6 @@
 import { TableClient } from '@azure/data-tables';
-import { startStack, Stack } from '../../local/stack';
+import type { Stack } from '../../local/stack';
+import { startStack } from '../../local/stack';
 
 const CONTOSO = '22222222-2222-4222-8222-222222222222';
 const FABRIKAM = '33333333-3333-4333-8333-333333333333';

@@ -1,4 +1,5 @@
-import { startStack, Stack } from '../../local/stack';
+import type { Stack } from '../../local/stack';
+import { startStack } from '../../local/stack';
 
 const CONTOSO = '22222222-2222-4222-8222-222222222222';
 const PC_APP = 'bbbbbbbb-0000-4000-8000-000000000001';

@@ -1,5 +1,6 @@
 import { AzureNamedKeyCredential, generateAccountSas, RestError, TableClient } from '@azure/data-tables';
-import { startAzurite, RunningAzurite } from '../../local/azurite';
+import type { RunningAzurite } from '../../local/azurite';
+import { startAzurite } from '../../local/azurite';
 import { TableBatchSender } from '../../local/durable-host/table-batch';
 import { TableDurableStore } from '../../local/durable-host/table-durable-store';
 

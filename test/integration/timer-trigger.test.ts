@@ -1,8 +1,10 @@
 import * as path from 'node:path';
-import { startAzurite, RunningAzurite } from '../../local/azurite';
+import type { RunningAzurite } from '../../local/azurite';
+import { startAzurite } from '../../local/azurite';
 import { TableDurableStore } from '../../local/durable-host/table-durable-store';
-import { TimerView } from '../../local/durable-host/timer-scheduler';
-import { spawnHost, HostProcess } from '../../local/host-process';
+import type { TimerView } from '../../local/durable-host/timer-scheduler';
+import type { HostProcess } from '../../local/host-process';
+import { spawnHost } from '../../local/host-process';
 import { REPO_ROOT } from '../support/in-process-engine';
 
 const TIMER_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'timer-app');

@@ -1,8 +1,10 @@
 import { TableClient } from '@azure/data-tables';
 import { aadstsErrorBody } from '../../local/stand-ins/entra-id/error-bodies';
-import { startStack, Stack } from '../../local/stack';
+import type { Stack } from '../../local/stack';
+import { startStack } from '../../local/stack';
 import { contractViolation, schemaValidator } from '../support/openapi-contract';
-import { apiClient, ApiAnswer, CONTOSO, registerContoso, TOKEN_PATH, until } from '../support/registration-driver';
+import type { ApiAnswer } from '../support/registration-driver';
+import { apiClient, CONTOSO, registerContoso, TOKEN_PATH, until } from '../support/registration-driver';
 
 const DAY_MS = 24 * 3600_000;
 const ADMIN = 'alice@contoso.example';

@@ -1,7 +1,8 @@
-import { InstanceState } from '../../local/durable-host/durable-store';
-import { OrchestratorRun } from '../../local/durable-host/episode';
-import { HistoryEvent } from '../../local/durable-host/history';
-import { ActionType, OrchestratorAction, OrchestratorState } from '../../local/durable-host/orchestrator-state';
+import type { InstanceState } from '../../local/durable-host/durable-store';
+import type { OrchestratorRun } from '../../local/durable-host/episode';
+import type { HistoryEvent } from '../../local/durable-host/history';
+import type { OrchestratorAction, OrchestratorState } from '../../local/durable-host/orchestrator-state';
+import { ActionType } from '../../local/durable-host/orchestrator-state';
 import { Activity, ORCHESTRATOR, RegistrationEvent } from '../../src/domain/durable-names';
 import { appFunctions, REPO_ROOT } from '../support/in-process-engine';
 import { HistoryBuilder } from '../support/history-builder';

@@ -2,7 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { REPO_ROOT, startStack, Stack } from '../../local/stack';
+import type { Stack } from '../../local/stack';
+import { REPO_ROOT, startStack } from '../../local/stack';
 import { moduleGraph, packageOf } from '../../tools/module-graph';
 import { apiClient, CONTOSO, registerContoso, until } from '../support/registration-driver';
 

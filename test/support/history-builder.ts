@@ -1,4 +1,5 @@
-import { EVENT_TYPE_NAMES, EventType, HistoryEvent } from '../../local/durable-host/history';
+import type { HistoryEvent } from '../../local/durable-host/history';
+import { EVENT_TYPE_NAMES, EventType } from '../../local/durable-host/history';
 
 /** Payloads are recorded as JSON text, as the Durable Task extension stores them. */
 const asJson = (value: unknown): string | undefined => (value === undefined ? undefined : JSON.stringify(value));

@@ -1,10 +1,10 @@
-import { Agent, request } from 'node:https';
+import type { Agent } from 'node:https';
+import { request } from 'node:https';
 
 export interface HttpResult {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   text: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   body: any;
 }
 

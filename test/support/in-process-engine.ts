@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { entryPoints } from '../../local/durable-host/app-loader';
 import { AppDurableFunctions } from '../../local/durable-host/app-functions';
 import { AdjustableClock } from '../../local/durable-host/clock';
-import { DurableStore, InstanceState } from '../../local/durable-host/durable-store';
+import type { DurableStore, InstanceState } from '../../local/durable-host/durable-store';
 import { Engine } from '../../local/durable-host/engine';
 import { FunctionRegistry, useRegistry } from '../../local/durable-host/functions-core-shim';
 import { Invoker } from '../../local/durable-host/invoker';

@@ -1,4 +1,4 @@
-import { Stack } from '../../local/stack';
+import type { Stack } from '../../local/stack';
 
 export const CONTOSO = '22222222-2222-4222-8222-222222222222';
 export const PC_APP = 'bbbbbbbb-0000-4000-8000-000000000001';

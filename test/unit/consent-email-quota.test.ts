@@ -1,4 +1,5 @@
-import { AuditAction, AuditEntry } from '../../src/domain/audit';
+import type { AuditEntry } from '../../src/domain/audit';
+import { AuditAction } from '../../src/domain/audit';
 import { CONSENT_EMAILS_PER_HOUR, nextConsentEmailAt } from '../../src/domain/consent-email-quota';
 
 const NOW = new Date('2026-11-25T12:00:00Z');

@@ -1,6 +1,6 @@
 import { buildTimeline } from '../../src/app/registration-timeline';
 import { firstLine, pickSafe, REDACTED, scrubText } from '../../src/domain/redaction';
-import { InstanceHistory, RecordedEvent } from '../../src/ports/workflow-records';
+import type { InstanceHistory, RecordedEvent } from '../../src/ports/workflow-records';
 
 const JWT =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0aWQiOiIyMjIyIiwicm9sZXMiOlsiUGF5ZXJBY2NvdW50Lk1hbmFnZSJdfQ.c2lnbmF0dXJlLXBhcnQtb2YtdGhlLXRva2Vu';

@@ -40,22 +40,22 @@ export function createWizard(main: HTMLElement, base: Omit<WizardContext, 'show'
       }
     },
     poll(view, tick) {
-      const next = () =>
-        window.setTimeout(async () => {
-          if (!view.isConnected) return;
-          let done: boolean | void = false;
-          try {
-            done = await tick();
-          } catch (error) {
-            // What was followed is gone (cancelled, expired, deregistered) or the sign-in ended: show where things
-            // stand. Any other failed look (network, a restarting service) is tried again at the next tick.
-            if (error instanceof ApiProblem && (error.status === 404 || error.status === 401)) {
-              if (view.isConnected) await ctx.refresh();
-              return;
-            }
+      const next = () => window.setTimeout(() => void look(), POLL_MS);
+      const look = async () => {
+        if (!view.isConnected) return;
+        let done: boolean | void = false;
+        try {
+          done = await tick();
+        } catch (error) {
+          // What was followed is gone (cancelled, expired, deregistered) or the sign-in ended: show where things
+          // stand. Any other failed look (network, a restarting service) is tried again at the next tick.
+          if (error instanceof ApiProblem && (error.status === 404 || error.status === 401)) {
+            if (view.isConnected) await ctx.refresh();
+            return;
           }
-          if (!done && view.isConnected) next();
-        }, POLL_MS);
+        }
+        if (!done && view.isConnected) next();
+      };
       next();
     },
   };
