@@ -1,19 +1,12 @@
+import * as df from 'durable-functions';
+import { activities } from '../src/composition';
 import { Activity } from '../src/domain/durable-names';
-import { lazy, registerActivity } from '../src/hosting/durable-registrations';
+import { activityHandler } from '../src/hosting/function-handlers';
 
-const activities = lazy(
-  () =>
-    require('../src/activities/registration-activities') as typeof import('../src/activities/registration-activities'),
-);
-
-registerActivity(Activity.VerifyPartnerCenterCredentials, (input: never, context) =>
-  activities().verifyPartnerCenterCredentials(input, context),
-);
-registerActivity(Activity.DisableStagedSecret, (input: never, context) =>
-  activities().disableStagedSecret(input, context),
-);
-registerActivity(Activity.CleanUpRegistration, (input: never, context) =>
-  activities().cleanUpRegistration(input, context),
-);
-registerActivity(Activity.SendConsentEmail, (input: never, context) => activities().sendConsentEmail(input, context));
-registerActivity(Activity.RedeemConsent, (input: never, context) => activities().redeemConsent(input, context));
+df.app.activity(Activity.VerifyPartnerCenterCredentials, {
+  handler: activityHandler(activities.verifyPartnerCenterCredentials),
+});
+df.app.activity(Activity.DisableStagedSecret, { handler: activityHandler(activities.disableStagedSecret) });
+df.app.activity(Activity.CleanUpRegistration, { handler: activityHandler(activities.cleanUpRegistration) });
+df.app.activity(Activity.SendConsentEmail, { handler: activityHandler(activities.sendConsentEmail) });
+df.app.activity(Activity.RedeemConsent, { handler: activityHandler(activities.redeemConsent) });

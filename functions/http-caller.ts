@@ -1,11 +1,13 @@
-import { lazy, registerHttp } from '../src/hosting/durable-registrations';
+import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { http } from '../src/composition';
+import { httpHandler } from '../src/hosting/function-handlers';
 
-const handler = lazy(() => require('../src/http/caller-handler') as typeof import('../src/http/caller-handler'));
-
-// The bearer token, not a function key, protects it.
-registerHttp('Caller', {
+// authLevel anonymous on every API route: the Entra ID bearer token, checked in src/http, protects them, not a key.
+app.http('Caller', {
   route: 'me',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => handler().callerHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.caller),
 });

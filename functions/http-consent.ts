@@ -1,39 +1,45 @@
-import { lazy, registerDurableHttp } from '../src/hosting/durable-registrations';
+import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { http } from '../src/composition';
+import { httpHandler } from '../src/hosting/function-handlers';
 
-const handlers = lazy(() => require('../src/http/consent-handlers') as typeof import('../src/http/consent-handlers'));
-
-// Anonymous by design: the admin's browser carries no token; the signed ticket and state protect these.
-registerDurableHttp('StartConsent', {
+// The admin's browser carries no token: the signed ticket and the signed, single-use state protect these two.
+app.http('StartConsent', {
   route: 'consent/start',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => handlers().startConsentHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.startConsent),
 });
 
-registerDurableHttp('ConsentCallback', {
+app.http('ConsentCallback', {
   route: 'consent/callback',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => handlers().consentCallbackHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.consentCallback),
 });
 
-registerDurableHttp('RequestConsentLink', {
+app.http('RequestConsentLink', {
   route: 'payer-account/registration/partner-api-credentials',
   methods: ['PUT'],
   authLevel: 'anonymous',
-  handler: () => handlers().requestConsentLinkHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.requestConsentLink),
 });
 
-registerDurableHttp('SubmitAuthorizationCode', {
+app.http('SubmitAuthorizationCode', {
   route: 'payer-account/registration/authorization-code',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: () => handlers().pastedAuthorizationCodeHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.submitAuthorizationCode),
 });
 
-registerDurableHttp('SubmitReconsentAuthorizationCode', {
+app.http('SubmitReconsentAuthorizationCode', {
   route: 'payer-account/reconsent/authorization-code',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: () => handlers().pastedReconsentCodeHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.submitReconsentAuthorizationCode),
 });

@@ -1,11 +1,12 @@
-import { lazy, registerHttp } from '../src/hosting/durable-registrations';
+import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { http } from '../src/composition';
+import { httpHandler } from '../src/hosting/function-handlers';
 
-const handler = lazy(() => require('../src/http/openapi-handler') as typeof import('../src/http/openapi-handler'));
-
-// Anonymous: the contract is public.
-registerHttp('OpenApiDocument', {
+app.http('OpenApiDocument', {
   route: 'openapi.json',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => handler().openApiDocumentHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.openApiDocument),
 });

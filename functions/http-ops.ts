@@ -1,34 +1,37 @@
-import { lazy, registerDurableHttp } from '../src/hosting/durable-registrations';
+import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { http } from '../src/composition';
+import { httpHandler } from '../src/hosting/function-handlers';
 
-const handlers = lazy(() => require('../src/http/ops-handlers') as typeof import('../src/http/ops-handlers'));
-
-// Role-gated in the handlers (API_OPS_ROLE): the bearer token, not a function key, protects these.
-registerDurableHttp('OpsListRegistrations', {
+// Ops need the ops role in the operator's own tenant (checked in src/http); members read their own trail.
+app.http('OpsListRegistrations', {
   route: 'ops/registrations',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => handlers().listRegistrationsHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.listRegistrations),
 });
 
-registerDurableHttp('OpsRegistrationHistory', {
+app.http('OpsRegistrationHistory', {
   route: 'ops/registrations/{instanceId}/history',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => handlers().registrationHistoryHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.getRegistrationHistory),
 });
 
-const audit = lazy(() => require('../src/http/audit-handlers') as typeof import('../src/http/audit-handlers'));
-
-registerDurableHttp('OpsOrganizationAudit', {
+app.http('OpsOrganizationAudit', {
   route: 'ops/organizations/{organizationId}/audit',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => audit().opsAuditHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.getOrganizationAuditTrail),
 });
 
-registerDurableHttp('PayerAccountAudit', {
+app.http('PayerAccountAudit', {
   route: 'payer-account/audit',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => audit().organizationAuditHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.getAuditTrail),
 });

@@ -1,13 +1,12 @@
-import { lazy, registerDurableHttp } from '../src/hosting/durable-registrations';
+import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { http } from '../src/composition';
+import { httpHandler } from '../src/hosting/function-handlers';
 
-const handler = lazy(
-  () =>
-    require('../src/http/partner-center-credentials-handler') as typeof import('../src/http/partner-center-credentials-handler'),
-);
-
-registerDurableHttp('SubmitPartnerCenterCredentials', {
+app.http('SubmitPartnerCenterCredentials', {
   route: 'payer-account/registration/partner-center-credentials',
   methods: ['PUT'],
   authLevel: 'anonymous',
-  handler: () => handler().submitPartnerCenterCredentialsHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.submitPartnerCenterCredentials),
 });

@@ -1,59 +1,62 @@
-import { lazy, registerDurableHttp } from '../src/hosting/durable-registrations';
+import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { http } from '../src/composition';
+import { httpHandler } from '../src/hosting/function-handlers';
 
-const handlers = lazy(
-  () => require('../src/http/registration-handlers') as typeof import('../src/http/registration-handlers'),
-);
-const route = 'payer-account/registration';
+const registration = 'payer-account/registration';
 
-registerDurableHttp('StartRegistration', {
-  route,
+app.http('StartRegistration', {
+  route: registration,
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: () => handlers().startRegistrationHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.startRegistration),
 });
 
-registerDurableHttp('GetRegistration', {
-  route,
+app.http('GetRegistration', {
+  route: registration,
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => handlers().getRegistrationHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.getRegistration),
 });
 
-registerDurableHttp('CancelRegistration', {
-  route,
+app.http('CancelRegistration', {
+  route: registration,
   methods: ['DELETE'],
   authLevel: 'anonymous',
-  handler: () => handlers().cancelRegistrationHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.cancelRegistration),
 });
 
-registerDurableHttp('GetPayerAccount', {
+app.http('GetPayerAccount', {
   route: 'payer-account',
   methods: ['GET'],
   authLevel: 'anonymous',
-  handler: () => handlers().getPayerAccountHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.getPayerAccount),
 });
 
-registerDurableHttp('DeregisterPayerAccount', {
+app.http('DeregisterPayerAccount', {
   route: 'payer-account',
   methods: ['DELETE'],
   authLevel: 'anonymous',
-  handler: () => handlers().deregisterPayerAccountHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.deregisterPayerAccount),
 });
 
-const lifecycle = lazy(
-  () => require('../src/http/lifecycle-handlers') as typeof import('../src/http/lifecycle-handlers'),
-);
-
-registerDurableHttp('StartReconsent', {
+app.http('StartReconsent', {
   route: 'payer-account/reconsent',
   methods: ['POST'],
   authLevel: 'anonymous',
-  handler: () => lifecycle().startReconsentHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.startReconsent),
 });
 
-registerDurableHttp('UpdateApplicationSecret', {
+app.http('UpdateApplicationSecret', {
   route: 'payer-account/secret',
   methods: ['PUT'],
   authLevel: 'anonymous',
-  handler: () => lifecycle().updateSecretHandler,
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.updateApplicationSecret),
 });

@@ -1,11 +1,12 @@
-import { lazy, registerDurableTimer } from '../src/hosting/durable-registrations';
-
-const round = lazy(() => require('../src/timers/token-keep-alive') as typeof import('../src/timers/token-keep-alive'));
+import { app } from '@azure/functions';
+import * as df from 'durable-functions';
+import { timers } from '../src/composition';
+import { timerHandler } from '../src/hosting/function-handlers';
 
 // Refresh tokens die after 90 days unused: a weekly round (TOKEN_KEEP_ALIVE_SCHEDULE) keeps each one alive.
-registerDurableTimer('TokenKeepAlive', {
+app.timer('TokenKeepAlive', {
   schedule: '%TOKEN_KEEP_ALIVE_SCHEDULE%',
-  handler: () => async (timer, client, context) => {
-    await round().tokenKeepAliveRound(timer, client, context);
-  },
+  useMonitor: true,
+  extraInputs: [df.input.durableClient()],
+  handler: timerHandler(timers.tokenKeepAlive),
 });

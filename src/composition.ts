@@ -1,26 +1,64 @@
+/**
+ * The one wiring point. It chooses every adapter from validated configuration (src/config.ts), builds each use
+ * case's dependencies, and decides what loads late: the functions' registrations (functions/, bundled into app.js)
+ * load only this file's small top, and each module below — configuration, adapters with their SDKs, the HTTP,
+ * activity and timer bodies — is required the first time something needs it. That is why this file alone uses
+ * `require` (see eslint.config.mjs); the `import type` lines below erase to nothing.
+ */
 import { randomUUID } from 'node:crypto';
+import type { TokenCredential } from '@azure/core-auth';
+import type * as DataTables from '@azure/data-tables';
+import type * as Identity from '@azure/identity';
+import type * as MsalNode from '@azure/msal-node';
 import type { DurableClient } from 'durable-functions';
+import type * as ActivityBodies from './activities/registration-activities';
+import type * as AcsMailerModule from './adapters/acs-mailer';
+import type * as Clocks from './adapters/clocks';
+import type * as DurableRegistrationWorkflowModule from './adapters/durable-registration-workflow';
+import type * as DurableWorkflowRecordsModule from './adapters/durable-workflow-records';
+import type * as EntraAccessTokenVerifierModule from './adapters/entra-access-token-verifier';
+import type * as EntraTenantDirectoryModule from './adapters/entra-tenant-directory';
+import type * as KeyVaultSecretStoreModule from './adapters/key-vault-secret-store';
+import type * as KeyVaultSignedTokensModule from './adapters/key-vault-signed-tokens';
+import type * as MsalAppTokenProviderModule from './adapters/msal-app-token-provider';
+import type * as MsalDelegatedTokensModule from './adapters/msal-delegated-tokens';
+import type * as PartnerApiClientModule from './adapters/partner-api-client';
+import type * as PartnerCenterClientModule from './adapters/partner-center-client';
+import type * as SmtpMailerModule from './adapters/smtp-mailer';
+import type * as TableAuditTrailModule from './adapters/table-audit-trail';
+import type * as TableConsentStatesModule from './adapters/table-consent-states';
+import type * as TablePayerAccountsModule from './adapters/table-payer-accounts';
 import type { ConsentFlowDeps } from './app/consent-flow';
-import type { RedeemConsentDeps } from './app/redeem-consent';
 import type { KeepTokenAliveDeps } from './app/keep-token-alive';
+import type { RedeemConsentDeps } from './app/redeem-consent';
 import type { RequestConsentLinkDeps } from './app/request-consent-link';
+import type { StartReconsentDeps } from './app/start-reconsent';
+import type { StartRegistrationDeps } from './app/start-registration';
+import type { SubmitPartnerCenterCredentialsDeps } from './app/submit-partner-center-credentials';
 import type { VerifyPartnerCenterCredentialsDeps } from './app/verify-partner-center-credentials';
-import type { SignedTokens } from './ports/signed-tokens';
-import type { Mailer } from './ports/mailer';
+import type * as Config from './config';
 import type { AppConfig } from './config';
+import type * as AuditHandlers from './http/audit-handlers';
+import type * as CallerHandler from './http/caller-handler';
+import type * as ConsentHandlers from './http/consent-handlers';
+import type * as LifecycleHandlers from './http/lifecycle-handlers';
+import type * as NotFoundHandler from './http/not-found-handler';
+import type * as OpenApiHandler from './http/openapi-handler';
+import type * as OpsHandlers from './http/ops-handlers';
+import type * as CredentialsHandler from './http/partner-center-credentials-handler';
+import type * as RegistrationHandlers from './http/registration-handlers';
 import type { AccessTokenVerifier } from './ports/access-token-verifier';
 import type { AuditTrail } from './ports/audit-trail';
 import type { Clock } from './ports/clock';
+import type { Mailer } from './ports/mailer';
 import type { PayerAccounts } from './ports/payer-accounts';
 import type { RegistrationWorkflow } from './ports/registration-workflow';
 import type { SecretStore } from './ports/secret-store';
+import type { SignedTokens } from './ports/signed-tokens';
 import type { WorkflowRecords } from './ports/workflow-records';
-import type { TokenCredential } from '@azure/core-auth';
+import type * as TimerBodies from './timers/token-keep-alive';
 
-/**
- * The one place adapters are chosen and wired, from validated configuration only. Heavy SDKs
- * are required inside the factories, on first use, so loading the app's entry points stays cheap.
- */
+/** Everything the HTTP functions, activities and timers need, built once per process from configuration. */
 export interface AppServices {
   config: AppConfig;
   clock: Clock;
@@ -31,58 +69,102 @@ export interface AppServices {
   secretStore: SecretStore;
   /** For HTTP requests: a few quick retries inside, since nothing retries a person's request. */
   requestSecretStore: SecretStore;
+  signedTokens: SignedTokens;
+  mailer: Mailer;
+  /** The redirect URI partners register: <PUBLIC_BASE_URL>/api/consent/callback. */
+  consentCallbackUrl: string;
   verification: VerifyPartnerCenterCredentialsDeps;
   redemption: RedeemConsentDeps;
   /** The token keep-alive: no orchestration retries a timer's work, so transient faults are retried inside. */
   keepAlive: KeepTokenAliveDeps;
-  signedTokens: SignedTokens;
-  mailer: Mailer;
-  /** Everything the consent start and callback need but the durable client. */
-  consentFlow: Omit<ConsentFlowDeps, 'workflow'>;
-  /** The redirect URI partners register: <PUBLIC_BASE_URL>/api/consent/callback. */
-  consentCallbackUrl: string;
+  /** Replacing a registered account's application secret: verified as in step 2, with the request's secret store. */
+  secretUpdate: VerifyPartnerCenterCredentialsDeps & { payerAccounts: PayerAccounts };
   workflow(client: DurableClient): RegistrationWorkflow;
-  /** What issuing a consent link needs (step 3 and re-consent). */
-  consentLinks(client: DurableClient): RequestConsentLinkDeps;
   /** Ops: what the task hub recorded (instance pages, histories), through the durable management API. */
   workflowRecords(client: DurableClient): WorkflowRecords;
+  registrationStart(client: DurableClient): StartRegistrationDeps;
+  credentialsSubmission(client: DurableClient): SubmitPartnerCenterCredentialsDeps;
+  /** What issuing a consent link needs (step 3). */
+  consentLinks(client: DurableClient): RequestConsentLinkDeps;
+  reconsentStart(client: DurableClient): StartReconsentDeps;
+  /** The consent link's start and callback, and the pasted answer. */
+  consentFlow(client: DurableClient): ConsentFlowDeps;
 }
 
 let services: AppServices | undefined;
 
+/** The services, built on first use (configuration is validated then: a missing setting fails that first call). */
 export function appServices(): AppServices {
-  services ??= compose((require('./config') as typeof import('./config')).loadConfig(process.env));
+  services ??= compose((require('./config') as typeof Config).loadConfig(process.env));
   return services;
 }
 
+/** The HTTP functions' bodies (src/http), each module loaded on the first call of one of its functions. */
+const registration = once(() => require('./http/registration-handlers') as typeof RegistrationHandlers);
+const consent = once(() => require('./http/consent-handlers') as typeof ConsentHandlers);
+const lifecycle = once(() => require('./http/lifecycle-handlers') as typeof LifecycleHandlers);
+const ops = once(() => require('./http/ops-handlers') as typeof OpsHandlers);
+const audit = once(() => require('./http/audit-handlers') as typeof AuditHandlers);
+export const http = {
+  caller: () => (require('./http/caller-handler') as typeof CallerHandler).caller,
+  startRegistration: () => registration().startRegistration,
+  getRegistration: () => registration().getRegistration,
+  cancelRegistration: () => registration().cancelRegistration,
+  getPayerAccount: () => registration().getPayerAccount,
+  deregisterPayerAccount: () => registration().deregisterPayerAccount,
+  submitPartnerCenterCredentials: () =>
+    (require('./http/partner-center-credentials-handler') as typeof CredentialsHandler).submitPartnerCenterCredentials,
+  requestConsentLink: () => consent().requestConsentLink,
+  startConsent: () => consent().startConsent,
+  consentCallback: () => consent().consentCallback,
+  submitAuthorizationCode: () => consent().submitAuthorizationCode,
+  submitReconsentAuthorizationCode: () => consent().submitReconsentAuthorizationCode,
+  startReconsent: () => lifecycle().startReconsent,
+  updateApplicationSecret: () => lifecycle().updateApplicationSecret,
+  getAuditTrail: () => audit().getAuditTrail,
+  getOrganizationAuditTrail: () => audit().getOrganizationAuditTrail,
+  listRegistrations: () => ops().listRegistrations,
+  getRegistrationHistory: () => ops().getRegistrationHistory,
+  openApiDocument: () => (require('./http/openapi-handler') as typeof OpenApiHandler).openApiDocument,
+  notFound: () => (require('./http/not-found-handler') as typeof NotFoundHandler).notFound,
+};
+
+/** The activities' bodies (src/activities), loaded on the first activity run. */
+const activityBodies = once(() => require('./activities/registration-activities') as typeof ActivityBodies);
+export const activities = {
+  verifyPartnerCenterCredentials: () => activityBodies().verifyPartnerCenterCredentials,
+  disableStagedSecret: () => activityBodies().disableStagedSecret,
+  cleanUpRegistration: () => activityBodies().cleanUpRegistration,
+  sendConsentEmail: () => activityBodies().sendConsentEmail,
+  redeemConsent: () => activityBodies().redeemConsent,
+};
+
+/** The timers' bodies (src/timers), loaded on their first run. */
+export const timers = {
+  tokenKeepAlive: () => (require('./timers/token-keep-alive') as typeof TimerBodies).tokenKeepAliveRound,
+};
+
 function compose(config: AppConfig): AppServices {
-  const clock = productClock();
-  const callbackUrl = `${config.PUBLIC_BASE_URL}/api/consent/callback`;
-  const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
-  const lazily = <T>(build: () => T): (() => T) => {
-    let value: T | undefined;
-    return () => (value ??= build());
+  const clock = appClock(config);
+  const consentCallbackUrl = `${config.PUBLIC_BASE_URL}/api/consent/callback`;
+  const credential = once(() => createCredential(config));
+  const table = (name: string) => {
+    const { TableClient } = require('@azure/data-tables') as typeof DataTables;
+    return config.AzureWebJobsStorage
+      ? TableClient.fromConnectionString(config.AzureWebJobsStorage, name, { allowInsecureConnection: true })
+      : new TableClient(config.AzureWebJobsStorage__tableServiceUri as string, name, credential());
   };
-  const credential = lazily(() => createCredential(config));
-  const table = (client: typeof import('@azure/data-tables').TableClient, name: string) =>
-    config.AzureWebJobsStorage
-      ? client.fromConnectionString(config.AzureWebJobsStorage, name, { allowInsecureConnection: true })
-      : new client(config.AzureWebJobsStorage__tableServiceUri as string, name, credential());
-  const payerAccounts = lazily(() => {
-    const { TableClient } = require('@azure/data-tables') as typeof import('@azure/data-tables');
-    const { TablePayerAccounts } =
-      require('./adapters/table-payer-accounts') as typeof import('./adapters/table-payer-accounts');
-    return new TablePayerAccounts(table(TableClient, config.PAYER_ACCOUNTS_TABLE));
+  const payerAccounts = once(() => {
+    const { TablePayerAccounts } = require('./adapters/table-payer-accounts') as typeof TablePayerAccountsModule;
+    return new TablePayerAccounts(table(config.PAYER_ACCOUNTS_TABLE));
   });
-  const auditTrail = lazily(() => {
-    const { TableClient } = require('@azure/data-tables') as typeof import('@azure/data-tables');
-    const { TableAuditTrail } =
-      require('./adapters/table-audit-trail') as typeof import('./adapters/table-audit-trail');
-    return new TableAuditTrail(table(TableClient, config.AUDIT_TABLE));
+  const auditTrail = once(() => {
+    const { TableAuditTrail } = require('./adapters/table-audit-trail') as typeof TableAuditTrailModule;
+    return new TableAuditTrail(table(config.AUDIT_TABLE));
   });
-  const tokenVerifier = lazily(() => {
+  const tokenVerifier = once(() => {
     const { EntraAccessTokenVerifier } =
-      require('./adapters/entra-access-token-verifier') as typeof import('./adapters/entra-access-token-verifier');
+      require('./adapters/entra-access-token-verifier') as typeof EntraAccessTokenVerifierModule;
     return new EntraAccessTokenVerifier({
       authorityHost: config.API_AUTHORITY_HOST,
       audiences: config.API_AUDIENCE,
@@ -91,9 +173,8 @@ function compose(config: AppConfig): AppServices {
     });
   });
   const keyVault = (maxRetries: number) =>
-    lazily(() => {
-      const { KeyVaultSecretStore } =
-        require('./adapters/key-vault-secret-store') as typeof import('./adapters/key-vault-secret-store');
+    once(() => {
+      const { KeyVaultSecretStore } = require('./adapters/key-vault-secret-store') as typeof KeyVaultSecretStoreModule;
       return new KeyVaultSecretStore(config.KEY_VAULT_URL, credential(), {
         disableChallengeResourceVerification: config.KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION,
         retryOptions: { maxRetries, retryDelayInMs: 400, maxRetryDelayInMs: 3000 },
@@ -101,102 +182,92 @@ function compose(config: AppConfig): AppServices {
     });
   const secretStore = keyVault(0);
   const requestSecretStore = keyVault(3);
-  const verification = lazily((): VerifyPartnerCenterCredentialsDeps => {
-    const { EntraTenantDirectory } =
-      require('./adapters/entra-tenant-directory') as typeof import('./adapters/entra-tenant-directory');
-    const { MsalAppTokenProvider } =
-      require('./adapters/msal-app-token-provider') as typeof import('./adapters/msal-app-token-provider');
-    const { PartnerCenterClient } =
-      require('./adapters/partner-center-client') as typeof import('./adapters/partner-center-client');
+  const partnerCenter = once(() => {
+    const { PartnerCenterClient } = require('./adapters/partner-center-client') as typeof PartnerCenterClientModule;
+    return new PartnerCenterClient({
+      baseUrl: config.PARTNER_CENTER_API_URL,
+      maxAttempts: 4,
+      maxRetryAfterMs: 30_000,
+      firstBackoffMs: 500,
+    });
+  });
+  const verificationWith = (store: SecretStore): VerifyPartnerCenterCredentialsDeps => {
+    const { EntraTenantDirectory } = require('./adapters/entra-tenant-directory') as typeof EntraTenantDirectoryModule;
+    const { MsalAppTokenProvider } = require('./adapters/msal-app-token-provider') as typeof MsalAppTokenProviderModule;
     return {
       directory: new EntraTenantDirectory(config.PARTNER_AUTHORITY_HOST),
       tokens: new MsalAppTokenProvider(config.PARTNER_AUTHORITY_HOST),
-      partnerCenter: new PartnerCenterClient({
-        baseUrl: config.PARTNER_CENTER_API_URL,
-        maxAttempts: 4,
-        maxRetryAfterMs: 30_000,
-        firstBackoffMs: 500,
-      }),
-      secretStore: secretStore(),
+      partnerCenter: partnerCenter(),
+      secretStore: store,
       clock,
-      sleep,
       replication: { freshForMs: 5 * 60_000, retries: 2, delayMs: 1500 },
     };
-  });
-  const signedTokens = lazily(() => {
-    const { KeyVaultSignedTokens } =
-      require('./adapters/key-vault-signed-tokens') as typeof import('./adapters/key-vault-signed-tokens');
+  };
+  const verification = once(() => verificationWith(secretStore()));
+  const secretUpdate = once(() => ({ ...verificationWith(requestSecretStore()), payerAccounts: payerAccounts() }));
+  const signedTokens = once(() => {
+    const { KeyVaultSignedTokens } = require('./adapters/key-vault-signed-tokens') as typeof KeyVaultSignedTokensModule;
     return new KeyVaultSignedTokens(requestSecretStore());
   });
-  const consentFlow = lazily((): Omit<ConsentFlowDeps, 'workflow'> => {
-    const { TableClient } = require('@azure/data-tables') as typeof import('@azure/data-tables');
-    const { TableConsentStates } =
-      require('./adapters/table-consent-states') as typeof import('./adapters/table-consent-states');
-    const { CryptoProvider } = require('@azure/msal-node') as typeof import('@azure/msal-node');
-    return {
-      tokens: signedTokens(),
-      secretStore: requestSecretStore(),
-      clock,
-      consentStates: new TableConsentStates(table(TableClient, config.CONSENT_STATES_TABLE)),
-      authorityHost: config.PARTNER_AUTHORITY_HOST,
-      stateTtlMinutes: config.CONSENT_STATE_TTL_MINUTES,
-      pkce: async () => new CryptoProvider().generatePkceCodes(),
-    };
+  const delegated = once(() => {
+    const { MsalDelegatedTokens } = require('./adapters/msal-delegated-tokens') as typeof MsalDelegatedTokensModule;
+    return new MsalDelegatedTokens(config.PARTNER_AUTHORITY_HOST);
   });
-  const redemption = lazily((): RedeemConsentDeps => {
-    const { MsalDelegatedTokens } =
-      require('./adapters/msal-delegated-tokens') as typeof import('./adapters/msal-delegated-tokens');
-    const { PartnerApiClient } =
-      require('./adapters/partner-api-client') as typeof import('./adapters/partner-api-client');
+  const redemption = once((): RedeemConsentDeps => {
+    const { PartnerApiClient } = require('./adapters/partner-api-client') as typeof PartnerApiClientModule;
     return {
       secretStore: secretStore(),
-      delegated: new MsalDelegatedTokens(config.PARTNER_AUTHORITY_HOST),
-      partnerCenter: verification().partnerCenter,
+      delegated: delegated(),
+      partnerCenter: partnerCenter(),
       partnerApi: new PartnerApiClient(config.PARTNER_API_URL),
       payerAccounts: payerAccounts(),
       clock,
-      sleep,
     };
   });
-  const keepAlive = lazily((): KeepTokenAliveDeps => ({
+  const keepAlive = once((): KeepTokenAliveDeps => ({
     payerAccounts: payerAccounts(),
     secretStore: requestSecretStore(),
-    delegated: redemption().delegated,
+    delegated: delegated(),
     clock,
-    sleep,
     retry: { attempts: 3, firstDelayMs: 2000 },
   }));
-  const mailer = lazily((): Mailer => {
+  const consentStates = once(() => {
+    const { TableConsentStates } = require('./adapters/table-consent-states') as typeof TableConsentStatesModule;
+    return new TableConsentStates(table(config.CONSENT_STATES_TABLE));
+  });
+  const mailer = once((): Mailer => {
     if (config.ACS_ENDPOINT) {
-      const { AcsMailer } = require('./adapters/acs-mailer') as typeof import('./adapters/acs-mailer');
+      const { AcsMailer } = require('./adapters/acs-mailer') as typeof AcsMailerModule;
       return new AcsMailer(config.ACS_ENDPOINT, credential(), config.CONSENT_EMAIL_SENDER);
     }
-    const { SmtpMailer } = require('./adapters/smtp-mailer') as typeof import('./adapters/smtp-mailer');
+    const { SmtpMailer } = require('./adapters/smtp-mailer') as typeof SmtpMailerModule;
     return new SmtpMailer({
       host: config.SMTP_HOST as string,
       port: config.SMTP_PORT,
       from: config.CONSENT_EMAIL_SENDER,
     });
   });
+  const workflow = (client: DurableClient): RegistrationWorkflow => {
+    const { DurableRegistrationWorkflow } =
+      require('./adapters/durable-registration-workflow') as typeof DurableRegistrationWorkflowModule;
+    return new DurableRegistrationWorkflow(client);
+  };
+  const consentLinks = (client: DurableClient): RequestConsentLinkDeps => ({
+    payerAccounts: payerAccounts(),
+    workflow: workflow(client),
+    secretStore: requestSecretStore(),
+    tokens: signedTokens(),
+    clock,
+    newLinkId: randomUUID,
+    linkTtlHours: config.CONSENT_LINK_TTL_HOURS,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    callbackUrl: consentCallbackUrl,
+    publish: { waitMs: 3000, pollMs: 100 },
+  });
   return {
     config,
     clock,
-    get mailer() {
-      return mailer();
-    },
-    get redemption() {
-      return redemption();
-    },
-    get keepAlive() {
-      return keepAlive();
-    },
-    consentCallbackUrl: callbackUrl,
-    get signedTokens() {
-      return signedTokens();
-    },
-    get consentFlow() {
-      return consentFlow();
-    },
+    consentCallbackUrl,
     get payerAccounts() {
       return payerAccounts();
     },
@@ -212,49 +283,76 @@ function compose(config: AppConfig): AppServices {
     get requestSecretStore() {
       return requestSecretStore();
     },
+    get signedTokens() {
+      return signedTokens();
+    },
+    get mailer() {
+      return mailer();
+    },
     get verification() {
       return verification();
     },
-    workflow(client) {
-      const { DurableRegistrationWorkflow } =
-        require('./adapters/durable-registration-workflow') as typeof import('./adapters/durable-registration-workflow');
-      return new DurableRegistrationWorkflow(client);
+    get redemption() {
+      return redemption();
     },
-    consentLinks(client) {
-      return {
-        payerAccounts: payerAccounts(),
-        workflow: this.workflow(client),
-        secretStore: requestSecretStore(),
-        tokens: signedTokens(),
-        clock,
-        newLinkId: randomUUID,
-        linkTtlHours: config.CONSENT_LINK_TTL_HOURS,
-        publicBaseUrl: config.PUBLIC_BASE_URL,
-        callbackUrl,
-        publish: { waitMs: 3000, pollMs: 100, sleep },
-      };
+    get keepAlive() {
+      return keepAlive();
     },
+    get secretUpdate() {
+      return secretUpdate();
+    },
+    workflow,
     workflowRecords(client) {
       const { DurableWorkflowRecords } =
-        require('./adapters/durable-workflow-records') as typeof import('./adapters/durable-workflow-records');
+        require('./adapters/durable-workflow-records') as typeof DurableWorkflowRecordsModule;
       return new DurableWorkflowRecords(client);
     },
+    registrationStart: (client) => ({
+      payerAccounts: payerAccounts(),
+      workflow: workflow(client),
+      clock,
+      newRegistrationId: randomUUID,
+      expiresAfterHours: config.REGISTRATION_EXPIRY_HOURS,
+      // A claim younger than this is a registration being started right now, never a leftover.
+      staleClaimAfterMs: 60_000,
+    }),
+    credentialsSubmission: (client) => ({
+      payerAccounts: payerAccounts(),
+      workflow: workflow(client),
+      secretStore: requestSecretStore(),
+      clock,
+      newSubmissionId: randomUUID,
+      waitForOutcomeMs: config.PARTNER_CENTER_VERIFY_WAIT_SECONDS * 1000,
+      pollMs: config.PARTNER_CENTER_VERIFY_POLL_MS,
+    }),
+    consentLinks,
+    reconsentStart: (client) => ({
+      ...consentLinks(client),
+      newReconsentId: randomUUID,
+      expiresAfterHours: config.REGISTRATION_EXPIRY_HOURS,
+    }),
+    consentFlow: (client) => ({
+      tokens: signedTokens(),
+      workflow: workflow(client),
+      secretStore: requestSecretStore(),
+      consentStates: consentStates(),
+      clock,
+      authorityHost: config.PARTNER_AUTHORITY_HOST,
+      stateTtlMinutes: config.CONSENT_STATE_TTL_MINUTES,
+      pkce: async () => new (require('@azure/msal-node') as typeof MsalNode).CryptoProvider().generatePkceCodes(),
+    }),
   };
 }
 
-/**
- * The system's time; under the project's local host, the host's adjustable clock (published on a
- * well-known symbol), so tests can move the whole product weeks ahead together with its timers.
- */
-function productClock(): Clock {
-  const hostNow = (globalThis as Record<symbol, unknown>)[Symbol.for('local-functions-host.clock')] as
-    (() => number) | undefined;
-  return { now: () => new Date(hostNow ? hostNow() : Date.now()) };
+/** The system clock, or the clock of a host that controls time for the app (APP_CLOCK_MODULE). */
+function appClock(config: AppConfig): Clock {
+  const { systemClock, hostedClock } = require('./adapters/clocks') as typeof Clocks;
+  return config.APP_CLOCK_MODULE ? hostedClock(require(config.APP_CLOCK_MODULE) as { now(): number }) : systemClock;
 }
 
 /** A client secret exists only for the local stand-in; in Azure the user-assigned managed identity is used. */
 function createCredential(config: AppConfig): TokenCredential {
-  const identity = require('@azure/identity') as typeof import('@azure/identity');
+  const identity = require('@azure/identity') as typeof Identity;
   if (config.AZURE_CLIENT_SECRET && config.AZURE_TENANT_ID) {
     return new identity.ClientSecretCredential(
       config.AZURE_TENANT_ID,
@@ -267,4 +365,10 @@ function createCredential(config: AppConfig): TokenCredential {
     );
   }
   return new identity.ManagedIdentityCredential({ clientId: config.AZURE_CLIENT_ID });
+}
+
+/** Runs `build` on first call only. */
+function once<T>(build: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= build());
 }

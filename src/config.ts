@@ -109,6 +109,15 @@ export const settingsSchema = z
       )
       .default('0 0 3 * * 1'),
 
+    /**
+     * Only under a host that runs the app on a clock it controls (the project's local host, so tests can move time):
+     * the path of a CommonJS module exporting `now(): number`. Unset in Azure: the system clock.
+     */
+    APP_CLOCK_MODULE: z.string().min(1).optional(),
+
+    /** How often PUT .../partner-center-credentials looks at the verification while it waits, in milliseconds. */
+    PARTNER_CENTER_VERIFY_POLL_MS: z.coerce.number().int().min(5).max(1000).default(25),
+
     /** The consent e-mail's sender; sent through Azure Communication Services (Azure) ... */
     CONSENT_EMAIL_SENDER: z.string().email(),
     ACS_ENDPOINT: url.optional(),
@@ -140,6 +149,7 @@ export const LOCAL_ONLY_SETTINGS: readonly (keyof AppConfig)[] = [
   'KEY_VAULT_DISABLE_CHALLENGE_RESOURCE_VERIFICATION',
   'SMTP_HOST',
   'SMTP_PORT',
+  'APP_CLOCK_MODULE',
 ];
 
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {

@@ -146,6 +146,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     PARTNER_CENTER_API_URL: partnerCenterApiUrl
     PARTNER_API_URL: 'https://api.partner.microsoft.com'
     PARTNER_CENTER_VERIFY_WAIT_SECONDS: string(partnerCenterVerifyWaitSeconds)
+    PARTNER_CENTER_VERIFY_POLL_MS: '25'
     PUBLIC_BASE_URL: 'https://${site.properties.defaultHostName}'
     CONSENT_LINK_TTL_HOURS: string(consentLinkTtlHours)
     CONSENT_STATE_TTL_MINUTES: '15'

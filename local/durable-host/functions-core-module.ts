@@ -1,2 +1,4 @@
 /** `@azure/functions-core` for jest's moduleNameMapper: the same object the host's require hook provides. */
-export = (require('./functions-core-shim') as typeof import('./functions-core-shim')).functionsCore;
+import { functionsCore } from './functions-core-shim';
+
+export = functionsCore;

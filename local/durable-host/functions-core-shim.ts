@@ -1,4 +1,4 @@
-import Module = require('node:module');
+import Module from 'node:module';
 
 /** The subset of the worker's `@azure/functions-core` module that `@azure/functions` uses. */
 export interface RpcBindingInfo {

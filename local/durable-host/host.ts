@@ -1,10 +1,11 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { readHostJson, entryPoints } from './app-loader';
 import { AppDurableFunctions } from './app-functions';
 import { ManagementUrls } from './client-binding';
+import { useClock } from './app-clock';
 import { AdjustableClock } from './clock';
 import type { DurableStore } from './durable-store';
 import { Engine } from './engine';
@@ -51,6 +52,7 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
 /** Loads the app's function registrations and serves them, with a Durable Task engine over Azure Tables. */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   Object.assign(process.env, options.settings);
+  if (process.env.LocalHost__ClockControl === 'true') process.env.APP_CLOCK_MODULE = require.resolve('./app-clock');
   const settings = process.env;
   const log = options.log ?? defaultLog;
   const hostName = options.host ?? '127.0.0.1';
@@ -78,9 +80,9 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     options.store ?? new TableDurableStore(required(settings, 'AzureWebJobsStorage'), `${hostJson.hubName}Durable`);
   await store.init();
   const clock = new AdjustableClock(await store.loadClockOffset());
-  // The app's own notion of now follows the host's clock when tests move it (src/composition.ts reads it).
-  if (settings.LocalHost__ClockControl === 'true')
-    (globalThis as Record<symbol, unknown>)[Symbol.for('local-functions-host.clock')] = () => clock.now();
+  // The app's own notion of now follows the host's clock when tests move it: the app reads it through the module
+  // that its APP_CLOCK_MODULE setting names (set below, before the app loads).
+  useClock(clock);
   const invoker = new Invoker(registry, log);
   const engine = new Engine(store, clock, new AppDurableFunctions(registry, invoker), {
     log: (message) => log('warning', 'system', 'engine', message),
@@ -122,7 +124,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const recovered = engine.recover();
   const serve =
     (handler: (req: HostRequest) => Promise<HostResponse>, origin: string) =>
-    (req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => {
+    (req: IncomingMessage, res: ServerResponse) => {
       void (async () => {
         await recovered;
         const request = await readRequest(req, origin);

@@ -1,5 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
-import type { SecretClient, SecretClientOptions } from '@azure/keyvault-secrets';
+import type { SecretClientOptions } from '@azure/keyvault-secrets';
+import { SecretClient } from '@azure/keyvault-secrets';
 import {
   assertValidSecretName,
   assertValidSecretReference,
@@ -119,12 +120,9 @@ export class KeyVaultSecretStore implements SecretStore {
     }
   }
 
-  /** The SDK is loaded on first use: start-up time is benchmarked. */
   private secrets(): SecretClient {
     if (!this.client) {
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
-      const { SecretClient: Client } = require('@azure/keyvault-secrets') as typeof import('@azure/keyvault-secrets');
-      this.client = new Client(this.vaultUrl, this.credential, {
+      this.client = new SecretClient(this.vaultUrl, this.credential, {
         disableChallengeResourceVerification: this.options.disableChallengeResourceVerification,
         ...(this.options.retryOptions ? { retryOptions: this.options.retryOptions } : {}),
         ...(this.options.tlsOptions ? { tlsOptions: this.options.tlsOptions } : {}),

@@ -19,8 +19,7 @@ export const CONSENT_STATE = 'consent-state';
  * happened; a page that refuses carries the stable code the API answers for the pasted path.
  */
 export type ConsentPage =
-  | { kind: 'redirect'; location: string }
-  | { kind: 'page'; status: number; title: string; message: string; code?: ErrorCode };
+  { kind: 'redirect'; location: string } | { kind: 'page'; title: string; message: string; code?: ErrorCode };
 
 export interface ConsentFlowDeps {
   tokens: SignedTokens;
@@ -35,20 +34,18 @@ export interface ConsentFlowDeps {
   pkce(): Promise<{ verifier: string; challenge: string }>;
 }
 
-const page = (status: number, title: string, message: string, code?: ErrorCode): ConsentPage => ({
+const page = (title: string, message: string, code?: ErrorCode): ConsentPage => ({
   kind: 'page',
-  status,
   title,
   message,
   ...(code ? { code } : {}),
 });
 const NOT_VALID = page(
-  400,
   'This consent link is not valid',
   'The link is incomplete, altered or expired. Ask the person registering the payer account for a new link.',
   ErrorCode.InvalidField,
 );
-const NOT_AWAITED = (title: string, message: string) => page(409, title, message, ErrorCode.RegistrationNotAtThisStep);
+const NOT_AWAITED = (title: string, message: string) => page(title, message, ErrorCode.RegistrationNotAtThisStep);
 
 /** The link's registration, if the link is still the one in force and waiting for consent. */
 async function currentLink(
@@ -59,7 +56,6 @@ async function currentLink(
   const progress = (await deps.workflow.state(registrationId))?.progress;
   if (!progress?.consent || progress.consent.linkId !== linkId) {
     return page(
-      410,
       'This consent link was replaced',
       'A newer link was requested for this registration, or the registration ended. Use the newest link you received.',
       ErrorCode.ConsentLinkReplaced,
@@ -67,7 +63,6 @@ async function currentLink(
   }
   if (progress.status === RegistrationStatus.ConsentExpired)
     return page(
-      410,
       'This consent link has expired',
       'Ask the person registering the payer account for a new link.',
       ErrorCode.ConsentLinkExpired,
@@ -143,7 +138,6 @@ export async function completeConsentWithCode(
   const verifier = await deps.secretStore.getLatest(stagedSecretNames(registrationId).pkceVerifier);
   if (!verifier)
     return page(
-      409,
       'The consent link was not opened yet',
       'Open the consent link, consent, then paste the address you land on.',
       ErrorCode.ConsentLinkNotOpened,
@@ -158,7 +152,7 @@ export async function completeConsentWithCode(
     redirectUri: progress.consent.redirectUri,
     receivedAt: deps.clock.now().toISOString(),
   });
-  return page(200, 'Consent received', 'The payer account registration continues on its own.');
+  return page('Consent received', 'The payer account registration continues on its own.');
 }
 
 /** The admin came back (callback) or the person pasted the address: verify state, keep the code in the vault, tell the registration. */
@@ -176,7 +170,6 @@ export async function completeConsent(
     (expectedRegistrationId !== undefined && claims.registrationId !== expectedRegistrationId)
   ) {
     return page(
-      400,
       'This sign-in answer is not valid',
       'Its state is missing, altered or older than the sign-in allows. Open the consent link again.',
       ErrorCode.InvalidField,
@@ -184,7 +177,6 @@ export async function completeConsent(
   }
   if (!(await deps.consentStates.markUsed(claims.registrationId, claims.nonce, deps.clock.now()))) {
     return page(
-      200,
       'Consent already received',
       'This answer was already received (the page was refreshed or opened twice). Nothing more to do: you can close this window.',
     );
@@ -213,12 +205,10 @@ async function passOn(claims: ConsentState, answer: ConsentAnswer, deps: Consent
     await deps.workflow.completeConsent(claims.registrationId, completion);
     return answer.error === 'access_denied'
       ? page(
-          200,
           'Consent declined',
           'You declined the consent, so the payer account cannot be registered yet. The person registering it can send a new link.',
         )
       : page(
-          200,
           'Consent did not complete',
           `Microsoft answered "${answer.error ?? 'no code'}". The person registering the payer account sees the details and can send a new link.`,
         );
@@ -234,7 +224,6 @@ async function passOn(claims: ConsentState, answer: ConsentAnswer, deps: Consent
     receivedAt,
   });
   return page(
-    200,
     'Consent received',
     'Thank you. The payer account registration continues on its own; you can close this window.',
   );

@@ -17,7 +17,6 @@ export interface KeepTokenAliveDeps {
   secretStore: SecretStore;
   delegated: DelegatedTokens;
   clock: Clock;
-  sleep(ms: number): Promise<void>;
   /** Attempts for transient faults (Entra ID or Key Vault) and the first pause, doubled each time. */
   retry: { attempts: number; firstDelayMs: number };
 }
@@ -43,7 +42,7 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
     sameRef(current.account.applicationSecret, used.applicationSecret);
   let outcome: { cache: string; from: StagedSecret } | { error: CredentialError } | 'transient';
   try {
-    outcome = await retryTransient(() => refresh(used, deps), deps.retry, deps.sleep);
+    outcome = await retryTransient(() => refresh(used, deps), deps.retry, deps.clock);
   } catch (error) {
     if (!isTransient(error)) throw error;
     outcome = 'transient';
@@ -84,7 +83,7 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
   const cache = await retryTransient(
     () => deps.secretStore.put(used.tokenCache.name, fresh, { contentType: 'msal-token-cache' }),
     deps.retry,
-    deps.sleep,
+    deps.clock,
   );
   const recorded = await save(record, deps, (current) =>
     current.account?.tokenCache.name === used.tokenCache.name

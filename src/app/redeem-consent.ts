@@ -39,7 +39,6 @@ export interface RedeemConsentDeps {
   partnerApi: PartnerApi;
   payerAccounts: PayerAccounts;
   clock: Clock;
-  sleep(ms: number): Promise<void>;
 }
 
 /** The vault write right after a token request must not be lost to a passing fault: the refresh token it holds is the only valid one. */
@@ -78,7 +77,7 @@ export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConse
     const kept = await retryTransient(
       () => deps.secretStore.put(names.tokenCache, session.serializeCache(), { contentType: 'msal-token-cache' }),
       CACHE_WRITE_RETRY,
-      deps.sleep,
+      deps.clock,
     );
     if (keptBefore) await deps.secretStore.disableVersion(keptBefore);
     keptBefore = kept;

@@ -36,7 +36,7 @@ export interface RequestConsentLinkDeps {
   publicBaseUrl: string;
   callbackUrl: string;
   /** How long to wait for the workflow to take the new link, so the link answered works at once. */
-  publish: { waitMs: number; pollMs: number; sleep(ms: number): Promise<void> };
+  publish: { waitMs: number; pollMs: number };
 }
 
 /** The link in the e-mail and in responses: a signed ticket for one registration's current link. */
@@ -152,6 +152,6 @@ export async function issueConsentLink(
 async function untilPublished(instanceId: string, linkId: string, deps: RequestConsentLinkDeps): Promise<void> {
   for (let waited = 0; waited < deps.publish.waitMs; waited += deps.publish.pollMs) {
     if ((await deps.workflow.state(instanceId))?.progress?.consent?.linkId === linkId) return;
-    await deps.publish.sleep(deps.publish.pollMs);
+    await deps.clock.sleep(deps.publish.pollMs);
   }
 }

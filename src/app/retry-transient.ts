@@ -1,4 +1,5 @@
 import { TransientError } from '../domain/transient-error';
+import type { Clock } from '../ports/clock';
 import { SecretStoreError } from '../ports/secret-store';
 
 /** A fault worth trying again: Microsoft or the vault unavailable, throttling, the network. */
@@ -12,14 +13,14 @@ export const isTransient = (error: unknown): boolean =>
 export async function retryTransient<T>(
   run: () => Promise<T>,
   retry: { attempts: number; firstDelayMs: number },
-  sleep: (ms: number) => Promise<void>,
+  clock: Pick<Clock, 'sleep'>,
 ): Promise<T> {
   for (let attempt = 1; ; attempt++) {
     try {
       return await run();
     } catch (error) {
       if (!isTransient(error) || attempt >= retry.attempts) throw error;
-      await sleep(retry.firstDelayMs * 2 ** (attempt - 1));
+      await clock.sleep(retry.firstDelayMs * 2 ** (attempt - 1));
     }
   }
 }

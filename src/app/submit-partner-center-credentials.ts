@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CredentialError } from '../domain/credential-errors';
 import { looksLikeGuid } from '../domain/credential-errors';
 import type { FieldError, Result } from '../domain/error-codes';
@@ -96,10 +95,10 @@ async function awaitOutcome(
   submissionId: string,
   deps: SubmitPartnerCenterCredentialsDeps,
 ): Promise<SubmissionOutcome> {
-  const deadline = Date.now() + deps.waitForOutcomeMs;
+  const deadline = deps.clock.now().getTime() + deps.waitForOutcomeMs;
   // A person is waiting: look soon, then at a steady pace (each look is one status read).
-  for (let look = 0; Date.now() < deadline; look++) {
-    await sleep(look === 0 ? Math.min(10, deps.pollMs) : deps.pollMs);
+  for (let look = 0; deps.clock.now().getTime() < deadline; look++) {
+    await deps.clock.sleep(look === 0 ? Math.min(10, deps.pollMs) : deps.pollMs);
     const progress = (await deps.workflow.state(registrationId))?.progress;
     if (
       progress?.submissionId !== submissionId ||

@@ -15,7 +15,6 @@ export interface VerifyPartnerCenterCredentialsDeps {
   partnerCenter: PartnerCenter;
   secretStore: SecretStore;
   clock: Clock;
-  sleep(ms: number): Promise<void>;
   /** A secret created minutes ago may not have replicated yet: AADSTS7000215 gets a few more tries. */
   replication: { freshForMs: number; retries: number; delayMs: number };
 }
@@ -56,7 +55,7 @@ export async function verifyPartnerCenterCredentials(
   const fresh = deps.clock.now().getTime() - Date.parse(submission.submittedAt) < deps.replication.freshForMs;
   for (let retry = 0; fresh && !submission.secretLooksLikeId && retry < deps.replication.retries; retry++) {
     if (token.ok || token.error.aadsts !== AADSTS_INVALID_SECRET) break;
-    await deps.sleep(deps.replication.delayMs);
+    await deps.clock.sleep(deps.replication.delayMs);
     token = await deps.tokens.acquireAppToken(request, context);
   }
   if (!token.ok) return token;

@@ -24,6 +24,10 @@ export const ErrorCode = {
   SecretStoreUnavailable: 'secret_store_unavailable',
   ServiceUnavailable: 'service_unavailable',
   InternalError: 'internal_error',
+  /** No operation of the API has this path. */
+  RouteNotFound: 'route_not_found',
+  /** The path is an operation's, the method is not (the answer's Allow header lists those that are). */
+  MethodNotAllowed: 'method_not_allowed',
   // Step 2: what Entra ID and Partner Center said about the submitted credentials.
   SecretInvalid: 'secret_invalid',
   SecretExpired: 'secret_expired',

@@ -68,15 +68,19 @@ const ANONYMOUS_PAGES = (what: string) => ({
 });
 
 /** The manual path of a consent (registration or re-consent): the pasted address, or the code alone. */
-function pastedAddress(o: {
+function pastedAddress<Id extends string>(o: {
   route: string;
-  operationId: string;
+  operationId: Id;
   tag: string;
   what: string;
   flow: string;
   statusUrl: string;
   notFound: ErrorCode;
-}): ApiOperation {
+}): ApiOperation & {
+  operationId: Id;
+  access: 'write';
+  body: { schema: typeof authorizationCodeBody; example: unknown };
+} {
   return {
     method: 'post',
     route: o.route,
@@ -106,7 +110,7 @@ function pastedAddress(o: {
   };
 }
 
-export const API_OPERATIONS: readonly ApiOperation[] = [
+export const API_OPERATIONS = [
   {
     method: 'get',
     route: 'me',
@@ -403,4 +407,4 @@ export const API_OPERATIONS: readonly ApiOperation[] = [
       304: { description: 'Not modified since the ETag given in If-None-Match.' },
     },
   },
-];
+] as const satisfies readonly ApiOperation[];

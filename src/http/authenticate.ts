@@ -12,11 +12,14 @@ const PERSONAL_ACCOUNTS_TENANT = '9188040d-6c67-4c5b-b112-36a304b66dad';
 export const isOperator = (caller: Caller, config: AppServices['config']) =>
   caller.roles.includes(config.API_OPS_ROLE) && config.API_OPS_TENANTS.includes(caller.tenantId);
 
-/** The caller from a verified Entra ID bearer token, or the 401/403 to answer. `ops`: the caller must be an operator. */
+/**
+ * The caller from a verified Entra ID bearer token, or the 401/403 to answer. `member`: anyone signed in to an
+ * organization; `write`: holding the write role; `ops`: an operator (the ops role in the operator's own tenant).
+ */
 export async function authenticate(
   request: HttpRequest,
-  services: AppServices,
-  options: { requiredRole?: string; ops?: true } = {},
+  services: Pick<AppServices, 'config' | 'tokenVerifier'>,
+  access: 'member' | 'write' | 'ops',
 ): Promise<{ ok: true; caller: Caller } | { ok: false; response: HttpResponseInit }> {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -70,15 +73,16 @@ export async function authenticate(
   const roles = Array.isArray(check.claims.roles)
     ? (check.claims.roles as unknown[]).filter((r): r is string => typeof r === 'string')
     : [];
-  if (options.requiredRole && !roles.includes(options.requiredRole)) {
+  const writeRole = services.config.API_WRITE_ROLE;
+  if (access === 'write' && !roles.includes(writeRole)) {
     return deny(
       403,
       ErrorCode.Forbidden,
-      `This action needs the "${options.requiredRole}" app role. Ask your administrator to assign it to you.`,
+      `This action needs the "${writeRole}" app role. Ask your administrator to assign it to you.`,
     );
   }
   const caller: Caller = { organizationId, tenantId, userId, roles };
-  if (options.ops && !isOperator(caller, services.config)) {
+  if (access === 'ops' && !isOperator(caller, services.config)) {
     return deny(
       403,
       ErrorCode.Forbidden,

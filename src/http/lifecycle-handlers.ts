@@ -1,97 +1,71 @@
-import { randomUUID } from 'node:crypto';
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { DurableClient } from 'durable-functions';
-import { startReconsent } from '../app/start-reconsent';
-import { updateApplicationSecret } from '../app/update-application-secret';
-import { appServices } from '../composition';
+import { startReconsent as start } from '../app/start-reconsent';
+import { updateApplicationSecret as update } from '../app/update-application-secret';
 import { AuditAction } from '../domain/audit';
 import { ErrorCode } from '../domain/error-codes';
 import { auditByCaller } from './audit';
 import { consentEmailRefusal } from './consent-email-quota';
-import { authenticate } from './authenticate';
+import { signedIn } from './endpoint';
 import { json, problem } from './problem';
-import { readJsonBody } from './request-body';
-import { applicationSecretBody, reconsentBody } from './schemas';
 
 /** POST /api/payer-account/reconsent: step 3 again for the registered account; answers with the consent link. */
-export async function startReconsentHandler(
-  request: HttpRequest,
-  client: DurableClient,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  const services = appServices();
-  const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
-  if (!auth.ok) return auth.response;
-  const body = await readJsonBody(request, reconsentBody, { optional: true });
-  if (!body.ok) return problem(body.error);
-  const tooMany = body.value.adminEmail ? await consentEmailRefusal(auth.caller, services) : undefined;
+export const startReconsent = signedIn('startReconsent', async ({ caller, body, services, client, context }) => {
+  const tooMany = body.adminEmail ? await consentEmailRefusal(caller, services) : undefined;
   if (tooMany) return tooMany;
-  const { redirectUri, ...rest } = body.value;
-  const result = await startReconsent(
-    auth.caller.organizationId,
-    auth.caller.userId,
+  const { redirectUri, ...rest } = body;
+  const result = await start(
+    caller.organizationId,
+    caller.userId,
     { ...rest, redirectUri: redirectUri === 'callback' ? services.consentCallbackUrl : redirectUri },
-    {
-      ...services.consentLinks(client),
-      newReconsentId: randomUUID,
-      expiresAfterHours: services.config.REGISTRATION_EXPIRY_HOURS,
-    },
+    services.reconsentStart(client),
   );
   if (!result.ok) return problem(result.error);
-  await auditByCaller(services, context, auth.caller, AuditAction.ReconsentRequested, result.value.reconsentId, {
-    emailed: !!result.value.emailedTo,
+  const { reconsentId, emailedTo, expiresAt } = result.value;
+  await auditByCaller(services, context, caller, AuditAction.ReconsentRequested, reconsentId, {
+    emailed: !!emailedTo,
     newSecret: rest.secret !== undefined,
-    expiresAt: result.value.expiresAt,
+    expiresAt,
   });
-  context.info('Re-consent link issued', {
-    organizationId: auth.caller.organizationId,
-    reconsentId: result.value.reconsentId,
-    emailed: !!result.value.emailedTo,
-  });
+  context.info('Re-consent link issued', { organizationId: caller.organizationId, reconsentId, emailed: !!emailedTo });
   return json(202, { ...result.value, statusUrl: '/api/payer-account' }, { location: '/api/payer-account' });
-}
+});
+
+/** Refusals that are not about the secret itself, answered with their own status rather than 422 or 503. */
+const DECIDED_ELSEWHERE: string[] = [
+  ErrorCode.PayerAccountNotFound,
+  ErrorCode.ConcurrentChange,
+  ErrorCode.SecretStoreUnavailable,
+];
 
 /** PUT /api/payer-account/secret: a new application secret, verified before it replaces the old one. */
-export async function updateSecretHandler(
-  request: HttpRequest,
-  _client: DurableClient,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  const services = appServices();
-  const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
-  if (!auth.ok) return auth.response;
-  const body = await readJsonBody(request, applicationSecretBody);
-  if (!body.ok) return problem(body.error);
-  if (body.value.expiresAt && Date.parse(body.value.expiresAt) <= services.clock.now().getTime()) {
-    return problem({
-      code: ErrorCode.InvalidField,
-      field: 'expiresAt',
-      message: 'must be in the future: this date has passed, so the secret has already expired',
+export const updateApplicationSecret = signedIn(
+  'updateApplicationSecret',
+  async ({ caller, body, services, context }) => {
+    if (body.expiresAt && Date.parse(body.expiresAt) <= services.clock.now().getTime()) {
+      return problem({
+        code: ErrorCode.InvalidField,
+        field: 'expiresAt',
+        message: 'must be in the future: this date has passed, so the secret has already expired',
+      });
+    }
+    const result = await update(caller, body, services.secretUpdate);
+    if (!result.ok) {
+      const { code, aadsts, correlationId, unavailable } = result.error;
+      await auditByCaller(services, context, caller, AuditAction.SecretUpdateRefused, undefined, {
+        code,
+        aadsts,
+        correlationId,
+      });
+      return problem(result.error, DECIDED_ELSEWHERE.includes(code) ? undefined : unavailable ? 503 : 422);
+    }
+    const { applicationSecret, expiresAt } = result.value;
+    await auditByCaller(services, context, caller, AuditAction.SecretUpdated, undefined, {
+      version: applicationSecret.version,
+      expiresAt,
     });
-  }
-  const result = await updateApplicationSecret(auth.caller, body.value, {
-    ...services.verification,
-    secretStore: services.requestSecretStore,
-    payerAccounts: services.payerAccounts,
-  });
-  if (!result.ok) {
-    await auditByCaller(services, context, auth.caller, AuditAction.SecretUpdateRefused, undefined, {
-      code: result.error.code,
-      aadsts: result.error.aadsts,
-      correlationId: result.error.correlationId,
+    context.info('Application secret replaced', {
+      organizationId: caller.organizationId,
+      version: applicationSecret.version,
     });
-    const decided = (
-      [ErrorCode.PayerAccountNotFound, ErrorCode.ConcurrentChange, ErrorCode.SecretStoreUnavailable] as string[]
-    ).includes(result.error.code);
-    return problem(result.error, decided ? undefined : result.error.unavailable ? 503 : 422);
-  }
-  await auditByCaller(services, context, auth.caller, AuditAction.SecretUpdated, undefined, {
-    version: result.value.applicationSecret.version,
-    expiresAt: result.value.expiresAt,
-  });
-  context.info('Application secret replaced', {
-    organizationId: auth.caller.organizationId,
-    version: result.value.applicationSecret.version,
-  });
-  return json(200, result.value);
-}
+    return json(200, result.value);
+  },
+);

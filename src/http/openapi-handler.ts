@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import { appServices } from '../composition';
-import { openApiDocument } from './openapi';
+import type { AppConfig } from '../config';
+import type { HttpEndpoint } from './endpoint';
+import { openApiDocument as build } from './openapi';
 import { internalError } from './problem';
 
 let served: { body: string; etag: string } | undefined;
 
-function render(): { body: string; etag: string } {
-  const { config } = appServices();
+function render(config: AppConfig): { body: string; etag: string } {
   const body = JSON.stringify(
-    openApiDocument({
+    build({
       publicBaseUrl: config.PUBLIC_BASE_URL,
       writeRole: config.API_WRITE_ROLE,
       opsRole: config.API_OPS_ROLE,
@@ -19,12 +18,9 @@ function render(): { body: string; etag: string } {
 }
 
 /** GET /api/openapi.json: the contract, built once per process; anonymous, and cacheable by its ETag. */
-export async function openApiDocumentHandler(
-  request: HttpRequest,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
+export const openApiDocument: HttpEndpoint = async (request, context, { services }) => {
   try {
-    served ??= render();
+    served ??= render(services.config);
   } catch (error) {
     context.error(`The OpenAPI document could not be built: ${(error as Error)?.message ?? String(error)}`);
     return internalError();
@@ -33,4 +29,4 @@ export async function openApiDocumentHandler(
   const known = (request.headers.get('if-none-match') ?? '').split(',').map((tag) => tag.trim().replace(/^W\//, ''));
   if (known.includes(served.etag)) return { status: 304, headers };
   return { status: 200, headers: { ...headers, 'content-type': 'application/json; charset=utf-8' }, body: served.body };
-}
+};

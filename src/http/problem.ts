@@ -10,6 +10,7 @@ const TITLES: Record<number, string> = {
   401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
+  405: 'Method Not Allowed',
   409: 'Conflict',
   410: 'Gone',
   429: 'Too Many Requests',
@@ -38,7 +39,12 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.ConsentLinkExpired]: 410,
   [ErrorCode.TooManyConsentEmails]: 429,
   [ErrorCode.InternalError]: 500,
+  [ErrorCode.RouteNotFound]: 404,
+  [ErrorCode.MethodNotAllowed]: 405,
 };
+
+/** The HTTP status an error code is answered with (400 unless listed). */
+export const statusOf = (code: ErrorCode): number => STATUS_OF[code] ?? 400;
 
 /** RFC 9457 problem details with the product's stable code, a message for people and the field at fault. */
 export function problem(
@@ -48,7 +54,7 @@ export function problem(
 ): HttpResponseInit {
   const list = Array.isArray(errors) ? errors : [errors];
   const [first] = list;
-  const code = status ?? STATUS_OF[first.code] ?? 400;
+  const code = status ?? statusOf(first.code);
   return {
     status: code,
     headers: { 'content-type': 'application/problem+json', ...headers },

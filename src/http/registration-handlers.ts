@@ -1,141 +1,86 @@
-import { randomUUID } from 'node:crypto';
-import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
-import type { DurableClient } from 'durable-functions';
-import { cancelRegistration } from '../app/cancel-registration';
-import { deregisterPayerAccount } from '../app/deregister-payer-account';
-import { getPayerAccount } from '../app/get-payer-account';
-import { getRegistration } from '../app/get-registration';
+import { cancelRegistration as cancel } from '../app/cancel-registration';
+import { deregisterPayerAccount as deregister } from '../app/deregister-payer-account';
+import { getPayerAccount as payerAccount } from '../app/get-payer-account';
+import { getRegistration as registration } from '../app/get-registration';
 import { signedConsentLink } from '../app/request-consent-link';
-import { startRegistration } from '../app/start-registration';
-import { appServices } from '../composition';
+import { startRegistration as start } from '../app/start-registration';
+import type { AppServices } from '../composition';
 import { AuditAction } from '../domain/audit';
 import { auditByCaller } from './audit';
-import { authenticate } from './authenticate';
+import { signedIn } from './endpoint';
 import { json, problem } from './problem';
-import { readJsonBody } from './request-body';
-import { startRegistrationBody } from './schemas';
 
 const LOCATION = '/api/payer-account/registration';
-/** A claim younger than this is a registration being started right now, never a leftover. */
-const STALE_CLAIM_AFTER_MS = 60_000;
+
+const consentLink = (services: AppServices) => (registrationId: string, linkId: string, expiresAt: string) =>
+  signedConsentLink(services, registrationId, linkId, expiresAt);
 
 /** POST: step 1 — start the organization's registration. */
-export async function startRegistrationHandler(
-  request: HttpRequest,
-  client: DurableClient,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  const services = appServices();
-  const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
-  if (!auth.ok) return auth.response;
-  const body = await readJsonBody(request, startRegistrationBody, { optional: true });
-  if (!body.ok) return problem(body.error);
-  const result = await startRegistration(auth.caller, body.value, {
-    payerAccounts: services.payerAccounts,
-    workflow: services.workflow(client),
-    clock: services.clock,
-    newRegistrationId: randomUUID,
-    expiresAfterHours: services.config.REGISTRATION_EXPIRY_HOURS,
-    staleClaimAfterMs: STALE_CLAIM_AFTER_MS,
-  });
+export const startRegistration = signedIn('startRegistration', async ({ caller, body, services, client, context }) => {
+  const result = await start(caller, body, services.registrationStart(client));
   if (!result.ok) return problem(result.error);
-  await auditByCaller(services, context, auth.caller, AuditAction.RegistrationStarted, result.value.registrationId, {
-    accountName: result.value.accountName,
-  });
-  context.info('Registration started', {
-    registrationId: result.value.registrationId,
-    organizationId: auth.caller.organizationId,
-  });
+  const { registrationId, accountName } = result.value;
+  await auditByCaller(services, context, caller, AuditAction.RegistrationStarted, registrationId, { accountName });
+  context.info('Registration started', { registrationId, organizationId: caller.organizationId });
   return json(201, result.value, { location: LOCATION });
-}
+});
 
 /** GET: the organization's registration in progress. */
-export async function getRegistrationHandler(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
-  const services = appServices();
-  const auth = await authenticate(request, services);
-  if (!auth.ok) return auth.response;
-  const result = await getRegistration(auth.caller, {
+export const getRegistration = signedIn('getRegistration', async ({ caller, services, client }) => {
+  const result = await registration(caller, {
     payerAccounts: services.payerAccounts,
     workflow: services.workflow(client),
-    consentLink: (registrationId, linkId, expiresAt) => signedConsentLink(services, registrationId, linkId, expiresAt),
+    consentLink: consentLink(services),
   });
   return result.ok ? json(200, result.value) : problem(result.error);
-}
+});
 
 /** DELETE: cancel the organization's registration in progress. */
-export async function cancelRegistrationHandler(
-  request: HttpRequest,
-  client: DurableClient,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  const services = appServices();
-  const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
-  if (!auth.ok) return auth.response;
-  const result = await cancelRegistration(auth.caller, {
-    payerAccounts: services.payerAccounts,
-    workflow: services.workflow(client),
-  });
+export const cancelRegistration = signedIn('cancelRegistration', async ({ caller, services, client, context }) => {
+  const result = await cancel(caller, { payerAccounts: services.payerAccounts, workflow: services.workflow(client) });
   if (!result.ok) return problem(result.error);
-  await auditByCaller(services, context, auth.caller, AuditAction.RegistrationCancelled, result.value.registrationId);
-  context.info('Registration cancelled', {
-    registrationId: result.value.registrationId,
-    organizationId: auth.caller.organizationId,
-  });
+  const { registrationId } = result.value;
+  await auditByCaller(services, context, caller, AuditAction.RegistrationCancelled, registrationId);
+  context.info('Registration cancelled', { registrationId, organizationId: caller.organizationId });
   return { status: 204 };
-}
+});
 
 /** GET /api/payer-account: the registered payer account, its health and any re-consent in progress. */
-export async function getPayerAccountHandler(request: HttpRequest, client: DurableClient): Promise<HttpResponseInit> {
-  const services = appServices();
-  const auth = await authenticate(request, services);
-  if (!auth.ok) return auth.response;
-  const result = await getPayerAccount(auth.caller, {
+export const getPayerAccount = signedIn('getPayerAccount', async ({ caller, services, client }) => {
+  const result = await payerAccount(caller, {
     payerAccounts: services.payerAccounts,
     workflow: services.workflow(client),
     clock: services.clock,
-    consentLink: (instanceId, linkId, expiresAt) => signedConsentLink(services, instanceId, linkId, expiresAt),
+    consentLink: consentLink(services),
   });
   return result.ok ? json(200, result.value) : problem(result.error);
-}
+});
 
 /** DELETE /api/payer-account: deregister — the row and the Key Vault secrets go; the organization may register again. */
-export async function deregisterPayerAccountHandler(
-  request: HttpRequest,
-  client: DurableClient,
-  context: InvocationContext,
-): Promise<HttpResponseInit> {
-  const services = appServices();
-  const auth = await authenticate(request, services, { requiredRole: services.config.API_WRITE_ROLE });
-  if (!auth.ok) return auth.response;
-  const result = await deregisterPayerAccount(auth.caller, {
-    payerAccounts: services.payerAccounts,
-    secretStore: services.requestSecretStore,
-  });
-  if (!result.ok) return problem(result.error);
-  // A waiting re-consent has nothing left to re-consent; it would otherwise wait out its expiry.
-  if (result.value.reconsentId) {
-    await services
-      .workflow(client)
-      .cancel(result.value.reconsentId)
-      .catch((error) =>
-        context.warn('Re-consent not cancelled', {
-          reconsentId: result.value.reconsentId,
-          error: (error as Error)?.name,
-        }),
-      );
-  }
-  await auditByCaller(
-    services,
-    context,
-    auth.caller,
-    AuditAction.PayerAccountDeregistered,
-    result.value.registrationId,
-    { secretsDeleted: result.value.secretsDeleted.length },
-  );
-  context.info('Payer account deregistered', {
-    registrationId: result.value.registrationId,
-    organizationId: auth.caller.organizationId,
-    secretsDeleted: result.value.secretsDeleted.length,
-  });
-  return { status: 204 };
-}
+export const deregisterPayerAccount = signedIn(
+  'deregisterPayerAccount',
+  async ({ caller, services, client, context }) => {
+    const result = await deregister(caller, {
+      payerAccounts: services.payerAccounts,
+      secretStore: services.requestSecretStore,
+    });
+    if (!result.ok) return problem(result.error);
+    const { registrationId, reconsentId, secretsDeleted } = result.value;
+    // A waiting re-consent has nothing left to re-consent; it would otherwise wait out its expiry.
+    if (reconsentId) {
+      await services
+        .workflow(client)
+        .cancel(reconsentId)
+        .catch((error) => context.warn('Re-consent not cancelled', { reconsentId, error: (error as Error)?.name }));
+    }
+    await auditByCaller(services, context, caller, AuditAction.PayerAccountDeregistered, registrationId, {
+      secretsDeleted: secretsDeleted.length,
+    });
+    context.info('Payer account deregistered', {
+      registrationId,
+      organizationId: caller.organizationId,
+      secretsDeleted: secretsDeleted.length,
+    });
+    return { status: 204 };
+  },
+);

@@ -1,13 +1,12 @@
 /** The keep-alive round's body: loaded on first run, like the activities. */
 import type { InvocationContext, Timer } from '@azure/functions';
 import type { DurableClient } from 'durable-functions';
-import { randomUUID } from 'node:crypto';
 import type { KeepAliveOutcome } from '../app/keep-token-alive';
 import { keepTokenAlive } from '../app/keep-token-alive';
 import { recordAudit } from '../app/record-audit';
 import { startReconsent } from '../app/start-reconsent';
 import { recordedAdmin, warnSecretExpiry } from '../app/warn-secret-expiry';
-import { appServices } from '../composition';
+import type { AppServices } from '../composition';
 import { AuditAction } from '../domain/audit';
 import type { PayerAccountRecord } from '../domain/payer-account';
 
@@ -20,10 +19,9 @@ const ACTOR = 'TokenKeepAlive';
  */
 export async function tokenKeepAliveRound(
   timer: Timer,
-  client: DurableClient,
   context: InvocationContext,
+  { services, client }: { services: AppServices; client: DurableClient },
 ): Promise<Record<KeepAliveOutcome | 'error', number>> {
-  const services = appServices();
   const counts = { refreshed: 0, reconsentRequired: 0, failed: 0, transient: 0, skipped: 0, error: 0 };
   for await (const record of services.payerAccounts.listRegistered()) {
     try {
@@ -31,6 +29,7 @@ export async function tokenKeepAliveRound(
       counts[outcome]++;
       if (outcome === 'skipped') continue;
       await audit(
+        services,
         record,
         outcome === 'refreshed'
           ? AuditAction.TokenRefreshed
@@ -41,9 +40,10 @@ export async function tokenKeepAliveRound(
         context,
       );
       const current = await services.payerAccounts.find(record.organizationId);
-      if (outcome === 'reconsentRequired' && current) await askForReconsent(current, client, context);
+      if (outcome === 'reconsentRequired' && current) await askForReconsent(services, current, client, context);
       if (await warnSecretExpiry(record.organizationId, services)) {
         await audit(
+          services,
           record,
           AuditAction.SecretExpiryWarned,
           { expiresAt: record.account?.applicationSecretExpiresAt },
@@ -65,11 +65,11 @@ export async function tokenKeepAliveRound(
 
 /** Starts a re-consent that e-mails the recorded admin its link, unless one is already waiting. */
 async function askForReconsent(
+  services: AppServices,
   record: PayerAccountRecord,
   client: DurableClient,
   context: InvocationContext,
 ): Promise<void> {
-  const services = appServices();
   const to = recordedAdmin(record);
   if (!to) {
     context.warn('Re-consent required, but no admin e-mail is recorded', { organizationId: record.organizationId });
@@ -81,17 +81,14 @@ async function askForReconsent(
     record.organizationId,
     ACTOR,
     { adminEmail: to },
-    {
-      ...services.consentLinks(client),
-      newReconsentId: randomUUID,
-      expiresAfterHours: services.config.REGISTRATION_EXPIRY_HOURS,
-    },
+    services.reconsentStart(client),
   );
   if (!started.ok) {
     context.warn('Re-consent not started', { organizationId: record.organizationId, code: started.error.code });
     return;
   }
   await audit(
+    services,
     record,
     AuditAction.ReconsentRequested,
     { emailed: true, expiresAt: started.value.expiresAt },
@@ -101,6 +98,7 @@ async function askForReconsent(
 }
 
 function audit(
+  services: AppServices,
   record: PayerAccountRecord,
   action: AuditAction,
   details: Record<string, string | number | boolean | undefined>,
@@ -108,7 +106,7 @@ function audit(
   registrationId = record.registrationId,
 ) {
   return recordAudit(
-    appServices(),
+    services,
     { organizationId: record.organizationId, actor: { type: 'system', id: ACTOR }, action, registrationId, details },
     (message, properties) => context.error(message, properties),
   );

@@ -233,6 +233,34 @@ describe('step 1: POST, GET, DELETE /api/payer-account/registration', () => {
     const log = stack.host.output();
     for (const token of [alice, bob, carol]) expect(log).not.toContain(token.split('.')[2]);
   });
+
+  it('answers a path no operation has with a 404 problem, and a wrong method with a 405 problem and Allow', async () => {
+    const unknown = await fetch(`${stack.apiBaseUrl}/payer-acount/registration`, {
+      headers: { authorization: `Bearer ${alice}` },
+    });
+    expect(unknown.status).toBe(404);
+    expect(unknown.headers.get('content-type')).toBe('application/problem+json');
+    expect(await unknown.json()).toMatchObject({
+      status: 404,
+      code: 'route_not_found',
+      message: expect.stringMatching(/openapi\.json/),
+    });
+    const wrongMethod = await call('PATCH', alice, '{}');
+    expect(wrongMethod.status).toBe(405);
+    expect(wrongMethod.headers.get('allow')).toBe('POST, GET, DELETE');
+    expect(await wrongMethod.json()).toMatchObject({
+      status: 405,
+      code: 'method_not_allowed',
+      title: 'Method Not Allowed',
+    });
+    // A route with a parameter: its template is matched too.
+    const history = await fetch(`${stack.apiBaseUrl}/ops/registrations/some-id/history`, { method: 'DELETE' });
+    expect(history.status).toBe(405);
+    expect(history.headers.get('allow')).toBe('GET');
+    // Nothing of the registration's own answers changed for the methods it takes.
+    expect((await call('GET', alice)).status).toBe(404);
+    expect(await (await call('GET', alice)).json()).toMatchObject({ code: 'registration_not_found' });
+  });
 });
 
 describe('step 1: a claim left behind by a crash between claim and start', () => {

@@ -185,7 +185,9 @@ describe('timer triggers in the local Functions host', () => {
       async () => host.output(),
       (out) => out.includes("Executed 'Functions.Flaky' (Failed"),
     );
-    expect(host.output()).toContain('Flaky failed: Error: Flaky timer broke on purpose');
+    expect(host.output()).toMatch(
+      /Executed 'Functions\.Flaky' \(Failed, Duration=\d+ms\): Error: Flaky timer broke on purpose/,
+    );
     await advance(HOUR);
     const second = await settled('Flaky', before.invocationCount + 2);
     expect(second).toMatchObject({ invocationCount: before.invocationCount + 2, lastResult: 'Failed' });

@@ -116,6 +116,8 @@ describe('the deployment package (dist/package), loaded outside the repository',
       // The contract the frontends read, and the caller's own view.
       expect((await call('GET', '/openapi.json', undefined)).status).toBe(200);
       expect((await call('GET', '/me', alice)).status).toBe(200);
+      // A path no operation has: the catch-all's problem answer.
+      expect((await call('GET', '/no-such-operation', alice)).body).toMatchObject({ code: 'route_not_found' });
       // A keep-alive run, through Azure's admin API.
       const before = (await stack.timerStatus('TokenKeepAlive')).invocationCount;
       await stack.runFunction('TokenKeepAlive');
