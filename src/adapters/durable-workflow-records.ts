@@ -7,7 +7,6 @@ import type {
   InstancePage,
   InstanceQuery,
   InstanceSummary,
-  RecordedEvent,
   WorkflowRecords,
 } from '../ports/workflow-records';
 import { InvalidContinuationToken } from '../ports/workflow-records';
@@ -68,7 +67,7 @@ export class DurableWorkflowRecords implements WorkflowRecords {
     return {
       ...summary(body),
       output: body.output ?? null,
-      historyEvents: Array.isArray(body.historyEvents) ? (body.historyEvents as RecordedEvent[]) : [],
+      steps: Array.isArray(body.historyEvents) ? toRecordedSteps(body.historyEvents) : [],
     };
   }
 
