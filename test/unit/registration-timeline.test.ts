@@ -1,7 +1,11 @@
+import { toHistoryView } from '../../local/durable-host/history-view';
+import { toRecordedSteps } from '../../src/adapters/durable-workflow-records';
 import { buildTimeline } from '../../src/app/registration-timeline';
 import type { RecordedStep } from '../../src/domain/recorded-step';
 import { firstLine, pickSafe, REDACTED, scrubText } from '../../src/domain/redaction';
 import type { InstanceHistory } from '../../src/ports/workflow-records';
+import { extensionHistoryView } from '../support/extension-history-view';
+import { HistoryBuilder } from '../support/history-builder';
 
 const JWT =
   'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0aWQiOiIyMjIyIiwicm9sZXMiOlsiUGF5ZXJBY2NvdW50Lk1hbmFnZSJdfQ.c2lnbmF0dXJlLXBhcnQtb2YtdGhlLXRva2Vu';
@@ -233,6 +237,108 @@ describe('the ops timeline of a registration', () => {
       at: at(2),
       reason: 'stuck, terminated by ops',
     });
+  });
+});
+
+describe('the timeline read through the Durable adapter', () => {
+  const VERIFY = 'VerifyPartnerCenterCredentials';
+  const EXPIRY_MS = 168 * 3600_000;
+  const reason = `Activity function '${VERIFY}' failed: token ${JWT} refused\nsecond line with ${CLIENT_SECRET}`;
+  const details = `Error: boom\n    at secret (${REFRESH_TOKEN})`;
+  const secret = (version: string) => ({ name: 'reg-x-pc-secret', version });
+  /**
+   * Two failed verifications retried, a refusal, then a second submission whose staged secret is
+   * being disabled. Each wait races its own expiry timer (never fired here).
+   */
+  const b = new HistoryBuilder(Date.UTC(2025, 0, 1, 12))
+    .episode(0)
+    .executionStarted('RegistrationOrchestrator', {
+      organizationId: ORG,
+      accountName: 'Contoso CSP',
+      expiresAfterHours: 168,
+    })
+    .timerCreated(0, EXPIRY_MS)
+    .endEpisode()
+    .episode(2000)
+    .eventRaised('PartnerCenterCredentialsSubmitted', { submissionId: 'sub-1', secret: secret('abc') })
+    .taskScheduled(1, VERIFY, { submissionId: 'sub-1', secret: secret('abc') })
+    .endEpisode()
+    .episode(4000)
+    .taskFailed(1, reason, details)
+    .timerCreated(2, 5000)
+    .endEpisode()
+    .episode(5000)
+    .timerFired(2, 5000)
+    .taskScheduled(3, VERIFY, { submissionId: 'sub-1', secret: secret('abc') })
+    .endEpisode()
+    .episode(7000)
+    .taskFailed(3, reason, details)
+    .timerCreated(4, 9000)
+    .endEpisode()
+    .episode(9000)
+    .timerFired(4, 9000)
+    .taskScheduled(5, VERIFY, { submissionId: 'sub-1', secret: secret('abc') })
+    .endEpisode()
+    .episode(10_000)
+    .taskCompleted(5, { ok: false, error: { code: 'secret_expired', message: `secret ${CLIENT_SECRET} expired` } })
+    .timerCreated(6, EXPIRY_MS)
+    .endEpisode()
+    .episode(12_000)
+    .eventRaised('PartnerCenterCredentialsSubmitted', { submissionId: 'sub-2', secret: secret('def') })
+    .taskScheduled(7, 'DisableStagedSecret', secret('abc'))
+    .endEpisode();
+  const timelineOf = (view: Record<string, unknown>[]) =>
+    buildTimeline(
+      instance(toRecordedSteps(view), {
+        customStatus: {
+          step: 'partnerCenterCredentials',
+          status: 'verifyingPartnerCenterCredentials',
+          expiresAt: b.at(EXPIRY_MS),
+        },
+        createdTime: b.at(0),
+        lastUpdatedTime: b.at(12_000),
+      }),
+    );
+
+  it("is the same from the local host's view and from the extension's view in Azure, but for the organization ID", () => {
+    const local = timelineOf(toHistoryView(b.build(), true));
+    const azure = timelineOf(extensionHistoryView(b.build()));
+    const { organizationId, ...rest } = local;
+    expect(organizationId).toBe(ORG);
+    // With showInput=false, which the adapter sends, the extension shows no input: the organization
+    // ID is not in Azure's history (where it should come from is for a later issue).
+    expect(azure).toEqual(rest);
+
+    // Retry delays folded, expiry timers not fired and the activity in flight not listed.
+    expect(azure.entries.map((e) => e.kind)).toEqual(['started', 'event', 'activity', 'event']);
+    expect(azure.entries[2]).toMatchObject({
+      name: VERIFY,
+      scheduledAt: b.at(2000),
+      completedAt: b.at(10_000),
+      durationMs: 8000,
+      attempts: 3,
+      outcome: 'completed',
+      failures: [{ at: b.at(4000) }, { at: b.at(7000) }],
+      result: { ok: false, error: { code: 'secret_expired' } },
+    });
+    expect(azure.statusTransitions.map((t) => [t.status, t.errorCode])).toEqual([
+      ['awaitingPartnerCenterCredentials', undefined],
+      ['verifyingPartnerCenterCredentials', undefined],
+      ['awaitingPartnerCenterCredentials', 'secret_expired'],
+      ['verifyingPartnerCenterCredentials', undefined],
+    ]);
+    const text = JSON.stringify([local, azure]);
+    for (const hidden of [
+      JWT,
+      CLIENT_SECRET,
+      REFRESH_TOKEN,
+      'second line',
+      'boom',
+      'sub-1',
+      'reg-x-pc-secret',
+      'Contoso CSP',
+    ])
+      expect({ hidden, shown: text.includes(hidden) }).toEqual({ hidden, shown: false });
   });
 });
 
