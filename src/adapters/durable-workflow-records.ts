@@ -1,11 +1,12 @@
 import type { DurableClient } from 'durable-functions';
+import type { RecordedStep } from '../domain/recorded-step';
+import { pickSafe } from '../domain/redaction';
 import { TransientError } from '../domain/transient-error';
 import type {
   InstanceHistory,
   InstancePage,
   InstanceQuery,
   InstanceSummary,
-  RecordedEvent,
   WorkflowRecords,
 } from '../ports/workflow-records';
 import { InvalidContinuationToken } from '../ports/workflow-records';
@@ -66,7 +67,7 @@ export class DurableWorkflowRecords implements WorkflowRecords {
     return {
       ...summary(body),
       output: body.output ?? null,
-      historyEvents: Array.isArray(body.historyEvents) ? (body.historyEvents as RecordedEvent[]) : [],
+      steps: Array.isArray(body.historyEvents) ? toRecordedSteps(body.historyEvents) : [],
     };
   }
 
@@ -99,3 +100,73 @@ function summary(s: Record<string, unknown>): InstanceSummary {
     lastUpdatedTime: String(s.lastUpdatedTime ?? ''),
   };
 }
+
+/**
+ * One history event as the status API shows it with showHistory=true&showHistoryOutput=true: event
+ * types by name. The extension in Azure drops OrchestratorStarted/Completed, folds each TaskScheduled
+ * into its TaskCompleted/TaskFailed (FunctionName, ScheduledTime) and keeps only those in flight,
+ * keeps TimerCreated, drops TaskScheduledId, TimerId and EventId, and every Input without showInput=true.
+ * The local host hides every TaskScheduled and TimerCreated, and shows inputs with showHistoryOutput=true.
+ */
+interface DurableHistoryEvent {
+  EventType?: unknown;
+  Timestamp?: unknown;
+  Name?: unknown;
+  FunctionName?: unknown;
+  ScheduledTime?: unknown;
+  Input?: unknown;
+  Result?: unknown;
+  Reason?: unknown;
+  OrchestrationStatus?: unknown;
+  FireAt?: unknown;
+}
+
+/** The history in the product's words; the payloads that remain are raw. */
+export function toRecordedSteps(events: unknown[]): RecordedStep[] {
+  return events.flatMap((event) => toRecordedStep((event ?? {}) as DurableHistoryEvent) ?? []);
+}
+
+function toRecordedStep(e: DurableHistoryEvent): RecordedStep | undefined {
+  const at = String(e.Timestamp);
+  // A TaskScheduled still shown is in flight and names its activity `Name`, not `FunctionName`.
+  const activity = String(e.FunctionName ?? e.Name ?? 'unknown');
+  switch (e.EventType) {
+    case 'ExecutionStarted': {
+      const organizationId = pickSafe(e.Input, ['organizationId'])?.organizationId;
+      return {
+        kind: 'started',
+        at,
+        orchestrator: String(e.FunctionName ?? e.Name ?? ''),
+        ...(typeof organizationId === 'string' ? { organizationId } : {}),
+      };
+    }
+    case 'TaskScheduled':
+      return { kind: 'activityScheduled', at, activity };
+    case 'TaskCompleted':
+      return { kind: 'activityCompleted', at, activity, scheduledAt: text(e.ScheduledTime), result: e.Result };
+    case 'TaskFailed':
+      return { kind: 'activityFailed', at, activity, scheduledAt: text(e.ScheduledTime), reason: e.Reason };
+    case 'TimerCreated':
+      return { kind: 'timerCreated', at, fireAt: text(e.FireAt) };
+    case 'TimerFired':
+      return { kind: 'timerFired', at, fireAt: text(e.FireAt) };
+    case 'EventRaised':
+      return { kind: 'eventRaised', at, name: String(e.Name ?? '') };
+    case 'ExecutionCompleted': {
+      const runtimeStatus = String(e.OrchestrationStatus ?? '');
+      return runtimeStatus === 'Failed'
+        ? { kind: 'completed', at, runtimeStatus, failureReason: e.Result }
+        : { kind: 'completed', at, runtimeStatus, result: e.Result };
+    }
+    case 'ExecutionTerminated':
+      // DTFx records the reason as the event's Input, hidden without showInput=true; the local host shows it as Reason.
+      return { kind: 'terminated', at, reason: e.Reason ?? e.Input };
+    case 'OrchestratorStarted':
+    case 'OrchestratorCompleted':
+      return undefined; // episode boundaries of the replay, not steps of the workflow
+    default:
+      return { kind: 'other', at, label: String(e.EventType) };
+  }
+}
+
+const text = (value: unknown) => (typeof value === 'string' ? value : undefined);

@@ -1,7 +1,8 @@
 import { Activity, RegistrationEvent } from '../domain/durable-names';
+import type { RecordedStep } from '../domain/recorded-step';
 import { firstLine, pickSafe, scrubDeep } from '../domain/redaction';
 import { RegistrationStatus, RegistrationStep } from '../domain/registration';
-import type { InstanceHistory, RecordedEvent } from '../ports/workflow-records';
+import type { InstanceHistory } from '../ports/workflow-records';
 
 /**
  * One registration's history as ops read it: steps, activities (attempts, durations, first line of
@@ -43,7 +44,6 @@ export const SAFE_PROGRESS_FIELDS = [
   'verified.companyName',
   'consent.expiresAt',
 ] as const;
-const SAFE_INPUT_FIELDS = ['organizationId'] as const;
 
 export interface ActivityEntry {
   kind: 'activity';
@@ -108,19 +108,19 @@ export interface RegistrationTimeline {
   entries: TimelineEntry[];
 }
 
-const TASK_EVENTS = ['TaskCompleted', 'TaskFailed'];
+type ActivityStep = Extract<RecordedStep, { kind: 'activityCompleted' | 'activityFailed' }>;
 
 export function buildTimeline(history: InstanceHistory): RegistrationTimeline {
   const progress = pickSafe(history.customStatus, SAFE_PROGRESS_FIELDS);
-  const entries = toEntries(history.historyEvents, progress?.expiresAt as string | undefined);
-  const started = history.historyEvents.find((e) => e.EventType === 'ExecutionStarted');
+  const entries = toEntries(history.steps, progress?.expiresAt as string | undefined);
+  const started = history.steps.find((s) => s.kind === 'started');
   const transitions = deriveTransitions(entries, progress, history.lastUpdatedTime);
   const completed = entries.find((e): e is Extract<TimelineEntry, { kind: 'completed' }> => e.kind === 'completed');
   const terminated = entries.find((e): e is Extract<TimelineEntry, { kind: 'terminated' }> => e.kind === 'terminated');
   const errorCode = (progress?.error as { code?: string } | undefined)?.code;
   const timeline: RegistrationTimeline = {
     registrationId: history.instanceId,
-    organizationId: pickSafe(started?.Input, SAFE_INPUT_FIELDS)?.organizationId as string | undefined,
+    organizationId: started?.organizationId,
     runtimeStatus: history.runtimeStatus,
     createdTime: history.createdTime,
     lastUpdatedTime: history.lastUpdatedTime,
@@ -140,8 +140,12 @@ export function buildTimeline(history: InstanceHistory): RegistrationTimeline {
   return scrubDeep(dropUndefined(timeline));
 }
 
-/** History events to entries: each activity call once (its retries folded in), events by name only. */
-function toEntries(events: RecordedEvent[], expiresAt: string | undefined): TimelineEntry[] {
+/**
+ * Recorded steps to entries: each activity call once (its retries folded in), events by name only.
+ * A timer not fired yet and an activity still running have no entry: the response has no kind for
+ * them, and the expiry a pending timer stands for is in the progress (`expiresAt`).
+ */
+function toEntries(steps: RecordedStep[], expiresAt: string | undefined): TimelineEntry[] {
   const entries: TimelineEntry[] = [];
   let open: ActivityEntry | undefined; // the last call, while its last attempt failed: a retry may follow
   let timers: TimelineEntry[] = []; // timers after a failed attempt: a retry's delay, or not
@@ -150,80 +154,88 @@ function toEntries(events: RecordedEvent[], expiresAt: string | undefined): Time
     timers = [];
     open = undefined;
   };
-  for (const e of events) {
-    const at = String(e.Timestamp);
-    if (e.EventType === 'TimerFired') {
-      const timer: TimelineEntry = {
-        kind: 'timer',
-        at,
-        fireAt: e.FireAt,
-        ...(expiresAt && sameInstant(e.FireAt, expiresAt) ? { purpose: 'registrationExpiry' as const } : {}),
+  const attempt = (step: ActivityStep) => {
+    const failed = step.kind === 'activityFailed';
+    const scheduledAt = step.scheduledAt ?? step.at;
+    const failure = failed ? [{ at: step.at, reason: firstLine(step.reason) }] : [];
+    const result = failed ? undefined : pickSafe(step.result, SAFE_RESULT_FIELDS);
+    if (open && open.name === step.activity) {
+      timers = []; // the retry's delay
+      open.attempts += 1;
+      open.completedAt = step.at;
+      open.durationMs = duration(open.scheduledAt, step.at);
+      open.outcome = failed ? 'failed' : 'completed';
+      open.failures = [...(open.failures ?? []), ...failure];
+      if (!failed) open.result = result;
+    } else {
+      flush();
+      open = {
+        kind: 'activity',
+        at: scheduledAt,
+        name: step.activity,
+        scheduledAt,
+        completedAt: step.at,
+        durationMs: duration(scheduledAt, step.at),
+        attempts: 1,
+        outcome: failed ? 'failed' : 'completed',
+        ...(failed ? { failures: failure } : { result }),
       };
-      if (open) timers.push(timer);
-      else entries.push(timer);
-      continue;
+      entries.push(open);
     }
-    if (TASK_EVENTS.includes(e.EventType)) {
-      const failed = e.EventType === 'TaskFailed';
-      const name = String(e.FunctionName ?? 'unknown');
-      const scheduledAt = String(e.ScheduledTime ?? at);
-      const failure = failed ? [{ at, reason: firstLine(e.Reason) }] : [];
-      if (open && open.name === name) {
-        timers = []; // the retry's delay
-        open.attempts += 1;
-        open.completedAt = at;
-        open.durationMs = duration(open.scheduledAt, at);
-        open.outcome = failed ? 'failed' : 'completed';
-        open.failures = [...(open.failures ?? []), ...failure];
-        if (!failed) open.result = pickSafe(e.Result, SAFE_RESULT_FIELDS);
-      } else {
-        flush();
-        const entry: ActivityEntry = {
-          kind: 'activity',
-          at: scheduledAt,
-          name,
-          scheduledAt,
-          completedAt: at,
-          durationMs: duration(scheduledAt, at),
-          attempts: 1,
-          outcome: failed ? 'failed' : 'completed',
-          ...(failed ? { failures: failure } : { result: pickSafe(e.Result, SAFE_RESULT_FIELDS) }),
+    if (!failed) open = undefined;
+  };
+  for (const step of steps) {
+    switch (step.kind) {
+      case 'activityScheduled':
+      case 'timerCreated':
+        break;
+      case 'activityCompleted':
+      case 'activityFailed':
+        attempt(step);
+        break;
+      case 'timerFired': {
+        const timer: TimelineEntry = {
+          kind: 'timer',
+          at: step.at,
+          fireAt: step.fireAt,
+          ...(expiresAt && sameInstant(step.fireAt, expiresAt) ? { purpose: 'registrationExpiry' as const } : {}),
         };
-        entries.push(entry);
-        open = entry;
-      }
-      if (!failed) open = undefined;
-      continue;
-    }
-    flush();
-    switch (e.EventType) {
-      case 'ExecutionStarted':
-        entries.push({ kind: 'started', at, name: String(e.FunctionName ?? e.Name ?? '') });
-        break;
-      case 'EventRaised':
-        entries.push({ kind: 'event', at, name: String(e.Name ?? '') });
-        break;
-      case 'ExecutionCompleted': {
-        const status = String(e.OrchestrationStatus ?? '');
-        entries.push({
-          kind: 'completed',
-          at,
-          runtimeStatus: status,
-          ...(status === 'Failed'
-            ? { reason: firstLine(e.Result) }
-            : { result: pickSafe(e.Result, SAFE_RESULT_FIELDS) }),
-        });
+        if (open) timers.push(timer);
+        else entries.push(timer);
         break;
       }
-      case 'ExecutionTerminated':
-        entries.push({ kind: 'terminated', at, reason: firstLine(e.Reason ?? e.Input) });
-        break;
       default:
-        entries.push({ kind: 'other', at, eventType: String(e.EventType) });
+        flush();
+        entries.push(toEntry(step));
     }
   }
   flush();
   return entries;
+}
+
+function toEntry(
+  step: Exclude<RecordedStep, ActivityStep | { kind: 'activityScheduled' | 'timerCreated' | 'timerFired' }>,
+): TimelineEntry {
+  const { at } = step;
+  switch (step.kind) {
+    case 'started':
+      return { kind: 'started', at, name: step.orchestrator };
+    case 'eventRaised':
+      return { kind: 'event', at, name: step.name };
+    case 'completed':
+      return {
+        kind: 'completed',
+        at,
+        runtimeStatus: step.runtimeStatus,
+        ...(step.failureReason !== undefined
+          ? { reason: firstLine(step.failureReason) }
+          : { result: pickSafe(step.result, SAFE_RESULT_FIELDS) }),
+      };
+    case 'terminated':
+      return { kind: 'terminated', at, reason: firstLine(step.reason) };
+    case 'other':
+      return { kind: 'other', at, eventType: step.label };
+  }
 }
 
 /**

@@ -2,6 +2,7 @@
  * What the workflow engine recorded about its instances, for ops: summaries page by page, and one
  * instance's history (Durable Functions' status API in production). Read-only.
  */
+import type { RecordedStep } from '../domain/recorded-step';
 
 export interface InstanceSummary {
   instanceId: string;
@@ -29,30 +30,10 @@ export interface InstancePage {
   continuationToken?: string;
 }
 
-/**
- * One history event as the status API shows it with showHistory=true&showHistoryOutput=true:
- * event types by name, activity events carry FunctionName and ScheduledTime. Payload fields
- * (Input, Result, Details) are raw: never shown without redaction.
- */
-export interface RecordedEvent {
-  EventType: string;
-  Timestamp: string;
-  FunctionName?: string;
-  ScheduledTime?: string;
-  Name?: string;
-  Reason?: unknown;
-  Details?: unknown;
-  Input?: unknown;
-  Result?: unknown;
-  OrchestrationStatus?: string;
-  FireAt?: string;
-  TimerId?: number;
-  [field: string]: unknown;
-}
-
 export interface InstanceHistory extends InstanceSummary {
+  /** The orchestration's output (raw: redact before showing). */
   output: unknown;
-  historyEvents: RecordedEvent[];
+  steps: RecordedStep[];
 }
 
 /** The engine refused a list query whose filters were valid: its continuation token is not one it issued. */

@@ -1,0 +1,100 @@
+import { toHistoryView } from '../../local/durable-host/history-view';
+import { toRecordedSteps } from '../../src/adapters/durable-workflow-records';
+import { extensionHistoryView } from '../support/extension-history-view';
+import { HistoryBuilder } from '../support/history-builder';
+
+const ORG = '22222222-2222-4222-8222-222222222222';
+const CLIENT_SECRET = 'Xy78Q~abcdefghijklmnopqrstuvwxyz0123456789';
+const REFRESH_TOKEN = '0.AXoAbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOp';
+const EXPIRY_MS = 168 * 3600_000;
+const VERIFY = 'VerifyPartnerCenterCredentials';
+const REASON = `Activity function '${VERIFY}' failed: boom`;
+
+/** Step 2's verification failed once, its retry's delay elapsed, and the retry is running. */
+function retryInFlight(): HistoryBuilder {
+  return new HistoryBuilder(Date.UTC(2025, 0, 1, 12))
+    .episode(0)
+    .executionStarted('RegistrationOrchestrator', {
+      organizationId: ORG,
+      accountName: 'Contoso CSP',
+      expiresAfterHours: 168,
+    })
+    .timerCreated(0, EXPIRY_MS)
+    .endEpisode()
+    .episode(2000)
+    .eventRaised('PartnerCenterCredentialsSubmitted', { submissionId: 'sub-1', note: CLIENT_SECRET })
+    .taskScheduled(1, VERIFY, { submissionId: 'sub-1' })
+    .endEpisode()
+    .episode(4000)
+    .taskFailed(1, REASON, `Error: boom\n    at secret (${REFRESH_TOKEN})`)
+    .timerCreated(2, 5000)
+    .endEpisode()
+    .episode(5000)
+    .timerFired(2, 5000)
+    .taskScheduled(3, VERIFY, { submissionId: 'sub-1' })
+    .endEpisode();
+}
+
+describe("the Durable adapter's reading of an instance's history", () => {
+  it("maps the local host's view: inputs shown, scheduling and timer creation hidden", () => {
+    const b = retryInFlight();
+    const steps = toRecordedSteps(toHistoryView(b.build(), true));
+    expect(steps).toEqual([
+      { kind: 'started', at: b.at(0), orchestrator: 'RegistrationOrchestrator', organizationId: ORG },
+      { kind: 'eventRaised', at: b.at(2000), name: 'PartnerCenterCredentialsSubmitted' },
+      { kind: 'activityFailed', at: b.at(4000), activity: VERIFY, scheduledAt: b.at(2000), reason: REASON },
+      { kind: 'timerFired', at: b.at(5000), fireAt: b.at(5000) },
+    ]);
+    expect(JSON.stringify(steps)).not.toMatch(/Contoso CSP|sub-1|Xy78Q|AXoAb|Error: boom/);
+  });
+
+  it("maps the extension's view in Azure: created timers and the activity in flight, no input, no task ids", () => {
+    const b = retryInFlight();
+    expect(toRecordedSteps(extensionHistoryView(b.build()))).toEqual([
+      { kind: 'started', at: b.at(0), orchestrator: 'RegistrationOrchestrator' },
+      { kind: 'timerCreated', at: b.at(0), fireAt: b.at(EXPIRY_MS) },
+      { kind: 'eventRaised', at: b.at(2000), name: 'PartnerCenterCredentialsSubmitted' },
+      { kind: 'activityFailed', at: b.at(4000), activity: VERIFY, scheduledAt: b.at(2000), reason: REASON },
+      { kind: 'timerCreated', at: b.at(4000), fireAt: b.at(5000) },
+      { kind: 'timerFired', at: b.at(5000), fireAt: b.at(5000) },
+      { kind: 'activityScheduled', at: b.at(5000), activity: VERIFY },
+    ]);
+  });
+
+  it('maps completions, failures and terminations with their raw payloads, and names anything else', () => {
+    const b = new HistoryBuilder(Date.UTC(2025, 0, 1, 12))
+      .episode(0)
+      .executionStarted('RegistrationOrchestrator')
+      .taskScheduled(0, 'CleanUpRegistration')
+      .endEpisode()
+      .episode(1000)
+      .taskCompleted(0, { released: true })
+      .executionCompleted('Completed', { outcome: 'expired' })
+      .endEpisode();
+    expect(toRecordedSteps(extensionHistoryView(b.build())).slice(1)).toEqual([
+      {
+        kind: 'activityCompleted',
+        at: b.at(1000),
+        activity: 'CleanUpRegistration',
+        scheduledAt: b.at(0),
+        result: { released: true },
+      },
+      { kind: 'completed', at: b.at(1000), runtimeStatus: 'Completed', result: { outcome: 'expired' } },
+    ]);
+    const at = b.at(2000);
+    expect(
+      toRecordedSteps([
+        { EventType: 'OrchestratorStarted', Timestamp: at },
+        { EventType: 'ExecutionCompleted', Timestamp: at, OrchestrationStatus: 'Failed', Result: 'boom\n at x' },
+        { EventType: 'ExecutionTerminated', Timestamp: at, Reason: 'by ops' },
+        { EventType: 'ExecutionTerminated', Timestamp: at, Input: 'by ops, as DTFx records it' },
+        { EventType: 'ExecutionSuspended', Timestamp: at, Reason: 'paused' },
+      ]),
+    ).toEqual([
+      { kind: 'completed', at, runtimeStatus: 'Failed', failureReason: 'boom\n at x' },
+      { kind: 'terminated', at, reason: 'by ops' },
+      { kind: 'terminated', at, reason: 'by ops, as DTFx records it' },
+      { kind: 'other', at, label: 'ExecutionSuspended' },
+    ]);
+  });
+});
