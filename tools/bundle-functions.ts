@@ -1,9 +1,9 @@
 /**
  * `npm run build`, after tsc: bundles the function registrations (functions/*.ts and what they import
- * statically) into dist/app.js, package.json's `main`. The worker then loads one file instead of a
- * dozen small modules, which is most of a cold start's cost beyond @azure/functions itself.
- * Lazy `require(...)` calls stay lazy: each is left external and re-pointed at tsc's output in dist/,
- * so use-case and SDK code still loads on a function's first run only.
+ * statically: the composition root's small top, src/hosting, src/workflow and the domain modules they use) into
+ * dist/app.js, package.json's `main`. The worker then loads one file instead of a few dozen small modules. The
+ * composition root's lazy `require(...)` calls stay lazy: each is left external and re-pointed at tsc's output in
+ * dist/, so handler, use-case and SDK code still loads on a function's first run only. npm packages stay external.
  */
 import * as path from 'node:path';
 import { readdirSync } from 'node:fs';

@@ -17,6 +17,13 @@ export function sendJson(
   res.end(text);
 }
 
+/** A stand-in's own fault while answering: logged with its message only, never a token or a body. */
+export function logFault(standIn: string, method: string | undefined, pathname: string, err: unknown): void {
+  console.error(
+    `${standIn} stand-in: ${method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`,
+  );
+}
+
 /** The request's header if it is a plausible ID (echoed back, as Microsoft's APIs do), else a new GUID. */
 export function headerOr(req: IncomingMessage, name: string): string {
   const value = req.headers[name];

@@ -4,6 +4,20 @@ import { tenantUrls } from './tenant-urls';
 /** The template Entra puts in `/common` and `/organizations` documents instead of a tenant GUID. */
 export const TENANT_TEMPLATE = '{tenantid}';
 
+/** What the v1.0 and v2.0 discovery documents share, as login.microsoftonline.com answers them. */
+function shared(issuerTenant: string) {
+  return {
+    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
+    response_modes_supported: ['query', 'fragment', 'form_post'],
+    subject_types_supported: ['pairwise'],
+    id_token_signing_alg_values_supported: ['RS256'],
+    http_logout_supported: true,
+    frontchannel_logout_supported: true,
+    tenant_region_scope: issuerTenant === TENANT_TEMPLATE ? null : 'EU',
+    cloud_instance_name: 'microsoftonline.com',
+  };
+}
+
 /**
  * `GET /{tenant}/v2.0/.well-known/openid-configuration`, shaped like login.microsoftonline.com's. For a tenant
  * both arguments are its GUID; for `/common` the endpoints say `common` and the issuer `{tenantid}`.
@@ -11,20 +25,15 @@ export const TENANT_TEMPLATE = '{tenantid}';
 export function openIdConfigurationV2(baseUrl: string, endpointTenant: string, issuerTenant = endpointTenant) {
   const u = tenantUrls(baseUrl, endpointTenant);
   return {
+    ...shared(issuerTenant),
     token_endpoint: u.tokenEndpoint,
-    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
     jwks_uri: u.jwksUri,
-    response_modes_supported: ['query', 'fragment', 'form_post'],
-    subject_types_supported: ['pairwise'],
-    id_token_signing_alg_values_supported: ['RS256'],
     response_types_supported: ['code', 'id_token', 'code id_token', 'id_token token'],
     scopes_supported: ['openid', 'profile', 'email', 'offline_access'],
     issuer: tenantUrls(baseUrl, issuerTenant).issuer,
     request_uri_parameter_supported: false,
     authorization_endpoint: u.authorizationEndpoint,
     device_authorization_endpoint: u.deviceAuthorizationEndpoint,
-    http_logout_supported: true,
-    frontchannel_logout_supported: true,
     end_session_endpoint: u.endSessionEndpoint,
     claims_supported: [
       'sub',
@@ -47,8 +56,6 @@ export function openIdConfigurationV2(baseUrl: string, endpointTenant: string, i
       'c_hash',
       'email',
     ],
-    tenant_region_scope: issuerTenant === TENANT_TEMPLATE ? null : 'EU',
-    cloud_instance_name: 'microsoftonline.com',
     cloud_graph_host_name: 'graph.windows.net',
     msgraph_host: 'graph.microsoft.com',
   };
@@ -62,18 +69,13 @@ export function openIdConfigurationV2(baseUrl: string, endpointTenant: string, i
 export function openIdConfigurationV1(baseUrl: string, endpointTenant: string, issuerTenant = endpointTenant) {
   const u = tenantUrls(baseUrl, endpointTenant);
   return {
+    ...shared(issuerTenant),
     token_endpoint: u.v1TokenEndpoint,
-    token_endpoint_auth_methods_supported: ['client_secret_post', 'private_key_jwt', 'client_secret_basic'],
     jwks_uri: u.v1JwksUri,
-    response_modes_supported: ['query', 'fragment', 'form_post'],
-    subject_types_supported: ['pairwise'],
-    id_token_signing_alg_values_supported: ['RS256'],
     response_types_supported: ['code', 'id_token', 'code id_token', 'token id_token', 'token'],
     scopes_supported: ['openid'],
     issuer: tenantUrls(baseUrl, issuerTenant).v1Issuer,
     authorization_endpoint: u.v1AuthorizationEndpoint,
-    http_logout_supported: true,
-    frontchannel_logout_supported: true,
     claims_supported: [
       'sub',
       'iss',
@@ -89,8 +91,6 @@ export function openIdConfigurationV1(baseUrl: string, endpointTenant: string, i
       'family_name',
       'nickname',
     ],
-    tenant_region_scope: issuerTenant === TENANT_TEMPLATE ? null : 'EU',
-    cloud_instance_name: 'microsoftonline.com',
   };
 }
 

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { loadFixtures } from '../fixtures-file';
 import bundledFixtures from './fixtures.json';
 
 /** The directory the Entra ID stand-in serves: tenants, app registrations and users. Local values only. */
@@ -73,18 +73,7 @@ export type EntraApplication = z.infer<typeof applicationSchema>;
 export type EntraUser = z.infer<typeof userSchema>;
 export type EntraFixtures = z.infer<typeof fixturesSchema>;
 
-/** Validates fixtures (shape, GUIDs, dates, tenant references); throws with the offending paths. */
-export function parseEntraFixtures(raw: unknown): EntraFixtures {
-  const result = fixturesSchema.safeParse(raw);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`Invalid Entra ID stand-in fixtures: ${issues.join('; ')}`);
-  }
-  return result.data;
-}
-
 /** The bundled fixtures (fixtures.json beside this file), or another JSON file of the same shape. */
 export function loadEntraFixtures(filePath?: string): EntraFixtures {
-  const raw: unknown = filePath === undefined ? bundledFixtures : JSON.parse(readFileSync(filePath, 'utf8'));
-  return parseEntraFixtures(raw);
+  return loadFixtures('Entra ID', fixturesSchema, bundledFixtures, filePath);
 }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { sendJson as sendJsonAnswer } from '../json-response';
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -22,15 +23,7 @@ export function sendJson(
   body: unknown,
   headers: Record<string, string> = {},
 ): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'Content-Type': 'application/json; charset=utf-8',
-    'Content-Length': Buffer.byteLength(text),
-    'Cache-Control': 'no-store, no-cache',
-    Pragma: 'no-cache',
-    ...headers,
-  });
-  res.end(text);
+  sendJsonAnswer(res, status, body, { 'Cache-Control': 'no-store, no-cache', Pragma: 'no-cache', ...headers });
 }
 
 /**

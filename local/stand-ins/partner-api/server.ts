@@ -13,7 +13,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenHttps } from '../https-listener';
-import { headerOr, sendJson } from '../json-response';
+import { headerOr, logFault, sendJson } from '../json-response';
 import type { LoopbackTls } from '../../tls';
 import type { EntraIdStandIn } from '../entra-id/server';
 import { FaultInjection } from '../fault-injection';
@@ -137,10 +137,7 @@ export async function startPartnerApiStandIn(options: PartnerApiStandInOptions):
       res.end(req.method === 'HEAD' ? undefined : csv);
     } catch (err) {
       if (err instanceof PartnerApiError) return sendError(res, err, headers);
-      // The message only: never a token.
-      console.error(
-        `partner-api stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      logFault('partner-api', req.method, pathname, err);
       sendJson(res, 500, partnerApiFaultBody(500), headers);
     }
   }

@@ -1,5 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { loadFixtures } from '../fixtures-file';
 import bundledFixtures from './fixtures.json';
 
 /**
@@ -62,20 +62,9 @@ export type PartnerCustomer = z.infer<typeof customerSchema>;
 export type LegalBusinessProfileFixture = z.infer<typeof legalBusinessProfileSchema>;
 export type PartnerCenterFixtures = z.infer<typeof fixturesSchema>;
 
-/** Validates fixtures; throws with the offending paths. */
-export function parsePartnerCenterFixtures(raw: unknown): PartnerCenterFixtures {
-  const result = fixturesSchema.safeParse(raw);
-  if (!result.success) {
-    const issues = result.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`);
-    throw new Error(`Invalid Partner Center stand-in fixtures: ${issues.join('; ')}`);
-  }
-  return result.data;
-}
-
 /** The bundled fixtures (fixtures.json beside this file), or another JSON file of the same shape. */
 export function loadPartnerCenterFixtures(filePath?: string): PartnerCenterFixtures {
-  const raw: unknown = filePath === undefined ? bundledFixtures : JSON.parse(readFileSync(filePath, 'utf8'));
-  return parsePartnerCenterFixtures(raw);
+  return loadFixtures('Partner Center', fixturesSchema, bundledFixtures, filePath);
 }
 
 /** Lookups over the fixtures. */

@@ -10,7 +10,7 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { listenHttps } from '../https-listener';
-import { headerOr, sendJson } from '../json-response';
+import { headerOr, logFault, sendJson } from '../json-response';
 import type { LoopbackTls } from '../../tls';
 import type { EntraIdStandIn } from '../entra-id/server';
 import { FaultInjection } from '../fault-injection';
@@ -94,10 +94,7 @@ export async function startPartnerCenterStandIn(options: PartnerCenterStandInOpt
       sendJson(res, 200, route.handle(caller, url, req), headers);
     } catch (err) {
       if (err instanceof PartnerCenterError) return sendError(res, err, headers);
-      // The message only: never a token or a body.
-      console.error(
-        `partner-center stand-in: ${req.method} ${pathname} failed: ${err instanceof Error ? err.message : String(err)}`,
-      );
+      logFault('partner-center', req.method, pathname, err);
       sendJson(res, 500, partnerCenterFaultBody(500), headers);
     }
   }
