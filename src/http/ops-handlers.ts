@@ -8,7 +8,7 @@ import { InvalidContinuationToken } from '../ports/workflow-records';
 import { authenticate } from './authenticate';
 import { json, problem } from './problem';
 import { readParam, readQuery } from './request-query';
-import { instanceIdParam, opsRegistrationsQuery } from './schemas';
+import { CONTINUATION_TOKEN_REFUSED, instanceIdParam, opsRegistrationsQuery } from './schemas';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
@@ -33,8 +33,7 @@ export async function listRegistrationsHandler(
       return problem({
         code: ErrorCode.InvalidField,
         field: 'continuationToken',
-        message:
-          'continuationToken: not a token this API gave out; pass back the continuationToken of the previous page unchanged, or leave it out to start again.',
+        message: `continuationToken: ${CONTINUATION_TOKEN_REFUSED}`,
       });
     }
     context.info('Ops listed registrations', {

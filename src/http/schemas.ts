@@ -129,6 +129,11 @@ const instant = z
   )
   .transform((v) => new Date(v));
 
+const CONTINUATION_TOKEN = /^[\x20-\x7E]+$/;
+/** Also the answer when the engine refuses a token: either way, one this API did not give out. */
+export const CONTINUATION_TOKEN_REFUSED =
+  'not a token this API gave out; pass back the continuationToken of the previous page unchanged, or leave it out to start again.';
+
 /** GET /api/ops/registrations: filters and paging. */
 export const opsRegistrationsQuery = z
   .strictObject({
@@ -167,12 +172,16 @@ export const opsRegistrationsQuery = z
       .string()
       .min(1, 'must not be empty')
       .max(4096, 'must be at most 4096 characters')
+      // It travels to the engine in an HTTP header: tokens the engine gives out are printable ASCII.
+      .regex(CONTINUATION_TOKEN, CONTINUATION_TOKEN_REFUSED)
       .describe("The previous page's continuationToken, unchanged.")
       .optional(),
   })
   .refine((q) => !q.createdFrom || !q.createdTo || q.createdFrom.getTime() <= q.createdTo.getTime(), {
     message: 'must not be before createdFrom',
     path: ['createdTo'],
+    // A bound that failed its own check is still the string given: compare only bounds that parsed.
+    when: ({ issues }) => !issues.some((i) => i.path?.[0] === 'createdFrom' || i.path?.[0] === 'createdTo'),
   });
 
 /** An orchestration instance ID as it may appear in a URL path (registration IDs are GUIDs). */
