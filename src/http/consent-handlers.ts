@@ -142,7 +142,7 @@ function pastedAuthorizationCode(kind: ConsentAwaiting) {
         message: `Your organization has no ${kind === 'registration' ? 'registration' : 're-consent'} waiting for consent.`,
       });
     }
-    if (!address && code && /^[A-Za-z0-9._~-]{20,}$/.test(code)) {
+    if (!address && code) {
       const pageResult = await completeConsentWithCode(instanceId, code, flowDeps(client));
       if (pageResult.kind === 'page' && pageResult.status >= 400) return refusal(pageResult, 'code');
       await auditByCaller(services, context, auth.caller, AuditAction.AuthorizationCodePasted, instanceId, {
@@ -154,7 +154,7 @@ function pastedAuthorizationCode(kind: ConsentAwaiting) {
     if (!state || (!code && !error)) {
       return problem({
         code: ErrorCode.InvalidField,
-        field: body.value.url ? 'url' : 'code',
+        field: 'url',
         message:
           "Paste the whole address from the browser's address bar after consenting: it looks like https://localhost/?code=…&state=…&session_state=…",
       });
