@@ -71,7 +71,7 @@ function parameters(operation: ApiOperation): JsonSchema[] {
   ];
 }
 
-function reply({ description, json, other, example, headers }: Reply): JsonSchema {
+function reply({ description, json, other, example, headers, links }: Reply): JsonSchema {
   const mediaType = json ? 'application/json' : other?.mediaType;
   const schema = json ? toSchema(json, 'output') : other?.schema;
   return {
@@ -84,6 +84,7 @@ function reply({ description, json, other, example, headers }: Reply): JsonSchem
         }
       : {}),
     ...(mediaType ? { content: { [mediaType]: { schema, ...(example !== undefined ? { example } : {}) } } } : {}),
+    ...(links ? { links } : {}),
   };
 }
 

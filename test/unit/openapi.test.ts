@@ -255,4 +255,54 @@ describe('the OpenAPI document', () => {
       }
     });
   });
+
+  it('links answers to the operations they feed, with parameters those take and values the answers hold', () => {
+    const resolve = (schema: any): any =>
+      schema?.$ref ? doc.components.schemas[String(schema.$ref).split('/').pop() as string] : schema;
+    const at = (schema: any, pointer: string) =>
+      pointer
+        .split('/')
+        .slice(1)
+        .reduce((s: any, token) => {
+          const here = resolve(s);
+          return /^[0-9]+$/.test(token) ? here?.items : here?.properties?.[token];
+        }, schema);
+    const links: string[] = [];
+    for (const { route, method, operation } of operations) {
+      for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
+        for (const [name, link] of Object.entries((response.links ?? {}) as Record<string, any>)) {
+          const where = `${method} ${route} ${status} ${name}`;
+          links.push(where);
+          const target = operations.find((o) => o.operation.operationId === link.operationId);
+          expect({ where, target: target?.operation.operationId }).toEqual({ where, target: link.operationId });
+          expect(link.description).toEqual(expect.any(String));
+          for (const [parameter, expression] of Object.entries((link.parameters ?? {}) as Record<string, string>)) {
+            const taken = (target?.operation.parameters ?? []).some((p: any) => p.name === parameter);
+            const [, source, name] = /^\$(response\.body#|request\.query\.)(.+)$/.exec(expression) ?? [];
+            const fed =
+              source === 'response.body#'
+                ? at(response.content['application/json'].schema, name)
+                : (operation.parameters ?? []).find((p: any) => p.in === 'query' && p.name === name);
+            expect({ where, parameter, expression, taken, fed: !!fed }).toEqual({
+              where,
+              parameter,
+              expression,
+              taken: true,
+              fed: true,
+            });
+          }
+        }
+      }
+    }
+    expect(links).toEqual(
+      expect.arrayContaining([
+        'post /payer-account/registration 201 registration',
+        'post /payer-account/registration 201 history',
+        'get /ops/registrations 200 nextPage',
+        'get /ops/registrations 200 history',
+      ]),
+    );
+    const nextPage = doc.paths['/ops/registrations'].get.responses['200'].links.nextPage;
+    expect(nextPage.parameters.continuationToken).toBe('$response.body#/continuationToken');
+  });
 });
