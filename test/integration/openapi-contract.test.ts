@@ -200,6 +200,13 @@ describe('the API answers as its OpenAPI document says', () => {
     expect((await call('GET', '/ops/registrations/_x/history', { token: olivia })).body.field).toBe('instanceId');
   });
 
+  it('answers 414 for an address longer than the platform takes, whatever the operation', async () => {
+    const long = encodeURIComponent('é'.repeat(1500)); // 9000 bytes percent-encoded
+    expect((await call('GET', `/ops/registrations?continuationToken=${long}`, { token: olivia })).status).toBe(414);
+    expect((await call('GET', `/consent/start?ticket=${long}`)).status).toBe(414);
+    expect((await call('GET', `/me?x=${long}`, { token: bob })).status).toBe(414);
+  });
+
   it('answers 404 while the organization has neither registration nor payer account', async () => {
     for (const [method, path, body] of [
       ['GET', '/payer-account/registration'],

@@ -63,6 +63,7 @@ describe('the OpenAPI document', () => {
       if (operation.security?.length !== 0)
         expect(operation.responses['401']).toEqual({ $ref: '#/components/responses/Unauthorized' });
       expect(operation.responses['500']).toEqual({ $ref: '#/components/responses/InternalError' });
+      expect(operation.responses['414']).toEqual({ $ref: '#/components/responses/UriTooLong' });
     }
   });
 
@@ -129,7 +130,7 @@ describe('the OpenAPI document', () => {
       }
     }
     for (const [name, response] of Object.entries(doc.components.responses as Record<string, any>))
-      check(name, response.content['application/problem+json']);
+      check(name, response.content?.['application/problem+json']);
     expect(checked.length).toBeGreaterThan(API_OPERATIONS.length);
   });
 
