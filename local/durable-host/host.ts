@@ -44,6 +44,11 @@ export interface RunningHost {
 const defaultLog: LogSink = (level, category, fn, message) =>
   process.stdout.write(`${new Date().toISOString()} [${level}] ${category === 'system' ? 'host' : fn}: ${message}\n`);
 
+/** Kestrel's default request-line limit (the Functions host on Linux): a longer address gets 414 before any function runs. */
+const MAX_REQUEST_TARGET_BYTES = 8 * 1024;
+/** Room for addresses beyond that limit, so that they get Kestrel's 414 rather than Node's 431. */
+const MAX_HEADER_BYTES = 128 * 1024;
+
 async function listen(server: Server, host: string, port: number): Promise<number> {
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, () => resolve()));
   return (server.address() as AddressInfo).port;
@@ -67,8 +72,8 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   for (const file of entryPoints(options.appRoot)) require(file);
   const timerFunctions = scheduledFunctions(registry.byTriggerType('timerTrigger'), settings);
 
-  const publicServer = createServer();
-  const rpcServer = createServer();
+  const publicServer = createServer({ maxHeaderSize: MAX_HEADER_BYTES });
+  const rpcServer = createServer({ maxHeaderSize: MAX_HEADER_BYTES });
   const port = await listen(publicServer, hostName, options.port ?? 7071);
   const rpcPort = await listen(rpcServer, hostName, 0);
   const url = `http://${hostName}:${port}`;
@@ -127,6 +132,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     (req: IncomingMessage, res: ServerResponse) => {
       void (async () => {
         await recovered;
+        if (Buffer.byteLength(req.url ?? '') > MAX_REQUEST_TARGET_BYTES) return writeResponse(res, { status: 414 });
         const request = await readRequest(req, origin);
         if (request === 'tooLarge') return writeResponse(res, json(413, { Message: 'Request body too large' }));
         writeResponse(res, await handler(request));

@@ -13,7 +13,7 @@ export type PastedConsent =
   | { kind: 'code'; code: string };
 
 /** Authorization codes are long URL-safe strings; anything else pasted as a code is most likely not one. */
-const AUTHORIZATION_CODE = /^[A-Za-z0-9._~-]{20,}$/;
+export const AUTHORIZATION_CODE = /^[A-Za-z0-9._~-]{20,}$/;
 
 const WHOLE_ADDRESS =
   "Paste the whole address from the browser's address bar after consenting: it looks like https://localhost/?code=…&state=…&session_state=…";

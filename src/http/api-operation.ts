@@ -14,6 +14,16 @@ export interface Reply {
   example?: unknown;
   /** Response headers: name → description. */
   headers?: Record<string, string>;
+  /** Where this answer leads: OpenAPI links, by name. */
+  links?: Record<string, ReplyLink>;
+}
+
+/** An operation an answer leads to, and the values it feeds there (runtime expressions). */
+export interface ReplyLink {
+  operationId: string;
+  description: string;
+  /** Parameter name → e.g. `$response.body#/registrationId` or `$request.query.status`. */
+  parameters?: Record<string, string>;
 }
 
 /** One HTTP function of functions/, as documented. */

@@ -1,7 +1,7 @@
 import { ErrorCode } from '../domain/error-codes';
 import * as ex from './api-examples';
 import { auditPage, registrationsPage, registrationTimeline } from './ops-response-schemas';
-import type { ApiOperation, Reply } from './api-operation';
+import type { ApiOperation, Reply, ReplyLink } from './api-operation';
 import {
   callerView,
   consentLinkView,
@@ -56,6 +56,17 @@ const STEP_2_REFUSALS = [
   C.SecretNoLongerAvailable,
 ];
 const REGISTRATION = 'payer-account/registration';
+const FOLLOW_REGISTRATION: Record<string, ReplyLink> = {
+  registration: { operationId: 'getRegistration', description: 'Follow the registration.' },
+};
+/** Ops read the timeline of the orchestration whose ID is at this place of the answer. */
+const historyOf = (pointer: string): Record<string, ReplyLink> => ({
+  history: {
+    operationId: 'getRegistrationHistory',
+    description: "Ops: this registration's timeline.",
+    parameters: { instanceId: `$response.body#${pointer}` },
+  },
+});
 const STATUS_LINK = { Location: 'The registration to follow: `/api/payer-account/registration`.' };
 const html = (description: string): Reply => ({
   description,
@@ -136,6 +147,7 @@ export const API_OPERATIONS = [
         json: registrationView,
         example: ex.started,
         headers: STATUS_LINK,
+        links: { ...FOLLOW_REGISTRATION, ...historyOf('/registrationId') },
       },
     },
     problems: { 400: INVALID_BODY, 409: [C.PayerAccountExists, C.RegistrationInProgress] },
@@ -147,7 +159,14 @@ export const API_OPERATIONS = [
     tag: 'Registration',
     access: 'signedIn',
     summary: 'The registration in progress: step, status, verified details, the last error, the consent link',
-    replies: { 200: { description: 'The registration.', json: registrationView, example: ex.awaitingConsent } },
+    replies: {
+      200: {
+        description: 'The registration.',
+        json: registrationView,
+        example: ex.awaitingConsent,
+        links: historyOf('/registrationId'),
+      },
+    },
     problems: { 404: [C.RegistrationNotFound] },
   },
   {
@@ -179,12 +198,23 @@ export const API_OPERATIONS = [
       },
     },
     replies: {
-      200: { description: 'Verified: the registration is at step 3.', json: credentialsVerified, example: ex.verified },
+      200: {
+        description: 'Verified: the registration is at step 3.',
+        json: credentialsVerified,
+        example: ex.verified,
+        links: {
+          step3: {
+            operationId: 'requestConsentLink',
+            description: 'Step 3: confirm `verified.tenantId` and `verified.applicationId` in its body.',
+          },
+        },
+      },
       202: {
         description: 'Still verifying: follow the registration.',
         json: verificationPending,
         example: ex.pending,
         headers: { ...STATUS_LINK, 'Retry-After': 'Seconds to wait before looking.' },
+        links: FOLLOW_REGISTRATION,
       },
     },
     problems: {
@@ -271,7 +301,14 @@ export const API_OPERATIONS = [
     tag: 'Payer account',
     access: 'signedIn',
     summary: 'The registered payer account (never a secret)',
-    replies: { 200: { description: 'The payer account.', json: payerAccountView, example: ex.payerAccount } },
+    replies: {
+      200: {
+        description: 'The payer account.',
+        json: payerAccountView,
+        example: ex.payerAccount,
+        links: historyOf('/registrationId'),
+      },
+    },
     problems: { 404: [C.PayerAccountNotFound] },
   },
   {
@@ -305,6 +342,10 @@ export const API_OPERATIONS = [
         json: reconsentStarted,
         example: ex.reconsentStarted,
         headers: { Location: '`/api/payer-account`' },
+        links: {
+          payerAccount: { operationId: 'getPayerAccount', description: 'Follow the re-consent on the payer account.' },
+          ...historyOf('/reconsentId'),
+        },
       },
     },
     problems: {
@@ -377,7 +418,27 @@ export const API_OPERATIONS = [
     access: 'ops',
     summary: 'Registration orchestrations, page by page',
     query: opsRegistrationsQuery,
-    replies: { 200: { description: 'One page.', json: registrationsPage, example: ex.registrationsPage } },
+    replies: {
+      200: {
+        description: 'One page.',
+        json: registrationsPage,
+        example: ex.registrationsPage,
+        links: {
+          nextPage: {
+            operationId: 'listRegistrations',
+            description: 'The next page, with the same filters; none after the last page (no `continuationToken`).',
+            parameters: {
+              status: '$request.query.status',
+              createdFrom: '$request.query.createdFrom',
+              createdTo: '$request.query.createdTo',
+              pageSize: '$request.query.pageSize',
+              continuationToken: '$response.body#/continuationToken',
+            },
+          },
+          ...historyOf('/items/0/registrationId'),
+        },
+      },
+    },
     problems: { 400: INVALID_QUERY, 503: [C.ServiceUnavailable] },
   },
   {

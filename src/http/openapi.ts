@@ -71,7 +71,7 @@ function parameters(operation: ApiOperation): JsonSchema[] {
   ];
 }
 
-function reply({ description, json, other, example, headers }: Reply): JsonSchema {
+function reply({ description, json, other, example, headers, links }: Reply): JsonSchema {
   const mediaType = json ? 'application/json' : other?.mediaType;
   const schema = json ? toSchema(json, 'output') : other?.schema;
   return {
@@ -84,6 +84,7 @@ function reply({ description, json, other, example, headers }: Reply): JsonSchem
         }
       : {}),
     ...(mediaType ? { content: { [mediaType]: { schema, ...(example !== undefined ? { example } : {}) } } } : {}),
+    ...(links ? { links } : {}),
   };
 }
 
@@ -120,6 +121,7 @@ function operationObject(operation: ApiOperation, options: OpenApiOptions): Json
   }
   // Also for a personal Microsoft account, which belongs to no organization.
   if (access !== 'anonymous') responses[403] = ref('responses', 'Forbidden');
+  responses[414] = ref('responses', 'UriTooLong');
   responses[500] = ref('responses', 'InternalError');
   const params = parameters(operation);
   return {
@@ -184,6 +186,11 @@ export function openApiDocument(
           },
         },
         Forbidden: problemReply(403, [ErrorCode.Forbidden]),
+        // The platform answers before any function runs, so the schemas' maxLength cannot promise this away.
+        UriTooLong: {
+          description:
+            'The address (path and query, percent-encoded) is longer than the platform takes: 8 KiB on the Functions host.',
+        },
         InternalError: problemReply(500, [ErrorCode.InternalError]),
       },
     },

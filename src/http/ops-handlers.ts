@@ -5,6 +5,7 @@ import { TransientError } from '../domain/transient-error';
 import { InvalidContinuationToken } from '../ports/workflow-records';
 import { signedIn } from './endpoint';
 import { json, problem } from './problem';
+import { CONTINUATION_TOKEN_REFUSED } from './schemas';
 
 const NO_STORE = { 'cache-control': 'no-store' };
 
@@ -20,8 +21,7 @@ export const listRegistrations = signedIn('listRegistrations', async ({ caller, 
       return problem({
         code: ErrorCode.InvalidField,
         field: 'continuationToken',
-        message:
-          'continuationToken: not a token this API gave out; pass back the continuationToken of the previous page unchanged, or leave it out to start again.',
+        message: `continuationToken: ${CONTINUATION_TOKEN_REFUSED}`,
       });
     }
     context.info('Ops listed registrations', {

@@ -200,6 +200,13 @@ describe('the API answers as its OpenAPI document says', () => {
     expect((await call('GET', '/ops/registrations/_x/history', { token: olivia })).body.field).toBe('instanceId');
   });
 
+  it('answers 414 for an address longer than the platform takes, whatever the operation', async () => {
+    const long = encodeURIComponent('é'.repeat(1500)); // 9000 bytes percent-encoded
+    expect((await call('GET', `/ops/registrations?continuationToken=${long}`, { token: olivia })).status).toBe(414);
+    expect((await call('GET', `/consent/start?ticket=${long}`)).status).toBe(414);
+    expect((await call('GET', `/me?x=${long}`, { token: bob })).status).toBe(414);
+  });
+
   it('answers 404 while the organization has neither registration nor payer account', async () => {
     for (const [method, path, body] of [
       ['GET', '/payer-account/registration'],
@@ -309,15 +316,31 @@ describe('the API answers as its OpenAPI document says', () => {
   });
 
   it('shows ops the registrations and their timelines', async () => {
-    const first = await call('GET', '/ops/registrations?pageSize=1', { token: olivia });
+    const asked = new URLSearchParams({ pageSize: '1', status: 'Running,Completed' });
+    const first = await call('GET', `/ops/registrations?${asked}`, { token: olivia });
     expect(first.status).toBe(200);
     expect(first.body.continuationToken).toBeDefined(); // two registrations by now
-    const next = await call(
-      'GET',
-      `/ops/registrations?pageSize=1&continuationToken=${encodeURIComponent(first.body.continuationToken)}`,
-      { token: olivia },
-    );
+    // The next page as a client builds it from the document's link: its runtime expressions evaluated.
+    const link = doc.paths['/ops/registrations'].get.responses['200'].links.nextPage;
+    const fed = Object.entries(link.parameters as Record<string, string>).flatMap(([name, expression]) => {
+      const [, source, rest] = /^\$(response\.body#|request\.query\.)(.+)$/.exec(expression) ?? [];
+      const value =
+        source === 'request.query.'
+          ? asked.get(rest)
+          : rest
+              .split('/')
+              .slice(1)
+              .reduce((v: any, key) => v?.[key], first.body);
+      return value === undefined || value === null ? [] : [[name, String(value)] as [string, string]];
+    });
+    expect(Object.fromEntries(fed)).toEqual({
+      pageSize: '1',
+      status: 'Running,Completed',
+      continuationToken: first.body.continuationToken,
+    });
+    const next = await call('GET', `/ops/registrations?${new URLSearchParams(fed)}`, { token: olivia });
     expect(next.status).toBe(200);
+    expect(next.body.items.map((i: any) => i.registrationId)).not.toContain(first.body.items[0]?.registrationId);
     expect(
       (
         await call('GET', '/ops/registrations?status=completed,awaitingConsent&createdFrom=2020-01-01', {

@@ -315,6 +315,11 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
     ['?orderBy=name', 'orderBy', 'unknown_field'],
     ['?pageSize=1&pageSize=2', 'pageSize', 'invalid_field'],
     ['?continuationToken=not-a-token', 'continuationToken', 'invalid_field'],
+    // Found by fuzzing: 500 (the bounds compared before they parsed) and 503 (fetch refuses the header).
+    ['?createdFrom=2026-01-01&createdTo=xyz', 'createdTo', 'invalid_field'],
+    ['?createdFrom=xyz&createdTo=2026-01-01', 'createdFrom', 'invalid_field'],
+    [`?continuationToken=${encodeURIComponent('ey€')}`, 'continuationToken', 'invalid_field'],
+    ['?continuationToken=a%0Ab', 'continuationToken', 'invalid_field'],
   ])('answers 400 for %s naming %s', async (query, field, code) => {
     const res = await ops(query);
     expect(res.status).toBe(400);
