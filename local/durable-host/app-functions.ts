@@ -7,13 +7,7 @@ import type { Invoker } from './invoker';
 import { fromTypedData } from './invoker';
 import type { OrchestratorState } from './orchestrator-state';
 import { parseOrchestratorFailure } from './orchestrator-state';
-
-/**
- * Timers of any length are single durable timers here (as with the MSSQL and Netherite
- * backends), so the SDK is told the short-timer limit is ten years and never splits them.
- */
-const MAXIMUM_SHORT_TIMER = '3650.00:00:00';
-const LONG_TIMER_INTERVAL = '3.00:00:00';
+import { LONG_TIMER_INTERVAL, MAXIMUM_SHORT_TIMER } from './long-timers';
 
 /** Runs the app's orchestrator and activity functions through the library's invocation model. */
 export class AppDurableFunctions implements EngineFunctions {
@@ -35,8 +29,9 @@ export class AppDurableFunctions implements EngineFunctions {
       instanceId: state.instanceId,
       isReplaying: history.some((e) => e.IsPlayed),
       parentInstanceId: undefined,
-      maximumShortTimerDuration: MAXIMUM_SHORT_TIMER,
-      longRunningTimerIntervalDuration: LONG_TIMER_INTERVAL,
+      // As the extension tells the SDK with its Azure Storage provider: the registration's 7-day expiry is a long timer.
+      maximumShortTimerDuration: MAXIMUM_SHORT_TIMER.timeSpan,
+      longRunningTimerIntervalDuration: LONG_TIMER_INTERVAL.timeSpan,
       defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
       upperSchemaVersion: 1,
       upperSchemaVersionNew: 2,

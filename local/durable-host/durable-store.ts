@@ -42,6 +42,17 @@ export interface InstanceState {
   awaitedEvents?: string[];
   nextTaskId: number;
   retries: Record<string, RetryTracker>;
+  /** Long timers waited for in sub-timers, by the ID of their pending sub-timer (long-timers.ts). */
+  longTimers?: Record<string, LongTimerTracker>;
+}
+
+export interface LongTimerTracker {
+  /** When the orchestrator's timer is due. */
+  fireAt: string;
+  /** Its action's position among the leaf actions the orchestrator returns, to read whether it was cancelled. */
+  leaf: number;
+  /** The orchestrator cancelled it: no further sub-timer. */
+  canceled?: boolean;
 }
 
 export type MessageBody =

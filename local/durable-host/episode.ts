@@ -3,6 +3,7 @@ import type { HistoryEvent } from './history';
 import { EventType, historyEvent } from './history';
 import type { OrchestratorAction, OrchestratorState } from './orchestrator-state';
 import { ActionType } from './orchestrator-state';
+import { firstSubTimer, nextSubTimer } from './long-timers';
 import { retryDelayMs } from './retry-delay';
 
 export type OrchestratorRun = { state: OrchestratorState } | { failure: string; state?: OrchestratorState };
@@ -54,6 +55,13 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
     visibleAt: Date.parse(fireAt),
     body: { type: 'timerFired', timerId, fireAt },
   });
+  const createTimer = (dueAt: number): number => {
+    const timerId = state.nextTaskId++;
+    const fireAt = new Date(dueAt).toISOString();
+    newEvents.push(historyEvent(EventType.TimerCreated, now, { EventId: timerId, FireAt: fireAt }));
+    newMessages.push(timerMessage(timerId, fireAt));
+    return timerId;
+  };
   const schedule = (name: string, activityInput: string | undefined): number => {
     const taskId = state.nextTaskId++;
     newEvents.push(historyEvent(EventType.TaskScheduled, now, { EventId: taskId, Name: name, Input: activityInput }));
@@ -114,7 +122,10 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
           delete state.retries[body.taskId];
           tracker.failures++;
           const timerId = state.nextTaskId++;
-          const fireAt = new Date(now + retryDelayMs(tracker.options, tracker.failures)).toISOString();
+          // After the last attempt DurableTask.Core's retry interceptor still creates the timer, due at once (kept so
+          // that older histories replay): the failure surfaces now, not after another back-off.
+          const last = tracker.failures >= tracker.options.maxNumberOfAttempts;
+          const fireAt = new Date(last ? now : now + retryDelayMs(tracker.options, tracker.failures)).toISOString();
           newEvents.push(historyEvent(EventType.TimerCreated, now, { EventId: timerId, FireAt: fireAt }));
           newMessages.push(timerMessage(timerId, fireAt));
           state.retries[timerId] = tracker;
@@ -123,6 +134,12 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
       }
       case 'timerFired': {
         newEvents.push(historyEvent(EventType.TimerFired, at, { TimerId: body.timerId, FireAt: body.fireAt }));
+        const long = state.longTimers?.[body.timerId];
+        if (long && state.longTimers) {
+          delete state.longTimers[body.timerId];
+          const next = long.canceled ? undefined : nextSubTimer(now, Date.parse(long.fireAt));
+          if (next !== undefined) state.longTimers[createTimer(next)] = long;
+        }
         const tracker = state.retries[body.timerId];
         if (tracker) {
           delete state.retries[body.timerId];
@@ -144,7 +161,9 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   let failure = 'failure' in run ? run.failure : undefined;
   let continueAsNewInput: { value: string | undefined } | undefined;
   const actions = (orchestratorState?.actions ?? []).flat();
+  let leaf = leaves(actions.slice(0, state.actionsSeen)).length;
   const walk = (action: OrchestratorAction): void => {
+    if (action.actionType !== ActionType.WhenAny && action.actionType !== ActionType.WhenAll) leaf++;
     switch (action.actionType) {
       case ActionType.CallActivity:
         schedule(action.functionName ?? '', actionInput(action.input));
@@ -160,10 +179,10 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
         break;
       }
       case ActionType.CreateTimer: {
-        const timerId = state.nextTaskId++;
-        const fireAt = new Date(action.fireAt ?? now).toISOString();
-        newEvents.push(historyEvent(EventType.TimerCreated, now, { EventId: timerId, FireAt: fireAt }));
-        newMessages.push(timerMessage(timerId, fireAt));
+        const fireAt = new Date(action.fireAt ?? now);
+        const { dueAt, long } = firstSubTimer(now, fireAt.getTime());
+        const timerId = createTimer(dueAt);
+        if (long) (state.longTimers ??= {})[timerId] = { fireAt: fireAt.toISOString(), leaf: leaf - 1 };
         break;
       }
       case ActionType.WaitForExternalEvent:
@@ -182,6 +201,8 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   if (failure === undefined) {
     actions.slice(state.actionsSeen).forEach(walk);
     state.actionsSeen = actions.length;
+    const all = leaves(actions);
+    for (const long of Object.values(state.longTimers ?? {})) if (all[long.leaf]?.isCanceled) long.canceled = true;
     state.awaitedEvents = awaitedEvents(actions, [...input.history, ...newEvents]);
   }
 
@@ -315,8 +336,18 @@ function continueAsNew(
     actionsSeen: 0,
     nextTaskId: 0,
     retries: {},
+    longTimers: undefined,
     awaitedEvents: undefined,
     lastUpdatedAt: new Date(input.now).toISOString(),
   });
   return { write: { state, newEvents, deleteRows, newMessages: [start], newWork: [] }, history: [], ended: false };
+}
+
+/** The actions that schedule something, depth-first through Task.any/Task.all, in the order the SDK numbers them. */
+function leaves(actions: OrchestratorAction[]): OrchestratorAction[] {
+  return actions.flatMap((action) =>
+    action.actionType === ActionType.WhenAny || action.actionType === ActionType.WhenAll
+      ? leaves(action.compoundActions ?? [])
+      : [action],
+  );
 }

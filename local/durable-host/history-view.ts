@@ -1,13 +1,6 @@
 import type { HistoryEvent } from './history';
 import { EVENT_TYPE_NAMES, EventType } from './history';
 
-const HIDDEN: readonly number[] = [
-  EventType.OrchestratorStarted,
-  EventType.OrchestratorCompleted,
-  EventType.TaskScheduled,
-  EventType.TimerCreated,
-];
-
 const parse = (text: string | undefined): unknown => {
   if (text === undefined) return null;
   try {
@@ -18,51 +11,59 @@ const parse = (text: string | undefined): unknown => {
 };
 
 /**
- * History as the Durable Task extension's status API shows it: event types by name, scheduling
- * events folded into their completions (FunctionName, ScheduledTime), payloads only on request.
+ * History as the Durable Task extension's status API shows it with showHistory=true (Azure/azure-functions-durable-
+ * extension, DurableClient.GetDurableOrchestrationStatusAsync): event types by name; OrchestratorStarted/Completed
+ * removed; each TaskCompleted/TaskFailed given its TaskScheduled's name (FunctionName) and time (ScheduledTime), and
+ * that TaskScheduled removed — one still in flight stays, as do TimerCreated events; EventId, IsPlayed, TaskScheduledId
+ * and TimerId dropped; ExecutionStarted's Name becomes FunctionName; results only with showHistoryOutput (parsed);
+ * every Input (the activity's, an event's, the termination reason) only with showInput.
  */
-export function toHistoryView(history: HistoryEvent[], showOutput: boolean): Record<string, unknown>[] {
-  const scheduled = new Map<number, HistoryEvent>();
-  for (const e of history) if (e.EventType === EventType.TaskScheduled) scheduled.set(e.EventId, e);
-  return history
-    .filter((e) => !HIDDEN.includes(e.EventType))
-    .map((e) => {
-      const view: Record<string, unknown> = {
-        EventType: EVENT_TYPE_NAMES[e.EventType] ?? String(e.EventType),
-        Timestamp: e.Timestamp,
-      };
-      switch (e.EventType) {
-        case EventType.ExecutionStarted:
-          view.FunctionName = e.Name;
-          if (showOutput) view.Input = parse(e.Input);
-          break;
-        case EventType.TaskCompleted:
-        case EventType.TaskFailed: {
-          const task = scheduled.get(e.TaskScheduledId ?? -1);
-          Object.assign(view, {
-            FunctionName: task?.Name,
-            ScheduledTime: task?.Timestamp,
-            TaskScheduledId: e.TaskScheduledId,
-          });
-          if (e.EventType === EventType.TaskFailed) Object.assign(view, { Reason: e.Reason, Details: e.Details });
-          else if (showOutput) view.Result = parse(e.Result);
-          break;
+export function toHistoryView(
+  history: HistoryEvent[],
+  showOutput: boolean,
+  showInput = true,
+): Record<string, unknown>[] {
+  const scheduled = new Map<number, number>(); // task ID → index of its TaskScheduled
+  const removed = new Set<number>();
+  const view = history.map((e, index) => {
+    const { EventId, IsPlayed, TaskScheduledId, TimerId, ...fields } = e;
+    const item: Record<string, unknown> = {
+      ...fields,
+      EventType: EVENT_TYPE_NAMES[e.EventType] ?? String(e.EventType),
+    };
+    switch (e.EventType) {
+      case EventType.TaskScheduled:
+        scheduled.set(EventId, index);
+        break;
+      case EventType.TaskCompleted:
+      case EventType.TaskFailed: {
+        const at = scheduled.get(TaskScheduledId ?? -1);
+        if (at !== undefined) {
+          Object.assign(item, { ScheduledTime: history[at].Timestamp, FunctionName: history[at].Name });
+          if (showInput && history[at].Input !== undefined) item.Input = history[at].Input;
+          removed.add(at);
         }
-        case EventType.TimerFired:
-          Object.assign(view, { TimerId: e.TimerId, FireAt: e.FireAt });
-          break;
-        case EventType.EventRaised:
-          view.Name = e.Name;
-          if (showOutput) view.Input = parse(e.Input);
-          break;
-        case EventType.ExecutionCompleted:
-          view.OrchestrationStatus = e.OrchestrationStatus;
-          if (showOutput || e.OrchestrationStatus === 'Failed') view.Result = parse(e.Result);
-          break;
-        case EventType.ExecutionTerminated:
-          view.Reason = parse(e.Input);
-          break;
+        if (e.EventType === EventType.TaskCompleted) {
+          if (showOutput) item.Result = parse(e.Result);
+          else delete item.Result;
+        }
+        break;
       }
-      return view;
-    });
+      case EventType.ExecutionStarted:
+        item.FunctionName = e.Name;
+        delete item.Name;
+        break;
+      case EventType.ExecutionCompleted:
+        if (showOutput) item.Result = parse(e.Result);
+        else delete item.Result;
+        break;
+      case EventType.OrchestratorStarted:
+      case EventType.OrchestratorCompleted:
+        removed.add(index);
+        break;
+    }
+    if (!showInput) delete item.Input;
+    return item;
+  });
+  return view.filter((_, index) => !removed.has(index));
 }

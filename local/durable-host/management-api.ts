@@ -6,14 +6,21 @@ import { toHistoryView } from './history-view';
 import type { HostRequest, HostResponse } from './host-http';
 import { json } from './host-http';
 
+/**
+ * The status API's answer per runtime status, as the extension's HttpApiHandler gives it: 202 while the instance may
+ * still change (with Location and Retry-After), 200 once it ended, however it ended (500 for Failed only when the
+ * caller asks with returnInternalServerErrorOnFailure=true).
+ */
 const STATUS_CODE: Record<RuntimeStatus, number> = {
   Pending: 202,
   Running: 202,
   ContinuedAsNew: 202,
   Completed: 200,
-  Failed: 400,
-  Terminated: 400,
+  Failed: 200,
+  Terminated: 200,
 };
+/** The extension formats times with .NET's "s" format plus Z: whole seconds, UTC. */
+const wholeSeconds = (iso: string): string => `${iso.slice(0, 19)}Z`;
 
 const parseJson = (text: string | null): unknown => (text === null ? null : JSON.parse(text));
 const message = (status: number, text: string): HostResponse => json(status, { Message: text });
@@ -41,7 +48,7 @@ export class ManagementApi {
       const [, id, action, eventName] = parts;
       if (!id && req.method === 'GET')
         return await this.list(q, req.headers['x-ms-continuation-token'] as string | undefined);
-      if (id && parts.length === 2 && req.method === 'GET') return await this.status(id, q);
+      if (id && parts.length === 2 && req.method === 'GET') return await this.status(req, id, q);
       if (id && parts.length === 2 && req.method === 'DELETE') return await this.purge(id);
       if (id && action === 'raiseEvent' && eventName && req.method === 'POST') {
         return this.outcome(id, await this.engine.raiseEvent(id, eventName, body));
@@ -65,14 +72,22 @@ export class ManagementApi {
     return json(202, links, { location: links.statusQueryGetUri });
   }
 
-  private async status(id: string, q: URLSearchParams): Promise<HostResponse> {
+  private async status(req: HostRequest, id: string, q: URLSearchParams): Promise<HostResponse> {
     const state = await this.engine.getState(id);
-    if (!state) return message(404, `No instance with ID '${id}' found.`);
-    const view = this.view(state, q.get('showInput') !== 'false');
+    if (!state) return { status: 404 };
+    const showInput = q.get('showInput') !== 'false';
+    const view = this.view(state, showInput);
     if (q.get('showHistory') === 'true') {
-      view.historyEvents = toHistoryView(await this.engine.getHistory(state), q.get('showHistoryOutput') === 'true');
+      view.historyEvents = toHistoryView(
+        await this.engine.getHistory(state),
+        q.get('showHistoryOutput') === 'true',
+        showInput,
+      );
     }
-    return json(STATUS_CODE[state.status], view);
+    const failedAs500 = state.status === 'Failed' && q.get('returnInternalServerErrorOnFailure') === 'true';
+    const code = failedAs500 ? 500 : STATUS_CODE[state.status];
+    const running: Record<string, string> = code === 202 ? { location: req.url.toString(), 'retry-after': '5' } : {};
+    return json(code, view, running);
   }
 
   private async list(q: URLSearchParams, continuationToken: string | undefined): Promise<HostResponse> {
@@ -116,8 +131,8 @@ export class ManagementApi {
       input: showInput ? parseJson(state.input) : null,
       customStatus: parseJson(state.customStatus),
       output: parseJson(state.output),
-      createdTime: state.createdAt,
-      lastUpdatedTime: state.lastUpdatedAt,
+      createdTime: wholeSeconds(state.createdAt),
+      lastUpdatedTime: wholeSeconds(state.lastUpdatedAt),
     };
   }
 }

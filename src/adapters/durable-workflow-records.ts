@@ -55,10 +55,13 @@ export class DurableWorkflowRecords implements WorkflowRecords {
     const url = this.instanceUrl(instanceId);
     url.searchParams.set('showHistory', 'true');
     url.searchParams.set('showHistoryOutput', 'true');
-    url.searchParams.set('showInput', 'false');
+    // Without the inputs the extension drops every Input from the history: the organization (the start's input) and
+    // a termination's reason with them. They hold no secret (the orchestration holds references only), and the
+    // timeline keeps only whitelisted fields.
+    url.searchParams.set('showInput', 'true');
     const res = await this.get(url);
     if (res.status === 404) return undefined;
-    // 200 completed, 202 running or pending, 400 failed or terminated: all carry the status.
+    // 200 once ended (however it ended), 202 while running; older hosts answered 400 for failed or terminated.
     if (![200, 202, 400].includes(res.status))
       throw new TransientError(`The durable status API answered HTTP ${res.status}`, { status: res.status });
     const body = (await res.json()) as Record<string, unknown> | null;
@@ -121,6 +124,15 @@ interface DurableHistoryEvent {
   FireAt?: unknown;
 }
 
+function parsed(value: unknown): unknown {
+  if (typeof value !== 'string') return value;
+  try {
+    return JSON.parse(value) as unknown;
+  } catch {
+    return value;
+  }
+}
+
 /** The history in the product's words; the payloads that remain are raw. */
 export function toRecordedSteps(events: unknown[]): RecordedStep[] {
   return events.flatMap((event) => toRecordedStep((event ?? {}) as DurableHistoryEvent) ?? []);
@@ -132,7 +144,8 @@ function toRecordedStep(e: DurableHistoryEvent): RecordedStep | undefined {
   const activity = String(e.FunctionName ?? e.Name ?? 'unknown');
   switch (e.EventType) {
     case 'ExecutionStarted': {
-      const organizationId = pickSafe(e.Input, ['organizationId'])?.organizationId;
+      // With showInput=true the extension shows the input as DTFx stored it: serialized JSON.
+      const organizationId = pickSafe(parsed(e.Input), ['organizationId'])?.organizationId;
       return {
         kind: 'started',
         at,
@@ -159,8 +172,8 @@ function toRecordedStep(e: DurableHistoryEvent): RecordedStep | undefined {
         : { kind: 'completed', at, runtimeStatus, result: e.Result };
     }
     case 'ExecutionTerminated':
-      // DTFx records the reason as the event's Input, hidden without showInput=true; the local host shows it as Reason.
-      return { kind: 'terminated', at, reason: e.Reason ?? e.Input };
+      // DTFx records the reason as the event's Input, hidden without showInput=true.
+      return { kind: 'terminated', at, reason: parsed(e.Input) };
     case 'OrchestratorStarted':
     case 'OrchestratorCompleted':
       return undefined; // episode boundaries of the replay, not steps of the workflow

@@ -44,22 +44,40 @@ describe('local durable engine with the real SDK', () => {
     expect(ofType(history, EventType.TaskFailed).map((e) => e.TaskScheduledId)).toEqual([0, 2]);
   });
 
-  it('gives up after the last attempt only once the timer after the last failure fired', async () => {
+  // DurableTask.Core's RetryInterceptor (Azure/durabletask, src/DurableTask.Core/RetryInterceptor.cs) creates a timer
+  // after the last failure too, for old histories' sake, but due at the orchestration's current time.
+  it('gives up right after the last attempt: the timer after the last failure is due at once', async () => {
     const host = inProcessEngine();
     await host.run('Retry', 'retry-fail', { key: 'retry-fail', failTimes: 9, attempts: 2 });
-    let state;
     host.clock.advance(1000);
     await new Promise((r) => setTimeout(r, 20));
-    [state] = await host.settle();
-    expect(state.status).toBe('Running');
-    host.clock.advance(1000);
-    await new Promise((r) => setTimeout(r, 20));
-    [state] = await host.settle();
+    const [state] = await host.settle();
     expect(state.status).toBe('Completed');
     expect(output(state)).toMatch(/^gave up: Activity function 'Flaky' failed: flaky failure 2/);
     const history = await host.engine.getHistory(state);
     expect(ofType(history, EventType.TimerCreated).map((e) => e.EventId)).toEqual([1, 3]);
     expect(ofType(history, EventType.TimerFired).map((e) => e.TimerId)).toEqual([1, 3]);
+  });
+
+  // A cancelled long timer (Azure/azure-functions-durable-extension, DurableOrchestrationContext.CreateTimer: the
+  // out-of-process shim cancels its loop when the action comes back with isCanceled) creates no further sub-timer.
+  it('stops a cancelled long timer after its pending sub-timer', async () => {
+    const DAY = 24 * HOUR;
+    const host = inProcessEngine();
+    await host.run('ConformanceLongTimerCancelled', 'long-cancel', { timeoutMs: 7 * DAY });
+    expect(await host.engine.raiseEvent('long-cancel', 'Approve', JSON.stringify('ops'))).toBe('accepted');
+    let [state] = await host.settle();
+    expect(state.status).toBe('Running');
+    host.clock.advance(3 * DAY);
+    await new Promise((r) => setTimeout(r, 20));
+    [state] = await host.settle();
+    const history = await host.engine.getHistory(state);
+    expect(ofType(history, EventType.TimerCreated).map((e) => e.FireAt)).toHaveLength(1);
+    expect(ofType(history, EventType.TimerFired)).toHaveLength(1);
+    expect(state.status).toBe('Running');
+    expect(await host.engine.raiseEvent('long-cancel', 'Done', undefined)).toBe('accepted');
+    [state] = await host.settle();
+    expect(output(state)).toEqual({ approvedBy: 'ops' });
   });
 
   it('takes the external event when it wins the race against the timer', async () => {

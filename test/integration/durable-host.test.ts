@@ -133,6 +133,45 @@ describe('local Functions host as a process, over Azurite', () => {
     expect((await fetch(second.statusQueryGetUri)).status).toBe(404);
   });
 
+  // The extension's HttpApiHandler.HandleGetStatusRequestAsync (Azure/azure-functions-durable-extension): 202 with
+  // Location and Retry-After: 5 while running; 200 once ended however it ended (500 for Failed only on request); an
+  // empty 404; times formatted "s" + "Z" (whole seconds, UTC).
+  it('answers the status API with the codes, headers and times the extension gives', async () => {
+    const running = await start('Approval', 'codes-running', { timeoutMs: 3600_000 });
+    const waiting = await until(
+      () => fetch(running.statusQueryGetUri),
+      (res) => res.status === 202,
+    );
+    expect(waiting.status).toBe(202);
+    expect(waiting.headers.get('retry-after')).toBe('5');
+    expect(waiting.headers.get('location')).toBe(running.statusQueryGetUri);
+    const body = (await waiting.json()) as Record<string, string>;
+    expect(body.createdTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+    expect(body.lastUpdatedTime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/);
+
+    await fetch(running.terminatePostUri.replace('{text}', 'done'), { method: 'POST' });
+    const terminated = await until(
+      () => fetch(running.statusQueryGetUri),
+      (res) => res.status !== 202,
+    );
+    expect(terminated.status).toBe(200);
+    expect(((await terminated.json()) as Record<string, string>).runtimeStatus).toBe('Terminated');
+    expect(terminated.headers.get('location')).toBeNull();
+
+    const failing = await start('Failing', 'codes-failed');
+    const failed = await until(
+      () => status(failing),
+      (s) => s.runtimeStatus === 'Failed',
+    );
+    expect(failed.runtimeStatus).toBe('Failed');
+    expect((await fetch(failing.statusQueryGetUri)).status).toBe(200);
+    expect((await fetch(`${failing.statusQueryGetUri}&returnInternalServerErrorOnFailure=true`)).status).toBe(500);
+
+    const unknown = await fetch(running.statusQueryGetUri.replace('codes-running', 'no-such-instance'));
+    expect(unknown.status).toBe(404);
+    expect(await unknown.text()).toBe('');
+  });
+
   it('lists running instances across pages of the management API', async () => {
     for (let i = 0; i < 5; i++) await start('Approval', `list-${i}`, { timeoutMs: 3600_000 });
     const res = await api(`instances?code=${KEYS.LocalHost__MasterKey}`);
@@ -145,23 +184,51 @@ describe('local Functions host as a process, over Azurite', () => {
     expect(page.headers.get('x-ms-continuation-token')).toBeTruthy();
   });
 
-  it('moves its clock on request so long timers fire', async () => {
-    const links = await start('Approval', 'clock-1', { timeoutMs: 7 * 24 * 3600_000 });
+  // Azure/azure-functions-durable-extension, DurableOrchestrationContext.CreateTimer: on the Azure Storage provider a
+  // timer due more than 6 days ahead (maximumShortTimerDuration, which the extension also hands the SDK) is waited for
+  // in sub-timers of 3 days (longRunningTimerIntervalDuration), the last one up to the timer's own time.
+  it('moves its clock on request so long timers fire, in the 3-day sub-timers of the Azure Storage provider', async () => {
+    const DAY = 24 * 3600_000;
+    const links = await start('Approval', 'clock-1', { timeoutMs: 7 * DAY });
     await until(
       () => status(links),
       (s) => s.customStatus?.step === 'waiting',
     );
-    const moved = await fetch(`${host.url}/admin/host/clock`, {
-      method: 'POST',
-      headers: { 'x-functions-key': KEYS.LocalHost__MasterKey },
-      body: JSON.stringify({ advanceMs: 7 * 24 * 3600_000 + 1 }),
-    });
-    expect(moved.status).toBe(200);
+    const history = async () => {
+      const view = (await (await fetch(`${links.statusQueryGetUri}&showHistory=true`)).json()) as {
+        historyEvents: { EventType: string; FireAt?: string; Timestamp: string }[];
+      };
+      const startedAt = Date.parse(view.historyEvents[0].Timestamp);
+      const days = (type: string) =>
+        view.historyEvents
+          .filter((e) => e.EventType === type)
+          .map((e) => Math.round((Date.parse(e.FireAt!) - startedAt) / DAY));
+      return { created: days('TimerCreated'), fired: days('TimerFired') };
+    };
+    const advance = async (ms: number) => {
+      const moved = await fetch(`${host.url}/admin/host/clock`, {
+        method: 'POST',
+        headers: { 'x-functions-key': KEYS.LocalHost__MasterKey },
+        body: JSON.stringify({ advanceMs: ms }),
+      });
+      expect(moved.status).toBe(200);
+    };
+    expect(await history()).toEqual({ created: [3], fired: [] });
+    for (const [ms, created] of [
+      [3 * DAY, [3, 6]],
+      [3 * DAY, [3, 6, 7]],
+    ] as const) {
+      await advance(ms);
+      expect(await until(history, (h) => h.created.length === created.length).then((h) => h.created)).toEqual(created);
+      expect((await status(links)).runtimeStatus).toBe('Running');
+    }
+    await advance(DAY);
     const done = await until(
       () => status(links),
       (s) => s.runtimeStatus === 'Completed',
     );
     expect(done.output).toBe('expired');
+    expect(await history()).toEqual({ created: [3, 6, 7], fired: [3, 6, 7] });
   });
 
   it('survives being killed while instances wait on events, timers and activities', async () => {

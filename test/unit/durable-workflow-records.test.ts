@@ -1,6 +1,5 @@
 import { toHistoryView } from '../../local/durable-host/history-view';
 import { toRecordedSteps } from '../../src/adapters/durable-workflow-records';
-import { extensionHistoryView } from '../support/extension-history-view';
 import { HistoryBuilder } from '../support/history-builder';
 
 const ORG = '22222222-2222-4222-8222-222222222222';
@@ -36,21 +35,24 @@ function retryInFlight(): HistoryBuilder {
 }
 
 describe("the Durable adapter's reading of an instance's history", () => {
-  it("maps the local host's view: inputs shown, scheduling and timer creation hidden", () => {
+  it('maps the view with inputs shown (showInput=true): the organization ID from the serialized start input', () => {
     const b = retryInFlight();
     const steps = toRecordedSteps(toHistoryView(b.build(), true));
     expect(steps).toEqual([
       { kind: 'started', at: b.at(0), orchestrator: 'RegistrationOrchestrator', organizationId: ORG },
+      { kind: 'timerCreated', at: b.at(0), fireAt: b.at(EXPIRY_MS) },
       { kind: 'eventRaised', at: b.at(2000), name: 'PartnerCenterCredentialsSubmitted' },
       { kind: 'activityFailed', at: b.at(4000), activity: VERIFY, scheduledAt: b.at(2000), reason: REASON },
+      { kind: 'timerCreated', at: b.at(4000), fireAt: b.at(5000) },
       { kind: 'timerFired', at: b.at(5000), fireAt: b.at(5000) },
+      { kind: 'activityScheduled', at: b.at(5000), activity: VERIFY },
     ]);
     expect(JSON.stringify(steps)).not.toMatch(/Contoso CSP|sub-1|Xy78Q|AXoAb|Error: boom/);
   });
 
   it("maps the extension's view in Azure: created timers and the activity in flight, no input, no task ids", () => {
     const b = retryInFlight();
-    expect(toRecordedSteps(extensionHistoryView(b.build()))).toEqual([
+    expect(toRecordedSteps(toHistoryView(b.build(), true, false))).toEqual([
       { kind: 'started', at: b.at(0), orchestrator: 'RegistrationOrchestrator' },
       { kind: 'timerCreated', at: b.at(0), fireAt: b.at(EXPIRY_MS) },
       { kind: 'eventRaised', at: b.at(2000), name: 'PartnerCenterCredentialsSubmitted' },
@@ -71,7 +73,7 @@ describe("the Durable adapter's reading of an instance's history", () => {
       .taskCompleted(0, { released: true })
       .executionCompleted('Completed', { outcome: 'expired' })
       .endEpisode();
-    expect(toRecordedSteps(extensionHistoryView(b.build())).slice(1)).toEqual([
+    expect(toRecordedSteps(toHistoryView(b.build(), true, false)).slice(1)).toEqual([
       {
         kind: 'activityCompleted',
         at: b.at(1000),
@@ -86,7 +88,7 @@ describe("the Durable adapter's reading of an instance's history", () => {
       toRecordedSteps([
         { EventType: 'OrchestratorStarted', Timestamp: at },
         { EventType: 'ExecutionCompleted', Timestamp: at, OrchestrationStatus: 'Failed', Result: 'boom\n at x' },
-        { EventType: 'ExecutionTerminated', Timestamp: at, Reason: 'by ops' },
+        { EventType: 'ExecutionTerminated', Timestamp: at, Input: '"by ops"' },
         { EventType: 'ExecutionTerminated', Timestamp: at, Input: 'by ops, as DTFx records it' },
         { EventType: 'ExecutionSuspended', Timestamp: at, Reason: 'paused' },
       ]),
