@@ -14,6 +14,7 @@ const HOUR = 3600_000;
 
 interface Tick {
   function: string;
+  recordedAt: number;
   timer: {
     isPastDue: boolean;
     schedule: { adjustForDST: boolean };
@@ -66,7 +67,7 @@ describe('timer triggers in the local Functions host', () => {
     }[];
     return all
       .filter((i) => i.name === 'Tick' && i.input.function === name)
-      .sort((a, b) => a.createdTime.localeCompare(b.createdTime))
+      .sort((a, b) => a.input.recordedAt - b.input.recordedAt)
       .map((i) => i.input);
   };
   const ticksReach = (name: string, count: number) =>
