@@ -42,7 +42,10 @@ setInterval(() => {
 /** `npm start`: the whole product on loopback until Ctrl-C (or another signal, or the end of its parent). */
 async function main(): Promise<void> {
   const dataDir = process.env.DATA_DIR ? path.resolve(process.env.DATA_DIR) : path.join(REPO_ROOT, '.local', 'azurite');
-  started = startStack({ hostPort: Number(process.env.PORT ?? 7071), dataDir, echoHost: true });
+  const engine = process.env.DURABLE_ENGINE ?? 'local';
+  if (engine !== 'local' && engine !== 'reference')
+    throw new Error(`DURABLE_ENGINE must be local or reference, not ${engine}`);
+  started = startStack({ hostPort: Number(process.env.PORT ?? 7071), dataDir, echoHost: true, engine });
   const stack = await started;
   if (stopping) return;
   const webClient = stack.entra.fixtures.applications.find((a) => a.name === 'octo-web');
@@ -59,6 +62,7 @@ Azure CSP payer-account registration — running locally
   Partner API    ${stack.partnerApi.url}   (stand-in)
   Mail inbox     ${stack.maildev.webUrl}   (consent e-mails land here)
   Table Storage  ${stack.azurite.tableEndpoint}   (Azurite, data in .local/azurite)
+  Durable engine ${stack.reference ? `Microsoft's Durable Task extension (DURABLE_ENGINE=reference), ${stack.reference.rpcBaseUrl}` : "the local host's own (DURABLE_ENGINE=reference for Microsoft's)"}
 
 Register in the browser with the local fixtures:
 
