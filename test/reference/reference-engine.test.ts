@@ -53,6 +53,14 @@ if ('skipped' in restored) {
     it.skip(`skipped: ${restored.skipped}`, () => undefined);
   });
 } else {
+  afterAll(() => {
+    process.stdout.write(
+      `reference engine timings (ms): ${Object.entries(timings)
+        .map(([k, v]) => `${k} ${v}`)
+        .join(', ')}\n`,
+    );
+  });
+
   describe('the app on the Durable Task extension (reference engine)', () => {
     let stack: Stack;
     let alice: string;
@@ -84,11 +92,6 @@ if ('skipped' in restored) {
     });
     afterAll(async () => {
       await timed('stack stop', async () => stack?.stop());
-      process.stdout.write(
-        `reference engine timings (ms): ${Object.entries(timings)
-          .map(([k, v]) => `${k} ${v}`)
-          .join(', ')}\n`,
-      );
     });
 
     it('registers Contoso end to end: steps 1 to 3, consent, a registered payer account', async () => {
@@ -191,6 +194,70 @@ if ('skipped' in restored) {
       process.stdout.write(
         `retry timers: ${timers.map((t) => `${t.EventType} ${t.Timestamp} fireAt ${t.FireAt}`).join('; ')}\n`,
       );
+    });
+  });
+
+  describe("the sample app's orchestrators on the Durable Task extension", () => {
+    let stack: Stack;
+    const start = async (name: string, input: unknown) => {
+      const res = await fetch(`${stack.apiBaseUrl}/orchestrators/${name}`, {
+        method: 'POST',
+        body: JSON.stringify(input),
+      });
+      expect(res.status).toBe(202);
+      return (await res.json()) as { id: string; statusQueryGetUri: string };
+    };
+    /** Polls the status link that createCheckStatusResponse handed out (the extension's, through the host) until it settles. */
+    const settled = async (statusQueryGetUri: string) => {
+      expect(new URL(statusQueryGetUri).origin).toBe(new URL(stack.apiBaseUrl).origin);
+      for (let i = 0; i < 600; i++) {
+        const res = await fetch(statusQueryGetUri);
+        if (res.status !== 202) return { status: res.status, body: (await res.json()) as any };
+        await new Promise((r) => setTimeout(r, 50));
+      }
+      throw new Error(`${statusQueryGetUri} still running`);
+    };
+
+    beforeAll(async () => {
+      stack = await timed('sample app stack start', () =>
+        startStack({
+          engine: 'reference',
+          appRoot: path.join(REPO, 'test', 'fixtures', 'sample-app'),
+          settings: { SampleHub: 'SampleReference' },
+        }),
+      );
+    });
+    afterAll(async () => {
+      await stack?.stop();
+    });
+
+    it('passes string inputs to activities as the SDK sent them, once decoded', async () => {
+      const { statusQueryGetUri } = await start('Sequence', ['Tokyo', 'Seattle']);
+      const done = await settled(statusQueryGetUri);
+      expect(done).toMatchObject({ status: 200, body: { runtimeStatus: 'Completed' } });
+      expect(done.body.output).toEqual(['Hello Tokyo!', 'Hello Seattle!']);
+    });
+
+    it('fails an orchestrator that throws, with its custom status and the error the SDK reported ($OutOfProcData$)', async () => {
+      const { statusQueryGetUri } = await start('ConformanceThrows', null);
+      const done = await settled(statusQueryGetUri);
+      expect(done.status).toBe(200);
+      expect(done.body).toMatchObject({ runtimeStatus: 'Failed', customStatus: { stage: 'before' } });
+      expect(JSON.stringify(done.body.output)).toContain('conformance orchestrator gave up');
+      process.stdout.write(`a failed orchestration's output on the extension: ${JSON.stringify(done.body.output)}\n`);
+    });
+
+    it('retries a failing activity and completes', async () => {
+      const { statusQueryGetUri } = await start('ConformanceRetry', {
+        name: 'flaky2:reference',
+        firstRetryMs: 1000,
+        attempts: 3,
+      });
+      const done = await settled(statusQueryGetUri);
+      expect(done).toMatchObject({
+        status: 200,
+        body: { runtimeStatus: 'Completed', output: 'Hello, flaky2:reference!' },
+      });
     });
   });
 }
