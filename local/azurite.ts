@@ -62,7 +62,10 @@ export async function startAzurite(
     '--skipApiVersionCheck',
   ];
   args.push(...(options.location ? ['--location', options.location] : ['--inMemoryPersistence']));
-  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'] });
+  // With every service (the reference engine), a process group of its own: a terminal's Ctrl-C or `timeout` signals
+  // the whole group, and the Durable Task extension must be stopped while Azurite still serves its task hub (else it
+  // cannot release its leases and hangs); the stack stops Azurite by PID, last.
+  const child: ChildProcess = spawn(process.execPath, args, { stdio: ['ignore', 'ignore', 'inherit'], detached: all });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   for (const p of [port, blobPort, queuePort].filter(Boolean)) await waitFor(() => canConnect(p), 'Azurite to listen');
   const endpoint = (p: number) => `http://127.0.0.1:${p}/${DEV_ACCOUNT}`;

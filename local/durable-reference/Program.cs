@@ -28,6 +28,7 @@ namespace DurableReference
     ///   DurableReference__BridgeUrl   the Node side's bridge (http://127.0.0.1:PORT/)
     ///   DurableReference__BridgeKey   the key the bridge asks for
     ///   DurableReference__LogLevel    the console's minimum level (Warning by default)
+    ///   DurableReference__ParentPid   the process that started it: when that one is gone, this host stops too
     /// Once started it prints one line `DURABLE_REFERENCE_CLIENT {json}` (the durable client binding data the
     /// extension issues, rpcBaseUrl included) and then `DURABLE_REFERENCE_READY`; SIGTERM stops it.
     /// </summary>
@@ -60,6 +61,8 @@ namespace DurableReference
                 })
                 .ConfigureServices(s =>
                 {
+                    // Stopping drains the task hub worker and releases its leases; past this it gives up.
+                    s.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(5));
 #pragma warning disable CS0618 // IWebHookProvider is obsolete, yet the Functions host still hands the extension its webhook URL through it
                     s.AddSingleton<IWebHookProvider>(new FixedWebHookProvider(webhook));
 #pragma warning restore CS0618
@@ -84,8 +87,33 @@ namespace DurableReference
             Console.Out.WriteLine($"DURABLE_REFERENCE_CLIENT {ClientBinding.Data}");
             Console.Out.WriteLine("DURABLE_REFERENCE_READY");
             Console.Out.Flush();
+            StopWithParent(host);
             await host.WaitForShutdownAsync();
             return 0;
+        }
+
+        /// <summary>Stops the host once the process that started it is gone (killed without a chance to stop its children).</summary>
+        private static void StopWithParent(IHost host)
+        {
+            if (!int.TryParse(Environment.GetEnvironmentVariable("DurableReference__ParentPid"), out int parentPid)) return;
+            var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+            _ = Task.Run(async () =>
+            {
+                while (!lifetime.ApplicationStopping.IsCancellationRequested)
+                {
+                    try
+                    {
+                        using var parent = System.Diagnostics.Process.GetProcessById(parentPid);
+                        if (parent.HasExited) break;
+                    }
+                    catch (ArgumentException)
+                    {
+                        break; // no such process
+                    }
+                    await Task.Delay(1000);
+                }
+                lifetime.StopApplication();
+            });
         }
 
         private static string Required(string name) =>

@@ -3,7 +3,8 @@ import { execFile, spawn } from 'node:child_process';
 import * as path from 'node:path';
 
 const RESTORE = path.resolve(__dirname, '..', '..', '..', 'local', 'durable-reference', 'restore.sh');
-const STOP_GRACE_MS = 15_000;
+/** The host gives up draining after 5 s (HostOptions.ShutdownTimeout); past this it is killed. */
+const STOP_GRACE_MS = 10_000;
 
 /** The machine cannot run the reference host (no .NET SDK, NuGet unreachable): restore.sh's exit 3 and its reason. */
 export class ReferenceHostUnavailable extends Error {}
@@ -66,10 +67,20 @@ export async function startReferenceHost(options: ReferenceHostOptions): Promise
     DurableReference__BridgeUrl: options.bridgeUrl,
     DurableReference__BridgeKey: options.bridgeKey,
     DurableReference__LogLevel: options.logLevel ?? 'Warning',
+    DurableReference__ParentPid: String(process.pid),
+    // The extension's local RPC listener is an ASP.NET Core host of its own: no start-up banner from it.
+    ASPNETCORE_SUPPRESSSTATUSMESSAGES: 'true',
   };
   // It would make the extension believe it runs on Linux Consumption and flood stdout with its event logs.
   delete env.CONTAINER_NAME;
-  const child: ChildProcess = spawn('dotnet', [options.dll], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  // A process group of its own: a terminal's Ctrl-C or `timeout` signals the whole group, Azurite included, and this
+  // host must be stopped while Azurite still serves its task hub (the stack stops it first, by PID); it also stops
+  // by itself once this process is gone (DurableReference__ParentPid).
+  const child: ChildProcess = spawn('dotnet', [options.dll], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   let output = '';
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   const clientData = await new Promise<string>((resolve, reject) => {
