@@ -43,11 +43,20 @@ export interface StackOptions {
    * The Durable engine: the local host's own (default), or `reference`: Microsoft's Durable Task extension in a .NET
    * host (local/durable-reference; needs the .NET SDK, restored from NuGet on first use) on Azurite's blob, queue and
    * table services, running the app's own orchestrators and activities. It keeps real time: no `advanceClock`.
+   * Default: the environment's DURABLE_ENGINE, else local.
    */
   engine?: DurableEngine;
 }
 
 export type DurableEngine = 'local' | 'reference';
+
+/** DURABLE_ENGINE=reference runs any stack (npm start, an integration suite) on the reference engine; default local. */
+export function durableEngineFromEnvironment(): DurableEngine {
+  const engine = process.env.DURABLE_ENGINE || 'local';
+  if (engine !== 'local' && engine !== 'reference')
+    throw new Error(`DURABLE_ENGINE must be local or reference, not ${engine}`);
+  return engine;
+}
 
 export interface Stack {
   apiBaseUrl: string;
@@ -96,7 +105,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // every JWT's own times stay real, since token caches and verifiers everywhere judge them by the system clock.
     let clockOffsetMs = 0;
     const authorizationClock = () => Date.now() + clockOffsetMs;
-    const engine = options.engine ?? 'local';
+    const engine = options.engine ?? durableEngineFromEnvironment();
     const appRoot = options.appRoot ?? REPO_ROOT;
     // Built first: it may have to restore from NuGet, and it fails (ReferenceHostUnavailable) where it cannot.
     const referenceDll = engine === 'reference' ? await buildReferenceHost(appRoot) : undefined;

@@ -42,10 +42,7 @@ setInterval(() => {
 /** `npm start`: the whole product on loopback until Ctrl-C (or another signal, or the end of its parent). */
 async function main(): Promise<void> {
   const dataDir = process.env.DATA_DIR ? path.resolve(process.env.DATA_DIR) : path.join(REPO_ROOT, '.local', 'azurite');
-  const engine = process.env.DURABLE_ENGINE ?? 'local';
-  if (engine !== 'local' && engine !== 'reference')
-    throw new Error(`DURABLE_ENGINE must be local or reference, not ${engine}`);
-  started = startStack({ hostPort: Number(process.env.PORT ?? 7071), dataDir, echoHost: true, engine });
+  started = startStack({ hostPort: Number(process.env.PORT ?? 7071), dataDir, echoHost: true });
   const stack = await started;
   if (stopping) return;
   const webClient = stack.entra.fixtures.applications.find((a) => a.name === 'octo-web');
