@@ -1,6 +1,6 @@
 /**
  * A Jest reporter that ends the run with the plain line `N passed, M failed` (`, K skipped` when some were), alone on
- * a line, after Jest's own summary: the closing line CI reads for runners it does not know.
+ * the last line, after Jest's own summary: the closing line CI reads for runners it does not know.
  */
 interface AggregatedResult {
   numPassedTests: number;
@@ -15,9 +15,9 @@ class PlainSummaryReporter {
     // A suite that could not run (a failed beforeAll, a compile error) counts as one failure.
     const failed = results.numFailedTests + results.numRuntimeErrorTestSuites;
     const skipped = results.numPendingTests + results.numTodoTests;
-    process.stdout.write(
-      `\n${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}\n`,
-    );
+    const line = `${results.numPassedTests} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ''}`;
+    // Jest writes its own summary after the reporters' onRunComplete: this line goes out as the process ends, last.
+    process.once('exit', () => process.stdout.write(`\n${line}\n`));
   }
 }
 
