@@ -5,6 +5,12 @@ import * as path from 'node:path';
 const RESTORE = path.resolve(__dirname, '..', '..', '..', 'local', 'durable-reference', 'restore.sh');
 /** The host gives up draining after 5 s (HostOptions.ShutdownTimeout); past this it is killed. */
 const STOP_GRACE_MS = 10_000;
+/**
+ * Lines not echoed: the binding data (it carries the system key) and the start-up and shutdown banner of the
+ * extension's local RPC listener, an ASP.NET Core host of its own that logs apart from the host's console settings.
+ */
+const QUIET =
+  /^(DURABLE_REFERENCE_CLIENT |info: Microsoft\.Hosting\.Lifetime|\s+(Now listening on|Application started|Application is shutting down|Hosting environment|Content root path))/;
 
 /** The machine cannot run the reference host (no .NET SDK, NuGet unreachable): restore.sh's exit 3 and its reason. */
 export class ReferenceHostUnavailable extends Error {}
@@ -68,8 +74,6 @@ export async function startReferenceHost(options: ReferenceHostOptions): Promise
     DurableReference__BridgeKey: options.bridgeKey,
     DurableReference__LogLevel: options.logLevel ?? 'Warning',
     DurableReference__ParentPid: String(process.pid),
-    // The extension's local RPC listener is an ASP.NET Core host of its own: no start-up banner from it.
-    ASPNETCORE_SUPPRESSSTATUSMESSAGES: 'true',
   };
   // It would make the extension believe it runs on Linux Consumption and flood stdout with its event logs.
   delete env.CONTAINER_NAME;
@@ -92,8 +96,7 @@ export async function startReferenceHost(options: ReferenceHostOptions): Promise
       const lines = pending.split('\n');
       pending = lines.pop() ?? '';
       for (const line of lines) {
-        if (options.echo && !line.startsWith('DURABLE_REFERENCE_CLIENT '))
-          process.stdout.write(`[reference] ${line}\n`);
+        if (options.echo && !QUIET.test(line)) process.stdout.write(`[reference] ${line}\n`);
       }
       const client = /^DURABLE_REFERENCE_CLIENT (.+)$/m.exec(output);
       if (client && /^DURABLE_REFERENCE_READY$/m.test(output)) resolve(client[1]);
