@@ -20,6 +20,8 @@ import { startMaildev } from './maildev';
 import { ensureLoopbackTls } from './tls';
 import { wizardConfig } from './wizard-config';
 import type { TimerView } from './durable-host/timer-scheduler';
+import type { ReferenceHost } from './durable-reference/reference-host';
+import { buildReferenceHost, startReferenceHost } from './durable-reference/reference-host';
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const LOCAL_PASSWORD = 'Passw0rd!local';
@@ -37,6 +39,23 @@ export interface StackOptions {
   appRoot?: string;
   /** Extra environment of the host process only (not app settings), e.g. NODE_OPTIONS for a test's probe. */
   hostEnv?: Record<string, string>;
+  /**
+   * The Durable engine: the local host's own (default), or `reference`: Microsoft's Durable Task extension in a .NET
+   * host (local/durable-reference; needs the .NET SDK, restored from NuGet on first use) on Azurite's blob, queue and
+   * table services, running the app's own orchestrators and activities. It keeps real time: no `advanceClock`.
+   * Default: the environment's DURABLE_ENGINE, else local.
+   */
+  engine?: DurableEngine;
+}
+
+export type DurableEngine = 'local' | 'reference';
+
+/** DURABLE_ENGINE=reference runs any stack (npm start, an integration suite) on the reference engine; default local. */
+export function durableEngineFromEnvironment(): DurableEngine {
+  const engine = process.env.DURABLE_ENGINE || 'local';
+  if (engine !== 'local' && engine !== 'reference')
+    throw new Error(`DURABLE_ENGINE must be local or reference, not ${engine}`);
+  return engine;
 }
 
 export interface Stack {
@@ -52,6 +71,9 @@ export interface Stack {
   maildev: Maildev;
   azurite: RunningAzurite;
   settings: Record<string, string>;
+  engine: DurableEngine;
+  /** The reference host (engine `reference` only). */
+  reference?: ReferenceHost;
   /** A bearer token for this API as a fixture user signs in (ROPC against the Entra ID stand-in). */
   tokenFor(username: string): Promise<string>;
   /** Moves the product's clock ahead: the host's (durable timers and timer triggers fire) and Entra ID's grants (refresh tokens age). */
@@ -83,7 +105,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // every JWT's own times stay real, since token caches and verifiers everywhere judge them by the system clock.
     let clockOffsetMs = 0;
     const authorizationClock = () => Date.now() + clockOffsetMs;
-    const azurite = await startAzurite({ location: options.dataDir });
+    const engine = options.engine ?? durableEngineFromEnvironment();
+    const appRoot = options.appRoot ?? REPO_ROOT;
+    // Built first: it may have to restore from NuGet, and it fails (ReferenceHostUnavailable) where it cannot.
+    const referenceDll = engine === 'reference' ? await buildReferenceHost(appRoot) : undefined;
+    const azurite = await startAzurite({
+      location: options.dataDir,
+      services: engine === 'reference' ? 'all' : 'table',
+    });
     stops.push(() => azurite.stop());
     const entra = await startEntraIdStandIn({ tls, authorizationClock });
     stops.push(() => entra.stop());
@@ -135,7 +164,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LocalHost__Port: String(hostPort),
       LocalHost__MasterKey: randomBytes(24).toString('base64url'),
       LocalHost__FunctionKey: randomBytes(24).toString('base64url'),
-      LocalHost__ClockControl: 'true',
+      LocalHost__ClockControl: engine === 'reference' ? 'false' : 'true',
       TOKEN_KEEP_ALIVE_SCHEDULE: '0 0 3 * * 1',
       LocalHost__StaticRoot: path.join(REPO_ROOT, 'web', 'dist'),
       LocalHost__WebConfig: JSON.stringify(
@@ -150,8 +179,28 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     // The wizard signs in from the host's own address (either loopback spelling), as a single-page app.
     for (const origin of [`http://127.0.0.1:${hostPort}`, `http://localhost:${hostPort}`])
       entra.addRedirectUri(web.clientId, `${origin}/`, 'spa');
+    let reference: ReferenceHost | undefined;
+    if (referenceDll) {
+      const bridgePort = await freePort();
+      reference = await startReferenceHost({
+        dll: referenceDll,
+        appRoot,
+        settings,
+        publicOrigin: settings.PUBLIC_BASE_URL,
+        systemKey: settings.LocalHost__MasterKey,
+        bridgeUrl: `http://127.0.0.1:${bridgePort}/`,
+        bridgeKey: settings.LocalHost__MasterKey,
+        echo: options.echoHost,
+      });
+      const started = reference;
+      stops.push(() => started.stop());
+      Object.assign(settings, {
+        LocalHost__DurableEngine: 'reference',
+        LocalHost__DurableClient: reference.clientData,
+        LocalHost__BridgePort: String(bridgePort),
+      });
+    }
     const hostEnv = { ...settings, ...options.hostEnv, NODE_EXTRA_CA_CERTS: tls.certPath };
-    const appRoot = options.appRoot ?? REPO_ROOT;
     let host = await spawnHost({ appRoot, env: hostEnv, echo: options.echoHost });
     stops.push(() => host.stop());
     const admin = (route: string, init: RequestInit = {}) =>
@@ -174,6 +223,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       maildev,
       azurite,
       settings,
+      engine,
+      reference,
       async tokenFor(username) {
         const res = await fetch(`${entra.url}/organizations/oauth2/v2.0/token`, {
           method: 'POST',
@@ -191,6 +242,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         return body.access_token;
       },
       async advanceClock(ms) {
+        if (engine === 'reference') throw new Error('The reference engine keeps real time: the clock cannot be moved');
         const res = await admin('/admin/host/clock', { method: 'POST', body: JSON.stringify({ advanceMs: ms }) });
         if (!res.ok) throw new Error(`Clock control answered ${res.status}`);
         clockOffsetMs += ms;

@@ -59,6 +59,7 @@ Azure CSP payer-account registration — running locally
   Partner API    ${stack.partnerApi.url}   (stand-in)
   Mail inbox     ${stack.maildev.webUrl}   (consent e-mails land here)
   Table Storage  ${stack.azurite.tableEndpoint}   (Azurite, data in .local/azurite)
+  Durable engine ${stack.reference ? `Microsoft's Durable Task extension (DURABLE_ENGINE=reference), ${stack.reference.rpcBaseUrl}` : "the local host's own (DURABLE_ENGINE=reference for Microsoft's)"}
 
 Register in the browser with the local fixtures:
 

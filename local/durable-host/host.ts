@@ -7,6 +7,7 @@ import { AppDurableFunctions } from './app-functions';
 import { ManagementUrls } from './client-binding';
 import { useClock } from './app-clock';
 import { AdjustableClock } from './clock';
+import { ReferenceEngine, referenceSettings } from '../durable-reference/reference-engine';
 import type { DurableStore } from './durable-store';
 import { Engine } from './engine';
 import { FunctionRegistry, installFunctionsCoreShim } from './functions-core-shim';
@@ -33,7 +34,8 @@ export interface HostOptions {
 export interface RunningHost {
   url: string;
   rpcUrl: string;
-  engine: Engine;
+  /** The local Durable engine; undefined in the reference mode (LocalHost__DurableEngine=reference). */
+  engine?: Engine;
   clock: AdjustableClock;
   store: DurableStore;
   registry: FunctionRegistry;
@@ -54,7 +56,11 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
   return (server.address() as AddressInfo).port;
 }
 
-/** Loads the app's function registrations and serves them, with a Durable Task engine over Azure Tables. */
+/**
+ * Loads the app's function registrations and serves them, with a Durable Task engine over Azure Tables; or, in the
+ * reference mode (LocalHost__DurableEngine=reference), with Microsoft's Durable Task extension as the engine
+ * (local/durable-reference: the extension runs in a .NET process and calls back into this host's bridge).
+ */
 export async function startHost(options: HostOptions): Promise<RunningHost> {
   Object.assign(process.env, options.settings);
   if (process.env.LocalHost__ClockControl === 'true') process.env.APP_CLOCK_MODULE = require.resolve('./app-clock');
@@ -73,11 +79,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const timerFunctions = scheduledFunctions(registry.byTriggerType('timerTrigger'), settings);
 
   const publicServer = createServer({ maxHeaderSize: MAX_HEADER_BYTES });
-  const rpcServer = createServer({ maxHeaderSize: MAX_HEADER_BYTES });
+  const reference = referenceSettings(settings);
+  const rpcServer = reference ? undefined : createServer({ maxHeaderSize: MAX_HEADER_BYTES });
   const port = await listen(publicServer, hostName, options.port ?? 7071);
-  const rpcPort = await listen(rpcServer, hostName, 0);
+  const rpcPort = rpcServer ? await listen(rpcServer, hostName, 0) : 0;
   const url = `http://${hostName}:${port}`;
-  const rpcUrl = `http://${hostName}:${rpcPort}`;
+  const rpcUrl = reference
+    ? new URL(JSON.parse(reference.clientData).rpcBaseUrl as string).origin
+    : `http://${hostName}:${rpcPort}`;
   // The durable client rewrites its links to localhost:7071 unless it knows the site's host name.
   process.env.WEBSITE_HOSTNAME = `${hostName}:${port}`;
 
@@ -89,12 +98,16 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   // that its APP_CLOCK_MODULE setting names (set below, before the app loads).
   useClock(clock);
   const invoker = new Invoker(registry, log);
-  const engine = new Engine(store, clock, new AppDurableFunctions(registry, invoker), {
-    log: (message) => log('warning', 'system', 'engine', message),
-  });
+  const referenceEngine = reference && new ReferenceEngine({ ...reference, publicOrigin: url, registry, invoker, log });
+  const engine = referenceEngine
+    ? undefined
+    : new Engine(store, clock, new AppDurableFunctions(registry, invoker), {
+        log: (message) => log('warning', 'system', 'engine', message),
+      });
   const urls = new ManagementUrls(url, rpcUrl, hostJson.hubName, keys.master);
-  const management = new ManagementApi(engine, urls);
-  const front = new HttpFront(registry, invoker, management, urls, hostJson.routePrefix, keys, (fn, error) =>
+  const clientBindings = referenceEngine ?? urls;
+  const management = referenceEngine?.management ?? new ManagementApi(engine as Engine, urls);
+  const front = new HttpFront(registry, invoker, management, clientBindings, hostJson.routePrefix, keys, (fn, error) =>
     log('error', 'system', fn, `Executed '${fn}' (Failed): ${(error as Error)?.stack ?? String(error)}`),
   );
   const timers = new TimerScheduler(timerFunctions, {
@@ -102,14 +115,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     store,
     invoker,
     log,
-    extraInputs: (fn) => urls.clientInputs(fn),
+    extraInputs: (fn) => clientBindings.clientInputs(fn),
   });
   const admin = async (req: HostRequest): Promise<HostResponse | undefined> => {
     if (req.url.pathname === '/admin/host/status')
       return json(200, { state: 'Running', functions: [...registry.functions.keys()] });
     if (req.url.pathname === '/admin/host/stats') {
       if (!front.isMasterKey(req)) return { status: 401 };
-      return json(200, { storageTransactions: store.transactions, episodes: engine.episodes });
+      return json(200, { storageTransactions: store.transactions, episodes: engine?.episodes });
     }
     if (req.url.pathname === '/admin/host/clock' && settings.LocalHost__ClockControl === 'true') {
       if (!front.isMasterKey(req)) return { status: 401 };
@@ -126,7 +139,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
 
   // Requests wait until what the previous run left is picked up: a start or an event stored while the pending rows
   // are read would otherwise be delivered twice.
-  const recovered = engine.recover();
+  const recovered = engine ? engine.recover() : Promise.resolve();
   const serve =
     (handler: (req: HostRequest) => Promise<HostResponse>, origin: string) =>
     (req: IncomingMessage, res: ServerResponse) => {
@@ -146,7 +159,7 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     'request',
     serve(async (req) => (await admin(req)) ?? (await site?.(req)) ?? front.handle(req), url),
   );
-  rpcServer.on(
+  rpcServer?.on(
     'request',
     serve(async (req) => {
       const base = '/durabletask/';
@@ -157,12 +170,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   );
 
   await recovered;
+  const bridgeUrl = await referenceEngine?.start();
   await timers.start();
   log(
     'information',
     'system',
     'host',
-    `Host started: ${registry.functions.size} functions, task hub ${hostJson.hubName}, ${url}`,
+    `Host started: ${registry.functions.size} functions, task hub ${hostJson.hubName}, ${url}` +
+      (bridgeUrl ? `; Durable engine: the reference (Durable Task extension at ${rpcUrl}), bridge ${bridgeUrl}` : ''),
   );
   return {
     url,
@@ -174,9 +189,10 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     timers,
     async stop() {
       timers.stop();
-      engine.stop();
+      engine?.stop();
+      await referenceEngine?.stop();
       await Promise.all(
-        [publicServer, rpcServer].map(
+        [publicServer, ...(rpcServer ? [rpcServer] : [])].map(
           (s) =>
             new Promise((resolve) => {
               s.closeAllConnections();

@@ -29,8 +29,8 @@ export class HttpFront {
   constructor(
     registry: FunctionRegistry,
     private readonly invoker: Invoker,
-    private readonly management: ManagementApi,
-    private readonly urls: ManagementUrls,
+    private readonly management: Pick<ManagementApi, 'handle'>,
+    private readonly urls: Pick<ManagementUrls, 'clientInputs'>,
     private readonly routePrefix: string,
     private readonly keys: HostKeys,
     private readonly onError: (functionName: string, error: unknown) => void,
