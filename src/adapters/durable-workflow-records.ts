@@ -10,6 +10,7 @@ import type {
   WorkflowRecords,
 } from '../ports/workflow-records';
 import { InvalidContinuationToken } from '../ports/workflow-records';
+import { unwrapContinuationToken, wrapContinuationToken } from './durable-continuation-token';
 
 const CONTINUATION = 'x-ms-continuation-token';
 
@@ -35,7 +36,8 @@ export class DurableWorkflowRecords implements WorkflowRecords {
     if (query.createdTo) q.set('createdTimeTo', query.createdTo.toISOString());
     q.set('top', String(query.pageSize));
     q.set('showInput', 'false');
-    const res = await this.get(url, query.continuationToken ? { [CONTINUATION]: query.continuationToken } : {});
+    const engineToken = query.continuationToken ? unwrapContinuationToken(query.continuationToken) : undefined;
+    const res = await this.get(url, engineToken ? { [CONTINUATION]: engineToken } : {});
     if (res.status === 400 && query.continuationToken) throw new InvalidContinuationToken();
     if (res.status !== 200)
       throw new TransientError(`The durable management API answered HTTP ${res.status} to a list query`, {
@@ -47,7 +49,7 @@ export class DurableWorkflowRecords implements WorkflowRecords {
     const token = res.headers.get(CONTINUATION);
     return {
       instances: body.map((s) => summary(s as Record<string, unknown>)),
-      ...(token && token !== 'null' ? { continuationToken: token } : {}),
+      ...(token && token !== 'null' ? { continuationToken: wrapContinuationToken(token) } : {}),
     };
   }
 
@@ -99,8 +101,8 @@ function summary(s: Record<string, unknown>): InstanceSummary {
     name: String(s.name ?? ''),
     runtimeStatus: String(s.runtimeStatus ?? ''),
     customStatus: s.customStatus ?? null,
-    createdTime: String(s.createdTime ?? ''),
-    lastUpdatedTime: String(s.lastUpdatedTime ?? ''),
+    createdTime: time(s.createdTime) ?? '',
+    lastUpdatedTime: time(s.lastUpdatedTime) ?? '',
   };
 }
 
@@ -139,7 +141,7 @@ export function toRecordedSteps(events: unknown[]): RecordedStep[] {
 }
 
 function toRecordedStep(e: DurableHistoryEvent): RecordedStep | undefined {
-  const at = String(e.Timestamp);
+  const at = time(e.Timestamp) ?? String(e.Timestamp);
   // A TaskScheduled still shown is in flight and names its activity `Name`, not `FunctionName`.
   const activity = String(e.FunctionName ?? e.Name ?? 'unknown');
   switch (e.EventType) {
@@ -156,13 +158,13 @@ function toRecordedStep(e: DurableHistoryEvent): RecordedStep | undefined {
     case 'TaskScheduled':
       return { kind: 'activityScheduled', at, activity };
     case 'TaskCompleted':
-      return { kind: 'activityCompleted', at, activity, scheduledAt: text(e.ScheduledTime), result: e.Result };
+      return { kind: 'activityCompleted', at, activity, scheduledAt: time(e.ScheduledTime), result: e.Result };
     case 'TaskFailed':
-      return { kind: 'activityFailed', at, activity, scheduledAt: text(e.ScheduledTime), reason: e.Reason };
+      return { kind: 'activityFailed', at, activity, scheduledAt: time(e.ScheduledTime), reason: e.Reason };
     case 'TimerCreated':
-      return { kind: 'timerCreated', at, fireAt: text(e.FireAt) };
+      return { kind: 'timerCreated', at, fireAt: time(e.FireAt) };
     case 'TimerFired':
-      return { kind: 'timerFired', at, fireAt: text(e.FireAt) };
+      return { kind: 'timerFired', at, fireAt: time(e.FireAt) };
     case 'EventRaised':
       return { kind: 'eventRaised', at, name: String(e.Name ?? '') };
     case 'ExecutionCompleted': {
@@ -182,4 +184,8 @@ function toRecordedStep(e: DurableHistoryEvent): RecordedStep | undefined {
   }
 }
 
-const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+/** A time as ISO 8601 in UTC with milliseconds: the extension writes 7 fractional digits and `+00:00` offsets. */
+const time = (value: unknown): string | undefined => {
+  const at = typeof value === 'string' ? Date.parse(value) : NaN;
+  return Number.isNaN(at) ? undefined : new Date(at).toISOString();
+};
