@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { DurableEngine } from '../local/stack';
 
 /** Command-line options of `node dist/bench/run.js [--flag=value ...]`. */
 export interface BenchOptions {
@@ -20,8 +21,10 @@ export interface BenchOptions {
   /** (c): measured PUTs and floor runs each, after `step2Warmups` discarded ones of each. */
   step2Samples: number;
   step2Warmups: number;
-  /** (c): ms the stand-ins add to each tenant lookup, token request and Partner Center call (0: plain loopback). */
-  step2StandInLatencyMs: number;
+  /** (c): ms the stand-ins add to each tenant lookup, token request and Partner Center call (0: plain loopback); one run per value. */
+  step2StandInLatenciesMs: number[];
+  /** (c): the Durable engines to run it on, one run per engine and latency (reference: Microsoft's extension). */
+  step2Engines: DurableEngine[];
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -29,13 +32,17 @@ export const SAMPLE_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'sample-app')
 
 const USAGE = `usage: node dist/bench/run.js [--only=cold|load|step2] [--cold-runs=15] [--cold-app-root=DIR]
   [--orchestrations=500] [--concurrency=64] [--timeout-s=300] [--poll-ms=250] [--host-cpu-prof=DIR] [--dump=FILE] [--host-node-options=...]
-  [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0]`;
+  [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0,100] [--step2-engines=local,reference]`;
 
 function positiveInt(name: string, value: string, max: number, min = 1): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max)
     throw new Error(`--${name} must be an integer in ${min}..${max}\n${USAGE}`);
   return n;
+}
+
+function listOf(value: string): string[] {
+  return [...new Set(value.split(',').map((v) => v.trim()))];
 }
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
@@ -49,7 +56,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     hostNodeOptions: process.env.BENCH_HOST_NODE_OPTIONS || undefined,
     step2Samples: 30,
     step2Warmups: 3,
-    step2StandInLatencyMs: 0,
+    step2StandInLatenciesMs: [0, 100],
+    step2Engines: ['local', 'reference'],
   };
   for (const arg of argv) {
     const match = /^--([a-z][a-z0-9-]*)=(.*)$/.exec(arg);
@@ -95,7 +103,14 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         options.step2Warmups = positiveInt(name, value, 100, 0);
         break;
       case 'step2-stand-in-latency-ms':
-        options.step2StandInLatencyMs = positiveInt(name, value, 10_000, 0);
+        options.step2StandInLatenciesMs = listOf(value).map((v) => positiveInt(name, v, 10_000, 0));
+        break;
+      case 'step2-engines':
+        options.step2Engines = listOf(value).map((v) => {
+          if (v !== 'local' && v !== 'reference')
+            throw new Error(`--step2-engines takes local and/or reference\n${USAGE}`);
+          return v;
+        });
         break;
       default:
         throw new Error(`Unknown option --${name}\n${USAGE}`);

@@ -20,7 +20,10 @@
  *     host); p50/p99 of `PUT /api/payer-account/registration/partner-center-credentials` until its
  *     200, each on a fresh registration waiting at step 2, one at a time, against the floor — the
  *     same Key Vault write, tenant lookup, token request and Partner Center call made directly from
- *     this process against the same stand-ins (step2-floor.ts); interleaved, after warm-ups.
+ *     this process against the same stand-ins (step2-floor.ts); interleaved, after warm-ups. Run on
+ *     each engine (the local host's, and Microsoft's Durable Task extension in the reference host, the
+ *     production-like figure) with the stand-ins answering at once and in 100 ms per call; the
+ *     reference runs are reported as skipped, with the reason, where the .NET SDK cannot restore it.
  *     Target: PUT p50 ≤ 1.5 × floor p50. This process calls the HTTPS stand-ins itself, so it re-runs
  *     itself with NODE_EXTRA_CA_CERTS naming the loopback certificate when that is not set.
  *
@@ -31,6 +34,9 @@
  */
 import { cpus } from 'node:os';
 import * as path from 'node:path';
+import { ReferenceHostUnavailable } from '../local/durable-reference/reference-host';
+import type { DurableEngine } from '../local/stack';
+import type { BenchOptions } from './bench-options';
 import { parseBenchOptions, REPO_ROOT, SAMPLE_APP } from './bench-options';
 import type { ColdLoadOutcome } from './cold-load';
 import { measureColdLoad } from './cold-load';
@@ -114,24 +120,78 @@ function loadRows(result: HostLoadResult | Error | undefined): string[][] {
   ];
 }
 
-function step2Rows(result: Step2LatencyResult | Error | undefined, standInLatencyMs: number): string[][] {
-  if (result === undefined) return [];
+/** One step-2 run: an engine at a stand-in latency; skipped (with the reason) where the reference engine cannot run. */
+interface Step2Run {
+  engine: DurableEngine;
+  standInLatencyMs: number;
+  outcome: Step2LatencyResult | Error | { skipped: string };
+}
+
+function step2Rows(run: Step2Run): string[][] {
   const target = `≤ ${TARGETS.step2Ratio.toFixed(2)}×`;
-  const added = standInLatencyMs > 0 ? ` (stand-ins +${standInLatencyMs} ms/call)` : '';
-  if (result instanceof Error)
-    return [['(c) step 2 latency', `FAILED: ${result.message.split('\n')[0]}`, target, 'NO']];
+  const label = `(c) ${run.engine}, stand-ins +${run.standInLatencyMs} ms/call:`;
+  const { outcome } = run;
+  if (outcome instanceof Error) return [[`${label} step 2`, `FAILED: ${outcome.message.split('\n')[0]}`, target, 'NO']];
+  if ('skipped' in outcome) return [[`${label} step 2`, `SKIPPED: ${outcome.skipped.split('\n')[0]}`, target, '-']];
   const spread = (s: Step2LatencyResult['put']) =>
-    `${ms(s.p50)} / ${ms(s.p99)} (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}; n=${result.samples})`;
+    `${ms(s.p50)} / ${ms(s.p99)} (min ${s.min.toFixed(1)}, max ${s.max.toFixed(1)}; n=${outcome.samples})`;
   return [
-    ['(c) step 2 PUT p50 / p99', spread(result.put), '', ''],
-    ['(c) floor p50 / p99', spread(result.floor), '', ''],
+    [`${label} PUT p50 / p99`, spread(outcome.put), '', ''],
+    [`${label} floor p50 / p99`, spread(outcome.floor), '', ''],
     [
-      `(c) ratio p50 PUT / floor${added}`,
-      `${result.ratioP50.toFixed(2)}× (p99 ${result.ratioP99.toFixed(2)}×)`,
+      `${label} ratio p50 PUT / floor`,
+      `${outcome.ratioP50.toFixed(2)}× (p99 ${outcome.ratioP99.toFixed(2)}×)`,
       target,
-      met(result.ratioP50 <= TARGETS.step2Ratio),
+      met(outcome.ratioP50 <= TARGETS.step2Ratio),
     ],
   ];
+}
+
+async function runStep2(engine: DurableEngine, standInLatencyMs: number, options: BenchOptions): Promise<Step2Run> {
+  log(
+    `(c) step 2 latency on the ${engine} engine, stand-ins +${standInLatencyMs} ms/call: PUT partner-center-credentials until 200 vs the same calls made directly, ${options.step2Samples} each after ${options.step2Warmups} warm-ups`,
+  );
+  try {
+    const result = await measureStep2Latency({
+      samples: options.step2Samples,
+      warmups: options.step2Warmups,
+      standInLatencyMs,
+      engine,
+      log,
+    });
+    const p = result.putSegments;
+    const f = result.floorSegments;
+    if (p) {
+      log(
+        `  PUT medians: sent → tenant lookup arrives ${p.untilTenantLookupMs} ms (auth, lookup, Key Vault write, raise event, episode, activity start); ` +
+          `→ token request ${p.untilTokenRequestMs} ms (tenant lookup, Key Vault read, MSAL); → Partner Center call ${p.untilPartnerCenterMs} ms (token); ` +
+          `→ answer ${p.untilAnswerMs.toFixed(1)} ms (Partner Center, episode, status poll)`,
+      );
+    }
+    log(
+      `  floor medians: Key Vault write ${ms(f.keyVaultWriteMs)}, tenant lookup ${ms(f.tenantLookupMs)}, token ${ms(f.tokenMs)}, Partner Center ${ms(f.partnerCenterMs)}`,
+    );
+    if (result.storageTransactionsPerPut !== undefined)
+      log(
+        `  per PUT (medians): ${result.storageTransactionsPerPut} durable storage transactions, ${result.episodesPerPut} episodes`,
+      );
+    if (result.hostWarnings.length > 0) {
+      log(
+        `  the host logged ${result.hostWarnings.length} warning/error line(s), e.g.:\n    ${result.hostWarnings
+          .slice(0, 5)
+          .map((l) => l.slice(0, 300))
+          .join('\n    ')}`,
+      );
+    }
+    return { engine, standInLatencyMs, outcome: result };
+  } catch (error) {
+    if (error instanceof ReferenceHostUnavailable) {
+      log(`  SKIPPED (c) on the reference engine: ${error.message}`);
+      return { engine, standInLatencyMs, outcome: { skipped: error.message } };
+    }
+    log(`  FAILED (c): ${(error as Error).stack ?? String(error)}`);
+    return { engine, standInLatencyMs, outcome: error as Error };
+  }
 }
 
 async function main(): Promise<number> {
@@ -192,45 +252,14 @@ async function main(): Promise<number> {
     }
   }
 
-  let step2: Step2LatencyResult | Error | undefined;
+  const step2: Step2Run[] = [];
   if (runs('step2')) {
-    log(
-      `(c) step 2 latency: PUT partner-center-credentials until 200 vs the same calls made directly, ${options.step2Samples} each after ${options.step2Warmups} warm-ups`,
-    );
-    try {
-      step2 = await measureStep2Latency({
-        samples: options.step2Samples,
-        warmups: options.step2Warmups,
-        standInLatencyMs: options.step2StandInLatencyMs,
-        log,
-      });
-      const p = step2.putSegments;
-      const f = step2.floorSegments;
-      if (p) {
-        log(
-          `  PUT medians: sent → tenant lookup arrives ${p.untilTenantLookupMs} ms (auth, lookup, Key Vault write, raise event, episode, activity start); ` +
-            `→ token request ${p.untilTokenRequestMs} ms (tenant lookup, Key Vault read, MSAL); → Partner Center call ${p.untilPartnerCenterMs} ms (token); ` +
-            `→ answer ${p.untilAnswerMs.toFixed(1)} ms (Partner Center, episode, status poll)`,
-        );
+    for (const engine of options.step2Engines) {
+      for (const standInLatencyMs of options.step2StandInLatenciesMs) {
+        const run = await runStep2(engine, standInLatencyMs, options);
+        if (run.outcome instanceof Error) failed = true;
+        step2.push(run);
       }
-      log(
-        `  floor medians: Key Vault write ${ms(f.keyVaultWriteMs)}, tenant lookup ${ms(f.tenantLookupMs)}, token ${ms(f.tokenMs)}, Partner Center ${ms(f.partnerCenterMs)}`,
-      );
-      log(
-        `  per PUT (medians): ${step2.storageTransactionsPerPut} durable storage transactions, ${step2.episodesPerPut} episodes`,
-      );
-      if (step2.hostWarnings.length > 0) {
-        log(
-          `  the host logged ${step2.hostWarnings.length} warning/error line(s), e.g.:\n    ${step2.hostWarnings
-            .slice(0, 5)
-            .map((l) => l.slice(0, 300))
-            .join('\n    ')}`,
-        );
-      }
-    } catch (error) {
-      failed = true;
-      step2 = error as Error;
-      log(`  FAILED (c): ${(error as Error).stack ?? String(error)}`);
     }
   }
 
@@ -238,11 +267,7 @@ async function main(): Promise<number> {
   log(
     formatTable(
       ['measure', 'result', 'target', 'met'],
-      [
-        ...(cold ? coldRows(cold, options.coldRuns) : []),
-        ...loadRows(load),
-        ...step2Rows(step2, options.step2StandInLatencyMs),
-      ],
+      [...(cold ? coldRows(cold, options.coldRuns) : []), ...loadRows(load), ...step2.flatMap(step2Rows)],
     ),
   );
   return failed ? 1 : 0;

@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import type { Stack } from '../local/stack';
+import type { DurableEngine, Stack } from '../local/stack';
 import { startStack } from '../local/stack';
 import type { RequestLogEntry } from '../local/stand-ins/fault-injection';
 import type { FloorTimings, Step2Credentials } from './step2-floor';
@@ -15,6 +15,7 @@ export interface Step2LatencyOptions {
    * real services'; 0 (the default) measures plain loopback. The Key Vault stand-in cannot delay.
    */
   standInLatencyMs: number;
+  engine: DurableEngine;
   log(line: string): void;
 }
 
@@ -52,9 +53,9 @@ export interface Step2LatencyResult {
   /** Medians of each part, over the samples that have all of them. */
   putSegments?: PutSegments;
   floorSegments: Omit<FloorTimings, 'totalMs'>;
-  /** Medians, per measured PUT, of the host's durable storage transactions and episodes. */
-  storageTransactionsPerPut: number;
-  episodesPerPut: number;
+  /** Medians, per measured PUT, of the local host's durable storage transactions and episodes (local engine only). */
+  storageTransactionsPerPut?: number;
+  episodesPerPut?: number;
   hostWarnings: string[];
 }
 
@@ -132,21 +133,27 @@ class RegistrationClient {
     }
   }
 
-  async hostStats(): Promise<{ storageTransactions: number; episodes: number }> {
+  /** The local engine's counters; the reference engine's storage is the extension's, which this cannot count. */
+  async hostStats(): Promise<HostStats | undefined> {
+    if (this.stack.engine === 'reference') return undefined;
     const res = await fetch(`${this.stack.host.url}/admin/host/stats`, {
       headers: { 'x-functions-key': this.stack.settings.LocalHost__MasterKey },
       signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS),
     });
     if (!res.ok) throw new Error(`/admin/host/stats answered ${res.status}`);
-    return (await res.json()) as { storageTransactions: number; episodes: number };
+    return (await res.json()) as HostStats;
   }
+}
+
+interface HostStats {
+  storageTransactions: number;
+  episodes: number;
 }
 
 interface PutSample {
   ms: number;
   segments?: PutSegments;
-  storageTransactions: number;
-  episodes: number;
+  stats?: HostStats;
 }
 
 /** One measured PUT on a fresh registration waiting at step 2; the registration is gone again afterwards. */
@@ -175,12 +182,14 @@ async function measurePut(stack: Stack, client: RegistrationClient, credentials:
     tenantId,
   );
   await client.cancelAndAwaitEnd(registrationId);
-  return {
-    ms,
-    segments,
-    storageTransactions: after.storageTransactions - before.storageTransactions,
-    episodes: after.episodes - before.episodes,
-  };
+  const stats =
+    before && after
+      ? {
+          storageTransactions: after.storageTransactions - before.storageTransactions,
+          episodes: after.episodes - before.episodes,
+        }
+      : undefined;
+  return { ms, segments, stats };
 }
 
 function segmentsOf(
@@ -208,6 +217,15 @@ function segmentsOf(
   };
 }
 
+function statsMedians(puts: PutSample[]): Pick<Step2LatencyResult, 'storageTransactionsPerPut' | 'episodesPerPut'> {
+  const stats = puts.flatMap((p) => (p.stats ? [p.stats] : []));
+  if (stats.length === 0) return {};
+  return {
+    storageTransactionsPerPut: median(stats.map((s) => s.storageTransactions)),
+    episodesPerPut: median(stats.map((s) => s.episodes)),
+  };
+}
+
 function medianOf<T extends object>(rows: T[], keys: (keyof T)[]): T {
   return Object.fromEntries(keys.map((k) => [k, median(rows.map((r) => r[k] as number))])) as T;
 }
@@ -219,7 +237,7 @@ function medianOf<T extends object>(rows: T[], keys: (keyof T)[]): T {
  * alternating every round. Throws when a PUT does not answer 200 or a floor call fails.
  */
 export async function measureStep2Latency(options: Step2LatencyOptions): Promise<Step2LatencyResult> {
-  const stack = await startStack();
+  const stack = await startStack({ engine: options.engine });
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= stopWithin(stack, STOP_GRACE_MS));
   const onSignal = () => void stop().finally(() => process.exit(130));
@@ -227,7 +245,7 @@ export async function measureStep2Latency(options: Step2LatencyOptions): Promise
   process.once('SIGTERM', onSignal);
   try {
     options.log(
-      `  host ${stack.host.url} (pid ${stack.host.pid}), Azurite pid ${stack.azurite.pid}; stand-ins in this process`,
+      `  ${stack.engine === 'reference' ? "reference engine (Microsoft's Durable Task extension; DURABLE_ENGINE=reference)" : 'local engine'}: host ${stack.host.url} (pid ${stack.host.pid}), Azurite pid ${stack.azurite.pid}; stand-ins in this process`,
     );
     const client = new RegistrationClient(stack, await stack.tokenFor(USER));
     const floor = new Step2Floor(stack.settings, CONTOSO_CREDENTIALS);
@@ -265,7 +283,8 @@ export async function measureStep2Latency(options: Step2LatencyOptions): Promise
           (s
             ? ` (→lookup ${s.untilTenantLookupMs}, →token ${s.untilTokenRequestMs}, →PC ${s.untilPartnerCenterMs}, →answer ${s.untilAnswerMs.toFixed(0)})`
             : '') +
-          `, ${put.storageTransactions} tx, ${put.episodes} episodes; floor ${f.totalMs.toFixed(1)} ms ` +
+          (put.stats ? `, ${put.stats.storageTransactions} tx, ${put.stats.episodes} episodes` : '') +
+          `; floor ${f.totalMs.toFixed(1)} ms ` +
           `(KV ${f.keyVaultWriteMs.toFixed(1)}, lookup ${f.tenantLookupMs.toFixed(1)}, token ${f.tokenMs.toFixed(1)}, PC ${f.partnerCenterMs.toFixed(1)})`,
       );
     }
@@ -287,8 +306,7 @@ export async function measureStep2Latency(options: Step2LatencyOptions): Promise
           ? medianOf(segmented, ['untilTenantLookupMs', 'untilTokenRequestMs', 'untilPartnerCenterMs', 'untilAnswerMs'])
           : undefined,
       floorSegments: medianOf(floors, ['keyVaultWriteMs', 'tenantLookupMs', 'tokenMs', 'partnerCenterMs']),
-      storageTransactionsPerPut: median(puts.map((p) => p.storageTransactions)),
-      episodesPerPut: median(puts.map((p) => p.episodes)),
+      ...statsMedians(puts),
       hostWarnings: stack.host
         .output()
         .split('\n')
