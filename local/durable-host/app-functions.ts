@@ -50,14 +50,21 @@ export class AppDurableFunctions implements EngineFunctions {
   async runActivity(name: string, input: string | undefined, instanceId: string): Promise<ActivityOutcome> {
     const fn = this.registry.get(name);
     if (!fn || fn.trigger.type !== 'activityTrigger') {
-      return { reason: `The activity function '${name}' doesn't exist`, details: `instance ${instanceId}` };
+      // The extension's TaskNonexistentActivityShim.
+      const message = `Activity function '${name}' does not exist.`;
+      return {
+        reason: `Activity function '${name}' failed: ${message}`,
+        details: `instance ${instanceId}: ${message}`,
+      };
     }
     try {
       const result = await this.invoker.invoke(fn, { [fn.triggerName]: input === undefined ? {} : { json: input } });
       return { result: JSON.stringify(fromTypedData(result.returnValue) ?? null) };
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));
-      return { reason: `Activity function '${name}' failed: ${err.message}`, details: err.stack ?? '' };
+      // The extension's TaskActivityShim reports the message it cuts out of the Functions host's
+      // `Result: Failure\nException: <message>\nStack: …` after `\nException:`, so with the space that follows it.
+      return { reason: `Activity function '${name}' failed:  ${err.message}`, details: err.stack ?? '' };
     }
   }
 }

@@ -76,8 +76,14 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   const { current, deleteRows, staleRows } = consumed(state, input.messages);
   const terminate = current.find((m) => m.body.type === 'terminate');
   if (terminate && terminate.body.type === 'terminate') {
-    newEvents.push(historyEvent(EventType.ExecutionTerminated, now, { Input: json(terminate.body.reason) }));
-    Object.assign(state, { status: 'Terminated', output: json(terminate.body.reason) ?? null });
+    // DTFx records the termination with the reason as it was given (plain text), then completes the execution as
+    // Terminated with the reason as its result.
+    const reason = terminate.body.reason;
+    newEvents.push(historyEvent(EventType.ExecutionTerminated, now, { Input: reason }));
+    newEvents.push(
+      historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Terminated', Result: reason }),
+    );
+    Object.assign(state, { status: 'Terminated', output: json(reason) ?? null });
     return end();
   }
 

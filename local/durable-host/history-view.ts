@@ -10,13 +10,16 @@ const parse = (text: string | undefined): unknown => {
   }
 };
 
+const withOffset = (iso: string): string => iso.replace(/Z$/, '+00:00');
+
 /**
  * History as the Durable Task extension's status API shows it with showHistory=true (Azure/azure-functions-durable-
  * extension, DurableClient.GetDurableOrchestrationStatusAsync): event types by name; OrchestratorStarted/Completed
- * removed; each TaskCompleted/TaskFailed given its TaskScheduled's name (FunctionName) and time (ScheduledTime), and
- * that TaskScheduled removed — one still in flight stays, as do TimerCreated events; EventId, IsPlayed, TaskScheduledId
- * and TimerId dropped; ExecutionStarted's Name becomes FunctionName; results only with showHistoryOutput (parsed);
- * every Input (the activity's, an event's, the termination reason) only with showInput.
+ * removed; each TaskCompleted/TaskFailed given its TaskScheduled's name (FunctionName) and time (ScheduledTime, written
+ * with `+00:00`) and, with showInput, Input null; that TaskScheduled removed — one still in flight stays (Input null), as do
+ * TimerCreated events; EventId, IsPlayed, TaskScheduledId and TimerId dropped; ExecutionStarted's Name becomes
+ * FunctionName; results only with showHistoryOutput (parsed); every Input (the activity's, an event's, the termination
+ * reason) only with showInput.
  */
 export function toHistoryView(
   history: HistoryEvent[],
@@ -34,13 +37,17 @@ export function toHistoryView(
     switch (e.EventType) {
       case EventType.TaskScheduled:
         scheduled.set(EventId, index);
+        // Shown only while in flight; the Azure Storage provider's history holds no input for it.
+        if (showInput) item.Input = null;
         break;
       case EventType.TaskCompleted:
       case EventType.TaskFailed: {
         const at = scheduled.get(TaskScheduledId ?? -1);
         if (at !== undefined) {
-          Object.assign(item, { ScheduledTime: history[at].Timestamp, FunctionName: history[at].Name });
-          if (showInput && history[at].Input !== undefined) item.Input = history[at].Input;
+          // The extension re-serializes the TaskScheduled's time as a DateTime: an offset instead of Z.
+          Object.assign(item, { ScheduledTime: withOffset(history[at].Timestamp), FunctionName: history[at].Name });
+          // It copies the TaskScheduled's Input, which the Azure Storage provider's history does not hold: null.
+          if (showInput) item.Input = null;
           removed.add(at);
         }
         if (e.EventType === EventType.TaskCompleted) {

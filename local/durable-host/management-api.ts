@@ -51,10 +51,10 @@ export class ManagementApi {
       if (id && parts.length === 2 && req.method === 'GET') return await this.status(req, id, q);
       if (id && parts.length === 2 && req.method === 'DELETE') return await this.purge(id);
       if (id && action === 'raiseEvent' && eventName && req.method === 'POST') {
-        return this.outcome(id, await this.engine.raiseEvent(id, eventName, body));
+        return this.outcome(await this.engine.raiseEvent(id, eventName, body));
       }
       if (id && action === 'terminate' && req.method === 'POST') {
-        return this.outcome(id, await this.engine.terminate(id, q.get('reason') ?? ''));
+        return this.outcome(await this.engine.terminate(id, q.get('reason') ?? ''));
       }
       return message(404, 'Not found');
     } catch (error) {
@@ -91,18 +91,24 @@ export class ManagementApi {
   }
 
   private async list(q: URLSearchParams, continuationToken: string | undefined): Promise<HostResponse> {
-    const statuses = q.get('runtimeStatus')?.split(',').filter(Boolean) as RuntimeStatus[] | undefined;
+    // The extension parses each status and skips those it does not know: with none left, it does not filter.
+    const known = (q.get('runtimeStatus') ?? '').split(',').filter((s): s is RuntimeStatus => s in STATUS_CODE);
+    const statuses = known.length ? known : undefined;
     const date = (key: string) => (q.get(key) ? new Date(q.get(key) as string) : undefined);
-    const page = await this.engine.list({
+    const query = {
       statuses,
       createdFrom: date('createdTimeFrom'),
       createdTo: date('createdTimeTo'),
       pageSize: q.get('top') ? Number(q.get('top')) : 100,
-      continuationToken,
+    };
+    // A token the store cannot read gets an empty last page, as on the extension (Azure Storage provider).
+    const page = await this.engine.list({ ...query, continuationToken }).catch((error: unknown) => {
+      if (continuationToken && (error instanceof SyntaxError || error instanceof RangeError))
+        return { states: [], continuationToken: undefined };
+      throw error;
     });
-    const headers: Record<string, string> = page.continuationToken
-      ? { 'x-ms-continuation-token': page.continuationToken }
-      : {};
+    // The last page carries the header too, empty, as the extension's does.
+    const headers: Record<string, string> = { 'x-ms-continuation-token': page.continuationToken ?? '' };
     return json(
       200,
       page.states.map((s) => this.view(s, q.get('showInput') !== 'false')),
@@ -110,16 +116,22 @@ export class ManagementApi {
     );
   }
 
+  /** The extension answers an unknown instance 404 and an ended one 410, both without a body; a running one 412. */
   private async purge(id: string): Promise<HostResponse> {
+    const state = await this.engine.getState(id);
     const outcome = await this.engine.purge(id);
-    if (outcome === 'notFound') return message(404, `No instance with ID '${id}' found.`);
-    if (outcome === 'running') return message(409, `Instance '${id}' is still running; terminate it before purging.`);
+    if (outcome === 'notFound') return { status: 404 };
+    if (outcome === 'running')
+      return json(
+        412,
+        `Only orchestrations in a terminal state can be purged, but the orchestration with instance ID ${id} has status ${state?.status ?? 'Running'}`,
+      );
     return json(200, { instancesDeleted: 1 });
   }
 
-  private outcome(id: string, outcome: 'accepted' | 'notFound' | 'notRunning'): HostResponse {
-    if (outcome === 'notFound') return message(404, `No instance with ID '${id}' found.`);
-    if (outcome === 'notRunning') return message(410, `Instance '${id}' is not running.`);
+  private outcome(outcome: 'accepted' | 'notFound' | 'notRunning'): HostResponse {
+    if (outcome === 'notFound') return { status: 404 };
+    if (outcome === 'notRunning') return { status: 410 };
     return { status: 202 };
   }
 

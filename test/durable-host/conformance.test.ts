@@ -126,7 +126,8 @@ async function engineHistory(host: InProcessEngine, state: InstanceState): Promi
 
 const RETRY_INTERVAL = 10 * SECOND;
 const retryInput = (name: string, attempts: number) => ({ name, firstRetryMs: RETRY_INTERVAL, attempts });
-const failureReason = (n: number) => `Activity function 'ConformanceGreet' failed: greeting failed (${n})`;
+// As the extension records it: the message cut from the Functions host's `\nException: <message>`, its space kept.
+const failureReason = (n: number) => `Activity function 'ConformanceGreet' failed:  greeting failed (${n})`;
 
 /**
  * CallActivityWithRetry with two attempts, both failing: activity 0, retry timer 1, activity 2,
@@ -522,7 +523,7 @@ describe('b) our engine writes the same numbering and event order', () => {
     [state] = await advance(host, SECOND);
     expect(state.status).toBe('Failed');
     expect(parse(state.output)).toMatch(
-      /^Orchestrator function 'ConformanceRetry' failed: Activity function 'ConformanceGreet' failed: greeting failed \(2\)/,
+      /^Orchestrator function 'ConformanceRetry' failed: Activity function 'ConformanceGreet' failed: {2}greeting failed \(2\)/,
     );
 
     const history = await engineHistory(host, state);

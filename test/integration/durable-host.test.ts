@@ -172,6 +172,73 @@ describe('local Functions host as a process, over Azurite', () => {
     expect(await unknown.text()).toBe('');
   });
 
+  // As seen on the extension by the conformance suite (test/reference, `npm run test:reference`).
+  it('answers control calls, shows histories and lists pages as the extension does', async () => {
+    const webhooks = `${host.url}/runtime/webhooks/durabletask/instances`;
+    const code = `code=${KEYS.LocalHost__MasterKey}`;
+    const empty = async (res: Response) => ({ status: res.status, body: await res.text() });
+
+    // A termination: ExecutionTerminated, then the execution completed as Terminated with the reason.
+    const running = await start('Approval', 'control-1', { timeoutMs: 3600_000 });
+    await until(
+      () => status(running),
+      (s) => s.runtimeStatus === 'Running',
+    );
+    expect(await empty(await fetch(running.purgeHistoryDeleteUri, { method: 'DELETE' }))).toEqual({
+      status: 412,
+      body: JSON.stringify(
+        'Only orchestrations in a terminal state can be purged, but the orchestration with instance ID control-1 has status Running',
+      ),
+    });
+    await fetch(running.terminatePostUri.replace('{text}', 'by ops'), { method: 'POST' });
+    const ended = await until(
+      async () => (await fetch(`${running.statusQueryGetUri}&showHistory=true&showHistoryOutput=true`)).json() as any,
+      (s) => s.runtimeStatus === 'Terminated',
+    );
+    expect(ended.historyEvents.slice(-2)).toMatchObject([
+      { EventType: 'ExecutionTerminated', Input: 'by ops' },
+      { EventType: 'ExecutionCompleted', OrchestrationStatus: 'Terminated', Result: 'by ops' },
+    ]);
+    // Ended: 410 without a body; unknown: 404 without a body.
+    expect(await empty(await fetch(running.terminatePostUri.replace('{text}', 'again'), { method: 'POST' }))).toEqual({
+      status: 410,
+      body: '',
+    });
+    expect(await empty(await fetch(`${webhooks}/control-1/raiseEvent/Approval?${code}`, { method: 'POST' }))).toEqual({
+      status: 410,
+      body: '',
+    });
+    for (const [method, path] of [
+      ['DELETE', ''],
+      ['POST', '/terminate'],
+      ['POST', '/raiseEvent/Approval'],
+    ])
+      expect(await empty(await fetch(`${webhooks}/no-such-instance${path}?${code}`, { method }))).toEqual({
+        status: 404,
+        body: '',
+      });
+
+    // A failed attempt and a completed one: the reason as the extension words it, the task's time with an offset and
+    // no input (the Azure Storage provider's history holds none for a task).
+    const retry = await start('Retry', 'control-2', { key: 'control-2', failTimes: 1, attempts: 2 });
+    const done = await until(
+      async () => (await fetch(`${retry.statusQueryGetUri}&showHistory=true&showHistoryOutput=true`)).json() as any,
+      (s) => s.runtimeStatus === 'Completed',
+    );
+    const tasks = (done.historyEvents as any[]).filter((e) => e.FunctionName === 'Flaky');
+    expect(tasks).toMatchObject([
+      { EventType: 'TaskFailed', Reason: "Activity function 'Flaky' failed:  flaky failure 1", Input: null },
+      { EventType: 'TaskCompleted', Result: 'ok after 1 failures', Input: null },
+    ]);
+    for (const task of tasks) expect(task.ScheduledTime).toMatch(/\.\d{3}\+00:00$/);
+
+    // The last page carries an empty continuation token; a status the extension does not know does not filter.
+    const last = await fetch(`${webhooks}?runtimeStatus=Terminated&${code}`);
+    expect(last.headers.get('x-ms-continuation-token')).toBe('');
+    const unknownStatus = (await (await fetch(`${webhooks}?runtimeStatus=NoSuchStatus&${code}`)).json()) as any[];
+    expect(unknownStatus.map((s) => s.instanceId)).toEqual(expect.arrayContaining(['control-1', 'control-2']));
+  });
+
   it('lists running instances across pages of the management API', async () => {
     for (let i = 0; i < 5; i++) await start('Approval', `list-${i}`, { timeoutMs: 3600_000 });
     const res = await api(`instances?code=${KEYS.LocalHost__MasterKey}`);
@@ -182,6 +249,18 @@ describe('local Functions host as a process, over Azurite', () => {
     );
     expect(((await page.json()) as unknown[]).length).toBe(2);
     expect(page.headers.get('x-ms-continuation-token')).toBeTruthy();
+
+    // As the extension on the Azure Storage provider answers (seen by test/reference's listing scenario): a token it
+    // cannot read is an empty last page, not an error. The app's ops list checks its own tokens before they get here.
+    const unreadable = await fetch(
+      `${host.url}/runtime/webhooks/durabletask/instances?top=2&code=${KEYS.LocalHost__MasterKey}`,
+      {
+        headers: { 'x-ms-continuation-token': 'not-a-token' },
+      },
+    );
+    expect(unreadable.status).toBe(200);
+    expect(await unreadable.json()).toEqual([]);
+    expect(unreadable.headers.get('x-ms-continuation-token')).toBe('');
   });
 
   // Azure/azure-functions-durable-extension, DurableOrchestrationContext.CreateTimer: on the Azure Storage provider a

@@ -8,6 +8,8 @@ const REFRESH_TOKEN = '0.AXoAbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOp
 const EXPIRY_MS = 168 * 3600_000;
 const VERIFY = 'VerifyPartnerCenterCredentials';
 const REASON = `Activity function '${VERIFY}' failed: boom`;
+/** The extension writes a task's ScheduledTime with an offset, where its other times end in Z. */
+const offset = (iso: string) => iso.replace(/Z$/, '+00:00');
 
 /** Step 2's verification failed once, its retry's delay elapsed, and the retry is running. */
 function retryInFlight(): HistoryBuilder {
@@ -42,7 +44,7 @@ describe("the Durable adapter's reading of an instance's history", () => {
       { kind: 'started', at: b.at(0), orchestrator: 'RegistrationOrchestrator', organizationId: ORG },
       { kind: 'timerCreated', at: b.at(0), fireAt: b.at(EXPIRY_MS) },
       { kind: 'eventRaised', at: b.at(2000), name: 'PartnerCenterCredentialsSubmitted' },
-      { kind: 'activityFailed', at: b.at(4000), activity: VERIFY, scheduledAt: b.at(2000), reason: REASON },
+      { kind: 'activityFailed', at: b.at(4000), activity: VERIFY, scheduledAt: offset(b.at(2000)), reason: REASON },
       { kind: 'timerCreated', at: b.at(4000), fireAt: b.at(5000) },
       { kind: 'timerFired', at: b.at(5000), fireAt: b.at(5000) },
       { kind: 'activityScheduled', at: b.at(5000), activity: VERIFY },
@@ -56,7 +58,7 @@ describe("the Durable adapter's reading of an instance's history", () => {
       { kind: 'started', at: b.at(0), orchestrator: 'RegistrationOrchestrator' },
       { kind: 'timerCreated', at: b.at(0), fireAt: b.at(EXPIRY_MS) },
       { kind: 'eventRaised', at: b.at(2000), name: 'PartnerCenterCredentialsSubmitted' },
-      { kind: 'activityFailed', at: b.at(4000), activity: VERIFY, scheduledAt: b.at(2000), reason: REASON },
+      { kind: 'activityFailed', at: b.at(4000), activity: VERIFY, scheduledAt: offset(b.at(2000)), reason: REASON },
       { kind: 'timerCreated', at: b.at(4000), fireAt: b.at(5000) },
       { kind: 'timerFired', at: b.at(5000), fireAt: b.at(5000) },
       { kind: 'activityScheduled', at: b.at(5000), activity: VERIFY },
@@ -78,7 +80,7 @@ describe("the Durable adapter's reading of an instance's history", () => {
         kind: 'activityCompleted',
         at: b.at(1000),
         activity: 'CleanUpRegistration',
-        scheduledAt: b.at(0),
+        scheduledAt: offset(b.at(0)),
         result: { released: true },
       },
       { kind: 'completed', at: b.at(1000), runtimeStatus: 'Completed', result: { outcome: 'expired' } },
