@@ -207,7 +207,7 @@ function compose(config: AppConfig): AppServices {
   const secretUpdate = once(() => ({ ...verificationWith(requestSecretStore()), payerAccounts: payerAccounts() }));
   const signedTokens = once(() => {
     const { KeyVaultSignedTokens } = require('./adapters/key-vault-signed-tokens') as typeof KeyVaultSignedTokensModule;
-    return new KeyVaultSignedTokens(requestSecretStore());
+    return new KeyVaultSignedTokens(requestSecretStore(), () => clock.now().getTime());
   });
   const delegated = once(() => {
     const { MsalDelegatedTokens } = require('./adapters/msal-delegated-tokens') as typeof MsalDelegatedTokensModule;

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { errors, jwtVerify, SignJWT } from 'jose';
-import type { SignedTokens } from '../ports/signed-tokens';
+import type { SignedTokens, VerifiedToken } from '../ports/signed-tokens';
 import type { SecretStore } from '../ports/secret-store';
 
 const KEY_NAME = 'consent-signing-key';
@@ -21,6 +21,7 @@ export class KeyVaultSignedTokens implements SignedTokens {
   private current: Promise<{ kid: string; key: Uint8Array }> | undefined;
   private lastLookup = -Infinity;
 
+  /** `now`: the app's clock, which tokens are signed and judged by. */
   constructor(
     private readonly secrets: SecretStore,
     private readonly now: () => number = Date.now,
@@ -37,16 +38,20 @@ export class KeyVaultSignedTokens implements SignedTokens {
       .sign(key);
   }
 
-  async verify<T>(purpose: string, token: string): Promise<T | undefined> {
+  async verify<T>(purpose: string, token: string): Promise<VerifiedToken<T>> {
     try {
       const { payload } = await jwtVerify(token, async (header) => this.keyVersion(String(header.kid ?? '')), {
         issuer: ISSUER,
         audience: purpose,
         algorithms: ['HS256'],
+        currentDate: new Date(this.now()),
       });
-      return payload as T;
+      return { ok: true, claims: payload as T };
     } catch (error) {
-      if (error instanceof errors.JOSEError || error instanceof KeyNotFound) return undefined;
+      // jose checks the signature before the claims: an expired token is authentic, but may be for another purpose.
+      if (error instanceof errors.JWTExpired && error.payload.aud === purpose && error.payload.iss === ISSUER)
+        return { ok: false, reason: 'expired' };
+      if (error instanceof errors.JOSEError || error instanceof KeyNotFound) return { ok: false, reason: 'invalid' };
       throw error;
     }
   }

@@ -45,6 +45,11 @@ const NOT_VALID = page(
   'The link is incomplete, altered or expired. Ask the person registering the payer account for a new link.',
   ErrorCode.InvalidField,
 );
+const EXPIRED = page(
+  'This consent link has expired',
+  'Ask the person registering the payer account for a new link.',
+  ErrorCode.ConsentLinkExpired,
+);
 const NOT_AWAITED = (title: string, message: string) => page(title, message, ErrorCode.RegistrationNotAtThisStep);
 
 /** The link's registration, if the link is still the one in force and waiting for consent. */
@@ -61,12 +66,7 @@ async function currentLink(
       ErrorCode.ConsentLinkReplaced,
     );
   }
-  if (progress.status === RegistrationStatus.ConsentExpired)
-    return page(
-      'This consent link has expired',
-      'Ask the person registering the payer account for a new link.',
-      ErrorCode.ConsentLinkExpired,
-    );
+  if (progress.status === RegistrationStatus.ConsentExpired) return EXPIRED;
   if (progress.status !== RegistrationStatus.AwaitingConsent)
     return NOT_AWAITED(
       'Consent already received',
@@ -77,8 +77,11 @@ async function currentLink(
 
 /** GET /api/consent/start: a fresh state and PKCE pair per click, then Microsoft's authorize endpoint. */
 export async function startConsent(ticket: string, deps: ConsentFlowDeps): Promise<ConsentPage> {
-  const claims = await deps.tokens.verify<ConsentTicket>(CONSENT_TICKET, ticket);
-  if (!claims?.registrationId || !claims.linkId) return NOT_VALID;
+  const verified = await deps.tokens.verify<ConsentTicket>(CONSENT_TICKET, ticket);
+  // The ticket expires with the link: an authentic one past its time is an expired link, not an altered one.
+  if (!verified.ok) return verified.reason === 'expired' ? EXPIRED : NOT_VALID;
+  const claims = verified.claims;
+  if (!claims.registrationId || !claims.linkId) return NOT_VALID;
   const progress = await currentLink(claims.registrationId, claims.linkId, deps);
   if ('kind' in progress) return progress;
   const { verifier, challenge } = await deps.pkce();
@@ -161,7 +164,8 @@ export async function completeConsent(
   deps: ConsentFlowDeps,
   expectedRegistrationId?: string,
 ): Promise<ConsentPage> {
-  const claims = answer.state ? await deps.tokens.verify<ConsentState>(CONSENT_STATE, answer.state) : undefined;
+  const verified = answer.state ? await deps.tokens.verify<ConsentState>(CONSENT_STATE, answer.state) : undefined;
+  const claims = verified?.ok ? verified.claims : undefined;
   // A pasted address must belong to the caller's own registration.
   if (
     !claims?.registrationId ||

@@ -332,25 +332,49 @@ describe('KeyVaultSignedTokens over the vault', () => {
     vaultRequests.filter((line) => /^key-vault GET \/secrets\/consent-signing-key\/[0-9a-zA-Z]+ /.test(line)).length;
 
   test('another instance verifies a token by its key version; forged key versions cost one vault read per interval at most', async () => {
-    let now = 1_000_000;
+    let now = Date.now();
     const signer = new KeyVaultSignedTokens(store);
-    const token = await signer.sign('consent-ticket', { registrationId: 'r1' }, new Date(Date.now() + 3600_000));
-    expect(await signer.verify('consent-ticket', token)).toMatchObject({ registrationId: 'r1' });
+    const token = await signer.sign('consent-ticket', { registrationId: 'r1' }, new Date(now + 3600_000));
+    expect(await signer.verify('consent-ticket', token)).toMatchObject({ ok: true, claims: { registrationId: 'r1' } });
 
     const other = new KeyVaultSignedTokens(store, () => now);
     const before = keyReads();
-    expect(await other.verify('consent-ticket', token)).toMatchObject({ registrationId: 'r1' });
+    expect(await other.verify('consent-ticket', token)).toMatchObject({ ok: true, claims: { registrationId: 'r1' } });
     expect(keyReads() - before).toBe(1);
-    expect(await other.verify('consent-ticket', token)).toMatchObject({ registrationId: 'r1' }); // cached: no read
+    expect(await other.verify('consent-ticket', token)).toMatchObject({ ok: true, claims: { registrationId: 'r1' } }); // cached: no read
 
     now += 5_000;
     const attackStart = keyReads();
     for (let i = 0; i < 20; i++)
-      expect(await other.verify('consent-ticket', await forged(`forged${i}`))).toBeUndefined();
+      expect(await other.verify('consent-ticket', await forged(`forged${i}`))).toEqual({
+        ok: false,
+        reason: 'invalid',
+      });
     expect(keyReads() - attackStart).toBe(1);
-    expect(await other.verify('consent-ticket', token)).toMatchObject({ registrationId: 'r1' }); // the real key still verifies
+    expect(await other.verify('consent-ticket', token)).toMatchObject({ ok: true, claims: { registrationId: 'r1' } }); // the real key still verifies
     now += 5_000;
-    expect(await other.verify('consent-ticket', await forged('forgedAgain'))).toBeUndefined();
+    expect(await other.verify('consent-ticket', await forged('forgedAgain'))).toEqual({ ok: false, reason: 'invalid' });
     expect(keyReads() - attackStart).toBe(2);
+  });
+
+  test('an authentic token past its time is expired, by the clock it was given; a forged or misdirected one is invalid', async () => {
+    let now = Date.now();
+    const tokens = new KeyVaultSignedTokens(store, () => now);
+    const ticket = await tokens.sign('consent-ticket', { registrationId: 'r2' }, new Date(now + 3600_000));
+    expect(await tokens.verify('consent-ticket', ticket)).toMatchObject({ ok: true });
+    now += 3600_000 + 1000;
+    expect(await tokens.verify('consent-ticket', ticket)).toEqual({ ok: false, reason: 'expired' });
+    expect(await tokens.verify('consent-state', ticket)).toEqual({ ok: false, reason: 'invalid' });
+    const forgedExpired = await new SignJWT({ registrationId: 'r2' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'forgedExpired' })
+      .setIssuer(ISSUER)
+      .setAudience('consent-ticket')
+      .setExpirationTime(Math.floor(Date.now() / 1000) - 60)
+      .sign(new TextEncoder().encode('a key the attacker chose, 32 bytes long at least'));
+    expect(await tokens.verify('consent-ticket', forgedExpired)).toEqual({ ok: false, reason: 'invalid' });
+    expect(await tokens.verify('consent-ticket', `${ticket.slice(0, -3)}abc`)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
   });
 });

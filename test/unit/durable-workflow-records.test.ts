@@ -8,8 +8,6 @@ const REFRESH_TOKEN = '0.AXoAbCdEfGhIjKlMnOpQrStUvWxYz0123456789AbCdEfGhIjKlMnOp
 const EXPIRY_MS = 168 * 3600_000;
 const VERIFY = 'VerifyPartnerCenterCredentials';
 const REASON = `Activity function '${VERIFY}' failed: boom`;
-/** The extension writes a task's ScheduledTime with an offset, where its other times end in Z. */
-const offset = (iso: string) => iso.replace(/Z$/, '+00:00');
 
 /** Step 2's verification failed once, its retry's delay elapsed, and the retry is running. */
 function retryInFlight(): HistoryBuilder {
@@ -44,7 +42,7 @@ describe("the Durable adapter's reading of an instance's history", () => {
       { kind: 'started', at: b.at(0), orchestrator: 'RegistrationOrchestrator', organizationId: ORG },
       { kind: 'timerCreated', at: b.at(0), fireAt: b.at(EXPIRY_MS) },
       { kind: 'eventRaised', at: b.at(2000), name: 'PartnerCenterCredentialsSubmitted' },
-      { kind: 'activityFailed', at: b.at(4000), activity: VERIFY, scheduledAt: offset(b.at(2000)), reason: REASON },
+      { kind: 'activityFailed', at: b.at(4000), activity: VERIFY, scheduledAt: b.at(2000), reason: REASON },
       { kind: 'timerCreated', at: b.at(4000), fireAt: b.at(5000) },
       { kind: 'timerFired', at: b.at(5000), fireAt: b.at(5000) },
       { kind: 'activityScheduled', at: b.at(5000), activity: VERIFY },
@@ -54,15 +52,27 @@ describe("the Durable adapter's reading of an instance's history", () => {
 
   it("maps the extension's view in Azure: created timers and the activity in flight, no input, no task ids", () => {
     const b = retryInFlight();
-    expect(toRecordedSteps(toHistoryView(b.build(), true, false))).toEqual([
+    const view = toHistoryView(b.build(), true, false);
+    // The extension writes a task's ScheduledTime with an offset where its other times end in Z (and 7 fractional
+    // digits in Azure): the adapter gives every time in one form, ISO UTC with milliseconds.
+    expect(JSON.stringify(view)).toContain(b.at(2000).replace(/Z$/, '+00:00'));
+    expect(toRecordedSteps(view)).toEqual([
       { kind: 'started', at: b.at(0), orchestrator: 'RegistrationOrchestrator' },
       { kind: 'timerCreated', at: b.at(0), fireAt: b.at(EXPIRY_MS) },
       { kind: 'eventRaised', at: b.at(2000), name: 'PartnerCenterCredentialsSubmitted' },
-      { kind: 'activityFailed', at: b.at(4000), activity: VERIFY, scheduledAt: offset(b.at(2000)), reason: REASON },
+      { kind: 'activityFailed', at: b.at(4000), activity: VERIFY, scheduledAt: b.at(2000), reason: REASON },
       { kind: 'timerCreated', at: b.at(4000), fireAt: b.at(5000) },
       { kind: 'timerFired', at: b.at(5000), fireAt: b.at(5000) },
       { kind: 'activityScheduled', at: b.at(5000), activity: VERIFY },
     ]);
+  });
+
+  it('gives every time as ISO UTC with milliseconds, whatever the engine wrote (7 fractional digits, +00:00)', () => {
+    const b = retryInFlight();
+    const asWritten = JSON.stringify(toHistoryView(b.build(), true, false));
+    const asAzureWrites = asWritten.replace(/\.000(Z|\+00:00)"/g, '.0004402$1"');
+    expect(asAzureWrites).not.toBe(asWritten);
+    expect(toRecordedSteps(JSON.parse(asAzureWrites))).toEqual(toRecordedSteps(JSON.parse(asWritten)));
   });
 
   it('maps completions, failures and terminations with their raw payloads, and names anything else', () => {
@@ -80,7 +90,7 @@ describe("the Durable adapter's reading of an instance's history", () => {
         kind: 'activityCompleted',
         at: b.at(1000),
         activity: 'CleanUpRegistration',
-        scheduledAt: offset(b.at(0)),
+        scheduledAt: b.at(0),
         result: { released: true },
       },
       { kind: 'completed', at: b.at(1000), runtimeStatus: 'Completed', result: { outcome: 'expired' } },
