@@ -453,6 +453,8 @@ export const shortTimerScenarios: Scenario<RegistrationContext>[] = [
       await sleep(Math.max(0, Date.parse(run.linkExpiresAt) + 1100 - Date.now()));
       const opened = await fetch(link, { redirect: 'manual' });
       run.api.expiredLinkOpened = opened.status;
+      // The admin is told the link expired (410 consent_link_expired), not that it was altered (400).
+      if (opened.status !== 410) throw new Error(`the expired consent link answered ${opened.status}, not 410`);
       const observation = await run.finish();
       observation.api = { ...observation.api, after: (await run.registration())?.status ?? 'none' };
       return observation;
