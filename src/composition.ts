@@ -310,6 +310,7 @@ function compose(config: AppConfig): AppServices {
     registrationStart: (client) => ({
       payerAccounts: payerAccounts(),
       workflow: workflow(client),
+      secretStore: requestSecretStore(),
       clock,
       newRegistrationId: randomUUID,
       expiresAfterHours: config.REGISTRATION_EXPIRY_HOURS,

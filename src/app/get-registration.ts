@@ -24,6 +24,8 @@ export async function getRegistration(
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registering') return fail(registrationNotFound());
   const state = await deps.workflow.state(record.registrationId);
+  // Ended without its clean-up (terminated by ops, or failed): nothing is in progress; step 1 takes the claim over.
+  if (state?.runtimeStatus === 'Terminated' || state?.runtimeStatus === 'Failed') return fail(registrationNotFound());
   return ok({
     registrationId: record.registrationId,
     accountName: record.accountName,

@@ -6,10 +6,14 @@ import { RegistrationStep } from '../domain/registration';
 import type { Clock } from '../ports/clock';
 import type { PayerAccounts } from '../ports/payer-accounts';
 import type { RegistrationWorkflow } from '../ports/registration-workflow';
+import type { SecretStore } from '../ports/secret-store';
+import { cleanUpRegistration } from './clean-up-registration';
 
 export interface StartRegistrationDeps {
   payerAccounts: PayerAccounts;
   workflow: RegistrationWorkflow;
+  /** Where an ended registration's staged secrets are deleted when its claim is taken over. */
+  secretStore: SecretStore;
   clock: Clock;
   newRegistrationId(): string;
   expiresAfterHours: number;
@@ -70,10 +74,14 @@ async function conflictOrStaleClaim(
       message: 'Your organization already has a registered Azure CSP payer account. Only one is allowed.',
     };
   }
-  const age = deps.clock.now().getTime() - Date.parse(existing.createdAt);
-  if (age < deps.staleClaimAfterMs) return inProgress();
   const state = await deps.workflow.state(existing.registrationId);
-  if (state && !TERMINAL.includes(state.runtimeStatus)) return inProgress();
+  // A workflow that ended without its clean-up (terminated or failed) leaves the claim and the staged secrets behind.
+  if (state && TERMINAL.includes(state.runtimeStatus)) {
+    await cleanUpRegistration(existing, deps);
+    return undefined;
+  }
+  const age = deps.clock.now().getTime() - Date.parse(existing.createdAt);
+  if (state || age < deps.staleClaimAfterMs) return inProgress();
   await deps.payerAccounts.release(existing.organizationId, existing.registrationId);
   return undefined;
 }

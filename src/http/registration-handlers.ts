@@ -37,7 +37,11 @@ export const getRegistration = signedIn('getRegistration', async ({ caller, serv
 
 /** DELETE: cancel the organization's registration in progress. */
 export const cancelRegistration = signedIn('cancelRegistration', async ({ caller, services, client, context }) => {
-  const result = await cancel(caller, { payerAccounts: services.payerAccounts, workflow: services.workflow(client) });
+  const result = await cancel(caller, {
+    payerAccounts: services.payerAccounts,
+    workflow: services.workflow(client),
+    secretStore: services.requestSecretStore,
+  });
   if (!result.ok) return problem(result.error);
   const { registrationId } = result.value;
   await auditByCaller(services, context, caller, AuditAction.RegistrationCancelled, registrationId);

@@ -215,6 +215,33 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     ).toBe(200);
   });
 
+  it('takes over a registration that ended without its clean-up (terminated by ops): gone from GET, step 1 at once, staged secrets deleted', async () => {
+    await reachConsent();
+    const { registrationId } = await registration();
+    const live = () =>
+      stack.keyVault.state
+        .listCurrent()
+        .map((s) => s.name)
+        .filter((name) => name.startsWith(`reg-${registrationId}-`));
+    expect(live()).toContain(`reg-${registrationId}-pc-secret`);
+    const terminated = await fetch(
+      `${stack.host.url}/runtime/webhooks/durabletask/instances/${registrationId}/terminate?reason=stuck&code=${stack.settings.LocalHost__MasterKey}`,
+      { method: 'POST' },
+    );
+    expect(terminated.status).toBe(202);
+    await until(async () => (await api('GET', '/payer-account/registration')).status === 404);
+    expect(await api('GET', '/payer-account/registration')).toMatchObject({
+      status: 404,
+      body: { code: 'registration_not_found' },
+    });
+    expect(live().length).toBeGreaterThan(0); // the workflow ended without its clean-up
+
+    const again = await api('POST', '/payer-account/registration', { accountName: 'Contoso CSP' });
+    expect(again.status).toBe(201);
+    expect(again.body.registrationId).not.toBe(registrationId);
+    expect(live()).toEqual([]);
+  });
+
   it('expires the link on the injectable clock; a new link can be asked for', async () => {
     const link = await reachConsent();
     await stack.advanceClock(72 * 3600_000 + 1000);
