@@ -84,7 +84,8 @@ export class RegistrationRun {
       organizationId: this.input.organizationId,
       registrationId: this.registrationId,
     });
-    this.publish({ status: expired ? RegistrationStatus.Expired : RegistrationStatus.Cancelled });
+    // The last step's error belongs to that step, not to the end.
+    this.publish({ status: expired ? RegistrationStatus.Expired : RegistrationStatus.Cancelled, error: undefined });
     const outcome = expired ? 'expired' : 'cancelled';
     this.log(`ended: ${outcome}`);
     return { outcome };

@@ -248,6 +248,29 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
       expect(disable).toMatchObject({ functionName: Activity.DisableStagedSecret, input: submission(1).secret });
     });
 
+    it("ends cancelled without the refused step's error", async () => {
+      const cancelled = submitted(1)
+        .taskScheduled(1, Activity.VerifyPartnerCenterCredentials)
+        .endEpisode()
+        .episode(HOUR + 900)
+        .taskCompleted(1, { ok: false, error: refused })
+        .timerCreated(2, 168 * HOUR)
+        .endEpisode()
+        .episode(2 * HOUR)
+        .eventRaised(RegistrationEvent.RegistrationCancelled, {})
+        .taskScheduled(3, Activity.CleanUpRegistration)
+        .endEpisode()
+        .episode(2 * HOUR + 10)
+        .taskCompleted(3, { released: true });
+      const done = await replay(cancelled.build());
+      expect(done).toMatchObject({
+        isDone: true,
+        output: { outcome: 'cancelled' },
+        customStatus: { status: 'cancelled' },
+      });
+      expect(done.customStatus).not.toHaveProperty('error');
+    });
+
     it('reports the services as unavailable when the verification keeps failing, and stays at step 2', async () => {
       const state = await replay(
         submitted(1)
