@@ -165,8 +165,10 @@ function toRecordedStep(e: DurableHistoryEvent): RecordedStep | undefined {
       return { kind: 'timerCreated', at, fireAt: time(e.FireAt) };
     case 'TimerFired':
       return { kind: 'timerFired', at, fireAt: time(e.FireAt) };
-    case 'EventRaised':
-      return { kind: 'eventRaised', at, name: String(e.Name ?? '') };
+    case 'EventRaised': {
+      const linkExpiresAt = time(pickSafe(parsed(e.Input), ['linkExpiresAt'])?.linkExpiresAt);
+      return { kind: 'eventRaised', at, name: String(e.Name ?? ''), ...(linkExpiresAt ? { linkExpiresAt } : {}) };
+    }
     case 'ExecutionCompleted': {
       const runtimeStatus = String(e.OrchestrationStatus ?? '');
       return runtimeStatus === 'Failed'

@@ -64,7 +64,7 @@ export type TimelineEntry =
   | { kind: 'started'; at: string; name: string }
   | { kind: 'event'; at: string; name: string }
   | ActivityEntry
-  | { kind: 'timer'; at: string; fireAt?: string; purpose?: 'registrationExpiry' }
+  | { kind: 'timer'; at: string; fireAt?: string; purpose?: 'registrationExpiry' | 'consentLinkExpiry' }
   | { kind: 'completed'; at: string; runtimeStatus: string; result?: Record<string, unknown>; reason?: string }
   | { kind: 'terminated'; at: string; reason?: string }
   | { kind: 'other'; at: string; eventType: string };
@@ -149,6 +149,7 @@ function toEntries(steps: RecordedStep[], expiresAt: string | undefined): Timeli
   const entries: TimelineEntry[] = [];
   let open: ActivityEntry | undefined; // the last call, while its last attempt failed: a retry may follow
   let timers: TimelineEntry[] = []; // timers after a failed attempt: a retry's delay, or not
+  let linkExpiresAt: string | undefined; // the consent link in force: its expiry is a timer of its own
   const flush = () => {
     entries.push(...timers);
     timers = [];
@@ -199,12 +200,16 @@ function toEntries(steps: RecordedStep[], expiresAt: string | undefined): Timeli
           at: step.at,
           fireAt: step.fireAt,
           ...(expiresAt && sameInstant(step.fireAt, expiresAt) ? { purpose: 'registrationExpiry' as const } : {}),
+          ...(linkExpiresAt && sameInstant(step.fireAt, linkExpiresAt)
+            ? { purpose: 'consentLinkExpiry' as const }
+            : {}),
         };
         if (open) timers.push(timer);
         else entries.push(timer);
         break;
       }
       default:
+        if (step.kind === 'eventRaised' && step.linkExpiresAt) linkExpiresAt = step.linkExpiresAt;
         flush();
         entries.push(toEntry(step));
     }
@@ -338,6 +343,13 @@ function deriveTransitions(
         }
         break;
       }
+      case 'timer':
+        if (
+          entry.purpose === 'consentLinkExpiry' &&
+          list[list.length - 1]?.status === RegistrationStatus.AwaitingConsent
+        )
+          to(entry.at, RegistrationStatus.ConsentExpired, 'timer:consentLinkExpiry');
+        break;
       default:
         break;
     }

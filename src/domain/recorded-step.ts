@@ -17,7 +17,13 @@ export type RecordedStep =
   | { kind: 'timerCreated'; at: string; fireAt?: string }
   | { kind: 'timerFired'; at: string; fireAt?: string }
   /** An external event, by name only. */
-  | { kind: 'eventRaised'; at: string; name: string }
+  | {
+      kind: 'eventRaised';
+      at: string;
+      name: string;
+      /** Step 3's event: when the consent link it asks for expires (only when the engine shows inputs). */
+      linkExpiresAt?: string;
+    }
   /** The orchestration ended: its output, or why it failed (`failureReason`, set only then). */
   | { kind: 'completed'; at: string; runtimeStatus: string; result?: unknown; failureReason?: unknown }
   | { kind: 'terminated'; at: string; reason?: unknown }

@@ -62,7 +62,10 @@ const timelineEntry = z.discriminatedUnion('kind', [
       .optional(),
     result: whitelisted.optional(),
   }),
-  entry('timer', { fireAt: timestamp.optional(), purpose: z.literal('registrationExpiry').optional() }),
+  entry('timer', {
+    fireAt: timestamp.optional(),
+    purpose: z.enum(['registrationExpiry', 'consentLinkExpiry']).optional(),
+  }),
   entry('completed', { runtimeStatus, result: whitelisted.optional(), reason: z.string().optional() }),
   entry('terminated', { reason: z.string().optional() }),
   entry('other', { eventType: z.string() }),

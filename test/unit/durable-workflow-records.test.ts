@@ -75,6 +75,28 @@ describe("the Durable adapter's reading of an instance's history", () => {
     expect(toRecordedSteps(JSON.parse(asAzureWrites))).toEqual(toRecordedSteps(JSON.parse(asWritten)));
   });
 
+  it("reads the consent link's expiry from step 3's event when inputs are shown, and nothing else of it", () => {
+    const b = new HistoryBuilder(Date.UTC(2025, 0, 1, 12))
+      .episode(0)
+      .executionStarted('RegistrationOrchestrator', { organizationId: ORG })
+      .endEpisode()
+      .episode(1000)
+      .eventRaised('PartnerApiCredentialsSubmitted', {
+        linkId: 'link-1',
+        linkExpiresAt: '2025-01-03T12:00:00.0000000+00:00',
+        secret: { name: 'reg-x-pa-secret', version: 'v1' },
+      });
+    const event = (showInput: boolean) =>
+      toRecordedSteps(toHistoryView(b.build(), true, showInput)).find((s) => s.kind === 'eventRaised');
+    expect(event(true)).toEqual({
+      kind: 'eventRaised',
+      at: b.at(1000),
+      name: 'PartnerApiCredentialsSubmitted',
+      linkExpiresAt: '2025-01-03T12:00:00.000Z',
+    });
+    expect(event(false)).toEqual({ kind: 'eventRaised', at: b.at(1000), name: 'PartnerApiCredentialsSubmitted' });
+  });
+
   it('maps completions, failures and terminations with their raw payloads, and names anything else', () => {
     const b = new HistoryBuilder(Date.UTC(2025, 0, 1, 12))
       .episode(0)

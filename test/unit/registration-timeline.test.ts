@@ -207,6 +207,44 @@ describe('the ops timeline of a registration', () => {
     expect(JSON.stringify(timeline)).not.toMatch(/Contoso Ltd|The admin declined/);
   });
 
+  it("shows the consent link's expiry by its timer, told from a sub-timer of the registration's expiry", () => {
+    const verified: RecordedStep = {
+      kind: 'activityCompleted',
+      at: at(3),
+      scheduledAt: at(2),
+      activity: 'VerifyPartnerCenterCredentials',
+      result: { ok: true },
+    };
+    const timeline = buildTimeline(
+      instance(
+        [
+          started,
+          submitted(1),
+          verified,
+          { kind: 'eventRaised', at: at(4), name: 'PartnerApiCredentialsSubmitted', linkExpiresAt: at(20) },
+          { kind: 'timerFired', at: at(10), fireAt: at(10) }, // a 3-day sub-timer of the expiry, not the link's
+          { kind: 'timerFired', at: at(20), fireAt: at(20) },
+        ],
+        {
+          customStatus: { step: 'partnerApiConsent', status: 'consentExpired', expiresAt: at(59) },
+        },
+      ),
+    );
+    expect(timeline.entries.filter((e) => e.kind === 'timer')).toEqual([
+      { kind: 'timer', at: at(10), fireAt: at(10) },
+      { kind: 'timer', at: at(20), fireAt: at(20), purpose: 'consentLinkExpiry' },
+    ]);
+    expect(timeline.statusTransitions.slice(-2)).toEqual([
+      {
+        at: at(4),
+        step: 'partnerApiConsent',
+        status: 'awaitingConsent',
+        cause: 'event:PartnerApiCredentialsSubmitted',
+      },
+      { at: at(20), step: 'partnerApiConsent', status: 'consentExpired', cause: 'timer:consentLinkExpiry' },
+    ]);
+  });
+
   it("gives a failed or terminated orchestration's reason as one scrubbed line", () => {
     const failedRun = buildTimeline(
       instance(
