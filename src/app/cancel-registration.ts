@@ -3,8 +3,9 @@ import type { Result } from '../domain/error-codes';
 import { fail, ok } from '../domain/error-codes';
 import type { PayerAccounts } from '../ports/payer-accounts';
 import type { RegistrationWorkflow } from '../ports/registration-workflow';
+import { hasEnded } from '../ports/registration-workflow';
 import type { SecretStore } from '../ports/secret-store';
-import { cleanUpRegistration } from './clean-up-registration';
+import { deleteStagedSecrets } from './clean-up-registration';
 import { registrationNotFound } from './get-registration';
 
 /**
@@ -21,10 +22,7 @@ export async function cancelRegistration(
   if (!(await deps.payerAccounts.release(record.organizationId, record.registrationId)))
     return fail(registrationNotFound());
   const state = await deps.workflow.state(record.registrationId);
-  if (state && (state.runtimeStatus === 'Running' || state.runtimeStatus === 'Pending')) {
-    await deps.workflow.cancel(record.registrationId);
-  } else if (state) {
-    await cleanUpRegistration(record, deps);
-  }
+  if (state && hasEnded(state)) await deleteStagedSecrets(record, deps);
+  else if (state) await deps.workflow.cancel(record.registrationId);
   return ok({ registrationId: record.registrationId });
 }

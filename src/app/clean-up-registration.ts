@@ -12,12 +12,20 @@ export async function cleanUpRegistration(
 ): Promise<{ released: boolean; secretsDeleted: number }> {
   const released = await deps.payerAccounts.release(input.organizationId, input.registrationId);
   if (!released) await endReconsent(input.organizationId, input.registrationId, deps.payerAccounts);
+  return { released, secretsDeleted: await deleteStagedSecrets(input, deps) };
+}
+
+/** Deletes what a registration staged in the secret store; returns how many names it deleted. */
+export async function deleteStagedSecrets(
+  input: { organizationId: string; registrationId: string },
+  deps: { payerAccounts: PayerAccounts; secretStore: SecretStore },
+): Promise<number> {
   // A re-consent whose swap went through holds the account's secrets under its own names: those stay.
   const account = (await deps.payerAccounts.find(input.organizationId))?.account;
   const inUse = [account?.tokenCache.name, account?.applicationSecret.name];
   const names = allStagedSecretNames(input.registrationId).filter((name) => !inUse.includes(name));
   for (const name of names) await deps.secretStore.delete(name);
-  return { released, secretsDeleted: names.length };
+  return names.length;
 }
 
 async function endReconsent(organizationId: string, reconsentId: string, payerAccounts: PayerAccounts): Promise<void> {

@@ -5,6 +5,7 @@ import type { RegistrationView } from '../domain/registration';
 import { RegistrationStatus, RegistrationStep } from '../domain/registration';
 import type { PayerAccounts } from '../ports/payer-accounts';
 import type { RegistrationWorkflow } from '../ports/registration-workflow';
+import { hasEnded } from '../ports/registration-workflow';
 
 export const registrationNotFound = (): FieldError => ({
   code: ErrorCode.RegistrationNotFound,
@@ -25,7 +26,7 @@ export async function getRegistration(
   if (!record || record.state !== 'registering') return fail(registrationNotFound());
   const state = await deps.workflow.state(record.registrationId);
   // Ended without its clean-up (terminated by ops, or failed): nothing is in progress; step 1 takes the claim over.
-  if (state?.runtimeStatus === 'Terminated' || state?.runtimeStatus === 'Failed') return fail(registrationNotFound());
+  if (state && hasEnded(state)) return fail(registrationNotFound());
   return ok({
     registrationId: record.registrationId,
     accountName: record.accountName,

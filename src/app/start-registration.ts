@@ -6,6 +6,7 @@ import { RegistrationStep } from '../domain/registration';
 import type { Clock } from '../ports/clock';
 import type { PayerAccounts } from '../ports/payer-accounts';
 import type { RegistrationWorkflow } from '../ports/registration-workflow';
+import { hasEnded } from '../ports/registration-workflow';
 import type { SecretStore } from '../ports/secret-store';
 import { cleanUpRegistration } from './clean-up-registration';
 
@@ -20,8 +21,6 @@ export interface StartRegistrationDeps {
   /** A claim whose orchestration never started (the process died in between) may be taken over after this. */
   staleClaimAfterMs: number;
 }
-
-const TERMINAL = ['Completed', 'Failed', 'Terminated', 'Canceled'];
 
 /** Step 1: claim the organization's single payer account slot and start its registration. */
 export async function startRegistration(
@@ -76,7 +75,7 @@ async function conflictOrStaleClaim(
   }
   const state = await deps.workflow.state(existing.registrationId);
   // A workflow that ended without its clean-up (terminated or failed) leaves the claim and the staged secrets behind.
-  if (state && TERMINAL.includes(state.runtimeStatus)) {
+  if (state && hasEnded(state)) {
     await cleanUpRegistration(existing, deps);
     return undefined;
   }

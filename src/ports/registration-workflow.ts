@@ -8,6 +8,11 @@ export interface WorkflowState {
   progress?: RegistrationProgress;
 }
 
+const ENDED: WorkflowState['runtimeStatus'][] = ['Completed', 'Failed', 'Terminated', 'Canceled'];
+
+/** The workflow runs no more, however it ended: whatever it did not clean up, nothing else will. */
+export const hasEnded = (state: WorkflowState): boolean => ENDED.includes(state.runtimeStatus);
+
 /** The long-running registration (a Durable Functions orchestration in production). */
 export interface RegistrationWorkflow {
   start(registrationId: string, input: RegistrationInput): Promise<void>;

@@ -39,6 +39,42 @@ async function replay(history: HistoryEvent[], startInput: object = input): Prom
 }
 
 const started = () => new HistoryBuilder().episode(0).executionStarted(ORCHESTRATOR.Registration, input);
+
+/** What step 2 verified, and the link step 3 asked for: shared by the consent and the busy-orchestrator tests. */
+const partner = {
+  tenantId: '22222222-2222-4222-8222-222222222222',
+  applicationId: 'bbbbbbbb-0000-4000-8000-000000000001',
+  domain: 'contoso.example',
+  companyName: 'Contoso Ltd',
+  country: 'US',
+};
+const link = {
+  linkId: 'link-1',
+  linkExpiresAt: new HistoryBuilder().at(75 * HOUR),
+  redirectUri: 'http://127.0.0.1:7071/api/consent/callback',
+  requestedBy: 'alice-oid',
+  adminEmail: 'admin@contoso.example',
+};
+/** A registration whose step 2 passed, waiting for a link request. */
+const verifiedAt = () =>
+  started()
+    .timerCreated(0, 168 * HOUR)
+    .endEpisode()
+    .episode(HOUR)
+    .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, {
+      submissionId: 's1',
+      applicationId: partner.applicationId,
+      domain: 'contoso.example',
+      secret: { name: 'n', version: 'v1' },
+      secretLooksLikeId: false,
+      submittedAt: '',
+    })
+    .taskScheduled(1, Activity.VerifyPartnerCenterCredentials)
+    .endEpisode()
+    .episode(HOUR + 900)
+    .taskCompleted(1, { ok: true, partner })
+    .timerCreated(2, 168 * HOUR)
+    .endEpisode();
 const actions = (state: OrchestratorState): OrchestratorAction[] => state.actions.flat();
 
 describe('registration orchestrator (replayed by the real SDK)', () => {
@@ -156,13 +192,6 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
       secretLooksLikeId: false,
       submittedAt: '2024-01-15T10:00:00.000Z',
     });
-    const partner = {
-      tenantId: '22222222-2222-4222-8222-222222222222',
-      applicationId: 'bbbbbbbb-0000-4000-8000-000000000001',
-      domain: 'contoso.example',
-      companyName: 'Contoso Ltd',
-      country: 'US',
-    };
     const refused = {
       code: 'secret_invalid',
       field: 'secret',
@@ -309,39 +338,6 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
   });
 
   describe('step 3: consent', () => {
-    const partner = {
-      tenantId: '22222222-2222-4222-8222-222222222222',
-      applicationId: 'bbbbbbbb-0000-4000-8000-000000000001',
-      domain: 'contoso.example',
-      companyName: 'Contoso Ltd',
-      country: 'US',
-    };
-    const link = {
-      linkId: 'link-1',
-      linkExpiresAt: new HistoryBuilder().at(75 * HOUR),
-      redirectUri: 'http://127.0.0.1:7071/api/consent/callback',
-      requestedBy: 'alice-oid',
-      adminEmail: 'admin@contoso.example',
-    };
-    const verifiedAt = () =>
-      started()
-        .timerCreated(0, 168 * HOUR)
-        .endEpisode()
-        .episode(HOUR)
-        .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, {
-          submissionId: 's1',
-          applicationId: partner.applicationId,
-          domain: 'contoso.example',
-          secret: { name: 'n', version: 'v1' },
-          secretLooksLikeId: false,
-          submittedAt: '',
-        })
-        .taskScheduled(1, Activity.VerifyPartnerCenterCredentials)
-        .endEpisode()
-        .episode(HOUR + 900)
-        .taskCompleted(1, { ok: true, partner })
-        .timerCreated(2, 168 * HOUR)
-        .endEpisode();
     const linked = () =>
       verifiedAt()
         .episode(2 * HOUR)
@@ -392,39 +388,8 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
 
   describe('events arriving while the orchestrator is busy', () => {
     it("acts on a cancellation raised with a link request, once the link's e-mail is out", async () => {
-      const partner = {
-        tenantId: '22222222-2222-4222-8222-222222222222',
-        applicationId: 'bbbbbbbb-0000-4000-8000-000000000001',
-        domain: 'contoso.example',
-        companyName: 'Contoso Ltd',
-        country: 'US',
-      };
-      const link = {
-        linkId: 'link-1',
-        linkExpiresAt: new HistoryBuilder().at(75 * HOUR),
-        redirectUri: 'http://127.0.0.1:7071/api/consent/callback',
-        requestedBy: 'alice-oid',
-        adminEmail: 'admin@contoso.example',
-      };
       const both = () =>
-        started()
-          .timerCreated(0, 168 * HOUR)
-          .endEpisode()
-          .episode(HOUR)
-          .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, {
-            submissionId: 's1',
-            applicationId: partner.applicationId,
-            domain: 'contoso.example',
-            secret: { name: 'n', version: 'v1' },
-            secretLooksLikeId: false,
-            submittedAt: '',
-          })
-          .taskScheduled(1, Activity.VerifyPartnerCenterCredentials)
-          .endEpisode()
-          .episode(HOUR + 900)
-          .taskCompleted(1, { ok: true, partner })
-          .timerCreated(2, 168 * HOUR)
-          .endEpisode()
+        verifiedAt()
           .episode(2 * HOUR)
           .eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link)
           .eventRaised(RegistrationEvent.RegistrationCancelled, {});

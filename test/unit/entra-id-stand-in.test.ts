@@ -84,6 +84,8 @@ afterAll(async () => {
   agent?.destroy();
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/v2-protocols-oidc (the OpenID configuration document: issuer,
+// endpoints and jwks_uri per tenant; `common` and `organizations` answer with the `{tenantid}` issuer template).
 describe('discovery', () => {
   it('resolves a domain to its tenant GUID through the v2 openid-configuration', async () => {
     const res = await call('GET', `${standIn.url}/contoso.example/v2.0/.well-known/openid-configuration`);
@@ -108,12 +110,14 @@ describe('discovery', () => {
     expect((await call('GET', res.body.jwks_uri)).body.keys).toHaveLength(1);
   });
 
+  // https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (AADSTS90002: tenant not found)
   it('answers an unknown tenant with AADSTS90002', async () => {
     const res = await call('GET', `${standIn.url}/nowhere.example/v2.0/.well-known/openid-configuration`);
     expectEntraError(res, 400, 'invalid_request', 90002);
     expect(res.body.error_description).toContain("Tenant 'nowhere.example' not found");
   });
 
+  // https://learn.microsoft.com/en-us/entra/identity-platform/signing-key-rollover (keys at the document's jwks_uri)
   it('publishes one RS256 signing key, the same for every tenant and /common', async () => {
     const tenantKeys = await call('GET', standIn.jwksUri(OCTO));
     const commonKeys = await call('GET', `${standIn.url}/common/discovery/v2.0/keys`);
