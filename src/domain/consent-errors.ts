@@ -37,6 +37,24 @@ const BY_AADSTS: { codes: number[]; error: FieldError }[] = [
     },
   },
   {
+    codes: [9002327],
+    error: {
+      code: ErrorCode.RedirectUriWrongPlatform,
+      field: 'redirectUri',
+      message:
+        'The redirect URI is registered under "Single-page application", whose codes only a browser may redeem (and whose refresh tokens live 24 hours). In Entra ID → App registrations → your app → Authentication, remove it from "Single-page application" and add it under "Web", then ask for a new link.',
+    },
+  },
+  {
+    codes: [9002326],
+    error: {
+      code: ErrorCode.RedirectUriWrongPlatform,
+      field: 'redirectUri',
+      message:
+        'Microsoft saw the code redeemed from a browser, which only "Single-page application" redirect URIs allow; this product redeems codes on its server. Keep the redirect URI under "Web" in Entra ID → App registrations → your app → Authentication (not under "Single-page application") and ask for a new link; if it already is, something between this service and Microsoft adds an Origin header.',
+    },
+  },
+  {
     codes: [700005],
     error: {
       code: ErrorCode.AdminFromAnotherTenant,

@@ -57,6 +57,8 @@ export const ErrorCode = {
   CodeExpired: 'code_expired',
   PkceMismatch: 'pkce_mismatch',
   RedirectUriNotRegistered: 'redirect_uri_not_registered',
+  /** The redirect URI sits under the app registration's Single-page application platform, not under Web. */
+  RedirectUriWrongPlatform: 'redirect_uri_wrong_platform',
   AdminFromAnotherTenant: 'admin_from_another_tenant',
   AdminWithoutMfa: 'admin_without_mfa',
   AdminWithoutPartnerRole: 'admin_without_partner_role',

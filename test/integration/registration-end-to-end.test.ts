@@ -186,10 +186,38 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     expect((await api('DELETE', '/payer-account')).status).toBe(204);
   });
 
+  // https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (AADSTS9002327)
+  it('tells the person to move a redirect URI registered as a single-page application under Web (AADSTS9002327), and registers once it is', async () => {
+    const callback = `${new URL(stack.apiBaseUrl).origin}/api/consent/callback`;
+    stack.entra.addRedirectUri(PC_APP, callback, 'spa');
+    try {
+      const link = await reachConsent();
+      await browse(await consent(link.consentLink, 'alice@contoso.example'));
+      const after = await settled();
+      expect(after).toMatchObject({
+        status: 'awaitingPartnerApiCredentials',
+        error: { code: 'redirect_uri_wrong_platform', field: 'redirectUri', aadsts: 9002327 },
+      });
+      expect(after.error.message).toMatch(/remove it from "Single-page application" and add it under "Web"/);
+    } finally {
+      stack.entra.addRedirectUri(PC_APP, callback, 'web');
+    }
+    const again = await api('PUT', '/payer-account/registration/partner-api-credentials', {
+      tenantId: CONTOSO,
+      applicationId: PC_APP,
+    });
+    expect(again.status).toBe(200);
+    await until(async () => (await registration()).status === 'awaitingConsent');
+    await browse(await consent(again.body.consentLink, 'alice@contoso.example'));
+    await until(async () => (await api('GET', '/payer-account')).status === 200);
+    expect((await api('DELETE', '/payer-account')).status).toBe(204);
+  });
+
   it.each([
     [54005, 'code_already_redeemed'],
     [70008, 'code_expired'],
     [501481, 'pkce_mismatch'],
+    [9002326, 'redirect_uri_wrong_platform'],
   ])('maps AADSTS%i at redemption to %s', async (aadsts, code) => {
     const link = await reachConsent();
     const address = await consent(link.consentLink, 'alice@contoso.example');

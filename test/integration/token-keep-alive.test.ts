@@ -4,7 +4,7 @@ import type { Stack } from '../../local/stack';
 import { startStack } from '../../local/stack';
 import { contractViolation, schemaValidator } from '../support/openapi-contract';
 import type { ApiAnswer } from '../support/registration-driver';
-import { apiClient, CONTOSO, registerContoso, TOKEN_PATH, until } from '../support/registration-driver';
+import { apiClient, CONTOSO, PC_APP, registerContoso, TOKEN_PATH, until } from '../support/registration-driver';
 
 const DAY_MS = 24 * 3600_000;
 const ADMIN = 'alice@contoso.example';
@@ -286,6 +286,34 @@ describe('token keep-alive, re-consent and secret update', () => {
     expect(after.health.lastError).toBeUndefined();
     expect(after.secrets.applicationSecret).toEqual(replaced.body.applicationSecret);
     expect(after.secrets.tokenCache.name).toBe(`reg-${asked.body.reconsentId}-token-cache`);
+  });
+
+  // https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (AADSTS9002327)
+  it('a re-consent whose callback is registered as a single-page application says to move it under Web, and succeeds once it is', async () => {
+    const callback = `${new URL(stack.apiBaseUrl).origin}/api/consent/callback`;
+    const before = await account();
+    const asked = await call('POST', '/payer-account/reconsent', alice, {});
+    expect(asked.status).toBe(202);
+    expect(await until(async () => (await account()).reconsent?.status === 'awaitingConsent')).toBe(true);
+    stack.entra.addRedirectUri(PC_APP, callback, 'spa');
+    try {
+      await consentFromLink(asked.body.consentLink);
+      expect(await until(async () => (await account()).reconsent?.error !== undefined)).toBe(true);
+    } finally {
+      stack.entra.addRedirectUri(PC_APP, callback, 'web');
+    }
+    const refused = await account();
+    expect(refused.reconsent.error).toMatchObject({
+      code: 'redirect_uri_wrong_platform',
+      field: 'redirectUri',
+      aadsts: 9002327,
+    });
+    expect(refused.secrets.tokenCache).toEqual(before.secrets.tokenCache); // the account keeps its token
+    const again = await call('POST', '/payer-account/reconsent', alice, {});
+    expect(again.body.reconsentId).toBe(asked.body.reconsentId);
+    await consentFromLink(again.body.consentLink);
+    expect(await until(async () => (await account()).reconsent === undefined)).toBe(true);
+    expect((await account()).secrets.tokenCache.name).toBe(`reg-${asked.body.reconsentId}-token-cache`);
   });
 
   it('deregisters (cancelling a waiting re-consent, whose story ops can read), and a new registration records the secret expiry given in step 2', async () => {

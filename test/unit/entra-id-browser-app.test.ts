@@ -195,6 +195,8 @@ describe('CORS', () => {
     expect(redeemed.body.access_token).toEqual(expect.any(String));
   });
 
+  // https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (AADSTS9002326, AADSTS9002327)
+  // https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#redirect-uris-for-single-page-apps-spas
   it('refuses a cross-origin redemption for a redirect URI outside the SPA platform (AADSTS9002326)', async () => {
     const callback = `http://127.0.0.1:${40000 + Math.floor(Math.random() * 20000)}/api/consent/callback`;
     standIn.addRedirectUri(PC_APP.clientId, callback);
@@ -219,5 +221,37 @@ describe('CORS', () => {
     });
     expect(refused.status).toBe(400);
     expect(refused.body.error_codes).toEqual([9002326]);
+  });
+
+  it('refuses a server (no Origin) redeeming the code of a Single-page application redirect URI (AADSTS9002327), and takes it once moved under Web', async () => {
+    const callback = `http://127.0.0.1:${40000 + Math.floor(Math.random() * 20000)}/api/consent/callback`;
+    standIn.addRedirectUri(PC_APP.clientId, callback, 'spa');
+    const redeem = async () => {
+      const { location, verifier } = await signIn(
+        {
+          client_id: PC_APP.clientId,
+          redirect_uri: callback,
+          scope: 'https://api.partner.microsoft.com/user_impersonation offline_access',
+        },
+        CONTOSO,
+      );
+      return call('POST', `${standIn.url}/${CONTOSO}/oauth2/v2.0/token`, {
+        form: {
+          grant_type: 'authorization_code',
+          client_id: PC_APP.clientId,
+          client_secret: PC_APP.secret,
+          code: location.searchParams.get('code') as string,
+          redirect_uri: callback,
+          code_verifier: verifier,
+        },
+      });
+    };
+    const refused = await redeem();
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ error: 'invalid_request', error_codes: [9002327] });
+    expect(standIn.addRedirectUri(PC_APP.clientId, callback, 'web').filter((u) => u === callback)).toHaveLength(1);
+    const redeemed = await redeem();
+    expect(redeemed.status).toBe(200);
+    expect(redeemed.body.refresh_token).toEqual(expect.any(String));
   });
 });

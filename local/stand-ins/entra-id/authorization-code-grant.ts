@@ -11,7 +11,8 @@ const s256 = (verifier: string) => createHash('sha256').update(verifier, 'ascii'
  * the client (700016, 7000218 / 7000215 / 7000222, or 700025 for a public client sending a secret); `code`
  * (900144 missing, 9002313 unknown, 700007 another client's, 700005 issued in another tenant, 54005 already
  * redeemed, 70008 older than 10 minutes); `redirect_uri` (700009 missing, 50011 not registered, 500112 not
- * the one of the authorize request); `code_verifier` (900144 missing, 501481 not matching the S256
+ * the one of the authorize request; 9002326 a Web one redeemed cross-origin, 9002327 a Single-page application one
+ * redeemed without an Origin, i.e. by a server); `code_verifier` (900144 missing, 501481 not matching the S256
  * challenge); the scope (700022 two resources, 65001 outside the consent). Only a successful redemption
  * uses the code up.
  */
@@ -34,8 +35,9 @@ export const authorizationCodeGrant: GrantHandler = async (ctx) => {
   if (!redirectUri) throw aadsts.replyAddressMissing();
   if (!state.redirectUris(client.app).includes(redirectUri)) throw aadsts.replyUrlNotRegistered(client.app.clientId);
   if (redirectUri !== record.redirectUri) throw aadsts.replyAddressMismatch(redirectUri, record.redirectUri);
-  if (ctx.origin && !state.spaRedirectUris(client.app).includes(redirectUri))
-    throw aadsts.crossOriginRedemptionNotSpa(ctx.origin);
+  const spa = state.spaRedirectUris(client.app).includes(redirectUri);
+  if (ctx.origin && !spa) throw aadsts.crossOriginRedemptionNotSpa(ctx.origin);
+  if (!ctx.origin && spa) throw aadsts.spaCodeRedeemedByServer();
 
   const verifier = params.get('code_verifier');
   if (!verifier) throw aadsts.missingParameter('code_verifier');

@@ -159,15 +159,20 @@ export class AuthorizationState {
     );
   }
 
-  /** Registers a redirect URI on an app (idempotent); answers the app's redirect URIs. */
+  /**
+   * Registers a redirect URI on an app under a platform (idempotent); answers the app's redirect URIs. A URI added
+   * at run time and added again under the other platform moves there, as when it is moved in the app registration.
+   */
   addRedirectUri(clientId: string, uri: string, platform: RedirectPlatform = 'web'): string[] {
     const app = this.directory.appByClientId(clientId);
     if (!app)
       throw new ControlRouteError(404, 'not_found', `No application with client ID '${clientId}' in the fixtures.`);
     checkRedirectUri(uri);
-    if (!this.redirectUris(app).includes(uri)) {
+    const fixed = [...(app.redirectUris ?? []), ...(app.spaRedirectUris ?? [])];
+    if (!fixed.includes(uri)) {
       const key = app.clientId.toLowerCase();
-      this.addedRedirectUris.set(key, [...(this.addedRedirectUris.get(key) ?? []), { uri, platform }]);
+      const others = (this.addedRedirectUris.get(key) ?? []).filter((a) => a.uri !== uri);
+      this.addedRedirectUris.set(key, [...others, { uri, platform }]);
     }
     return this.redirectUris(app);
   }

@@ -219,6 +219,12 @@ export const aadsts = {
       'invalid_request',
       `Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: '${origin}'.`,
     ),
+  spaCodeRedeemedByServer: () =>
+    e(
+      9002327,
+      'invalid_request',
+      `Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests.`,
+    ),
   pkceMismatch: () =>
     e(
       501481,
