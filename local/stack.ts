@@ -134,7 +134,13 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     stops.push(() => keyVault.stop());
     const partnerCenter = await startPartnerCenterStandIn({ tls, entra });
     stops.push(() => partnerCenter.stop());
-    const partnerApi = await startPartnerApiStandIn({ tls, entra, fixtures: partnerCenter.fixtures });
+    // As large as the real whole price list, so the product is always tested against a file it must not download.
+    const partnerApi = await startPartnerApiStandIn({
+      tls,
+      entra,
+      fixtures: partnerCenter.fixtures,
+      sheetBytes: 42_180_180,
+    });
     stops.push(() => partnerApi.stop());
     const maildev = await startMaildev();
     stops.push(() => maildev.stop());

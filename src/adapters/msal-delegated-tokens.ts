@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AccountInfo, AuthenticationResult, ServerError } from '@azure/msal-node';
 import { ConfidentialClientApplication, InteractionRequiredAuthError, LogLevel } from '@azure/msal-node';
-import { decodeJwt } from 'jose';
 import { mapConsentFailure } from '../domain/consent-errors';
 import type { CredentialError } from '../domain/credential-errors';
 import type { Result } from '../domain/error-codes';
@@ -65,7 +64,7 @@ export class MsalDelegatedTokens implements DelegatedTokens {
     if (!result.ok) return result;
     const account = result.value.account as AccountInfo;
     return ok({
-      claims: decodeJwt(result.value.accessToken) as DelegatedSession['claims'],
+      signedIn: { tenantId: account.tenantId, username: account.username, objectId: account.localAccountId },
       accessToken: result.value.accessToken,
       tokenFor: async (scope) => {
         const other = await this.call(() =>

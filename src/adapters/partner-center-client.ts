@@ -23,28 +23,14 @@ export class PartnerCenterClient implements PartnerCenter {
   async legalBusinessProfile(accessToken: string): Promise<Result<LegalBusinessProfile, CredentialError>> {
     const response = await this.get('/v1/profiles/legalbusiness', accessToken);
     if ('error' in response) return fail(response.error);
-    const body = response.body as { companyName?: string; country?: string; address?: { country?: string } };
-    return ok({
-      companyName: String(body.companyName ?? ''),
-      country: String(body.country ?? body.address?.country ?? ''),
-    });
+    // https://learn.microsoft.com/en-us/partner-center/developer/get-legal-business-profile: the country is the address's.
+    const body = response.body as { companyName?: string; address?: { country?: string } };
+    return ok({ companyName: String(body.companyName ?? ''), country: String(body.address?.country ?? '') });
   }
 
   async mpnId(accessToken: string): Promise<Result<string, CredentialError>> {
     const response = await this.get('/v1/profiles/mpn', accessToken);
-    if ('error' in response) {
-      // With a user's token, 900150 means the user's Partner Center role lacks the right, not that the tenant is no partner.
-      const roleMissing = String(response.error.partnerCenterCode) === '900150';
-      return fail(
-        roleMissing
-          ? {
-              ...consentCheckFailed.noPartnerRole(),
-              partnerCenterCode: 900150,
-              correlationId: response.error.correlationId,
-            }
-          : response.error,
-      );
-    }
+    if ('error' in response) return fail(onBehalfOfUser(response.error));
     return ok(String((response.body as { mpnId?: string }).mpnId ?? ''));
   }
 
@@ -100,4 +86,17 @@ export class PartnerCenterClient implements PartnerCenter {
     }
     return this.options.firstBackoffMs * 2 ** (attempt - 1);
   }
+}
+
+/**
+ * What a refusal of an App+User call means: 900150, that the user's Partner Center role lacks the right (not that the
+ * tenant is no partner); 900421, that the sign-in had no MFA, which Partner Center requires of App+User calls since
+ * 1 April 2026 (https://learn.microsoft.com/en-us/partner-center/developer/partner-center-authentication).
+ */
+function onBehalfOfUser(error: CredentialError): CredentialError {
+  const { partnerCenterCode: code, correlationId } = error;
+  if (String(code) === '900150')
+    return { ...consentCheckFailed.noPartnerRole(), partnerCenterCode: 900150, correlationId };
+  if (String(code) === '900421') return { ...consentCheckFailed.noMfa(), partnerCenterCode: 900421, correlationId };
+  return error;
 }

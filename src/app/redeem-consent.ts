@@ -54,8 +54,8 @@ const gone = (what: string) => ({
 
 /**
  * Step 3's activity: redeem the code (PKCE), keep only the token cache in the vault and disable the
- * code, check who consented and how, read the MPN ID, prove pricing access, record the payer
- * account. Safe to retry: once the code is redeemed, a retry resumes from the stored cache, and
+ * code, check the consent came from the verified tenant, read the MPN ID (Partner Center refuses a sign-in
+ * without MFA there), prove pricing access, record the payer account. Safe to retry: once the code is redeemed, a retry resumes from the stored cache, and
  * every token request (each one rotates the refresh token) is followed by storing the new cache.
  * A refusal disables the stored cache, so the next consent redeems its own code.
  */
@@ -115,8 +115,8 @@ async function checkAndRecord(
   keep: (session: DelegatedSession) => Promise<StagedSecret>,
   deps: RedeemConsentDeps,
 ): Promise<ConsentResult> {
-  const checked = check(session, input.verified.tenantId);
-  if (checked) return { ok: false, error: checked };
+  if (fromOtherTenant(session, input.verified.tenantId))
+    return { ok: false, error: consentCheckFailed.otherTenant(input.verified.tenantId) };
   const partnerCenterToken = await session.tokenFor(PARTNER_CENTER_DELEGATED_SCOPE);
   if (!partnerCenterToken.ok) return partnerCenterToken;
   const tokenCache = await keep(session);
@@ -124,7 +124,7 @@ async function checkAndRecord(
   if (!mpnId.ok) return mpnId;
   if (input.link.mpnId && input.link.mpnId !== mpnId.value)
     return { ok: false, error: consentCheckFailed.mpnMismatch(input.link.mpnId, mpnId.value) };
-  const priceSheet = await deps.partnerApi.readPriceSheet(session.accessToken);
+  const priceSheet = await deps.partnerApi.readPriceSheet(session.accessToken, input.verified.country);
   if (!priceSheet.ok) return priceSheet;
 
   const now = deps.clock.now();
@@ -134,7 +134,7 @@ async function checkAndRecord(
     mpnId: mpnId.value,
     companyName: input.verified.companyName,
     country: input.verified.country,
-    consentedBy: String(session.claims.upn ?? session.claims.unique_name ?? session.claims.oid ?? ''),
+    consentedBy: session.signedIn.username || session.signedIn.objectId,
     consentedAt: now.toISOString(),
     tokenCache,
     applicationSecret: secretRef,
@@ -227,8 +227,5 @@ async function swapConsent(
   };
 }
 
-function check(session: DelegatedSession, tenantId: string) {
-  if (session.claims.tid?.toLowerCase() !== tenantId.toLowerCase()) return consentCheckFailed.otherTenant(tenantId);
-  if (!session.claims.amr?.includes('mfa')) return consentCheckFailed.noMfa();
-  return undefined;
-}
+const fromOtherTenant = (session: DelegatedSession, tenantId: string) =>
+  session.signedIn.tenantId.toLowerCase() !== tenantId.toLowerCase();

@@ -109,11 +109,17 @@ export const consentCheckFailed = {
   }),
   noMfa: (): CredentialError => ({
     code: ErrorCode.AdminWithoutMfa,
-    message: `The admin signed in without multi-factor authentication, which Partner Center requires. ${NEW_LINK}`,
+    message: `Partner Center refused the admin's sign-in because it was made without multi-factor authentication, which Partner Center requires for every call on a user's behalf. Make sure the admin signs in with MFA (register a method if needed; check that Conditional Access or security defaults require it for this app), then ${NEW_LINK.toLowerCase()}`,
   }),
   noPartnerRole: (): CredentialError => ({
     code: ErrorCode.AdminWithoutPartnerRole,
     message: `The admin who consented lacks the Admin agent (or Sales agent) role in Partner Center, so pricing cannot be read. An admin agent must consent. ${NEW_LINK}`,
+  }),
+  /** "Get a price sheet" sends partners who get HTTP 400 to the Partner API's authentication documentation. */
+  partnerApiRefusedToken: (): CredentialError => ({
+    code: ErrorCode.PermissionNotConfigured,
+    field: 'applicationId',
+    message: `The Partner API refused the consent's token as an authentication problem (HTTP 400). In Entra ID → App registrations → your app → API permissions, add Microsoft Partner (4990cffe-04e8-4e8b-808a-1175604b879f) → user_impersonation as a delegated permission and grant admin consent; then ${NEW_LINK.toLowerCase()}`,
   }),
   mpnMismatch: (confirmed: string, actual: string): CredentialError => ({
     code: ErrorCode.MpnIdMismatch,

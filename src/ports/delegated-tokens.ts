@@ -2,8 +2,12 @@ import type { CredentialError } from '../domain/credential-errors';
 import type { Result } from '../domain/error-codes';
 
 export interface DelegatedSession {
-  /** Claims of the delegated access token: who consented, from which tenant, how (amr). */
-  claims: { tid?: string; amr?: string[]; upn?: string; oid?: string; unique_name?: string };
+  /**
+   * Who signed in, from the ID token (the client's to read), never from the access token: that one belongs to the
+   * API it is for, and its claims differ by version (v2.0 has no `amr` or `upn`). Whether the sign-in used MFA is
+   * Partner Center's to judge: it refuses App+User calls without it.
+   */
+  signedIn: { tenantId: string; username: string; objectId: string };
   accessToken: string;
   /** An access token for another resource of the same consent (one refresh token serves both). */
   tokenFor(scope: string): Promise<Result<string, CredentialError>>;

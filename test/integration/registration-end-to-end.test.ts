@@ -168,6 +168,7 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
       error: { code },
     });
     expect(after.error.message).toMatch(/new consent link|MPN ID/);
+    if (code === 'admin_without_mfa') expect(after.error.partnerCenterCode).toBe(900421); // Partner Center's refusal
     expect((await api('GET', '/payer-account')).status).toBe(404);
 
     // A new link and a good consent register: the refused consent's token is not resumed instead.
@@ -183,6 +184,20 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
       tenantId: CONTOSO,
       consentedBy: 'alice@contoso.example',
     });
+    expect((await api('DELETE', '/payer-account')).status).toBe(204);
+  });
+
+  // https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference: v2.0 tokens carry no amr.
+  it("registers an admin who did MFA though the Partner API's tokens are v2.0 (no amr): Partner Center judges MFA", async () => {
+    stack.entra.setAccessTokenVersion('https://api.partner.microsoft.com', '2.0');
+    try {
+      const link = await reachConsent();
+      await browse(await consent(link.consentLink, 'alice@contoso.example'));
+      await until(async () => (await api('GET', '/payer-account')).status === 200);
+      expect((await api('GET', '/payer-account')).body).toMatchObject({ consentedBy: 'alice@contoso.example' });
+    } finally {
+      stack.entra.setAccessTokenVersion('https://api.partner.microsoft.com', '1.0');
+    }
     expect((await api('DELETE', '/payer-account')).status).toBe(204);
   });
 

@@ -16,7 +16,7 @@ export function httpsCall(
   agent: Agent,
   method: string,
   url: string,
-  body?: { form?: Record<string, string>; json?: unknown },
+  body?: { form?: Record<string, string>; json?: unknown; headers?: Record<string, string> },
 ): Promise<HttpResult> {
   const payload = body?.form
     ? new URLSearchParams(body.form).toString()
@@ -25,7 +25,8 @@ export function httpsCall(
       : undefined;
   const contentType = body?.form ? 'application/x-www-form-urlencoded' : 'application/json';
   return new Promise((resolve, reject) => {
-    const req = request(url, { method, agent, headers: payload ? { 'Content-Type': contentType } : {} }, (res) => {
+    const headers = { ...(payload ? { 'Content-Type': contentType } : {}), ...body?.headers };
+    const req = request(url, { method, agent, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

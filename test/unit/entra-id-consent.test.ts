@@ -39,7 +39,7 @@ let offset = 0;
 /** The product's consent callback: its port varies, so it is registered at run time. */
 let callback: string;
 
-const call = (method: string, url: string, body?: { form?: Record<string, string>; json?: unknown }) =>
+const call = (method: string, url: string, body?: Parameters<typeof httpsCall>[3]) =>
   httpsCall(agent, method, url, body);
 
 function pkce(): { verifier: string; challenge: string } {
@@ -104,6 +104,7 @@ function redeem(
   verifier: string,
   overrides: Record<string, string | undefined> = {},
   tenant = CONTOSO,
+  headers: Record<string, string> = {},
 ): Promise<HttpResult> {
   const form: Record<string, string | undefined> = {
     grant_type: 'authorization_code',
@@ -117,6 +118,7 @@ function redeem(
     ...overrides,
   };
   return call('POST', tokenUrl(tenant), {
+    headers,
     form: Object.fromEntries(Object.entries(form).filter(([, v]) => v !== undefined)) as Record<string, string>,
   });
 }
@@ -675,11 +677,36 @@ describe('code redemption errors', () => {
         verifier,
         { client_id: OCTO_WEB.clientId, client_secret: undefined, redirect_uri: OCTO_WEB.redirectUri },
         tenant,
+        // A Single-page application's code is redeemed by the browser, cross-origin (else AADSTS9002327).
+        { Origin: new URL(OCTO_WEB.redirectUri).origin },
       );
     expectEntraError(await publicRedeem(CONTOSO), 400, 'invalid_grant', 700005);
     const ok = await publicRedeem(OCTO);
     expect(ok.status).toBe(200);
     expect(decodeJwt(ok.body.access_token)).toMatchObject({ tid: OCTO, appid: OCTO_WEB.clientId, appidacr: '0' });
+  });
+});
+
+// https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#token-formats (the resource decides the version)
+// https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference (amr, upn: v1.0 only)
+describe('access token versions per resource', () => {
+  afterEach(() => standIn.setAccessTokenVersion('https://api.partner.microsoft.com', '1.0'));
+
+  it("issues a Microsoft API's tokens in v1.0 by default: amr says whether the user did MFA", async () => {
+    const alice = decodeJwt((await refresh(await refreshTokenFor())).body.access_token);
+    expect(alice).toMatchObject({ ver: '1.0', iss: `https://sts.windows.net/${CONTOSO}/`, upn: ALICE.upn });
+    expect(alice.amr).toEqual(['pwd', 'mfa']);
+    const dave = decodeJwt((await refresh(await refreshTokenFor(DAVE.upn))).body.access_token);
+    expect(dave.amr).toEqual(['pwd']);
+  });
+
+  it('issues v2.0 tokens once the resource accepts them, whatever endpoint was used: no amr, upn or unique_name', async () => {
+    standIn.setAccessTokenVersion('https://api.partner.microsoft.com', '2.0');
+    const token = decodeJwt((await refresh(await refreshTokenFor())).body.access_token);
+    expect(token).toMatchObject({ ver: '2.0', iss: `${standIn.url}/${CONTOSO}/v2.0`, preferred_username: ALICE.upn });
+    expect(token.azp).toBe(APP.clientId);
+    for (const claim of ['amr', 'upn', 'unique_name', 'appid']) expect(token).not.toHaveProperty(claim);
+    expect(() => standIn.setAccessTokenVersion('https://unknown.example', '2.0')).toThrow(/not a Microsoft API/);
   });
 });
 

@@ -271,6 +271,18 @@ describe("refusals, in Partner Center's shape", () => {
     expect(res.body.description).toBe("This resource can't be accessed by application credentials.");
   });
 
+  // https://learn.microsoft.com/en-us/partner-center/developer/partner-center-authentication: MFA on every App+User
+  // call from 1 April 2026; https://partner.microsoft.com/en-us/blog/article/csp-technical-changes-fy26-q4: "a 401
+  // response with error code 900421".
+  it('refuses an App+User token from a sign-in without MFA with 401 (code 900421), before looking at roles', async () => {
+    const withoutMfa = await pcGet('/v1/profiles/mpn', await appUserToken(ALICE, { amr: ['pwd'] }));
+    expectPartnerCenterError(withoutMfa, 401, 900421);
+    expect(withoutMfa.body.description).toMatch(/multi-factor/i);
+    expectPartnerCenterError(await pcGet('/v1/profiles/mpn', await appUserToken(BOB, { amr: ['pwd'] })), 401, 900421);
+    // App-only calls carry no user and are not held to it.
+    expect((await pcGet('/v1/profiles/legalbusiness', await appToken(CONTOSO, CONTOSO_APP))).status).toBe(200);
+  });
+
   it('refuses an App+User token of a user without a Partner Center role with 403', async () => {
     const res = await pcGet('/v1/profiles/mpn', await appUserToken(BOB));
     expectPartnerCenterError(res, 403, 900150);

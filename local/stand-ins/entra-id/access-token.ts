@@ -70,18 +70,23 @@ export function delegatedClaims(
   scp: readonly string[],
 ): JWTPayload {
   const roles = resource.app ? (user.appRoles[resource.app.name] ?? []) : [];
-  const names =
+  // `amr`, `upn` and `unique_name` are v1.0 claims; v2.0 has `preferred_username` and no `amr` at all
+  // (https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference).
+  const versioned =
     resource.version === '2.0'
       ? { preferred_username: user.userPrincipalName }
-      : { upn: user.userPrincipalName, unique_name: user.userPrincipalName };
+      : {
+          amr: user.mfa ? ['pwd', 'mfa'] : ['pwd'],
+          upn: user.userPrincipalName,
+          unique_name: user.userPrincipalName,
+        };
   return {
     ...envelope(ctx, user.tenantId, resource),
     ...clientClaims(resource, client, confidential),
-    amr: user.mfa ? ['pwd', 'mfa'] : ['pwd'],
     idtyp: 'user',
     name: user.displayName,
     oid: user.objectId,
-    ...names,
+    ...versioned,
     ...withRoles(roles),
     scp: scp.join(' '),
     sub: pairwiseSubject(user.objectId, client.clientId),

@@ -3,7 +3,22 @@ import type { EntraApplication, EntraFixtures, EntraTenant, EntraUser } from './
 
 /** Lookups over the fixtures, with Entra's rules for which tenant sees which app and user. */
 export class Directory {
+  /** Microsoft API (app ID, lower-case) → the access-token version its registration accepts, where not 1.0. */
+  private readonly tokenVersions = new Map<string, '1.0' | '2.0'>();
+
   constructor(readonly fixtures: EntraFixtures) {}
+
+  /**
+   * A resource's `accessTokenAcceptedVersion` decides the access token's format, not the endpoint the client used
+   * (https://learn.microsoft.com/en-us/entra/identity-platform/access-tokens#token-formats).
+   */
+  accessTokenVersion(resourceAppId: string): '1.0' | '2.0' {
+    return this.tokenVersions.get(resourceAppId.toLowerCase()) ?? '1.0';
+  }
+
+  setAccessTokenVersion(resourceAppId: string, version: '1.0' | '2.0'): void {
+    this.tokenVersions.set(resourceAppId.toLowerCase(), version);
+  }
 
   /** A tenant by GUID or by any of its domains (case-insensitive), as in `/{tenant}/…` paths. */
   tenant(segment: string): EntraTenant | undefined {

@@ -1,7 +1,11 @@
 import type { EntraApplication } from './fixtures';
 import type { Directory } from './directory';
 
-/** Microsoft first-party APIs the stand-in issues tokens for (v1.0 tokens, `aud` = the URI asked for). */
+/**
+ * Microsoft first-party APIs the stand-in issues tokens for (`aud` = the URI asked for), in v1.0 format unless the
+ * directory is told a resource accepts v2.0: Microsoft publishes no version for them, and its Key Vault examples
+ * show v1.0 tokens (https://learn.microsoft.com/en-us/azure/key-vault/general/rest-error-codes).
+ */
 export const MICROSOFT_RESOURCES = [
   {
     uri: 'https://vault.azure.net',
@@ -81,7 +85,12 @@ const same = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase() === b
 export function resolveResource(directory: Directory, tenantId: string, requested: string): Resource | undefined {
   const ms = MICROSOFT_RESOURCES.find((r) => same(r.uri, requested) || same(r.appId, requested));
   if (ms)
-    return { requested, audience: requested.replace(/\/+$/, ''), version: '1.0', defaultScopes: ms.defaultScopes };
+    return {
+      requested,
+      audience: requested.replace(/\/+$/, ''),
+      version: directory.accessTokenVersion(ms.appId),
+      defaultScopes: ms.defaultScopes,
+    };
   const app = directory.fixtures.applications.find(
     (a) => same(a.clientId, requested) || (a.identifierUri !== undefined && same(a.identifierUri, requested)),
   );

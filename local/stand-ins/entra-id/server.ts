@@ -14,6 +14,7 @@ import { entraFaultBody } from './error-bodies';
 import { aadsts, EntraError, entraErrorResponse } from './errors';
 import { loadEntraFixtures, type EntraFixtures } from './fixtures';
 import { BodyTooLargeError, HttpAnswer, sendAnswer, sendJson } from './http';
+import { microsoftResource } from './resources';
 import { buildRoutes } from './routes';
 import { createSigningKeys } from './signing-keys';
 import { tenantUrls } from './tenant-urls';
@@ -74,6 +75,11 @@ export interface EntraIdStandIn {
    * failures (50034, 50126) throw an `EntraError`.
    */
   authorize(request: ControlAuthorizeRequest): Promise<{ location: string }>;
+  /**
+   * Sets the access-token version a Microsoft API's registration accepts (by URI or app ID; 1.0 unless set), as its
+   * `accessTokenAcceptedVersion` would: v2.0 tokens carry `preferred_username` and no `amr`, `upn` or `unique_name`.
+   */
+  setAccessTokenVersion(resource: string, version: '1.0' | '2.0'): void;
   /**
    * A password reset (also `POST /_control/revoke` `{username}`): every refresh token of the user issued so far
    * then fails with AADSTS50173.
@@ -199,6 +205,11 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     mintToken: (claims, mintOptions) => mintToken(keys, clock(), claims, mintOptions),
     faults,
     addRedirectUri: (clientId, uri, platform) => authorization.addRedirectUri(clientId, uri, platform),
+    setAccessTokenVersion: (resource, version) => {
+      const api = microsoftResource(resource);
+      if (!api) throw new Error(`setAccessTokenVersion: ${resource} is not a Microsoft API the stand-in knows`);
+      directory.setAccessTokenVersion(api.appId, version);
+    },
     redirectUris: (clientId) => {
       const app = directory.appByClientId(clientId);
       if (!app)

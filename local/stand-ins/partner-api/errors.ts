@@ -27,7 +27,7 @@
  * | Refusal | Status | message (stand-in) |
  * |---|---|---|
  * | no / malformed bearer, bad signature, expired, wrong audience or issuer | 401 | `Unauthorized: Invalid Authorization header` (as published) |
- * | app-only token (`idtyp: app`, or no `scp`) | 403 | `Forbidden: application-only tokens are not supported…` |
+ * | app-only token (`idtyp: app`, or no `scp`) | 400 | `Bad request: application-only tokens are not supported…` (the page: app-only "isn't yet supported"; a 400 means "consult the Partner API authentication documentation") |
  * | delegated token without `user_impersonation` in `scp` | 403 | `Forbidden: the token's scopes (scp) do not include user_impersonation.` |
  * | tenant is not a CSP partner | 403 | `Forbidden: tenant … is not a Cloud Solution Provider partner…` |
  * | user without the Admin agent / Sales agent role | 403 | `Forbidden: the signed-in user … must have the Admin agent or Sales agent role…` |
@@ -61,10 +61,11 @@ export const INVALID_AUTHORIZATION_HEADER = 'Unauthorized: Invalid Authorization
 export const partnerApiErrors = {
   /** Every token refusal: the real front door does not say why; `reason` is for the stand-in's log only. */
   unauthorized: () => new PartnerApiError(401, INVALID_AUTHORIZATION_HEADER),
+  /** "Application-only isn't yet supported. Partners that experience http error:400 should consult the Partner API authentication documentation." (get-a-price-sheet) */
   appOnlyNotSupported: () =>
     new PartnerApiError(
-      403,
-      'Forbidden: application-only tokens are not supported by this API; use App+User (delegated) authentication.',
+      400,
+      'Bad request: application-only tokens are not supported by this API; use App+User (delegated) authentication.',
     ),
   scopeMissing: () =>
     new PartnerApiError(403, "Forbidden: the token's scopes (scp) do not include user_impersonation."),

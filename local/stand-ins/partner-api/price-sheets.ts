@@ -139,10 +139,19 @@ const quote = (value: string) => `"${value.replace(/"/g, '""')}"`;
 
 /** The CSV file: every field double-quoted, CRLF line ends, a header row first. */
 export function renderPriceSheetCsv(rows: readonly PriceSheetRow[], request: PriceSheetRequest): string {
-  const lines = [PRICE_SHEET_COLUMNS.map(quote).join(',')];
-  for (const row of rows) {
+  const { header, body } = priceSheetParts(rows, request);
+  return header + body;
+}
+
+/** The header line and the rows, each line ending in CRLF. */
+export function priceSheetParts(
+  rows: readonly PriceSheetRow[],
+  request: PriceSheetRequest,
+): { header: string; body: string } {
+  const line = (values: string[]) => `${values.map(quote).join(',')}\r\n`;
+  const body = rows.map((row) => {
     const full: Record<string, string> = { ...row, Market: request.market, Currency: row.Currency ?? 'USD' };
-    lines.push(PRICE_SHEET_COLUMNS.map((c) => quote(full[c] ?? '')).join(','));
-  }
-  return `${lines.join('\r\n')}\r\n`;
+    return line(PRICE_SHEET_COLUMNS.map((c) => full[c] ?? ''));
+  });
+  return { header: line([...PRICE_SHEET_COLUMNS]), body: body.join('') };
 }

@@ -24,7 +24,7 @@ import {
   loadPriceSheetFixtures,
   matchPriceSheetPath,
   parsePriceSheetRequest,
-  renderPriceSheetCsv,
+  priceSheetParts,
   type PriceSheetFixtures,
 } from './price-sheets';
 import { createPartnerApiTokenCheck } from './token-check';
@@ -41,6 +41,11 @@ export interface PartnerApiStandInOptions {
   priceSheets?: PriceSheetFixtures;
   /** ms since epoch, for token expiry (default Date.now) */
   clock?: () => number;
+  /**
+   * The least size of a served sheet in bytes: its rows repeat until the file is that large, as the real whole price
+   * list is (the documented example answers `Content-Length: 42180180`). Default: the fixture rows once.
+   */
+  sheetBytes?: number;
 }
 
 /** One price sheet download the stand-in served (for tests: who got what). */
@@ -52,6 +57,9 @@ export interface PriceSheetDownload {
   timeline: string;
   month?: string;
   at: number;
+  /** The file's size (its Content-Length) and how much of it the client took before it went away. */
+  bytes: number;
+  bytesSent: number;
 }
 
 export interface PartnerApiStandIn {
@@ -120,21 +128,27 @@ export async function startPartnerApiStandIn(options: PartnerApiStandInOptions):
         );
       }
       const request = parsePriceSheetRequest(keys, url.searchParams);
-      const csv = renderPriceSheetCsv(priceSheets[request.view], request);
-      served.push({
+      const { header, body } = priceSheetParts(priceSheets[request.view], request);
+      const chunk = Buffer.from(body);
+      const repeats = Math.max(1, Math.ceil(((options.sheetBytes ?? 0) - Buffer.byteLength(header)) / chunk.length));
+      const download: PriceSheetDownload = {
         tenantId: caller.tenantId,
         userPrincipalName: caller.user.userPrincipalName,
         ...request,
         at: clock(),
-      });
+        bytes: Buffer.byteLength(header) + repeats * chunk.length,
+        bytesSent: 0,
+      };
+      served.push(download);
       res.writeHead(200, {
         ...headers,
         'Content-Type': 'application/octet-stream',
         'Content-Disposition': 'attachment; filename=sheets.csv',
         'Cache-Control': 'private',
-        'Content-Length': Buffer.byteLength(csv),
+        'Content-Length': download.bytes,
       });
-      res.end(req.method === 'HEAD' ? undefined : csv);
+      if (req.method === 'HEAD') return void res.end();
+      await streamSheet(res, Buffer.from(header), chunk, repeats, (n) => (download.bytesSent += n));
     } catch (err) {
       if (err instanceof PartnerApiError) return sendError(res, err, headers);
       logFault('partner-api', req.method, pathname, err);
@@ -163,4 +177,28 @@ export async function startPartnerApiStandIn(options: PartnerApiStandInOptions):
 
 function sendError(res: ServerResponse, err: PartnerApiError, headers: Record<string, string>): void {
   sendJson(res, err.status, err.toBody(), { ...headers, ...err.headers });
+}
+
+/** Writes the header, then the rows `repeats` times, as fast as the client reads; stops when it goes away. */
+async function streamSheet(
+  res: ServerResponse,
+  header: Buffer,
+  rows: Buffer,
+  repeats: number,
+  sent: (bytes: number) => void,
+): Promise<void> {
+  const write = async (part: Buffer) => {
+    if (!res.write(part))
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          res.off('drain', done).off('close', done);
+          resolve();
+        };
+        res.on('drain', done).on('close', done);
+      });
+    if (!res.destroyed) sent(part.length);
+  };
+  await write(header);
+  for (let i = 0; i < repeats && !res.destroyed; i++) await write(rows);
+  if (!res.destroyed) res.end();
 }

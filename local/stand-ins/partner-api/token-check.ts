@@ -4,7 +4,7 @@
  * 1. a bearer token whose RS256 signature verifies against the Entra ID (stand-in) JWKS, for the audience
  *    `https://api.partner.microsoft.com` (or the "Microsoft Partner" app ID `4990cffe-…`, the `aud` Entra writes
  *    when the resource was asked for by app ID), not expired, issued by the tenant it names (`tid`) → else 401;
- * 2. App+User only: an app-only token (`idtyp: "app"`, or no `scp`) → 403;
+ * 2. App+User only: an app-only token (`idtyp: "app"`, or no `scp`) → 400 (see errors.ts);
  * 3. the delegated permission `user_impersonation` in `scp` → else 403;
  * 4. the tenant is a CSP partner (the Partner Center stand-in's fixtures) → else 403;
  * 5. the signed-in user (found in the Entra fixtures by `oid`, else by `upn` / `unique_name` /

@@ -15,6 +15,7 @@
  * | tenant is not a CSP partner | 403 | 900149 "{0} program status is not active." with {0} = CSP | error-codes table (Forbidden, 900149). The exact answer to a non-partner tenant is not published; the stand-in adds a sentence naming the tenant. |
  * | app-only token from an app not registered in App management | 401 | 400 "Access denied" | error-codes table (Unauthorized, 401, 400, "Access denied"); public reports of app-only calls from unregistered apps show a bare 401 (microsoft/Partner-Center-DotNet-Samples#84, Azure/azure-sdk-for-python#3079). The stand-in adds a sentence naming the app and where to register it. A client can only tell this apart from a bad token because its app-only token was freshly issued by Entra: 401 + code 400 after a good token means "app not enabled". |
  * | app-only token on an App+User-only API (/v1/profiles/mpn) | 403 | 403, "This resource can't be accessed by application credentials." | PartnerCenterSamples/Reseller-Web-Application#13 (a Partner Center engineer: app-only callers get 403; the user quotes this sentence); public Partner Center PowerShell modules match this exact sentence, and a JSON `code` of 403. The real body may be that sentence alone. |
+ * | App+User token without MFA (no `mfa` in the v1.0 token's `amr`) | 401 | 900421, a description saying MFA is required | "Partner Center authentication" (learn.microsoft.com/partner-center/developer/partner-center-authentication): from 1 April 2026 every App+User call must carry MFA; Microsoft's "CSP technical changes FY26 Q4" (partner.microsoft.com/blog/article/csp-technical-changes-fy26-q4): "a 401 response with error code 900421". The description's wording is not published. |
  * | App+User token of a user without a Partner Center role | 403 | 900150 "The supplied role does not have the rights to perform the requested operation" | error-codes table (Forbidden, 900150); the same sentence in many SDK reports |
  * | 429 throttling | 429 + `Retry-After` (seconds) | from fault injection | REFERENCE.md; "API throttling guidance" |
  *
@@ -74,6 +75,12 @@ export const pcErrors = {
       `Access denied. The application ${appId} is not registered for Partner Center API access in this partner's account (Partner Center > Account settings > App management).`,
     ),
   appOnlyNotSupported: () => e(403, 403, "This resource can't be accessed by application credentials."),
+  mfaRequired: () =>
+    e(
+      401,
+      900421,
+      'Multi-factor authentication is required. App+User calls to Partner Center APIs must use a token from a sign-in with MFA.',
+    ),
   roleNotAllowed: () => e(403, 900150, 'The supplied role does not have the rights to perform the requested operation'),
   invalidInput: (description: string) => e(400, 400056, `Invalid input. ${description}`),
   notFound: (what: string) => e(404, 1000, `Not found: ${what}`),

@@ -4,7 +4,8 @@
  * `https://api.partnercenter.microsoft.com`, not expired, issued by the tenant it names (`tid`). Then the
  * caller: the tenant must be a CSP partner, and an app-only token's app must be enabled for Partner Center
  * API access in that partner's App management. (An App+User token works with any app the admin consented
- * to — the secure application model — so the App management check is for app-only tokens.)
+ * to — the secure application model — so the App management check is for app-only tokens.) An App+User token
+ * must come from a sign-in with MFA, told by the `amr` of the v1.0 token Partner Center receives (errors.ts: 900421).
  */
 import { Agent } from 'node:https';
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
@@ -89,6 +90,7 @@ export function createTokenCheck(options: TokenCheckOptions): TokenCheck {
       const partner = options.directory.partnerByTenant(tenantId);
       if (!partner) throw pcErrors.notAPartner(tenantId);
       if (appOnly && !options.directory.appEnabled(partner, appId)) throw pcErrors.appNotEnabled(appId);
+      if (!appOnly && !(Array.isArray(claims.amr) && claims.amr.includes('mfa'))) throw pcErrors.mfaRequired();
 
       const userObjectId = !appOnly && typeof claims.oid === 'string' ? claims.oid : undefined;
       return { tenantId, partner, appId, appOnly, userObjectId, claims };
