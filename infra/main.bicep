@@ -91,8 +91,11 @@ param webClientId string
 @description('WEB_ORIGINS: further browser origins allowed to call the API (CORS), comma-separated, e.g. https://portal.octo.example; the wizard\'s Static Web App is always allowed.')
 param webOrigins string = ''
 
-@description('API_AUTHORITY_HOST: issuer host of this API\'s bearer tokens.')
+@description('Entra ID sign-in host: the wizard signs in at <host>/organizations, and API_AUTHORITY defaults to <host>/organizations/v2.0.')
 param apiAuthorityHost string = environment().authentication.loginEndpoint
+
+@description('API_AUTHORITY: OpenID Connect authority of this API\'s bearer tokens (its /.well-known/openid-configuration names their issuer and signing keys), e.g. <host>/<tenant ID>/v2.0 for one tenant. Empty: <apiAuthorityHost>/organizations/v2.0, any Entra ID tenant.')
+param apiAuthority string = ''
 
 @description('API_ALLOWED_TENANTS: comma-separated tenant IDs allowed to call the API; empty allows any tenant.')
 param apiAllowedTenants string = ''
@@ -167,6 +170,7 @@ var identifierUris = filter(audiences, (audience) => startsWith(audience, 'api:/
 var apiScope = '${empty(identifierUris) ? 'api://${audiences[0]}' : identifierUris[0]}/${apiScopeName}'
 var extraWebOrigins = empty(webOrigins) ? [] : map(split(webOrigins, ','), (origin) => trim(origin))
 var loginEndpoint = endsWith(apiAuthorityHost, '/') ? apiAuthorityHost : '${apiAuthorityHost}/'
+var apiTokenAuthority = empty(apiAuthority) ? '${loginEndpoint}organizations/v2.0' : apiAuthority
 var tags = { 'azd-env-name': environmentName }
 
 resource rg 'Microsoft.Resources/resourceGroups@2025-04-01' = {
@@ -287,7 +291,7 @@ module api 'modules/function-app.bicep' = {
     payerAccountsTableName: payerAccountsTableName
     auditTableName: auditTableName
     apiAudience: apiAudience
-    apiAuthorityHost: apiAuthorityHost
+    apiAuthority: apiTokenAuthority
     apiAllowedTenants: apiAllowedTenants
     apiOrganizationClaim: apiOrganizationClaim
     apiWriteRole: apiWriteRole

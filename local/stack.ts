@@ -157,7 +157,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       AZURE_CLIENT_ID: backend.clientId,
       AZURE_CLIENT_SECRET: backend.secrets[0].value,
       AZURE_AUTHORITY_HOST: entra.url,
-      API_AUTHORITY_HOST: entra.url,
+      API_AUTHORITY: `${entra.url}/organizations/v2.0`,
       API_AUDIENCE: [api.clientId, api.identifierUri].filter(Boolean).join(','),
       API_OPS_TENANTS: api.homeTenantId,
       PARTNER_AUTHORITY_HOST: entra.url,

@@ -166,7 +166,7 @@ function compose(config: AppConfig): AppServices {
     const { EntraAccessTokenVerifier } =
       require('./adapters/entra-access-token-verifier') as typeof EntraAccessTokenVerifierModule;
     return new EntraAccessTokenVerifier({
-      authorityHost: config.API_AUTHORITY_HOST,
+      authority: config.API_AUTHORITY,
       audiences: config.API_AUDIENCE,
       allowedTenants: config.API_ALLOWED_TENANTS,
       clockToleranceSeconds: 300,

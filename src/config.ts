@@ -49,8 +49,12 @@ export const settingsSchema = z
     AZURE_CLIENT_SECRET: z.string().optional(),
     AZURE_AUTHORITY_HOST: url.optional(),
 
-    /** Where this API's bearer tokens come from, e.g. https://login.microsoftonline.com. */
-    API_AUTHORITY_HOST: url.default('https://login.microsoftonline.com'),
+    /**
+     * Where this API's bearer tokens come from: the OpenID Connect authority whose
+     * `/.well-known/openid-configuration` names their issuer and signing keys (Entra ID's multi-tenant v2.0
+     * authority by default; `.../{tenant}/v2.0` for one tenant, or any OpenID Connect issuer).
+     */
+    API_AUTHORITY: url.default('https://login.microsoftonline.com/organizations/v2.0'),
     /** This API's client ID and/or application ID URI, comma-separated. */
     API_AUDIENCE: list.pipe(z.array(z.string()).min(1, 'at least one audience is required')),
     API_ALLOWED_TENANTS: list,
@@ -152,8 +156,17 @@ export const LOCAL_ONLY_SETTINGS: readonly (keyof AppConfig)[] = [
   'APP_CLOCK_MODULE',
 ];
 
+/**
+ * API_AUTHORITY_HOST, the setting API_AUTHORITY replaced (tokens had to come from `<host>/<tid>/v2.0`), still read
+ * when API_AUTHORITY is not set: as that host's multi-tenant authority.
+ */
+function withFormerSettings(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const host = env.API_AUTHORITY_HOST?.trim().replace(/\/+$/, '');
+  return env.API_AUTHORITY || !host ? env : { ...env, API_AUTHORITY: `${host}/organizations/v2.0` };
+}
+
 export function loadConfig(env: NodeJS.ProcessEnv): AppConfig {
-  const parsed = settingsSchema.safeParse(env);
+  const parsed = settingsSchema.safeParse(withFormerSettings(env));
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'settings'}: ${i.message}`);
     throw new Error(`Invalid app settings:\n  ${problems.join('\n  ')}`);

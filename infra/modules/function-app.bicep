@@ -26,7 +26,7 @@ param durableTaskHubName string
 param payerAccountsTableName string
 param auditTableName string
 param apiAudience string
-param apiAuthorityHost string
+param apiAuthority string
 param apiAllowedTenants string
 param apiOrganizationClaim string
 param apiWriteRole string
@@ -134,7 +134,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     KEY_VAULT_URL: keyVaultUri
     PAYER_ACCOUNTS_TABLE: payerAccountsTableName
     AUDIT_TABLE: auditTableName
-    API_AUTHORITY_HOST: apiAuthorityHost
+    API_AUTHORITY: apiAuthority
     API_AUDIENCE: apiAudience
     API_ALLOWED_TENANTS: apiAllowedTenants
     API_ORGANIZATION_CLAIM: apiOrganizationClaim

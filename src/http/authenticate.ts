@@ -1,4 +1,4 @@
-import type { HttpRequest, HttpResponseInit } from '@azure/functions';
+import type { HttpRequest, HttpResponseInit, InvocationContext } from '@azure/functions';
 import { ErrorCode } from '../domain/error-codes';
 import type { Caller } from '../domain/payer-account';
 import type { AppServices } from '../composition';
@@ -20,6 +20,7 @@ export async function authenticate(
   request: HttpRequest,
   services: Pick<AppServices, 'config' | 'tokenVerifier'>,
   access: 'member' | 'write' | 'ops',
+  log: Pick<InvocationContext, 'warn'>,
 ): Promise<{ ok: true; caller: Caller } | { ok: false; response: HttpResponseInit }> {
   const header = request.headers.get('authorization') ?? '';
   const match = /^Bearer\s+(\S+)$/i.exec(header);
@@ -33,10 +34,11 @@ export async function authenticate(
   }
   const check = await services.tokenVerifier.verify(match[1]);
   if (!check.ok && check.unavailable) {
+    log.warn(`Bearer token not checked: ${check.reason}`);
     return deny(
       503,
       ErrorCode.ServiceUnavailable,
-      "Your sign-in could not be checked right now: Microsoft Entra ID's signing keys could not be fetched. Try again in a minute.",
+      "Your sign-in could not be checked right now: the sign-in service's configuration or signing keys could not be fetched. Try again in a minute.",
     );
   }
   if (!check.ok) {

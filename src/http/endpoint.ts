@@ -62,7 +62,7 @@ export function signedIn<K extends SignedInOperationId>(
   const { access, body, query, params } = operation;
   if (access === 'anonymous') throw new Error(`${operationId} is anonymous: it takes no signed-in caller`);
   return async (request, context, scope) => {
-    const auth = await authenticate(request, scope.services, access === 'signedIn' ? 'member' : access);
+    const auth = await authenticate(request, scope.services, access === 'signedIn' ? 'member' : access, context);
     if (!auth.ok) return auth.response;
     const pathValues: Record<string, unknown> = {};
     for (const [name, schema] of Object.entries(params ?? {})) {

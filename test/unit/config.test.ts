@@ -28,6 +28,23 @@ describe('app settings', () => {
     });
   });
 
+  it("reads the API's token authority from API_AUTHORITY, or from the former API_AUTHORITY_HOST", () => {
+    expect(loadConfig(minimal).API_AUTHORITY).toBe('https://login.microsoftonline.com/organizations/v2.0');
+    expect(loadConfig({ ...minimal, API_AUTHORITY: 'https://id.octo.example/realms/octo/' }).API_AUTHORITY).toBe(
+      'https://id.octo.example/realms/octo',
+    );
+    expect(loadConfig({ ...minimal, API_AUTHORITY_HOST: 'https://login.microsoftonline.us/' }).API_AUTHORITY).toBe(
+      'https://login.microsoftonline.us/organizations/v2.0',
+    );
+    const both = {
+      ...minimal,
+      API_AUTHORITY_HOST: 'https://login.microsoftonline.us',
+      API_AUTHORITY: 'https://a.example',
+    };
+    expect(loadConfig(both).API_AUTHORITY).toBe('https://a.example');
+    expect(() => loadConfig({ ...minimal, API_AUTHORITY: 'login.microsoftonline.com' })).toThrow(/API_AUTHORITY/);
+  });
+
   it('names every missing or malformed setting at once', () => {
     expect(() => loadConfig({ REGISTRATION_EXPIRY_HOURS: '-1', KEY_VAULT_URL: 'not a url' })).toThrow(
       /AzureWebJobsStorage[\s\S]*KEY_VAULT_URL[\s\S]*AZURE_CLIENT_ID|KEY_VAULT_URL[\s\S]*AZURE_CLIENT_ID[\s\S]*API_AUDIENCE/,
