@@ -30,8 +30,15 @@ export class PartnerCenterClient implements PartnerCenter {
 
   async mpnId(accessToken: string): Promise<Result<string, CredentialError>> {
     const response = await this.get('/v1/profiles/mpn', accessToken);
-    if ('error' in response) return fail(onBehalfOfUser(response.error));
+    if ('error' in response) return fail(onBehalfOfUser(response.error, consentCheckFailed.noPartnerRole()));
     return ok(String((response.body as { mpnId?: string }).mpnId ?? ''));
+  }
+
+  /** "Get a collection of invoices": https://learn.microsoft.com/en-us/partner-center/developer/get-a-collection-of-invoices */
+  async readInvoices(accessToken: string): Promise<Result<{ invoices: number }, CredentialError>> {
+    const response = await this.get('/v1/invoices?size=1', accessToken);
+    if ('error' in response) return fail(onBehalfOfUser(response.error, consentCheckFailed.noBillingRole()));
+    return ok({ invoices: Number((response.body as { totalCount?: number }).totalCount ?? 0) });
   }
 
   private async get(path: string, accessToken: string): Promise<{ body: unknown } | { error: CredentialError }> {
@@ -89,14 +96,13 @@ export class PartnerCenterClient implements PartnerCenter {
 }
 
 /**
- * What a refusal of an App+User call means: 900150, that the user's Partner Center role lacks the right (not that the
- * tenant is no partner); 900421, that the sign-in had no MFA, which Partner Center requires of App+User calls since
+ * What a refusal of an App+User call means: 900150, that the user's Partner Center role lacks the right (`roleMissing`,
+ * not that the tenant is no partner); 900421, that the sign-in had no MFA, which Partner Center requires of App+User calls since
  * 1 April 2026 (https://learn.microsoft.com/en-us/partner-center/developer/partner-center-authentication).
  */
-function onBehalfOfUser(error: CredentialError): CredentialError {
+function onBehalfOfUser(error: CredentialError, roleMissing: CredentialError): CredentialError {
   const { partnerCenterCode: code, correlationId } = error;
-  if (String(code) === '900150')
-    return { ...consentCheckFailed.noPartnerRole(), partnerCenterCode: 900150, correlationId };
+  if (String(code) === '900150') return { ...roleMissing, partnerCenterCode: 900150, correlationId };
   if (String(code) === '900421') return { ...consentCheckFailed.noMfa(), partnerCenterCode: 900421, correlationId };
   return error;
 }

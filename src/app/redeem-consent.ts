@@ -53,11 +53,12 @@ const gone = (what: string) => ({
 });
 
 /**
- * Step 3's activity: redeem the code (PKCE), keep only the token cache in the vault and disable the
- * code, check the consent came from the verified tenant, read the MPN ID (Partner Center refuses a sign-in
- * without MFA there), prove pricing access, record the payer account. Safe to retry: once the code is redeemed, a retry resumes from the stored cache, and
- * every token request (each one rotates the refresh token) is followed by storing the new cache.
- * A refusal disables the stored cache, so the next consent redeems its own code.
+ * Step 3's activity: redeem the code (PKCE), keep only the token cache in the vault and disable the code, check the
+ * consent came from the verified tenant, read the MPN ID (Partner Center refuses a sign-in without MFA there), prove
+ * billing and pricing access (both need the Admin agent role), record the payer account. Safe to retry: once the
+ * code is redeemed, a retry resumes from the stored cache, and every token request (each one rotates the refresh
+ * token) is followed by storing the new cache. A refusal disables the stored cache, so the next consent redeems its
+ * own code.
  */
 export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConsentDeps): Promise<ConsentResult> {
   const names = stagedSecretNames(input.registrationId);
@@ -124,6 +125,8 @@ async function checkAndRecord(
   if (!mpnId.ok) return mpnId;
   if (input.link.mpnId && input.link.mpnId !== mpnId.value)
     return { ok: false, error: consentCheckFailed.mpnMismatch(input.link.mpnId, mpnId.value) };
+  const billing = await deps.partnerCenter.readInvoices(partnerCenterToken.value);
+  if (!billing.ok) return billing;
   const priceSheet = await deps.partnerApi.readPriceSheet(session.accessToken, input.verified.country);
   if (!priceSheet.ok) return priceSheet;
 

@@ -113,7 +113,12 @@ export const consentCheckFailed = {
   }),
   noPartnerRole: (): CredentialError => ({
     code: ErrorCode.AdminWithoutPartnerRole,
-    message: `The admin who consented lacks the Admin agent (or Sales agent) role in Partner Center, so pricing cannot be read. An admin agent must consent. ${NEW_LINK}`,
+    message: `The admin who consented lacks the Admin agent role in Partner Center, which registration needs: Octo reads pricing and billing data with this consent. In Partner Center → Account settings → User management, give the admin the Admin agent role (or let an Admin agent consent). ${NEW_LINK}`,
+  }),
+  /** Billing (invoices, reconciliation) is for Admin agents and Billing admins; a Sales agent reads prices only. */
+  noBillingRole: (): CredentialError => ({
+    code: ErrorCode.AdminWithoutPartnerRole,
+    message: `The admin who consented may not read billing data in Partner Center (invoices need the Admin agent role; a Sales agent can read prices only). In Partner Center → Account settings → User management, give the admin the Admin agent role (or let an Admin agent consent). ${NEW_LINK}`,
   }),
   /** "Get a price sheet" sends partners who get HTTP 400 to the Partner API's authentication documentation. */
   partnerApiRefusedToken: (): CredentialError => ({

@@ -15,4 +15,6 @@ export interface PartnerCenter {
   legalBusinessProfile(accessToken: string): Promise<Result<LegalBusinessProfile, CredentialError>>;
   /** App+User only. */
   mpnId(accessToken: string): Promise<Result<string, CredentialError>>;
+  /** Proves the user may read billing data: the newest invoice, or none yet. */
+  readInvoices(accessToken: string): Promise<Result<{ invoices: number }, CredentialError>>;
 }

@@ -156,6 +156,7 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
   it.each([
     ['an admin without MFA', 'dave@contoso.example', {}, 'admin_without_mfa'],
     ['an admin without the Admin agent role', 'bob@contoso.example', {}, 'admin_without_partner_role'],
+    ['a Sales agent (prices only, no billing)', 'sam@contoso.example', {}, 'admin_without_partner_role'],
     ['an admin from another tenant', 'carol@fabrikam.example', {}, 'admin_from_another_tenant'],
     ['an MPN ID that does not match', 'alice@contoso.example', { mpnId: '7654321' }, 'mpn_id_mismatch'],
   ])('answers %s with an error the person can act on, and stays at step 3', async (_name, admin, linkBody, code) => {
@@ -169,6 +170,7 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     });
     expect(after.error.message).toMatch(/new consent link|MPN ID/);
     if (code === 'admin_without_mfa') expect(after.error.partnerCenterCode).toBe(900421); // Partner Center's refusal
+    if (admin.startsWith('sam@')) expect(after.error.message).toMatch(/may not read billing data/);
     expect((await api('GET', '/payer-account')).status).toBe(404);
 
     // A new link and a good consent register: the refused consent's token is not resumed instead.

@@ -149,7 +149,12 @@ beforeAll(async () => {
   });
   const fixtures: EntraFixtures = {
     ...base,
-    users: [...base.users, extra(SAM, ['SalesAgent']), extra(HELEN, ['HelpdeskAgent']), extra(FAY, ['AdminAgent'])],
+    users: [
+      ...base.users.filter((u) => u.userPrincipalName !== SAM.upn),
+      extra(SAM, ['SalesAgent']),
+      extra(HELEN, ['HelpdeskAgent']),
+      extra(FAY, ['AdminAgent']),
+    ],
   };
   entra = await startEntraIdStandIn({ tls, fixtures });
   api = await startPartnerApiStandIn({ tls, entra, fixtures: loadPartnerCenterFixtures() });

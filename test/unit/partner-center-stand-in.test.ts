@@ -15,6 +15,7 @@ const CONTOSO_APP_NOT_IN_PC = {
 const FABRIKAM_APP = { clientId: 'bbbbbbbb-0000-4000-8000-000000000003', secret: 'fabrikam-app-secret-value~valid' };
 const ALICE = 'a11ce000-0000-4000-8000-000000000001'; // Contoso, AdminAgent
 const BOB = 'b0b00000-0000-4000-8000-000000000002'; // Contoso, no Partner Center role
+const SAM = '5a1e5000-0000-4000-8000-000000000010'; // Contoso, SalesAgent
 const GUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 interface HttpResult {
@@ -202,6 +203,23 @@ describe('served resources', () => {
       links: { self: { uri: '/profiles/mpn', method: 'GET', headers: [] } },
       attributes: { objectType: 'MpnProfile' },
     });
+  });
+
+  // https://learn.microsoft.com/en-us/partner-center/developer/get-a-collection-of-invoices (App-only and App+User);
+  // https://learn.microsoft.com/en-us/partner-center/account-settings/permissions-overview (billing: Admin agent, Billing admin)
+  it("serves the invoices to an Admin agent's App+User token and to the enabled app, not to a Sales agent", async () => {
+    const res = await pcGet('/v1/invoices?size=1', await appUserToken(ALICE));
+    expect(res.status).toBe(200);
+    expect(res.body).toMatchObject({ totalCount: 1, attributes: { objectType: 'Collection' } });
+    expect(res.body.items[0]).toMatchObject({
+      id: expect.any(String),
+      currencyCode: 'USD',
+      totalCharges: expect.any(Number),
+      attributes: { objectType: 'Invoice' },
+    });
+    expect((await pcGet('/v1/invoices', await appToken(CONTOSO, CONTOSO_APP))).body.totalCount).toBe(2);
+    expectPartnerCenterError(await pcGet('/v1/invoices', await appUserToken(SAM)), 403, 900150);
+    expectPartnerCenterError(await pcGet('/v1/invoices?size=x', await appUserToken(ALICE)), 400, 400056);
   });
 
   it('answers GET /_control/health without a token', async () => {

@@ -45,6 +45,18 @@ const customerSchema = z.object({
   relationshipToPartner: z.enum(['reseller', 'advisor', 'none']),
 });
 
+const invoiceSchema = z.object({
+  id: z.string().min(1),
+  invoiceDate: z.string(),
+  billingPeriodStartDate: z.string(),
+  billingPeriodEndDate: z.string(),
+  totalCharges: z.number(),
+  paidAmount: z.number(),
+  currencyCode: z.string().length(3),
+  currencySymbol: z.string(),
+  documentType: z.string(),
+  invoiceType: z.string(),
+});
 const partnerSchema = z.object({
   tenantId: guid,
   /** The MPN ID (PartnerID) of the partner's location, digits. */
@@ -53,12 +65,15 @@ const partnerSchema = z.object({
   /** Apps registered under Account settings → App management: only these may call with app-only tokens. */
   apiApplications: z.array(z.object({ clientId: guid, name: z.string() })),
   customers: z.array(customerSchema),
+  /** Partner Center's invoices of the partner, newest first ("Get a collection of invoices"). */
+  invoices: z.array(invoiceSchema).default([]),
 });
 
 const fixturesSchema = z.object({ partners: z.array(partnerSchema) });
 
 export type PartnerOrganization = z.infer<typeof partnerSchema>;
 export type PartnerCustomer = z.infer<typeof customerSchema>;
+export type PartnerInvoice = z.infer<typeof invoiceSchema>;
 export type LegalBusinessProfileFixture = z.infer<typeof legalBusinessProfileSchema>;
 export type PartnerCenterFixtures = z.infer<typeof fixturesSchema>;
 

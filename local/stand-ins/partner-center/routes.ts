@@ -6,7 +6,7 @@
  */
 import type { IncomingMessage } from 'node:http';
 import { pcErrors } from './errors';
-import type { PartnerCustomer, PartnerDirectory } from './fixtures';
+import type { PartnerCustomer, PartnerDirectory, PartnerInvoice } from './fixtures';
 import type { PartnerCenterCaller } from './token-check';
 
 /** A route answers 200 with the JSON it returns, or throws a `PartnerCenterError`. */
@@ -15,6 +15,8 @@ export interface Route {
   pattern: RegExp;
   /** App+User only: app-only tokens are refused (403) as Partner Center does. */
   appUserOnly?: boolean;
+  /** The Partner Center roles a user needs here (any one); absent: any role. Refused with 403 / 900150. */
+  userRoles?: readonly string[];
   handle(caller: PartnerCenterCaller, url: URL, req: IncomingMessage): unknown;
 }
 
@@ -42,6 +44,16 @@ export function buildRoutes(directory: PartnerDirectory): Route[] {
       handle: (caller, url, req) => customersPage(caller.partner.customers, url, req.headers['ms-continuationtoken']),
     },
     {
+      // App-only or App+User ("Get a collection of invoices",
+      // https://learn.microsoft.com/en-us/partner-center/developer/get-a-collection-of-invoices). For a user, billing
+      // is the Admin agent's and the Billing admin's ("Assign roles and permissions to users",
+      // https://learn.microsoft.com/en-us/partner-center/account-settings/permissions-overview), not a Sales agent's.
+      method: 'GET',
+      pattern: /^\/v1\/invoices$/,
+      userRoles: ['AdminAgent', 'BillingAdmin'],
+      handle: (caller, url) => invoicesPage(caller.partner.invoices, url),
+    },
+    {
       // App+User only. Without `mpnId`: the signed-in partner's MPN profile; with it: verifies a partner's MPN ID.
       method: 'GET',
       pattern: /^\/v1\/profiles\/mpn$/,
@@ -55,6 +67,26 @@ export function buildRoutes(directory: PartnerDirectory): Route[] {
       },
     },
   ];
+}
+
+/** `size` and `offset` page the list (the page says they apply to legacy invoices only; modern ones come whole). */
+function invoicesPage(all: PartnerInvoice[], url: URL) {
+  const size = url.searchParams.has('size') ? Number(url.searchParams.get('size')) : all.length;
+  const offset = url.searchParams.has('offset') ? Number(url.searchParams.get('offset')) : 0;
+  if (!Number.isInteger(size) || size < 0 || !Number.isInteger(offset) || offset < 0)
+    throw pcErrors.invalidInput('size and offset must be non-negative integers.');
+  const items = all.slice(offset, offset + size).map((invoice) => ({
+    ...invoice,
+    pdfDownloadLink: `/invoices/${invoice.id}/documents/statement`,
+    links: { self: link(`/invoices/${invoice.id}`) },
+    attributes: { objectType: 'Invoice' },
+  }));
+  return {
+    totalCount: items.length,
+    items,
+    links: { self: link(`/invoices?size=${size}&offset=${offset}`) },
+    attributes: { objectType: 'Collection' },
+  };
 }
 
 function mpnProfile(mpnId: string) {

@@ -90,7 +90,11 @@ export async function startPartnerCenterStandIn(options: PartnerCenterStandInOpt
         );
       const caller = await tokens.check(req.headers.authorization);
       if (route.appUserOnly && caller.appOnly) throw pcErrors.appOnlyNotSupported();
-      if (!caller.appOnly && partnerCenterRoles(caller)?.length === 0) throw pcErrors.roleNotAllowed();
+      if (!caller.appOnly) {
+        const roles = partnerCenterRoles(caller);
+        const allowed = route.userRoles ? route.userRoles.some((r) => roles?.includes(r)) : roles?.length !== 0;
+        if (!allowed) throw pcErrors.roleNotAllowed();
+      }
       sendJson(res, 200, route.handle(caller, url, req), headers);
     } catch (err) {
       if (err instanceof PartnerCenterError) return sendError(res, err, headers);
