@@ -17,6 +17,10 @@ export interface RunningAzurite {
   stop(): Promise<void>;
 }
 
+/** The connection string of Azurite's Table service at `tableEndpoint` (`http://127.0.0.1:PORT/devstoreaccount1`). */
+export const tableConnectionString = (tableEndpoint: string) =>
+  `DefaultEndpointsProtocol=http;AccountName=${DEV_ACCOUNT};AccountKey=${DEV_KEY};TableEndpoint=${tableEndpoint};`;
+
 const canConnect = (port: number) =>
   new Promise<boolean>((resolve) => {
     const socket = connect(port, '127.0.0.1', () => {

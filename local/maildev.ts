@@ -4,8 +4,8 @@
  * it) and click its links.
  *
  * Started as `process.execPath <maildev bin> --smtp P --ip 127.0.0.1 --web W --web-ip 127.0.0.1
- * --mail-directory <own temp dir> --silent` — not through npx (an npx wrapper would leave MailDev orphaned when
- * killed) — from a temp working directory with the `MAILDEV_*` variables removed, so no `.maildevrc.json` /
+ * --mail-directory <own temp dir, or the folder kept> --silent` — not through npx (an npx wrapper would leave MailDev
+ * orphaned when killed) — from a temp working directory with the `MAILDEV_*` variables removed, so no `.maildevrc.json` /
  * `maildev.config.*` of the checkout or the environment changes it. MailDev 3 makes no outbound connection
  * unless relaying is configured (it is not). Its REST API (verified on 3.0.0, @maildev/api):
  * `GET /api/healthz` → `true`; `GET /api/email?sort=asc|desc&limit=&skip=&<dotted.field>=<exact value>` → the
@@ -54,7 +54,7 @@ export interface Maildev {
   waitForMessages(to: string, options?: { count?: number; timeoutMs?: number }): Promise<MaildevMessage[]>;
   /** Empties the inbox. */
   clear(): Promise<void>;
-  /** SIGTERM to the PID (SIGKILL after 5 s), then removes its mail directory. */
+  /** SIGTERM to the PID (SIGKILL after 5 s), then removes its working folder (and mail, unless kept in `mailDirectory`). */
   stop(): Promise<void>;
 }
 
@@ -64,6 +64,8 @@ export interface MaildevOptions {
   webPort?: number;
   /** ms to wait for readiness (default 20 s). */
   startTimeoutMs?: number;
+  /** Keep the mail in this folder, where the next start finds it again. Default: a temp folder removed on stop. */
+  mailDirectory?: string;
 }
 
 /**
@@ -101,7 +103,7 @@ async function startOnce(options: MaildevOptions): Promise<Maildev> {
   let webPort = options.webPort ?? (await freePort());
   while (webPort === smtpPort) webPort = await freePort();
   const workDir = mkdtempSync(path.join(tmpdir(), 'maildev-'));
-  const mailDir = path.join(workDir, 'mail');
+  const mailDir = options.mailDirectory ?? path.join(workDir, 'mail');
   const env = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('MAILDEV_')));
   const child = spawn(
     process.execPath,

@@ -5,6 +5,7 @@ import { startAzurite } from './azurite';
 import { freePort } from './free-port';
 import type { HostProcess } from './host-process';
 import { spawnHost } from './host-process';
+import { stablePorts } from './stable-ports';
 import type { EntraIdStandIn } from './stand-ins/entra-id/server';
 import { startEntraIdStandIn } from './stand-ins/entra-id/server';
 import type { EntraFixtures } from './stand-ins/entra-id/fixtures';
@@ -29,7 +30,12 @@ export const LOCAL_PASSWORD = 'Passw0rd!local';
 export interface StackOptions {
   /** 7071 for `npm start`; 0 (a free port) in tests. */
   hostPort?: number;
-  /** Keep Azurite's data in this folder (npm start) instead of memory (tests). */
+  /**
+   * Keep the stack's data in this folder (npm start) instead of memory (tests), so a restart over it, even after a
+   * crash, loses nothing: Azurite's tables (`azurite/`: the durable host's history and the app's rows), the Key Vault
+   * stand-in's secrets (`key-vault/`), the Entra ID stand-in's signing key, codes and refresh tokens (`entra-id/`), the
+   * mail inbox (`maildev/`) and the stand-ins' ports (`ports.json`).
+   */
   dataDir?: string;
   /** Print the host's log lines. */
   echoHost?: boolean;
@@ -109,12 +115,20 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const appRoot = options.appRoot ?? REPO_ROOT;
     // Built first: it may have to restore from NuGet, and it fails (ReferenceHostUnavailable) where it cannot.
     const referenceDll = engine === 'reference' ? await buildReferenceHost(appRoot) : undefined;
+    const dataDir = options.dataDir;
+    const kept = (part: string) => (dataDir ? path.join(dataDir, part) : undefined);
+    const portFor = stablePorts(dataDir);
     const azurite = await startAzurite({
-      location: options.dataDir,
+      location: kept('azurite'),
       services: engine === 'reference' ? 'all' : 'table',
     });
     stops.push(() => azurite.stop());
-    const entra = await startEntraIdStandIn({ tls, authorizationClock });
+    const entra = await startEntraIdStandIn({
+      tls,
+      authorizationClock,
+      port: await portFor('entra-id'),
+      dataDir: kept('entra-id'),
+    });
     stops.push(() => entra.stop());
     const backend = app(entra.fixtures, 'octo-backend-local');
     const api = app(entra.fixtures, 'octo-payer-registration-api');
@@ -122,6 +136,8 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const vaultTenant = backend.homeTenantId;
     const keyVault = await startKeyVaultStandIn({
       tls,
+      port: await portFor('key-vault'),
+      dataDir: kept('key-vault'),
       tenantId: vaultTenant,
       authority: `${entra.url}/${vaultTenant}`,
       verifyAccessToken: createAccessTokenVerifier({
@@ -132,7 +148,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }),
     });
     stops.push(() => keyVault.stop());
-    const partnerCenter = await startPartnerCenterStandIn({ tls, entra });
+    const partnerCenter = await startPartnerCenterStandIn({ tls, entra, port: await portFor('partner-center') });
     stops.push(() => partnerCenter.stop());
     // As large as the real whole price list, so the product is always tested against a file it must not download.
     const partnerApi = await startPartnerApiStandIn({
@@ -140,9 +156,14 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       entra,
       fixtures: partnerCenter.fixtures,
       sheetBytes: 42_180_180,
+      port: await portFor('partner-api'),
     });
     stops.push(() => partnerApi.stop());
-    const maildev = await startMaildev();
+    const maildev = await startMaildev({
+      smtpPort: await portFor('maildev-smtp'),
+      webPort: await portFor('maildev-web'),
+      mailDirectory: kept('maildev'),
+    });
     stops.push(() => maildev.stop());
 
     // The consent callback is part of the app's public address, so the host's port is chosen first.

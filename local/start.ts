@@ -41,7 +41,7 @@ setInterval(() => {
 
 /** `npm start`: the whole product on loopback until Ctrl-C (or another signal, or the end of its parent). */
 async function main(): Promise<void> {
-  const dataDir = process.env.DATA_DIR ? path.resolve(process.env.DATA_DIR) : path.join(REPO_ROOT, '.local', 'azurite');
+  const dataDir = process.env.DATA_DIR ? path.resolve(process.env.DATA_DIR) : path.join(REPO_ROOT, '.local');
   started = startStack({ hostPort: Number(process.env.PORT ?? 7071), dataDir, echoHost: true });
   const stack = await started;
   if (stopping) return;
@@ -58,7 +58,8 @@ Azure CSP payer-account registration — running locally
   Partner Center ${stack.partnerCenter.url}   (stand-in)
   Partner API    ${stack.partnerApi.url}   (stand-in)
   Mail inbox     ${stack.maildev.webUrl}   (consent e-mails land here)
-  Table Storage  ${stack.azurite.tableEndpoint}   (Azurite, data in .local/azurite)
+  Table Storage  ${stack.azurite.tableEndpoint}   (Azurite)
+  Data           ${dataDir}   (kept across restarts: tables, secrets, sign-ins, mail)
   Durable engine ${stack.reference ? `Microsoft's Durable Task extension (DURABLE_ENGINE=reference), ${stack.reference.rpcBaseUrl}` : "the local host's own (DURABLE_ENGINE=reference for Microsoft's)"}
 
 Register in the browser with the local fixtures:

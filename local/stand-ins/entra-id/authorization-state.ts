@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import type { StateFile } from '../state-file';
 import { ControlRouteError } from './control';
 import type { DelegatedGrant } from './delegated-scopes';
 import type { Directory } from './directory';
@@ -6,8 +7,9 @@ import type { EntraApplication, EntraTenant, EntraUser } from './fixtures';
 
 /**
  * The stand-in's memory of the authorization code flow: sign-in interactions in progress, authorization
- * codes, refresh tokens, password resets, and redirect URIs added at run time. In memory only, and every
- * lifetime is judged by the stand-in's (injectable) clock.
+ * codes, refresh tokens, password resets, and redirect URIs added at run time. In memory, and with a state file
+ * also saved on every change and loaded at construction, so what it issued before a restart is still honoured.
+ * Every lifetime is judged by the stand-in's (injectable) clock.
  */
 
 /** Entra's authorization codes live about 10 minutes. */
@@ -124,6 +126,15 @@ function checkRedirectUri(uri: string): void {
 /** Entra's platforms of an app registration, as far as redirect URIs go: Web (and Mobile/desktop), or Single-page application. */
 export type RedirectPlatform = 'web' | 'spa';
 
+/** What a persisted stand-in keeps of its authorization state. */
+export interface AuthorizationSnapshot {
+  addedRedirectUris: [string, { uri: string; platform: RedirectPlatform }[]][];
+  interactions: [string, Interaction][];
+  codes: [string, AuthorizationCodeRecord][];
+  refreshTokens: [string, RefreshTokenRecord][];
+  tokensValidFrom: [string, number][];
+}
+
 export class AuthorizationState {
   /** client ID (lower-case) → redirect URIs added at run time */
   private readonly addedRedirectUris = new Map<string, { uri: string; platform: RedirectPlatform }[]>();
@@ -136,7 +147,16 @@ export class AuthorizationState {
   constructor(
     private readonly directory: Directory,
     private readonly clock: () => number,
-  ) {}
+    private readonly file?: StateFile<AuthorizationSnapshot>,
+  ) {
+    const saved = file?.load();
+    if (!saved) return;
+    for (const [key, value] of saved.addedRedirectUris) this.addedRedirectUris.set(key, value);
+    for (const [key, value] of saved.interactions) this.interactions.set(key, value);
+    for (const [key, value] of saved.codes) this.codes.set(key, value);
+    for (const [key, value] of saved.refreshTokens) this.refreshTokens.set(key, value);
+    for (const [key, value] of saved.tokensValidFrom) this.tokensValidFrom.set(key, value);
+  }
 
   /** The app's redirect URIs on every platform: the fixture's, then those added at run time. Matching is exact (case, trailing slash, port). */
   redirectUris(app: EntraApplication): string[] {
@@ -173,6 +193,7 @@ export class AuthorizationState {
       const key = app.clientId.toLowerCase();
       const others = (this.addedRedirectUris.get(key) ?? []).filter((a) => a.uri !== uri);
       this.addedRedirectUris.set(key, [...others, { uri, platform }]);
+      this.save();
     }
     return this.redirectUris(app);
   }
@@ -183,6 +204,7 @@ export class AuthorizationState {
     this.prune();
     const interaction: Interaction = { id: randomBytes(24).toString('base64url'), request, createdAt: this.clock() };
     this.interactions.set(interaction.id, interaction);
+    this.save();
     return interaction;
   }
 
@@ -191,14 +213,21 @@ export class AuthorizationState {
     const found = this.interactions.get(id);
     if (!found) return undefined;
     if (this.clock() - found.createdAt >= INTERACTION_LIFETIME_MS) {
-      this.interactions.delete(id);
+      this.endInteraction(id);
       return undefined;
     }
     return found;
   }
 
+  /** The password was right: the consent page is next. */
+  signedIn(interaction: Interaction, user: EntraUser): EntraUser {
+    interaction.user = user;
+    this.save();
+    return user;
+  }
+
   endInteraction(id: string): void {
-    this.interactions.delete(id);
+    if (this.interactions.delete(id)) this.save();
   }
 
   // --- authorization codes ---
@@ -207,6 +236,7 @@ export class AuthorizationState {
     this.prune();
     const code = opaque(96);
     this.codes.set(code, { ...record, issuedAt: this.clock() });
+    this.save();
     return code;
   }
 
@@ -220,6 +250,7 @@ export class AuthorizationState {
 
   markRedeemed(record: AuthorizationCodeRecord): void {
     record.redeemedAt = this.clock();
+    this.save();
   }
 
   // --- refresh tokens ---
@@ -227,6 +258,7 @@ export class AuthorizationState {
   issueRefreshToken(grant: ConsentGrant, lastRequested: DelegatedGrant): string {
     const token = opaque(192);
     this.refreshTokens.set(token, { grant, issuedAt: this.clock(), lastRequested });
+    this.save();
     return token;
   }
 
@@ -240,6 +272,7 @@ export class AuthorizationState {
 
   markUsed(record: RefreshTokenRecord): void {
     record.usedAt = this.clock();
+    this.save();
   }
 
   /** The user's TokensValidFrom, if a password reset set one. */
@@ -263,6 +296,7 @@ export class AuthorizationState {
         revoked += 1;
       }
     }
+    this.save();
     return {
       username: user.userPrincipalName,
       revokedRefreshTokens: revoked,
@@ -279,6 +313,16 @@ export class AuthorizationState {
     for (const [token, r] of this.refreshTokens) {
       if (now - r.issuedAt >= 2 * REFRESH_TOKEN_INACTIVITY_MS) this.refreshTokens.delete(token);
     }
+  }
+
+  private save(): void {
+    this.file?.save({
+      addedRedirectUris: [...this.addedRedirectUris],
+      interactions: [...this.interactions],
+      codes: [...this.codes],
+      refreshTokens: [...this.refreshTokens],
+      tokensValidFrom: [...this.tokensValidFrom],
+    });
   }
 
   /** For the session_state of a sign-in. */

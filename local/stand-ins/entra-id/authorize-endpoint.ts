@@ -182,8 +182,9 @@ export function authorizePost(
   if (action === 'signin' || action === null) {
     const username = (form.get('username') ?? '').trim() || (form.get('account') ?? '').trim();
     if (!username) return showSignIn('Enter a username, or pick an account from the list.');
+    let user: EntraUser;
     try {
-      interaction.user = signIn(deps, request, username, form.get('password') ?? '');
+      user = deps.authorization.signedIn(interaction, signIn(deps, request, username, form.get('password') ?? ''));
     } catch (err) {
       if (err instanceof EntraError) return showSignIn(err.message, username);
       throw err;
@@ -194,7 +195,7 @@ export function authorizePost(
         request,
         interactionId: interaction.id,
         action: `${authorizePath(tenantSegment)}/consent`,
-        user: interaction.user,
+        user,
       }),
     );
   }

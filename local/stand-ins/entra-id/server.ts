@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
 import type { LoopbackTls } from '../../tls';
 import { FaultInjection } from '../fault-injection';
 import { controlAuthorize } from './authorize-endpoint';
-import type { RedirectPlatform } from './authorization-state';
+import type { AuthorizationSnapshot, RedirectPlatform } from './authorization-state';
 import { corsFor } from './cors';
 import { AuthorizationState } from './authorization-state';
 import { ControlRouteError, mintToken, type ControlAuthorizeRequest, type MintOptions } from './control';
@@ -16,7 +17,8 @@ import { loadEntraFixtures, type EntraFixtures } from './fixtures';
 import { BodyTooLargeError, HttpAnswer, sendAnswer, sendJson } from './http';
 import { microsoftResource } from './resources';
 import { buildRoutes } from './routes';
-import { createSigningKeys } from './signing-keys';
+import { StateFile } from '../state-file';
+import { createSigningKeys, type SavedSigningKey } from './signing-keys';
 import { tenantUrls } from './tenant-urls';
 
 /**
@@ -35,6 +37,12 @@ export interface EntraIdStandInOptions {
   clock?: () => number;
   /** When set, codes, sign-ins and refresh tokens age on this clock instead (tokens' own times stay on `clock`). */
   authorizationClock?: () => number;
+  /**
+   * A folder to keep the signing key (`signing-key.json`) and what was issued (`authorization.json`: sign-ins in
+   * progress, codes, refresh tokens, password resets, redirect URIs added at run time) in, saved on every change and
+   * loaded at start. Absent: a fresh key and memory only (tests).
+   */
+  dataDir?: string;
 }
 
 export interface EntraIdStandIn {
@@ -92,10 +100,15 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
   const fixtures = options.fixtures ?? loadEntraFixtures();
   const clock = options.clock ?? Date.now;
   const directory = new Directory(fixtures);
-  const keys = await createSigningKeys();
+  const file = <T>(name: string) => (options.dataDir ? new StateFile<T>(path.join(options.dataDir, name)) : undefined);
+  const keys = await createSigningKeys(file<SavedSigningKey>('signing-key.json'));
   let baseUrl = '';
 
-  const authorization = new AuthorizationState(directory, options.authorizationClock ?? clock);
+  const authorization = new AuthorizationState(
+    directory,
+    options.authorizationClock ?? clock,
+    file<AuthorizationSnapshot>('authorization.json'),
+  );
   const routes = buildRoutes({ directory, keys, clock, baseUrl: () => baseUrl, authorization });
   const faults = new FaultInjection({
     // The answer's own trace and correlation IDs, as in Entra's errors.

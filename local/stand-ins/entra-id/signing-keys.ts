@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import { exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload, type KeyLike } from 'jose';
+import type { StateFile } from '../state-file';
 
-/** The stand-in's token signing key: made fresh at every start, published as a JWKS. */
+/** The stand-in's token signing key: made at the first start, published as a JWKS. */
 export interface SigningKeys {
   readonly kid: string;
   /** `{keys: [{kty, use: "sig", kid, alg: "RS256", n, e}]}` as served at the jwks_uri. */
@@ -13,10 +14,26 @@ export interface SigningKeys {
   sign(claims: JWTPayload, options?: { foreign?: boolean }): Promise<string>;
 }
 
-export async function createSigningKeys(): Promise<SigningKeys> {
-  const { publicKey, privateKey } = await generateKeyPair('RS256');
-  const kid = randomBytes(20).toString('base64url');
-  const publicJwk: JWK = { ...(await exportJWK(publicKey)), kid, use: 'sig', alg: 'RS256' };
+/** The private key as a JWK with its kid: what a persisted stand-in keeps. */
+export interface SavedSigningKey {
+  kid: string;
+  privateJwk: JWK;
+}
+
+/**
+ * A fresh key, or with `file` the one saved there (made and saved on the first start): Entra ID's signing keys are
+ * long-lived, so tokens, and the JWKS a verifier cached, stay valid across a restart of a persisted stack.
+ */
+export async function createSigningKeys(file?: StateFile<SavedSigningKey>): Promise<SigningKeys> {
+  let saved = file?.load();
+  if (!saved) {
+    const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+    saved = { kid: randomBytes(20).toString('base64url'), privateJwk: await exportJWK(privateKey) };
+    file?.save(saved);
+  }
+  const { kid, privateJwk } = saved;
+  const privateKey = (await importJWK(privateJwk, 'RS256')) as KeyLike;
+  const publicJwk: JWK = { kty: privateJwk.kty, n: privateJwk.n, e: privateJwk.e, kid, use: 'sig', alg: 'RS256' };
   let foreignKey: Promise<KeyLike> | undefined;
 
   return {

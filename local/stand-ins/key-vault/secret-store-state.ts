@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import type { StateFile } from '../state-file';
 import { kvErrors } from './errors';
 
 /** One version of a secret; times in Unix seconds as on the wire. */
@@ -39,16 +40,36 @@ export type UpdateInput = Omit<SetInput, 'value'>;
 
 export const RECOVERABLE_DAYS = 90;
 
+/** What a persisted vault keeps: every live secret under the name it was created with, and the soft-deleted ones. */
+export interface VaultSnapshot {
+  live: { name: string; versions: SecretVersion[] }[];
+  deleted: DeletedSecret[];
+}
+
 /**
- * The in-memory vault: live secrets (versions in creation order, the last is "current") and
- * soft-deleted ones. Methods throw KeyVaultError for what Key Vault refuses.
+ * The vault: live secrets (versions in creation order, the last is "current") and soft-deleted ones, in memory, and
+ * with a state file also saved on every change and loaded at construction. Methods throw KeyVaultError for what Key
+ * Vault refuses.
  */
 export class SecretStoreState {
   private readonly live = new Map<string, SecretVersion[]>();
   private readonly deleted = new Map<string, DeletedSecret>();
   private readonly names = new Map<string, string>();
 
-  constructor(private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000)) {}
+  constructor(
+    private readonly nowSeconds: () => number = () => Math.floor(Date.now() / 1000),
+    private readonly file?: StateFile<VaultSnapshot>,
+  ) {
+    const saved = file?.load();
+    for (const { name, versions } of saved?.live ?? []) {
+      this.live.set(keyOf(name), versions);
+      this.names.set(keyOf(name), name);
+    }
+    for (const secret of saved?.deleted ?? []) {
+      this.deleted.set(keyOf(secret.name), secret);
+      this.names.set(keyOf(secret.name), secret.name);
+    }
+  }
 
   set(name: string, input: SetInput): VersionOf {
     const key = keyOf(name);
@@ -68,7 +89,9 @@ export class SecretStoreState {
     const versions = this.live.get(key) ?? [];
     versions.push(v);
     this.live.set(key, versions);
-    return { name: this.displayName(key, name), v };
+    const shown = this.displayName(key, name);
+    this.save();
+    return { name: shown, v };
   }
 
   /** A version (or the current one when `version` is empty) for reading its value. */
@@ -87,6 +110,7 @@ export class SecretStoreState {
     if (patch.contentType !== undefined) v.contentType = patch.contentType;
     if (patch.tags !== undefined) v.tags = patch.tags;
     v.updated = this.nowSeconds();
+    this.save();
     return found;
   }
 
@@ -116,6 +140,7 @@ export class SecretStoreState {
     };
     this.live.delete(key);
     this.deleted.set(key, deleted);
+    this.save();
     return deleted;
   }
 
@@ -134,6 +159,7 @@ export class SecretStoreState {
     const key = keyOf(name);
     if (!this.deleted.delete(key)) throw kvErrors.deletedSecretNotFound(name);
     this.names.delete(key);
+    this.save();
   }
 
   recover(name: string): VersionOf {
@@ -141,6 +167,7 @@ export class SecretStoreState {
     const deleted = this.findDeleted(name);
     this.deleted.delete(key);
     this.live.set(key, deleted.versions);
+    this.save();
     return { name: deleted.name, v: deleted.versions[deleted.versions.length - 1] };
   }
 
@@ -148,6 +175,14 @@ export class SecretStoreState {
     this.live.clear();
     this.deleted.clear();
     this.names.clear();
+    this.save();
+  }
+
+  private save(): void {
+    this.file?.save({
+      live: [...this.live.entries()].map(([key, versions]) => ({ name: this.displayName(key), versions })),
+      deleted: [...this.deleted.values()],
+    });
   }
 
   private findDeleted(name: string): DeletedSecret {

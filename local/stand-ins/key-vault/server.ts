@@ -4,13 +4,15 @@
  */
 import { randomUUID } from 'node:crypto';
 import * as https from 'node:https';
+import * as path from 'node:path';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoopbackTls } from '../../tls';
 import { KeyVaultError, faultError, kvErrors } from './errors';
 import { FaultInjector, type FaultPlan } from './faults';
 import { handleSecretRequest } from './routes';
-import { SecretStoreState } from './secret-store-state';
+import { StateFile } from '../state-file';
+import { SecretStoreState, type VaultSnapshot } from './secret-store-state';
 
 export const KEY_VAULT_RESOURCE = 'https://vault.azure.net';
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -29,6 +31,11 @@ export interface KeyVaultStandInOptions {
   nowSeconds?: () => number;
   /** One line per request (method, path, status); never bodies. */
   log?: (line: string) => void;
+  /**
+   * A folder to keep the vault in (`secrets.json`: live secrets with every version and attribute, soft-deleted
+   * secrets, names as created), saved on every change and loaded at start. Absent: memory only (tests).
+   */
+  dataDir?: string;
 }
 
 export interface KeyVaultStandIn {
@@ -46,7 +53,8 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
     throw new Error(`authority must be <host>/${options.tenantId} (got path ${authorityPath})`);
   }
   const challenge = `Bearer authorization="${options.authority}", resource="${KEY_VAULT_RESOURCE}"`;
-  const state = new SecretStoreState(options.nowSeconds);
+  const file = options.dataDir ? new StateFile<VaultSnapshot>(path.join(options.dataDir, 'secrets.json')) : undefined;
+  const state = new SecretStoreState(options.nowSeconds, file);
   const faults = new FaultInjector();
   let base = '';
 
