@@ -8,5 +8,6 @@ df.app.activity(Activity.VerifyPartnerCenterCredentials, {
 });
 df.app.activity(Activity.DisableStagedSecret, { handler: activityHandler(activities.disableStagedSecret) });
 df.app.activity(Activity.CleanUpRegistration, { handler: activityHandler(activities.cleanUpRegistration) });
+df.app.activity(Activity.DeleteStagedSecrets, { handler: activityHandler(activities.deleteStagedSecrets) });
 df.app.activity(Activity.SendConsentEmail, { handler: activityHandler(activities.sendConsentEmail) });
 df.app.activity(Activity.RedeemConsent, { handler: activityHandler(activities.redeemConsent) });

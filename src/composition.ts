@@ -135,6 +135,7 @@ export const activities = {
   verifyPartnerCenterCredentials: () => activityBodies().verifyPartnerCenterCredentials,
   disableStagedSecret: () => activityBodies().disableStagedSecret,
   cleanUpRegistration: () => activityBodies().cleanUpRegistration,
+  deleteStagedSecrets: () => activityBodies().deleteStagedSecrets,
   sendConsentEmail: () => activityBodies().sendConsentEmail,
   redeemConsent: () => activityBodies().redeemConsent,
 };

@@ -1,6 +1,6 @@
 /** The activities' bodies: call a use case, log what happened (never a secret), audit. Loaded on first use. */
 import type { InvocationContext } from '@azure/functions';
-import { cleanUpRegistration as cleanUp } from '../app/clean-up-registration';
+import { cleanUpRegistration as cleanUp, deleteStagedSecrets as deleteStaged } from '../app/clean-up-registration';
 import type { NewAuditEntry } from '../app/record-audit';
 import { recordAudit } from '../app/record-audit';
 import type { RedeemConsentInput } from '../app/redeem-consent';
@@ -85,6 +85,19 @@ export async function cleanUpRegistration(
     details: { ...result },
   });
   return result;
+}
+
+export async function deleteStagedSecrets(
+  input: { organizationId: string; registrationId: string },
+  context: InvocationContext,
+  services: AppServices,
+) {
+  const secretsDeleted = await deleteStaged(input, {
+    payerAccounts: services.payerAccounts,
+    secretStore: services.secretStore,
+  });
+  context.info('Staged secrets deleted', { registrationId: input.registrationId, secretsDeleted });
+  return { secretsDeleted };
 }
 
 export async function sendConsentEmail(input: ConsentEmailInput, context: InvocationContext, services: AppServices) {

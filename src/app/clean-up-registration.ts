@@ -15,7 +15,10 @@ export async function cleanUpRegistration(
   return { released, secretsDeleted: await deleteStagedSecrets(input, deps) };
 }
 
-/** Deletes what a registration staged in the secret store; returns how many names it deleted. */
+/**
+ * Deletes what a registration (or a re-consent) staged in the secret store once it has ended, however it ended: its
+ * names take no new version afterwards (soft delete). Returns how many names it deleted.
+ */
 export async function deleteStagedSecrets(
   input: { organizationId: string; registrationId: string },
   deps: { payerAccounts: PayerAccounts; secretStore: SecretStore },

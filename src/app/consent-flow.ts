@@ -8,7 +8,8 @@ import { stagedSecretNames } from '../domain/staged-secrets';
 import type { Clock } from '../ports/clock';
 import type { ConsentStates } from '../ports/consent-states';
 import type { RegistrationWorkflow } from '../ports/registration-workflow';
-import type { SecretStore } from '../ports/secret-store';
+import type { SecretReference, SecretStore } from '../ports/secret-store';
+import { SecretStoreError } from '../ports/secret-store';
 import type { SignedTokens } from '../ports/signed-tokens';
 import { CONSENT_TICKET } from './request-consent-link';
 
@@ -50,6 +51,11 @@ const EXPIRED = page(
   'Ask the person registering the payer account for a new link.',
   ErrorCode.ConsentLinkExpired,
 );
+const REPLACED = page(
+  'This consent link was replaced',
+  'A newer link was requested for this registration, or the registration ended. Use the newest link you received.',
+  ErrorCode.ConsentLinkReplaced,
+);
 const NOT_AWAITED = (title: string, message: string) => page(title, message, ErrorCode.RegistrationNotAtThisStep);
 
 /** The link's registration, if the link is still the one in force and waiting for consent. */
@@ -59,13 +65,7 @@ async function currentLink(
   deps: ConsentFlowDeps,
 ): Promise<RegistrationProgress | ConsentPage> {
   const progress = (await deps.workflow.state(registrationId))?.progress;
-  if (!progress?.consent || progress.consent.linkId !== linkId) {
-    return page(
-      'This consent link was replaced',
-      'A newer link was requested for this registration, or the registration ended. Use the newest link you received.',
-      ErrorCode.ConsentLinkReplaced,
-    );
-  }
+  if (!progress?.consent || progress.consent.linkId !== linkId) return REPLACED;
   if (progress.status === RegistrationStatus.ConsentExpired) return EXPIRED;
   if (progress.status !== RegistrationStatus.AwaitingConsent)
     return NOT_AWAITED(
@@ -73,6 +73,19 @@ async function currentLink(
       'This registration is no longer waiting for consent. You can close this window.',
     );
   return progress;
+}
+
+/**
+ * Stores a verifier or code under the registration's name; a name already deleted means the registration ended
+ * since its link was checked (its names take no new secret: Key Vault's soft delete).
+ */
+async function stage(write: () => Promise<SecretReference>): Promise<SecretReference | ConsentPage> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof SecretStoreError && error.reason === 'name-deleted') return REPLACED;
+    throw error;
+  }
 }
 
 /** GET /api/consent/start: a fresh state and PKCE pair per click, then Microsoft's authorize endpoint. */
@@ -85,9 +98,12 @@ export async function startConsent(ticket: string, deps: ConsentFlowDeps): Promi
   const progress = await currentLink(claims.registrationId, claims.linkId, deps);
   if ('kind' in progress) return progress;
   const { verifier, challenge } = await deps.pkce();
-  const verifierRef = await deps.secretStore.put(stagedSecretNames(claims.registrationId).pkceVerifier, verifier, {
-    contentType: 'pkce-verifier',
-  });
+  const verifierRef = await stage(() =>
+    deps.secretStore.put(stagedSecretNames(claims.registrationId).pkceVerifier, verifier, {
+      contentType: 'pkce-verifier',
+    }),
+  );
+  if ('kind' in verifierRef) return verifierRef;
   const state: ConsentState = {
     registrationId: claims.registrationId,
     linkId: claims.linkId,
@@ -145,9 +161,12 @@ export async function completeConsentWithCode(
       'Open the consent link, consent, then paste the address you land on.',
       ErrorCode.ConsentLinkNotOpened,
     );
-  const stored = await deps.secretStore.put(stagedSecretNames(registrationId).authorizationCode, code, {
-    contentType: 'authorization-code',
-  });
+  const stored = await stage(() =>
+    deps.secretStore.put(stagedSecretNames(registrationId).authorizationCode, code, {
+      contentType: 'authorization-code',
+    }),
+  );
+  if ('kind' in stored) return stored;
   await deps.workflow.completeConsent(registrationId, {
     linkId: progress.consent.linkId,
     code: stored,
@@ -206,6 +225,8 @@ async function passOn(claims: ConsentState, answer: ConsentAnswer, deps: Consent
       errorCodes,
       receivedAt,
     };
+    // No code comes with this click: its verifier is never needed again (the name goes when the registration ends).
+    await deps.secretStore.disableVersion(claims.verifier);
     await deps.workflow.completeConsent(claims.registrationId, completion);
     return answer.error === 'access_denied'
       ? page(
@@ -217,9 +238,12 @@ async function passOn(claims: ConsentState, answer: ConsentAnswer, deps: Consent
           `Microsoft answered "${answer.error ?? 'no code'}". The person registering the payer account sees the details and can send a new link.`,
         );
   }
-  const code = await deps.secretStore.put(stagedSecretNames(claims.registrationId).authorizationCode, answer.code, {
-    contentType: 'authorization-code',
-  });
+  const code = await stage(() =>
+    deps.secretStore.put(stagedSecretNames(claims.registrationId).authorizationCode, answer.code as string, {
+      contentType: 'authorization-code',
+    }),
+  );
+  if ('kind' in code) return code;
   await deps.workflow.completeConsent(claims.registrationId, {
     linkId: claims.linkId,
     code,

@@ -46,6 +46,8 @@ export async function deregisterPayerAccount(
       ...new Set([
         ...(record.account ? [record.account.tokenCache.name, record.account.applicationSecret.name] : []),
         ...allStagedSecretNames(record.registrationId),
+        // A re-consent's workflow cleans up when cancelled, but not one that ended without it (terminated or failed).
+        ...(record.reconsentId ? allStagedSecretNames(record.reconsentId) : []),
       ]),
     ];
     try {

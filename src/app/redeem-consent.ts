@@ -53,12 +53,12 @@ const gone = (what: string) => ({
 });
 
 /**
- * Step 3's activity: redeem the code (PKCE), keep only the token cache in the vault and disable the code, check the
- * consent came from the verified tenant, read the MPN ID (Partner Center refuses a sign-in without MFA there), prove
- * billing and pricing access (both need the Admin agent role), record the payer account. Safe to retry: once the
- * code is redeemed, a retry resumes from the stored cache, and every token request (each one rotates the refresh
- * token) is followed by storing the new cache. A refusal disables the stored cache, so the next consent redeems its
- * own code.
+ * Step 3's activity: redeem the code (PKCE), keep only the token cache in the vault and disable the code and its
+ * verifier, check the consent came from the verified tenant, read the MPN ID (Partner Center refuses a sign-in without
+ * MFA there), prove billing and pricing access (both need the Admin agent role), record the payer account. Safe to
+ * retry: once the code is redeemed, a retry resumes from the stored cache, and every token request (each one rotates
+ * the refresh token) is followed by storing the new cache. A refusal disables the stored cache, so the next consent
+ * redeems its own code.
  */
 export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConsentDeps): Promise<ConsentResult> {
   const names = stagedSecretNames(input.registrationId);
@@ -98,8 +98,12 @@ export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConse
     if (code === undefined || codeVerifier === undefined) return gone('authorization code');
     session = await deps.delegated.redeem({ ...app, code, codeVerifier, redirectUri: input.completion.redirectUri });
     if (session.ok) await keep(session.value);
-    // Disabled, not deleted: a deleted name cannot take the code of the next consent until purged.
-    await deps.secretStore.disableVersion(input.completion.code);
+    // Disabled, not deleted: a deleted name takes no new version until purged (never, under purge protection), and
+    // the next consent of this registration needs both names; they are deleted when the registration ends.
+    await Promise.all([
+      deps.secretStore.disableVersion(input.completion.code),
+      deps.secretStore.disableVersion(input.completion.verifier),
+    ]);
   }
   const result = session.ok ? await checkAndRecord(input, session.value, secretRef, keep, deps) : session;
   if (!result.ok) {
@@ -214,11 +218,8 @@ async function swapConsent(
     const obsolete = [previous.tokenCache.name, previous.applicationSecret.name].filter(
       (name) => ![swapped.tokenCache.name, swapped.applicationSecret.name].includes(name),
     );
-    await Promise.all(
-      [...obsolete, stagedSecretNames(input.registrationId).pkceVerifier].map((name) =>
-        deps.secretStore.delete(name).catch(() => undefined),
-      ),
-    );
+    // The re-consent's own verifiers and codes go when it ends (the workflow's DeleteStagedSecrets).
+    await Promise.all(obsolete.map((name) => deps.secretStore.delete(name).catch(() => undefined)));
     return { ok: true, account: swapped };
   }
   return {

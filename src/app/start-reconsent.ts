@@ -3,6 +3,8 @@ import type { FieldError, Result } from '../domain/error-codes';
 import { ErrorCode, fail } from '../domain/error-codes';
 import type { PayerAccountRecord } from '../domain/payer-account';
 import { RegistrationStatus } from '../domain/registration';
+import { hasEnded } from '../ports/registration-workflow';
+import { deleteStagedSecrets } from './clean-up-registration';
 import { payerAccountNotFound } from './deregister-payer-account';
 import type { RequestConsentLinkDeps, RequestConsentLinkInput } from './request-consent-link';
 import { issueConsentLink, STEP_3_STATUSES } from './request-consent-link';
@@ -44,6 +46,9 @@ export async function startReconsent(
       reconsentId = undefined;
     }
   } else {
+    // One that ended without its clean-up (terminated or failed) left its staged secrets: nothing else deletes them.
+    if (reconsentId && state && hasEnded(state))
+      await deleteStagedSecrets({ organizationId, registrationId: reconsentId }, deps);
     reconsentId = undefined;
   }
   if (!reconsentId) {

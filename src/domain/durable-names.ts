@@ -12,6 +12,7 @@ export const Activity = {
   VerifyPartnerCenterCredentials: 'VerifyPartnerCenterCredentials',
   DisableStagedSecret: 'DisableStagedSecret',
   CleanUpRegistration: 'CleanUpRegistration',
+  DeleteStagedSecrets: 'DeleteStagedSecrets',
   SendConsentEmail: 'SendConsentEmail',
   RedeemConsent: 'RedeemConsent',
 } as const;

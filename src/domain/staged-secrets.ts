@@ -1,4 +1,7 @@
-/** Names of the secrets a registration stages in the secret store; all go when it ends unregistered. */
+/**
+ * Names of the secrets a registration (or a re-consent: its own ID) stages in the secret store; all go when it ends,
+ * but the token cache and application secret it leaves a registered account.
+ */
 export const stagedSecretNames = (registrationId: string) => ({
   partnerCenterSecret: `reg-${registrationId}-pc-secret`,
   partnerApiSecret: `reg-${registrationId}-pa-secret`,

@@ -44,6 +44,7 @@ export function* consentStep(
     const result = yield* redeem(run, completion, link, staged);
     if (result.ok) {
       run.publish({ status: RegistrationStatus.Registered, error: undefined, consent: undefined });
+      yield* run.deleteUnusedSecrets();
       run.log('payer account registered');
       return { outcome: 'registered' };
     }

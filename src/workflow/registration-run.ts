@@ -78,6 +78,21 @@ export class RegistrationRun {
     return { winner, expired: false };
   }
 
+  /**
+   * Registered: what the consent staged and the account does not use (PKCE verifiers, codes, a replaced secret) is
+   * deleted. Best effort: the account stands even if the vault keeps failing.
+   */
+  *deleteUnusedSecrets(): Generator<Task, void, unknown> {
+    try {
+      yield this.context.df.callActivityWithRetry(Activity.DeleteStagedSecrets, HOUSEKEEPING, {
+        organizationId: this.input.organizationId,
+        registrationId: this.registrationId,
+      });
+    } catch {
+      this.log('staged secrets not deleted: the vault kept failing');
+    }
+  }
+
   /** The registration expired or was cancelled: its staged secrets and claim go, and it says so. */
   *end(expired: boolean): Generator<Task, RegistrationOutcome, unknown> {
     yield this.context.df.callActivityWithRetry(Activity.CleanUpRegistration, HOUSEKEEPING, {

@@ -278,6 +278,8 @@ describe('Key Vault stand-in: authentication and the wire format', () => {
     expect(encoded.status).toBe(200);
   });
 
+  // https://learn.microsoft.com/en-us/azure/key-vault/general/soft-delete-overview: a deleted secret stays soft-deleted
+  // (recoverable) and its name cannot be set again (409 Conflict) until it is purged or recovered.
   test('the real SecretClient can page, list versions, read disabled/deleted states and purge', async () => {
     const client = new SecretClient(kv.url, credential, {
       disableChallengeResourceVerification: true,

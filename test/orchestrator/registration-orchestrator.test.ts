@@ -386,6 +386,83 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
     });
   });
 
+  describe('registered: what the account does not use is deleted from the vault', () => {
+    const completion = {
+      linkId: 'link-1',
+      code: { name: `reg-${INSTANCE}-auth-code`, version: 'c1' },
+      verifier: { name: `reg-${INSTANCE}-pkce`, version: 'p1' },
+      redirectUri: link.redirectUri,
+      receivedAt: '',
+    };
+    const redeemed = () =>
+      verifiedAt()
+        .episode(2 * HOUR)
+        .eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link)
+        .taskScheduled(3, Activity.SendConsentEmail)
+        .endEpisode()
+        .episode(2 * HOUR + 50)
+        .taskCompleted(3, { sent: true })
+        .timerCreated(4, 75 * HOUR)
+        .timerCreated(5, 168 * HOUR)
+        .endEpisode()
+        .episode(3 * HOUR)
+        .eventRaised(RegistrationEvent.ConsentCompleted, completion)
+        .taskScheduled(6, Activity.RedeemConsent)
+        .endEpisode()
+        .episode(3 * HOUR + 30)
+        .taskCompleted(6, { ok: true, account: { tenantId: partner.tenantId } });
+
+    it('says registered at once, then deletes the staged secrets with retries (only references go in), and ends registered', async () => {
+      const deleting = await replay(redeemed().build());
+      expect(deleting.isDone).toBe(false);
+      expect(deleting.customStatus).toMatchObject({ status: 'registered' });
+      expect(actions(deleting).at(-1)).toMatchObject({
+        actionType: ActionType.CallActivityWithRetry,
+        functionName: Activity.DeleteStagedSecrets,
+        input: { organizationId: input.organizationId, registrationId: INSTANCE },
+        retryOptions: { firstRetryIntervalInMilliseconds: 2000, maxNumberOfAttempts: 5, backoffCoefficient: 2 },
+      });
+      const done = await replay(
+        redeemed()
+          .taskScheduled(7, Activity.DeleteStagedSecrets)
+          .endEpisode()
+          .episode(3 * HOUR + 60)
+          .taskCompleted(7, { secretsDeleted: 3 })
+          .build(),
+      );
+      expect(done).toMatchObject({
+        isDone: true,
+        output: { outcome: 'registered' },
+        customStatus: { status: 'registered' },
+      });
+    });
+
+    it('stays registered when the vault refuses every attempt to delete them', async () => {
+      let builder = redeemed().taskScheduled(7, Activity.DeleteStagedSecrets).endEpisode();
+      let at = 3 * HOUR + 60;
+      let taskId = 7;
+      // The SDK waits out a retry interval after the last failed attempt too, then fails the call.
+      for (const [attempt, delay] of [2000, 4000, 8000, 16000, 30000].entries()) {
+        builder = builder
+          .episode(at)
+          .taskFailed(taskId, 'SecretStoreError: Key Vault unavailable')
+          .timerCreated(taskId + 1, at + delay)
+          .endEpisode()
+          .episode(at + delay)
+          .timerFired(taskId + 1, at + delay);
+        if (attempt < 4) builder = builder.taskScheduled(taskId + 2, Activity.DeleteStagedSecrets).endEpisode();
+        at += delay + 10;
+        taskId += 2;
+      }
+      const done = await replay(builder.build());
+      expect(done).toMatchObject({
+        isDone: true,
+        output: { outcome: 'registered' },
+        customStatus: { status: 'registered' },
+      });
+    });
+  });
+
   describe('events arriving while the orchestrator is busy', () => {
     it("acts on a cancellation raised with a link request, once the link's e-mail is out", async () => {
       const both = () =>
