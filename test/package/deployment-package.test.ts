@@ -109,10 +109,10 @@ describe('the deployment package (dist/package), loaded outside the repository',
       // Step 1, step 2 verified, step 3's link, the consent callback, then GET /api/payer-account.
       const account = await registerContoso(stack, alice);
       expect(account).toMatchObject({ tenantId: CONTOSO, mpnId: expect.any(String) });
-      // An ops history read.
-      const history = await call('GET', `/ops/registrations/${account.registrationId}/history`, olivia);
-      expect(history.status).toBe(200);
-      expect(history.body.runtimeStatus).toBe('Completed');
+      // An ops history read, once the run has deleted its staged secrets and ended.
+      const history = () => call('GET', `/ops/registrations/${account.registrationId}/history`, olivia);
+      expect(await until(async () => (await history()).body.runtimeStatus === 'Completed')).toBe(true);
+      expect((await history()).status).toBe(200);
       // The contract the frontends read, and the caller's own view.
       expect((await call('GET', '/openapi.json', undefined)).status).toBe(200);
       expect((await call('GET', '/me', alice)).status).toBe(200);
