@@ -63,11 +63,19 @@ export const settingsSchema = z
     API_OPS_ROLE: z.string().min(1).default('PayerAccount.Ops'),
     /**
      * The operator's own tenant IDs (comma-separated): the ops role counts only in their tokens. The API is
-     * multi-tenant and every customer's admin can assign its app roles in their own tenant.
+     * multi-tenant and every customer's admin can assign its app roles in their own tenant. With an OpenID Connect
+     * issuer other than Entra ID (tokens without `tid`), its issuer URL.
      */
     API_OPS_TENANTS: list.pipe(
       z
-        .array(z.string().regex(/^[0-9a-fA-F-]{36}$/, 'tenant IDs are GUIDs'))
+        .array(
+          z
+            .string()
+            .regex(
+              /^(?:[0-9a-fA-F-]{36}|https:\/\/\S+)$/,
+              "Entra ID tenant IDs (GUIDs), or another OpenID Connect issuer's https URL",
+            ),
+        )
         .min(1, "at least the operator's tenant ID is required"),
     ),
 

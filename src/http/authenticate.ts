@@ -13,7 +13,7 @@ export const isOperator = (caller: Caller, config: AppServices['config']) =>
   caller.roles.includes(config.API_OPS_ROLE) && config.API_OPS_TENANTS.includes(caller.tenantId);
 
 /**
- * The caller from a verified Entra ID bearer token, or the 401/403 to answer. `member`: anyone signed in to an
+ * The caller from a verified bearer token (Entra ID's, or any OpenID Connect issuer's), or the 401/403 to answer. `member`: anyone signed in to an
  * organization; `write`: holding the write role; `ops`: an operator (the ops role in the operator's own tenant).
  */
 export async function authenticate(
@@ -28,7 +28,7 @@ export async function authenticate(
     return deny(
       401,
       ErrorCode.AuthenticationRequired,
-      'Sign in: send an Entra ID access token for this API as "Authorization: Bearer <token>".',
+      'Sign in: send an access token for this API as "Authorization: Bearer <token>".',
       'Bearer',
     );
   }
@@ -51,7 +51,8 @@ export async function authenticate(
   }
   const organizationId = check.claims[services.config.API_ORGANIZATION_CLAIM];
   const userId = check.claims.oid ?? check.claims.sub;
-  const tenantId = check.claims.tid;
+  // Entra ID names the caller's tenant in `tid`; another OpenID Connect issuer is its own tenant.
+  const tenantId = check.claims.tid ?? check.claims.iss;
   if (
     typeof organizationId !== 'string' ||
     !ORGANIZATION_ID.test(organizationId) ||

@@ -45,6 +45,16 @@ describe('app settings', () => {
     expect(() => loadConfig({ ...minimal, API_AUTHORITY: 'login.microsoftonline.com' })).toThrow(/API_AUTHORITY/);
   });
 
+  it("takes Entra tenant IDs or another OpenID Connect issuer's https URL as the operator's tenants", () => {
+    const ops = (value: string) => loadConfig({ ...minimal, API_OPS_TENANTS: value }).API_OPS_TENANTS;
+    expect(ops('11111111-1111-4111-8111-111111111111, https://id.octo.example/realms/octo')).toEqual([
+      '11111111-1111-4111-8111-111111111111',
+      'https://id.octo.example/realms/octo',
+    ]);
+    for (const bad of ['octo', 'http://id.octo.example/realms/octo', 'https://'])
+      expect(() => ops(bad)).toThrow(/API_OPS_TENANTS/);
+  });
+
   it('names every missing or malformed setting at once', () => {
     expect(() => loadConfig({ REGISTRATION_EXPIRY_HOURS: '-1', KEY_VAULT_URL: 'not a url' })).toThrow(
       /AzureWebJobsStorage[\s\S]*KEY_VAULT_URL[\s\S]*AZURE_CLIENT_ID|KEY_VAULT_URL[\s\S]*AZURE_CLIENT_ID[\s\S]*API_AUDIENCE/,
