@@ -80,6 +80,8 @@ export interface FieldError {
   message: string;
   /** The input property at fault (dotted path), or `body` for the request body as a whole. */
   field?: string;
+  /** The page that fixes it (error-help.ts): set when the error is answered, not where it is decided. */
+  help?: string;
 }
 
 /** An expected failure of a use case, as a value rather than an exception. */

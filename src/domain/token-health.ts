@@ -40,7 +40,7 @@ export interface AccountHealth {
   lastAttemptAt?: string;
   /** An estimate: the refresh token's inactivity window from its last use. */
   refreshTokenExpiresAt?: string;
-  lastError?: Pick<CredentialError, 'code' | 'message' | 'aadsts' | 'traceId' | 'correlationId'> & {
+  lastError?: Pick<CredentialError, 'code' | 'message' | 'help' | 'aadsts' | 'traceId' | 'correlationId'> & {
     transient?: boolean;
   };
   /** Only an admin's new consent brings the account back (POST /api/payer-account/reconsent). */

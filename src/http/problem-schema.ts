@@ -15,8 +15,15 @@ const field = z
     'The input at fault: a dotted property path, a query or path parameter, or `body` for the request body as a whole.',
   );
 
+/** Added to every error the API answers (src/http/error-help.ts). */
+export const help = z
+  .string()
+  .describe(
+    "The page that fixes it: Microsoft's (learn.microsoft.com, the Azure portal, Partner Center), the API's reference for a malformed request, or `/` (the wizard) for a step out of order.",
+  );
+
 export const fieldError = describes<FieldError>()(
-  z.object({ code: errorCode, message: z.string(), field: field.optional() }),
+  z.object({ code: errorCode, message: z.string(), field: field.optional(), help: help.optional() }),
 ).register(apiComponents, { id: 'FieldError' });
 
 /** What Microsoft answered, for support to trace it. */
@@ -46,6 +53,7 @@ export const problemBody = z
     code: errorCode,
     message: z.string().describe('What went wrong and what to do, for people. Never contains a secret.'),
     field: field.optional(),
+    help,
     ...microsoftReferences,
     errors: z
       .array(fieldError)

@@ -2,6 +2,7 @@ import type { HttpResponseInit } from '@azure/functions';
 import type { CredentialError } from '../domain/credential-errors';
 import type { FieldError } from '../domain/error-codes';
 import { ErrorCode } from '../domain/error-codes';
+import { withHelp } from './error-help';
 import type { ProblemBody } from './problem-schema';
 
 const TITLES: Record<number, string> = {
@@ -58,16 +59,18 @@ export function problem(
   return {
     status: code,
     headers: { 'content-type': 'application/problem+json', ...headers },
-    body: JSON.stringify({
-      type: `urn:octo:payer-registration:error:${first.code}`,
-      title: TITLES[code] ?? 'Error',
-      status: code,
-      code: first.code,
-      message: first.message,
-      ...(first.field !== undefined ? { field: first.field } : {}),
-      ...microsoftReferences(first),
-      ...(list.length > 1 ? { errors: list } : {}),
-    } satisfies ProblemBody),
+    body: JSON.stringify(
+      withHelp({
+        type: `urn:octo:payer-registration:error:${first.code}`,
+        title: TITLES[code] ?? 'Error',
+        status: code,
+        code: first.code,
+        message: first.message,
+        ...(first.field !== undefined ? { field: first.field } : {}),
+        ...microsoftReferences(first),
+        ...(list.length > 1 ? { errors: list } : {}),
+      } satisfies Omit<ProblemBody, 'help'>),
+    ),
   };
 }
 
@@ -85,7 +88,7 @@ export function json(status: number, value: unknown, headers: Record<string, str
   return {
     status,
     headers: { 'content-type': 'application/json; charset=utf-8', ...headers },
-    body: JSON.stringify(value),
+    body: JSON.stringify(withHelp(value)),
   };
 }
 

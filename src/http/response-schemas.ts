@@ -4,7 +4,7 @@ import type { StagedSecret, VerifiedPartner } from '../domain/partner-center-cre
 import type { CallerView, PayerAccountView } from '../domain/payer-account';
 import type { RegistrationView } from '../domain/registration';
 import { RegistrationStatus, RegistrationStep } from '../domain/registration';
-import { credentialError, errorCode } from './problem-schema';
+import { credentialError, errorCode, help } from './problem-schema';
 import { apiComponents, describes, guid, timestamp } from './schema-support';
 
 /** Success bodies of the frontend API, output side; the handlers answer with exactly these types. */
@@ -106,6 +106,7 @@ const accountHealth = z
       .object({
         code: errorCode,
         message: z.string(),
+        help: help.optional(),
         aadsts: z.number().int().optional(),
         traceId: z.string().optional(),
         correlationId: z.string().optional(),

@@ -168,6 +168,7 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
       error: { code },
     });
     expect(after.error.message).toMatch(/new consent link|MPN ID/);
+    expect(after.error.help).toMatch(/^https:\/\/learn\.microsoft\.com\/en-us\//);
     if (code === 'admin_without_mfa') expect(after.error.partnerCenterCode).toBe(900421); // Partner Center's refusal
     if (admin.startsWith('sam@')) expect(after.error.message).toMatch(/may not read billing data/);
     expect((await api('GET', '/payer-account')).status).toBe(404);

@@ -73,7 +73,7 @@ describe('the OpenAPI document', () => {
 
   it('lists every error code, and describes errors as problem+json', () => {
     expect(doc.components.schemas.ErrorCode.enum).toEqual(Object.values(ErrorCode));
-    expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'code', 'message']);
+    expect(doc.components.schemas.Problem.required).toEqual(['type', 'title', 'status', 'code', 'message', 'help']);
     // The consent pages answer the admin's browser in HTML; every other error is problem+json.
     for (const { operation } of operations) {
       for (const [status, response] of Object.entries(operation.responses as Record<string, any>)) {
