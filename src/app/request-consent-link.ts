@@ -1,4 +1,5 @@
 import type { ConsentLinkView, PartnerApiCredentialsSubmission } from '../domain/consent';
+import { consentEmailRefused, requesterOf } from '../domain/consent-email-recipient';
 import type { FieldError, Result } from '../domain/error-codes';
 import { ErrorCode, fail, ok } from '../domain/error-codes';
 import type { Caller } from '../domain/payer-account';
@@ -89,7 +90,9 @@ export async function requestConsentLink(
   if (input.applicationId !== progress.verified.applicationId)
     return fail(mismatch('applicationId', progress.verified.applicationId));
 
-  return issueConsentLink(registrationId, input, caller.userId, deps);
+  const refused = input.adminEmail && consentEmailRefused(input.adminEmail, [caller.email, progress.verified.domain]);
+  if (refused) return fail(refused);
+  return issueConsentLink(registrationId, input, requesterOf(caller), deps);
 }
 
 /**

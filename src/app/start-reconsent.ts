@@ -1,7 +1,8 @@
 import type { ConsentLinkView } from '../domain/consent';
+import { consentEmailRefused, requesterOf } from '../domain/consent-email-recipient';
 import type { FieldError, Result } from '../domain/error-codes';
 import { ErrorCode, fail } from '../domain/error-codes';
-import type { PayerAccountRecord } from '../domain/payer-account';
+import type { Caller, PayerAccountRecord } from '../domain/payer-account';
 import { RegistrationStatus } from '../domain/registration';
 import { hasEnded } from '../ports/registration-workflow';
 import { deleteStagedSecrets } from './clean-up-registration';
@@ -25,12 +26,18 @@ const RUNNING = ['Pending', 'Running'];
  */
 export async function startReconsent(
   organizationId: string,
-  requestedBy: string,
+  /** A person (whose e-mail recipient must be theirs or the partner's), or the system actor mailing the recorded admin. */
+  requestedBy: Caller | string,
   input: ReconsentRequest,
   deps: StartReconsentDeps,
 ): Promise<Result<ConsentLinkView & { reconsentId: string }, FieldError>> {
   const record = await deps.payerAccounts.find(organizationId);
   if (record?.state !== 'registered' || !record.account) return fail(payerAccountNotFound());
+  if (typeof requestedBy !== 'string' && input.adminEmail) {
+    const { consentedBy, adminEmail } = record.account;
+    const refused = consentEmailRefused(input.adminEmail, [requestedBy.email, consentedBy, adminEmail]);
+    if (refused) return fail(refused);
+  }
   let reconsentId = record.reconsentId;
   const state = reconsentId ? await deps.workflow.state(reconsentId) : undefined;
   if (reconsentId && state && RUNNING.includes(state.runtimeStatus)) {
@@ -56,7 +63,8 @@ export async function startReconsent(
     if (!started.ok) return started;
     reconsentId = started.value;
   }
-  const link = await issueConsentLink(reconsentId, input, requestedBy, deps);
+  const requester = typeof requestedBy === 'string' ? requestedBy : requesterOf(requestedBy);
+  const link = await issueConsentLink(reconsentId, input, requester, deps);
   if (!link.ok) return link;
   const { registrationId, ...view } = link.value;
   return { ok: true, value: { reconsentId: registrationId, ...view } };

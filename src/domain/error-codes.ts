@@ -65,6 +65,8 @@ export const ErrorCode = {
   MpnIdMismatch: 'mpn_id_mismatch',
   PermissionNotConfigured: 'permission_not_configured',
   EmailNotSent: 'email_not_sent',
+  /** The admin's e-mail is at neither the caller's domain nor the partner tenant's: the link is to be copied. */
+  AdminEmailNotAllowed: 'admin_email_not_allowed',
   /** The organization had the most consent links e-mailed that an hour allows. */
   TooManyConsentEmails: 'too_many_consent_emails',
   // Lifecycle of a registered account.

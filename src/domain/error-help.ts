@@ -93,6 +93,7 @@ export const ERROR_HELP: { readonly [C in ErrorCode]: string } = {
   [ErrorCode.MpnIdMismatch]: page.mpnId,
   [ErrorCode.PermissionNotConfigured]: page.apiPermissions,
   [ErrorCode.EmailNotSent]: page.email,
+  [ErrorCode.AdminEmailNotAllowed]: '/',
   [ErrorCode.TooManyConsentEmails]: '/',
   [ErrorCode.ReconsentNotFound]: '/',
   [ErrorCode.TokenNoLongerValid]: page.refreshTokens,

@@ -48,6 +48,9 @@ export interface Caller {
   tenantId: string;
   userId: string;
   roles: readonly string[];
+  /** From the token's `name`, and `email` or a user name that is an address, where present. */
+  name?: string;
+  email?: string;
 }
 
 /** What GET /api/me tells a frontend about the caller: the actions to offer, and the role to ask for. */

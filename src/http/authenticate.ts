@@ -84,7 +84,18 @@ export async function authenticate(
       `This action needs the "${writeRole}" app role. Ask your administrator to assign it to you.`,
     );
   }
-  const caller: Caller = { organizationId, tenantId, userId, roles };
+  const name = typeof check.claims.name === 'string' ? check.claims.name : undefined;
+  const email = [check.claims.email, check.claims.preferred_username, check.claims.upn].find(
+    (v): v is string => typeof v === 'string' && v.includes('@'),
+  );
+  const caller: Caller = {
+    organizationId,
+    tenantId,
+    userId,
+    roles,
+    ...(name ? { name } : {}),
+    ...(email ? { email } : {}),
+  };
   if (access === 'ops' && !isOperator(caller, services.config)) {
     return deny(
       403,

@@ -14,7 +14,7 @@ export const startReconsent = signedIn('startReconsent', async ({ caller, body, 
   const { redirectUri, ...rest } = body;
   const result = await start(
     caller.organizationId,
-    caller.userId,
+    caller,
     { ...rest, redirectUri: redirectUri === 'callback' ? services.consentCallbackUrl : redirectUri },
     services.reconsentStart(client),
   );

@@ -245,6 +245,26 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     expect(after.error).toMatchObject({ code, aadsts });
   });
 
+  it("e-mails consent links only to the asking person's or the partner tenant's domain (or subdomains): otherwise 422 on adminEmail", async () => {
+    await reachConsent();
+    const ask = (adminEmail: string) =>
+      api('PUT', '/payer-account/registration/partner-api-credentials', {
+        tenantId: CONTOSO,
+        applicationId: PC_APP,
+        adminEmail,
+      });
+    const refused = await ask('someone@fabrikam.example');
+    expect(refused.status).toBe(422);
+    expect(refused.body).toMatchObject({ code: 'admin_email_not_allowed', field: 'adminEmail', help: '/' });
+    expect(refused.body.message).toMatch(/Copy the link/);
+    expect(await stack.maildev.messages('someone@fabrikam.example')).toEqual([]);
+    const taken = await ask('it@eu.contoso.example');
+    expect(taken.status).toBe(200);
+    expect(taken.body.emailedTo).toBe('it@eu.contoso.example');
+    const [mail] = await stack.maildev.waitForMessages('it@eu.contoso.example', { count: 1, timeoutMs: 10_000 });
+    expect(mail.text).toMatch(/Alice Admin <alice@contoso\.example>/);
+  });
+
   it('records a cancelled consent and takes a new link afterwards', async () => {
     const link = await reachConsent();
     const page = await browse(await consent(link.consentLink, 'alice@contoso.example', 'cancel'));
