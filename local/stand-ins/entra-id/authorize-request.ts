@@ -12,8 +12,10 @@ import { microsoftResource, parseScopes, resourceDisplayName, resourceKey } from
  * (`{ok: false, …}`), with the `state`.
  *
  * Stand-in rules stricter than Entra (so the product gets them right): PKCE is required, with
- * `code_challenge_method=S256`; the scope must name a resource (not only `openid profile`);
- * `response_mode` is `query` (the default) or `fragment` (what MSAL for the browser asks for), not `form_post`.
+ * `code_challenge_method=S256`; the scope must name one resource (700022 for two — Entra lets the authorize leg
+ * name several and asks consent for all — and 70011 for none, which Entra reads as Microsoft Graph);
+ * `response_mode` is `query` (the default) or `fragment` (what MSAL for the browser asks for), not `form_post`
+ * (https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code).
  */
 export type AuthorizeValidation =
   | { ok: true; request: AuthorizeRequest }
