@@ -435,10 +435,9 @@ describe('authorize endpoint: the pages', () => {
 });
 
 // https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#error-codes-for-authorization-endpoint-errors
-// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (900144, 501491, 700051, 700022, 70011,
-// 650057, 650056, 50058). Stricter than Entra, not relied on by the product: the page lets the authorize leg's scope name
-// several resources and Entra reads a scope without one as Microsoft Graph; the stand-in refuses both (see
-// authorize-request.ts).
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (900144, 501491, 700051, 70011, 650057,
+// 650056, 50058). Stricter than Entra, not relied on by the product: Entra reads a scope naming no resource as Microsoft
+// Graph; the stand-in refuses it (see authorize-request.ts).
 describe('authorize endpoint: validations redirected to the app (control route and GET alike)', () => {
   const cases: [string, Parameters<typeof authorizeUrl>[0], string, number][] = [
     ['no code_challenge', { omit: ['code_challenge'] }, 'invalid_request', 900144],
@@ -451,7 +450,6 @@ describe('authorize endpoint: validations redirected to the app (control route a
     ],
     ['a challenge that is no S256 hash', { challenge: 'too-short' }, 'invalid_request', 501491],
     ['response_type=token', { extra: { response_type: 'token' } }, 'unsupported_response_type', 700051],
-    ['two resources', { scope: `${PARTNER_API} ${PARTNER_CENTER} offline_access` }, 'invalid_scope', 700022],
     ['no resource scope', { scope: 'openid profile offline_access' }, 'invalid_scope', 70011],
     [
       'a resource the registration does not list',
@@ -498,6 +496,34 @@ describe('authorize endpoint: validations redirected to the app (control route a
       ALICE.upn,
     );
     expect(foreign.status).toBe(400);
+  });
+
+  // https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code: "For
+  // the /authorize leg of the request, this parameter can cover multiple resources"; the token request names one
+  // (#redeem-a-code-for-an-access-token: "The scopes must all be from a single resource").
+  it('asks consent for several resources at once; the code redeems for one resource per token request (700022 for two)', async () => {
+    const { verifier, challenge } = pkce();
+    const page = await call(
+      'GET',
+      authorizeUrl({ challenge, scope: `${PARTNER_CENTER} ${PARTNER_API} offline_access openid` }),
+    );
+    expect(page.status).toBe(200);
+    const res = await controlAuthorize(
+      authorizeUrl({ challenge, scope: `${PARTNER_CENTER} ${PARTNER_API} offline_access openid` }),
+      ALICE.upn,
+    );
+    const code = new URL(res.body.location).searchParams.get('code')!;
+    expectEntraError(
+      await redeem(code, verifier, { scope: `${PARTNER_API} ${PARTNER_CENTER}` }),
+      400,
+      'invalid_scope',
+      700022,
+    );
+    const noScope = await redeem(code, verifier, { scope: undefined });
+    expect(noScope.status).toBe(200);
+    expect(decodeJwt(noScope.body.access_token).aud).toBe('https://api.partnercenter.microsoft.com');
+    const partnerApi = await refresh(noScope.body.refresh_token, { scope: `${PARTNER_API} offline_access` });
+    expect(decodeJwt(partnerApi.body.access_token).aud).toBe('https://api.partner.microsoft.com');
   });
 
   it('cancel through the control route: access_denied with the state, and no code', async () => {
