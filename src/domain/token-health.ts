@@ -8,15 +8,19 @@ export const SECRET_EXPIRY_WARNING_DAYS = 30;
 const DAY_MS = 24 * 3600_000;
 
 /**
- * AADSTS codes that no retry can fix: the refresh token expired (700082), was revoked by a password
- * reset (50173), is otherwise invalid (700003, 70043), or the tenant now asks for MFA (50076) or
- * consent (65001). Only an admin's new consent helps.
+ * AADSTS codes that no retry can fix: the refresh token expired (700082), was revoked (50173: for a
+ * confidential client such as this one, an admin revoked the user's sessions or reset the password in the
+ * Microsoft Entra admin center — a password the user changed or reset does not revoke it), is otherwise
+ * invalid (700003, 70043), or the tenant now asks for MFA (50076) or consent (65001). Only an admin's new
+ * consent helps.
+ * https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-revocation
  */
 export const RECONSENT_AADSTS: readonly number[] = [700082, 50173, 700003, 70043, 50076, 65001];
 
 const WHY: Record<number, string> = {
   700082: 'it was not used for 90 days',
-  50173: 'it was revoked, for example by a password reset',
+  50173:
+    "it was revoked, for example because an administrator revoked the consenting admin's sessions or reset that admin's password in the Microsoft Entra admin center",
   700003: 'its device or session is no longer valid',
   70043: 'a Conditional Access policy shortened its life',
   50076: 'the tenant now requires multi-factor authentication',

@@ -230,7 +230,9 @@ describe('the registration wizard in a browser', () => {
     await heading('Your Azure CSP payer account').waitFor(SLOW);
     expect(await page.locator('#health').textContent()).toContain(`Secret expires${readable}`);
 
-    // A password reset revokes alice's refresh tokens; the keep-alive round finds out and starts a re-consent.
+    // An admin revokes alice's sessions, which revokes all her refresh tokens (the product's and the wizard's); the
+    // keep-alive round finds out and starts a re-consent.
+    // https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-revocation
     stack.entra.revokeRefreshTokens(ALICE);
     const before = (await stack.timerStatus('TokenKeepAlive')).invocationCount;
     await stack.runFunction('TokenKeepAlive');

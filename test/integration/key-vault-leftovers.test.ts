@@ -25,6 +25,9 @@ const REGISTERED: StagedListing = { live: { 'pc-secret': 1, 'token-cache': 1 }, 
  * runs, its names stay (disabled when used), since Key Vault's soft delete keeps a deleted name from taking the next
  * consent's secrets. The vault is listed through Key Vault's list operations after each ending.
  */
+// https://learn.microsoft.com/en-us/azure/key-vault/general/soft-delete-overview (a deleted secret stays listed among the
+// deleted ones and keeps its name until purged) and
+// https://learn.microsoft.com/en-us/azure/key-vault/secrets/about-secrets (a disabled version's data cannot be read)
 describe('nothing left behind in Key Vault when a registration or a re-consent ends', () => {
   let stack: Stack;
   let alice: string;

@@ -142,7 +142,7 @@ describe('the Key Vault stand-in over a data folder: a restart keeps the vault',
     expect((await fourth.setSecret(name, 'new')).value).toBe('new');
   });
 
-  // https://learn.microsoft.com/en-us/azure/key-vault/about-keys-secrets-and-certificates (case-insensitive identifiers)
+  // https://learn.microsoft.com/en-us/azure/key-vault/general/about-keys-secrets-certificates (case-insensitive identifiers)
   it('keeps the name as it was created, answering to any casing', async () => {
     const first = clientOf(await openVault());
     const name = `Reg-${randomUUID()}-Mixed`;

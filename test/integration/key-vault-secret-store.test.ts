@@ -80,6 +80,12 @@ afterAll(async () => {
 
 afterEach(() => kv.faults.clear());
 
+// https://learn.microsoft.com/en-us/azure/key-vault/secrets/about-secrets (every set is a new version; enabled says whether
+// the data can be read; contentType, tags and exp are kept)
+// https://learn.microsoft.com/en-us/azure/key-vault/general/about-keys-secrets-certificates (names: 1-127 letters, digits
+// and dashes; an id is https://{vault}/secrets/{name}/{32-character version})
+// https://learn.microsoft.com/en-us/azure/key-vault/general/rest-error-codes (401, 403, 429). A disabled version's 403
+// (innererror SecretDisabled) and a missing secret's 404 SecretNotFound are not published; errors.ts says what they follow.
 describe('KeyVaultSecretStore against the Key Vault stand-in', () => {
   test('put then get returns the value, with expiry, content type and tags stored', async () => {
     const name = uniqueName();
@@ -213,6 +219,9 @@ describe('KeyVaultSecretStore against the Key Vault stand-in', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/azure/key-vault/general/authentication-requests-and-responses (a request without a
+// token, or with one the vault refuses, gets 401 and WWW-Authenticate: Bearer authorization="…", resource="…"; the
+// api-version has no default; errors are {error: {code, message}})
 describe('Key Vault stand-in: authentication and the wire format', () => {
   const secretUrl = (name: string, query = `api-version=${API_VERSION}`) => `${kv.url}/secrets/${name}?${query}`;
 
@@ -276,6 +285,24 @@ describe('Key Vault stand-in: authentication and the wire format', () => {
     expect((await json(missing)).error.code).toBe('BadParameter');
     const encoded = await fetch(`${kv.url}/secrets?api%2Dversion=${API_VERSION}`, { headers });
     expect(encoded.status).toBe(200);
+  });
+
+  // https://learn.microsoft.com/en-us/azure/key-vault/secrets/about-secrets: "a maximum size of 25k bytes" per value, "The
+  // maximum length of this field [contentType] is 255 characters" (the status of the refusal is not published).
+  test('a value is limited to 25k bytes, not characters, and a content type to 255 characters', async () => {
+    const { token } = (await credential.getToken(VAULT_SCOPE))!;
+    const put = (body: object) =>
+      fetch(secretUrl(uniqueName()), {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
+    expect((await put({ value: 'x'.repeat(25 * 1024) })).status).toBe(200);
+    const tooLarge = await put({ value: 'é'.repeat(13 * 1024) }); // 13k characters, 26k bytes in UTF-8
+    expect(tooLarge.status).toBe(400);
+    expect((await json(tooLarge)).error.code).toBe('BadParameter');
+    expect((await put({ value: 'v', contentType: 't'.repeat(255) })).status).toBe(200);
+    expect((await put({ value: 'v', contentType: 't'.repeat(256) })).status).toBe(400);
   });
 
   // https://learn.microsoft.com/en-us/azure/key-vault/general/soft-delete-overview: a deleted secret stays soft-deleted

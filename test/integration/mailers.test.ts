@@ -56,6 +56,8 @@ describe('the Mailer adapters', () => {
     ).rejects.toBeInstanceOf(TransientError);
   });
 
+  // https://learn.microsoft.com/en-us/rest/api/communication/email/email ("Send", then "Get Send Result" until Succeeded)
+  // https://learn.microsoft.com/en-us/rest/api/communication/authentication (an Entra token instead of the access key)
   it("Azure Communication Services sends with the managed identity's token (Entra ID, no access key)", async () => {
     const backend = entra.fixtures.applications.find((a) => a.name === 'octo-backend-local')!;
     const credential = new ClientSecretCredential(OCTO, backend.clientId, backend.secrets[0].value, {

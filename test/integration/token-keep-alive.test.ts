@@ -111,10 +111,12 @@ describe('token keep-alive, re-consent and secret update', () => {
       expect(Date.parse(now.health.lastRefreshAt) - Date.parse(previous.health.lastRefreshAt)).toBeGreaterThanOrEqual(
         7 * DAY_MS,
       );
-      // The rotated refresh token is a new version of the same secret; the old one is refused by Entra ID once used.
+      // The rotated refresh token is a new version of the same secret.
       expect(now.secrets.tokenCache.name).toBe(cacheName);
       expect(now.secrets.tokenCache.version).not.toBe(previous.secrets.tokenCache.version);
-      // Older caches hold refresh tokens Entra ID may still accept: only the one in use stays readable.
+      // Older caches hold refresh tokens Entra ID still accepts until they expire (it does not revoke a used one:
+      // https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-lifetime), so only the one in
+      // use stays readable.
       expect(enabledVersions(cacheName)).toEqual([now.secrets.tokenCache.version]);
       previous = now;
     }
@@ -183,11 +185,12 @@ describe('token keep-alive, re-consent and secret update', () => {
       lastError: { code: 'identity_provider_unavailable', transient: true },
     });
 
-    stack.entra.revokeRefreshTokens(ADMIN); // a password reset
+    // An admin revokes alice's sessions (https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-revocation).
+    stack.entra.revokeRefreshTokens(ADMIN);
     await roundAfter(7 * DAY_MS);
     const flagged = await account();
     expect(flagged.health).toMatchObject({ reconsentRequired: true, lastError: { aadsts: 50173 } });
-    expect(flagged.health.lastError.message).toMatch(/password reset/);
+    expect(flagged.health.lastError.message).toMatch(/revoked.*administrator revoked the consenting admin's sessions/);
 
     expect((await call('POST', '/payer-account/reconsent', bob, {})).status).toBe(403);
     const asked = await call('POST', '/payer-account/reconsent', alice, { redirectUri: 'https://localhost' });

@@ -93,6 +93,9 @@ beforeEach(async () => {
   await maildev.clear();
 });
 
+// https://learn.microsoft.com/en-us/rest/api/communication/email/email ("Send": POST /emails:send, 202 with
+// Operation-Location; "Get Send Result": the operation's status, Running until Succeeded or Failed)
+// https://learn.microsoft.com/en-us/rest/api/communication/authentication (HMAC-SHA256 signed requests, or an Entra token)
 describe('the real EmailClient against the stand-in', () => {
   it('sends with a connection string (HMAC): 202 + Operation-Location, poll → Succeeded, mail in maildev', async () => {
     const responses: Array<{ status: number; headers: Record<string, string> }> = [];
@@ -187,6 +190,8 @@ describe('the real EmailClient against the stand-in', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/rest/api/communication/email/email (the error answer: {error: {code, message}}). The
+// 401 Denied and 404 DomainNotLinked answers are not published there: errors.ts names what they rest on.
 describe('refusals in ACS error shape', () => {
   afterEach(async () => {
     expect(acs.sent()).toEqual([]);
@@ -272,6 +277,8 @@ describe('refusals in ACS error shape', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/rest/api/communication/email/email ("Get Send Result": Running with Retry-After,
+// then Succeeded, or Failed with an error)
 describe('operation states and faults', () => {
   it('lets the SDK retry an injected 429 (Retry-After: 0) and delivers once', async () => {
     acs.faults.inject({ match: '^POST /emails:send$', status: 429, retryAfterSeconds: 0, count: 1 });

@@ -91,6 +91,8 @@ afterAll(async () => {
   agent?.destroy();
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code
+// (response_mode: query, fragment or form_post; form_post is a stand-in limitation, refused with AADSTS90000)
 describe('response_mode=fragment', () => {
   it('puts the code and state after #, nothing in the query', async () => {
     const { location } = await signIn({
@@ -137,6 +139,8 @@ describe('response_mode=fragment', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#redirect-uris-for-single-page-apps-spas
+// (a `spa` redirect URI's code is redeemed cross-origin, with CORS; without an Origin header it is refused)
 describe('CORS', () => {
   it('lets any origin read discovery documents and keys', async () => {
     const discovery = await call('GET', `${standIn.url}/organizations/v2.0/.well-known/openid-configuration`, {

@@ -21,6 +21,8 @@ const OTHER_CONTOSO_APP = {
   secret: 'contoso-not-in-pc-secret-value~valid',
 };
 const OCTO_WEB = { clientId: 'aaaaaaaa-0000-4000-8000-000000000003', redirectUri: 'http://127.0.0.1:7071/' };
+/** The wizard's sign-in: octo-web, a public client, through a Single-page application redirect URI. */
+const WIZARD_SCOPE = 'api://octo-payer-registration/.default openid profile offline_access';
 const PARTNER_API = 'https://api.partner.microsoft.com/user_impersonation';
 const PARTNER_CENTER = 'https://api.partnercenter.microsoft.com/user_impersonation';
 const CONSENT_SCOPE = `${PARTNER_API} offline_access openid profile`;
@@ -38,6 +40,8 @@ let agent: Agent;
 let offset = 0;
 /** The product's consent callback: its port varies, so it is registered at run time. */
 let callback: string;
+/** The wizard's address, a Single-page application redirect URI of octo-web. */
+let wizard: string;
 
 const call = (method: string, url: string, body?: Parameters<typeof httpsCall>[3]) =>
   httpsCall(agent, method, url, body);
@@ -146,6 +150,39 @@ async function refreshTokenFor(username = ALICE.upn): Promise<string> {
   return res.body.refresh_token as string;
 }
 
+/** A refresh token of the wizard (octo-web, public) for a Contoso user, redeemed cross-origin as a browser does. */
+async function wizardRefreshToken(username = ALICE.upn): Promise<string> {
+  const { code, verifier } = await consent({
+    username,
+    clientId: OCTO_WEB.clientId,
+    redirectUri: wizard,
+    scope: WIZARD_SCOPE,
+  });
+  const res = await redeem(
+    code,
+    verifier,
+    { client_id: OCTO_WEB.clientId, client_secret: undefined, redirect_uri: wizard, scope: WIZARD_SCOPE },
+    CONTOSO,
+    { Origin: new URL(wizard).origin },
+  );
+  expect(res.status).toBe(200);
+  return res.body.refresh_token as string;
+}
+
+const wizardRefresh = (refreshToken: string) =>
+  call('POST', tokenUrl(), {
+    headers: { Origin: new URL(wizard).origin },
+    form: {
+      grant_type: 'refresh_token',
+      client_id: OCTO_WEB.clientId,
+      refresh_token: refreshToken,
+      scope: WIZARD_SCOPE,
+    },
+  });
+
+const passwordChange = (username: string, how?: string) =>
+  call('POST', `${standIn.url}/_control/password-change`, { json: { username, ...(how ? { how } : {}) } });
+
 /** Entra's error shape, field by field. */
 function expectEntraError(res: HttpResult, status: number, error: string, code: number): void {
   expect({ status: res.status, error: res.body?.error, codes: res.body?.error_codes }).toEqual({
@@ -191,6 +228,8 @@ beforeAll(async () => {
   standIn = await startEntraIdStandIn({ tls, clock: () => Date.now() + offset });
   callback = `http://127.0.0.1:${40000 + Math.floor(Math.random() * 20000)}/api/consent/callback`;
   standIn.addRedirectUri(APP.clientId, callback);
+  wizard = `http://127.0.0.1:${40000 + Math.floor(Math.random() * 20000)}/`;
+  standIn.addRedirectUri(OCTO_WEB.clientId, wizard, 'spa');
 });
 
 afterEach(() => {
@@ -202,6 +241,8 @@ afterAll(async () => {
   agent?.destroy();
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/reply-url (https, with exceptions for localhost; matched
+// exactly, case and trailing slash included)
 describe('redirect URIs registered at run time', () => {
   it('adds one through the control route and the API, lists them, and refuses what Entra would', async () => {
     const uri = 'http://127.0.0.1:61234/api/consent/callback';
@@ -240,6 +281,9 @@ describe('redirect URIs registered at run time', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code
+// (prompt=login signs in again; the code and state come back on the redirect URI; access_denied when consent is refused)
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (AADSTS65004, 50011, 90002, 700016)
 describe('authorize endpoint: the pages', () => {
   it('renders the sign-in page, shows a wrong password, then the consent page with the permissions; Accept redirects with code, state and session_state', async () => {
     const { verifier, challenge } = pkce();
@@ -390,6 +434,10 @@ describe('authorize endpoint: the pages', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#error-codes-for-authorization-endpoint-errors
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (900144, 501491, 700051, 70011, 650057,
+// 650056, 50058). Stricter than Entra, not relied on by the product: Entra reads a scope naming no resource as Microsoft
+// Graph; the stand-in refuses it (see authorize-request.ts).
 describe('authorize endpoint: validations redirected to the app (control route and GET alike)', () => {
   const cases: [string, Parameters<typeof authorizeUrl>[0], string, number][] = [
     ['no code_challenge', { omit: ['code_challenge'] }, 'invalid_request', 900144],
@@ -402,7 +450,6 @@ describe('authorize endpoint: validations redirected to the app (control route a
     ],
     ['a challenge that is no S256 hash', { challenge: 'too-short' }, 'invalid_request', 501491],
     ['response_type=token', { extra: { response_type: 'token' } }, 'unsupported_response_type', 700051],
-    ['two resources', { scope: `${PARTNER_API} ${PARTNER_CENTER} offline_access` }, 'invalid_scope', 700022],
     ['no resource scope', { scope: 'openid profile offline_access' }, 'invalid_scope', 70011],
     [
       'a resource the registration does not list',
@@ -451,6 +498,34 @@ describe('authorize endpoint: validations redirected to the app (control route a
     expect(foreign.status).toBe(400);
   });
 
+  // https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code: "For
+  // the /authorize leg of the request, this parameter can cover multiple resources"; the token request names one
+  // (#redeem-a-code-for-an-access-token: "The scopes must all be from a single resource").
+  it('asks consent for several resources at once; the code redeems for one resource per token request (700022 for two)', async () => {
+    const { verifier, challenge } = pkce();
+    const page = await call(
+      'GET',
+      authorizeUrl({ challenge, scope: `${PARTNER_CENTER} ${PARTNER_API} offline_access openid` }),
+    );
+    expect(page.status).toBe(200);
+    const res = await controlAuthorize(
+      authorizeUrl({ challenge, scope: `${PARTNER_CENTER} ${PARTNER_API} offline_access openid` }),
+      ALICE.upn,
+    );
+    const code = new URL(res.body.location).searchParams.get('code')!;
+    expectEntraError(
+      await redeem(code, verifier, { scope: `${PARTNER_API} ${PARTNER_CENTER}` }),
+      400,
+      'invalid_scope',
+      700022,
+    );
+    const noScope = await redeem(code, verifier, { scope: undefined });
+    expect(noScope.status).toBe(200);
+    expect(decodeJwt(noScope.body.access_token).aud).toBe('https://api.partnercenter.microsoft.com');
+    const partnerApi = await refresh(noScope.body.refresh_token, { scope: `${PARTNER_API} offline_access` });
+    expect(decodeJwt(partnerApi.body.access_token).aud).toBe('https://api.partner.microsoft.com');
+  });
+
   it('cancel through the control route: access_denied with the state, and no code', async () => {
     const res = await controlAuthorize(authorizeUrl({ state: 'xyz' }), ALICE.upn, 'cancel');
     expect(res.status).toBe(200);
@@ -459,6 +534,10 @@ describe('authorize endpoint: validations redirected to the app (control route a
   });
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#redeem-a-code-for-an-access-token
+// (refresh_token only with offline_access, id_token only with openid; one resource per token request)
+// https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference (v1.0: upn, unique_name, amr, appid)
+// https://learn.microsoft.com/en-us/entra/identity-platform/id-token-claims-reference (aud = the client, tid, oid)
 describe('code redemption with the real msal-node', () => {
   it('acquireTokenByCode with PKCE: a verified Partner API token for alice, and a refresh token in the cache that serves Partner Center too', async () => {
     expect(process.env.NODE_EXTRA_CA_CERTS).toBeTruthy(); // MSAL trusts the loopback certificate through it
@@ -540,7 +619,8 @@ describe('code redemption with the real msal-node', () => {
     const rotated = Object.values((JSON.parse(msal.getTokenCache().serialize()) as typeof cache).RefreshToken)[0]
       .secret!;
     expect(rotated).not.toBe(firstRefreshToken);
-    expectEntraError(await refresh(firstRefreshToken), 400, 'invalid_grant', 70000);
+    // Entra does not revoke the refresh token MSAL replaced: the product must discard old caches itself.
+    expect((await refresh(firstRefreshToken)).status).toBe(200);
     expect((await refresh(rotated)).status).toBe(200);
   });
 
@@ -596,6 +676,11 @@ describe('code redemption with the real msal-node', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#successful-response ("Authorization
+// codes are short lived. Typically, they expire after about 10 minutes"); the same redirect_uri and code_verifier as on
+// the authorize leg (#redeem-a-code-for-an-access-token)
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (54005, 70008, 501481, 700009, 50011,
+// 500112, 7000215, 7000222, 7000218, 9002313, 700007, 700005)
 describe('code redemption errors', () => {
   it('a code is single-use: AADSTS54005 the second time', async () => {
     const { code, verifier } = await consent();
@@ -710,8 +795,9 @@ describe('access token versions per resource', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-lifetime
 describe('refresh tokens', () => {
-  it('rotate: each use answers a new one and the used one is refused (AADSTS70000)', async () => {
+  it('rotate: each use answers a new one, and the used one stays redeemable until its own 90 days end (Entra does not revoke it)', async () => {
     const first = await refreshTokenFor();
     const second = await refresh(first);
     expect(second.status).toBe(200);
@@ -723,12 +809,16 @@ describe('refresh tokens', () => {
       amr: ['pwd', 'mfa'],
     });
     const reused = await refresh(first);
-    expectEntraError(reused, 400, 'invalid_grant', 70000);
-    expect(reused.body.error_description).toContain(
-      "The provided value for the input parameter 'refresh_token' or 'assertion' is not valid.",
-    );
-    const third = await refresh(second.body.refresh_token);
-    expect(third.status).toBe(200);
+    expect(reused.status).toBe(200);
+    expect(reused.body.refresh_token).not.toBe(second.body.refresh_token);
+    expect((await refresh(second.body.refresh_token)).status).toBe(200);
+
+    offset = 90 * DAY - MINUTE;
+    const late = await refresh(first);
+    expect(late.status).toBe(200);
+    offset = 90 * DAY + MINUTE;
+    expectEntraError(await refresh(first), 400, 'invalid_grant', 700082);
+    expect((await refresh(late.body.refresh_token)).status).toBe(200);
   });
 
   it('expire after 90 days unused (AADSTS700082, suberror bad_token); used in time, the new one lives 90 more days', async () => {
@@ -748,23 +838,94 @@ describe('refresh tokens', () => {
     );
   });
 
-  it('are revoked by a password reset (POST /_control/revoke): AADSTS50173; a new consent works again', async () => {
+  // "Refresh tokens sent to a redirect URI registered as spa expire after 24 hours. Additional refresh tokens acquired
+  // using the initial refresh token carry over that expiration time."
+  it('of a Single-page application redirect URI live 24 hours from the redemption, and those they are exchanged for keep that end (AADSTS700084)', async () => {
+    const first = await wizardRefreshToken();
+    offset = 23 * 3600_000;
+    const second = await wizardRefresh(first);
+    expect(second.status).toBe(200);
+    expect(second.body.refresh_token).toEqual(expect.any(String));
+    offset = 24 * 3600_000 + MINUTE;
+    const expired = await wizardRefresh(second.body.refresh_token);
+    expectEntraError(expired, 400, 'invalid_grant', 700084);
+    expect(expired.body.error_description).toContain('fixed, limited lifetime of 1.00:00:00');
+    expectEntraError(await wizardRefresh(first), 400, 'invalid_grant', 700084);
+    // The product's (Web redirect URI) are 90-day tokens: a day means nothing to them.
+    expect((await refresh(await refreshTokenFor())).status).toBe(200);
+  });
+});
+
+// https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-revocation: "Admin revokes all refresh
+// tokens for a user" revokes every kind of token, confidential clients' too.
+// https://learn.microsoft.com/en-us/graph/api/user-revokesigninsessions
+describe("refresh tokens revoked: an admin revokes the user's sessions", () => {
+  it("POST /_control/revoke: every client's refresh tokens of that user answer AADSTS50173; other users keep theirs; a new consent works again", async () => {
     const daves = await refreshTokenFor(DAVE.upn);
+    const davesWizard = await wizardRefreshToken(DAVE.upn);
     const alices = await refreshTokenFor();
     const revoked = await call('POST', `${standIn.url}/_control/revoke`, { json: { username: DAVE.upn } });
     expect(revoked.status).toBe(200);
-    expect(revoked.body).toMatchObject({ username: DAVE.upn });
-    expect(revoked.body.revokedRefreshTokens).toBeGreaterThanOrEqual(1);
+    expect(revoked.body).toMatchObject({ username: DAVE.upn, revokedAt: expect.any(String) });
+    expect(revoked.body.revokedRefreshTokens).toBeGreaterThanOrEqual(2);
     const refused = await refresh(daves);
     expectEntraError(refused, 400, 'invalid_grant', 50173);
     expect(refused.body.error_description).toContain('TokensValidFrom');
-    expect((await refresh(alices)).status).toBe(200); // other users are untouched
+    expectEntraError(await wizardRefresh(davesWizard), 400, 'invalid_grant', 50173);
+    expect((await refresh(alices)).status).toBe(200);
     expect((await refresh(await refreshTokenFor(DAVE.upn))).status).toBe(200);
     expect(
       (await call('POST', `${standIn.url}/_control/revoke`, { json: { username: 'nobody@contoso.example' } })).status,
     ).toBe(404);
   });
+});
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-revocation: a password changed by the
+// user, a self-service reset or an admin's reset in the Azure portal revokes public clients' password-based tokens, not
+// confidential clients'; an admin's reset in the Microsoft Entra admin center revokes those too.
+describe("refresh tokens and the user's password", () => {
+  it.each(['user-change', 'self-service-reset', 'admin-reset-azure-portal'])(
+    "%s: the wizard's (a public client's) refresh tokens answer AADSTS50173; the product's (a confidential client's) stay valid",
+    async (how) => {
+      const product = await refreshTokenFor(DAVE.upn);
+      const wizardToken = await wizardRefreshToken(DAVE.upn);
+      const changed = await passwordChange(DAVE.upn, how);
+      expect(changed.status).toBe(200);
+      expect(changed.body).toMatchObject({ username: DAVE.upn, how });
+      expect(changed.body.revokedRefreshTokens).toBeGreaterThanOrEqual(1);
+      expectEntraError(await wizardRefresh(wizardToken), 400, 'invalid_grant', 50173);
+      expect((await refresh(product)).status).toBe(200);
+    },
+  );
+
+  it.each(['admin-reset-entra-admin-center'])(
+    "%s: the product's (a confidential client's) refresh tokens answer AADSTS50173 too",
+    async (how) => {
+      const product = await refreshTokenFor(DAVE.upn);
+      const wizardToken = await wizardRefreshToken(DAVE.upn);
+      expect((await passwordChange(DAVE.upn, how)).status).toBe(200);
+      expectEntraError(await refresh(product), 400, 'invalid_grant', 50173);
+      expectEntraError(await wizardRefresh(wizardToken), 400, 'invalid_grant', 50173);
+      expect((await refresh(await refreshTokenFor(DAVE.upn))).status).toBe(200);
+    },
+  );
+
+  it('takes the user changing it as the default, and refuses an unknown way or user', async () => {
+    const product = await refreshTokenFor(DAVE.upn);
+    const changed = await passwordChange(DAVE.upn);
+    expect(changed.body).toMatchObject({ how: 'user-change' });
+    expect((await refresh(product)).status).toBe(200);
+    expect((await passwordChange(DAVE.upn, 'forgotten')).status).toBe(400);
+    expect((await passwordChange('nobody@contoso.example')).status).toBe(404);
+    expect(standIn.changePassword(DAVE.upn, 'admin-reset-entra-admin-center')).toMatchObject({ username: DAVE.upn });
+    expectEntraError(await refresh(product), 400, 'invalid_grant', 50173);
+  });
+});
+
+// https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens ("bound to a combination of user and client,
+// but aren't tied to a resource": one refresh token serves every resource of the consent, one per request)
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (700022, 65001, 700007, 9002313)
+describe('refresh tokens: resources and clients', () => {
   it('serve the other resource of the consent, one resource per request (700022 for two, 65001 outside the consent)', async () => {
     const rt = await refreshTokenFor();
     const partnerCenter = await refresh(rt, { scope: `${PARTNER_CENTER} offline_access openid profile` });
@@ -779,7 +940,7 @@ describe('refresh tokens', () => {
     const vault = await refresh(next, { scope: 'https://vault.azure.net/user_impersonation offline_access' });
     expectEntraError(vault, 400, 'invalid_grant', 65001);
     expect(vault.body.suberror).toBe('consent_required');
-    // Failed requests do not use the refresh token up; no scope means the last resource (Partner Center).
+    // No scope means the resource the refresh token was last used for (Partner Center).
     const noScope = await refresh(next, { scope: undefined });
     expect(noScope.status).toBe(200);
     expect(decodeJwt(noScope.body.access_token).aud).toBe('https://api.partnercenter.microsoft.com');
@@ -804,6 +965,8 @@ describe('refresh tokens', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes#handling-error-codes-in-your-application
+// (the error shape: error, error_description, error_codes, timestamp, trace_id, correlation_id, error_uri)
 describe('fault injection bodies for the new codes', () => {
   it('knows the code-flow and refresh-token errors, with their suberror', () => {
     expect(aadstsErrorBody(54005).body).toMatchObject({ error: 'invalid_grant', error_codes: [54005] });

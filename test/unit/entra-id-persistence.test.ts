@@ -133,7 +133,7 @@ describe('the Entra ID stand-in over a data folder: a restart forgets nothing it
     expect(again.body.error_codes).toEqual([54005]);
   });
 
-  // https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens
+  // https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-revocation
   it('accepts a refresh token issued before the restart, and keeps a revocation', async () => {
     const { code, verifier } = await consent();
     const first = (await redeem(code, verifier)).body.refresh_token as string;

@@ -148,6 +148,11 @@ describe('discovery', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-client-creds-grant-flow (the request, a scope
+// ending in /.default, the answer with expires_in, the error answer)
+// https://learn.microsoft.com/en-us/entra/identity-platform/access-token-claims-reference (appid/azp, idtyp, tid, ver)
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (7000215, 7000222, 700016, 90002,
+// 1002012, 70011, 500011, 70003)
 describe('client credentials', () => {
   it('gives @azure/identity ClientSecretCredential a Key Vault token that verifies against the discovery documents', async () => {
     const credential = new ClientSecretCredential(OCTO, BACKEND.clientId, BACKEND.secret, {
@@ -334,6 +339,9 @@ describe('client credentials', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth-ropc (one request, tenant or /organizations; for
+// tests and developers only — unlike Entra, users with MFA are not refused, see password-grant.ts)
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (50126, 50034)
 describe('password grant (ROPC)', () => {
   it("gives alice a token for the product's API: Contoso tid, her role, aud = the API's client ID", async () => {
     const res = await ropc('contoso.example', 'alice@contoso.example', PASSWORD);

@@ -172,6 +172,8 @@ beforeEach(() => {
   downloadsBefore = api.downloads().length;
 });
 
+// https://learn.microsoft.com/en-us/partner-center/developer/get-a-price-sheet (GET …/pricesheets(Market,PricesheetView)/$value
+// answers the file itself, a CSV with the documented columns; timeline and month; App+User, Admin Agent or Sales Agent)
 describe('the price sheet', () => {
   it("serves the Azure consumption price sheet to an Admin agent's App+User token as a CSV file", async () => {
     const res = await get(CONSUMPTION, await delegated(ALICE), {
@@ -248,6 +250,8 @@ describe('the price sheet', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/partner-center/developer/get-a-price-sheet (App+User only; Admin Agent or Sales Agent).
+// The front door's 401 body is not published on the page: errors.ts names the public reports it follows.
 describe('who may read it', () => {
   afterEach(() => expect(newDownloads()).toHaveLength(0));
 
@@ -337,6 +341,8 @@ describe('who may read it', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/partner-center/developer/api-throttling-guidance (429 with Retry-After; the Partner
+// API's own throttling body is not published, errors.ts)
 describe('fault injection', () => {
   it('answers an injected 429 with Retry-After in the Partner API shape, then serves again', async () => {
     const rule = api.faults.inject({

@@ -120,6 +120,8 @@ beforeEach(() => {
 });
 
 describe('served resources', () => {
+  // https://learn.microsoft.com/en-us/partner-center/developer/get-legal-business-profile (App-only or App+User)
+  // https://learn.microsoft.com/en-us/partner-center/developer/headers (MS-CorrelationId, MS-RequestId in and out)
   it("serves Contoso's legal business profile to the enabled app's app-only token, echoing MS-CorrelationId", async () => {
     const token = await appToken(CONTOSO, CONTOSO_APP);
     const correlationId = 'c0ffee00-0000-4000-8000-000000000001';
@@ -151,6 +153,8 @@ describe('served resources', () => {
     });
   });
 
+  // https://learn.microsoft.com/en-us/rest/api/partner-center/manage-account-profiles/get-mpn-profile ("If
+  // ms-correlationid is not provided, the server will generate a new one for each request"; the same for ms-requestid)
   it('generates MS-CorrelationId and MS-RequestId when the request has none', async () => {
     const res = await pcGet('/v1/profiles/legalbusiness', await appToken(CONTOSO, CONTOSO_APP));
     expect(res.status).toBe(200);
@@ -158,6 +162,8 @@ describe('served resources', () => {
     expect(res.headers['ms-requestid']).toMatch(GUID);
   });
 
+  // https://learn.microsoft.com/en-us/partner-center/developer/get-a-list-of-customers (App-only or App+User; a
+  // Collection whose links.next carries the MS-ContinuationToken header)
   it('pages customers as a Collection with a continuation token', async () => {
     const token = await appToken(CONTOSO, CONTOSO_APP);
     const first = await pcGet('/v1/customers?size=2', token);
@@ -194,6 +200,7 @@ describe('served resources', () => {
     expectPartnerCenterError(res, 400, 400056);
   });
 
+  // https://learn.microsoft.com/en-us/partner-center/developer/get-partner-network-profile (App+User credentials only)
   it('serves the MPN profile to an App+User token', async () => {
     const res = await pcGet('/v1/profiles/mpn', await appUserToken(ALICE));
     expect(res.status).toBe(200);
@@ -229,6 +236,10 @@ describe('served resources', () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/partner-center/developer/error-codes ({code, description, data, source}; 800001 no
+// token, 900149 program status not active, 900150 role without the right, 400 access denied). The exact answers to an
+// unregistered app, an app-only call of an App+User API and a sign-in without MFA are not published: errors.ts says what
+// each rests on.
 describe("refusals, in Partner Center's shape", () => {
   it('refuses a request without a bearer token with 401', async () => {
     const res = await pcGet('/v1/profiles/legalbusiness');
@@ -283,6 +294,8 @@ describe("refusals, in Partner Center's shape", () => {
     expect(res.body.description).toMatch(/issuer/);
   });
 
+  // https://learn.microsoft.com/en-us/partner-center/developer/get-partner-network-profile (App+User only); the 403 and
+  // its sentence are from public reports, not published (errors.ts)
   it('refuses the MPN profile to an app-only token with 403, as Partner Center refuses application credentials', async () => {
     const res = await pcGet('/v1/profiles/mpn', await appToken(CONTOSO, CONTOSO_APP));
     expectPartnerCenterError(res, 403, 403);
@@ -312,6 +325,8 @@ describe("refusals, in Partner Center's shape", () => {
   });
 });
 
+// https://learn.microsoft.com/en-us/partner-center/developer/api-throttling-guidance (429 with a Retry-After header)
+// https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (AADSTS7000215, in Entra's error shape)
 describe('fault injection', () => {
   it('answers an injected 429 with Retry-After, then serves; the request log shows both calls', async () => {
     const created = await call('POST', `${pc.url}/_control/faults`, {

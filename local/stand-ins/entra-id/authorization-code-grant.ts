@@ -45,5 +45,8 @@ export const authorizationCodeGrant: GrantHandler = async (ctx) => {
 
   const requested = requestedWithinConsent(ctx, client, record.grant, record.requested);
   state.markRedeemed(record);
-  return issueUserTokens(ctx, state, client, record.grant, requested, { nonce: record.nonce });
+  return issueUserTokens(ctx, state, client, record.grant, requested, {
+    nonce: record.nonce,
+    spaExpiresAt: spa ? 'new' : undefined,
+  });
 };

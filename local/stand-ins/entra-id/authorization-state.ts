@@ -4,18 +4,24 @@ import { ControlRouteError } from './control';
 import type { DelegatedGrant } from './delegated-scopes';
 import type { Directory } from './directory';
 import type { EntraApplication, EntraTenant, EntraUser } from './fixtures';
+import { passwordChangeRevokes, type PasswordChange } from './token-revocation';
 
 /**
  * The stand-in's memory of the authorization code flow: sign-in interactions in progress, authorization
- * codes, refresh tokens, password resets, and redirect URIs added at run time. In memory, and with a state file
+ * codes, refresh tokens (and their revocations), and redirect URIs added at run time. In memory, and with a state file
  * also saved on every change and loaded at construction, so what it issued before a restart is still honoured.
  * Every lifetime is judged by the stand-in's (injectable) clock.
  */
 
 /** Entra's authorization codes live about 10 minutes. */
 export const AUTHORIZATION_CODE_LIFETIME_MS = 10 * 60_000;
-/** Refresh tokens expire after 90 days without use (AADSTS700082). */
+/** Refresh tokens expire after 90 days without use (AADSTS700082), each counted from its own issue. */
 export const REFRESH_TOKEN_INACTIVITY_MS = 90 * 24 * 3600_000;
+/**
+ * Refresh tokens sent to a Single-page application redirect URI live 24 hours, fixed: those they are exchanged for
+ * keep the same end (AADSTS700084 after it).
+ */
+export const SPA_REFRESH_TOKEN_LIFETIME_MS = 24 * 3600_000;
 /** A sign-in page left open longer than this must be started again. */
 export const INTERACTION_LIFETIME_MS = 60 * 60_000;
 /** Redeemed and expired codes are remembered this long (to answer 54005 / 70008), then forgotten. */
@@ -93,10 +99,13 @@ export interface AuthorizationCodeRecord {
 export interface RefreshTokenRecord {
   grant: ConsentGrant;
   issuedAt: number;
-  /** set when it was exchanged: refresh tokens rotate, a used one is refused (AADSTS70000) */
-  usedAt?: number;
-  /** set by a password reset (`POST /_control/revoke`): refused with AADSTS50173 */
+  /**
+   * Set by an admin's revocation of the user's sessions (`POST /_control/revoke`), or by a password change that
+   * revokes this client's tokens (`POST /_control/password-change`): refused with AADSTS50173 from then on.
+   */
   revokedAt?: number;
+  /** set when issued to a Single-page application redirect URI (or exchanged from such a token): its fixed end */
+  spaExpiresAt?: number;
   /** the resource it was last used for: the default when a refresh request names no scope */
   lastRequested: DelegatedGrant;
 }
@@ -132,7 +141,15 @@ export interface AuthorizationSnapshot {
   interactions: [string, Interaction][];
   codes: [string, AuthorizationCodeRecord][];
   refreshTokens: [string, RefreshTokenRecord][];
-  tokensValidFrom: [string, number][];
+  /** written by earlier versions (a user's TokensValidFrom), ignored */
+  tokensValidFrom?: [string, number][];
+}
+
+export interface RevocationAnswer {
+  username: string;
+  revokedRefreshTokens: number;
+  /** the instant before which the revoked tokens were issued */
+  revokedAt: string;
 }
 
 export class AuthorizationState {
@@ -141,8 +158,6 @@ export class AuthorizationState {
   private readonly interactions = new Map<string, Interaction>();
   private readonly codes = new Map<string, AuthorizationCodeRecord>();
   private readonly refreshTokens = new Map<string, RefreshTokenRecord>();
-  /** user principal name (lower-case) → TokensValidFrom (ms) */
-  private readonly tokensValidFrom = new Map<string, number>();
 
   constructor(
     private readonly directory: Directory,
@@ -155,7 +170,6 @@ export class AuthorizationState {
     for (const [key, value] of saved.interactions) this.interactions.set(key, value);
     for (const [key, value] of saved.codes) this.codes.set(key, value);
     for (const [key, value] of saved.refreshTokens) this.refreshTokens.set(key, value);
-    for (const [key, value] of saved.tokensValidFrom) this.tokensValidFrom.set(key, value);
   }
 
   /** The app's redirect URIs on every platform: the fixture's, then those added at run time. Matching is exact (case, trailing slash, port). */
@@ -255,9 +269,18 @@ export class AuthorizationState {
 
   // --- refresh tokens ---
 
-  issueRefreshToken(grant: ConsentGrant, lastRequested: DelegatedGrant): string {
+  /** `spaExpiresAt`: 'new' for a code redeemed for a Single-page application redirect URI, or the end it carries over. */
+  issueRefreshToken(grant: ConsentGrant, lastRequested: DelegatedGrant, spaExpiresAt?: number | 'new'): string {
     const token = opaque(192);
-    this.refreshTokens.set(token, { grant, issuedAt: this.clock(), lastRequested });
+    const issuedAt = this.clock();
+    this.refreshTokens.set(token, {
+      grant,
+      issuedAt,
+      lastRequested,
+      ...(spaExpiresAt === undefined
+        ? {}
+        : { spaExpiresAt: spaExpiresAt === 'new' ? issuedAt + SPA_REFRESH_TOKEN_LIFETIME_MS : spaExpiresAt }),
+    });
     this.save();
     return token;
   }
@@ -270,38 +293,43 @@ export class AuthorizationState {
     return this.clock() - record.issuedAt >= REFRESH_TOKEN_INACTIVITY_MS;
   }
 
-  markUsed(record: RefreshTokenRecord): void {
-    record.usedAt = this.clock();
-    this.save();
-  }
-
-  /** The user's TokensValidFrom, if a password reset set one. */
-  userTokensValidFrom(user: EntraUser): number | undefined {
-    return this.tokensValidFrom.get(user.userPrincipalName.toLowerCase());
+  spaRefreshTokenExpired(record: RefreshTokenRecord): boolean {
+    return record.spaExpiresAt !== undefined && this.clock() >= record.spaExpiresAt;
   }
 
   /**
-   * A password reset: every refresh token of the user issued so far is refused from now on (AADSTS50173).
-   * Sign-ins after this get fresh, valid tokens.
+   * An admin revokes the user's sessions (Graph `revokeSignInSessions`, "Revoke sessions" in the admin center): every
+   * refresh token of the user issued so far, whatever the client, is refused from now on (AADSTS50173). Sign-ins
+   * after this get fresh, valid tokens.
    */
-  revokeUser(username: string): { username: string; revokedRefreshTokens: number; tokensValidFrom: string } {
+  revokeSignInSessions(username: string): RevocationAnswer {
+    return this.revoke(username, () => true);
+  }
+
+  /**
+   * The user's password changes (`how`: a row of the "Token revocation" table). Public clients' (password-based)
+   * refresh tokens issued so far are refused from now on (AADSTS50173); confidential clients' stay valid, unless
+   * an admin reset the password in the Microsoft Entra admin center.
+   */
+  changePassword(username: string, how: PasswordChange): RevocationAnswer & { how: PasswordChange } {
+    const publicClient = (record: RefreshTokenRecord) =>
+      this.directory.appByClientId(record.grant.clientId)?.publicClient === true;
+    return { ...this.revoke(username, (record) => passwordChangeRevokes(how, publicClient(record))), how };
+  }
+
+  private revoke(username: string, affects: (record: RefreshTokenRecord) => boolean): RevocationAnswer {
     const user = this.directory.user(username);
     if (!user) throw new ControlRouteError(404, 'not_found', `No user '${username}' in the fixtures.`);
     const now = this.clock();
-    this.tokensValidFrom.set(user.userPrincipalName.toLowerCase(), now);
     let revoked = 0;
     for (const record of this.refreshTokens.values()) {
-      if (record.grant.user.objectId === user.objectId && record.revokedAt === undefined) {
+      if (record.grant.user.objectId === user.objectId && record.revokedAt === undefined && affects(record)) {
         record.revokedAt = now;
         revoked += 1;
       }
     }
     this.save();
-    return {
-      username: user.userPrincipalName,
-      revokedRefreshTokens: revoked,
-      tokensValidFrom: new Date(now).toISOString(),
-    };
+    return { username: user.userPrincipalName, revokedRefreshTokens: revoked, revokedAt: new Date(now).toISOString() };
   }
 
   /** Forgets what can no longer matter: old codes, finished interactions, long-dead refresh tokens. */
@@ -321,7 +349,6 @@ export class AuthorizationState {
       interactions: [...this.interactions],
       codes: [...this.codes],
       refreshTokens: [...this.refreshTokens],
-      tokensValidFrom: [...this.tokensValidFrom],
     });
   }
 

@@ -1,5 +1,5 @@
 import type { AuthorizationState, AuthorizeRequest, ConsentedResource } from './authorization-state';
-import { resolveDelegatedScopes } from './delegated-scopes';
+import { resolveDelegatedScopes, type DelegatedGrant } from './delegated-scopes';
 import type { Directory } from './directory';
 import { aadsts, EntraError } from './errors';
 import type { EntraApplication, EntraTenant } from './fixtures';
@@ -11,9 +11,14 @@ import { microsoftResource, parseScopes, resourceDisplayName, resourceKey } from
  * it cannot trust. Once the redirect URI is known good, errors go back to the app as a redirect
  * (`{ok: false, …}`), with the `state`.
  *
+ * The scope may name several resources: consent is asked for all of them, and the code redeems for the first unless
+ * the token request names another ("For the /authorize leg of the request, this parameter can cover multiple
+ * resources", https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code).
+ *
  * Stand-in rules stricter than Entra (so the product gets them right): PKCE is required, with
- * `code_challenge_method=S256`; the scope must name a resource (not only `openid profile`);
- * `response_mode` is `query` (the default) or `fragment` (what MSAL for the browser asks for), not `form_post`.
+ * `code_challenge_method=S256`; the scope must name a resource (70011 for only `openid profile`, which Entra reads
+ * as Microsoft Graph); `response_mode` is `query` (the default) or `fragment` (what MSAL for the browser asks for),
+ * not `form_post` (all three on the page above).
  */
 export type AuthorizeValidation =
   | { ok: true; request: AuthorizeRequest }
@@ -68,20 +73,31 @@ export function validateAuthorizeRequest(
   if (!responseType) return fail(aadsts.missingAuthorizeParameter('response_type'));
   if (responseType !== 'code') return fail(aadsts.responseTypeNotEnabled(responseType));
 
-  // 3. Scopes: one resource (700022 for two), plus optional OIDC scopes.
+  // 3. Scopes: one or more resources, plus optional OIDC scopes.
   const scope = param('scope');
   if (!scope) return fail(aadsts.scopeMissing());
   const resourceTenant = tenant ?? directory.tenantById(app.homeTenantId);
-  if (parseScopes(scope).resourceScopes.length === 0) return fail(aadsts.scopeInvalid(scope));
-  let requested;
+  const { oidc, resourceScopes } = parseScopes(scope);
+  if (resourceScopes.length === 0) return fail(aadsts.scopeInvalid(scope));
+  const byResource = new Map<string, string[]>();
+  for (const s of resourceScopes) {
+    const key = s.resource.replace(/\/+$/, '').toLowerCase();
+    byResource.set(key, [...(byResource.get(key) ?? []), s.raw]);
+  }
+  let grants: DelegatedGrant[];
   try {
-    requested = resolveDelegatedScopes(directory, resourceTenant, scope);
+    grants = [...byResource.values()].map((raws) =>
+      resolveDelegatedScopes(directory, resourceTenant, [...raws, ...oidc].join(' ')),
+    );
   } catch (err) {
     if (err instanceof EntraError) return fail(err);
     throw err;
   }
-  const registrationError = checkAppRegistration(app, requested.resource, requested.scp);
-  if (registrationError) return fail(registrationError);
+  for (const grant of grants) {
+    const registrationError = checkAppRegistration(app, grant.resource, grant.scp);
+    if (registrationError) return fail(registrationError);
+  }
+  const requested = grants[0];
 
   // 4. PKCE, S256 only.
   const codeChallenge = param('code_challenge');
@@ -111,7 +127,7 @@ export function validateAuthorizeRequest(
       clientInfo: query.get('client_info') === '1',
       codeChallenge,
       requested,
-      consent: consentFor(app, requested),
+      consent: consentFor(app, grants),
     },
   };
 }
@@ -144,15 +160,21 @@ function checkAppRegistration(
 }
 
 /** What Accept grants: the requested permissions plus every delegated permission the registration lists. */
-function consentFor(app: EntraApplication, requested: AuthorizeRequest['requested']): AuthorizeRequest['consent'] {
-  const resources: ConsentedResource[] = [
-    {
-      key: resourceKey(requested.resource),
-      uri: requested.resource.requested,
-      displayName: resourceDisplayName(requested.resource),
-      permissions: [...requested.scp],
-    },
-  ];
+function consentFor(app: EntraApplication, grants: DelegatedGrant[]): AuthorizeRequest['consent'] {
+  const resources: ConsentedResource[] = [];
+  for (const grant of grants) {
+    const key = resourceKey(grant.resource);
+    const same = resources.find((e) => e.key === key);
+    if (same) same.permissions.push(...grant.scp.filter((p) => !same.permissions.includes(p)));
+    else {
+      resources.push({
+        key,
+        uri: grant.resource.requested,
+        displayName: resourceDisplayName(grant.resource),
+        permissions: [...grant.scp],
+      });
+    }
+  }
   for (const r of app.requiredResourceAccess ?? []) {
     const key = r.resourceAppId.toLowerCase();
     let entry = resources.find((e) => e.key === key);
@@ -167,5 +189,5 @@ function consentFor(app: EntraApplication, requested: AuthorizeRequest['requeste
     }
     for (const p of r.delegatedScopes) if (!entry.permissions.includes(p)) entry.permissions.push(p);
   }
-  return { resources, oidc: [...new Set(requested.oidc.map((s) => s.toLowerCase()))] };
+  return { resources, oidc: [...new Set(grants[0].oidc.map((s) => s.toLowerCase()))] };
 }

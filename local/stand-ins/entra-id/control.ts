@@ -1,5 +1,6 @@
 import type { JWTPayload } from 'jose';
 import { z } from 'zod';
+import { PASSWORD_CHANGES } from './token-revocation';
 import type { SigningKeys } from './signing-keys';
 
 /**
@@ -63,8 +64,13 @@ export class ControlRouteError extends Error {
  *   browser would do on the sign-in and consent pages, without HTML: the same validations, then
  *   `{location}` — the redirect the browser would follow (code, or error). Errors Entra shows on its own
  *   page (unknown app, unregistered redirect URI…) answer in Entra's JSON error shape instead.
- * - `POST /_control/revoke` `{username}`: what a password reset does — every refresh token of that user
- *   fails from now on with AADSTS50173.
+ * - `POST /_control/revoke` `{username}`: an admin revokes the user's sessions (Graph `revokeSignInSessions`) —
+ *   every refresh token of that user, whatever the client, fails from now on with AADSTS50173.
+ * - `POST /_control/password-change` `{username, how?}`: the user's password changes, `how` being a row of the
+ *   "Token revocation" table of https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens
+ *   (`user-change`, the default; `self-service-reset`; `admin-reset-azure-portal`; `admin-reset-entra-admin-center`). Public clients' refresh tokens fail from then on (AADSTS50173); confidential
+ *   clients' (the product's) stay valid, except after an admin's reset in the Entra admin center.
+ *   The fixture password itself stays as it is: only the effect on issued tokens is modelled.
  */
 export const controlRedirectUriRequest = z.object({
   uri: z.string().min(1),
@@ -81,3 +87,8 @@ export const controlAuthorizeRequest = z.object({
 export type ControlAuthorizeRequest = z.infer<typeof controlAuthorizeRequest>;
 
 export const controlRevokeRequest = z.object({ username: z.string().min(1) });
+
+export const controlPasswordChangeRequest = z.object({
+  username: z.string().min(1),
+  how: z.enum(PASSWORD_CHANGES).default('user-change'),
+});

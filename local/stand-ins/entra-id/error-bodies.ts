@@ -74,6 +74,7 @@ const KNOWN: Record<number, Known> = {
   65001: (o) => aadsts.consentRequired(o.clientId ?? '{client_id}', '{app_name}'),
   70000: () => aadsts.refreshTokenNotValid(),
   700082: (o) => aadsts.refreshTokenInactive((o.now ?? Date.now()) - 90 * 24 * 3600_000),
+  700084: (o) => aadsts.spaRefreshTokenExpired((o.now ?? Date.now()) - 24 * 3600_000),
   50173: (o) => aadsts.grantRevoked((o.now ?? Date.now()) - 24 * 3600_000, o.now ?? Date.now()),
 };
 

@@ -253,6 +253,13 @@ export const aadsts = {
       `The refresh token has expired due to inactivity. The token was issued on ${entraInstant(issuedAt)} and was inactive for 90.00:00:00.`,
       'bad_token',
     ),
+  /** https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (AADSTS700084), with 1 day as {time}. */
+  spaRefreshTokenExpired: (issuedAt: number) =>
+    e(
+      700084,
+      'invalid_grant',
+      `The refresh token was issued to a single page app (SPA), and therefore has a fixed, limited lifetime of 1.00:00:00, which can't be extended. It is now expired and a new sign in request must be sent by the SPA to the sign in page. The token was issued on ${entraInstant(issuedAt)}.`,
+    ),
   grantRevoked: (grantIssuedAt: number, tokensValidFrom: number) =>
     e(
       50173,

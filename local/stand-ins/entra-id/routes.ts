@@ -9,6 +9,7 @@ import {
 import { AuthorizationState } from './authorization-state';
 import {
   controlAuthorizeRequest,
+  controlPasswordChangeRequest,
   controlRedirectUriRequest,
   controlRevokeRequest,
   ControlRouteError,
@@ -115,7 +116,16 @@ export function buildRoutes({
     {
       method: 'POST',
       pattern: /^\/_control\/revoke$/,
-      handle: async (_m, req) => authorization.revokeUser(controlRevokeRequest.parse(await controlJson(req)).username),
+      handle: async (_m, req) =>
+        authorization.revokeSignInSessions(controlRevokeRequest.parse(await controlJson(req)).username),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/_control\/password-change$/,
+      handle: async (_m, req) => {
+        const { username, how } = controlPasswordChangeRequest.parse(await controlJson(req));
+        return authorization.changePassword(username, how);
+      },
     },
     // Entra ID.
     {

@@ -6,7 +6,7 @@ import * as path from 'node:path';
 import type { LoopbackTls } from '../../tls';
 import { FaultInjection } from '../fault-injection';
 import { controlAuthorize } from './authorize-endpoint';
-import type { AuthorizationSnapshot, RedirectPlatform } from './authorization-state';
+import type { AuthorizationSnapshot, RedirectPlatform, RevocationAnswer } from './authorization-state';
 import { corsFor } from './cors';
 import { AuthorizationState } from './authorization-state';
 import { ControlRouteError, mintToken, type ControlAuthorizeRequest, type MintOptions } from './control';
@@ -20,6 +20,7 @@ import { buildRoutes } from './routes';
 import { StateFile } from '../state-file';
 import { createSigningKeys, type SavedSigningKey } from './signing-keys';
 import { tenantUrls } from './tenant-urls';
+import type { PasswordChange } from './token-revocation';
 
 /**
  * Microsoft Entra ID stand-in — LOCAL DEV AND TEST ONLY, never deployed. An HTTPS server on 127.0.0.1
@@ -39,7 +40,7 @@ export interface EntraIdStandInOptions {
   authorizationClock?: () => number;
   /**
    * A folder to keep the signing key (`signing-key.json`) and what was issued (`authorization.json`: sign-ins in
-   * progress, codes, refresh tokens, password resets, redirect URIs added at run time) in, saved on every change and
+   * progress, codes, refresh tokens and their revocations, redirect URIs added at run time) in, saved on every change and
    * loaded at start. Absent: a fresh key and memory only (tests).
    */
   dataDir?: string;
@@ -89,10 +90,17 @@ export interface EntraIdStandIn {
    */
   setAccessTokenVersion(resource: string, version: '1.0' | '2.0'): void;
   /**
-   * A password reset (also `POST /_control/revoke` `{username}`): every refresh token of the user issued so far
-   * then fails with AADSTS50173.
+   * An admin revokes the user's sessions (Graph `revokeSignInSessions`; also `POST /_control/revoke` `{username}`):
+   * every refresh token of the user issued so far, whatever the client, then fails with AADSTS50173.
    */
-  revokeRefreshTokens(username: string): { username: string; revokedRefreshTokens: number; tokensValidFrom: string };
+  revokeRefreshTokens(username: string): RevocationAnswer;
+  /**
+   * The user's password changes (also `POST /_control/password-change` `{username, how}`), as the "Token revocation"
+   * table of https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens has it: public clients' refresh
+   * tokens then fail with AADSTS50173; confidential clients' (the product's) stay valid unless an admin reset the
+   * password in the Entra admin center (`how`, default `user-change`).
+   */
+  changePassword(username: string, how?: PasswordChange): RevocationAnswer & { how: PasswordChange };
   stop(): Promise<void>;
 }
 
@@ -239,7 +247,8 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
             ? undefined
             : (directory.tenant(segment) ?? throwTenantNotFound(segment)),
       ),
-    revokeRefreshTokens: (username) => authorization.revokeUser(username),
+    revokeRefreshTokens: (username) => authorization.revokeSignInSessions(username),
+    changePassword: (username, how = 'user-change') => authorization.changePassword(username, how),
     stop: () =>
       new Promise<void>((resolve, reject) => {
         server.close((err) => (err ? reject(err) : resolve()));

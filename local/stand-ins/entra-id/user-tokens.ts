@@ -43,7 +43,8 @@ export function requestedWithinConsent(
 
 /**
  * The token response: a delegated access token for ONE resource (`tid` = the user's tenant, `amr` with `mfa`
- * when the user has MFA), a new refresh token when `offline_access` was consented, an id token when
+ * when the user has MFA), a new refresh token when `offline_access` was consented (24 hours fixed for a Single-page
+ * application redirect URI, `spaExpiresAt`), an id token when
  * `openid` was, and `client_info` when asked for (`client_info=1`, as MSAL does: it needs it, and the id
  * token, to put the account and the refresh token in its cache).
  */
@@ -53,10 +54,11 @@ export async function issueUserTokens(
   client: AuthenticatedClient,
   grant: ConsentGrant,
   requested: DelegatedGrant,
-  options: { nonce?: string } = {},
+  options: { nonce?: string; spaExpiresAt?: number | 'new' } = {},
 ): Promise<TokenResponseBody> {
   const body = await delegatedTokenBody(ctx, client, grant.user, requested, grant.oidc, options.nonce);
-  if (grant.oidc.includes('offline_access')) body.refresh_token = state.issueRefreshToken(grant, requested);
+  if (grant.oidc.includes('offline_access'))
+    body.refresh_token = state.issueRefreshToken(grant, requested, options.spaExpiresAt);
   return body;
 }
 

@@ -1,4 +1,10 @@
-/** A Key Vault error answer: `{ error: { code, message, innererror? } }` with an HTTP status. */
+/**
+ * A Key Vault error answer: `{ error: { code, message, innererror? } }` with an HTTP status
+ * (https://learn.microsoft.com/en-us/azure/key-vault/general/authentication-requests-and-responses#handling-error-responses).
+ * Not published on Microsoft's pages, and taken from the service's answers as SDK issues quote them: a disabled version's
+ * 403 `Forbidden` "Operation get is not allowed on a disabled secret." with `innererror.code` `SecretDisabled`
+ * (Azure/azure-sdk-for-js#24756), and a missing secret's 404 `SecretNotFound`.
+ */
 export class KeyVaultError extends Error {
   constructor(
     readonly status: number,

@@ -9,8 +9,14 @@ import {
   type VersionOf,
 } from './secret-store-state';
 
+/** https://learn.microsoft.com/en-us/azure/key-vault/general/about-keys-secrets-certificates: 1-127 of 0-9, a-z, A-Z and -. */
 export const NAME_PATTERN = /^[0-9a-zA-Z-]{1,127}$/;
-const MAX_VALUE_CHARS = 25 * 1024;
+/**
+ * https://learn.microsoft.com/en-us/azure/key-vault/secrets/about-secrets: a value is at most 25k bytes (counted as UTF-8
+ * here), a contentType at most 255 characters; up to 15 tags. The status of a refusal is not published: 400 BadParameter.
+ */
+const MAX_VALUE_BYTES = 25 * 1024;
+const MAX_CONTENT_TYPE_CHARS = 255;
 const MAX_TAGS = 15;
 
 function attributes(v: SecretVersion): Record<string, unknown> {
@@ -84,6 +90,8 @@ function parseProperties(body: Record<string, unknown>): UpdateInput {
   const out: UpdateInput = {};
   if (body.contentType !== undefined && body.contentType !== null) {
     if (typeof body.contentType !== 'string') throw kvErrors.badParameter('contentType must be a string.');
+    if (body.contentType.length > MAX_CONTENT_TYPE_CHARS)
+      throw kvErrors.badParameter(`contentType is limited to ${MAX_CONTENT_TYPE_CHARS} characters.`);
     out.contentType = body.contentType;
   }
   if (body.tags !== undefined && body.tags !== null) {
@@ -114,8 +122,8 @@ export function parseSetBody(raw: string): SetInput {
   const body = parseObject(raw);
   if (typeof body.value !== 'string')
     throw kvErrors.badParameter('The parameter value is required and must be a string.');
-  if (body.value.length > MAX_VALUE_CHARS)
-    throw kvErrors.badParameter(`Secret values are limited to ${MAX_VALUE_CHARS} characters.`);
+  if (Buffer.byteLength(body.value, 'utf8') > MAX_VALUE_BYTES)
+    throw kvErrors.badParameter(`Secret values are limited to ${MAX_VALUE_BYTES} bytes.`);
   return { value: body.value, ...parseProperties(body) };
 }
 

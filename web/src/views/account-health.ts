@@ -46,7 +46,7 @@ export function accountHealth(
           {},
           h('strong', {}, 'An admin must consent again. '),
           'Microsoft no longer accepts the consent Octo holds, so Octo cannot read your Azure prices and billing data. ' +
-            'This happens after a password reset, a changed sign-in policy, or 90 days without use. Your registration stays as it is.',
+            "This happens when an administrator revokes the consenting admin's sign-in sessions or resets their password in the Microsoft Entra admin center, after a changed sign-in policy, or after 90 days without use. Your registration stays as it is.",
         ),
         health.lastError
           ? h('p', {}, reasonLabel(health.lastError), h('q', {}, microsoftAnswer(health.lastError)))
