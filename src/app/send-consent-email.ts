@@ -35,7 +35,7 @@ export async function sendConsentEmail(
   const lines = [
     input.reconsent
       ? `Octo needs your consent again to keep reading ${company}'s Azure CSP pricing and billing data (requested by ${input.requestedBy}): the consent given at registration no longer works, for example because an administrator revoked the consenting account's sign-in sessions, or after 90 days without use.`
-      : `Someone at ${company} (user ${input.requestedBy}) is registering your Azure CSP payer account with Octo and asks you, as an administrator, to give consent.`,
+      : `${input.requestedBy} at ${company} is registering your Azure CSP payer account with Octo and asks you, as an administrator, to give consent.`,
     'You need: the Admin agent role in Partner Center, and multi-factor authentication on your account.',
     `Open this link, sign in to Microsoft with your ${input.tenantId ? `tenant ${input.tenantId} ` : ''}admin account, and accept the permissions:`,
     link,
