@@ -233,7 +233,7 @@ export const API_OPERATIONS = [
     access: 'write',
     summary: 'Step 3: confirm the verified IDs and get a consent link',
     description:
-      'E-mailed to the admin when `adminEmail` is given (at most 5 e-mailed links per organization per hour: 429 with `Retry-After`). A new link replaces the previous one.',
+      "E-mailed to the admin when `adminEmail` is given: an address at the caller's domain or the partner tenant's (or a subdomain), else 422 `admin_email_not_allowed` (copy the link instead); at most 5 e-mailed links per organization per hour: 429 with `Retry-After`. A new link replaces the previous one.",
     body: {
       schema: partnerApiCredentialsBody,
       example: {
@@ -248,7 +248,7 @@ export const API_OPERATIONS = [
       400: INVALID_BODY,
       404: [C.RegistrationNotFound],
       409: [C.RegistrationNotAtThisStep],
-      422: [C.ConfirmationMismatch],
+      422: [C.ConfirmationMismatch, C.AdminEmailNotAllowed],
       429: [C.TooManyConsentEmails],
       503: [C.SecretStoreUnavailable],
     },
@@ -352,6 +352,7 @@ export const API_OPERATIONS = [
       400: INVALID_BODY,
       404: [C.PayerAccountNotFound],
       409: [C.RegistrationNotAtThisStep, C.ConcurrentChange],
+      422: [C.AdminEmailNotAllowed],
       429: [C.TooManyConsentEmails],
       503: [C.SecretStoreUnavailable],
     },

@@ -47,6 +47,16 @@ const UNSTATABLE: { operationId: string; field?: string; why: string }[] = [
   },
   { operationId: 'updateApplicationSecret', field: 'expiresAt', why: 'the clock: the expiry must be in the future' },
   {
+    operationId: 'requestConsentLink',
+    field: 'adminEmail',
+    why: "who asks: the address must be at the caller's or the partner tenant's domain",
+  },
+  {
+    operationId: 'startReconsent',
+    field: 'adminEmail',
+    why: "who asks: the address must be at the caller's or the partner's domain",
+  },
+  {
     operationId: 'submitAuthorizationCode',
     field: 'url',
     why: "signed: the address must carry the state this API signed for the caller's registration",
