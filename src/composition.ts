@@ -217,6 +217,7 @@ function compose(config: AppConfig): AppServices {
   const redemption = once((): RedeemConsentDeps => {
     const { PartnerApiClient } = require('./adapters/partner-api-client') as typeof PartnerApiClientModule;
     return {
+      authorityHost: config.PARTNER_AUTHORITY_HOST,
       secretStore: secretStore(),
       delegated: delegated(),
       partnerCenter: partnerCenter(),
@@ -254,6 +255,7 @@ function compose(config: AppConfig): AppServices {
     return new DurableRegistrationWorkflow(client);
   };
   const consentLinks = (client: DurableClient): RequestConsentLinkDeps => ({
+    authorityHost: config.PARTNER_AUTHORITY_HOST,
     payerAccounts: payerAccounts(),
     workflow: workflow(client),
     secretStore: requestSecretStore(),

@@ -24,7 +24,7 @@ export class MsalDelegatedTokens implements DelegatedTokens {
     clientId: string;
     clientSecret: string;
     code: string;
-    codeVerifier: string;
+    codeVerifier?: string;
     redirectUri: string;
     scope: string;
   }): Promise<Result<DelegatedSession, CredentialError>> {

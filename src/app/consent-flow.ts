@@ -142,27 +142,25 @@ export interface ConsentAnswer {
 }
 
 /**
- * The person pasted only the code (no state): it belongs to the registration's current link and
- * its latest click, whose PKCE verifier is the newest version in the vault.
+ * The person pasted a code without state: from the registration's latest click of its current link (whose PKCE
+ * verifier is the newest version in the vault), or from a sign-in address they built by hand (step 3's
+ * `handMade.consentUrl`: no PKCE) — said so, or no click was ever made. The caller is signed in with the write role
+ * and the registration is at step 3, so no state is needed to know whose code it is.
  */
 export async function completeConsentWithCode(
   registrationId: string,
-  code: string,
+  pasted: { code: string; handMade?: boolean },
   deps: ConsentFlowDeps,
 ): Promise<ConsentPage> {
   const progress = (await deps.workflow.state(registrationId))?.progress;
   if (!progress?.consent) return NOT_AWAITED('No consent is awaited', 'Ask for a consent link first.');
   const linkState = await currentLink(registrationId, progress.consent.linkId, deps);
   if ('kind' in linkState) return linkState;
-  const verifier = await deps.secretStore.getLatest(stagedSecretNames(registrationId).pkceVerifier);
-  if (!verifier)
-    return page(
-      'The consent link was not opened yet',
-      'Open the consent link, consent, then paste the address you land on.',
-      ErrorCode.ConsentLinkNotOpened,
-    );
+  const verifier = pasted.handMade
+    ? undefined
+    : await deps.secretStore.getLatest(stagedSecretNames(registrationId).pkceVerifier);
   const stored = await stage(() =>
-    deps.secretStore.put(stagedSecretNames(registrationId).authorizationCode, code, {
+    deps.secretStore.put(stagedSecretNames(registrationId).authorizationCode, pasted.code, {
       contentType: 'authorization-code',
     }),
   );
@@ -170,7 +168,7 @@ export async function completeConsentWithCode(
   await deps.workflow.completeConsent(registrationId, {
     linkId: progress.consent.linkId,
     code: stored,
-    verifier: verifier.ref,
+    ...(verifier ? { verifier: verifier.ref } : {}),
     redirectUri: progress.consent.redirectUri,
     receivedAt: deps.clock.now().toISOString(),
   });

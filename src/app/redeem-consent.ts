@@ -1,11 +1,12 @@
 import { consentCheckFailed } from '../domain/consent-errors';
+import type { CredentialError } from '../domain/credential-errors';
 import type {
   ConsentCompletion,
   ConsentResult,
   PartnerApiCredentialsSubmission,
   RegisteredPayerAccount,
 } from '../domain/consent';
-import { PARTNER_API_SCOPE } from '../domain/consent';
+import { handMadeConsentUrl, PARTNER_API_SCOPE } from '../domain/consent';
 import { ErrorCode } from '../domain/error-codes';
 import type { StagedSecret, VerifiedPartner } from '../domain/partner-center-credentials';
 import { stagedSecretNames } from '../domain/staged-secrets';
@@ -33,6 +34,8 @@ export interface RedeemConsentInput {
 }
 
 export interface RedeemConsentDeps {
+  /** Entra ID's sign-in host, e.g. https://login.microsoftonline.com: where a hand-made sign-in address points. */
+  authorityHost: string;
   secretStore: SecretStore;
   delegated: DelegatedTokens;
   partnerCenter: PartnerCenter;
@@ -91,19 +94,21 @@ export async function redeemConsent(input: RedeemConsentInput, deps: RedeemConse
     session = await deps.delegated.resume({ ...app, cache: stored.value });
     if (session.ok) await keep(session.value);
   } else {
+    const { verifier } = input.completion;
+    // A code from a sign-in address the partner built by hand comes without PKCE.
     const [code, codeVerifier] = await Promise.all([
       deps.secretStore.get(input.completion.code),
-      deps.secretStore.get(input.completion.verifier),
+      verifier ? deps.secretStore.get(verifier) : undefined,
     ]);
-    if (code === undefined || codeVerifier === undefined) return gone('authorization code');
+    if (code === undefined || (verifier && codeVerifier === undefined)) return gone('authorization code');
     session = await deps.delegated.redeem({ ...app, code, codeVerifier, redirectUri: input.completion.redirectUri });
+    if (!session.ok && !verifier) return refusedHandMade(session.error, input, deps);
     if (session.ok) await keep(session.value);
     // Disabled, not deleted: a deleted name takes no new version until purged (never, under purge protection), and
     // the next consent of this registration needs both names; they are deleted when the registration ends.
-    await Promise.all([
-      deps.secretStore.disableVersion(input.completion.code),
-      deps.secretStore.disableVersion(input.completion.verifier),
-    ]);
+    await Promise.all(
+      [input.completion.code, verifier].flatMap((ref) => (ref ? [deps.secretStore.disableVersion(ref)] : [])),
+    );
   }
   const result = session.ok ? await checkAndRecord(input, session.value, secretRef, keep, deps) : session;
   if (!result.ok) {
@@ -233,3 +238,28 @@ async function swapConsent(
 
 const fromOtherTenant = (session: DelegatedSession, tenantId: string) =>
   session.signedIn.tenantId.toLowerCase() !== tenantId.toLowerCase();
+
+/**
+ * A hand-made sign-in address that Microsoft refused is most often one built from an older guide (the v1
+ * `common/oauth2/authorize` endpoint, `redirect_url`): its code cannot be told apart, so the refusal says how to build
+ * the address this product redeems.
+ */
+async function refusedHandMade(
+  error: CredentialError,
+  input: RedeemConsentInput,
+  deps: RedeemConsentDeps,
+): Promise<ConsentResult> {
+  await deps.secretStore.disableVersion(input.completion.code);
+  const url = handMadeConsentUrl(deps.authorityHost, {
+    tenantId: input.verified.tenantId,
+    applicationId: input.verified.applicationId,
+    redirectUri: input.completion.redirectUri,
+  });
+  return {
+    ok: false,
+    error: {
+      ...error,
+      message: `${error.message} If you built the sign-in address by hand from an older guide (…/common/oauth2/authorize, or redirect_url=…), build it exactly like this instead, then paste the new address: ${url}`,
+    },
+  };
+}

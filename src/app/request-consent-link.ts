@@ -1,4 +1,5 @@
 import type { ConsentLinkView, PartnerApiCredentialsSubmission } from '../domain/consent';
+import { handMadeConsentUrl } from '../domain/consent';
 import { consentEmailRefused, requesterOf } from '../domain/consent-email-recipient';
 import type { FieldError, Result } from '../domain/error-codes';
 import { ErrorCode, fail, ok } from '../domain/error-codes';
@@ -36,6 +37,8 @@ export interface RequestConsentLinkDeps {
   linkTtlHours: number;
   publicBaseUrl: string;
   callbackUrl: string;
+  /** Entra ID's sign-in host, for the hand-made sign-in address. */
+  authorityHost: string;
   /** How long to wait for the workflow to take the new link, so the link answered works at once. */
   publish: { waitMs: number; pollMs: number };
 }
@@ -92,7 +95,7 @@ export async function requestConsentLink(
 
   const refused = input.adminEmail && consentEmailRefused(input.adminEmail, [caller.email, progress.verified.domain]);
   if (refused) return fail(refused);
-  return issueConsentLink(registrationId, input, requesterOf(caller), deps);
+  return issueConsentLink(registrationId, progress.verified, input, requesterOf(caller), deps);
 }
 
 /**
@@ -101,6 +104,7 @@ export async function requestConsentLink(
  */
 export async function issueConsentLink(
   instanceId: string,
+  app: { tenantId: string; applicationId: string },
   input: Omit<RequestConsentLinkInput, 'tenantId' | 'applicationId'>,
   requestedBy: string,
   deps: RequestConsentLinkDeps,
@@ -121,6 +125,7 @@ export async function issueConsentLink(
       throw error;
     }
   }
+  const redirectUri = input.redirectUri ?? deps.callbackUrl;
   const linkId = deps.newLinkId();
   const expiresAt = new Date(deps.clock.now().getTime() + deps.linkTtlHours * 3600_000);
   const submission: PartnerApiCredentialsSubmission = {
@@ -129,7 +134,7 @@ export async function issueConsentLink(
     mpnId: input.mpnId,
     adminEmail: input.adminEmail,
     requestedBy,
-    redirectUri: input.redirectUri ?? deps.callbackUrl,
+    redirectUri,
     secret,
     ...(secret && input.secretExpiresAt ? { secretExpiresAt: input.secretExpiresAt } : {}),
   };
@@ -145,6 +150,9 @@ export async function issueConsentLink(
     ),
     expiresAt: expiresAt.toISOString(),
     ...(input.adminEmail ? { emailedTo: input.adminEmail } : {}),
+    ...(redirectUri !== deps.callbackUrl
+      ? { handMade: { consentUrl: handMadeConsentUrl(deps.authorityHost, { ...app, redirectUri }), redirectUri } }
+      : {}),
   });
 }
 

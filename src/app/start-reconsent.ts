@@ -64,7 +64,7 @@ export async function startReconsent(
     reconsentId = started.value;
   }
   const requester = typeof requestedBy === 'string' ? requestedBy : requesterOf(requestedBy);
-  const link = await issueConsentLink(reconsentId, input, requester, deps);
+  const link = await issueConsentLink(reconsentId, record.account, input, requester, deps);
   if (!link.ok) return link;
   const { registrationId, ...view } = link.value;
   return { ok: true, value: { reconsentId: registrationId, ...view } };

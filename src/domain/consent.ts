@@ -5,6 +5,27 @@ import type { StagedSecret } from './partner-center-credentials';
 export const PARTNER_API_SCOPE = 'https://api.partner.microsoft.com/user_impersonation';
 export const CONSENT_SCOPES = [PARTNER_API_SCOPE, 'offline_access', 'openid', 'profile'];
 
+/**
+ * The sign-in address a partner builds by hand for their own redirect URI (the v2 endpoint of their tenant,
+ * `redirect_uri`, the consent's scopes, a fresh sign-in): no `state` or PKCE, which only the product's own link
+ * carries. Its code is redeemed without PKCE (optional for a confidential client:
+ * https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code).
+ */
+export function handMadeConsentUrl(
+  authorityHost: string,
+  app: { tenantId: string; applicationId: string; redirectUri: string },
+): string {
+  const query = new URLSearchParams({
+    client_id: app.applicationId,
+    response_type: 'code',
+    redirect_uri: app.redirectUri,
+    response_mode: 'query',
+    scope: CONSENT_SCOPES.join(' '),
+    prompt: 'login',
+  });
+  return `${authorityHost}/${app.tenantId}/oauth2/v2.0/authorize?${query}`;
+}
+
 /** What a consent link carries (signed): which registration, which link (a newer link replaces it). */
 export interface ConsentTicket {
   registrationId: string;
@@ -35,7 +56,14 @@ export interface PartnerApiCredentialsSubmission {
 
 /** The consent came back: the code's reference, or what the admin or Entra ID answered instead. */
 export type ConsentCompletion =
-  | { linkId: string; code: StagedSecret; verifier: StagedSecret; redirectUri: string; receivedAt: string }
+  | {
+      linkId: string;
+      code: StagedSecret;
+      /** The PKCE verifier of the click; absent for a code from a sign-in address built by hand. */
+      verifier?: StagedSecret;
+      redirectUri: string;
+      receivedAt: string;
+    }
   | { linkId: string; error: string; errorCodes: number[]; receivedAt: string };
 
 /** The registered payer account as recorded: identifiers, who consented, secret names and versions — never values. */
@@ -61,4 +89,6 @@ export interface ConsentLinkView {
   consentLink: string;
   expiresAt: string;
   emailedTo?: string;
+  /** For the partner's own redirect URI: the sign-in address to build by hand instead of opening the link. */
+  handMade?: { consentUrl: string; redirectUri: string };
 }

@@ -51,8 +51,6 @@ export const ErrorCode = {
   /** A consent answer for a link a newer one replaced (or whose registration ended). */
   ConsentLinkReplaced: 'consent_link_replaced',
   ConsentLinkExpired: 'consent_link_expired',
-  /** Only the code was pasted, but the consent link was never opened, so no PKCE verifier exists for it. */
-  ConsentLinkNotOpened: 'consent_link_not_opened',
   CodeAlreadyRedeemed: 'code_already_redeemed',
   CodeExpired: 'code_expired',
   PkceMismatch: 'pkce_mismatch',

@@ -115,7 +115,7 @@ function pastedAddress<Id extends string>(o: {
     problems: {
       400: INVALID_BODY,
       404: [o.notFound],
-      409: [C.RegistrationNotAtThisStep, C.ConsentLinkNotOpened],
+      409: [C.RegistrationNotAtThisStep],
       410: [C.ConsentLinkReplaced, C.ConsentLinkExpired],
     },
   };

@@ -93,7 +93,9 @@ function pastedConsent(
   const statusUrl = kind === 'registration' ? '/api/payer-account/registration' : '/api/payer-account';
   // Both operations take the same body (authorizationCodeBody): one of them names the type.
   return signedIn(operationId as 'submitAuthorizationCode', async ({ caller, body, services, client, context }) => {
-    const pasted = readPastedConsent(body.url !== undefined ? { url: body.url } : { code: body.code ?? '' });
+    const pasted = readPastedConsent(
+      body.url !== undefined ? { url: body.url } : { code: body.code ?? '', handMade: body.handMade },
+    );
     if (!('kind' in pasted)) return problem(pasted);
     const instanceId = awaitingInstance(await services.payerAccounts.find(caller.organizationId), kind);
     if (!instanceId) {
@@ -105,9 +107,9 @@ function pastedConsent(
     const flow = services.consentFlow(client);
     const page =
       pasted.kind === 'code'
-        ? await completeConsentWithCode(instanceId, pasted.code, flow)
+        ? await completeConsentWithCode(instanceId, pasted, flow)
         : await completeConsent(pasted, flow, instanceId);
-    const field = pasted.kind === 'code' ? 'code' : 'url';
+    const field = body.url !== undefined ? 'url' : 'code';
     if (page.kind === 'page' && page.code) return refusal(page, field);
     await auditByCaller(services, context, caller, AuditAction.AuthorizationCodePasted, instanceId, {
       pasted: field,

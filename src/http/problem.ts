@@ -35,7 +35,6 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.SecretStoreUnavailable]: 503,
   [ErrorCode.RegistrationNotAtThisStep]: 409,
   [ErrorCode.ConcurrentChange]: 409,
-  [ErrorCode.ConsentLinkNotOpened]: 409,
   [ErrorCode.ConsentLinkReplaced]: 410,
   [ErrorCode.ConsentLinkExpired]: 410,
   [ErrorCode.TooManyConsentEmails]: 429,

@@ -81,6 +81,17 @@ export const consentLinkView = describes<ConsentLinkView>()(
     consentLink: z.url().describe("For an admin with the Admin agent role: opens Microsoft's consent page."),
     expiresAt: timestamp,
     emailedTo: z.email().describe('The admin it was e-mailed to, when an address was given.').optional(),
+    handMade: z
+      .object({
+        consentUrl: z
+          .url()
+          .describe(
+            "The sign-in address to build for the partner's own redirect URI (v2 endpoint of the partner tenant, no state or PKCE); the address it lands on is pasted to …/authorization-code.",
+          ),
+        redirectUri: z.string().describe('The redirect URI it names, as registered under Web.'),
+      })
+      .describe("Only when the link's redirect URI is the partner's own (not this product's callback).")
+      .optional(),
   }),
 )
   .describe('A consent link; a newer one replaces it.')

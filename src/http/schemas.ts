@@ -107,6 +107,12 @@ export const authorizationCodeBody = z
       .max(8192, 'is too long')
       .url('must be the whole address from the browser, starting with https://')
       .optional(),
+    handMade: z
+      .boolean()
+      .describe(
+        "With code: it comes from the sign-in address built by hand (step 3's handMade.consentUrl), redeemed without PKCE. An address without state is taken as hand-made anyway.",
+      )
+      .optional(),
   })
   .refine((b) => (b.code === undefined) !== (b.url === undefined), {
     message: 'give either code or url (the whole address from the browser), not both',

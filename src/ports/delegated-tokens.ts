@@ -22,7 +22,8 @@ export interface DelegatedTokens {
     clientId: string;
     clientSecret: string;
     code: string;
-    codeVerifier: string;
+    /** Absent for a code from a sign-in address without PKCE. */
+    codeVerifier?: string;
     redirectUri: string;
     scope: string;
   }): Promise<Result<DelegatedSession, CredentialError>>;

@@ -52,7 +52,12 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     });
     expect(link.status).toBe(200);
     await until(async () => (await registration()).status === 'awaitingConsent');
-    return link.body as { consentLink: string; expiresAt: string; emailedTo?: string };
+    return link.body as {
+      consentLink: string;
+      expiresAt: string;
+      emailedTo?: string;
+      handMade?: { consentUrl: string; redirectUri: string };
+    };
   };
   /** The admin follows the link and signs in at the Entra ID stand-in; returns where Microsoft sends the browser. */
   const consent = async (consentLink: string, username: string, decision: 'accept' | 'cancel' = 'accept') => {
@@ -137,6 +142,56 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
       allowInsecureConnection: true,
     });
     await table.deleteEntity(CONTOSO, 'payer-account');
+  });
+
+  // https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code
+  // (PKCE recommended, not required, for a confidential client)
+  it('registers through a sign-in address the partner built by hand for their own redirect URI (no state, no PKCE)', async () => {
+    const link = (await reachConsent({ redirectUri: 'https://localhost' })) as Required<
+      Awaited<ReturnType<typeof reachConsent>>
+    >;
+    expect(link.handMade.redirectUri).toBe('https://localhost');
+    const built = new URL(link.handMade.consentUrl);
+    expect(`${built.origin}${built.pathname}`).toBe(`${stack.entra.url}/${CONTOSO}/oauth2/v2.0/authorize`);
+    expect(Object.fromEntries(built.searchParams)).toEqual({
+      client_id: PC_APP,
+      response_type: 'code',
+      redirect_uri: 'https://localhost',
+      response_mode: 'query',
+      scope: 'https://api.partner.microsoft.com/user_impersonation offline_access openid profile',
+      prompt: 'login',
+    });
+    const { location } = await stack.entra.authorize({
+      authorizeUrl: link.handMade.consentUrl,
+      username: 'alice@contoso.example',
+      decision: 'accept',
+    });
+    expect(new URL(location as string).searchParams.has('state')).toBe(false);
+    expect((await api('POST', '/payer-account/registration/authorization-code', { url: location })).status).toBe(202);
+    await until(async () => (await api('GET', '/payer-account')).status === 200);
+    expect((await api('GET', '/payer-account')).body).toMatchObject({ consentedBy: 'alice@contoso.example' });
+    expect((await api('DELETE', '/payer-account')).status).toBe(204);
+  });
+
+  it("registers a hand-made code pasted alone (handMade: true) even after the product's link was opened", async () => {
+    const link = (await reachConsent({ redirectUri: 'https://localhost' })) as Required<
+      Awaited<ReturnType<typeof reachConsent>>
+    >;
+    expect((await browse(link.consentLink)).status).toBe(302); // a click: a PKCE verifier now exists
+    const { location } = await stack.entra.authorize({
+      authorizeUrl: link.handMade.consentUrl,
+      username: 'alice@contoso.example',
+      decision: 'accept',
+    });
+    const code = new URL(location as string).searchParams.get('code');
+    const pasted = await api('POST', '/payer-account/registration/authorization-code', { code, handMade: true });
+    expect(pasted.status).toBe(202);
+    await until(async () => (await api('GET', '/payer-account')).status === 200);
+    expect((await api('DELETE', '/payer-account')).status).toBe(204);
+  });
+
+  it("answers no hand-made address when the link returns to this product's own callback", async () => {
+    expect(await reachConsent()).not.toHaveProperty('handMade');
   });
 
   it("registers with only the code pasted (the latest click's PKCE verifier is used)", async () => {

@@ -132,16 +132,21 @@ describe('step 3: consent link, start, callback', () => {
     expect(replaced.html).toContain('replaced');
   });
 
-  it('answers a pasted code for an unopened link, and a pasted address for a replaced link, with their own codes', async () => {
-    const old = (await link()).body.consentLink as string;
+  it('takes a pasted code for an unopened link as one from a hand-made sign-in: redeemed without PKCE, and a refusal says how to build the address', async () => {
+    await link();
     await until(async () => (await status()).status === 'awaitingConsent');
     const unopened = await api('POST', '/authorization-code', { code: 'c'.repeat(40) });
-    expect(unopened.status).toBe(409);
-    expect(unopened.body).toMatchObject({
-      code: 'consent_link_not_opened',
-      message: expect.stringContaining('Open the consent link'),
-    });
-    expect(unopened.body.field).toBeUndefined();
+    expect(unopened.status).toBe(202);
+    await until(async () => (await status()).status === 'awaitingPartnerApiCredentials');
+    const refused = (await status()).error;
+    expect(refused).toMatchObject({ code: 'consent_failed', aadsts: 9002313 });
+    expect(refused.message).toMatch(/older guide .*\/oauth2\/v2\.0\/authorize\?client_id=.*redirect_uri=/);
+    expect(refused.message).not.toMatch(/code_challenge|state=/);
+  });
+
+  it('answers a pasted address for a replaced link with its own code', async () => {
+    const old = (await link()).body.consentLink as string;
+    await until(async () => (await status()).status === 'awaitingConsent');
     const state = new URL((await browse(old)).location as string).searchParams.get('state') as string;
     const fresh = (await link()).body.consentLink as string;
     await until(async () => (await browse(fresh)).status === 302);

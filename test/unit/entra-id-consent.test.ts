@@ -440,8 +440,7 @@ describe('authorize endpoint: the pages', () => {
 // Graph; the stand-in refuses it (see authorize-request.ts).
 describe('authorize endpoint: validations redirected to the app (control route and GET alike)', () => {
   const cases: [string, Parameters<typeof authorizeUrl>[0], string, number][] = [
-    ['no code_challenge', { omit: ['code_challenge'] }, 'invalid_request', 900144],
-    ['no code_challenge_method', { omit: ['code_challenge_method'] }, 'invalid_request', 900144],
+    ['a code_challenge without code_challenge_method', { omit: ['code_challenge_method'] }, 'invalid_request', 900144],
     [
       'code_challenge_method=plain (S256 required here)',
       { extra: { code_challenge_method: 'plain' } },
@@ -681,6 +680,51 @@ describe('code redemption with the real msal-node', () => {
 // the authorize leg (#redeem-a-code-for-an-access-token)
 // https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes (54005, 70008, 501481, 700009, 50011,
 // 500112, 7000215, 7000222, 7000218, 9002313, 700007, 700005)
+// https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code:
+// code_challenge is recommended, not required; code_verifier is "Required if PKCE was used".
+describe('a sign-in without PKCE (a confidential client, an address built by hand)', () => {
+  it('issues a code, redeemed with the secret and no code_verifier; a verifier sent anyway is ignored', async () => {
+    const signIn = async () => {
+      const res = await controlAuthorize(
+        authorizeUrl({ omit: ['code_challenge', 'code_challenge_method'] }),
+        ALICE.upn,
+      );
+      expect(res.status).toBe(200);
+      return new URL(res.body.location).searchParams.get('code') as string;
+    };
+    const plain = await redeem(await signIn(), '', { code_verifier: undefined });
+    expect(plain.status).toBe(200);
+    expect(plain.body.refresh_token).toEqual(expect.any(String));
+    expect((await redeem(await signIn(), 'a'.repeat(43))).status).toBe(200);
+  });
+
+  it('refuses a cross-origin redemption of such a code (AADSTS9002325: PKCE required there)', async () => {
+    const res = await controlAuthorize(
+      authorizeUrl({
+        clientId: OCTO_WEB.clientId,
+        redirectUri: OCTO_WEB.redirectUri,
+        tenant: OCTO,
+        omit: ['code_challenge', 'code_challenge_method'],
+      }),
+      'olivia@octo.example',
+    );
+    const code = new URL(res.body.location).searchParams.get('code') as string;
+    const refused = await redeem(
+      code,
+      '',
+      {
+        client_id: OCTO_WEB.clientId,
+        client_secret: undefined,
+        redirect_uri: OCTO_WEB.redirectUri,
+        code_verifier: undefined,
+      },
+      OCTO,
+      { Origin: new URL(OCTO_WEB.redirectUri).origin },
+    );
+    expectEntraError(refused, 400, 'invalid_request', 9002325);
+  });
+});
+
 describe('code redemption errors', () => {
   it('a code is single-use: AADSTS54005 the second time', async () => {
     const { code, verifier } = await consent();

@@ -25,7 +25,7 @@ describe('reading what a person pasted after consenting', () => {
       expect(readPastedConsent(pasted)).toMatchObject({ code: 'invalid_field', field: 'code' });
     }
     for (const url of [
-      'https://localhost/?code=abc', // no state
+      'https://localhost/?code=abc', // no state, and too short to be a code
       'https://localhost/?state=s', // neither code nor error
       'https://localhost/', // nothing
       'not an address',
@@ -36,6 +36,17 @@ describe('reading what a person pasted after consenting', () => {
         message: expect.stringContaining('whole address'),
       });
     }
+  });
+
+  it('takes an address without state as the answer to a sign-in built by hand', () => {
+    const code = 'M.C5_BAY.2.U.' + 'a'.repeat(40);
+    expect(readPastedConsent({ url: `https://localhost/?code=${code}&session_state=x` })).toEqual({
+      kind: 'code',
+      code,
+      handMade: true,
+    });
+    expect(readPastedConsent({ code, handMade: true })).toEqual({ kind: 'code', code, handMade: true });
+    expect(readPastedConsent({ code })).toEqual({ kind: 'code', code });
   });
 
   it('refuses an address whose values are longer than Microsoft sends, naming which', () => {

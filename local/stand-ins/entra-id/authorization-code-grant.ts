@@ -12,8 +12,8 @@ const s256 = (verifier: string) => createHash('sha256').update(verifier, 'ascii'
  * (900144 missing, 9002313 unknown, 700007 another client's, 700005 issued in another tenant, 54005 already
  * redeemed, 70008 older than 10 minutes); `redirect_uri` (700009 missing, 50011 not registered, 500112 not
  * the one of the authorize request; 9002326 a Web one redeemed cross-origin, 9002327 a Single-page application one
- * redeemed without an Origin, i.e. by a server); `code_verifier` (900144 missing, 501481 not matching the S256
- * challenge); the scope (700022 two resources, 65001 outside the consent). Only a successful redemption
+ * redeemed without an Origin, i.e. by a server); `code_verifier` when the authorize request had a challenge
+ * (900144 missing, 501481 not matching the S256 challenge; 9002325 a cross-origin redemption without PKCE); the scope (700022 two resources, 65001 outside the consent). Only a successful redemption
  * uses the code up.
  */
 export const authorizationCodeGrant: GrantHandler = async (ctx) => {
@@ -39,9 +39,13 @@ export const authorizationCodeGrant: GrantHandler = async (ctx) => {
   if (ctx.origin && !spa) throw aadsts.crossOriginRedemptionNotSpa(ctx.origin);
   if (!ctx.origin && spa) throw aadsts.spaCodeRedeemedByServer();
 
-  const verifier = params.get('code_verifier');
-  if (!verifier) throw aadsts.missingParameter('code_verifier');
-  if (!secretsEqual(s256(verifier), record.codeChallenge)) throw aadsts.pkceMismatch();
+  // "code_verifier: Required if PKCE was used in the authorization code grant request"; a single-page app's
+  // cross-origin redemption needs PKCE (9002325). A verifier for a code requested without a challenge is ignored.
+  if (record.codeChallenge !== undefined) {
+    const verifier = params.get('code_verifier');
+    if (!verifier) throw aadsts.missingParameter('code_verifier');
+    if (!secretsEqual(s256(verifier), record.codeChallenge)) throw aadsts.pkceMismatch();
+  } else if (ctx.origin) throw aadsts.pkceRequiredCrossOrigin();
 
   const requested = requestedWithinConsent(ctx, client, record.grant, record.requested);
   state.markRedeemed(record);

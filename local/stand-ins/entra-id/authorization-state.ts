@@ -70,7 +70,8 @@ export interface AuthorizeRequest {
   prompt?: string;
   /** `client_info=1`: the redirect then carries `client_info` too */
   clientInfo: boolean;
-  codeChallenge: string;
+  /** absent when the sign-in address had none (PKCE is optional for confidential clients) */
+  codeChallenge?: string;
   /** the resource and permissions asked for (one resource) */
   requested: DelegatedGrant;
   /** what the consent page lists and Accept grants */
@@ -88,7 +89,7 @@ export interface Interaction {
 export interface AuthorizationCodeRecord {
   grant: ConsentGrant;
   redirectUri: string;
-  codeChallenge: string;
+  codeChallenge?: string;
   /** the authorize request's resource and permissions: what the code redeems for when the token request names none */
   requested: DelegatedGrant;
   nonce?: string;

@@ -15,8 +15,9 @@ import { microsoftResource, parseScopes, resourceDisplayName, resourceKey } from
  * the token request names another ("For the /authorize leg of the request, this parameter can cover multiple
  * resources", https://learn.microsoft.com/en-us/entra/identity-platform/v2-oauth2-auth-code-flow#request-an-authorization-code).
  *
- * Stand-in rules stricter than Entra (so the product gets them right): PKCE is required, with
- * `code_challenge_method=S256`; the scope must name a resource (70011 for only `openid profile`, which Entra reads
+ * PKCE is optional ("recommended for all application types", required only for single-page apps' cross-origin
+ * redemption: 9002325 at the token endpoint), as on the page below. Stand-in rules stricter than Entra (so the
+ * product gets them right): a `code_challenge` must come with `code_challenge_method=S256`; the scope must name a resource (70011 for only `openid profile`, which Entra reads
  * as Microsoft Graph); `response_mode` is `query` (the default) or `fragment` (what MSAL for the browser asks for),
  * not `form_post` (all three on the page above).
  */
@@ -99,14 +100,15 @@ export function validateAuthorizeRequest(
   }
   const requested = grants[0];
 
-  // 4. PKCE, S256 only.
+  // 4. PKCE: recommended, not required (a confidential client's hand-made sign-in address has none); S256 only.
   const codeChallenge = param('code_challenge');
-  if (!codeChallenge) return fail(aadsts.missingAuthorizeParameter('code_challenge'));
-  const method = param('code_challenge_method');
-  if (!method) return fail(aadsts.missingAuthorizeParameter('code_challenge_method'));
-  if (method === 'plain') return fail(aadsts.standInLimitation('code_challenge_method=plain is refused: use S256.'));
-  if (method !== 'S256') return fail(aadsts.invalidCodeChallengeMethod());
-  if (!S256_CHALLENGE.test(codeChallenge)) return fail(aadsts.invalidCodeChallengeSize());
+  if (codeChallenge !== undefined) {
+    const method = param('code_challenge_method');
+    if (!method) return fail(aadsts.missingAuthorizeParameter('code_challenge_method'));
+    if (method === 'plain') return fail(aadsts.standInLimitation('code_challenge_method=plain is refused: use S256.'));
+    if (method !== 'S256') return fail(aadsts.invalidCodeChallengeMethod());
+    if (!S256_CHALLENGE.test(codeChallenge)) return fail(aadsts.invalidCodeChallengeSize());
+  }
 
   // 5. prompt: none cannot work (the stand-in keeps no browser session); the others show the pages.
   const prompt = param('prompt');
