@@ -220,7 +220,11 @@ export const aadsts = {
       `Cross-origin token redemption is permitted only for the 'Single-Page Application' client-type. Request origin: '${origin}'.`,
     ),
   pkceRequiredCrossOrigin: () =>
-    e(9002325, 'invalid_request', `Proof Key for Code Exchange is required for cross-origin authorization code redemption.`),
+    e(
+      9002325,
+      'invalid_request',
+      `Proof Key for Code Exchange is required for cross-origin authorization code redemption.`,
+    ),
   spaCodeRedeemedByServer: () =>
     e(
       9002327,
