@@ -287,6 +287,7 @@ module api 'modules/function-app.bicep' = {
     acsEndpoint: communication.outputs.endpoint
     consentEmailSender: communication.outputs.senderAddress
     corsAllowedOrigins: union([web.outputs.uri], extraWebOrigins)
+    wizardUrl: web.outputs.uri
     durableTaskHubName: durableTaskHubName
     payerAccountsTableName: payerAccountsTableName
     auditTableName: auditTableName

@@ -95,6 +95,11 @@ export const settingsSchema = z
 
     /** The app's public address: consent links and the callback partners register are built from it. */
     PUBLIC_BASE_URL: url,
+    /**
+     * The registration wizard's address, for the consent page's way back; default PUBLIC_BASE_URL's `/` (where the
+     * local host serves it). In Azure the wizard is a Static Web App of its own: infra sets its address.
+     */
+    WIZARD_URL: url.optional(),
     /** How long a consent link stays valid (default 72 hours). */
     CONSENT_LINK_TTL_HOURS: z.coerce
       .number()

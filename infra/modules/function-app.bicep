@@ -21,6 +21,8 @@ param acsEndpoint string
 param consentEmailSender string
 @description('Browser origins allowed to call the API (CORS): the wizard\'s static site and any others given.')
 param corsAllowedOrigins array
+@description('The registration wizard\'s address: the consent page links back to it.')
+param wizardUrl string
 
 param durableTaskHubName string
 param payerAccountsTableName string
@@ -148,6 +150,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     PARTNER_CENTER_VERIFY_WAIT_SECONDS: string(partnerCenterVerifyWaitSeconds)
     PARTNER_CENTER_VERIFY_POLL_MS: '25'
     PUBLIC_BASE_URL: 'https://${site.properties.defaultHostName}'
+    WIZARD_URL: wizardUrl
     CONSENT_LINK_TTL_HOURS: string(consentLinkTtlHours)
     CONSENT_STATE_TTL_MINUTES: '15'
     CONSENT_STATES_TABLE: 'ConsentStates'

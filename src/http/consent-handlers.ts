@@ -15,8 +15,11 @@ import { json, problem, statusOf } from './problem';
 import type { ConsentReceived } from './response-schemas';
 import { consentCallbackQuery, consentStartQuery } from './schemas';
 
-/** A consent page for the admin's browser: its status from the code of a refusal, 200 for everything else. */
-function render(page: ConsentPage): HttpResponseInit {
+/**
+ * A consent page for the admin's browser: its status from the code of a refusal, 200 for everything else; with a
+ * way back to the wizard.
+ */
+function render(page: ConsentPage, wizardUrl: string): HttpResponseInit {
   if (page.kind === 'redirect')
     return { status: 302, headers: { location: page.location, 'cache-control': 'no-store' } };
   return {
@@ -26,7 +29,7 @@ function render(page: ConsentPage): HttpResponseInit {
       'cache-control': 'no-store',
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
     },
-    body: consentPageHtml(page.title, page.message),
+    body: consentPageHtml(page.title, page.message, { wizardUrl, problem: !!page.code }),
   };
 }
 
@@ -60,7 +63,7 @@ export const requestConsentLink = signedIn(
 export const startConsent: HttpEndpoint = async (request, _context, { services, client }) => {
   const query = consentStartQuery.safeParse(Object.fromEntries(request.query));
   // An unusable ticket gets the same plain page as a forged one.
-  return render(await start(query.success ? query.data.ticket : '', services.consentFlow(client)));
+  return render(await start(query.success ? query.data.ticket : '', services.consentFlow(client)), wizardUrl(services));
 };
 
 /** GET /api/consent/callback — the redirect URI: code or error, and the state (anonymous: the state protects it). */
@@ -72,8 +75,11 @@ export const consentCallback: HttpEndpoint = async (request, context, { services
     services.consentFlow(client),
   );
   context.info('Consent callback', { outcome: page.kind === 'page' ? page.title : 'redirect', error: q.error });
-  return render(page);
+  return render(page, wizardUrl(services));
 };
+
+const wizardUrl = (services: { config: { WIZARD_URL?: string; PUBLIC_BASE_URL: string } }) =>
+  services.config.WIZARD_URL ?? `${services.config.PUBLIC_BASE_URL}/`;
 
 /** Which workflow a pasted answer belongs to: the registration in progress, or the registered account's re-consent. */
 type ConsentAwaiting = 'registration' | 'reconsent';

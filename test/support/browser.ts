@@ -5,7 +5,7 @@ import { REPO_ROOT } from '../../local/stack';
 
 /** Debian's Chromium (`apt-get install chromium`; .ci/run installs it), driven headless by playwright-core. */
 export const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'browser');
+export const SCREENSHOTS = path.join(REPO_ROOT, 'test-output', 'wizard');
 
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM))

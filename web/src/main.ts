@@ -6,6 +6,7 @@ import { startAuth } from './auth';
 import { apiBase, loadConfig } from './config';
 import { h } from './dom';
 import { errorMessage } from './fields';
+import { forgetAll } from './kept-values';
 import { signInView } from './views/sign-in-view';
 import { page } from './views/step-section';
 import { createWizard } from './wizard';
@@ -32,8 +33,13 @@ async function start(main: HTMLElement): Promise<void> {
     return;
   }
   const signOut = h('button', { type: 'button', class: 'link' }, 'Sign out');
-  signOut.addEventListener('click', () => void auth.signOut());
-  document.getElementById('account')?.replaceChildren(h('span', {}, `Signed in as ${user.username}`), signOut);
+  signOut.addEventListener('click', () => {
+    forgetAll();
+    void auth.signOut();
+  });
+  document
+    .getElementById('account')
+    ?.replaceChildren(h('span', { class: 'who' }, 'Signed in as ', h('strong', {}, user.username)), signOut);
   const wizard = createWizard(main, {
     api: createApi(apiBase(config), () => auth.token()),
     config,

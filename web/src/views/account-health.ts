@@ -99,15 +99,7 @@ export function accountHealth(
     );
   }
 
-  const status = health.reconsentRequired
-    ? 'Consent needed'
-    : secretRefused(health.lastError)
-      ? 'Secret refused'
-      : health.secretExpiresSoon
-        ? 'Secret expiring'
-        : health.lastError
-          ? 'Last refresh failed'
-          : 'Healthy';
+  const level = healthLevel(health);
   return h(
     'section',
     { 'aria-labelledby': 'health-heading' },
@@ -115,18 +107,56 @@ export function accountHealth(
     ...problems,
     details(
       [
-        ['Status', status],
+        ['Status', h('span', {}, badge(level.level), level.reason ? ` ${level.reason}` : undefined)],
         ['Last token refresh', time(health.lastRefreshAt) ?? 'Not yet (the keep-alive runs weekly)'],
         ['Last attempt', health.lastAttemptAt !== health.lastRefreshAt ? time(health.lastAttemptAt) : undefined],
         [
           'Consent valid until (estimate)',
-          health.reconsentRequired ? 'No longer valid' : time(health.refreshTokenExpiresAt, formatDate),
+          health.reconsentRequired
+            ? 'No longer valid: an admin must consent again'
+            : time(health.refreshTokenExpiresAt, formatDate),
         ],
-        ['Consent required again', health.reconsentRequired ? 'Yes' : 'No'],
-        ['Secret expires', time(account.applicationSecretExpiresAt, formatDate) ?? 'Not given'],
-        ['Secret expires within 30 days', health.secretExpiresSoon ? 'Yes' : 'No'],
+        ['Secret expires', secretExpiry(account)],
       ],
       { 'aria-labelledby': 'health-heading', id: 'health' },
     ),
   );
+}
+
+export type HealthLevel = 'healthy' | 'action-needed' | 'failing';
+
+const BADGE_WORDS: Record<HealthLevel, string> = {
+  healthy: 'Healthy',
+  'action-needed': 'Action needed',
+  failing: 'Failing',
+};
+
+/**
+ * One word for the account's state: failing while Octo cannot read the partner's data (consent or secret refused,
+ * the last refresh failed), action needed while it can but something must be done soon (the secret expires within
+ * 30 days), else healthy; with the reason in a few words.
+ */
+export function healthLevel(health: Health): { level: HealthLevel; reason?: string } {
+  if (health.reconsentRequired) return { level: 'failing', reason: 'An admin must consent again.' };
+  if (secretRefused(health.lastError)) return { level: 'failing', reason: 'The application secret is refused.' };
+  if (health.lastError)
+    return {
+      level: 'failing',
+      reason: health.lastError.transient
+        ? 'The last token refresh did not go through; Octo tries again.'
+        : 'The last token refresh did not go through.',
+    };
+  if (health.secretExpiresSoon)
+    return { level: 'action-needed', reason: 'The application secret expires within 30 days.' };
+  return { level: 'healthy' };
+}
+
+export const badge = (level: HealthLevel) =>
+  h('span', { class: `badge badge-${level}`, 'data-level': level }, BADGE_WORDS[level]);
+
+/** The secret's expiry date, marked when it is near; said plainly when no date was given. */
+function secretExpiry(account: PayerAccountView): HTMLElement | string {
+  const date = time(account.applicationSecretExpiresAt, formatDate);
+  if (!date) return 'Unknown: no expiry date was given (replace the secret to give one)';
+  return h('span', {}, date, account.health.secretExpiresSoon ? ' (within 30 days)' : undefined);
 }

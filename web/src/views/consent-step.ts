@@ -2,8 +2,12 @@ import { ApiProblem } from '../api';
 import type { RegistrationView } from '../api-types';
 import { consentCallbackUrl } from '../config';
 import type { WizardContext } from '../context';
+import { guid, mpnId as mpnIdCheck } from '../checks';
 import { h } from '../dom';
 import { field, FormErrors } from '../fields';
+import { guideLink } from '../guide';
+import { keepValues } from '../kept-values';
+import { adminEmailField, offerLinkInstead } from './admin-email';
 import { cancelButton } from './cancel-registration';
 import { consentHelp } from './consent-help';
 import { localHint } from './local-hints';
@@ -25,6 +29,7 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
     value: verified?.tenantId,
     spellcheck: false,
     hint: 'Confirm your partner tenant, as verified in step 2.',
+    check: guid('under Verified with Microsoft'),
   });
   const applicationId = field({
     name: 'applicationId',
@@ -33,6 +38,7 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
     value: verified?.applicationId,
     spellcheck: false,
     hint: 'Confirm the app the admin consents to, as verified in step 2.',
+    check: guid('under Verified with Microsoft'),
   });
   const mpnId = field({
     name: 'mpnId',
@@ -40,17 +46,12 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
     optional: true,
     inputmode: 'numeric',
     hint: '5 to 10 digits; checked against Partner Center.',
+    check: mpnIdCheck,
   });
-  const adminEmail = field({
-    name: 'adminEmail',
-    label: "Admin's e-mail",
-    type: 'email',
-    optional: true,
-    autocomplete: 'email',
-    hint: 'Octo e-mails the consent link to this admin. Leave it empty to open the link yourself.',
-  });
+  const adminEmail = adminEmailField();
   const redirect = redirectChoice(callback, registration.consent?.redirectUri);
   const errors = new FormErrors([tenantId, applicationId, mpnId, adminEmail]);
+  const kept = keepValues('partner-api-consent', [mpnId, adminEmail]);
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Get the consent link');
   const form = h(
     'form',
@@ -66,7 +67,7 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void busy(submit, async () => {
-      errors.clear();
+      if (!errors.check()) return;
       const optional = (name: string, value: string) => (value.trim() ? { [name]: value.trim() } : {});
       const redirectUri = redirect.value();
       try {
@@ -81,11 +82,13 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
             redirectUri,
           },
         );
+        kept.forget();
         ctx.announce(body.emailedTo ? `Consent link sent to ${body.emailedTo}.` : 'Consent link ready.');
         await ctx.refresh();
       } catch (error) {
         if (error instanceof ApiProblem && error.code === 'registration_not_at_this_step') return ctx.refresh();
         errors.show(error);
+        offerLinkInstead(error, adminEmail, form);
       }
     });
   });
@@ -96,7 +99,8 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
     h(
       'p',
       {},
-      'An admin of your partner tenant signs in to Microsoft and accepts that Octo reads Azure prices through your app.',
+      'An admin of your partner tenant signs in to Microsoft and accepts that Octo reads Azure prices through your app. ',
+      guideLink('step-3-partner-api-consent', 'Guide: Step 3'),
     ),
     verifiedPartner(verified),
     consentHelp(callback),

@@ -1,7 +1,9 @@
 import { ApiProblem } from '../api';
 import type { RegistrationView } from '../api-types';
 import type { WizardContext } from '../context';
+import { copyButton } from '../copy-button';
 import { formatTime, h } from '../dom';
+import { guideLink } from '../guide';
 import { cancelButton } from './cancel-registration';
 import { consentStep } from './consent-step';
 import { CONSENT_RECEIVED, pastedAddressForm } from './pasted-address-form';
@@ -23,7 +25,7 @@ export function consentWaiting(ctx: WizardContext, registration: RegistrationVie
   const link = consent?.consentLink
     ? h(
         'p',
-        {},
+        { class: 'link-row' },
         h(
           'a',
           {
@@ -35,15 +37,9 @@ export function consentWaiting(ctx: WizardContext, registration: RegistrationVie
           },
           'Open the consent page in a new tab',
         ),
+        copyButton(consent.consentLink, 'the consent link'),
       )
     : undefined;
-  const copy = consent?.consentLink ? h('button', { type: 'button', class: 'secondary' }, 'Copy the link') : undefined;
-  copy?.addEventListener('click', () => {
-    void navigator.clipboard?.writeText(consent!.consentLink!).then(
-      () => ctx.announce('Consent link copied.'),
-      () => ctx.announce('Copying is not allowed here: open the link instead.'),
-    );
-  });
   const again = h('button', { type: 'button', class: 'secondary' }, 'Change details or get a new link');
   again.addEventListener('click', () => ctx.show(consentStep(ctx, registration)));
   const pasted =
@@ -77,7 +73,8 @@ export function consentWaiting(ctx: WizardContext, registration: RegistrationVie
       : undefined,
     status,
     pasted,
-    actions(copy, again, cancelButton(ctx)),
+    h('p', { class: 'hint' }, guideLink('waiting-for-consent', 'Guide: Waiting for consent')),
+    actions(again, cancelButton(ctx)),
   );
   ctx.poll(view, async () => {
     let current: RegistrationView;

@@ -7,7 +7,8 @@ import { actions, busy, page } from './step-section';
 
 /** The account page's button: it leads to the confirmation, never straight to the deletion. */
 export function deregisterButton(ctx: WizardContext, account: PayerAccountView): HTMLButtonElement {
-  const button = h('button', { type: 'button', class: 'secondary' }, 'Deregister this payer account');
+  // Styled as destructive: it leads to deleting the account, even if only after a confirmation.
+  const button = h('button', { type: 'button', class: 'danger-outline' }, 'Deregister this payer account');
   button.addEventListener('click', () => ctx.show(deregisterConfirmation(ctx, account)));
   return button;
 }

@@ -8,16 +8,17 @@ export function localHint(
 ): HTMLElement | undefined {
   const hints = config.localHints;
   if (!hints) return undefined;
+  // Folded away: it concerns only the local stand-ins, never a partner.
   const box = (...content: (Node | string)[]) =>
     h(
-      'aside',
-      { class: 'local-hint', 'aria-label': 'Local stand-ins' },
-      h('strong', {}, 'Local stand-ins: '),
-      ...content,
+      'details',
+      { class: 'local-hint' },
+      h('summary', {}, 'Local stand-ins only: what to use here'),
+      h('div', {}, ...content),
     );
   if (topic === 'signIn') {
     return box(
-      'sign in as one of these fixture users. ',
+      'Sign in as one of these fixture users. ',
       hints.credentialsNote,
       h('ul', {}, ...hints.users.map((u) => h('li', {}, code(u.username), ` — ${u.note}`))),
     );
@@ -43,7 +44,7 @@ export function localHint(
     );
   }
   return box(
-    'give ',
+    'Give ',
     code(hints.users[0]?.username ?? ''),
     " as the admin's e-mail; the consent e-mail lands in the local inbox",
     hints.inboxUrl

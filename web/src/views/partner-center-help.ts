@@ -1,4 +1,5 @@
 import { code, h } from '../dom';
+import { guideLink } from '../guide';
 
 /** Where a partner finds step 2's values in Partner Center and the Microsoft Entra admin center. */
 export function partnerCenterHelp(): HTMLElement {
@@ -66,6 +67,17 @@ export function partnerCenterHelp(): HTMLElement {
         h('strong', {}, 'Expires'),
         ' date: give it below and Octo reminds you 30 days before.',
       ),
+    ),
+    h(
+      'p',
+      {},
+      'More in the partner setup guide: ',
+      guideLink('app-management', 'App management'),
+      ', ',
+      guideLink('client-secret', 'Client secret'),
+      ', ',
+      guideLink('step-2-partner-center-credentials', 'Step 2'),
+      '.',
     ),
   );
 }

@@ -1,8 +1,10 @@
 import { ApiProblem } from '../api';
 import type { RegistrationView } from '../api-types';
 import type { WizardContext } from '../context';
+import { domainOrTenantId, guid } from '../checks';
 import { h } from '../dom';
 import { field, FormErrors } from '../fields';
+import { keepValues } from '../kept-values';
 import { cancelButton } from './cancel-registration';
 import { localHint } from './local-hints';
 import { partnerCenterHelp } from './partner-center-help';
@@ -19,6 +21,7 @@ export function partnerCenterStep(ctx: WizardContext, registration: Registration
     spellcheck: false,
     placeholder: '00000000-0000-0000-0000-000000000000',
     hint: 'The App ID of your Partner Center app (Account settings → App management).',
+    check: guid("in Partner Center's App management or on the app's Overview page"),
   });
   const domain = field({
     name: 'domain',
@@ -27,11 +30,12 @@ export function partnerCenterStep(ctx: WizardContext, registration: Registration
     spellcheck: false,
     placeholder: 'contoso.onmicrosoft.com',
     hint: "Your partner tenant's domain, or its Directory (tenant) ID.",
+    check: domainOrTenantId,
   });
   const secret = field({
     name: 'secret',
     label: 'Client secret value',
-    type: 'password',
+    secret: true,
     required: true,
     autocomplete: 'off',
     hint: "The secret's Value, not its Secret ID. It is sent once over HTTPS and kept in Key Vault; Octo never shows it again.",
@@ -44,6 +48,8 @@ export function partnerCenterStep(ctx: WizardContext, registration: Registration
     hint: 'The Expires date shown with the secret: Octo reminds you 30 days before.',
   });
   const errors = new FormErrors([applicationId, domain, secret, expiry]);
+  // Typed values come back after a reload; the secret never is kept.
+  const kept = keepValues('partner-center', [applicationId, domain, expiry]);
   const status = h('p', { class: 'status', role: 'status' });
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Verify credentials');
 
@@ -58,7 +64,10 @@ export function partnerCenterStep(ctx: WizardContext, registration: Registration
         status.textContent = '';
         resolve();
         if (body.error) errors.show(new ApiProblem(422, body.error.code, body.error.message, body.error.field));
-        else await ctx.refresh();
+        else {
+          kept.forget();
+          await ctx.refresh();
+        }
         return true;
       });
     });
@@ -77,7 +86,7 @@ export function partnerCenterStep(ctx: WizardContext, registration: Registration
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void busy(submit, async () => {
-      errors.clear();
+      if (!errors.check()) return;
       const body = {
         applicationId: applicationId.input.value.trim(),
         domain: domain.input.value.trim(),
@@ -93,6 +102,7 @@ export function partnerCenterStep(ctx: WizardContext, registration: Registration
         );
         if (answer.status === 202) return waitForVerification();
         status.textContent = '';
+        kept.forget();
         ctx.announce(`Credentials verified for ${answer.body.verified?.companyName ?? 'your company'}.`);
         await ctx.refresh();
       } catch (error) {

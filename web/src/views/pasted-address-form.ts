@@ -1,6 +1,7 @@
 import type { WizardContext } from '../context';
 import { code, h } from '../dom';
 import { field, FormErrors } from '../fields';
+import { guideLink } from '../guide';
 import { busy } from './step-section';
 
 /** The API's answer to a pasted address whose code was received (its other answers: consent declined or not completed). */
@@ -26,7 +27,8 @@ export function pastedAddressForm(
       {},
       'After Accept, Microsoft sends the browser to ',
       code('https://localhost/?code=…'),
-      '. The page says it cannot be reached: that is expected. Copy the whole address from the address bar and paste it here.',
+      '. The page says it cannot be reached: that is expected. Copy the whole address from the address bar and paste it here. ',
+      guideLink('pasting-the-address', 'Guide: Pasting the address'),
     ),
   });
   const errors = new FormErrors([address], { code: 'url' });

@@ -1,7 +1,8 @@
 import { ApiProblem } from '../api';
 import type { PayerAccountView } from '../api-types';
 import type { WizardContext } from '../context';
-import { code, details, formatTime, h } from '../dom';
+import { copyable } from '../copy-button';
+import { details, formatTime, h } from '../dom';
 import { accountHealth, secretNeedsReplacing } from './account-health';
 import { deregisterButton } from './deregister';
 import { readOnlyNotice } from './read-only';
@@ -55,8 +56,8 @@ export function payerAccountView(ctx: WizardContext, account: PayerAccountView, 
         ['Company', account.companyName],
         ['Country', account.country],
         ['MPN ID', account.mpnId],
-        ['Directory (tenant) ID', code(account.tenantId)],
-        ['Application ID', code(account.applicationId)],
+        ['Directory (tenant) ID', copyable(account.tenantId, 'the Directory (tenant) ID')],
+        ['Application (client) ID', copyable(account.applicationId, 'the Application (client) ID')],
         ['Consented by', account.consentedBy],
         ['Registered', formatTime(account.registeredAt)],
       ],

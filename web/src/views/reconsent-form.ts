@@ -2,7 +2,10 @@ import type { ConsentLinkView, PayerAccountView } from '../api-types';
 import { consentCallbackUrl } from '../config';
 import type { WizardContext } from '../context';
 import { h } from '../dom';
-import { field, FormErrors } from '../fields';
+import { FormErrors } from '../fields';
+import { guideLink } from '../guide';
+import { keepValues } from '../kept-values';
+import { adminEmailField, offerLinkInstead } from './admin-email';
 import { consentHelp } from './consent-help';
 import { localHint } from './local-hints';
 import { LOCALHOST, redirectChoice } from './redirect-choice';
@@ -15,16 +18,10 @@ import { actions, busy, page } from './step-section';
 export function reconsentForm(ctx: WizardContext, account: PayerAccountView): HTMLElement {
   const current = account.reconsent?.consent?.redirectUri;
   const callback = current && current !== LOCALHOST ? current : consentCallbackUrl(ctx.config);
-  const adminEmail = field({
-    name: 'adminEmail',
-    label: "Admin's e-mail",
-    type: 'email',
-    optional: true,
-    autocomplete: 'email',
-    hint: `Octo e-mails the consent link to this admin. Leave it empty to open the link yourself.${account.adminEmail ? ` Last time the link went to ${account.adminEmail}.` : ''}`,
-  });
+  const adminEmail = adminEmailField(account.adminEmail);
   const redirect = redirectChoice(callback, current);
   const errors = new FormErrors([adminEmail]);
+  const kept = keepValues('reconsent', [adminEmail]);
   const submit = h('button', { type: 'submit', class: 'primary' }, 'Get the consent link');
   const back = h('button', { type: 'button', class: 'secondary' }, 'Back to the account');
   back.addEventListener('click', () => void ctx.refresh());
@@ -39,17 +36,19 @@ export function reconsentForm(ctx: WizardContext, account: PayerAccountView): HT
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void busy(submit, async () => {
-      errors.clear();
+      if (!errors.check()) return;
       const email = adminEmail.input.value.trim();
       try {
         const { body } = await ctx.api<ConsentLinkView>('POST', '/payer-account/reconsent', {
           ...(email ? { adminEmail: email } : {}),
           redirectUri: redirect.value(),
         });
+        kept.forget();
         ctx.announce(body.emailedTo ? `Consent link sent to ${body.emailedTo}.` : 'Consent link ready.');
         await ctx.refresh();
       } catch (error) {
         errors.show(error);
+        offerLinkInstead(error, adminEmail, form);
       }
     });
   });
@@ -61,7 +60,8 @@ export function reconsentForm(ctx: WizardContext, account: PayerAccountView): HT
       {},
       'An admin of your partner tenant signs in to Microsoft and accepts again that Octo reads Azure prices through your app ',
       h('code', {}, account.applicationId),
-      '. Nothing else changes: Octo keeps the consent it has until the new one is in.',
+      '. Nothing else changes: Octo keeps the consent it has until the new one is in. ',
+      guideLink('consent-again', 'Guide: Consent again'),
     ),
     consentHelp(callback),
     localHint(ctx.config, 'consent'),

@@ -1,5 +1,6 @@
 import type { PayerAccountView } from '../api-types';
 import type { WizardContext } from '../context';
+import { copyButton } from '../copy-button';
 import { formatTime, h } from '../dom';
 import { microsoftAnswer } from './account-health';
 import { CONSENT_RECEIVED, pastedAddressForm } from './pasted-address-form';
@@ -54,7 +55,7 @@ export function reconsentProgress(
   const link = consent?.consentLink
     ? h(
         'p',
-        {},
+        { class: 'link-row' },
         h(
           'a',
           {
@@ -66,6 +67,7 @@ export function reconsentProgress(
           },
           'Open the consent page in a new tab',
         ),
+        copyButton(consent.consentLink, 'the consent link'),
       )
     : undefined;
   const pasted =

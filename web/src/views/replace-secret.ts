@@ -2,6 +2,7 @@ import type { PayerAccountView } from '../api-types';
 import type { WizardContext } from '../context';
 import { code, formatDate, h } from '../dom';
 import { field, FormErrors } from '../fields';
+import { guideLink } from '../guide';
 import { localHint } from './local-hints';
 import { actions, busy, page } from './step-section';
 
@@ -18,7 +19,7 @@ export function replaceSecretView(ctx: WizardContext, account: PayerAccountView)
   const secret = field({
     name: 'secret',
     label: 'New client secret value',
-    type: 'password',
+    secret: true,
     required: true,
     autocomplete: 'off',
     hint: "The new secret's Value, not its Secret ID. It is sent once over HTTPS and kept in Key Vault; Octo never shows it again.",
@@ -46,7 +47,7 @@ export function replaceSecretView(ctx: WizardContext, account: PayerAccountView)
   form.addEventListener('submit', (event) => {
     event.preventDefault();
     void busy(submit, async () => {
-      errors.clear();
+      if (!errors.check()) return;
       status.textContent = 'Checking the new secret with Microsoft Entra ID and Partner Center…';
       try {
         const { body } = await ctx.api<SecretUpdated>('PUT', '/payer-account/secret', {
@@ -116,6 +117,7 @@ export function replaceSecretView(ctx: WizardContext, account: PayerAccountView)
         ),
         h('li', {}, 'Note its ', h('strong', {}, 'Expires'), ' date and give it below.'),
       ),
+      h('p', {}, guideLink('replace-the-application-secret', 'Guide: Replace the application secret')),
     ),
     localHint(ctx.config, 'secret'),
     form,

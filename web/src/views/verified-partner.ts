@@ -1,5 +1,6 @@
 import type { VerifiedPartner } from '../api-types';
-import { code, details, h } from '../dom';
+import { copyable } from '../copy-button';
+import { details, h } from '../dom';
 
 /** What step 2 verified with Microsoft, for the person to confirm it is their company. */
 export function verifiedPartner(partner: VerifiedPartner | undefined): HTMLElement | undefined {
@@ -11,8 +12,8 @@ export function verifiedPartner(partner: VerifiedPartner | undefined): HTMLEleme
     details([
       ['Company', partner.companyName],
       ['Country', partner.country],
-      ['Directory (tenant) ID', code(partner.tenantId)],
-      ['Application ID', code(partner.applicationId)],
+      ['Directory (tenant) ID', copyable(partner.tenantId, 'the Directory (tenant) ID')],
+      ['Application (client) ID', copyable(partner.applicationId, 'the Application (client) ID')],
       ['Domain', partner.domain],
     ]),
     h('p', { class: 'hint' }, 'Not your company? Cancel the registration and start again with your own app.'),
