@@ -1,5 +1,6 @@
 import type { Result, FieldError } from '../domain/error-codes';
 import { ErrorCode, fail, ok } from '../domain/error-codes';
+import { handMadeLink } from '../domain/consent';
 import type { Caller, PayerAccountView } from '../domain/payer-account';
 import { RegistrationStatus } from '../domain/registration';
 import { healthOf, secretExpiresSoon } from '../domain/token-health';
@@ -12,6 +13,8 @@ export interface GetPayerAccountDeps {
   workflow: RegistrationWorkflow;
   clock: Clock;
   consentLink(instanceId: string, linkId: string, expiresAt: string): Promise<string>;
+  /** Where the hand-made sign-in address points, and this product's callback (which gets none). */
+  authority?: { host: string; callbackUrl: string };
 }
 
 /** The organization's registered payer account: metadata, health and any re-consent in progress (never a secret). */
@@ -57,6 +60,7 @@ export async function getPayerAccount(
                     ),
                   }
                 : {}),
+              ...(deps.authority ? handMadeLink(deps.authority, account, progress.consent.redirectUri) : {}),
             },
           },
         }

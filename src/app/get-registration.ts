@@ -1,3 +1,4 @@
+import { handMadeLink } from '../domain/consent';
 import type { Caller } from '../domain/payer-account';
 import type { FieldError, Result } from '../domain/error-codes';
 import { ErrorCode, fail, ok } from '../domain/error-codes';
@@ -20,6 +21,8 @@ export async function getRegistration(
     payerAccounts: PayerAccounts;
     workflow: RegistrationWorkflow;
     consentLink?: (registrationId: string, linkId: string, expiresAt: string) => Promise<string>;
+    /** Where the hand-made sign-in address points, and this product's callback (which gets none). */
+    authority?: { host: string; callbackUrl: string };
   },
 ): Promise<Result<RegistrationView>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
@@ -47,6 +50,9 @@ export async function getRegistration(
               state.progress.consent.expiresAt,
             ),
           }
+        : {}),
+      ...(deps.authority && state.progress.verified
+        ? handMadeLink(deps.authority, state.progress.verified, state.progress.consent.redirectUri)
         : {}),
     },
   });

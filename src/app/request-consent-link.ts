@@ -1,5 +1,5 @@
 import type { ConsentLinkView, PartnerApiCredentialsSubmission } from '../domain/consent';
-import { handMadeConsentUrl } from '../domain/consent';
+import { handMadeLink } from '../domain/consent';
 import { consentEmailRefused, requesterOf } from '../domain/consent-email-recipient';
 import type { FieldError, Result } from '../domain/error-codes';
 import { ErrorCode, fail, ok } from '../domain/error-codes';
@@ -150,9 +150,7 @@ export async function issueConsentLink(
     ),
     expiresAt: expiresAt.toISOString(),
     ...(input.adminEmail ? { emailedTo: input.adminEmail } : {}),
-    ...(redirectUri !== deps.callbackUrl
-      ? { handMade: { consentUrl: handMadeConsentUrl(deps.authorityHost, { ...app, redirectUri }), redirectUri } }
-      : {}),
+    ...handMadeLink({ host: deps.authorityHost, callbackUrl: deps.callbackUrl }, app, redirectUri),
   });
 }
 

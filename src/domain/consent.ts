@@ -26,6 +26,21 @@ export function handMadeConsentUrl(
   return `${authorityHost}/${app.tenantId}/oauth2/v2.0/authorize?${query}`;
 }
 
+export interface ConsentLinkHandMade {
+  /** For the partner's own redirect URI: the sign-in address to build by hand instead of opening the link. */
+  handMade: { consentUrl: string; redirectUri: string };
+}
+
+/** The hand-made sign-in address, only for a redirect URI of the partner's own (not this product's callback). */
+export function handMadeLink(
+  authority: { host: string; callbackUrl: string },
+  app: { tenantId: string; applicationId: string },
+  redirectUri: string,
+): ConsentLinkHandMade | undefined {
+  if (redirectUri === authority.callbackUrl) return undefined;
+  return { handMade: { consentUrl: handMadeConsentUrl(authority.host, { ...app, redirectUri }), redirectUri } };
+}
+
 /** What a consent link carries (signed): which registration, which link (a newer link replaces it). */
 export interface ConsentTicket {
   registrationId: string;
@@ -85,10 +100,8 @@ export interface RegisteredPayerAccount {
 
 export type ConsentResult = { ok: true; account: RegisteredPayerAccount } | { ok: false; error: CredentialError };
 
-export interface ConsentLinkView {
+export interface ConsentLinkView extends Partial<ConsentLinkHandMade> {
   consentLink: string;
   expiresAt: string;
   emailedTo?: string;
-  /** For the partner's own redirect URI: the sign-in address to build by hand instead of opening the link. */
-  handMade?: { consentUrl: string; redirectUri: string };
 }

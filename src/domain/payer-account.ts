@@ -1,3 +1,4 @@
+import type { ConsentLinkHandMade } from './consent';
 import type { RegisteredPayerAccount } from './consent';
 import type { CredentialError } from './credential-errors';
 import type { RegistrationProgress, RegistrationStatus } from './registration';
@@ -38,7 +39,7 @@ export type PayerAccountView = Omit<RegisteredPayerAccount, 'tokenCache' | 'appl
     status: RegistrationStatus;
     expiresAt: string;
     error?: CredentialError;
-    consent?: NonNullable<RegistrationProgress['consent']> & { consentLink?: string };
+    consent?: NonNullable<RegistrationProgress['consent']> & { consentLink?: string } & Partial<ConsentLinkHandMade>;
   };
 };
 

@@ -1,3 +1,4 @@
+import type { ConsentLinkHandMade } from './consent';
 /** A payer-account registration as the product's users see it. No Azure types here. */
 import type { CredentialError } from './credential-errors';
 import type { VerifiedPartner } from './partner-center-credentials';
@@ -62,7 +63,7 @@ export interface RegistrationView {
   expiresAt?: string;
   verified?: VerifiedPartner;
   error?: CredentialError;
-  consent?: RegistrationProgress['consent'] & { consentLink?: string };
+  consent?: RegistrationProgress['consent'] & { consentLink?: string } & Partial<ConsentLinkHandMade>;
 }
 
 export const ACCOUNT_NAME_MAX_LENGTH = 100;

@@ -14,6 +14,10 @@ const LOCATION = '/api/payer-account/registration';
 
 const consentLink = (services: AppServices) => (registrationId: string, linkId: string, expiresAt: string) =>
   signedConsentLink(services, registrationId, linkId, expiresAt);
+const authority = (services: AppServices) => ({
+  host: services.config.PARTNER_AUTHORITY_HOST,
+  callbackUrl: services.consentCallbackUrl,
+});
 
 /** POST: step 1 — start the organization's registration. */
 export const startRegistration = signedIn('startRegistration', async ({ caller, body, services, client, context }) => {
@@ -31,6 +35,7 @@ export const getRegistration = signedIn('getRegistration', async ({ caller, serv
     payerAccounts: services.payerAccounts,
     workflow: services.workflow(client),
     consentLink: consentLink(services),
+    authority: authority(services),
   });
   return result.ok ? json(200, result.value) : problem(result.error);
 });
@@ -56,6 +61,7 @@ export const getPayerAccount = signedIn('getPayerAccount', async ({ caller, serv
     workflow: services.workflow(client),
     clock: services.clock,
     consentLink: consentLink(services),
+    authority: authority(services),
   });
   return result.ok ? json(200, result.value) : problem(result.error);
 });

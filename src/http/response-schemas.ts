@@ -21,6 +21,17 @@ export const verifiedPartner = describes<VerifiedPartner>()(
   .describe('What step 2 verified with Entra ID and Partner Center.')
   .register(apiComponents, { id: 'VerifiedPartner' });
 
+const handMade = z
+  .object({
+    consentUrl: z
+      .url()
+      .describe(
+        "The sign-in address to build for the partner's own redirect URI (v2 endpoint of the partner tenant, no state or PKCE); the address it lands on is pasted to …/authorization-code.",
+      ),
+    redirectUri: z.string().describe('The redirect URI it names, as registered under Web.'),
+  })
+  .describe("Only when the link's redirect URI is the partner's own (not this product's callback).");
+
 const consentInForce = z.object({
   linkId: guid,
   expiresAt: timestamp,
@@ -34,6 +45,7 @@ const consentInForce = z.object({
     .url()
     .describe('Only while awaiting consent: the link to send to the admin (signed again on every read).')
     .optional(),
+  handMade: handMade.optional(),
 });
 
 export const registrationView = describes<RegistrationView>()(
@@ -81,17 +93,7 @@ export const consentLinkView = describes<ConsentLinkView>()(
     consentLink: z.url().describe("For an admin with the Admin agent role: opens Microsoft's consent page."),
     expiresAt: timestamp,
     emailedTo: z.email().describe('The admin it was e-mailed to, when an address was given.').optional(),
-    handMade: z
-      .object({
-        consentUrl: z
-          .url()
-          .describe(
-            "The sign-in address to build for the partner's own redirect URI (v2 endpoint of the partner tenant, no state or PKCE); the address it lands on is pasted to …/authorization-code.",
-          ),
-        redirectUri: z.string().describe('The redirect URI it names, as registered under Web.'),
-      })
-      .describe("Only when the link's redirect URI is the partner's own (not this product's callback).")
-      .optional(),
+    handMade: handMade.optional(),
   }),
 )
   .describe('A consent link; a newer one replaces it.')

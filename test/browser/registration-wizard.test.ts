@@ -335,6 +335,13 @@ describe('the registration wizard in a browser', () => {
     // A registration in progress resumes at its step.
     await page.reload();
     await heading('Step 3 of 3: Waiting for consent').waitFor(SLOW);
+    // Beside the link: the sign-in address to build by hand for https://localhost (no state, no PKCE).
+    await page.getByText('Or build the sign-in address yourself').click();
+    const handMade = new URL((await page.locator('#hand-made-url').textContent()) as string);
+    expect(handMade.pathname).toMatch(/\/oauth2\/v2\.0\/authorize$/);
+    expect(handMade.searchParams.get('redirect_uri')).toBe('https://localhost');
+    expect(handMade.searchParams.has('state') || handMade.searchParams.has('code_challenge')).toBe(false);
+    await screenshot(page, '15b-hand-made-address');
 
     const address = await consentInNewTab();
 

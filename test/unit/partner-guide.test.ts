@@ -1,6 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { handMadeConsentUrl } from '../../src/domain/consent';
 
 /**
  * docs/partner-setup.md, the partner guide the wizard links to: rendered by the wizard's own build step
@@ -89,17 +90,18 @@ describe('the partner guide (docs/partner-setup.md)', () => {
     expect(fence).not.toBeNull();
     const url = new URL(fence![1].replace(/\s+/g, ''));
     expect(url.pathname).toBe('/%3Ctenant%3E/oauth2/v2.0/authorize');
-    expect([...url.searchParams.keys()].sort()).toEqual([
-      'client_id',
-      'prompt',
-      'redirect_uri',
-      'response_type',
-      'scope',
-    ]);
-    expect(url.searchParams.get('response_type')).toBe('code');
-    expect(url.searchParams.get('prompt')).toBe('login');
-    expect(url.searchParams.get('scope')).toBe('https://api.partner.microsoft.com/user_impersonation offline_access');
+    // The same address the product answers in step 3 (handMade.consentUrl), parameter by parameter.
+    const product = new URL(
+      handMadeConsentUrl('https://login.microsoftonline.com', {
+        tenantId: '<tenant>',
+        applicationId: 'app',
+        redirectUri: 'https://localhost',
+      }),
+    );
+    expect([...url.searchParams.keys()].sort()).toEqual([...product.searchParams.keys()].sort());
+    for (const key of ['response_type', 'response_mode', 'scope', 'prompt'])
+      expect([key, url.searchParams.get(key)]).toEqual([key, product.searchParams.get(key)]);
     expect(GUIDE).not.toMatch(/[?&]redirect_url=/);
-    expect(GUIDE).not.toContain('/common/oauth2');
+    expect(GUIDE).not.toMatch(/https:\/\/login\.microsoftonline\.com\/common\/oauth2\/authorize/);
   });
 });

@@ -4,6 +4,7 @@ import type { WizardContext } from '../context';
 import { copyButton } from '../copy-button';
 import { formatTime, h } from '../dom';
 import { guideLink } from '../guide';
+import { handMadeAddress } from './hand-made-address';
 import { cancelButton } from './cancel-registration';
 import { consentStep } from './consent-step';
 import { CONSENT_RECEIVED, pastedAddressForm } from './pasted-address-form';
@@ -43,7 +44,7 @@ export function consentWaiting(ctx: WizardContext, registration: RegistrationVie
   const again = h('button', { type: 'button', class: 'secondary' }, 'Change details or get a new link');
   again.addEventListener('click', () => ctx.show(consentStep(ctx, registration)));
   const pasted =
-    consent?.redirectUri === LOCALHOST
+    consent?.redirectUri === LOCALHOST || consent?.handMade
       ? pastedAddressForm(ctx, '/payer-account/registration/authorization-code', (message) => {
           status.textContent = message === CONSENT_RECEIVED ? REDEEMING : `${message}.`;
         })
@@ -68,6 +69,7 @@ export function consentWaiting(ctx: WizardContext, registration: RegistrationVie
       'The admin signs in to Microsoft with their Partner Center account (Admin agent role, with multi-factor authentication) and selects Accept.',
     ),
     link,
+    handMadeAddress(consent?.handMade),
     consent?.expiresAt
       ? h('p', { class: 'hint' }, `The link works until ${formatTime(consent.expiresAt)}.`)
       : undefined,

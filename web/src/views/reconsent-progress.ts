@@ -3,6 +3,7 @@ import type { WizardContext } from '../context';
 import { copyButton } from '../copy-button';
 import { formatTime, h } from '../dom';
 import { microsoftAnswer } from './account-health';
+import { handMadeAddress } from './hand-made-address';
 import { CONSENT_RECEIVED, pastedAddressForm } from './pasted-address-form';
 import { LOCALHOST } from './redirect-choice';
 import { actions } from './step-section';
@@ -71,7 +72,7 @@ export function reconsentProgress(
       )
     : undefined;
   const pasted =
-    again && consent?.redirectUri === LOCALHOST
+    again && (consent?.redirectUri === LOCALHOST || consent?.handMade)
       ? pastedAddressForm(ctx, '/payer-account/reconsent/authorization-code', (message) => {
           status.textContent = message === CONSENT_RECEIVED ? REDEEMING : `${message}.`;
         })
@@ -106,6 +107,7 @@ export function reconsentProgress(
         )
       : undefined,
     link,
+    again ? handMadeAddress(consent?.handMade) : undefined,
     consent?.expiresAt
       ? h('p', { class: 'hint' }, `The link works until ${formatTime(consent.expiresAt)}.`)
       : undefined,
