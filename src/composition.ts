@@ -343,6 +343,7 @@ function compose(config: AppConfig): AppServices {
       clock,
       authorityHost: config.PARTNER_AUTHORITY_HOST,
       stateTtlMinutes: config.CONSENT_STATE_TTL_MINUTES,
+      verdict: { waitMs: config.CONSENT_VERDICT_WAIT_SECONDS * 1000, pollMs: config.CONSENT_VERDICT_POLL_MS },
       pkce: async () => new (require('@azure/msal-node') as typeof MsalNode).CryptoProvider().generatePkceCodes(),
     }),
   };

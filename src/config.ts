@@ -106,6 +106,10 @@ export const settingsSchema = z
       .positive()
       .max(24 * 30)
       .default(72),
+    /** How long the admin's page after consent waits for the checks' verdict before saying a reload will show it. */
+    CONSENT_VERDICT_WAIT_SECONDS: z.coerce.number().min(0).max(60).default(12),
+    /** How often that page looks at the verdict while it waits, in milliseconds. */
+    CONSENT_VERDICT_POLL_MS: z.coerce.number().int().min(5).max(2000).default(100),
     /** How long one click's sign-in may take before its state expires. */
     CONSENT_STATE_TTL_MINUTES: z.coerce.number().positive().max(120).default(15),
     CONSENT_STATES_TABLE: z

@@ -20,7 +20,9 @@ export const CONSENT_STATE = 'consent-state';
  * happened; a page that refuses carries the stable code the API answers for the pasted path.
  */
 export type ConsentPage =
-  { kind: 'redirect'; location: string } | { kind: 'page'; title: string; message: string; code?: ErrorCode };
+  | { kind: 'redirect'; location: string }
+  /** `refused`: the consent arrived, and Microsoft's checks then refused it (the page says why, not the status). */
+  | { kind: 'page'; title: string; message: string; code?: ErrorCode; refused?: boolean };
 
 export interface ConsentFlowDeps {
   tokens: SignedTokens;
@@ -31,6 +33,8 @@ export interface ConsentFlowDeps {
   clock: Clock;
   authorityHost: string;
   stateTtlMinutes: number;
+  /** How long the admin's page waits for the checks' verdict (as step 2 waits for its verification), and how often it looks. */
+  verdict: { waitMs: number; pollMs: number };
   /** Generates a PKCE pair (MSAL's CryptoProvider in production). */
   pkce(): Promise<{ verifier: string; challenge: string }>;
 }
@@ -55,6 +59,10 @@ const REPLACED = page(
   'This consent link was replaced',
   'A newer link was requested for this registration, or the registration ended. Use the newest link you received.',
   ErrorCode.ConsentLinkReplaced,
+);
+const DECLINED = page(
+  'Consent declined',
+  'You declined the consent, so the payer account cannot be registered yet. The person registering it can send a new link.',
 );
 const NOT_AWAITED = (title: string, message: string) => page(title, message, ErrorCode.RegistrationNotAtThisStep);
 
@@ -179,8 +187,9 @@ export async function completeConsentWithCode(
 export async function completeConsent(
   answer: ConsentAnswer,
   deps: ConsentFlowDeps,
-  expectedRegistrationId?: string,
+  options: { expectedRegistrationId?: string; awaitVerdict?: boolean } = {},
 ): Promise<ConsentPage> {
+  const { expectedRegistrationId } = options;
   const verified = answer.state ? await deps.tokens.verify<ConsentState>(CONSENT_STATE, answer.state) : undefined;
   const claims = verified?.ok ? verified.claims : undefined;
   // A pasted address must belong to the caller's own registration.
@@ -197,13 +206,28 @@ export async function completeConsent(
     );
   }
   if (!(await deps.consentStates.markUsed(claims.registrationId, claims.nonce, deps.clock.now()))) {
-    return page(
-      'Consent already received',
-      'This answer was already received (the page was refreshed or opened twice). Nothing more to do: you can close this window.',
+    // A reload of the admin's page: it shows the outcome as it is now.
+    const now = options.awaitVerdict ? await verdict(claims.registrationId, deps, 0) : undefined;
+    return (
+      now ??
+      page(
+        'Consent already received',
+        options.awaitVerdict
+          ? 'Octo is still checking it with Microsoft. Reload this page in a minute to see the outcome.'
+          : 'This answer was already received (the page was refreshed or opened twice). Nothing more to do: you can close this window.',
+      )
     );
   }
   try {
-    return await passOn(claims, answer, deps);
+    const passed = await passOn(claims, answer, deps);
+    if (!options.awaitVerdict || passed.kind !== 'page' || passed.code || !answer.code) return passed;
+    return (
+      (await verdict(claims.registrationId, deps, deps.verdict.waitMs)) ??
+      page(
+        'Consent received',
+        'Thank you. Octo is still checking it with Microsoft, which takes longer than usual: reload this page in a minute to see the outcome. The person registering the payer account sees it too.',
+      )
+    );
   } catch (error) {
     // Nothing reached the registration: the same answer (a refresh of the page) may be tried again.
     await deps.consentStates.release(claims.registrationId, claims.nonce).catch(() => undefined);
@@ -227,10 +251,7 @@ async function passOn(claims: ConsentState, answer: ConsentAnswer, deps: Consent
     await deps.secretStore.disableVersion(claims.verifier);
     await deps.workflow.completeConsent(claims.registrationId, completion);
     return answer.error === 'access_denied'
-      ? page(
-          'Consent declined',
-          'You declined the consent, so the payer account cannot be registered yet. The person registering it can send a new link.',
-        )
+      ? DECLINED
       : page(
           'Consent did not complete',
           `Microsoft answered "${answer.error ?? 'no code'}". The person registering the payer account sees the details and can send a new link.`,
@@ -253,4 +274,36 @@ async function passOn(claims: ConsentState, answer: ConsentAnswer, deps: Consent
     'Consent received',
     'Thank you. The payer account registration continues on its own; you can close this window.',
   );
+}
+
+/**
+ * What Microsoft's checks made of the consent, once the registration shows it: registered, or refused (the step
+ * reopened with the reason). Undefined while they still run after `waitMs`.
+ */
+async function verdict(
+  registrationId: string,
+  deps: ConsentFlowDeps,
+  waitMs: number,
+): Promise<ConsentPage | undefined> {
+  for (let waited = 0; ; waited += deps.verdict.pollMs) {
+    const progress = (await deps.workflow.state(registrationId))?.progress;
+    if (progress?.status === RegistrationStatus.Registered) {
+      const company = progress.verified?.companyName ?? 'your company';
+      return page(
+        'Registered',
+        `Thank you. Octo can now read ${company}'s Azure pricing and billing data with your consent. You can close this window.`,
+      );
+    }
+    if (progress?.status === RegistrationStatus.AwaitingPartnerApiCredentials && progress.error) {
+      if (progress.error.code === ErrorCode.ConsentDeclined) return DECLINED;
+      return {
+        kind: 'page',
+        title: 'Consent not accepted',
+        message: `Your consent arrived, but Microsoft's checks refused it: ${progress.error.message} The person registering the payer account sees this too.`,
+        refused: true,
+      };
+    }
+    if (waited >= waitMs) return undefined;
+    await deps.clock.sleep(deps.verdict.pollMs);
+  }
 }

@@ -39,7 +39,7 @@ export async function sendConsentEmail(
     'You need: the Admin agent role in Partner Center, and multi-factor authentication on your account.',
     `Open this link, sign in to Microsoft with your ${input.tenantId ? `tenant ${input.tenantId} ` : ''}admin account, and accept the permissions:`,
     link,
-    `The link expires ${expires}. If you did not expect this request, ignore this e-mail.`,
+    `The link expires ${expires}. After you accept, the page you land on tells you whether the registration went through, or what to change. If you did not expect this request, ignore this e-mail.`,
   ];
   await deps.mailer.send({
     to: input.to,

@@ -29,7 +29,7 @@ function render(page: ConsentPage, wizardUrl: string): HttpResponseInit {
       'cache-control': 'no-store',
       'content-security-policy': "default-src 'none'; style-src 'unsafe-inline'",
     },
-    body: consentPageHtml(page.title, page.message, { wizardUrl, problem: !!page.code }),
+    body: consentPageHtml(page.title, page.message, { wizardUrl, problem: !!page.code || !!page.refused }),
   };
 }
 
@@ -73,6 +73,7 @@ export const consentCallback: HttpEndpoint = async (request, context, { services
   const page = await completeConsent(
     { state: q.state, code: q.code, error: q.error, errorDescription: q.error_description },
     services.consentFlow(client),
+    { awaitVerdict: true },
   );
   context.info('Consent callback', { outcome: page.kind === 'page' ? page.title : 'redirect', error: q.error });
   return render(page, wizardUrl(services));
@@ -114,7 +115,7 @@ function pastedConsent(
     const page =
       pasted.kind === 'code'
         ? await completeConsentWithCode(instanceId, pasted, flow)
-        : await completeConsent(pasted, flow, instanceId);
+        : await completeConsent(pasted, flow, { expectedRegistrationId: instanceId });
     const field = body.url !== undefined ? 'url' : 'code';
     if (page.kind === 'page' && page.code) return refusal(page, field);
     await auditByCaller(services, context, caller, AuditAction.AuthorizationCodePasted, instanceId, {

@@ -264,7 +264,7 @@ describe('the registration wizard in a browser', () => {
     await screenshot(inbox, '10-consent-email');
     await inbox.getByRole('link', { name: 'Give consent' }).click();
     await signInAndAccept(inbox, ALICE, LOCAL_PASSWORD, () => screenshot(inbox, '11-entra-consent'));
-    await inbox.getByRole('heading', { name: 'Consent received' }).waitFor(SLOW);
+    await inbox.getByRole('heading', { name: 'Registered' }).waitFor(SLOW);
     const back = inbox.getByRole('link', { name: 'Go to the Octo registration' });
     expect(await back.getAttribute('href')).toBe(`${stack.settings.PUBLIC_BASE_URL}/`);
     expect(await inbox.locator('.brand').textContent()).toContain('Octo');

@@ -103,7 +103,7 @@ describe('nothing left behind in Key Vault when a registration or a re-consent e
       const { registrationId, link } = await reachConsent();
       const clicks = [await click(link), await click(link), await click(link)];
       expect(await listing(registrationId)).toEqual({ live: { 'pc-secret': 1, pkce: 3 }, deleted: [] });
-      expect(await answer(clicks[1], ALICE)).toContain('Consent received');
+      expect(await answer(clicks[1], ALICE)).toContain('Registered');
       expect(await until(async () => (await call('GET', '/payer-account', alice)).status === 200)).toBe(true);
       await ended(registrationId);
       expect(await listing(registrationId)).toEqual(REGISTERED);

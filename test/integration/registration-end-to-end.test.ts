@@ -72,7 +72,8 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
   };
 
   beforeAll(async () => {
-    stack = await startStack();
+    // The admin's page waits at most 2 s for the verdict here (12 s by default), so its "still checking" shows fast.
+    stack = await startStack({ hostEnv: { CONSENT_VERDICT_WAIT_SECONDS: '2' } });
     alice = await stack.tokenFor('alice@contoso.example');
   });
   afterEach(async () => {
@@ -93,7 +94,9 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     const mailedLink = /(http:\/\/127\.0\.0\.1:\d+\/api\/consent\/start\?ticket=\S+)/.exec(mail.text)?.[1] as string;
     expect(mailedLink).toBeDefined();
     const callback = await browse(await consent(mailedLink, 'alice@contoso.example'));
-    expect(callback.html).toContain('Consent received');
+    // The page waits for Microsoft's checks and tells the admin the outcome.
+    expect(callback.html).toContain('Registered');
+    expect(callback.html).toContain('Contoso Ltd&#39;s Azure pricing and billing data');
     await until(async () => (await api('GET', '/payer-account')).status === 200);
     const account = await api('GET', '/payer-account');
     expect(account.body).toMatchObject({
@@ -318,6 +321,29 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     expect(taken.body.emailedTo).toBe('it@eu.contoso.example');
     const [mail] = await stack.maildev.waitForMessages('it@eu.contoso.example', { count: 1, timeoutMs: 10_000 });
     expect(mail.text).toMatch(/Alice Admin <alice@contoso\.example>/);
+  });
+
+  it("tells the admin on the page after consent why Microsoft's checks refused it, and a reload shows it again", async () => {
+    const link = await reachConsent();
+    const address = await consent(link.consentLink, 'dave@contoso.example');
+    const refused = await browse(address);
+    expect(refused.status).toBe(200);
+    expect(refused.html).toContain('Consent not accepted');
+    expect(refused.html).toMatch(/without multi-factor authentication/);
+    const reload = await browse(address);
+    expect(reload.html).toContain('Consent not accepted');
+  });
+
+  it('says the checks still run when they take longer than the page waits, and a reload shows the outcome', async () => {
+    const link = await reachConsent();
+    const address = await consent(link.consentLink, 'alice@contoso.example');
+    stack.partnerCenter.faults.inject({ match: '^GET /v1/profiles/mpn', latencyMs: 4_000, count: 1 });
+    const waiting = await browse(address);
+    expect(waiting.html).toContain('Consent received');
+    expect(waiting.html).toMatch(/still checking it with Microsoft.*reload this page/);
+    await until(async () => (await api('GET', '/payer-account')).status === 200);
+    expect((await browse(address)).html).toContain('Registered');
+    expect((await api('DELETE', '/payer-account')).status).toBe(204);
   });
 
   it('records a cancelled consent and takes a new link afterwards', async () => {

@@ -177,8 +177,9 @@ describe('step 3: consent link, start, callback', () => {
       status: 'awaitingPartnerApiCredentials',
       error: { code: 'consent_declined' },
     });
+    // A reload shows the outcome as it is now.
     const again = await browse(callback);
-    expect(again.html).toContain('already received');
+    expect(again.html).toContain('Consent declined');
   });
 
   it('refuses a callback whose state was altered, and the pasted-code path says what it expects', async () => {
@@ -215,7 +216,8 @@ describe('step 3: consent link, start, callback', () => {
     expect((await status()).status).toBe('awaitingConsent');
     const again = await browse(callback);
     expect(again.status).toBe(200);
-    expect(again.html).toContain('Consent received');
+    // The made-up code is then refused by Entra ID, and the page says so.
+    expect(again.html).toContain('Consent not accepted');
     expect(again.html).not.toContain('already received');
   });
 
@@ -227,7 +229,7 @@ describe('step 3: consent link, start, callback', () => {
     const answered = await browse(
       `${stack.settings.PUBLIC_BASE_URL}/api/consent/callback?code=${code}&state=${encodeURIComponent(state)}&session_state=s`,
     );
-    expect(answered.html).toContain('Consent received');
+    expect(answered.html).toContain('Consent not accepted'); // a made-up code: Entra ID refuses it
     const registrationId = (await status()).registrationId;
     const stored = stack.keyVault.state.listVersions(`reg-${registrationId}-auth-code`).map((v) => v.v.value);
     expect(stored).toContain(code);

@@ -45,7 +45,8 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
     label: 'MPN ID (Partner ID)',
     optional: true,
     inputmode: 'numeric',
-    hint: '5 to 10 digits; checked against Partner Center.',
+    // Partner Center gives the MPN ID only to a user's call (App+User), so it cannot be shown before consent.
+    hint: "Octo reads your MPN ID from Partner Center after the admin's consent (Microsoft offers it only then). Type the one you expect (5 to 10 digits) and Octo checks that it matches.",
     check: mpnIdCheck,
   });
   const adminEmail = adminEmailField();
