@@ -149,6 +149,19 @@ describe('the registration wizard in a browser', () => {
     expect(await page.getByText('Registered. Octo reads').isVisible()).toBe(true);
     await screenshot(page, '09-registered-account');
 
+    // The connection, checked now path by path; the support details copied for a Microsoft support ticket.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(stack.webUrl).origin });
+    await page.getByRole('button', { name: 'Check connection' }).click();
+    const checked = page.locator('#connection-check-result');
+    await checked.getByText('Every data path works.').waitFor(SLOW);
+    expect(await checked.locator('li[data-outcome="ok"]').count()).toBe(4);
+    await page.getByRole('button', { name: 'Copy support details' }).click();
+    await page.locator('#support-details-status').getByText('Copied').waitFor(SLOW);
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toContain(
+      `Application (client) ID: ${PC_APP}`,
+    );
+    await screenshot(page, '09a-connection-checked');
+
     // Coming back later shows the account (and its health) instead of step 1.
     await page.reload();
     await heading('Payer account: Contoso CSP').waitFor(SLOW);
@@ -162,7 +175,7 @@ describe('the registration wizard in a browser', () => {
     await bobPage.getByRole('heading', { level: 2, name: 'Payer account: Contoso CSP' }).waitFor(SLOW);
     expect(await bobPage.locator('dl[aria-label="Account details"]').textContent()).toContain('Contoso Ltd');
     expect(await bobPage.locator('#read-only').textContent()).toMatch(/not change it.*PayerAccount\.Manage/s);
-    expect(await bobPage.getByRole('button').allTextContents()).toEqual(['Sign out']);
+    expect((await bobPage.getByRole('button').allTextContents()).sort()).toEqual(['Copy support details', 'Sign out']);
     await screenshot(bobPage, '09b-read-only-account');
     await viewer.close();
   });

@@ -3,6 +3,7 @@ import type { PayerAccountView } from '../api-types';
 import type { WizardContext } from '../context';
 import { code, details, formatTime, h } from '../dom';
 import { accountHealth, secretNeedsReplacing } from './account-health';
+import { connectionPanel } from './connection-panel';
 import { deregisterButton } from './deregister';
 import { readOnlyNotice } from './read-only';
 import { reconsentForm } from './reconsent-form';
@@ -66,6 +67,7 @@ export function payerAccountView(ctx: WizardContext, account: PayerAccountView, 
       reconsent: reconsentInHealth ? reconsent : undefined,
       secret: secretUrgent ? secret : undefined,
     }),
+    connectionPanel(ctx, account, !readOnly),
     panel,
     readOnly
       ? readOnlyNotice(readOnly)
