@@ -28,6 +28,7 @@ import type * as SmtpMailerModule from './adapters/smtp-mailer';
 import type * as TableAuditTrailModule from './adapters/table-audit-trail';
 import type * as TableConsentStatesModule from './adapters/table-consent-states';
 import type * as TablePayerAccountsModule from './adapters/table-payer-accounts';
+import type { CheckConnectionDeps } from './app/check-connection';
 import type { ConsentFlowDeps } from './app/consent-flow';
 import type { KeepTokenAliveDeps } from './app/keep-token-alive';
 import type { RedeemConsentDeps } from './app/redeem-consent';
@@ -38,6 +39,7 @@ import type { SubmitPartnerCenterCredentialsDeps } from './app/submit-partner-ce
 import type { VerifyPartnerCenterCredentialsDeps } from './app/verify-partner-center-credentials';
 import type * as Config from './config';
 import type { AppConfig } from './config';
+import type * as AccountSupportHandlers from './http/account-support-handlers';
 import type * as AuditHandlers from './http/audit-handlers';
 import type * as CallerHandler from './http/caller-handler';
 import type * as ConsentHandlers from './http/consent-handlers';
@@ -77,6 +79,8 @@ export interface AppServices {
   redemption: RedeemConsentDeps;
   /** The token keep-alive: no orchestration retries a timer's work, so transient faults are retried inside. */
   keepAlive: KeepTokenAliveDeps;
+  /** A person's connection check: the keep-alive's refresh with a request's retries, then every data path. */
+  connectionCheck: CheckConnectionDeps;
   /** Replacing a registered account's application secret: verified as in step 2, with the request's secret store. */
   secretUpdate: VerifyPartnerCenterCredentialsDeps & { payerAccounts: PayerAccounts };
   workflow(client: DurableClient): RegistrationWorkflow;
@@ -105,6 +109,7 @@ const consent = once(() => require('./http/consent-handlers') as typeof ConsentH
 const lifecycle = once(() => require('./http/lifecycle-handlers') as typeof LifecycleHandlers);
 const ops = once(() => require('./http/ops-handlers') as typeof OpsHandlers);
 const audit = once(() => require('./http/audit-handlers') as typeof AuditHandlers);
+const accountSupport = once(() => require('./http/account-support-handlers') as typeof AccountSupportHandlers);
 export const http = {
   caller: () => (require('./http/caller-handler') as typeof CallerHandler).caller,
   startRegistration: () => registration().startRegistration,
@@ -121,6 +126,8 @@ export const http = {
   submitReconsentAuthorizationCode: () => consent().submitReconsentAuthorizationCode,
   startReconsent: () => lifecycle().startReconsent,
   updateApplicationSecret: () => lifecycle().updateApplicationSecret,
+  checkConnection: () => accountSupport().checkConnection,
+  getSupportBundle: () => accountSupport().getSupportBundle,
   getAuditTrail: () => audit().getAuditTrail,
   getOrganizationAuditTrail: () => audit().getOrganizationAuditTrail,
   listRegistrations: () => ops().listRegistrations,
@@ -214,24 +221,34 @@ function compose(config: AppConfig): AppServices {
     const { MsalDelegatedTokens } = require('./adapters/msal-delegated-tokens') as typeof MsalDelegatedTokensModule;
     return new MsalDelegatedTokens(config.PARTNER_AUTHORITY_HOST);
   });
-  const redemption = once((): RedeemConsentDeps => {
+  const partnerApi = once(() => {
     const { PartnerApiClient } = require('./adapters/partner-api-client') as typeof PartnerApiClientModule;
-    return {
-      authorityHost: config.PARTNER_AUTHORITY_HOST,
-      secretStore: secretStore(),
-      delegated: delegated(),
-      partnerCenter: partnerCenter(),
-      partnerApi: new PartnerApiClient(config.PARTNER_API_URL),
-      payerAccounts: payerAccounts(),
-      clock,
-    };
+    return new PartnerApiClient(config.PARTNER_API_URL);
   });
+  const redemption = once((): RedeemConsentDeps => ({
+    authorityHost: config.PARTNER_AUTHORITY_HOST,
+    secretStore: secretStore(),
+    delegated: delegated(),
+    partnerCenter: partnerCenter(),
+    partnerApi: partnerApi(),
+    payerAccounts: payerAccounts(),
+    clock,
+  }));
   const keepAlive = once((): KeepTokenAliveDeps => ({
     payerAccounts: payerAccounts(),
     secretStore: requestSecretStore(),
     delegated: delegated(),
     clock,
     retry: { attempts: 3, firstDelayMs: 2000 },
+  }));
+  // A person waits for it: one quick retry of a passing fault (Partner Center's client retries its own inside).
+  const connectionCheck = once((): CheckConnectionDeps => ({
+    refresh: { ...keepAlive(), retry: { attempts: 2, firstDelayMs: 500 } },
+    partnerCenter: partnerCenter(),
+    partnerApi: partnerApi(),
+    auditTrail: auditTrail(),
+    clock,
+    perHour: config.CONNECTION_CHECKS_PER_HOUR,
   }));
   const consentStates = once(() => {
     const { TableConsentStates } = require('./adapters/table-consent-states') as typeof TableConsentStatesModule;
@@ -303,6 +320,9 @@ function compose(config: AppConfig): AppServices {
     },
     get secretUpdate() {
       return secretUpdate();
+    },
+    get connectionCheck() {
+      return connectionCheck();
     },
     workflow,
     workflowRecords(client) {

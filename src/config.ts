@@ -131,6 +131,12 @@ export const settingsSchema = z
       .default('0 0 3 * * 1'),
 
     /**
+     * Connection checks (POST /api/payer-account/connection-check) an organization may run in any hour: each one
+     * redeems the refresh token and calls Partner Center and the Partner API on the partner's behalf.
+     */
+    CONNECTION_CHECKS_PER_HOUR: z.coerce.number().int().min(1).max(60).default(6),
+
+    /**
      * Only under a host that runs the app on a clock it controls (the project's local host, so tests can move time):
      * the path of a CommonJS module exporting `now(): number`. Unset in Azure: the system clock.
      */

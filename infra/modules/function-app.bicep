@@ -155,6 +155,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     CONSENT_STATE_TTL_MINUTES: '15'
     CONSENT_STATES_TABLE: 'ConsentStates'
     TOKEN_KEEP_ALIVE_SCHEDULE: tokenKeepAliveSchedule
+    CONNECTION_CHECKS_PER_HOUR: '6'
 
     // Consent e-mail through Azure Communication Services (identity-based; no access key).
     ACS_ENDPOINT: acsEndpoint

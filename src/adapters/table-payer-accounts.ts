@@ -1,4 +1,5 @@
 import type { TableClient } from '@azure/data-tables';
+import type { ConnectionCheck } from '../domain/connection-check';
 import type { RegisteredPayerAccount } from '../domain/consent';
 import type { PayerAccountRecord } from '../domain/payer-account';
 import type { AccountHealth } from '../domain/token-health';
@@ -8,12 +9,13 @@ const ROW_KEY = 'payer-account';
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
 /** Nested values are JSON columns; a cleared reconsentId is '' (a Merge cannot remove a column). */
-type Row = Omit<PayerAccountRecord, 'organizationId' | 'account' | 'health'> & {
+type Row = Omit<PayerAccountRecord, 'organizationId' | 'account' | 'health' | 'lastConnectionCheck'> & {
   partitionKey: string;
   rowKey: string;
   etag?: string;
   account?: string;
   health?: string;
+  lastConnectionCheck?: string;
 };
 
 /** Payer accounts in Azure Table Storage: one partition per organization, one row per payer account. */
@@ -24,7 +26,14 @@ export class TablePayerAccounts implements PayerAccounts {
 
   async claim(record: PayerAccountRecord): Promise<boolean> {
     await this.ensureTable();
-    const { organizationId, account: _account, health: _health, version: _version, ...rest } = record;
+    const {
+      organizationId,
+      account: _account,
+      health: _health,
+      lastConnectionCheck: _check,
+      version: _version,
+      ...rest
+    } = record;
     try {
       await this.table.createEntity<Row>({ partitionKey: organizationId, rowKey: ROW_KEY, ...rest });
       return true;
@@ -85,6 +94,7 @@ export class TablePayerAccounts implements PayerAccounts {
       ...(changes.account ? { account: JSON.stringify(changes.account) } : {}),
       ...(changes.health ? { health: JSON.stringify(changes.health) } : {}),
       ...(changes.reconsentId !== undefined ? { reconsentId: changes.reconsentId ?? '' } : {}),
+      ...(changes.lastConnectionCheck ? { lastConnectionCheck: JSON.stringify(changes.lastConnectionCheck) } : {}),
     };
     try {
       await this.table.updateEntity({ partitionKey: organizationId, rowKey: ROW_KEY, ...columns }, 'Merge', {
@@ -159,5 +169,6 @@ function toRecord(row: Row): PayerAccountRecord {
     ...(row.account ? { account: JSON.parse(row.account) as RegisteredPayerAccount } : {}),
     ...(row.health ? { health: JSON.parse(row.health) as AccountHealth } : {}),
     ...(row.reconsentId ? { reconsentId: row.reconsentId } : {}),
+    ...(row.lastConnectionCheck ? { lastConnectionCheck: JSON.parse(row.lastConnectionCheck) as ConnectionCheck } : {}),
   };
 }

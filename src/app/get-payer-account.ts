@@ -42,6 +42,7 @@ export async function getPayerAccount(
       tokenCache: { name: tokenCache.name, version: tokenCache.version },
       applicationSecret: { name: applicationSecret.name, version: applicationSecret.version },
     },
+    ...(record.lastConnectionCheck ? { lastConnectionCheck: record.lastConnectionCheck } : {}),
     ...(record.reconsentId && progress
       ? {
           reconsent: {

@@ -1,13 +1,15 @@
 import type { RegisteredPayerAccount } from '../domain/consent';
 import { PARTNER_API_SCOPE } from '../domain/consent';
 import type { CredentialError } from '../domain/credential-errors';
-import { ErrorCode } from '../domain/error-codes';
+import { unavailable } from '../domain/credential-errors';
+import type { Result } from '../domain/error-codes';
+import { ErrorCode, fail } from '../domain/error-codes';
 import type { PayerAccountRecord } from '../domain/payer-account';
 import type { StagedSecret } from '../domain/partner-center-credentials';
 import type { AccountHealth } from '../domain/token-health';
 import { healthOf, healthyAt, needsReconsent, reconsentMessage } from '../domain/token-health';
 import type { Clock } from '../ports/clock';
-import type { DelegatedTokens } from '../ports/delegated-tokens';
+import type { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
 import type { PayerAccounts } from '../ports/payer-accounts';
 import type { SecretStore } from '../ports/secret-store';
 import { isTransient, retryTransient } from './retry-transient';
@@ -24,6 +26,17 @@ export interface KeepTokenAliveDeps {
 /** `transient`: Microsoft or the vault kept failing, the state was left as it was; `skipped`: no longer registered. */
 export type KeepAliveOutcome = 'refreshed' | 'reconsentRequired' | 'failed' | 'transient' | 'skipped';
 
+/** A refresh as the keep-alive did it, with what a caller that goes on to use the token needs (in memory only). */
+export interface TokenRefresh {
+  outcome: KeepAliveOutcome;
+  /** Why it did not refresh, as recorded in the account's health. */
+  error?: CredentialError;
+  /** Once refreshed: the Partner API's access token, and one for each further scope asked for (or why not). */
+  tokens?: { partnerApi: string; others: Record<string, Result<string, CredentialError>> };
+}
+
+type Refreshed = { cache: string; from: StagedSecret; tokens: NonNullable<TokenRefresh['tokens']> };
+
 const sameRef = (a: StagedSecret | undefined, b: StagedSecret) => a?.name === b.name && a.version === b.version;
 
 /**
@@ -34,15 +47,28 @@ const sameRef = (a: StagedSecret | undefined, b: StagedSecret) => a?.name === b.
  * is required. Findings are recorded only while the account still holds the token and secret used.
  */
 export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepTokenAliveDeps): Promise<KeepAliveOutcome> {
+  return (await refreshAccountToken(listed, deps)).outcome;
+}
+
+/**
+ * keepTokenAlive's work, answering also the access tokens the refresh got: the Partner API's, and one for each scope
+ * of `alsoFor` (asked for before the cache is stored, so the kept cache holds the refresh token of the last request).
+ * The connection check proves the account's data paths with them.
+ */
+export async function refreshAccountToken(
+  listed: PayerAccountRecord,
+  deps: KeepTokenAliveDeps,
+  alsoFor: readonly string[] = [],
+): Promise<TokenRefresh> {
   const record = await deps.payerAccounts.find(listed.organizationId);
-  if (record?.state !== 'registered' || !record.account) return 'skipped';
+  if (record?.state !== 'registered' || !record.account) return { outcome: 'skipped' };
   const used = record.account;
   const stillUsed = (current: PayerAccountRecord) =>
     current.account?.tokenCache.name === used.tokenCache.name &&
     sameRef(current.account.applicationSecret, used.applicationSecret);
-  let outcome: { cache: string; from: StagedSecret } | { error: CredentialError } | 'transient';
+  let outcome: Refreshed | { error: CredentialError } | 'transient';
   try {
-    outcome = await retryTransient(() => refresh(used, deps), deps.retry, deps.clock);
+    outcome = await retryTransient(() => refresh(used, deps, alsoFor), deps.retry, deps.clock);
   } catch (error) {
     if (!isTransient(error)) throw error;
     outcome = 'transient';
@@ -59,11 +85,13 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
         ? { health: { ...healthOf(current), lastAttemptAt: now.toISOString(), lastError } }
         : undefined,
     );
-    return 'transient';
+    return { outcome: 'transient', error: { code: lastError.code, message: lastError.message, unavailable: true } };
   }
   if ('error' in outcome) {
     const reconsentRequired = needsReconsent(outcome.error);
-    const { code, aadsts, traceId, correlationId } = outcome.error;
+    const { aadsts, traceId, correlationId } = outcome.error;
+    // Whatever Entra ID's code maps to at consent time, for a registered account it means the token is dead.
+    const code = reconsentRequired ? ErrorCode.TokenNoLongerValid : outcome.error.code;
     const message = reconsentRequired ? reconsentMessage(outcome.error) : outcome.error.message;
     await save(record, deps, (current) =>
       stillUsed(current)
@@ -77,32 +105,70 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
           }
         : undefined,
     );
-    return reconsentRequired ? 'reconsentRequired' : 'failed';
+    return {
+      outcome: reconsentRequired ? 'reconsentRequired' : 'failed',
+      error: { ...outcome.error, code, message },
+    };
   }
-  const { cache: fresh, from } = outcome;
+  const { cache: fresh, from, tokens } = outcome;
   const cache = await retryTransient(
     () => deps.secretStore.put(used.tokenCache.name, fresh, { contentType: 'msal-token-cache' }),
     deps.retry,
     deps.clock,
   );
-  const recorded = await save(record, deps, (current) =>
-    current.account?.tokenCache.name === used.tokenCache.name
-      ? { account: { ...current.account, tokenCache: cache }, health: healthyAt(now, current.health) }
-      : undefined,
-  );
-  if (recorded)
-    await retire(
-      [from, used.tokenCache].filter((ref) => ref.version !== cache.version),
-      deps,
-    );
-  return 'refreshed';
+  await recordCache(record, { used: used.tokenCache, from, cache }, now, deps);
+  return { outcome: 'refreshed', tokens };
 }
 
 /**
- * Older caches still hold refresh tokens Entra ID may accept until they expire, so once the new
- * cache is recorded they are disabled: only the token in use stays readable. Best effort: if the
- * vault is unavailable they stay enabled, and the round still counts as refreshed.
+ * Records the new cache and disables those it supersedes: older caches still hold refresh tokens Entra ID accepts
+ * until they expire, so only the token in use stays readable. Another refresh may have recorded its own cache since
+ * this one read the account (the keep-alive and a person's connection check at once): then the vault's newer of the
+ * two is recorded and the other disabled, never the vault's newest version, which the next refresh reads.
  */
+async function recordCache(
+  record: PayerAccountRecord,
+  refs: { used: StagedSecret; from: StagedSecret; cache: StagedSecret },
+  now: Date,
+  deps: KeepTokenAliveDeps,
+): Promise<void> {
+  let current: PayerAccountRecord | undefined = record;
+  for (let attempt = 0; attempt < 3 && current?.state === 'registered' && current.account; attempt++) {
+    const recorded = current.account.tokenCache;
+    // A re-consent swapped the account's token meanwhile: it deletes this name with the old token.
+    if (recorded.name !== refs.cache.name) return;
+    const superseded = [refs.from, refs.used];
+    if (!sameRef(recorded, refs.used)) {
+      const newest = await newestVersion(refs.cache.name, deps);
+      // A newer cache is in the vault: the refresh that stored it records it.
+      if (newest !== undefined && newest !== refs.cache.version) return retire([refs.cache], deps);
+      if (newest !== undefined) superseded.push(recorded);
+    }
+    const saved = await deps.payerAccounts.update(current.organizationId, current.version as string, {
+      account: { ...current.account, tokenCache: refs.cache },
+      health: healthyAt(now, current.health),
+    });
+    if (saved === 'updated')
+      return retire(
+        superseded.filter((ref) => ref.version !== refs.cache.version),
+        deps,
+      );
+    if (saved === 'gone') return;
+    current = await deps.payerAccounts.find(current.organizationId);
+  }
+}
+
+/** The vault's newest version of the cache; undefined when the vault cannot tell now. */
+async function newestVersion(name: string, deps: KeepTokenAliveDeps): Promise<string | undefined> {
+  try {
+    return (await deps.secretStore.getLatest(name))?.ref.version;
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    return undefined;
+  }
+}
+
+/** Best effort: if the vault is unavailable the versions stay enabled, and the refresh still counts. */
 async function retire(refs: StagedSecret[], deps: KeepTokenAliveDeps): Promise<void> {
   const distinct = refs.filter((ref, i) => refs.findIndex((other) => sameRef(other, ref)) === i);
   await Promise.all(
@@ -117,7 +183,8 @@ async function retire(refs: StagedSecret[], deps: KeepTokenAliveDeps): Promise<v
 async function refresh(
   account: RegisteredPayerAccount,
   deps: KeepTokenAliveDeps,
-): Promise<{ cache: string; from: StagedSecret } | { error: CredentialError }> {
+  alsoFor: readonly string[],
+): Promise<Refreshed | { error: CredentialError }> {
   const [clientSecret, cache] = await Promise.all([
     deps.secretStore.get(account.applicationSecret),
     deps.secretStore.getLatest(account.tokenCache.name),
@@ -143,7 +210,24 @@ async function refresh(
     cache: cache.value,
     scope: PARTNER_API_SCOPE,
   });
-  return session.ok ? { cache: session.value.serializeCache(), from: cache.ref } : { error: session.error };
+  if (!session.ok) return { error: session.error };
+  const others: Record<string, Result<string, CredentialError>> = {};
+  for (const scope of alsoFor) others[scope] = await tokenFor(session.value, scope);
+  return {
+    cache: session.value.serializeCache(),
+    from: cache.ref,
+    tokens: { partnerApi: session.value.accessToken, others },
+  };
+}
+
+/** A passing fault here is the further scope's alone: the refresh itself went through and its cache must be kept. */
+async function tokenFor(session: DelegatedSession, scope: string): Promise<Result<string, CredentialError>> {
+  try {
+    return await session.tokenFor(scope);
+  } catch (error) {
+    if (!isTransient(error)) throw error;
+    return fail(unavailable(ErrorCode.IdentityProviderUnavailable, 'Entra ID'));
+  }
 }
 
 type Changes = { account?: RegisteredPayerAccount; health: AccountHealth } | undefined;

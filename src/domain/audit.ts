@@ -19,6 +19,7 @@ export const AuditAction = {
   SecretUpdated: 'payerAccount.secret.updated',
   SecretUpdateRefused: 'payerAccount.secret.refused',
   SecretExpiryWarned: 'payerAccount.secret.expiryWarned',
+  ConnectionChecked: 'payerAccount.connectionChecked',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -67,6 +67,8 @@ export const ErrorCode = {
   AdminEmailNotAllowed: 'admin_email_not_allowed',
   /** The organization had the most consent links e-mailed that an hour allows. */
   TooManyConsentEmails: 'too_many_consent_emails',
+  /** The organization had the most connection checks an hour allows. */
+  TooManyConnectionChecks: 'too_many_connection_checks',
   // Lifecycle of a registered account.
   ReconsentNotFound: 'reconsent_not_found',
   /** The stored delegated token is gone or unusable: only a new consent helps. */

@@ -94,6 +94,7 @@ export const ERROR_HELP: { readonly [C in ErrorCode]: string } = {
   [ErrorCode.EmailNotSent]: page.email,
   [ErrorCode.AdminEmailNotAllowed]: '/',
   [ErrorCode.TooManyConsentEmails]: '/',
+  [ErrorCode.TooManyConnectionChecks]: '/',
   [ErrorCode.ReconsentNotFound]: '/',
   [ErrorCode.TokenNoLongerValid]: page.refreshTokens,
 };

@@ -1,5 +1,6 @@
 import type { ConsentLinkHandMade } from './consent';
 import type { RegisteredPayerAccount } from './consent';
+import type { ConnectionCheck } from './connection-check';
 import type { CredentialError } from './credential-errors';
 import type { RegistrationProgress, RegistrationStatus } from './registration';
 import type { AccountHealth } from './token-health';
@@ -22,6 +23,8 @@ export interface PayerAccountRecord {
   health?: AccountHealth;
   /** A re-consent (orchestration instance) in progress for the registered account. */
   reconsentId?: string;
+  /** Once registered: the last connection check a person ran (POST /api/payer-account/connection-check). */
+  lastConnectionCheck?: ConnectionCheck;
   /** The stored row's version (its ETag) when read: conditional changes pass it back. */
   version?: string;
 }
@@ -33,6 +36,7 @@ export type PayerAccountView = Omit<RegisteredPayerAccount, 'tokenCache' | 'appl
   registeredAt: string;
   secrets: Pick<RegisteredPayerAccount, 'tokenCache' | 'applicationSecret'>;
   health: AccountHealth & { secretExpiresSoon: boolean };
+  lastConnectionCheck?: ConnectionCheck;
   /** A re-consent waiting for the admin, or being redeemed. */
   reconsent?: {
     reconsentId: string;

@@ -1,6 +1,10 @@
 import type { AuditEntry } from '../domain/audit';
 import type { RegistrationsPage } from '../app/ops-registrations';
 import type { RegistrationTimeline } from '../app/registration-timeline';
+import type { SupportBundle } from '../app/support-bundle';
+import { supportText } from '../app/support-bundle-text';
+import type { ConnectionCheck } from '../domain/connection-check';
+import { ERROR_HELP } from '../domain/error-help';
 import type { ConsentLinkView } from '../domain/consent';
 import type { CallerView, PayerAccountView } from '../domain/payer-account';
 import type { RegistrationView } from '../domain/registration';
@@ -206,3 +210,101 @@ export const caller: CallerView = {
   canOperate: false,
   manageRole: 'PayerAccount.Manage',
 };
+
+export const connectionCheck: ConnectionCheck = {
+  checkedAt: '2025-03-10T14:00:00.000Z',
+  verdict: 'failed',
+  reconsentRequired: false,
+  paths: [
+    {
+      path: 'refreshToken',
+      outcome: 'ok',
+      at: '2025-03-10T14:00:00.900Z',
+      detail: 'Entra ID redeemed the refresh token; the new one is kept.',
+    },
+    {
+      path: 'priceSheet',
+      outcome: 'ok',
+      at: '2025-03-10T14:00:02.100Z',
+      detail: 'The US Azure price sheet answered; its first 3 rows were read.',
+    },
+    {
+      path: 'billing',
+      outcome: 'failed',
+      at: '2025-03-10T14:00:01.300Z',
+      error: {
+        code: 'admin_without_partner_role',
+        message:
+          'The admin who consented may not read billing data in Partner Center: give them the Admin agent or Billing admin role.',
+        partnerCenterCode: 900150,
+        correlationId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
+      },
+    },
+    {
+      path: 'mpnProfile',
+      outcome: 'ok',
+      at: '2025-03-10T14:00:01.200Z',
+      detail: 'Partner Center answered the MPN ID 1234567.',
+    },
+  ],
+};
+
+const bundle: Omit<SupportBundle, 'text'> = {
+  generatedAt: '2025-03-10T14:05:00.000Z',
+  organizationId: tenantId,
+  state: 'registered',
+  accountName: 'Contoso CSP',
+  registrationId,
+  tenantId,
+  applicationId,
+  mpnId: '1234567',
+  companyName: 'Contoso Ltd',
+  country: 'US',
+  consentedBy: 'admin@contoso.onmicrosoft.com',
+  consentedAt: '2025-03-01T09:20:00.000Z',
+  health: {
+    lastRefreshAt: '2025-03-10T14:00:00.900Z',
+    lastAttemptAt: '2025-03-10T14:00:00.900Z',
+    refreshTokenExpiresAt: '2025-06-08T14:00:00.900Z',
+    reconsentRequired: false,
+  },
+  lastConnectionCheck: connectionCheck,
+  microsoftErrors: [
+    {
+      at: '2025-03-10T14:00:01.300Z',
+      source: 'connectionCheck.billing',
+      code: 'admin_without_partner_role',
+      partnerCenterCode: 900150,
+      correlationId: '3f2a1b0c-9d8e-4f7a-8b6c-5d4e3f2a1b0c',
+      help: ERROR_HELP.admin_without_partner_role,
+    },
+    {
+      at: '2025-03-01T09:01:02.000Z',
+      source: 'registration.partnerCenterCredentials.refused',
+      code: 'secret_invalid',
+      aadsts: 7000215,
+      correlationId: '0e1d2c3b-4a59-4687-9f0e-1d2c3b4a5968',
+      traceId: '8a7b6c5d-4e3f-4a2b-9c8d-7e6f5a4b3c2d',
+      help: ERROR_HELP.secret_invalid,
+    },
+  ],
+  timelines: [
+    {
+      kind: 'registration',
+      registrationId,
+      runtimeStatus: 'Completed',
+      createdTime: '2025-03-01T09:00:00.000Z',
+      lastUpdatedTime: '2025-03-01T09:20:00.000Z',
+      steps: timeline.steps,
+      statusTransitions: timeline.statusTransitions,
+      outcome: { runtimeStatus: 'Completed', at: '2025-03-01T09:20:00.000Z', status: 'registered' },
+      entries: timeline.entries.map((entry) => {
+        if (entry.kind !== 'activity') return entry;
+        const { result: _result, ...shown } = entry;
+        return shown;
+      }),
+    },
+  ],
+};
+
+export const supportBundle: SupportBundle = { ...bundle, text: supportText(bundle) };

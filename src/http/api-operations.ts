@@ -27,6 +27,7 @@ import {
   reconsentBody,
   startRegistrationBody,
 } from './schemas';
+import { connectionCheck, supportBundle } from './support-schemas';
 
 /** Every HTTP function in functions/, as the OpenAPI document describes it: adding an endpoint is one entry here. */
 
@@ -387,6 +388,40 @@ export const API_OPERATIONS = [
       422: STEP_2_REFUSALS,
       503: [C.SecretStoreUnavailable, C.IdentityProviderUnavailable, C.PartnerCenterUnavailable],
     },
+  },
+  {
+    method: 'post',
+    route: 'payer-account/connection-check',
+    operationId: 'checkConnection',
+    tag: 'Payer account',
+    access: 'write',
+    summary: 'Check the connection now: refresh token, price sheet, billing, MPN profile',
+    description:
+      "Redeems the refresh token (rotated and kept as the weekly keep-alive does; a dead one sets health.reconsentRequired), then with the fresh tokens reads the first rows of the account's market's price sheet, the invoices and the MPN profile. Answers each path's outcome with Microsoft's codes and IDs, and keeps the check on the account (`lastConnectionCheck`). At most CONNECTION_CHECKS_PER_HOUR (default 6) per organization per hour: 429 with `Retry-After`.",
+    replies: {
+      200: {
+        description: 'Checked: the verdict and each path, whatever their outcome.',
+        json: connectionCheck,
+        example: ex.connectionCheck,
+        links: {
+          payerAccount: { operationId: 'getPayerAccount', description: 'The account, with this check as its last.' },
+          supportBundle: { operationId: 'getSupportBundle', description: 'The support details, with this check.' },
+        },
+      },
+    },
+    problems: { 404: [C.PayerAccountNotFound], 429: [C.TooManyConnectionChecks] },
+  },
+  {
+    method: 'get',
+    route: 'payer-account/support-bundle',
+    operationId: 'getSupportBundle',
+    tag: 'Payer account',
+    access: 'signedIn',
+    summary: 'Support details for a Microsoft support ticket (redacted; JSON and plain text)',
+    description:
+      "The registration's timeline as ops read it (without payloads), the last connection check, every error seen with Microsoft's codes, trace and correlation IDs and times, and the app, tenant and MPN IDs; `text` is all of it to paste. Never a secret, code or token. Also while a registration is in progress.",
+    replies: { 200: { description: 'The support details.', json: supportBundle, example: ex.supportBundle } },
+    problems: { 404: [C.PayerAccountNotFound], 503: [C.ServiceUnavailable] },
   },
   {
     method: 'get',

@@ -1,10 +1,9 @@
-import type { HttpResponseInit, InvocationContext } from '@azure/functions';
 import { listRegistrations as list, registrationHistory as history } from '../app/ops-registrations';
 import { ErrorCode } from '../domain/error-codes';
-import { TransientError } from '../domain/transient-error';
 import { InvalidContinuationToken } from '../ports/workflow-records';
 import { signedIn } from './endpoint';
 import { json, problem } from './problem';
+import { unavailableOnFault } from './records-unavailable';
 import { CONTINUATION_TOKEN_REFUSED } from './schemas';
 
 const NO_STORE = { 'cache-control': 'no-store' };
@@ -47,24 +46,3 @@ export const getRegistrationHistory = signedIn(
       return result.ok ? json(200, result.value, NO_STORE) : problem(result.error);
     }),
 );
-
-/** The durable management API failing or out of reach: 503, logged without its address (it carries the system key). */
-async function unavailableOnFault(
-  context: InvocationContext,
-  answer: () => Promise<HttpResponseInit>,
-): Promise<HttpResponseInit> {
-  try {
-    return await answer();
-  } catch (error) {
-    if (!(error instanceof TransientError)) throw error;
-    context.warn(`Durable management API unavailable: ${error.message}`);
-    return problem(
-      {
-        code: ErrorCode.ServiceUnavailable,
-        message: 'The orchestration records cannot be read right now. Try again in a minute.',
-      },
-      503,
-      { 'retry-after': '30' },
-    );
-  }
-}

@@ -45,7 +45,7 @@ export const registrationsPage = describes<RegistrationsPage>()(
 const entry = <K extends string, T extends z.ZodRawShape>(kind: K, shape: T) =>
   z.object({ kind: z.literal(kind), at: timestamp, ...shape });
 
-const timelineEntry = z.discriminatedUnion('kind', [
+export const timelineEntry = z.discriminatedUnion('kind', [
   entry('started', { name: z.string() }),
   entry('event', { name: z.string().describe("The external event's name; never its payload.") }),
   entry('activity', {

@@ -38,6 +38,7 @@ const STATUS_OF: Partial<Record<ErrorCode, number>> = {
   [ErrorCode.ConsentLinkReplaced]: 410,
   [ErrorCode.ConsentLinkExpired]: 410,
   [ErrorCode.TooManyConsentEmails]: 429,
+  [ErrorCode.TooManyConnectionChecks]: 429,
   [ErrorCode.AdminEmailNotAllowed]: 422,
   [ErrorCode.InternalError]: 500,
   [ErrorCode.RouteNotFound]: 404,

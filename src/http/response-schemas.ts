@@ -6,6 +6,7 @@ import type { RegistrationView } from '../domain/registration';
 import { RegistrationStatus, RegistrationStep } from '../domain/registration';
 import { credentialError, errorCode, help } from './problem-schema';
 import { apiComponents, describes, guid, timestamp } from './schema-support';
+import { connectionCheck } from './support-schemas';
 
 /** Success bodies of the frontend API, output side; the handlers answer with exactly these types. */
 
@@ -173,6 +174,9 @@ export const payerAccountView = describes<PayerAccountView>()(
       .optional(),
     secrets: z.object({ tokenCache: secretReference, applicationSecret: secretReference }),
     health: accountHealth,
+    lastConnectionCheck: connectionCheck
+      .describe('The last connection check (POST /api/payer-account/connection-check), if any was run.')
+      .optional(),
     reconsent: reconsentView.optional(),
   }),
 )

@@ -1,3 +1,4 @@
+import type { ConnectionCheck } from '../domain/connection-check';
 import type { RegisteredPayerAccount } from '../domain/consent';
 import type { PayerAccountRecord } from '../domain/payer-account';
 import type { AccountHealth } from '../domain/token-health';
@@ -7,6 +8,7 @@ export interface PayerAccountChanges {
   account?: RegisteredPayerAccount;
   health?: AccountHealth;
   reconsentId?: string | null;
+  lastConnectionCheck?: ConnectionCheck;
 }
 
 /** The organization's single payer account slot (Table Storage in production). */

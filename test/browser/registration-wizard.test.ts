@@ -295,6 +295,19 @@ describe('the registration wizard in a browser', () => {
     await screenshot(page, '14-registered-account-390px');
     await page.setViewportSize({ width: 1280, height: 720 });
 
+    // The connection, checked now path by path; the support details copied for a Microsoft support ticket.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(stack.webUrl).origin });
+    await page.getByRole('button', { name: 'Check connection' }).click();
+    const checked = page.locator('#connection-check-result');
+    await checked.getByText('Every data path works.').waitFor(SLOW);
+    expect(await checked.locator('li[data-outcome="ok"]').count()).toBe(4);
+    await page.getByRole('button', { name: 'Copy support details' }).click();
+    await page.locator('#support-details-status').getByText('Copied').waitFor(SLOW);
+    expect(await page.evaluate<string>('navigator.clipboard.readText()')).toContain(
+      `Application (client) ID: ${PC_APP}`,
+    );
+    await screenshot(page, '14a-connection-checked');
+
     // Coming back later shows the account (and its health) instead of step 1.
     await page.reload();
     await heading('Payer account: Contoso CSP').waitFor(SLOW);
@@ -308,8 +321,11 @@ describe('the registration wizard in a browser', () => {
     await bobPage.getByRole('heading', { level: 2, name: 'Payer account: Contoso CSP' }).waitFor(SLOW);
     expect(await bobPage.locator('dl[aria-label="Account details"]').textContent()).toContain('Contoso Ltd');
     expect(await bobPage.locator('#read-only').textContent()).toMatch(/not change it.*PayerAccount\.Manage/s);
-    // Copying an ID changes nothing: the only buttons besides Copy.
-    expect((await bobPage.getByRole('button').allTextContents()).filter((t) => t !== 'Copy')).toEqual(['Sign out']);
+    // Copying changes nothing: the only buttons besides Copy and Copy support details.
+    expect((await bobPage.getByRole('button').allTextContents()).filter((t) => t !== 'Copy').sort()).toEqual([
+      'Copy support details',
+      'Sign out',
+    ]);
     await screenshot(bobPage, '15-read-only-account');
     await viewer.close();
   });

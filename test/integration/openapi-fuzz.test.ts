@@ -172,6 +172,8 @@ describe('the API under requests generated from its OpenAPI document', () => {
       startReconsent: alice,
       submitReconsentAuthorizationCode: alice,
       updateApplicationSecret: alice,
+      checkConnection: alice,
+      getSupportBundle: alice,
       getAuditTrail: alice,
       getOrganizationAuditTrail: olivia,
       listRegistrations: olivia,

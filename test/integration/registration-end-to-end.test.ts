@@ -110,6 +110,15 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     });
     expect(stack.partnerApi.downloads().length).toBeGreaterThan(0);
     expect((await api('POST', '/payer-account/registration', {})).body.code).toBe('payer_account_exists');
+    // A connection check's answer and the support details are answers too: the leak check below covers them.
+    expect((await api('POST', '/payer-account/connection-check')).body).toMatchObject({ verdict: 'ok' });
+    const bundle = await api('GET', '/payer-account/support-bundle');
+    expect(bundle.body).toMatchObject({
+      state: 'registered',
+      tenantId: CONTOSO,
+      applicationId: PC_APP,
+      mpnId: '1234567',
+    });
     const cache = stack.keyVault.state.listVersions(account.body.secrets.tokenCache.name).at(-1)?.v.value ?? '';
     expect(cache).toContain('RefreshToken');
     const registrationId = account.body.registrationId as string;

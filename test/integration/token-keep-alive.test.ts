@@ -336,6 +336,11 @@ describe('token keep-alive, re-consent and secret update', () => {
   });
 
   it('no answer, audit entry or e-mail carried a secret, a code or a token', async () => {
+    // A connection check's answer and the support details (every error the account met, its timeline) are answers too.
+    expect((await call('POST', '/payer-account/connection-check', alice)).status).toBe(200);
+    const bundle = await call('GET', '/payer-account/support-bundle', bob);
+    expect(bundle.status).toBe(200);
+    expect(bundle.body.microsoftErrors.length).toBeGreaterThan(0);
     const mails = (await stack.maildev.messages()).map((m) => `${m.subject} ${m.text}`);
     const table = TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', {
       allowInsecureConnection: true,

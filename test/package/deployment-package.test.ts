@@ -140,6 +140,9 @@ describe('the deployment package (dist/package), loaded outside the repository',
         await stack.maildev.waitForMessages('alice@contoso.example', { count: 1, timeoutMs: 10_000 }),
       ).toHaveLength(1);
       expect((await call('GET', '/payer-account/audit', alice)).status).toBe(200);
+      // A connection check (the keep-alive's refresh, Partner Center, the Partner API) and the support details.
+      expect((await call('POST', '/payer-account/connection-check', alice)).body).toMatchObject({ verdict: 'ok' });
+      expect((await call('GET', '/payer-account/support-bundle', alice)).status).toBe(200);
       // Deregistration, which ends the waiting re-consent and cleans up after it.
       expect((await call('DELETE', '/payer-account', alice)).status).toBe(204);
       const ended = async () =>

@@ -3,3 +3,4 @@ export type { RegistrationView, RegistrationStatus } from '../../src/domain/regi
 export type { CallerView, PayerAccountView } from '../../src/domain/payer-account';
 export type { ConsentLinkView } from '../../src/domain/consent';
 export type { VerifiedPartner } from '../../src/domain/partner-center-credentials';
+export type { ConnectionCheck } from '../../src/domain/connection-check';

@@ -4,6 +4,7 @@ import type { WizardContext } from '../context';
 import { copyable } from '../copy-button';
 import { details, formatTime, h } from '../dom';
 import { accountHealth, secretNeedsReplacing } from './account-health';
+import { connectionPanel } from './connection-panel';
 import { deregisterButton } from './deregister';
 import { readOnlyNotice } from './read-only';
 import { reconsentForm } from './reconsent-form';
@@ -67,6 +68,7 @@ export function payerAccountView(ctx: WizardContext, account: PayerAccountView, 
       reconsent: reconsentInHealth ? reconsent : undefined,
       secret: secretUrgent ? secret : undefined,
     }),
+    connectionPanel(ctx, account, !readOnly),
     panel,
     readOnly
       ? readOnlyNotice(readOnly)
