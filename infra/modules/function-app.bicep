@@ -149,6 +149,8 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     PARTNER_API_URL: 'https://api.partner.microsoft.com'
     PARTNER_CENTER_VERIFY_WAIT_SECONDS: string(partnerCenterVerifyWaitSeconds)
     PARTNER_CENTER_VERIFY_POLL_MS: '25'
+    CONSENT_VERDICT_WAIT_SECONDS: '12'
+    CONSENT_VERDICT_POLL_MS: '100'
     PUBLIC_BASE_URL: 'https://${site.properties.defaultHostName}'
     WIZARD_URL: wizardUrl
     CONSENT_LINK_TTL_HOURS: string(consentLinkTtlHours)
