@@ -21,6 +21,14 @@ app.http('GetRegistration', {
   handler: httpHandler(http.getRegistration),
 });
 
+app.http('RunPreflight', {
+  route: `${registration}/preflight`,
+  methods: ['POST'],
+  authLevel: 'anonymous',
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.runPreflight),
+});
+
 app.http('CancelRegistration', {
   route: registration,
   methods: ['DELETE'],

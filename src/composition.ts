@@ -33,6 +33,7 @@ import type { ConsentFlowDeps } from './app/consent-flow';
 import type { KeepTokenAliveDeps } from './app/keep-token-alive';
 import type { RedeemConsentDeps } from './app/redeem-consent';
 import type { RequestConsentLinkDeps } from './app/request-consent-link';
+import type { RunPreflightDeps } from './app/run-preflight';
 import type { StartReconsentDeps } from './app/start-reconsent';
 import type { StartRegistrationDeps } from './app/start-registration';
 import type { SubmitPartnerCenterCredentialsDeps } from './app/submit-partner-center-credentials';
@@ -87,6 +88,8 @@ export interface AppServices {
   /** Ops: what the task hub recorded (instance pages, histories), through the durable management API. */
   workflowRecords(client: DurableClient): WorkflowRecords;
   registrationStart(client: DurableClient): StartRegistrationDeps;
+  /** Step 3's checks before consent: app-only tokens with step 2's app and secret. */
+  preflight(client: DurableClient): RunPreflightDeps;
   credentialsSubmission(client: DurableClient): SubmitPartnerCenterCredentialsDeps;
   /** What issuing a consent link needs (step 3). */
   consentLinks(client: DurableClient): RequestConsentLinkDeps;
@@ -114,6 +117,7 @@ export const http = {
   caller: () => (require('./http/caller-handler') as typeof CallerHandler).caller,
   startRegistration: () => registration().startRegistration,
   getRegistration: () => registration().getRegistration,
+  runPreflight: () => registration().runPreflight,
   cancelRegistration: () => registration().cancelRegistration,
   getPayerAccount: () => registration().getPayerAccount,
   deregisterPayerAccount: () => registration().deregisterPayerAccount,
@@ -329,6 +333,17 @@ function compose(config: AppConfig): AppServices {
       const { DurableWorkflowRecords } =
         require('./adapters/durable-workflow-records') as typeof DurableWorkflowRecordsModule;
       return new DurableWorkflowRecords(client);
+    },
+    preflight: (client) => {
+      const { directory, tokens } = secretUpdate();
+      return {
+        payerAccounts: payerAccounts(),
+        workflow: workflow(client),
+        secretStore: requestSecretStore(),
+        directory,
+        tokens,
+        clock,
+      };
     },
     registrationStart: (client) => ({
       payerAccounts: payerAccounts(),

@@ -1,3 +1,4 @@
+import type { PreflightReport } from '../app/run-preflight';
 import type { AuditEntry } from '../domain/audit';
 import type { RegistrationsPage } from '../app/ops-registrations';
 import type { RegistrationTimeline } from '../app/registration-timeline';
@@ -308,3 +309,25 @@ const bundle: Omit<SupportBundle, 'text'> = {
 };
 
 export const supportBundle: SupportBundle = { ...bundle, text: supportText(bundle) };
+
+export const preflightReport: PreflightReport = {
+  checkedAt: '2026-12-05T10:15:00Z',
+  checks: [
+    {
+      id: 'partnerCenterAppAccess',
+      outcome: 'pass',
+      detail: "Partner Center accepted your app's own token in step 2: it is registered under App management.",
+      page: 'https://learn.microsoft.com/en-us/partner-center/developer/set-up-api-access-in-partner-center',
+    },
+    {
+      id: 'partnerApiServicePrincipal',
+      outcome: 'fail',
+      detail:
+        'Your tenant has no service principal for the Microsoft Partner API (4990cffe-04e8-4e8b-808a-1175604b879f) (AADSTS500011), so the admin cannot consent to it.',
+      fix: 'Create it once, signed in as an admin of your tenant: New-MgServicePrincipal -AppId 4990cffe-04e8-4e8b-808a-1175604b879f (Microsoft Graph PowerShell), then run the checks again.',
+      page: 'https://learn.microsoft.com/en-us/partner-center/developer/secure-sample-application',
+      aadsts: 500011,
+      traceId: '0b5b9a1e-6d1c-4f6e-9d7a-3c2b1a0f9e8d',
+    },
+  ],
+};

@@ -27,6 +27,7 @@ import {
   reconsentBody,
   startRegistrationBody,
 } from './schemas';
+import { preflightReport } from './preflight-schemas';
 import { connectionCheck, supportBundle } from './support-schemas';
 
 /** Every HTTP function in functions/, as the OpenAPI document describes it: adding an endpoint is one entry here. */
@@ -169,6 +170,23 @@ export const API_OPERATIONS = [
       },
     },
     problems: { 404: [C.RegistrationNotFound] },
+  },
+  {
+    method: 'post',
+    route: `${REGISTRATION}/preflight`,
+    operationId: 'runPreflight',
+    tag: 'Registration',
+    access: 'write',
+    summary: 'Step 3: check the setup before the admin consents',
+    description:
+      "What an app-only token with step 2's app and secret can prove: Partner Center's App management, and that the Microsoft Partner and Microsoft Partner Center APIs have their service principals in the partner tenant (AADSTS500011 when not). The app registration's redirect URIs and delegated permissions cannot be read app-only: those checks answer cannotTell with what to look at. Each check names Microsoft's page.",
+    replies: { 200: { description: 'The checks.', json: preflightReport, example: ex.preflightReport } },
+    problems: {
+      404: [C.RegistrationNotFound],
+      409: [C.RegistrationNotAtThisStep],
+      422: [C.SecretNoLongerAvailable],
+      503: [C.SecretStoreUnavailable, C.IdentityProviderUnavailable],
+    },
   },
   {
     method: 'delete',

@@ -2,10 +2,13 @@ import { cancelRegistration as cancel } from '../app/cancel-registration';
 import { deregisterPayerAccount as deregister } from '../app/deregister-payer-account';
 import { getPayerAccount as payerAccount } from '../app/get-payer-account';
 import { getRegistration as registration } from '../app/get-registration';
+import { runPreflight as preflight } from '../app/run-preflight';
 import { signedConsentLink } from '../app/request-consent-link';
 import { startRegistration as start } from '../app/start-registration';
 import type { AppServices } from '../composition';
 import { AuditAction } from '../domain/audit';
+import type { CredentialError } from '../domain/credential-errors';
+import { ErrorCode } from '../domain/error-codes';
 import { auditByCaller } from './audit';
 import { signedIn } from './endpoint';
 import { json, problem } from './problem';
@@ -38,6 +41,14 @@ export const getRegistration = signedIn('getRegistration', async ({ caller, serv
     authority: authority(services),
   });
   return result.ok ? json(200, result.value) : problem(result.error);
+});
+
+/** POST …/registration/preflight: step 3's checks before consent, each pass / fail / cannot tell. */
+export const runPreflight = signedIn('runPreflight', async ({ caller, services, client }) => {
+  const result = await preflight(caller, services.preflight(client));
+  if (result.ok) return json(200, result.value);
+  const { code, unavailable } = result.error as CredentialError;
+  return problem(result.error, unavailable ? 503 : code === ErrorCode.SecretNoLongerAvailable ? 422 : undefined);
 });
 
 /** DELETE: cancel the organization's registration in progress. */

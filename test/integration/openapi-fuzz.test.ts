@@ -166,6 +166,7 @@ describe('the API under requests generated from its OpenAPI document', () => {
       cancelRegistration: fresh,
       submitPartnerCenterCredentials: stepTwo,
       requestConsentLink: stepThree,
+      runPreflight: stepThree,
       submitAuthorizationCode: consent,
       getPayerAccount: alice,
       deregisterPayerAccount: alice,

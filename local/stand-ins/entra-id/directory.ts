@@ -20,6 +20,20 @@ export class Directory {
     this.tokenVersions.set(resourceAppId.toLowerCase(), version);
   }
 
+  /** `tenant|appId` (lower-case) of Microsoft APIs whose service principal a tenant lacks (every one exists unless told). */
+  private readonly missingServicePrincipals = new Set<string>();
+
+  /** Whether a Microsoft API has its service principal in the tenant; without one, Entra answers AADSTS500011. */
+  hasServicePrincipal(tenantId: string, resourceAppId: string): boolean {
+    return !this.missingServicePrincipals.has(`${tenantId}|${resourceAppId}`.toLowerCase());
+  }
+
+  setServicePrincipal(tenantId: string, resourceAppId: string, present: boolean): void {
+    const key = `${tenantId}|${resourceAppId}`.toLowerCase();
+    if (present) this.missingServicePrincipals.delete(key);
+    else this.missingServicePrincipals.add(key);
+  }
+
   /** A tenant by GUID or by any of its domains (case-insensitive), as in `/{tenant}/…` paths. */
   tenant(segment: string): EntraTenant | undefined {
     const s = segment.toLowerCase();

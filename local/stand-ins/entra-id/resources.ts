@@ -84,6 +84,7 @@ const same = (a: string, b: string) => a.replace(/\/+$/, '').toLowerCase() === b
  */
 export function resolveResource(directory: Directory, tenantId: string, requested: string): Resource | undefined {
   const ms = MICROSOFT_RESOURCES.find((r) => same(r.uri, requested) || same(r.appId, requested));
+  if (ms && !directory.hasServicePrincipal(tenantId, ms.appId)) return undefined;
   if (ms)
     return {
       requested,

@@ -90,6 +90,11 @@ export interface EntraIdStandIn {
    */
   setAccessTokenVersion(resource: string, version: '1.0' | '2.0'): void;
   /**
+   * Removes (or restores) a Microsoft API's service principal in a tenant (by URI or app ID): its tokens are then
+   * refused with AADSTS500011, as Entra refuses a resource not installed in the tenant.
+   */
+  setServicePrincipal(tenantId: string, resource: string, present: boolean): void;
+  /**
    * An admin revokes the user's sessions (Graph `revokeSignInSessions`; also `POST /_control/revoke` `{username}`):
    * every refresh token of the user issued so far, whatever the client, then fails with AADSTS50173.
    */
@@ -226,6 +231,11 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     mintToken: (claims, mintOptions) => mintToken(keys, clock(), claims, mintOptions),
     faults,
     addRedirectUri: (clientId, uri, platform) => authorization.addRedirectUri(clientId, uri, platform),
+    setServicePrincipal: (tenantId, resource, present) => {
+      const api = microsoftResource(resource);
+      if (!api) throw new Error(`setServicePrincipal: ${resource} is not a Microsoft API the stand-in knows`);
+      directory.setServicePrincipal(tenantIdFor(tenantId), api.appId, present);
+    },
     setAccessTokenVersion: (resource, version) => {
       const api = microsoftResource(resource);
       if (!api) throw new Error(`setAccessTokenVersion: ${resource} is not a Microsoft API the stand-in knows`);
