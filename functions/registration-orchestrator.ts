@@ -12,10 +12,15 @@ import { RegistrationRun } from '../src/workflow/registration-run';
  */
 export const registrationOrchestrator: OrchestrationHandler = function* (context: OrchestrationContext) {
   const run = new RegistrationRun(context);
-  const { reconsent } = run.input;
-  const verified = reconsent ? { secret: reconsent.applicationSecret } : yield* partnerCenterCredentialsStep(run);
-  if ('ended' in verified) return verified.ended;
-  return yield* consentStep(run, verified);
+  try {
+    const { reconsent } = run.input;
+    const verified = reconsent ? { secret: reconsent.applicationSecret } : yield* partnerCenterCredentialsStep(run);
+    if ('ended' in verified) return verified.ended;
+    return yield* consentStep(run, verified);
+  } finally {
+    // However it ends: the Durable Task Framework completes (or fails) an instance only once no timer of it is pending.
+    run.cancelPendingTimers();
+  }
 };
 
 df.app.orchestration(ORCHESTRATOR.Registration, registrationOrchestrator);

@@ -52,6 +52,13 @@ export interface StackOptions {
    * Default: the environment's DURABLE_ENGINE, else local.
    */
   engine?: DurableEngine;
+  /**
+   * Tests only: the Durable engine's long timers shrunk to seconds, on either engine alike (the Azure Storage
+   * provider's MaximumDelayTime and LongRunningTimerIntervalLength on the reference host, the same thresholds on the
+   * local host; both tell the SDK), so that timers split into sub-timers can be watched in real time. TimeSpans
+   * (`hh:mm:ss`); default 6 and 3 days.
+   */
+  longTimers?: { maximumShortTimer: string; interval: string };
 }
 
 export type DurableEngine = 'local' | 'reference';
@@ -197,6 +204,10 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LocalHost__WebConfig: JSON.stringify(
         wizardConfig({ entraUrl: entra.url, fixtures: entra.fixtures, inboxUrl: maildev.webUrl }),
       ),
+      ...(options.longTimers && {
+        LocalHost__MaximumShortTimer: options.longTimers.maximumShortTimer,
+        LocalHost__LongTimerInterval: options.longTimers.interval,
+      }),
       ...options.settings,
     };
     // Partners register the product's callback as a redirect URI on their app; the fixtures' apps do so here.
@@ -218,6 +229,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
         bridgeUrl: `http://127.0.0.1:${bridgePort}/`,
         bridgeKey: settings.LocalHost__MasterKey,
         echo: options.echoHost,
+        longTimers: options.longTimers,
       });
       const started = reference;
       stops.push(() => started.stop());

@@ -7,13 +7,15 @@ import type { Invoker } from './invoker';
 import { fromTypedData } from './invoker';
 import type { OrchestratorState } from './orchestrator-state';
 import { parseOrchestratorFailure } from './orchestrator-state';
-import { LONG_TIMER_INTERVAL, MAXIMUM_SHORT_TIMER } from './long-timers';
+import type { LongTimerLimits } from './long-timers';
+import { AZURE_STORAGE_LONG_TIMERS } from './long-timers';
 
 /** Runs the app's orchestrator and activity functions through the library's invocation model. */
 export class AppDurableFunctions implements EngineFunctions {
   constructor(
     private readonly registry: FunctionRegistry,
     private readonly invoker: Invoker,
+    private readonly longTimers: LongTimerLimits = AZURE_STORAGE_LONG_TIMERS,
   ) {}
 
   hasOrchestrator(name: string): boolean {
@@ -30,8 +32,8 @@ export class AppDurableFunctions implements EngineFunctions {
       isReplaying: history.some((e) => e.IsPlayed),
       parentInstanceId: undefined,
       // As the extension tells the SDK with its Azure Storage provider: the registration's 7-day expiry is a long timer.
-      maximumShortTimerDuration: MAXIMUM_SHORT_TIMER.timeSpan,
-      longRunningTimerIntervalDuration: LONG_TIMER_INTERVAL.timeSpan,
+      maximumShortTimerDuration: this.longTimers.maximumShortTimer.timeSpan,
+      longRunningTimerIntervalDuration: this.longTimers.interval.timeSpan,
       defaultHttpAsyncRequestSleepTimeMillseconds: 30000,
       upperSchemaVersion: 1,
       upperSchemaVersionNew: 2,

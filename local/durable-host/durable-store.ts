@@ -53,6 +53,11 @@ export interface LongTimerTracker {
   leaf: number;
   /** The orchestrator cancelled it: no further sub-timer. */
   canceled?: boolean;
+  /**
+   * The task ID of its second sub-timer, once its first one fired: a replay by the extension's out-of-process shim,
+   * which cancels a cancelled long timer at its first sub-timer, no longer creates it.
+   */
+  secondSubTimer?: number;
 }
 
 export type MessageBody =

@@ -5,6 +5,7 @@ import { PayloadTooLargeError, rowKeys, TERMINAL_STATUSES } from './durable-stor
 import type { EpisodeInput, EpisodeResult, OrchestratorRun } from './episode';
 import { failedEpisode, runEpisode } from './episode';
 import type { HistoryEvent } from './history';
+import type { LongTimerLimits } from './long-timers';
 
 export type ActivityOutcome = { result: string } | { reason: string; details: string };
 
@@ -17,6 +18,8 @@ export interface EngineFunctions {
 export interface EngineOptions {
   episodeConcurrency?: number;
   activityConcurrency?: number;
+  /** Which timers are long, and their sub-timers' length (default: the Azure Storage provider's). */
+  longTimers?: LongTimerLimits;
   log?: (message: string) => void;
 }
 
@@ -275,6 +278,7 @@ export class Engine {
         messages,
         otherPendingRows,
         now: this.clock.now(),
+        longTimers: this.options.longTimers,
         newId: () => this.newId(),
         run: (history, state) => this.functions.runOrchestrator(state.name, history, state),
       };

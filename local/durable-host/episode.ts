@@ -3,7 +3,8 @@ import type { HistoryEvent } from './history';
 import { EventType, historyEvent } from './history';
 import type { OrchestratorAction, OrchestratorState } from './orchestrator-state';
 import { ActionType } from './orchestrator-state';
-import { firstSubTimer, nextSubTimer } from './long-timers';
+import type { LongTimerLimits } from './long-timers';
+import { AZURE_STORAGE_LONG_TIMERS, firstSubTimer, nextSubTimer } from './long-timers';
 import { retryDelayMs } from './retry-delay';
 
 export type OrchestratorRun = { state: OrchestratorState } | { failure: string; state?: OrchestratorState };
@@ -16,6 +17,8 @@ export interface EpisodeInput {
   /** Rows of this instance's other pending messages (future timers), dropped if the execution ends. */
   otherPendingRows: string[];
   now: number;
+  /** Which timers are long, and their sub-timers' length (default: the Azure Storage provider's). */
+  longTimers?: LongTimerLimits;
   newId(): string;
   run(history: HistoryEvent[], state: InstanceState): Promise<OrchestratorRun>;
 }
@@ -45,6 +48,7 @@ const actionInput = (value: unknown): string | undefined => (typeof value === 's
 export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   const state: InstanceState = JSON.parse(JSON.stringify(input.state));
   const { now } = input;
+  const limits = input.longTimers ?? AZURE_STORAGE_LONG_TIMERS;
   const newEvents: HistoryEvent[] = [historyEvent(EventType.OrchestratorStarted, now)];
   const newMessages: Message[] = [];
   const newWork: WorkItem[] = [];
@@ -143,8 +147,11 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
         const long = state.longTimers?.[body.timerId];
         if (long && state.longTimers) {
           delete state.longTimers[body.timerId];
-          const next = long.canceled ? undefined : nextSubTimer(now, Date.parse(long.fireAt));
-          if (next !== undefined) state.longTimers[createTimer(next)] = long;
+          const next = long.canceled ? undefined : nextSubTimer(limits, now, Date.parse(long.fireAt));
+          if (next !== undefined) {
+            const subTimer = createTimer(next);
+            state.longTimers[subTimer] = { ...long, secondSubTimer: long.secondSubTimer ?? subTimer };
+          }
         }
         const tracker = state.retries[body.timerId];
         if (tracker) {
@@ -186,7 +193,7 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
       }
       case ActionType.CreateTimer: {
         const fireAt = new Date(action.fireAt ?? now);
-        const { dueAt, long } = firstSubTimer(now, fireAt.getTime());
+        const { dueAt, long } = firstSubTimer(limits, now, fireAt.getTime());
         const timerId = createTimer(dueAt);
         if (long) (state.longTimers ??= {})[timerId] = { fireAt: fireAt.toISOString(), leaf: leaf - 1 };
         break;
@@ -204,16 +211,23 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
         failure ??= `Action type ${action.actionType} (sub-orchestrations, entities, durable HTTP) is not supported by the local Durable host`;
     }
   };
+  let nonDeterministic: string | undefined;
   if (failure === undefined) {
     actions.slice(state.actionsSeen).forEach(walk);
     state.actionsSeen = actions.length;
     const all = leaves(actions);
-    for (const long of Object.values(state.longTimers ?? {})) if (all[long.leaf]?.isCanceled) long.canceled = true;
+    for (const long of Object.values(state.longTimers ?? {})) {
+      if (!all[long.leaf]?.isCanceled || long.canceled) continue;
+      long.canceled = true;
+      if (long.secondSubTimer !== undefined)
+        nonDeterministic ??= lostSubTimer(long.secondSubTimer, [...input.history, ...newEvents]);
+    }
     state.awaitedEvents = awaitedEvents(actions, [...input.history, ...newEvents]);
   }
 
-  if (failure !== undefined) {
-    const output = `Orchestrator function '${state.name}' failed: ${failure}`;
+  if (failure !== undefined || nonDeterministic !== undefined) {
+    // DurableTask.Core fails an instance it cannot replay with the exception's message alone.
+    const output = nonDeterministic ?? `Orchestrator function '${state.name}' failed: ${failure}`;
     newEvents.push(
       historyEvent(EventType.ExecutionCompleted, now, { OrchestrationStatus: 'Failed', Result: json(output) }),
     );
@@ -245,6 +259,20 @@ export async function runEpisode(input: EpisodeInput): Promise<EpisodeResult> {
   }
   newEvents.push(historyEvent(EventType.OrchestratorCompleted, now));
   return finish(state, input, newEvents, deleteRows, newMessages, newWork, false, staleRows);
+}
+
+/**
+ * Why the Durable Task extension fails an instance whose long timer was cancelled after its first sub-timer fired: its
+ * out-of-process shim replays the cancelled timer by creating the first sub-timer and cancelling it at once, so the
+ * later sub-timers are created no more and the next task takes the second one's ID. DurableTask.Core's
+ * TaskOrchestrationContext.HandleTimerCreatedEvent then finds that task (an activity: the first message) or none (the
+ * second; another timer passes this check, and the IDs after it fail the same way).
+ */
+function lostSubTimer(taskId: number, history: HistoryEvent[]): string {
+  const taker = history.find((e) => e.EventType === EventType.TaskScheduled && e.EventId === taskId + 1);
+  return taker
+    ? `Non-Deterministic workflow detected: A previous execution of this orchestration scheduled a timer task with sequence number ${taskId} named but the current orchestration replay instead produced a ScheduleTaskOrchestratorAction action with this sequence number. Was a change made to the orchestrator code after this instance had already started running?`
+    : `Non-Deterministic workflow detected: A previous execution of this orchestration scheduled a timer task with sequence number ${taskId} but the current replay execution hasn't (yet?) scheduled this task. Was a change made to the orchestrator code after this instance had already started running?`;
 }
 
 /** Events and terminations are for the instance, whichever execution was current when they were sent. */

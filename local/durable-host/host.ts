@@ -16,6 +16,7 @@ import type { HostRequest, HostResponse } from './host-http';
 import { json, readRequest, writeResponse } from './host-http';
 import type { LogSink } from './invoker';
 import { Invoker } from './invoker';
+import { longTimerLimits } from './long-timers';
 import { ManagementApi } from './management-api';
 import { TableDurableStore } from './table-durable-store';
 import { staticSite } from './static-site';
@@ -98,10 +99,12 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   // that its APP_CLOCK_MODULE setting names (set below, before the app loads).
   useClock(clock);
   const invoker = new Invoker(registry, log);
+  const longTimers = longTimerLimits(settings);
   const referenceEngine = reference && new ReferenceEngine({ ...reference, publicOrigin: url, registry, invoker, log });
   const engine = referenceEngine
     ? undefined
-    : new Engine(store, clock, new AppDurableFunctions(registry, invoker), {
+    : new Engine(store, clock, new AppDurableFunctions(registry, invoker, longTimers), {
+        longTimers,
         log: (message) => log('warning', 'system', 'engine', message),
       });
   const urls = new ManagementUrls(url, rpcUrl, hostJson.hubName, keys.master);

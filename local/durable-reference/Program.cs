@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
+using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading.Tasks;
 using Microsoft.Azure.WebJobs;
 using Microsoft.Azure.WebJobs.Extensions.DurableTask;
@@ -29,6 +31,10 @@ namespace DurableReference
     ///   DurableReference__BridgeKey   the key the bridge asks for
     ///   DurableReference__LogLevel    the console's minimum level (Warning by default)
     ///   DurableReference__ParentPid   the process that started it: when that one is gone, this host stops too
+    ///   DurableReference__MaximumDelayTime, DurableReference__LongRunningTimerInterval
+    ///                                 TimeSpans (both or neither) the Azure Storage provider's MaximumDelayTime and
+    ///                                 LongRunningTimerIntervalLength are set to (6 and 3 days otherwise): tests shrink
+    ///                                 them to seconds to see long timers in real time; the extension tells the SDK
     /// Once started it prints one line `DURABLE_REFERENCE_CLIENT {json}` (the durable client binding data the
     /// extension issues, rpcBaseUrl included) and then `DURABLE_REFERENCE_READY`; SIGTERM stops it.
     /// </summary>
@@ -82,6 +88,7 @@ namespace DurableReference
                 .Build();
 
             await host.StartAsync();
+            ShrinkLongTimers(host);
             var jobHost = host.Services.GetRequiredService<IJobHost>();
             await jobHost.CallAsync(nameof(ClientBinding.DurableReferenceClient));
             Console.Out.WriteLine($"DURABLE_REFERENCE_CLIENT {ClientBinding.Data}");
@@ -90,6 +97,28 @@ namespace DurableReference
             StopWithParent(host);
             await host.WaitForShutdownAsync();
             return 0;
+        }
+
+        /// <summary>
+        /// The provider's long-timer thresholds from the settings, set on the instance the extension already uses (the
+        /// factory keeps one): each orchestration reads them when it creates a timer and hands them to the SDK.
+        /// </summary>
+        private static void ShrinkLongTimers(IHost host)
+        {
+            string? maximum = Environment.GetEnvironmentVariable("DurableReference__MaximumDelayTime");
+            string? interval = Environment.GetEnvironmentVariable("DurableReference__LongRunningTimerInterval");
+            if (string.IsNullOrEmpty(maximum) && string.IsNullOrEmpty(interval)) return;
+            if (string.IsNullOrEmpty(maximum) || string.IsNullOrEmpty(interval))
+                throw new InvalidOperationException(
+                    "DurableReference__MaximumDelayTime and DurableReference__LongRunningTimerInterval are set together");
+            var provider = host.Services.GetServices<IDurabilityProviderFactory>()
+                .Single(f => f.Name == "AzureStorage")
+                .GetDurabilityProvider();
+            provider.MaximumDelayTime = TimeSpan.Parse(maximum, CultureInfo.InvariantCulture);
+            provider.LongRunningTimerIntervalLength = TimeSpan.Parse(interval, CultureInfo.InvariantCulture);
+            Console.Out.WriteLine(
+                $"DURABLE_REFERENCE_LONG_TIMERS {provider.GetType().Name} MaximumDelayTime={provider.MaximumDelayTime} " +
+                $"LongRunningTimerIntervalLength={provider.LongRunningTimerIntervalLength}");
         }
 
         /// <summary>Stops the host once the process that started it is gone (killed without a chance to stop its children).</summary>

@@ -46,6 +46,8 @@ export interface ReferenceHostOptions {
   echo?: boolean;
   /** The console's minimum level (Warning by default). */
   logLevel?: string;
+  /** Tests only: the Azure Storage provider's long-timer thresholds shrunk (see LongTimerSettings in local/stack). */
+  longTimers?: { maximumShortTimer: string; interval: string };
 }
 
 export interface ReferenceHost {
@@ -74,6 +76,10 @@ export async function startReferenceHost(options: ReferenceHostOptions): Promise
     DurableReference__BridgeKey: options.bridgeKey,
     DurableReference__LogLevel: options.logLevel ?? 'Warning',
     DurableReference__ParentPid: String(process.pid),
+    ...(options.longTimers && {
+      DurableReference__MaximumDelayTime: options.longTimers.maximumShortTimer,
+      DurableReference__LongRunningTimerInterval: options.longTimers.interval,
+    }),
   };
   // It would make the extension believe it runs on Linux Consumption and flood stdout with its event logs.
   delete env.CONTAINER_NAME;

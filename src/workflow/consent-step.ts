@@ -12,8 +12,8 @@ import type { RegistrationRun } from './registration-run';
 import { HOUSEKEEPING, VERIFICATION } from './retry-policies';
 
 /**
- * Step 3: a consent link per request (a new one replaces the old, and is e-mailed when asked), raced against the
- * link's expiry; the admin's consent on the link in force is redeemed. Until a redemption passes, or the
+ * Step 3: a consent link per request (a new one replaces the old, and is e-mailed when asked), until the link
+ * expires; the admin's consent on the link in force is redeemed. Until a redemption passes, or the
  * registration expires or is cancelled.
  */
 export function* consentStep(
@@ -22,24 +22,25 @@ export function* consentStep(
 ): Generator<Task, RegistrationOutcome, unknown> {
   let link: PartnerApiCredentialsSubmission | undefined;
   for (;;) {
-    const request = run.events.for(RegistrationEvent.PartnerApiCredentialsSubmitted);
-    const consent = link ? run.events.for(RegistrationEvent.ConsentCompleted) : undefined;
-    const linkExpiry = link ? run.context.df.createTimer(new Date(link.linkExpiresAt)) : undefined;
-    // A consent on the link in force comes before a request that would replace the link.
-    const { winner, expired } = yield* run.race(...(consent && linkExpiry ? [consent, linkExpiry] : []), request);
-    if (linkExpiry && winner !== linkExpiry) linkExpiry.cancel();
-    if (winner === request) {
-      link = request.result as PartnerApiCredentialsSubmission;
-      yield* issueLink(run, link);
-      continue;
-    }
-    if (winner === linkExpiry) {
+    // A consent on the link in force comes before a request that would replace the link; the link expires.
+    const race = yield* run.race(
+      link
+        ? [RegistrationEvent.ConsentCompleted, RegistrationEvent.PartnerApiCredentialsSubmitted]
+        : [RegistrationEvent.PartnerApiCredentialsSubmitted],
+      link && new Date(link.linkExpiresAt),
+    );
+    if (race.kind === 'ended') return yield* run.end(race.expired);
+    if (race.kind === 'deadline') {
       run.publish({ status: RegistrationStatus.ConsentExpired });
       link = undefined;
       continue;
     }
-    if (winner !== consent) return yield* run.end(expired);
-    const completion = winner.result as ConsentCompletion;
+    if (race.name === RegistrationEvent.PartnerApiCredentialsSubmitted) {
+      link = race.result as PartnerApiCredentialsSubmission;
+      yield* issueLink(run, link);
+      continue;
+    }
+    const completion = race.result as ConsentCompletion;
     if (!link || completion.linkId !== link.linkId) continue;
     const result = yield* redeem(run, completion, link, staged);
     if (result.ok) {

@@ -27,10 +27,9 @@ export function* partnerCenterCredentialsStep(
 ): Generator<Task, VerifiedSecret | { ended: RegistrationOutcome }, unknown> {
   let staged: StagedSecret | undefined;
   for (;;) {
-    const credentials = run.events.for(RegistrationEvent.PartnerCenterCredentialsSubmitted);
-    const { winner, expired } = yield* run.race(credentials);
-    if (winner !== credentials) return { ended: yield* run.end(expired) };
-    const submission = credentials.result as PartnerCenterCredentialsSubmission;
+    const race = yield* run.race([RegistrationEvent.PartnerCenterCredentialsSubmitted]);
+    if (race.kind === 'ended') return { ended: yield* run.end(race.expired) };
+    const submission = race.result as PartnerCenterCredentialsSubmission;
     run.publish({
       status: RegistrationStatus.VerifyingPartnerCenterCredentials,
       submissionId: submission.submissionId,

@@ -80,6 +80,42 @@ describe('local durable engine with the real SDK', () => {
     expect(output(state)).toEqual({ approvedBy: 'ops' });
   });
 
+  // Replaying a long timer cancelled after its first sub-timer fired, the extension's out-of-process shim creates that
+  // sub-timer and cancels it at once, so the second one is created no more and DurableTask.Core's
+  // TaskOrchestrationContext.HandleTimerCreatedEvent finds no task, or another, for its ID: the instance fails with its
+  // message (seen on the extension: test/reference/sample-long-timers-conformance.test.ts).
+  it('fails an instance whose long timer is cancelled after its first sub-timer fired, as the extension does', async () => {
+    const DAY = 24 * HOUR;
+    const host = inProcessEngine();
+    await host.run('ConformanceLongTimerCancelled', 'long-cancel-late', { timeoutMs: 7 * DAY });
+    host.clock.advance(3 * DAY);
+    await new Promise((r) => setTimeout(r, 20));
+    await host.settle();
+    expect(await host.engine.raiseEvent('long-cancel-late', 'Approve', JSON.stringify('ops'))).toBe('accepted');
+    const [state] = await host.settle();
+    expect(state.status).toBe('Failed');
+    expect(output(state)).toBe(
+      "Non-Deterministic workflow detected: A previous execution of this orchestration scheduled a timer task with sequence number 1 but the current replay execution hasn't (yet?) scheduled this task. Was a change made to the orchestrator code after this instance had already started running?",
+    );
+  });
+
+  it("says which task took the lost sub-timer's ID when the orchestrator schedules an activity after the cancellation", async () => {
+    const DAY = 24 * HOUR;
+    const host = inProcessEngine();
+    await host.run('ConformanceGatedApproval', 'gated-late', { timeoutMs: 7 * DAY });
+    expect(await host.engine.raiseEvent('gated-late', 'Gate', 'null')).toBe('accepted');
+    await host.settle();
+    host.clock.advance(3 * DAY);
+    await new Promise((r) => setTimeout(r, 20));
+    await host.settle();
+    expect(await host.engine.raiseEvent('gated-late', 'Approve', JSON.stringify('ops'))).toBe('accepted');
+    const [state] = await host.settle();
+    expect(state.status).toBe('Failed');
+    expect(output(state)).toBe(
+      'Non-Deterministic workflow detected: A previous execution of this orchestration scheduled a timer task with sequence number 1 named but the current orchestration replay instead produced a ScheduleTaskOrchestratorAction action with this sequence number. Was a change made to the orchestrator code after this instance had already started running?',
+    );
+  });
+
   it('takes the external event when it wins the race against the timer', async () => {
     const host = inProcessEngine();
     let state = await host.run('Approval', 'approve-1', { timeoutMs: 24 * HOUR });

@@ -8,6 +8,8 @@ import { appFunctions, REPO_ROOT } from '../support/in-process-engine';
 import { HistoryBuilder } from '../support/history-builder';
 
 const HOUR = 3600_000;
+/** The longest timer the orchestrator creates: half the Azure Storage provider's 6 days (src/workflow/timer-span.ts). */
+const SPAN = 72 * HOUR;
 const INSTANCE = 'registration-1';
 const input = {
   organizationId: '22222222-2222-4222-8222-222222222222',
@@ -16,7 +18,11 @@ const input = {
 };
 const functions = appFunctions(REPO_ROOT);
 
-async function replay(history: HistoryEvent[], startInput: object = input): Promise<OrchestratorState> {
+async function replay(
+  history: HistoryEvent[],
+  startInput: object = input,
+  engineFunctions = functions,
+): Promise<OrchestratorState> {
   const state = {
     instanceId: INSTANCE,
     name: ORCHESTRATOR.Registration,
@@ -33,7 +39,7 @@ async function replay(history: HistoryEvent[], startInput: object = input): Prom
     nextTaskId: 0,
     retries: {},
   } as InstanceState;
-  const run: OrchestratorRun = await functions.runOrchestrator(ORCHESTRATOR.Registration, history, state);
+  const run: OrchestratorRun = await engineFunctions.runOrchestrator(ORCHESTRATOR.Registration, history, state);
   if ('failure' in run) throw new Error(`orchestrator failed: ${run.failure}`);
   return run.state;
 }
@@ -58,7 +64,7 @@ const link = {
 /** A registration whose step 2 passed, waiting for a link request. */
 const verifiedAt = () =>
   started()
-    .timerCreated(0, 168 * HOUR)
+    .timerCreated(0, SPAN)
     .endEpisode()
     .episode(HOUR)
     .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, {
@@ -73,12 +79,18 @@ const verifiedAt = () =>
     .endEpisode()
     .episode(HOUR + 900)
     .taskCompleted(1, { ok: true, partner })
-    .timerCreated(2, 168 * HOUR)
+    .timerCreated(2, HOUR + 900 + SPAN)
     .endEpisode();
 const actions = (state: OrchestratorState): OrchestratorAction[] => state.actions.flat();
+/** Every timer the orchestrator asked for, as `due time (cancelled)`, in the order it asked. */
+const timers = (state: OrchestratorState): string[] =>
+  actions(state)
+    .flatMap((a) => a.compoundActions ?? [a])
+    .filter((a) => a.actionType === ActionType.CreateTimer)
+    .map((a) => `${a.fireAt}${a.isCanceled ? ' (cancelled)' : ''}`);
 
 describe('registration orchestrator (replayed by the real SDK)', () => {
-  it('publishes step 1 progress and races the credentials and a cancellation against the expiry', async () => {
+  it('publishes step 1 progress and races the credentials and a cancellation against a timer of at most 3 days', async () => {
     const builder = started();
     const state = await replay(builder.build());
     expect(state.isDone).toBe(false);
@@ -100,19 +112,29 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
         externalEventName: RegistrationEvent.RegistrationCancelled,
         reason: 'ExternalEvent',
       },
-      { actionType: ActionType.CreateTimer, fireAt: builder.at(168 * HOUR), isCanceled: false },
+      { actionType: ActionType.CreateTimer, fireAt: builder.at(SPAN), isCanceled: false },
     ]);
   });
 
-  it('on cancellation cancels the expiry timer and cleans up with retries, then ends cancelled', async () => {
+  it('waits in timers of half the longest one the engine takes as one timer (what the extension tells the SDK)', async () => {
+    const builder = started();
+    const toldOneMinute = appFunctions(REPO_ROOT, [], {
+      maximumShortTimer: { timeSpan: '00:01:00', ms: 60_000 },
+      interval: { timeSpan: '00:00:03', ms: 3000 },
+    });
+    expect(timers(await replay(builder.build(), input, toldOneMinute))).toEqual([builder.at(30_000)]);
+  });
+
+  it('on cancellation cleans up with retries, then ends cancelled, cancelling its pending timer only then', async () => {
     const builder = started()
-      .timerCreated(0, 168 * HOUR)
+      .timerCreated(0, SPAN)
       .endEpisode()
       .episode(HOUR)
       .eventRaised(RegistrationEvent.RegistrationCancelled, {});
     const cancelling = await replay(builder.build());
-    const [race, release] = actions(cancelling);
-    expect(race.compoundActions?.[2]).toMatchObject({ actionType: ActionType.CreateTimer, isCanceled: true });
+    const [, release] = actions(cancelling);
+    // Left pending while the instance runs on: cancelled now, the extension would replay what follows too soon.
+    expect(timers(cancelling)).toEqual([builder.at(SPAN)]);
     expect(release).toMatchObject({
       actionType: ActionType.CallActivityWithRetry,
       functionName: Activity.CleanUpRegistration,
@@ -132,33 +154,101 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
     expect(done.isDone).toBe(true);
     expect(done.output).toEqual({ outcome: 'cancelled' });
     expect(done.customStatus).toMatchObject({ status: 'cancelled' });
+    // Azure completes an instance only once no timer of it is pending.
+    expect(timers(done)).toEqual([`${builder.at(SPAN)} (cancelled)`]);
   });
 
-  it('on expiry cleans up and ends expired', async () => {
-    const builder = started()
-      .timerCreated(0, 168 * HOUR)
+  // JavaScript apps' durable timers are limited to six days, longer waits are timers in a loop, and a timer still pending
+  // keeps an instance from completing: https://learn.microsoft.com/en-us/azure/azure-functions/durable/durable-functions-timers
+  it('waits for the 7-day expiry in 3-day timers, then cleans up and ends expired', async () => {
+    const builder = started().timerCreated(0, SPAN).endEpisode().episode(SPAN).timerFired(0, SPAN);
+    const after3Days = await replay(builder.build());
+    expect(after3Days.customStatus).toMatchObject({ status: 'awaitingPartnerCenterCredentials' });
+    expect(timers(after3Days)).toEqual([builder.at(SPAN), builder.at(2 * SPAN)]);
+    expect(
+      actions(after3Days)
+        .at(-1)
+        ?.compoundActions?.map((a) => a.externalEventName ?? 'timer'),
+    ).toEqual([RegistrationEvent.PartnerCenterCredentialsSubmitted, RegistrationEvent.RegistrationCancelled, 'timer']);
+    builder
+      .timerCreated(1, 2 * SPAN)
+      .endEpisode()
+      .episode(2 * SPAN)
+      .timerFired(1, 2 * SPAN);
+    expect(timers(await replay(builder.build())).at(-1)).toBe(builder.at(168 * HOUR));
+    builder
+      .timerCreated(2, 168 * HOUR)
       .endEpisode()
       .episode(168 * HOUR)
-      .timerFired(0, 168 * HOUR);
+      .timerFired(2, 168 * HOUR);
     const expiring = await replay(builder.build());
-    expect(actions(expiring)[1]).toMatchObject({
+    expect(actions(expiring).at(-1)).toMatchObject({
       functionName: Activity.CleanUpRegistration,
       actionType: ActionType.CallActivityWithRetry,
     });
     const done = await replay(
       builder
-        .taskScheduled(1, Activity.CleanUpRegistration)
+        .taskScheduled(3, Activity.CleanUpRegistration)
         .endEpisode()
         .episode(168 * HOUR + 10)
-        .taskCompleted(1, { released: true })
+        .taskCompleted(3, { released: true })
         .build(),
     );
     expect(done).toMatchObject({ isDone: true, output: { outcome: 'expired' }, customStatus: { status: 'expired' } });
   });
 
+  it('takes a submission that arrives after a 3-day timer fired', async () => {
+    const state = await replay(
+      started()
+        .timerCreated(0, SPAN)
+        .endEpisode()
+        .episode(SPAN)
+        .timerFired(0, SPAN)
+        .timerCreated(1, 2 * SPAN)
+        .endEpisode()
+        .episode(SPAN + HOUR)
+        .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, { submissionId: 'late' })
+        .build(),
+    );
+    expect(state.customStatus).toMatchObject({ status: 'verifyingPartnerCenterCredentials', submissionId: 'late' });
+    expect(actions(state).at(-1)).toMatchObject({ functionName: Activity.VerifyPartnerCenterCredentials });
+  });
+
+  it('cancels its pending timer when it fails too (the clean-up failing every attempt)', async () => {
+    let builder = started()
+      .timerCreated(0, SPAN)
+      .endEpisode()
+      .episode(HOUR)
+      .eventRaised(RegistrationEvent.RegistrationCancelled, {})
+      .taskScheduled(1, Activity.CleanUpRegistration)
+      .endEpisode();
+    let at = HOUR + 10;
+    let taskId = 1;
+    for (const [attempt, delay] of [2000, 4000, 8000, 16000, 30000].entries()) {
+      builder = builder
+        .episode(at)
+        .taskFailed(taskId, 'Table Storage 503')
+        .timerCreated(taskId + 1, at + delay)
+        .endEpisode()
+        .episode(at + delay)
+        .timerFired(taskId + 1, at + delay);
+      if (attempt < 4) builder = builder.taskScheduled(taskId + 2, Activity.CleanUpRegistration).endEpisode();
+      at += delay + 10;
+      taskId += 2;
+    }
+    const history = builder.build();
+    const failed = await functions.runOrchestrator(ORCHESTRATOR.Registration, history, {
+      instanceId: INSTANCE,
+      name: ORCHESTRATOR.Registration,
+      input: JSON.stringify(input),
+    } as InstanceState);
+    expect(failed).toMatchObject({ failure: expect.stringContaining('Table Storage 503') });
+    expect(timers((failed as { state: OrchestratorState }).state)).toEqual([`${builder.at(SPAN)} (cancelled)`]);
+  });
+
   it('retries the clean-up after a transient failure instead of failing the registration', async () => {
     const builder = started()
-      .timerCreated(0, 168 * HOUR)
+      .timerCreated(0, SPAN)
       .endEpisode()
       .episode(HOUR)
       .eventRaised(RegistrationEvent.RegistrationCancelled, {})
@@ -201,7 +291,7 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
     };
     const submitted = (n: number) =>
       started()
-        .timerCreated(0, 168 * HOUR)
+        .timerCreated(0, SPAN)
         .endEpisode()
         .episode(HOUR)
         .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, submission(n));
@@ -283,7 +373,7 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
         .endEpisode()
         .episode(HOUR + 900)
         .taskCompleted(1, { ok: false, error: refused })
-        .timerCreated(2, 168 * HOUR)
+        .timerCreated(2, HOUR + 900 + SPAN)
         .endEpisode()
         .episode(2 * HOUR)
         .eventRaised(RegistrationEvent.RegistrationCancelled, {})
@@ -357,7 +447,7 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
       expect(JSON.stringify(state)).not.toMatch(/ticket|consent\/start/);
     });
 
-    it('marks the link expired when its timer fires first, and takes a new request', async () => {
+    it('marks the link expired when its time comes first, and takes a new request', async () => {
       const waiting = linked()
         .taskScheduled(3, Activity.SendConsentEmail)
         .endEpisode()
@@ -365,24 +455,36 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
         .taskCompleted(3, { sent: true });
       const state = await replay(waiting.build());
       const race = actions(state).at(-1);
+      // One timer for the race: at most 3 days ahead, the link's expiry (75 h) further.
       expect(race?.compoundActions?.map((a) => a.externalEventName ?? a.fireAt)).toEqual([
         RegistrationEvent.ConsentCompleted,
-        link.linkExpiresAt,
         RegistrationEvent.PartnerApiCredentialsSubmitted,
         RegistrationEvent.RegistrationCancelled,
-        new HistoryBuilder().at(168 * HOUR),
+        waiting.at(2 * HOUR + 50 + SPAN),
       ]);
+      waiting
+        .timerCreated(4, 2 * HOUR + 50 + SPAN)
+        .endEpisode()
+        .episode(2 * HOUR + 50 + SPAN)
+        .timerFired(4, 2 * HOUR + 50 + SPAN);
+      const stillWaiting = await replay(waiting.build());
+      expect(stillWaiting.customStatus).toMatchObject({ status: 'awaitingConsent' });
+      expect(timers(stillWaiting).at(-1)).toBe(link.linkExpiresAt);
       const expired = await replay(
         waiting
-          .timerCreated(4, 75 * HOUR)
-          .timerCreated(5, 168 * HOUR)
+          .timerCreated(5, 75 * HOUR)
           .endEpisode()
           .episode(75 * HOUR)
-          .timerFired(4, 75 * HOUR)
+          .timerFired(5, 75 * HOUR)
           .build(),
       );
       expect(expired.customStatus).toMatchObject({ status: 'consentExpired' });
       expect(expired.isDone).toBe(false);
+      expect(
+        actions(expired)
+          .at(-1)
+          ?.compoundActions?.map((a) => a.externalEventName ?? 'timer'),
+      ).toEqual([RegistrationEvent.PartnerApiCredentialsSubmitted, RegistrationEvent.RegistrationCancelled, 'timer']);
     });
   });
 
@@ -402,15 +504,14 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
         .endEpisode()
         .episode(2 * HOUR + 50)
         .taskCompleted(3, { sent: true })
-        .timerCreated(4, 75 * HOUR)
-        .timerCreated(5, 168 * HOUR)
+        .timerCreated(4, 2 * HOUR + 50 + SPAN)
         .endEpisode()
         .episode(3 * HOUR)
         .eventRaised(RegistrationEvent.ConsentCompleted, completion)
-        .taskScheduled(6, Activity.RedeemConsent)
+        .taskScheduled(5, Activity.RedeemConsent)
         .endEpisode()
         .episode(3 * HOUR + 30)
-        .taskCompleted(6, { ok: true, account: { tenantId: partner.tenantId } });
+        .taskCompleted(5, { ok: true, account: { tenantId: partner.tenantId } });
 
     it('says registered at once, then deletes the staged secrets with retries (only references go in), and ends registered', async () => {
       const deleting = await replay(redeemed().build());
@@ -422,12 +523,13 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
         input: { organizationId: input.organizationId, registrationId: INSTANCE },
         retryOptions: { firstRetryIntervalInMilliseconds: 2000, maxNumberOfAttempts: 5, backoffCoefficient: 2 },
       });
+      expect(timers(deleting).filter((t) => t.endsWith('(cancelled)'))).toEqual([]);
       const done = await replay(
         redeemed()
-          .taskScheduled(7, Activity.DeleteStagedSecrets)
+          .taskScheduled(6, Activity.DeleteStagedSecrets)
           .endEpisode()
           .episode(3 * HOUR + 60)
-          .taskCompleted(7, { secretsDeleted: 3 })
+          .taskCompleted(6, { secretsDeleted: 3 })
           .build(),
       );
       expect(done).toMatchObject({
@@ -435,12 +537,17 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
         output: { outcome: 'registered' },
         customStatus: { status: 'registered' },
       });
+      // The three races' timers (step 2, the link request, the consent) were pending: cancelled as it ends.
+      const start = new HistoryBuilder();
+      expect(timers(done)).toEqual(
+        [SPAN, HOUR + 900 + SPAN, 2 * HOUR + 50 + SPAN].map((ms) => `${start.at(ms)} (cancelled)`),
+      );
     });
 
     it('stays registered when the vault refuses every attempt to delete them', async () => {
-      let builder = redeemed().taskScheduled(7, Activity.DeleteStagedSecrets).endEpisode();
+      let builder = redeemed().taskScheduled(6, Activity.DeleteStagedSecrets).endEpisode();
       let at = 3 * HOUR + 60;
-      let taskId = 7;
+      let taskId = 6;
       // The SDK waits out a retry interval after the last failed attempt too, then fails the call.
       for (const [attempt, delay] of [2000, 4000, 8000, 16000, 30000].entries()) {
         builder = builder
@@ -531,12 +638,11 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
         receivedAt: '',
       };
       const history = begun()
-        .timerCreated(0, 168 * HOUR)
+        .timerCreated(0, SPAN)
         .endEpisode()
         .episode(HOUR)
         .eventRaised(RegistrationEvent.PartnerApiCredentialsSubmitted, link)
         .timerCreated(1, 72 * HOUR)
-        .timerCreated(2, 168 * HOUR)
         .endEpisode()
         .episode(2 * HOUR)
         .eventRaised(RegistrationEvent.ConsentCompleted, completion)

@@ -6,6 +6,7 @@ import type { DurableStore, InstanceState } from '../../local/durable-host/durab
 import { Engine } from '../../local/durable-host/engine';
 import { FunctionRegistry, useRegistry } from '../../local/durable-host/functions-core-shim';
 import { Invoker } from '../../local/durable-host/invoker';
+import type { LongTimerLimits } from '../../local/durable-host/long-timers';
 import { MemoryDurableStore } from '../../local/durable-host/memory-durable-store';
 
 export const SAMPLE_APP = path.resolve(__dirname, '..', '..', '..', 'test', 'fixtures', 'sample-app');
@@ -38,11 +39,14 @@ export function appRegistry(appRoot: string): FunctionRegistry {
   return registry;
 }
 
-/** An app's orchestrators and activities, invoked through the library as the engine invokes them. */
-export function appFunctions(appRoot: string, logs: string[] = []): AppDurableFunctions {
+/**
+ * An app's orchestrators and activities, invoked through the library as the engine invokes them (the SDK told the
+ * Azure Storage provider's long-timer thresholds, or `longTimers`).
+ */
+export function appFunctions(appRoot: string, logs: string[] = [], longTimers?: LongTimerLimits): AppDurableFunctions {
   const registry = appRegistry(appRoot);
   const invoker = new Invoker(registry, (level, _category, fn, message) => logs.push(`${level} ${fn}: ${message}`));
-  return new AppDurableFunctions(registry, invoker);
+  return new AppDurableFunctions(registry, invoker, longTimers);
 }
 
 export const sampleAppRegistry = (): FunctionRegistry => appRegistry(SAMPLE_APP);

@@ -145,3 +145,52 @@ export const sampleScenarios: Scenario<SampleContext>[] = [
     },
   },
 ];
+
+/** The engines' long timers shrunk, as for the registration's (LONG_TIMER_STACK): 30 s and sub-timers of 3 s. */
+export const LONG_TIMERS = { maximumShortTimer: '00:00:30', interval: '00:00:03' };
+
+/** Waits until the instance's history holds `count` TimerFired events. */
+async function timersFired(run: SampleRun, count: number): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    const events = ((await run.ctx.management.history(run.id)).body?.historyEvents ?? []) as any[];
+    if (events.filter((e) => e.EventType === 'TimerFired').length >= count) return;
+    await sleep(25);
+  }
+  throw new Error(`${run.id}: no ${count} timer(s) fired`);
+}
+
+export const sampleLongTimerScenarios: Scenario<SampleContext>[] = [
+  {
+    name: 'sample-long-timer-cancelled-after-sub-timer',
+    title:
+      'a long timer cancelled once its first sub-timer fired: the extension cannot replay it (the second sub-timer is not recreated) and fails the instance',
+    expected: { runtimeStatus: 'Failed' },
+    async run(ctx) {
+      const run = new SampleRun(ctx);
+      await run.start('ConformanceLongTimerCancelled', { timeoutMs: 40_000 });
+      await timersFired(run, 1);
+      run.answers.raiseApprove = answerOf(await ctx.management.raise(run.id, 'Approve', 'ops'), run.n);
+      return run.finish();
+    },
+  },
+  {
+    name: 'sample-long-timer-sub-timer-after-cancel',
+    title:
+      'a long timer cancelled before its first sub-timer fired: that one still fires, no other follows, and the instance completes',
+    expected: { runtimeStatus: 'Completed', output: { approvedBy: 'ops' } },
+    async run(ctx) {
+      const run = new SampleRun(ctx);
+      await run.start('ConformanceLongTimerCancelled', { timeoutMs: 40_000 });
+      for (let i = 0; i < 200; i++) {
+        const events = ((await ctx.management.history(run.id)).body?.historyEvents ?? []) as any[];
+        if (events.some((e) => e.EventType === 'TimerCreated')) break;
+        await sleep(25);
+      }
+      run.answers.raiseApprove = answerOf(await ctx.management.raise(run.id, 'Approve', 'ops'), run.n);
+      await timersFired(run, 1);
+      await sleep(1000);
+      run.answers.raiseDone = answerOf(await ctx.management.raise(run.id, 'Done', null), run.n);
+      return run.finish();
+    },
+  },
+];
