@@ -43,7 +43,7 @@ const microsoftIds = (error: CredentialError) => ({
 export async function runPreflight(
   caller: Caller,
   deps: RunPreflightDeps,
-): Promise<Result<PreflightReport, FieldError>> {
+): Promise<Result<PreflightReport & { registrationId: string }, FieldError>> {
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registering') return fail(registrationNotFound());
   const verified = (await deps.workflow.state(record.registrationId))?.progress;
@@ -114,6 +114,7 @@ export async function runPreflight(
     page: preflightPages.appManagement,
   };
   return ok({
+    registrationId: record.registrationId,
     checkedAt: deps.clock.now().toISOString(),
     checks: [appManagement, ...servicePrincipals, ...CANNOT_TELL],
   });

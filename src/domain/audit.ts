@@ -5,6 +5,7 @@ export const AuditAction = {
   PartnerCenterCredentialsVerified: 'registration.partnerCenterCredentials.verified',
   PartnerCenterCredentialsRefused: 'registration.partnerCenterCredentials.refused',
   ConsentLinkRequested: 'registration.consentLink.requested',
+  PreflightRun: 'registration.preflight.run',
   AuthorizationCodePasted: 'registration.authorizationCode.pasted',
   ConsentRefused: 'registration.consent.refused',
   PayerAccountRegistered: 'payerAccount.registered',

@@ -44,9 +44,18 @@ export const getRegistration = signedIn('getRegistration', async ({ caller, serv
 });
 
 /** POST …/registration/preflight: step 3's checks before consent, each pass / fail / cannot tell. */
-export const runPreflight = signedIn('runPreflight', async ({ caller, services, client }) => {
+export const runPreflight = signedIn('runPreflight', async ({ caller, services, client, context }) => {
   const result = await preflight(caller, services.preflight(client));
-  if (result.ok) return json(200, result.value);
+  if (result.ok) {
+    const outcomes = Object.fromEntries(result.value.checks.map((c) => [c.id, c.outcome]));
+    const aadsts = result.value.checks.flatMap((c) => (c.aadsts !== undefined ? [c.aadsts] : []));
+    await auditByCaller(services, context, caller, AuditAction.PreflightRun, result.value.registrationId, {
+      ...outcomes,
+      ...(aadsts.length ? { aadsts: aadsts.join(',') } : {}),
+    });
+    const { registrationId: _registrationId, ...report } = result.value;
+    return json(200, report);
+  }
   const { code, unavailable } = result.error as CredentialError;
   return problem(result.error, unavailable ? 503 : code === ErrorCode.SecretNoLongerAvailable ? 422 : undefined);
 });

@@ -330,7 +330,7 @@ describe('the registration wizard in a browser', () => {
     await viewer.close();
   });
 
-  it('registers through the pasted address when the redirect URI is https://localhost', async () => {
+  it('registers through a sign-in address built by hand for https://localhost, its landing address pasted', async () => {
     const freed = await fetch(`${stack.apiBaseUrl}/payer-account`, {
       method: 'DELETE',
       headers: { authorization: `Bearer ${await stack.tokenFor(ALICE)}` },
@@ -359,7 +359,15 @@ describe('the registration wizard in a browser', () => {
     expect(handMade.searchParams.has('state') || handMade.searchParams.has('code_challenge')).toBe(false);
     await screenshot(page, '15b-hand-made-address');
 
-    const address = await consentInNewTab();
+    // The partner builds the address by hand (as the guide says) instead of opening the link, and the admin signs in.
+    const admin = await context.newPage();
+    const landed = admin.waitForRequest((r) => r.url().startsWith('https://localhost/'), SLOW);
+    await admin.goto(handMade.toString());
+    await signInAndAccept(admin, ALICE, LOCAL_PASSWORD);
+    const address = (await landed).url();
+    expect(address).toMatch(/^https:\/\/localhost\/\?code=/);
+    expect(new URL(address).searchParams.has('state')).toBe(false);
+    await admin.close();
 
     await page.getByLabel('The address your browser showed after consent').fill(address);
     await screenshot(page, '16-pasted-address');

@@ -14,6 +14,7 @@ describe("step 3's checks before consent", () => {
   let stack: Stack;
   let alice: string;
   let call: (method: string, path: string, token: string | undefined, body?: unknown) => Promise<ApiAnswer>;
+  const seen: string[] = [];
   const checks = async () => {
     const answer = await call('POST', PREFLIGHT, alice);
     expect(answer.status).toBe(200);
@@ -23,7 +24,7 @@ describe("step 3's checks before consent", () => {
   beforeAll(async () => {
     stack = await startStack();
     alice = await stack.tokenFor('alice@contoso.example');
-    const api = apiClient(stack).call;
+    const api = apiClient(stack, seen).call;
     const doc = (await (await fetch(`${stack.apiBaseUrl}/openapi.json`)).json()) as Record<string, any>;
     const validator = schemaValidator(doc);
     call = async (method, path, token, body) => {
@@ -99,6 +100,19 @@ describe("step 3's checks before consent", () => {
     } finally {
       stack.entra.faults.clear();
     }
+  });
+
+  it('is audited with each outcome, and no answer or audit entry carries the secret', async () => {
+    await checks();
+    const audit = await call('GET', '/payer-account/audit', alice);
+    expect(audit.status).toBe(200);
+    const runs = (audit.body.items as { action: string; details?: Record<string, unknown> }[]).filter(
+      (e) => e.action === 'registration.preflight.run',
+    );
+    expect(runs.length).toBeGreaterThanOrEqual(4);
+    expect(runs[0].details).toMatchObject({ partnerCenterAppAccess: 'pass', redirectUriPlatform: 'cannotTell' });
+    expect(runs.some((r) => r.details?.aadsts === '500011')).toBe(true);
+    for (const text of seen) expect(text).not.toContain(VALID_SECRET);
   });
 
   it('takes the write role', async () => {

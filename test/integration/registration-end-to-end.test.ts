@@ -227,7 +227,9 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     ['an MPN ID that does not match', 'alice@contoso.example', { mpnId: '7654321' }, 'mpn_id_mismatch'],
   ])('answers %s with an error the person can act on, and stays at step 3', async (_name, admin, linkBody, code) => {
     const link = await reachConsent(linkBody);
-    await browse(await consent(link.consentLink, admin));
+    // The admin's own page says the consent was not accepted, and why.
+    const page = await browse(await consent(link.consentLink, admin));
+    expect(page.html).toContain('Consent not accepted');
     const after = await settled();
     expect(after).toMatchObject({
       step: 'partnerApiConsent',
@@ -449,7 +451,7 @@ describe('the whole registration: steps 1 to 3, consent, registered payer accoun
     });
     expect(link.status).toBe(200);
     const callback = await browse(await consent(link.body.consentLink as string, 'alice@contoso.example'));
-    expect(callback.html).toContain('Consent received');
+    expect(callback.html).toContain('Registered');
     await until(async () => (await history()).runtimeStatus !== 'Running');
     expect(await history()).toMatchObject({ runtimeStatus: 'Completed', output: { outcome: 'registered' } });
     expect((await api('GET', '/payer-account')).status).toBe(200);
