@@ -21,6 +21,7 @@ export const AuditAction = {
   SecretUpdateRefused: 'payerAccount.secret.refused',
   SecretExpiryWarned: 'payerAccount.secret.expiryWarned',
   ConnectionChecked: 'payerAccount.connectionChecked',
+  SupportBundleRead: 'payerAccount.supportBundle.read',
 } as const;
 export type AuditAction = (typeof AuditAction)[keyof typeof AuditAction];
 

@@ -44,6 +44,10 @@ export const getSupportBundle = signedIn('getSupportBundle', async ({ caller, se
       auditTrail: services.auditTrail,
       clock: services.clock,
     });
-    return result.ok ? json(200, result.value, NO_STORE) : problem(result.error);
+    if (!result.ok) return problem(result.error);
+    await auditByCaller(services, context, caller, AuditAction.SupportBundleRead, result.value.registrationId, {
+      microsoftErrors: result.value.microsoftErrors.length,
+    });
+    return json(200, result.value, NO_STORE);
   }),
 );

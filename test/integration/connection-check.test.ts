@@ -370,6 +370,12 @@ describe('connection check and support details of the registered payer account',
       expect(bundle.text).toContain(fact);
     expect(bundle.text).toMatch(/Partner Center code 900150, correlation ID [0-9a-f-]{36}/);
     expect(bundle.text).toContain('RedeemConsent');
+    // Reading it is audited, under the reader's name.
+    const audit = (await call('GET', '/payer-account/audit', alice)).body.items as {
+      action: string;
+      actor: { id: string };
+    }[];
+    expect(audit.find((e) => e.action === 'payerAccount.supportBundle.read')).toBeDefined();
   });
 
   it('gives the support details of a registration in progress too', async () => {
