@@ -206,6 +206,14 @@ describe('the registration wizard in a browser', () => {
     const checklist = page.locator('#setup-checklist');
     expect(await checklist.getAttribute('open')).toBe('');
     await screenshot(page, '06-partner-api-consent');
+    // The checks before consent: what an app-only token proves, and what the partner checks themselves.
+    await page.getByRole('button', { name: 'Check my setup' }).click();
+    const preflight = page.locator('#preflight-result');
+    await preflight.waitFor(SLOW);
+    expect(await preflight.locator('li[data-outcome="pass"]').count()).toBe(3);
+    expect(await preflight.locator('li[data-outcome="cannotTell"]').count()).toBe(2);
+    expect(await preflight.locator('li[data-check="redirectUriPlatform"]').textContent()).toMatch(/under Web/);
+    await screenshot(page, '06a-preflight');
     await expectCopies('Copy the redirect URI', `${stack.settings.PUBLIC_BASE_URL}/api/consent/callback`);
     await screenshot(page, '07-partner-api-consent-copied');
     await expectCopies('Copy the Application (client) ID', PC_APP);

@@ -4,3 +4,4 @@ export type { CallerView, PayerAccountView } from '../../src/domain/payer-accoun
 export type { ConsentLinkView } from '../../src/domain/consent';
 export type { VerifiedPartner } from '../../src/domain/partner-center-credentials';
 export type { ConnectionCheck } from '../../src/domain/connection-check';
+export type { PreflightReport } from '../../src/app/run-preflight';

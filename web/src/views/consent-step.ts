@@ -13,6 +13,7 @@ import { consentHelp } from './consent-help';
 import { localHint } from './local-hints';
 import { LOCALHOST, redirectChoice } from './redirect-choice';
 import { actions, busy, stepSection } from './step-section';
+import { preflightPanel } from './preflight-panel';
 import { verifiedPartner } from './verified-partner';
 
 /** Step 3: the person confirms what step 2 verified, names the admin, and asks for a consent link. */
@@ -105,6 +106,7 @@ export function consentStep(ctx: WizardContext, registration: RegistrationView):
     ),
     verifiedPartner(verified),
     consentHelp(callback),
+    preflightPanel(ctx),
     localHint(ctx.config, 'consent'),
     form,
   );
