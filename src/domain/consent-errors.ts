@@ -2,6 +2,9 @@ import type { CredentialError } from './credential-errors';
 import type { FieldError } from './error-codes';
 import { ErrorCode } from './error-codes';
 
+/** The app registration's platforms, as the Entra admin center names them. */
+const SPA = '"Single-page application"';
+const WEB = '"Web"';
 const NEW_LINK = 'Ask for a new consent link (PUT …/partner-api-credentials) and try again.';
 
 /** What the admin's answer or the code's redemption means for the person; decided on `error` and AADSTS codes. */
@@ -41,8 +44,7 @@ const BY_AADSTS: { codes: number[]; error: FieldError }[] = [
     error: {
       code: ErrorCode.RedirectUriWrongPlatform,
       field: 'redirectUri',
-      message:
-        'The redirect URI is registered under "Single-page application", whose codes only a browser may redeem (and whose refresh tokens live 24 hours). In Entra ID → App registrations → your app → Authentication, remove it from "Single-page application" and add it under "Web", then ask for a new link.',
+      message: `The redirect URI is registered under ${SPA}, whose codes only a browser may redeem (and whose refresh tokens live 24 hours). In Entra ID → App registrations → your app → Authentication, remove it from ${SPA} and add it under ${WEB}, then ask for a new link.`,
     },
   },
   {
@@ -50,8 +52,7 @@ const BY_AADSTS: { codes: number[]; error: FieldError }[] = [
     error: {
       code: ErrorCode.RedirectUriWrongPlatform,
       field: 'redirectUri',
-      message:
-        'Microsoft saw the code redeemed from a browser, which only "Single-page application" redirect URIs allow; this product redeems codes on its server. Keep the redirect URI under "Web" in Entra ID → App registrations → your app → Authentication (not under "Single-page application") and ask for a new link; if it already is, something between this service and Microsoft adds an Origin header.',
+      message: `Microsoft saw the code redeemed from a browser, which only ${SPA} redirect URIs allow; this product redeems codes on its server. Keep the redirect URI under ${WEB} in Entra ID → App registrations → your app → Authentication (not under ${SPA}) and ask for a new link; if it already is, something between this service and Microsoft adds an Origin header.`,
     },
   },
   {

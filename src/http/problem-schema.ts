@@ -27,11 +27,11 @@ export const fieldError = describes<FieldError>()(
 ).register(apiComponents, { id: 'FieldError' });
 
 /** What Microsoft answered, for support to trace it. */
-const microsoftReferences = {
+export const microsoftReferences = {
   aadsts: z.number().int().describe('The AADSTS error number, when Entra ID refused.').optional(),
   partnerCenterCode: z
     .union([z.string(), z.number()])
-    .describe("Partner Center's error code (or HTTP status), when Partner Center refused.")
+    .describe("Partner Center's error code, or the HTTP status of Partner Center or the Partner API, when one refused.")
     .optional(),
   correlationId: z.string().describe("Microsoft's correlation ID of the failed call.").optional(),
   traceId: z.string().describe("Entra ID's trace ID of the failed call.").optional(),

@@ -2,21 +2,11 @@ import { z } from 'zod';
 import type { SupportBundle } from '../app/support-bundle';
 import type { ConnectionCheck } from '../domain/connection-check';
 import { ConnectionPath } from '../domain/connection-check';
-import { errorCode, help } from './problem-schema';
+import { errorCode, help, microsoftReferences } from './problem-schema';
 import { registrationTimeline, timelineEntry } from './ops-response-schemas';
 import { apiComponents, describes, guid, timestamp } from './schema-support';
 
 /** The connection check's and the support bundle's bodies, output side. */
-
-const microsoftReferences = {
-  aadsts: z.number().int().describe('The AADSTS error number, when Entra ID refused.').optional(),
-  partnerCenterCode: z
-    .union([z.string(), z.number()])
-    .describe("Partner Center's error code, or the HTTP status of Partner Center or the Partner API.")
-    .optional(),
-  correlationId: z.string().describe("Microsoft's correlation ID of the failed call.").optional(),
-  traceId: z.string().describe("Entra ID's trace ID of the failed call.").optional(),
-};
 
 const pathError = z
   .object({

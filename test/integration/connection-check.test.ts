@@ -1,17 +1,9 @@
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import type { Stack } from '../../local/stack';
 import { startStack } from '../../local/stack';
-import { contractViolation, schemaValidator } from '../support/openapi-contract';
+import { contractCheckedClient } from '../support/openapi-contract';
 import type { ApiAnswer } from '../support/registration-driver';
-import {
-  apiClient,
-  CONTOSO,
-  PC_APP,
-  registerContoso,
-  TOKEN_PATH,
-  until,
-  VALID_SECRET,
-} from '../support/registration-driver';
+import { CONTOSO, PC_APP, registerContoso, TOKEN_PATH, until, VALID_SECRET } from '../support/registration-driver';
 
 const ADMIN = 'alice@contoso.example';
 const PER_HOUR = 3;
@@ -45,22 +37,8 @@ describe('connection check and support details of the registered payer account',
     stack = await startStack({ settings: { CONNECTION_CHECKS_PER_HOUR: String(PER_HOUR) } });
     [alice, bob] = await Promise.all([stack.tokenFor(ADMIN), stack.tokenFor('bob@contoso.example')]);
     seen = [];
-    const api = apiClient(stack, seen).call;
-    const doc = (await (await fetch(`${stack.apiBaseUrl}/openapi.json`)).json()) as Record<string, any>;
-    const validator = schemaValidator(doc);
     // Every answer must be one the OpenAPI document describes.
-    call = async (method, path, token, body) => {
-      const answer = await api(method, path, token, body);
-      expect(
-        contractViolation(
-          doc,
-          validator,
-          { method, path },
-          { status: answer.status, contentType: answer.headers.get('content-type'), text: answer.text },
-        ),
-      ).toBeUndefined();
-      return answer;
-    };
+    call = await contractCheckedClient(stack, seen);
     await registerContoso(stack, alice, seen);
   });
   // Each test starts a new hour: the checks of the one before no longer count against the limit.

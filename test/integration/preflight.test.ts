@@ -1,8 +1,8 @@
 import type { Stack } from '../../local/stack';
 import { startStack } from '../../local/stack';
-import { contractViolation, schemaValidator } from '../support/openapi-contract';
+import { contractCheckedClient } from '../support/openapi-contract';
 import type { ApiAnswer } from '../support/registration-driver';
-import { apiClient, PC_APP, TOKEN_PATH, until, VALID_SECRET } from '../support/registration-driver';
+import { PC_APP, TOKEN_PATH, until, VALID_SECRET } from '../support/registration-driver';
 
 const CONTOSO = '22222222-2222-4222-8222-222222222222';
 const PREFLIGHT = '/payer-account/registration/preflight';
@@ -24,21 +24,8 @@ describe("step 3's checks before consent", () => {
   beforeAll(async () => {
     stack = await startStack();
     alice = await stack.tokenFor('alice@contoso.example');
-    const api = apiClient(stack, seen).call;
-    const doc = (await (await fetch(`${stack.apiBaseUrl}/openapi.json`)).json()) as Record<string, any>;
-    const validator = schemaValidator(doc);
-    call = async (method, path, token, body) => {
-      const answer = await api(method, path, token, body);
-      expect(
-        contractViolation(
-          doc,
-          validator,
-          { method, path },
-          { status: answer.status, contentType: answer.headers.get('content-type'), text: answer.text },
-        ),
-      ).toBeUndefined();
-      return answer;
-    };
+    // Every answer must be one the OpenAPI document describes.
+    call = await contractCheckedClient(stack, seen);
   });
   afterAll(async () => {
     await stack?.stop();

@@ -2,9 +2,9 @@ import { TableClient } from '@azure/data-tables';
 import { aadstsErrorBody } from '../../local/stand-ins/entra-id/error-bodies';
 import type { Stack } from '../../local/stack';
 import { startStack } from '../../local/stack';
-import { contractViolation, schemaValidator } from '../support/openapi-contract';
+import { contractCheckedClient } from '../support/openapi-contract';
 import type { ApiAnswer } from '../support/registration-driver';
-import { apiClient, CONTOSO, PC_APP, registerContoso, TOKEN_PATH, until } from '../support/registration-driver';
+import { CONTOSO, PC_APP, registerContoso, TOKEN_PATH, until } from '../support/registration-driver';
 
 const DAY_MS = 24 * 3600_000;
 const ADMIN = 'alice@contoso.example';
@@ -71,22 +71,8 @@ describe('token keep-alive, re-consent and secret update', () => {
     stack = await startStack();
     [alice, bob] = await Promise.all([stack.tokenFor(ADMIN), stack.tokenFor('bob@contoso.example')]);
     seen = [];
-    const api = apiClient(stack, seen).call;
-    const doc = (await (await fetch(`${stack.apiBaseUrl}/openapi.json`)).json()) as Record<string, any>;
-    const validator = schemaValidator(doc);
     // Every answer must be one the OpenAPI document describes.
-    call = async (method, path, token, body) => {
-      const answer = await api(method, path, token, body);
-      expect(
-        contractViolation(
-          doc,
-          validator,
-          { method, path },
-          { status: answer.status, contentType: answer.headers.get('content-type'), text: answer.text },
-        ),
-      ).toBeUndefined();
-      return answer;
-    };
+    call = await contractCheckedClient(stack, seen);
     await registerContoso(stack, alice, seen);
   });
   afterAll(async () => {

@@ -1,6 +1,10 @@
 import type { ValidateFunction } from 'ajv/dist/2020';
 import Ajv2020 from 'ajv/dist/2020';
 import addFormats from 'ajv-formats';
+import type { Stack } from '../../local/stack';
+import { apiClient } from './registration-driver';
+
+type ApiClient = ReturnType<typeof apiClient>;
 
 type Json = Record<string, any>;
 const ROOT = 'https://contract.test/openapi.json';
@@ -63,4 +67,26 @@ export function contractViolation(
   const validate = validator(schema);
   if (validate(JSON.parse(answer.text))) return undefined;
   return `${where}: ${JSON.stringify(validate.errors)}\n${answer.text}`;
+}
+
+/**
+ * The API called as a person (registration-driver's apiClient), every answer asserted to be one the stack's own
+ * OpenAPI document describes.
+ */
+export async function contractCheckedClient(stack: Stack, seen: string[] = []): Promise<ApiClient['call']> {
+  const api = apiClient(stack, seen).call;
+  const doc = (await (await fetch(`${stack.apiBaseUrl}/openapi.json`)).json()) as Json;
+  const validator = schemaValidator(doc);
+  return async (method, path, token, body) => {
+    const answer = await api(method, path, token, body);
+    expect(
+      contractViolation(
+        doc,
+        validator,
+        { method, path },
+        { status: answer.status, contentType: answer.headers.get('content-type'), text: answer.text },
+      ),
+    ).toBeUndefined();
+    return answer;
+  };
 }
