@@ -14,6 +14,8 @@ import type { DurableClient } from 'durable-functions';
 import type * as ActivityBodies from './activities/registration-activities';
 import type * as AcsMailerModule from './adapters/acs-mailer';
 import type * as Clocks from './adapters/clocks';
+import type * as KeepAliveActivityBodies from './activities/keep-alive-activities';
+import type * as DurableKeepAliveRoundsModule from './adapters/durable-keep-alive-rounds';
 import type * as DurableRegistrationWorkflowModule from './adapters/durable-registration-workflow';
 import type * as DurableWorkflowRecordsModule from './adapters/durable-workflow-records';
 import type * as EntraAccessTokenVerifierModule from './adapters/entra-access-token-verifier';
@@ -34,6 +36,7 @@ import type { KeepTokenAliveDeps } from './app/keep-token-alive';
 import type { RedeemConsentDeps } from './app/redeem-consent';
 import type { RequestConsentLinkDeps } from './app/request-consent-link';
 import type { RunPreflightDeps } from './app/run-preflight';
+import type { StartKeepAliveRoundDeps } from './app/start-keep-alive-round';
 import type { StartReconsentDeps } from './app/start-reconsent';
 import type { StartRegistrationDeps } from './app/start-registration';
 import type { SubmitPartnerCenterCredentialsDeps } from './app/submit-partner-center-credentials';
@@ -94,6 +97,8 @@ export interface AppServices {
   /** What issuing a consent link needs (step 3). */
   consentLinks(client: DurableClient): RequestConsentLinkDeps;
   reconsentStart(client: DurableClient): StartReconsentDeps;
+  /** The timer's start of the keep-alive round, with the round's settings. */
+  keepAliveRoundStart(client: DurableClient): StartKeepAliveRoundDeps;
   /** The consent link's start and callback, and the pasted answer. */
   consentFlow(client: DurableClient): ConsentFlowDeps;
 }
@@ -142,6 +147,7 @@ export const http = {
 
 /** The activities' bodies (src/activities), loaded on the first activity run. */
 const activityBodies = once(() => require('./activities/registration-activities') as typeof ActivityBodies);
+const keepAliveBodies = once(() => require('./activities/keep-alive-activities') as typeof KeepAliveActivityBodies);
 export const activities = {
   verifyPartnerCenterCredentials: () => activityBodies().verifyPartnerCenterCredentials,
   disableStagedSecret: () => activityBodies().disableStagedSecret,
@@ -149,11 +155,13 @@ export const activities = {
   deleteStagedSecrets: () => activityBodies().deleteStagedSecrets,
   sendConsentEmail: () => activityBodies().sendConsentEmail,
   redeemConsent: () => activityBodies().redeemConsent,
+  listKeepAlivePage: () => keepAliveBodies().listKeepAlivePage,
+  keepAccountTokenAlive: () => keepAliveBodies().keepAccountTokenAlive,
 };
 
 /** The timers' bodies (src/timers), loaded on their first run. */
 export const timers = {
-  tokenKeepAlive: () => (require('./timers/token-keep-alive') as typeof TimerBodies).tokenKeepAliveRound,
+  tokenKeepAlive: () => (require('./timers/token-keep-alive') as typeof TimerBodies).tokenKeepAliveTimer,
 };
 
 function compose(config: AppConfig): AppServices {
@@ -238,16 +246,17 @@ function compose(config: AppConfig): AppServices {
     payerAccounts: payerAccounts(),
     clock,
   }));
+  // The vault's own retries are off so that its throttling reaches the round, which slows down as a whole.
   const keepAlive = once((): KeepTokenAliveDeps => ({
     payerAccounts: payerAccounts(),
-    secretStore: requestSecretStore(),
+    secretStore: secretStore(),
     delegated: delegated(),
     clock,
     retry: { attempts: 3, firstDelayMs: 2000 },
   }));
   // A person waits for it: one quick retry of a passing fault (Partner Center's client retries its own inside).
   const connectionCheck = once((): CheckConnectionDeps => ({
-    refresh: { ...keepAlive(), retry: { attempts: 2, firstDelayMs: 500 } },
+    refresh: { ...keepAlive(), secretStore: requestSecretStore(), retry: { attempts: 2, firstDelayMs: 500 } },
     partnerCenter: partnerCenter(),
     partnerApi: partnerApi(),
     auditTrail: auditTrail(),
@@ -329,6 +338,15 @@ function compose(config: AppConfig): AppServices {
       return connectionCheck();
     },
     workflow,
+    keepAliveRoundStart: (client) => {
+      const { DurableKeepAliveRounds } =
+        require('./adapters/durable-keep-alive-rounds') as typeof DurableKeepAliveRoundsModule;
+      return {
+        rounds: new DurableKeepAliveRounds(client),
+        clock,
+        settings: { concurrency: config.KEEP_ALIVE_CONCURRENCY, pageSize: config.KEEP_ALIVE_PAGE_SIZE },
+      };
+    },
     workflowRecords(client) {
       const { DurableWorkflowRecords } =
         require('./adapters/durable-workflow-records') as typeof DurableWorkflowRecordsModule;

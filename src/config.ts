@@ -129,6 +129,10 @@ export const settingsSchema = z
         'must be an NCRONTAB expression with six fields, e.g. "0 0 3 * * 1" (Mondays 03:00 UTC)',
       )
       .default('0 0 3 * * 1'),
+    /** Refreshes the keep-alive round keeps in flight at most; throttling (429) lowers it for the rest of the round. */
+    KEEP_ALIVE_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(16),
+    /** Accounts the round reads per page, each page one generation of its orchestration (continue-as-new). */
+    KEEP_ALIVE_PAGE_SIZE: z.coerce.number().int().min(1).max(1000).default(100),
 
     /**
      * Connection checks (POST /api/payer-account/connection-check) an organization may run in any hour: each one

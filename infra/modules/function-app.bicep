@@ -157,6 +157,8 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     CONSENT_STATE_TTL_MINUTES: '15'
     CONSENT_STATES_TABLE: 'ConsentStates'
     TOKEN_KEEP_ALIVE_SCHEDULE: tokenKeepAliveSchedule
+    KEEP_ALIVE_CONCURRENCY: '16'
+    KEEP_ALIVE_PAGE_SIZE: '100'
     CONNECTION_CHECKS_PER_HOUR: '6'
 
     // Consent e-mail through Azure Communication Services (identity-based; no access key).

@@ -1,9 +1,9 @@
 import type { InstanceState } from './durable-store';
 import type { ActivityOutcome, EngineFunctions } from './engine';
 import type { OrchestratorRun } from './episode';
-import type { FunctionRegistry } from './functions-core-shim';
+import type { FunctionRegistry, RegisteredFunction } from './functions-core-shim';
 import type { HistoryEvent } from './history';
-import type { Invoker } from './invoker';
+import type { Invoker, RpcTypedData } from './invoker';
 import { fromTypedData } from './invoker';
 import type { OrchestratorState } from './orchestrator-state';
 import { parseOrchestratorFailure } from './orchestrator-state';
@@ -16,6 +16,8 @@ export class AppDurableFunctions implements EngineFunctions {
     private readonly registry: FunctionRegistry,
     private readonly invoker: Invoker,
     private readonly longTimers: LongTimerLimits = AZURE_STORAGE_LONG_TIMERS,
+    /** The durable client bindings an activity declares, bound as for any trigger. */
+    private readonly clientInputs: (fn: RegisteredFunction) => Record<string, RpcTypedData> = () => ({}),
   ) {}
 
   hasOrchestrator(name: string): boolean {
@@ -60,7 +62,10 @@ export class AppDurableFunctions implements EngineFunctions {
       };
     }
     try {
-      const result = await this.invoker.invoke(fn, { [fn.triggerName]: input === undefined ? {} : { json: input } });
+      const result = await this.invoker.invoke(fn, {
+        [fn.triggerName]: input === undefined ? {} : { json: input },
+        ...this.clientInputs(fn),
+      });
       return { result: JSON.stringify(fromTypedData(result.returnValue) ?? null) };
     } catch (error) {
       const err = error instanceof Error ? error : new Error(String(error));

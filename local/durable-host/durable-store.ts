@@ -100,6 +100,8 @@ export interface EpisodeWrite {
 
 export interface ListQuery {
   statuses?: RuntimeStatus[];
+  /** Only instances whose ID starts with this (the extension's `instanceIdPrefix`). */
+  instanceIdPrefix?: string;
   createdFrom?: Date;
   createdTo?: Date;
   pageSize?: number;

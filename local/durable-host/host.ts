@@ -101,13 +101,14 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
   const invoker = new Invoker(registry, log);
   const longTimers = longTimerLimits(settings);
   const referenceEngine = reference && new ReferenceEngine({ ...reference, publicOrigin: url, registry, invoker, log });
+  const urls = new ManagementUrls(url, rpcUrl, hostJson.hubName, keys.master);
+  const appFunctions = new AppDurableFunctions(registry, invoker, longTimers, (fn) => urls.clientInputs(fn));
   const engine = referenceEngine
     ? undefined
-    : new Engine(store, clock, new AppDurableFunctions(registry, invoker, longTimers), {
+    : new Engine(store, clock, appFunctions, {
         longTimers,
         log: (message) => log('warning', 'system', 'engine', message),
       });
-  const urls = new ManagementUrls(url, rpcUrl, hostJson.hubName, keys.master);
   const clientBindings = referenceEngine ?? urls;
   const management = referenceEngine?.management ?? new ManagementApi(engine as Engine, urls);
   const front = new HttpFront(registry, invoker, management, clientBindings, hostJson.routePrefix, keys, (fn, error) =>

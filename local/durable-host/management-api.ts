@@ -99,6 +99,7 @@ export class ManagementApi {
       statuses,
       createdFrom: date('createdTimeFrom'),
       createdTo: date('createdTimeTo'),
+      instanceIdPrefix: q.get('instanceIdPrefix') ?? undefined,
       pageSize: q.get('top') ? Number(q.get('top')) : 100,
     };
     // A token the store cannot read gets an empty last page, as on the extension (Azure Storage provider).

@@ -104,6 +104,7 @@ export class MemoryDurableStore implements DurableStore {
       .filter((s) => !query.statuses?.length || query.statuses.includes(s.status))
       .filter((s) => !query.createdFrom || s.createdAt >= query.createdFrom.toISOString())
       .filter((s) => !query.createdTo || s.createdAt <= query.createdTo.toISOString())
+      .filter((s) => !query.instanceIdPrefix || s.instanceId.startsWith(query.instanceIdPrefix))
       .sort((a, b) => (a.instanceId < b.instanceId ? -1 : 1));
     const start = query.continuationToken ? Number(query.continuationToken) : 0;
     const end = start + (query.pageSize ?? 100);

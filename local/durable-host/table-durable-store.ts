@@ -166,6 +166,11 @@ export class TableDurableStore implements DurableStore {
     if (query.statuses?.length) clauses.push(`(${query.statuses.map((s) => odata`status eq ${s}`).join(' or ')})`);
     if (query.createdFrom) clauses.push(odata`createdAt ge ${query.createdFrom.toISOString()}`);
     if (query.createdTo) clauses.push(odata`createdAt le ${query.createdTo.toISOString()}`);
+    if (query.instanceIdPrefix) {
+      const prefix = query.instanceIdPrefix;
+      const past = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+      clauses.push(odata`PartitionKey ge ${prefix} and PartitionKey lt ${past}`);
+    }
     const pages = this.table
       .listEntities<Record<string, unknown>>({ queryOptions: { filter: clauses.join(' and ') } })
       .byPage({ maxPageSize: query.pageSize ?? 100, continuationToken: query.continuationToken });

@@ -137,7 +137,9 @@ export class ReferenceEngine {
       else if (req.headers['x-durable-reference-input'] === 'null') input = {};
       else input = activityInput(body);
       try {
-        const { returnValue } = await this.options.invoker.invoke(fn, { [fn.triggerName]: input });
+        // As the Functions host binds them for any trigger: an activity may take a durable client too.
+        const inputs = { [fn.triggerName]: input, ...this.clientInputs(fn) };
+        const { returnValue } = await this.options.invoker.invoke(fn, inputs);
         const value = fromTypedData(returnValue);
         return value === undefined ? answer(204) : answer(200, JSON.stringify(value));
       } catch (error) {

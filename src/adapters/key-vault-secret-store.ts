@@ -1,3 +1,4 @@
+import { retryAfterMs } from '../domain/retry-after';
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -163,6 +164,7 @@ export class KeyVaultSecretStore implements SecretStore {
       status,
       serviceCode,
       requestId,
+      retryAfterMs: retryAfterMs(safeHeader(e, 'retry-after'), Date.now()),
     });
   }
 }

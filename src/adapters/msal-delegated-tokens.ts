@@ -6,6 +6,7 @@ import type { CredentialError } from '../domain/credential-errors';
 import type { Result } from '../domain/error-codes';
 import { ErrorCode, fail, ok } from '../domain/error-codes';
 import { TransientError } from '../domain/transient-error';
+import { ThrottleAwareNetwork } from './msal-throttle-aware-network';
 import type { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
 
 const tokenNoLongerValid = (why: string): CredentialError => ({
@@ -28,8 +29,8 @@ export class MsalDelegatedTokens implements DelegatedTokens {
     redirectUri: string;
     scope: string;
   }): Promise<Result<DelegatedSession, CredentialError>> {
-    const client = this.client(request.tenantId, request.clientId, request.clientSecret);
-    return this.attempt(client, () =>
+    const [client, network] = this.client(request.tenantId, request.clientId, request.clientSecret);
+    return this.attempt(client, network, () =>
       client.acquireTokenByCode({
         code: request.code,
         codeVerifier: request.codeVerifier,
@@ -47,27 +48,28 @@ export class MsalDelegatedTokens implements DelegatedTokens {
     cache: string;
     scope: string;
   }): Promise<Result<DelegatedSession, CredentialError>> {
-    const client = this.client(request.tenantId, request.clientId, request.clientSecret);
+    const [client, network] = this.client(request.tenantId, request.clientId, request.clientSecret);
     client.getTokenCache().deserialize(request.cache);
     const [account] = await client.getTokenCache().getAllAccounts();
     if (!account) return fail(tokenNoLongerValid('the stored token cache holds no account'));
-    return this.attempt(client, () =>
+    return this.attempt(client, network, () =>
       client.acquireTokenSilent({ account, scopes: [request.scope], forceRefresh: true, correlationId: randomUUID() }),
     );
   }
 
   private async attempt(
     client: ConfidentialClientApplication,
+    network: ThrottleAwareNetwork,
     acquire: () => Promise<AuthenticationResult | null>,
   ): Promise<Result<DelegatedSession, CredentialError>> {
-    const result = await this.call(acquire);
+    const result = await this.call(network, acquire);
     if (!result.ok) return result;
     const account = result.value.account as AccountInfo;
     return ok({
       signedIn: { tenantId: account.tenantId, username: account.username, objectId: account.localAccountId },
       accessToken: result.value.accessToken,
       tokenFor: async (scope) => {
-        const other = await this.call(() =>
+        const other = await this.call(network, () =>
           client.acquireTokenSilent({ account, scopes: [scope], correlationId: randomUUID() }),
         );
         return other.ok ? ok(other.value.accessToken) : other;
@@ -77,13 +79,17 @@ export class MsalDelegatedTokens implements DelegatedTokens {
   }
 
   private async call(
+    network: ThrottleAwareNetwork,
     acquire: () => Promise<AuthenticationResult | null>,
   ): Promise<Result<AuthenticationResult, CredentialError>> {
+    network.throttledForMs = undefined;
     try {
       const result = await acquire();
       if (!result?.accessToken || !result.account) throw new TransientError('Entra ID returned no delegated token');
       return ok(result);
     } catch (error) {
+      const throttled = network.throttling();
+      if (throttled) throw throttled;
       const e = error as ServerError;
       // MSAL leaves `status` unset on some refresh-token paths: Entra's own word for a passing fault decides too.
       if (e?.errorNo && (e.status === undefined || e.status < 500) && !TRANSIENT_ERRORS.includes(e.errorCode)) {
@@ -101,8 +107,13 @@ export class MsalDelegatedTokens implements DelegatedTokens {
     }
   }
 
-  private client(tenantId: string, clientId: string, clientSecret: string): ConfidentialClientApplication {
-    return new ConfidentialClientApplication({
+  private client(
+    tenantId: string,
+    clientId: string,
+    clientSecret: string,
+  ): [ConfidentialClientApplication, ThrottleAwareNetwork] {
+    const network = new ThrottleAwareNetwork();
+    const client = new ConfidentialClientApplication({
       auth: {
         clientId,
         clientSecret,
@@ -110,8 +121,10 @@ export class MsalDelegatedTokens implements DelegatedTokens {
         knownAuthorities: [new URL(this.authorityHost).host],
       },
       system: {
+        networkClient: network,
         loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined },
       },
     });
+    return [client, network];
   }
 }

@@ -1,3 +1,4 @@
+import { retryAfterMs } from '../domain/retry-after';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { consentCheckFailed } from '../domain/consent-errors';
@@ -86,11 +87,8 @@ export class PartnerCenterClient implements PartnerCenter {
 
   /** Honours Retry-After (seconds or an HTTP date); otherwise exponential backoff. */
   private waitBeforeRetry(response: Response | undefined, attempt: number): number | undefined {
-    const header = response?.headers.get('retry-after');
-    if (header) {
-      const ms = /^\d+$/.test(header) ? Number(header) * 1000 : Date.parse(header) - Date.now();
-      return ms <= this.options.maxRetryAfterMs ? Math.max(0, ms) : undefined;
-    }
+    const ms = retryAfterMs(response?.headers.get('retry-after'), Date.now());
+    if (ms !== undefined) return ms <= this.options.maxRetryAfterMs ? ms : undefined;
     return this.options.firstBackoffMs * 2 ** (attempt - 1);
   }
 }

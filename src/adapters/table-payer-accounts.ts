@@ -3,7 +3,7 @@ import type { ConnectionCheck } from '../domain/connection-check';
 import type { RegisteredPayerAccount } from '../domain/consent';
 import type { PayerAccountRecord } from '../domain/payer-account';
 import type { AccountHealth } from '../domain/token-health';
-import type { PayerAccountChanges, PayerAccounts } from '../ports/payer-accounts';
+import type { PayerAccountChanges, PayerAccounts, RegisteredPage } from '../ports/payer-accounts';
 
 const ROW_KEY = 'payer-account';
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
@@ -76,12 +76,17 @@ export class TablePayerAccounts implements PayerAccounts {
     return false;
   }
 
-  async *listRegistered(): AsyncIterable<PayerAccountRecord> {
+  async listRegisteredPage(pageSize: number, continuationToken?: string): Promise<RegisteredPage> {
     await this.ensureTable();
-    const rows = this.table.listEntities<Row>({
-      queryOptions: { filter: `RowKey eq '${ROW_KEY}' and state eq 'registered'` },
-    });
-    for await (const row of rows) yield { ...toRecord(row), version: row.etag };
+    const pages = this.table
+      .listEntities<Pick<Row, 'partitionKey'>>({
+        queryOptions: { filter: `RowKey eq '${ROW_KEY}' and state eq 'registered'`, select: ['PartitionKey'] },
+      })
+      .byPage({ maxPageSize: pageSize, continuationToken });
+    const { value: page } = await pages.next();
+    if (!page) return { organizationIds: [] };
+    const organizationIds = page.map((row: { partitionKey?: string }) => row.partitionKey as string);
+    return { organizationIds, ...(page.continuationToken ? { continuationToken: page.continuationToken } : {}) };
   }
 
   async update(

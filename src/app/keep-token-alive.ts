@@ -12,7 +12,8 @@ import type { Clock } from '../ports/clock';
 import type { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
 import type { PayerAccounts } from '../ports/payer-accounts';
 import type { SecretStore } from '../ports/secret-store';
-import { isTransient, retryTransient } from './retry-transient';
+import type { RetryPolicy } from './retry-transient';
+import { isTransient, retryTransient, throttledFor } from './retry-transient';
 
 export interface KeepTokenAliveDeps {
   payerAccounts: PayerAccounts;
@@ -20,11 +21,14 @@ export interface KeepTokenAliveDeps {
   delegated: DelegatedTokens;
   clock: Clock;
   /** Attempts for transient faults (Entra ID or Key Vault) and the first pause, doubled each time. */
-  retry: { attempts: number; firstDelayMs: number };
+  retry: RetryPolicy;
 }
 
-/** `transient`: Microsoft or the vault kept failing, the state was left as it was; `skipped`: no longer registered. */
-export type KeepAliveOutcome = 'refreshed' | 'reconsentRequired' | 'failed' | 'transient' | 'skipped';
+/**
+ * `transient`: Microsoft or the vault kept failing, the state was left as it was; `skipped`: no longer registered;
+ * `throttled`: Entra ID or Key Vault asked to slow down before anything was redeemed (nothing changed).
+ */
+export type KeepAliveOutcome = 'refreshed' | 'reconsentRequired' | 'failed' | 'transient' | 'skipped' | 'throttled';
 
 /** A refresh as the keep-alive did it, with what a caller that goes on to use the token needs (in memory only). */
 export interface TokenRefresh {
@@ -33,6 +37,10 @@ export interface TokenRefresh {
   error?: CredentialError;
   /** Once refreshed: the Partner API's access token, and one for each further scope asked for (or why not). */
   tokens?: { partnerApi: string; others: Record<string, Result<string, CredentialError>> };
+  /** Throttled: how long Entra ID or Key Vault asked to wait. */
+  retryAfterMs?: number;
+  /** Refreshed already since the time asked about (a retried keep-alive turn): nothing was redeemed now. */
+  alreadyRefreshed?: boolean;
 }
 
 type Refreshed = { cache: string; from: StagedSecret; tokens: NonNullable<TokenRefresh['tokens']> };
@@ -45,9 +53,18 @@ const sameRef = (a: StagedSecret | undefined, b: StagedSecret) => a?.name === b.
  * is used, so a cache stored but not yet recorded is never lost. Re-consent errors flag the account;
  * transient faults are retried and, if they persist, recorded without changing whether re-consent
  * is required. Findings are recorded only while the account still holds the token and secret used.
+ * An account refreshed at or after `since` is not redeemed again (a keep-alive turn run twice after a crash).
  */
-export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepTokenAliveDeps): Promise<KeepAliveOutcome> {
-  return (await refreshAccountToken(listed, deps)).outcome;
+export async function keepTokenAlive(
+  organizationId: string,
+  since: Date,
+  deps: KeepTokenAliveDeps,
+): Promise<TokenRefresh> {
+  const record = await deps.payerAccounts.find(organizationId);
+  const lastRefreshAt = record?.health?.lastRefreshAt;
+  if (record?.state === 'registered' && lastRefreshAt && Date.parse(lastRefreshAt) >= since.getTime())
+    return { outcome: 'refreshed', alreadyRefreshed: true };
+  return refreshAccountToken({ organizationId }, deps);
 }
 
 /**
@@ -56,7 +73,7 @@ export async function keepTokenAlive(listed: PayerAccountRecord, deps: KeepToken
  * The connection check proves the account's data paths with them.
  */
 export async function refreshAccountToken(
-  listed: PayerAccountRecord,
+  listed: Pick<PayerAccountRecord, 'organizationId'>,
   deps: KeepTokenAliveDeps,
   alsoFor: readonly string[] = [],
 ): Promise<TokenRefresh> {
@@ -68,9 +85,20 @@ export async function refreshAccountToken(
     sameRef(current.account.applicationSecret, used.applicationSecret);
   let outcome: Refreshed | { error: CredentialError } | 'transient';
   try {
-    outcome = await retryTransient(() => refresh(used, deps, alsoFor), deps.retry, deps.clock);
+    outcome = await retryTransient(
+      () => refresh(used, deps, alsoFor),
+      { ...deps.retry, stopWhenThrottled: true },
+      deps.clock,
+    );
   } catch (error) {
     if (!isTransient(error)) throw error;
+    const retryAfterMs = throttledFor(error);
+    if (retryAfterMs !== undefined)
+      return {
+        outcome: 'throttled',
+        retryAfterMs,
+        error: unavailable(ErrorCode.IdentityProviderUnavailable, 'Entra ID or Key Vault'),
+      };
     outcome = 'transient';
   }
   const now = deps.clock.now();

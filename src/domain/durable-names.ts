@@ -1,5 +1,8 @@
 /** Names shared by the orchestrator, its activities and the triggers that raise its events. */
-export const ORCHESTRATOR = { Registration: 'RegistrationOrchestrator' } as const;
+export const ORCHESTRATOR = {
+  Registration: 'RegistrationOrchestrator',
+  TokenKeepAliveRound: 'TokenKeepAliveRound',
+} as const;
 
 export const RegistrationEvent = {
   PartnerCenterCredentialsSubmitted: 'PartnerCenterCredentialsSubmitted',
@@ -15,4 +18,6 @@ export const Activity = {
   DeleteStagedSecrets: 'DeleteStagedSecrets',
   SendConsentEmail: 'SendConsentEmail',
   RedeemConsent: 'RedeemConsent',
+  ListKeepAlivePage: 'ListKeepAlivePage',
+  KeepAccountTokenAlive: 'KeepAccountTokenAlive',
 } as const;

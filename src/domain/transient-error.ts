@@ -5,7 +5,7 @@
 export class TransientError extends Error {
   constructor(
     message: string,
-    readonly details: { status?: number; correlationId?: string } = {},
+    readonly details: { status?: number; correlationId?: string; retryAfterMs?: number } = {},
   ) {
     super(message);
     this.name = 'TransientError';

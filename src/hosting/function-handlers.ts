@@ -30,15 +30,22 @@ export function activityHandler<I, O>(
   return (input, context) => load()(input, context, appServices());
 }
 
-/** What a timer's body is handed with its timer: the services and the durable client. */
-export interface TimerScope {
+/** What a body that starts or reads orchestrations is handed: the services and its invocation's durable client. */
+export interface FunctionScope {
   services: AppServices;
   client: df.DurableClient;
 }
 
+/** An activity with a durable client binding (it starts orchestrations); a fault is thrown on, as for any activity. */
+export function activityWithClientHandler<I, O>(
+  load: () => (input: I, context: InvocationContext, scope: FunctionScope) => Promise<O>,
+): (input: I, context: InvocationContext) => Promise<O> {
+  return (input, context) => load()(input, context, { services: appServices(), client: df.getClient(context) });
+}
+
 /** A timer function with a durable client; a fault is logged by name and message and fails the run. */
 export function timerHandler(
-  load: () => (timer: Timer, context: InvocationContext, scope: TimerScope) => Promise<unknown>,
+  load: () => (timer: Timer, context: InvocationContext, scope: FunctionScope) => Promise<unknown>,
 ): TimerHandler {
   return async (timer, context) => {
     try {

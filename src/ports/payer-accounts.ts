@@ -11,6 +11,11 @@ export interface PayerAccountChanges {
   lastConnectionCheck?: ConnectionCheck;
 }
 
+export interface RegisteredPage {
+  organizationIds: string[];
+  continuationToken?: string;
+}
+
 /** The organization's single payer account slot (Table Storage in production). */
 export interface PayerAccounts {
   /** Conditional insert: false when the organization already holds a claim. Never check-then-write. */
@@ -25,8 +30,11 @@ export interface PayerAccounts {
     account: RegisteredPayerAccount,
     health?: AccountHealth,
   ): Promise<boolean>;
-  /** Every registered account (the keep-alive's round), in pages read lazily. */
-  listRegistered(): AsyncIterable<PayerAccountRecord>;
+  /**
+   * One page of registered accounts' organization IDs (the keep-alive round's): at most `pageSize`, possibly none
+   * while more follow; `continuationToken` (opaque) is absent on the last page.
+   */
+  listRegisteredPage(pageSize: number, continuationToken?: string): Promise<RegisteredPage>;
   /** Merges changes only while the row is unchanged since it was read (`version` from `find`). */
   update(
     organizationId: string,

@@ -48,6 +48,8 @@ export interface SecretStoreErrorDetails {
   serviceCode?: string;
   /** The store's request ID, for correlation in logs. */
   requestId?: string;
+  /** How long the store asked to wait (its Retry-After), when it throttled. */
+  retryAfterMs?: number;
 }
 
 /** Thrown by SecretStore adapters for failures of the store (not for programming errors). */

@@ -4,7 +4,8 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Stack } from '../../local/stack';
 import { LOCAL_PASSWORD, REPO_ROOT, startStack } from '../../local/stack';
 import { launchChromium, screenshot, SCREENSHOTS, signInAndAccept } from '../support/browser';
-import { PC_APP, until, VALID_SECRET } from '../support/registration-driver';
+import { runKeepAliveRound } from '../support/keep-alive-rounds';
+import { PC_APP, VALID_SECRET } from '../support/registration-driver';
 
 /**
  * The wizard (web/dist) in Debian's Chromium against the whole local stack, as a person uses it: sign-in at the
@@ -420,19 +421,8 @@ describe('the registration wizard in a browser', () => {
     // keep-alive round finds out and starts a re-consent.
     // https://learn.microsoft.com/en-us/entra/identity-platform/refresh-tokens#token-revocation
     stack.entra.revokeRefreshTokens(ALICE);
-    const before = (await stack.timerStatus('TokenKeepAlive')).invocationCount;
-    await stack.runFunction('TokenKeepAlive');
-    expect(
-      await until(
-        async () => {
-          const status = await stack.timerStatus('TokenKeepAlive');
-          return status.invocationCount > before && !status.running;
-        },
-        600,
-        50,
-      ),
-    ).toBe(true);
-    expect((await stack.timerStatus('TokenKeepAlive')).lastResult).toBe('Succeeded');
+    const round = await runKeepAliveRound(stack, () => stack.runFunction('TokenKeepAlive'));
+    expect(round).toMatchObject({ runtimeStatus: 'Completed', output: { counts: { reconsentRequired: 1 } } });
 
     // The wizard's access token outlives the reset (Entra ID does not recall issued access tokens): reloading shows the account at once.
     await page.reload();

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { freePort } from '../../local/free-port';
 import { LOCAL_PASSWORD } from '../../local/stack';
 import { loadEntraFixtures } from '../../local/stand-ins/entra-id/fixtures';
+import { keepAliveRounds, roundEnded } from '../support/keep-alive-rounds';
 import { CONTOSO, PC_APP, until, VALID_SECRET } from '../support/registration-driver';
 import type { StackProcess } from '../support/stack-process';
 import { startStackProcess } from '../support/stack-process';
@@ -63,6 +64,8 @@ describe('a crash of the whole stack loses nothing (npm start with DATA_DIR)', (
     const timer = async () =>
       ((await (await admin('/admin/host/timers')).json()) as any[]).find((t) => t.name === 'TokenKeepAlive');
     const before = (await timer()).invocationCount as number;
+    const host = { hostUrl: stack.hostUrl, masterKey: stack.masterKey };
+    const known = new Set((await keepAliveRounds(host)).map((r) => r.instanceId));
     const run = await admin('/admin/functions/TokenKeepAlive', { method: 'POST', body: '{"input":""}' });
     expect(run.status).toBe(202);
     expect(
@@ -72,6 +75,7 @@ describe('a crash of the whole stack loses nothing (npm start with DATA_DIR)', (
       }),
     ).toBe(true);
     expect((await timer()).lastResult).toBe('Succeeded');
+    expect((await roundEnded(host, known)).runtimeStatus).toBe('Completed');
   };
   const restart = async () => {
     const before = stack;

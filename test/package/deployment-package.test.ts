@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import type { Stack } from '../../local/stack';
 import { REPO_ROOT, startStack } from '../../local/stack';
 import { moduleGraph, packageOf } from '../../tools/module-graph';
+import { runKeepAliveRound } from '../support/keep-alive-rounds';
 import { apiClient, CONTOSO, registerContoso, until } from '../support/registration-driver';
 
 const PACKAGE = path.join(REPO_ROOT, 'dist', 'package');
@@ -119,19 +120,8 @@ describe('the deployment package (dist/package), loaded outside the repository',
       // A path no operation has: the catch-all's problem answer.
       expect((await call('GET', '/no-such-operation', alice)).body).toMatchObject({ code: 'route_not_found' });
       // A keep-alive run, through Azure's admin API.
-      const before = (await stack.timerStatus('TokenKeepAlive')).invocationCount;
-      await stack.runFunction('TokenKeepAlive');
-      expect(
-        await until(
-          async () => {
-            const timer = await stack.timerStatus('TokenKeepAlive');
-            return timer.invocationCount > before && !timer.running;
-          },
-          400,
-          50,
-        ),
-      ).toBe(true);
-      expect((await stack.timerStatus('TokenKeepAlive')).lastResult).toBe('Succeeded');
+      const round = await runKeepAliveRound(stack, () => stack.runFunction('TokenKeepAlive'));
+      expect(round).toMatchObject({ runtimeStatus: 'Completed', output: { counts: { refreshed: 1, error: 0 } } });
       expect((await call('GET', '/payer-account', alice)).body.health).toMatchObject({ reconsentRequired: false });
       // A re-consent asked by e-mail (the mailer), the account's audit trail.
       const reconsent = await call('POST', '/payer-account/reconsent', alice, { adminEmail: 'alice@contoso.example' });

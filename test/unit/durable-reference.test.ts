@@ -41,7 +41,7 @@ describe('the reference host: stubs from the registrations, the bridge inputs, t
 
   it("finds the product's durable functions by loading the app as the local host does", () => {
     const names = loadDurableFunctionNames(path.resolve(__dirname, '..', '..', '..'));
-    expect(names.orchestrators).toEqual(['RegistrationOrchestrator']);
+    expect(names.orchestrators).toEqual(['RegistrationOrchestrator', 'TokenKeepAliveRound']);
     expect(names.activities).toEqual(
       expect.arrayContaining(['VerifyPartnerCenterCredentials', 'RedeemConsent', 'SendConsentEmail']),
     );
