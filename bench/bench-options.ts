@@ -3,8 +3,8 @@ import type { DurableEngine } from '../local/stack';
 
 /** Command-line options of `node dist/bench/run.js [--flag=value ...]`. */
 export interface BenchOptions {
-  /** Which part to run alone: cold load (a), host load (b) or step 2 latency (c); all when absent. */
-  only?: 'cold' | 'load' | 'step2';
+  /** Which part to run alone: cold load (a), host load (b), step 2 latency (c) or the keep-alive round (d); all when absent. */
+  only?: 'cold' | 'load' | 'step2' | 'keepalive';
   coldRuns: number;
   /** App whose entry points (a) loads: the deployment package (dist/package, what Azure loads) by default. */
   coldAppRoot: string;
@@ -25,14 +25,23 @@ export interface BenchOptions {
   step2StandInLatenciesMs: number[];
   /** (c): the Durable engines to run it on, one run per engine and latency (reference: Microsoft's extension). */
   step2Engines: DurableEngine[];
+  /** (d): registered accounts seeded for one keep-alive round. */
+  keepAliveAccounts: number;
+  /** (d): ms added to every Entra ID request and every Key Vault request. */
+  keepAliveEntraLatencyMs: number;
+  keepAliveKeyVaultLatencyMs: number;
+  /** (d): KEEP_ALIVE_CONCURRENCY and KEEP_ALIVE_PAGE_SIZE (the product's defaults when absent). */
+  keepAliveConcurrency?: number;
+  keepAlivePageSize?: number;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SAMPLE_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'sample-app');
 
-const USAGE = `usage: node dist/bench/run.js [--only=cold|load|step2] [--cold-runs=15] [--cold-app-root=DIR]
+const USAGE = `usage: node dist/bench/run.js [--only=cold|load|step2|keepalive] [--cold-runs=15] [--cold-app-root=DIR]
   [--orchestrations=500] [--concurrency=64] [--timeout-s=300] [--poll-ms=250] [--host-cpu-prof=DIR] [--dump=FILE] [--host-node-options=...]
-  [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0,100] [--step2-engines=local,reference]`;
+  [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0,100] [--step2-engines=local,reference]
+  [--accounts=1000] [--entra-latency-ms=150] [--key-vault-latency-ms=20] [--keep-alive-concurrency=N] [--keep-alive-page-size=N]`;
 
 function positiveInt(name: string, value: string, max: number, min = 1): number {
   const n = Number(value);
@@ -58,6 +67,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     step2Warmups: 3,
     step2StandInLatenciesMs: [0, 100],
     step2Engines: ['local', 'reference'],
+    keepAliveAccounts: 1000,
+    keepAliveEntraLatencyMs: 150,
+    keepAliveKeyVaultLatencyMs: 20,
   };
   for (const arg of argv) {
     const match = /^--([a-z][a-z0-9-]*)=(.*)$/.exec(arg);
@@ -65,8 +77,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     const [, name, value] = match;
     switch (name) {
       case 'only':
-        if (value !== 'cold' && value !== 'load' && value !== 'step2')
-          throw new Error(`--only must be cold, load or step2\n${USAGE}`);
+        if (value !== 'cold' && value !== 'load' && value !== 'step2' && value !== 'keepalive')
+          throw new Error(`--only must be cold, load, step2 or keepalive\n${USAGE}`);
         options.only = value;
         break;
       case 'cold-runs':
@@ -111,6 +123,21 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
             throw new Error(`--step2-engines takes local and/or reference\n${USAGE}`);
           return v;
         });
+        break;
+      case 'accounts':
+        options.keepAliveAccounts = positiveInt(name, value, 100_000);
+        break;
+      case 'entra-latency-ms':
+        options.keepAliveEntraLatencyMs = positiveInt(name, value, 10_000, 0);
+        break;
+      case 'key-vault-latency-ms':
+        options.keepAliveKeyVaultLatencyMs = positiveInt(name, value, 10_000, 0);
+        break;
+      case 'keep-alive-concurrency':
+        options.keepAliveConcurrency = positiveInt(name, value, 256);
+        break;
+      case 'keep-alive-page-size':
+        options.keepAlivePageSize = positiveInt(name, value, 1000);
         break;
       default:
         throw new Error(`Unknown option --${name}\n${USAGE}`);

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { BenchOptions } from './bench-options';
 import { startBenchServices } from './bench-services';
-import { runBounded } from './bounded-pool';
+import { runBounded } from '../local/bounded-pool';
 import type { InstanceStatus } from './durable-http-client';
 import { DurableHttpClient } from './durable-http-client';
 import { machineBusySeconds, ownCpuSeconds, processCpuSeconds } from './process-cpu';

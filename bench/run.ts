@@ -43,11 +43,20 @@ import { measureColdLoad } from './cold-load';
 import type { HostLoadResult } from './host-load';
 import { measureHostLoad } from './host-load';
 import { reexecTrustingLoopbackTls } from './loopback-trust';
+import type { KeepAliveBenchResult } from './keep-alive';
+import { measureKeepAlive } from './keep-alive';
 import { formatTable } from './report-table';
 import type { Step2LatencyResult } from './step2-latency';
 import { measureStep2Latency } from './step2-latency';
 
-const TARGETS = { coldRatio: 1.3, perSecond: 100, transactionsPerEpisode: 2, step2Ratio: 1.5 };
+const TARGETS = {
+  coldRatio: 1.3,
+  perSecond: 100,
+  transactionsPerEpisode: 2,
+  step2Ratio: 1.5,
+  keepAlivePerSecond: 17,
+  keepAliveCallsPerAccount: 6,
+};
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const met = (ok: boolean) => (ok ? 'yes' : 'NO');
@@ -194,10 +203,62 @@ async function runStep2(engine: DurableEngine, standInLatencyMs: number, options
   }
 }
 
+async function runKeepAlive(options: BenchOptions): Promise<KeepAliveBenchResult | Error> {
+  log(
+    `(d) keep-alive round: ${options.keepAliveAccounts} registered accounts, Entra ID +${options.keepAliveEntraLatencyMs} ms and Key Vault +${options.keepAliveKeyVaultLatencyMs} ms per request`,
+  );
+  try {
+    const r = await measureKeepAlive({
+      accounts: options.keepAliveAccounts,
+      entraLatencyMs: options.keepAliveEntraLatencyMs,
+      keyVaultLatencyMs: options.keepAliveKeyVaultLatencyMs,
+      concurrency: options.keepAliveConcurrency,
+      pageSize: options.keepAlivePageSize,
+      timeoutMs: options.timeoutMs * 10,
+      log,
+    });
+    const calls = r.entraCallsPerAccount + r.keyVaultCallsPerAccount;
+    log(
+      `keep-alive round: ${r.accounts} accounts in ${r.seconds.toFixed(1)} s, ${r.perSecond.toFixed(1)} accounts/s, ${calls.toFixed(2)} calls/account, peak RSS ${r.peakRssMiB.toFixed(0)} MiB`,
+    );
+    const cpu = (s?: number) => (s === undefined ? '?' : `${s.toFixed(1)} s`);
+    log(
+      `  Entra ID ${r.entraCallsPerAccount.toFixed(2)} + Key Vault ${r.keyVaultCallsPerAccount.toFixed(2)} calls/account; ${r.pages} pages; outcomes ${JSON.stringify(r.counts)}; CPU during the round: host ${cpu(r.hostCpuSeconds)}, Azurite ${cpu(r.azuriteCpuSeconds)}`,
+    );
+    return r;
+  } catch (error) {
+    log(`  FAILED (d): ${(error as Error).stack ?? String(error)}`);
+    return error as Error;
+  }
+}
+
+function keepAliveRows(result: KeepAliveBenchResult | Error | undefined): string[][] {
+  if (result === undefined) return [];
+  if (result instanceof Error) return [['(d) keep-alive round', `FAILED: ${result.message.split('\n')[0]}`, '', 'NO']];
+  const calls = result.entraCallsPerAccount + result.keyVaultCallsPerAccount;
+  const refreshedAll = result.counts.refreshed === result.accounts;
+  return [
+    [
+      `(d) keep-alive, ${result.accounts} accounts`,
+      `${result.perSecond.toFixed(1)} accounts/s (${result.seconds.toFixed(1)} s)`,
+      `≥ ${TARGETS.keepAlivePerSecond}/s`,
+      met(result.perSecond >= TARGETS.keepAlivePerSecond),
+    ],
+    [
+      '(d) Entra ID + Key Vault calls/account',
+      calls.toFixed(2),
+      `≤ ${TARGETS.keepAliveCallsPerAccount}`,
+      met(calls <= TARGETS.keepAliveCallsPerAccount),
+    ],
+    ['(d) accounts refreshed', `${result.counts.refreshed} of ${result.accounts}`, 'all', met(refreshedAll)],
+    ['(d) host peak RSS', `${result.peakRssMiB.toFixed(0)} MiB`, 'flat in N', ''],
+  ];
+}
+
 async function main(): Promise<number> {
   const options = parseBenchOptions(process.argv.slice(2));
   const runs = (part: NonNullable<typeof options.only>) => options.only === undefined || options.only === part;
-  if (runs('step2')) {
+  if (runs('step2') || runs('keepalive')) {
     const exitCode = await reexecTrustingLoopbackTls(log);
     if (exitCode !== undefined) return exitCode;
   }
@@ -263,11 +324,22 @@ async function main(): Promise<number> {
     }
   }
 
+  let keepAlive: KeepAliveBenchResult | Error | undefined;
+  if (runs('keepalive')) {
+    keepAlive = await runKeepAlive(options);
+    if (keepAlive instanceof Error) failed = true;
+  }
+
   log('');
   log(
     formatTable(
       ['measure', 'result', 'target', 'met'],
-      [...(cold ? coldRows(cold, options.coldRuns) : []), ...loadRows(load), ...step2.flatMap(step2Rows)],
+      [
+        ...(cold ? coldRows(cold, options.coldRuns) : []),
+        ...loadRows(load),
+        ...step2.flatMap(step2Rows),
+        ...keepAliveRows(keepAlive),
+      ],
     ),
   );
   return failed ? 1 : 0;

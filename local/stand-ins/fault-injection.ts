@@ -133,6 +133,7 @@ export class FaultInjection {
   private readonly log: RequestLogEntry[] = [];
   private readonly clock: () => number;
   private readonly maxLogEntries: number;
+  private servedCount = 0;
 
   constructor(private readonly options: FaultInjectionOptions = {}) {
     this.clock = options.clock ?? Date.now;
@@ -164,6 +165,11 @@ export class FaultInjection {
   /** Every rule queued since the last clear, with its hits (exhausted rules stay listed). */
   rules(): FaultRule[] {
     return this.stored.map(view);
+  }
+
+  /** Every request received so far, control routes excluded (the log keeps only the last ones). */
+  get served(): number {
+    return this.servedCount;
   }
 
   /** The requests received so far (oldest first), control routes excluded. */
@@ -238,6 +244,7 @@ export class FaultInjection {
     const at = this.clock();
     const entry: RequestLogEntry = { method, path, time: new Date(at).toISOString(), at };
     this.log.push(entry);
+    this.servedCount++;
     if (this.log.length > this.maxLogEntries) this.log.splice(0, this.log.length - this.maxLogEntries);
     res.once('finish', () => {
       entry.status = res.statusCode;

@@ -59,13 +59,21 @@ export async function keepAccountTokenAlive(
   const record = await services.payerAccounts.find(organizationId);
   if (outcome === 'skipped' || !record) return { organizationId, outcome: 'skipped' };
   const action = AUDITED[outcome];
-  if (action && !refresh.alreadyRefreshed) await audit(services, record, action, { outcome }, context);
+  const since = new Date(request.roundStartedAt);
+  if (action && !(refresh.alreadyRefreshed && (await auditedSince(services, organizationId, action, since))))
+    await audit(services, record, action, { outcome }, context);
   if (outcome === 'reconsentRequired') await askForReconsent(services, record, client, context);
   if (await warnSecretExpiry(organizationId, services)) {
     const expiresAt = record.account?.applicationSecretExpiresAt;
     await audit(services, record, AuditAction.SecretExpiryWarned, { expiresAt }, context);
   }
   return { organizationId, outcome };
+}
+
+/** A turn run again after a crash: whether its first run got as far as the audit entry. */
+async function auditedSince(services: AppServices, organizationId: string, action: AuditAction, since: Date) {
+  const recent = await services.auditTrail.list(organizationId, { limit: 10 });
+  return recent.some((entry) => entry.action === action && Date.parse(entry.at) >= since.getTime());
 }
 
 /** Starts a re-consent that e-mails the recorded admin its link, unless one is already waiting. */

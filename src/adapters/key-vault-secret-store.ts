@@ -6,6 +6,7 @@ import {
   assertValidSecretName,
   assertValidSecretReference,
   SecretStoreError,
+  type LatestSecret,
   type PutSecretOptions,
   type SecretReference,
   type SecretStore,
@@ -71,13 +72,17 @@ export class KeyVaultSecretStore implements SecretStore {
     }
   }
 
-  async getLatest(name: string): Promise<{ ref: SecretReference; value: string } | undefined> {
+  async getLatest(name: string): Promise<LatestSecret | undefined> {
     assertValidSecretName(name);
     try {
       const secret = await this.secrets().getSecret(name);
       if (secret.properties.enabled === false || secret.value === undefined || !secret.properties.version)
         return undefined;
-      return { ref: { name, version: secret.properties.version }, value: secret.value };
+      return {
+        ref: { name, version: secret.properties.version },
+        value: secret.value,
+        createdAt: secret.properties.createdOn,
+      };
     } catch (err) {
       const e = err as SdkError;
       if (e?.statusCode === 404) return undefined;

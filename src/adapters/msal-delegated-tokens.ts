@@ -6,6 +6,7 @@ import type { CredentialError } from '../domain/credential-errors';
 import type { Result } from '../domain/error-codes';
 import { ErrorCode, fail, ok } from '../domain/error-codes';
 import { TransientError } from '../domain/transient-error';
+import { EntraAuthorityMetadata } from './entra-authority-metadata';
 import { ThrottleAwareNetwork } from './msal-throttle-aware-network';
 import type { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
 
@@ -18,7 +19,11 @@ const traceIdIn = (description: string | undefined) => /Trace ID: ([0-9a-f-]{36}
 
 /** Delegated tokens with MSAL: code redemption with PKCE, refresh through the (serialized) token cache. */
 export class MsalDelegatedTokens implements DelegatedTokens {
-  constructor(private readonly authorityHost: string) {}
+  private readonly metadata: EntraAuthorityMetadata;
+
+  constructor(private readonly authorityHost: string) {
+    this.metadata = new EntraAuthorityMetadata(authorityHost);
+  }
 
   async redeem(request: {
     tenantId: string;
@@ -29,7 +34,7 @@ export class MsalDelegatedTokens implements DelegatedTokens {
     redirectUri: string;
     scope: string;
   }): Promise<Result<DelegatedSession, CredentialError>> {
-    const [client, network] = this.client(request.tenantId, request.clientId, request.clientSecret);
+    const [client, network] = await this.client(request.tenantId, request.clientId, request.clientSecret);
     return this.attempt(client, network, () =>
       client.acquireTokenByCode({
         code: request.code,
@@ -48,7 +53,7 @@ export class MsalDelegatedTokens implements DelegatedTokens {
     cache: string;
     scope: string;
   }): Promise<Result<DelegatedSession, CredentialError>> {
-    const [client, network] = this.client(request.tenantId, request.clientId, request.clientSecret);
+    const [client, network] = await this.client(request.tenantId, request.clientId, request.clientSecret);
     client.getTokenCache().deserialize(request.cache);
     const [account] = await client.getTokenCache().getAllAccounts();
     if (!account) return fail(tokenNoLongerValid('the stored token cache holds no account'));
@@ -107,11 +112,11 @@ export class MsalDelegatedTokens implements DelegatedTokens {
     }
   }
 
-  private client(
+  private async client(
     tenantId: string,
     clientId: string,
     clientSecret: string,
-  ): [ConfidentialClientApplication, ThrottleAwareNetwork] {
+  ): Promise<[ConfidentialClientApplication, ThrottleAwareNetwork]> {
     const network = new ThrottleAwareNetwork();
     const client = new ConfidentialClientApplication({
       auth: {
@@ -119,6 +124,7 @@ export class MsalDelegatedTokens implements DelegatedTokens {
         clientSecret,
         authority: `${this.authorityHost}/${tenantId}`,
         knownAuthorities: [new URL(this.authorityHost).host],
+        authorityMetadata: await this.metadata.forTenant(tenantId),
       },
       system: {
         networkClient: network,

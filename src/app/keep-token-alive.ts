@@ -64,7 +64,7 @@ export async function keepTokenAlive(
   const lastRefreshAt = record?.health?.lastRefreshAt;
   if (record?.state === 'registered' && lastRefreshAt && Date.parse(lastRefreshAt) >= since.getTime())
     return { outcome: 'refreshed', alreadyRefreshed: true };
-  return refreshAccountToken({ organizationId }, deps);
+  return refreshAccountToken({ organizationId }, deps, [], since);
 }
 
 /**
@@ -76,6 +76,7 @@ export async function refreshAccountToken(
   listed: Pick<PayerAccountRecord, 'organizationId'>,
   deps: KeepTokenAliveDeps,
   alsoFor: readonly string[] = [],
+  since?: Date,
 ): Promise<TokenRefresh> {
   const record = await deps.payerAccounts.find(listed.organizationId);
   if (record?.state !== 'registered' || !record.account) return { outcome: 'skipped' };
@@ -83,10 +84,10 @@ export async function refreshAccountToken(
   const stillUsed = (current: PayerAccountRecord) =>
     current.account?.tokenCache.name === used.tokenCache.name &&
     sameRef(current.account.applicationSecret, used.applicationSecret);
-  let outcome: Refreshed | { error: CredentialError } | 'transient';
+  let outcome: Refreshed | { error: CredentialError } | { stored: StagedSecret } | 'transient';
   try {
     outcome = await retryTransient(
-      () => refresh(used, deps, alsoFor),
+      () => refresh(used, deps, alsoFor, since),
       { ...deps.retry, stopWhenThrottled: true },
       deps.clock,
     );
@@ -137,6 +138,11 @@ export async function refreshAccountToken(
       outcome: reconsentRequired ? 'reconsentRequired' : 'failed',
       error: { ...outcome.error, code, message },
     };
+  }
+  if ('stored' in outcome) {
+    // An earlier run of this turn redeemed the token and stored the cache, then stopped (a crash): record it.
+    await recordCache(record, { used: used.tokenCache, from: used.tokenCache, cache: outcome.stored }, now, deps);
+    return { outcome: 'refreshed', alreadyRefreshed: true };
   }
   const { cache: fresh, from, tokens } = outcome;
   const cache = await retryTransient(
@@ -212,7 +218,8 @@ async function refresh(
   account: RegisteredPayerAccount,
   deps: KeepTokenAliveDeps,
   alsoFor: readonly string[],
-): Promise<Refreshed | { error: CredentialError }> {
+  since: Date | undefined,
+): Promise<Refreshed | { error: CredentialError } | { stored: StagedSecret }> {
   const [clientSecret, cache] = await Promise.all([
     deps.secretStore.get(account.applicationSecret),
     deps.secretStore.getLatest(account.tokenCache.name),
@@ -231,6 +238,8 @@ async function refresh(
         message: 'The stored consent is no longer in the vault: an admin must consent again.',
       },
     };
+  const storedSince = since && cache.createdAt && cache.createdAt.getTime() >= since.getTime();
+  if (storedSince && cache.ref.version !== account.tokenCache.version) return { stored: cache.ref };
   const session = await deps.delegated.resume({
     tenantId: account.tenantId,
     clientId: account.applicationId,

@@ -21,11 +21,18 @@ export interface SecretStore {
   /** The value of exactly that version; undefined when it does not exist, is disabled or deleted. */
   get(ref: SecretReference): Promise<string | undefined>;
   /** The current version of `name` and its value; undefined when there is none or it is disabled. */
-  getLatest(name: string): Promise<{ ref: SecretReference; value: string } | undefined>;
+  getLatest(name: string): Promise<LatestSecret | undefined>;
   /** Disables one version (a resubmission replaced a staged secret). */
   disableVersion(ref: SecretReference): Promise<void>;
   /** Soft-deletes every version of `name`; idempotent (a missing name is fine). */
   delete(name: string): Promise<void>;
+}
+
+/** A secret's newest enabled version: its reference, its value and when that version was stored. */
+export interface LatestSecret {
+  ref: SecretReference;
+  value: string;
+  createdAt?: Date;
 }
 
 /** Why a SecretStore call failed (never carries a secret value). */

@@ -4,7 +4,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import type { Stack } from '../../local/stack';
 import { LOCAL_PASSWORD, REPO_ROOT, startStack } from '../../local/stack';
 import { launchChromium, screenshot, SCREENSHOTS, signInAndAccept } from '../support/browser';
-import { runKeepAliveRound } from '../support/keep-alive-rounds';
+import { runKeepAliveRound } from '../../local/keep-alive-rounds';
 import { PC_APP, VALID_SECRET } from '../support/registration-driver';
 
 /**

@@ -1,7 +1,7 @@
 import { TableClient, TableServiceClient } from '@azure/data-tables';
 import type { Stack } from '../../local/stack';
 import { startStack } from '../../local/stack';
-import { runKeepAliveRound } from '../support/keep-alive-rounds';
+import { runKeepAliveRound } from '../../local/keep-alive-rounds';
 import { contractCheckedClient } from '../support/openapi-contract';
 import type { ApiAnswer } from '../support/registration-driver';
 import { CONTOSO, PC_APP, registerContoso, TOKEN_PATH, until, VALID_SECRET } from '../support/registration-driver';

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { freePort } from '../../local/free-port';
 import { LOCAL_PASSWORD } from '../../local/stack';
 import { loadEntraFixtures } from '../../local/stand-ins/entra-id/fixtures';
-import { keepAliveRounds, roundEnded } from '../support/keep-alive-rounds';
+import { keepAliveRounds, roundEnded } from '../../local/keep-alive-rounds';
 import { CONTOSO, PC_APP, until, VALID_SECRET } from '../support/registration-driver';
 import type { StackProcess } from '../support/stack-process';
 import { startStackProcess } from '../support/stack-process';

@@ -3,7 +3,7 @@ import { aadstsErrorBody } from '../../local/stand-ins/entra-id/error-bodies';
 import type { Stack } from '../../local/stack';
 import { startStack } from '../../local/stack';
 import type { KeepAliveRoundReport } from '../../src/domain/keep-alive-round';
-import { runKeepAliveRound } from '../support/keep-alive-rounds';
+import { runKeepAliveRound } from '../../local/keep-alive-rounds';
 import { contractCheckedClient } from '../support/openapi-contract';
 import type { ApiAnswer } from '../support/registration-driver';
 import { CONTOSO, PC_APP, registerContoso, TOKEN_PATH, until } from '../support/registration-driver';
@@ -122,13 +122,16 @@ describe('token keep-alive, re-consent and secret update', () => {
   // (https://learn.microsoft.com/en-us/entra/msal/dotnet/advanced/client-and-server-throttling), and so does Key Vault
   // (https://learn.microsoft.com/en-us/azure/key-vault/general/overview-throttling): the round waits and goes on slower.
   it('a round throttled by Entra ID or Key Vault waits for Retry-After and takes the account again, refreshing it once', async () => {
-    const tokenRequests = () => stack.entra.faults.requests().filter((r) => /\/token$/.test(r.path)).length;
+    // Counted by arrival time on the stand-in's clock (its log keeps the last 1000 requests only).
+    const lastArrival = () => stack.entra.faults.requests().at(-1)?.at ?? 0;
+    const tokenRequestsSince = (at: number) =>
+      stack.entra.faults.requests().filter((r) => r.at > at && /\/token$/.test(r.path)).length;
     for (const throttle of [
       () => stack.entra.faults.inject({ match: TOKEN_PATH, status: 429, retryAfterSeconds: 2, count: 1 }),
       () => stack.keyVault.faults.inject({ failNext: 1, status: 429, retryAfterSeconds: 1, method: 'GET' }),
     ]) {
       const before = await account();
-      const requested = tokenRequests();
+      const requested = lastArrival();
       throttle();
       const round = await roundAfter(7 * DAY_MS);
       expect(round.counts).toMatchObject({ refreshed: 1, throttled: 1, transient: 0, failed: 0, error: 0 });
@@ -139,7 +142,10 @@ describe('token keep-alive, re-consent and secret update', () => {
       // The cache redeemed was retired once (a version left readable by an earlier round's failed retirement may stay).
       expect(enabledVersions(after.secrets.tokenCache.name)).not.toContain(before.secrets.tokenCache.version);
       expect(enabledVersions(after.secrets.tokenCache.name)).toContain(after.secrets.tokenCache.version);
-      expect(tokenRequests() - requested).toBeLessThanOrEqual(2); // the refused one (if Entra's) and one more
+      // The refused one (if Entra's) and the one that refreshed; the product's own sign-in to the vault may add one.
+      const asked = tokenRequestsSince(requested);
+      expect(asked).toBeGreaterThanOrEqual(1);
+      expect(asked).toBeLessThanOrEqual(3);
     }
     stack.entra.faults.clear();
     stack.keyVault.faults.clear();

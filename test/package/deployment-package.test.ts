@@ -5,7 +5,7 @@ import * as path from 'node:path';
 import type { Stack } from '../../local/stack';
 import { REPO_ROOT, startStack } from '../../local/stack';
 import { moduleGraph, packageOf } from '../../tools/module-graph';
-import { runKeepAliveRound } from '../support/keep-alive-rounds';
+import { runKeepAliveRound } from '../../local/keep-alive-rounds';
 import { apiClient, CONTOSO, registerContoso, until } from '../support/registration-driver';
 
 const PACKAGE = path.join(REPO_ROOT, 'dist', 'package');

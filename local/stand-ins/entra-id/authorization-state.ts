@@ -109,6 +109,8 @@ export interface RefreshTokenRecord {
   spaExpiresAt?: number;
   /** the resource it was last used for: the default when a refresh request names no scope */
   lastRequested: DelegatedGrant;
+  /** how many times it was redeemed (answered with tokens) */
+  redemptions?: number;
 }
 
 const opaque = (bytes: number) => `1.A${randomBytes(bytes).toString('base64url')}`;
@@ -288,6 +290,19 @@ export class AuthorizationState {
 
   refreshToken(token: string): RefreshTokenRecord | undefined {
     return this.refreshTokens.get(token);
+  }
+
+  /** Counts a redemption that was answered with tokens. */
+  markRefreshTokenRedeemed(record: RefreshTokenRecord): void {
+    record.redemptions = (record.redemptions ?? 0) + 1;
+    this.save();
+  }
+
+  /** A new refresh token of the same grant as `token` (a consent given once, seeded for many accounts). */
+  issueRefreshTokenLike(token: string): string {
+    const record = this.refreshTokens.get(token);
+    if (!record) throw new Error('No such refresh token');
+    return this.issueRefreshToken(record.grant, record.lastRequested, record.spaExpiresAt);
   }
 
   refreshTokenInactive(record: RefreshTokenRecord): boolean {

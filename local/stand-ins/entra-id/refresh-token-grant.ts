@@ -29,5 +29,9 @@ export const refreshTokenGrant: GrantHandler = async (ctx) => {
   if (state.refreshTokenInactive(record)) throw aadsts.refreshTokenInactive(record.issuedAt);
 
   const requested = requestedWithinConsent(ctx, client, record.grant, record.lastRequested);
-  return issueUserTokens(ctx, state, client, record.grant, requested, { spaExpiresAt: record.spaExpiresAt });
+  const answer = await issueUserTokens(ctx, state, client, record.grant, requested, {
+    spaExpiresAt: record.spaExpiresAt,
+  });
+  state.markRefreshTokenRedeemed(record);
+  return answer;
 };

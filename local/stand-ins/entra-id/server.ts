@@ -106,6 +106,13 @@ export interface EntraIdStandIn {
    * password in the Entra admin center (`how`, default `user-change`).
    */
   changePassword(username: string, how?: PasswordChange): RevocationAnswer & { how: PasswordChange };
+  /**
+   * A new refresh token carrying the same consent as `token`, as if the admin had consented again (benches and tests
+   * that seed many registered accounts without a sign-in each).
+   */
+  issueRefreshTokenLike(token: string): string;
+  /** How many times Entra ID answered a redemption of this refresh token with tokens (0 for an unknown one). */
+  refreshTokenRedemptions(token: string): number;
   stop(): Promise<void>;
 }
 
@@ -231,6 +238,8 @@ export async function startEntraIdStandIn(options: EntraIdStandInOptions): Promi
     mintToken: (claims, mintOptions) => mintToken(keys, clock(), claims, mintOptions),
     faults,
     addRedirectUri: (clientId, uri, platform) => authorization.addRedirectUri(clientId, uri, platform),
+    issueRefreshTokenLike: (token) => authorization.issueRefreshTokenLike(token),
+    refreshTokenRedemptions: (token) => authorization.refreshToken(token)?.redemptions ?? 0,
     setServicePrincipal: (tenantId, resource, present) => {
       const api = microsoftResource(resource);
       if (!api) throw new Error(`setServicePrincipal: ${resource} is not a Microsoft API the stand-in knows`);

@@ -18,6 +18,10 @@ const METHODS = ['GET', 'PUT', 'PATCH', 'DELETE', 'POST'];
 export type Fault = { kind: 'status'; status: number; retryAfterSeconds?: number } | { kind: 'reset' };
 
 export class FaultInjector {
+  /** Every answer waits this long first (a vault's latency, for benches). */
+  latencyMs = 0;
+  /** Secret operations and challenges served (control routes excluded). */
+  served = 0;
   private remaining = 0;
   private fault: Fault | undefined;
   private method: string | undefined;

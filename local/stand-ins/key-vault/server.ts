@@ -9,6 +9,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { LoopbackTls } from '../../tls';
 import { KeyVaultError, faultError, kvErrors } from './errors';
+import { setTimeout as delay } from 'node:timers/promises';
 import { FaultInjector, type FaultPlan } from './faults';
 import { handleSecretRequest } from './routes';
 import { StateFile } from '../state-file';
@@ -75,6 +76,8 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
     res.on('finish', () => options.log?.(`key-vault ${method} ${url.pathname} ${res.statusCode}`));
 
     if (url.pathname.startsWith('/_control/')) return control(method, url.pathname, body, res);
+    faults.served++;
+    if (faults.latencyMs > 0) await delay(faults.latencyMs);
 
     const authz = req.headers.authorization;
     const token = /^Bearer\s+(\S+)$/i.exec(authz ?? '')?.[1];
