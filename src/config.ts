@@ -138,8 +138,8 @@ export const settingsSchema = z
 
     /**
      * How many days the Durable engine keeps an ended orchestration's history (registrations, re-consents, keep-alive
-     * rounds) before the purge deletes it; the audit trail keeps what must outlive it. At least a week, so a
-     * registration that ended without its clean-up is still seen as ended when its organization comes back.
+     * rounds) before the purge deletes it; the audit trail keeps what must outlive it. At least a week: ops read an ended
+     * registration's timeline, and step 1 and DELETE tell one that ended without its clean-up by its history.
      */
     HISTORY_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(90),
     /** When the purge of those histories runs (NCRONTAB with seconds, UTC; `%HISTORY_PURGE_SCHEDULE%`, as above). */

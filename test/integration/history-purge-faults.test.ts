@@ -33,6 +33,7 @@ describe('history purge: faults of the durable management API', () => {
   let hubs = 0;
   let ip: InProcessEngine;
   let server: Server;
+  let client: df.DurableClient;
   let deps: PurgeFinishedHistoriesDeps;
   let logs: { level: string; message: string; properties: Record<string, unknown> }[];
   /** Answers a request in the management API's place, or undefined to let it through. */
@@ -78,8 +79,9 @@ describe('history purge: faults of the durable management API', () => {
     const context = new InvocationContext({ functionName: 'HistoryPurge', options: { extraInputs: [input] } });
     context.extraInputs.set(input, urls.clientData());
     process.env.WEBSITE_HOSTNAME = new URL(origin).host;
+    client = df.getClient(context);
     deps = {
-      records: new DurableWorkflowRecords(df.getClient(context)),
+      records: new DurableWorkflowRecords(client),
       clock: { now: () => new Date(ip.clock.now()), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) },
       retentionDays: 90,
       pageSize: 2,
@@ -107,6 +109,24 @@ describe('history purge: faults of the durable management API', () => {
     ip.clock.advance(91 * DAY_MS);
     return { ended, running: ['running-0'] };
   }
+
+  // https://learn.microsoft.com/en-us/azure/azure-functions/durable/durable-functions-http-api#purge-single-instance-history
+  // 200 with instancesDeleted once purged, 404 for an instance that does not exist (or no longer does); an instance not
+  // in a terminal state is refused with 412, as the extension answers (test/reference, scenario `purge-running`).
+  it("the local host's purge of one instance answers as the HTTP API reference says: 200, then 404; 412 while it runs", async () => {
+    const { ended, running } = await oldInstances();
+    const purge = async (id: string) => {
+      const res = await fetch(client.createHttpManagementPayload(id).purgeHistoryDeleteUri, { method: 'DELETE' });
+      return { status: res.status, body: await res.text() };
+    };
+    expect(await purge(ended[0])).toEqual({ status: 200, body: JSON.stringify({ instancesDeleted: 1 }) });
+    expect(await purge(ended[0])).toEqual({ status: 404, body: '' });
+    expect((await purge(running[0])).status).toBe(412);
+    expect(await status(running[0])).toBe('Running');
+    await expect(deps.records.purge(ended[1])).resolves.toBe('purged');
+    await expect(deps.records.purge(ended[1])).resolves.toBe('notFound');
+    await expect(deps.records.purge(running[0])).resolves.toBe('notEnded');
+  });
 
   it('stops when the management API fails mid-page, keeps what it purged, and the next run carries on', async () => {
     const { ended, running } = await oldInstances();
