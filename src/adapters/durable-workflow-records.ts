@@ -16,10 +16,10 @@ import { unwrapContinuationToken, wrapContinuationToken } from './durable-contin
 const CONTINUATION = 'x-ms-continuation-token';
 
 /**
- * Ops reads of the Durable Functions task hub through the extension's HTTP management API, at the
- * addresses the durable client hands out (`createHttpManagementPayload`): the same on Azure and
- * locally. The SDK's own calls do not fit: `getStatus(id, {showHistory})` drops the history
- * (durable-js #620) and `getStatusBy` follows every continuation token, so it cannot page.
+ * Ops reads of the Durable Functions task hub, and the retention purge, through the extension's HTTP management API,
+ * at the addresses the durable client hands out (`createHttpManagementPayload`): the same on Azure and locally. The
+ * SDK's own calls do not fit: `getStatus(id, {showHistory})` drops the history (durable-js #620) and `getStatusBy`
+ * follows every continuation token, so it cannot page.
  * The addresses carry the extension's system key: never logged, never put in an error.
  */
 export class DurableWorkflowRecords implements WorkflowRecords {
