@@ -200,6 +200,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       LocalHost__FunctionKey: randomBytes(24).toString('base64url'),
       LocalHost__ClockControl: engine === 'reference' ? 'false' : 'true',
       TOKEN_KEEP_ALIVE_SCHEDULE: '0 0 3 * * 1',
+      HISTORY_PURGE_SCHEDULE: '0 30 4 * * *',
       LocalHost__StaticRoot: path.join(REPO_ROOT, 'web', 'dist'),
       LocalHost__WebConfig: JSON.stringify(
         wizardConfig({ entraUrl: entra.url, fixtures: entra.fixtures, inboxUrl: maildev.webUrl }),

@@ -33,6 +33,7 @@ import type * as TablePayerAccountsModule from './adapters/table-payer-accounts'
 import type { CheckConnectionDeps } from './app/check-connection';
 import type { ConsentFlowDeps } from './app/consent-flow';
 import type { KeepTokenAliveDeps } from './app/keep-token-alive';
+import type { PurgeFinishedHistoriesDeps } from './app/purge-finished-histories';
 import type { RedeemConsentDeps } from './app/redeem-consent';
 import type { RequestConsentLinkDeps } from './app/request-consent-link';
 import type { RunPreflightDeps } from './app/run-preflight';
@@ -62,6 +63,7 @@ import type { RegistrationWorkflow } from './ports/registration-workflow';
 import type { SecretStore } from './ports/secret-store';
 import type { SignedTokens } from './ports/signed-tokens';
 import type { WorkflowRecords } from './ports/workflow-records';
+import type * as HistoryPurgeTimer from './timers/history-purge';
 import type * as TimerBodies from './timers/token-keep-alive';
 
 /** Everything the HTTP functions, activities and timers need, built once per process from configuration. */
@@ -90,6 +92,8 @@ export interface AppServices {
   workflow(client: DurableClient): RegistrationWorkflow;
   /** Ops: what the task hub recorded (instance pages, histories), through the durable management API. */
   workflowRecords(client: DurableClient): WorkflowRecords;
+  /** Retention: purging the histories of orchestrations that ended more than HISTORY_RETENTION_DAYS ago. */
+  historyRetention(client: DurableClient): PurgeFinishedHistoriesDeps;
   registrationStart(client: DurableClient): StartRegistrationDeps;
   /** Step 3's checks before consent: app-only tokens with step 2's app and secret. */
   preflight(client: DurableClient): RunPreflightDeps;
@@ -162,6 +166,7 @@ export const activities = {
 /** The timers' bodies (src/timers), loaded on their first run. */
 export const timers = {
   tokenKeepAlive: () => (require('./timers/token-keep-alive') as typeof TimerBodies).tokenKeepAliveTimer,
+  historyPurge: () => (require('./timers/history-purge') as typeof HistoryPurgeTimer).historyPurgeRun,
 };
 
 function compose(config: AppConfig): AppServices {
@@ -351,6 +356,15 @@ function compose(config: AppConfig): AppServices {
       const { DurableWorkflowRecords } =
         require('./adapters/durable-workflow-records') as typeof DurableWorkflowRecordsModule;
       return new DurableWorkflowRecords(client);
+    },
+    historyRetention(client) {
+      return {
+        records: this.workflowRecords(client),
+        clock,
+        retentionDays: config.HISTORY_RETENTION_DAYS,
+        pageSize: 100,
+        concurrency: 8,
+      };
     },
     preflight: (client) => {
       const { directory, tokens } = secretUpdate();

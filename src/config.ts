@@ -141,6 +141,22 @@ export const settingsSchema = z
     CONNECTION_CHECKS_PER_HOUR: z.coerce.number().int().min(1).max(60).default(6),
 
     /**
+     * How many days the Durable engine keeps an ended orchestration's history (registrations, re-consents, keep-alive
+     * rounds) before the purge deletes it; the audit trail keeps what must outlive it. At least a week: ops read an ended
+     * registration's timeline, and step 1 and DELETE tell one that ended without its clean-up by its history.
+     */
+    HISTORY_RETENTION_DAYS: z.coerce.number().int().min(7).max(3650).default(90),
+    /** When the purge of those histories runs (NCRONTAB with seconds, UTC; `%HISTORY_PURGE_SCHEDULE%`, as above). */
+    HISTORY_PURGE_SCHEDULE: z
+      .string()
+      .trim()
+      .regex(
+        /^(\S+\s+){5}\S+$/,
+        'must be an NCRONTAB expression with six fields, e.g. "0 30 4 * * *" (daily 04:30 UTC)',
+      )
+      .default('0 30 4 * * *'),
+
+    /**
      * Only under a host that runs the app on a clock it controls (the project's local host, so tests can move time):
      * the path of a CommonJS module exporting `now(): number`. Unset in Azure: the system clock.
      */

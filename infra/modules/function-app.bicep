@@ -160,6 +160,8 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     KEEP_ALIVE_CONCURRENCY: '16'
     KEEP_ALIVE_PAGE_SIZE: '100'
     CONNECTION_CHECKS_PER_HOUR: '6'
+    HISTORY_RETENTION_DAYS: '90'
+    HISTORY_PURGE_SCHEDULE: '0 30 4 * * *'
 
     // Consent e-mail through Azure Communication Services (identity-based; no access key).
     ACS_ENDPOINT: acsEndpoint

@@ -7,6 +7,7 @@ import type {
   InstancePage,
   InstanceQuery,
   InstanceSummary,
+  PurgeOutcome,
   WorkflowRecords,
 } from '../ports/workflow-records';
 import { InvalidContinuationToken } from '../ports/workflow-records';
@@ -15,10 +16,10 @@ import { unwrapContinuationToken, wrapContinuationToken } from './durable-contin
 const CONTINUATION = 'x-ms-continuation-token';
 
 /**
- * Ops reads of the Durable Functions task hub through the extension's HTTP management API, at the
- * addresses the durable client hands out (`createHttpManagementPayload`): the same on Azure and
- * locally. The SDK's own calls do not fit: `getStatus(id, {showHistory})` drops the history
- * (durable-js #620) and `getStatusBy` follows every continuation token, so it cannot page.
+ * Ops reads of the Durable Functions task hub, and the retention purge, through the extension's HTTP management API,
+ * at the addresses the durable client hands out (`createHttpManagementPayload`): the same on Azure and locally. The
+ * SDK's own calls do not fit: `getStatus(id, {showHistory})` drops the history (durable-js #620) and `getStatusBy`
+ * follows every continuation token, so it cannot page.
  * The addresses carry the extension's system key: never logged, never put in an error.
  */
 export class DurableWorkflowRecords implements WorkflowRecords {
@@ -76,13 +77,35 @@ export class DurableWorkflowRecords implements WorkflowRecords {
     };
   }
 
+  /**
+   * `DELETE` at the instance's purgeHistoryDeleteUri: 200 once purged, 404 for an instance unknown or purged already,
+   * 412 for one not in a terminal state (the extension and the local host alike: test/reference, `purge` and
+   * `purge-running`). The SDK's `purgeInstanceHistory` would throw on that 412 with the extension's message only.
+   */
+  async purge(instanceId: string): Promise<PurgeOutcome> {
+    const url = new URL(this.client.createHttpManagementPayload(instanceId).purgeHistoryDeleteUri);
+    const res = await this.send(url, 'DELETE');
+    await res.body?.cancel();
+    if (res.status === 200) return 'purged';
+    if (res.status === 404) return 'notFound';
+    if (res.status === 412) return 'notEnded';
+    throw new TransientError(`The durable management API answered HTTP ${res.status} to a purge`, {
+      status: res.status,
+    });
+  }
+
   private instanceUrl(instanceId: string): URL {
     return new URL(this.client.createHttpManagementPayload(instanceId).statusQueryGetUri);
   }
 
-  private async get(url: URL, headers: Record<string, string> = {}): Promise<Response> {
+  private get(url: URL, headers: Record<string, string> = {}): Promise<Response> {
+    return this.send(url, 'GET', headers);
+  }
+
+  private async send(url: URL, method: 'GET' | 'DELETE', headers: Record<string, string> = {}): Promise<Response> {
     try {
       return await fetch(url, {
+        method,
         headers: { accept: 'application/json', ...headers },
         signal: AbortSignal.timeout(this.options.timeoutMs ?? 15_000),
       });

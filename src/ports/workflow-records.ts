@@ -1,6 +1,6 @@
 /**
- * What the workflow engine recorded about its instances, for ops: summaries page by page, and one
- * instance's history (Durable Functions' status API in production). Read-only.
+ * What the workflow engine recorded about its instances: summaries page by page and one instance's history, for ops;
+ * and the purge of an ended instance's records, for retention (Durable Functions' management API in production).
  */
 import type { RecordedStep } from '../domain/recorded-step';
 
@@ -44,9 +44,17 @@ export class InvalidContinuationToken extends Error {
   }
 }
 
+/**
+ * What purging one instance did: its history and state deleted, already gone (another purge got there first), or
+ * refused because it has not ended (the engine never purges a running or pending instance).
+ */
+export type PurgeOutcome = 'purged' | 'notFound' | 'notEnded';
+
 export interface WorkflowRecords {
   /** Throws InvalidContinuationToken when the engine refuses the token. */
   list(query: InstanceQuery): Promise<InstancePage>;
   /** Undefined when there is no such instance. */
   history(instanceId: string): Promise<InstanceHistory | undefined>;
+  /** Deletes an ended instance's history and state; throws TransientError when the engine cannot answer. */
+  purge(instanceId: string): Promise<PurgeOutcome>;
 }
