@@ -1,10 +1,12 @@
 import * as path from 'node:path';
 import type { DurableEngine } from '../local/stack';
+import type { ApiLoadSettings } from './api-load-options';
+import { API_LOAD_USAGE, defaultApiLoadSettings, parseApiLoadOption } from './api-load-options';
 
 /** Command-line options of `node dist/bench/run.js [--flag=value ...]`. */
 export interface BenchOptions {
-  /** Which part to run alone: cold load (a), host load (b) or step 2 latency (c); all when absent. */
-  only?: 'cold' | 'load' | 'step2';
+  /** Which part to run alone: cold load (a), the host under load (b), step 2 latency (c) or the API load (d); all when absent. */
+  only?: 'cold' | 'host' | 'step2' | 'load';
   coldRuns: number;
   /** App whose entry points (a) loads: the deployment package (dist/package, what Azure loads) by default. */
   coldAppRoot: string;
@@ -25,14 +27,17 @@ export interface BenchOptions {
   step2StandInLatenciesMs: number[];
   /** (c): the Durable engines to run it on, one run per engine and latency (reference: Microsoft's extension). */
   step2Engines: DurableEngine[];
+  /** (d): the API load bench (`--load-*`, see api-load-options.ts). */
+  apiLoad: ApiLoadSettings;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SAMPLE_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'sample-app');
 
-const USAGE = `usage: node dist/bench/run.js [--only=cold|load|step2] [--cold-runs=15] [--cold-app-root=DIR]
+const USAGE = `usage: node dist/bench/run.js [--only=cold|host|step2|load] [--cold-runs=15] [--cold-app-root=DIR]
   [--orchestrations=500] [--concurrency=64] [--timeout-s=300] [--poll-ms=250] [--host-cpu-prof=DIR] [--dump=FILE] [--host-node-options=...]
-  [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0,100] [--step2-engines=local,reference]`;
+  [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0,100] [--step2-engines=local,reference]
+${API_LOAD_USAGE}`;
 
 function positiveInt(name: string, value: string, max: number, min = 1): number {
   const n = Number(value);
@@ -58,6 +63,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     step2Warmups: 3,
     step2StandInLatenciesMs: [0, 100],
     step2Engines: ['local', 'reference'],
+    apiLoad: defaultApiLoadSettings(),
   };
   for (const arg of argv) {
     const match = /^--([a-z][a-z0-9-]*)=(.*)$/.exec(arg);
@@ -65,8 +71,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     const [, name, value] = match;
     switch (name) {
       case 'only':
-        if (value !== 'cold' && value !== 'load' && value !== 'step2')
-          throw new Error(`--only must be cold, load or step2\n${USAGE}`);
+        if (value !== 'cold' && value !== 'host' && value !== 'step2' && value !== 'load')
+          throw new Error(`--only must be cold, host, step2 or load\n${USAGE}`);
         options.only = value;
         break;
       case 'cold-runs':
@@ -113,6 +119,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         });
         break;
       default:
+        if (name.startsWith('load-')) {
+          parseApiLoadOption(options.apiLoad, name, value);
+          break;
+        }
         throw new Error(`Unknown option --${name}\n${USAGE}`);
     }
   }

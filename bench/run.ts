@@ -7,7 +7,7 @@
  *     each measured with process.hrtime inside fresh `node` processes (spawn time excluded) with the functions-core
  *     shim installed first on both sides; medians of N interleaved runs and their ratio.
  *     Target: app ≤ 1.3 × bare. Skipped, saying so, while the app has no entry points.
- * (b) Host under load: Azurite and the local host (child processes, loopback only) serving the
+ * (b) Host under load (`--only=host`; it was `--only=load` before (d) took that name): Azurite and the local host (child processes, loopback only) serving the
  *     sample app; 500 `Bench` orchestrations (5 activities, then the external event `Proceed`)
  *     started at once through the app's HTTP trigger with 64 requests in flight, each followed by
  *     raising `Proceed` through the management API, until all are Completed (5-minute bound).
@@ -26,16 +26,26 @@
  *     reference runs are reported as skipped, with the reason, where the .NET SDK cannot restore it.
  *     Target: PUT p50 ≤ 1.5 × floor p50. This process calls the HTTPS stand-ins itself, so it re-runs
  *     itself with NODE_EXTRA_CA_CERTS naming the loopback certificate when that is not set.
+ * (d) API load (`--only=load`, api-load.ts): 200 CSP partners (generated fixtures: each its own tenant, Partner
+ *     Center app and admin, so each a distinct caller with its own organization claim) registering at once through
+ *     the stack's API: step 1, step 2, step 3, the admin's consent at the Entra ID stand-in and the callback, until
+ *     GET /api/payer-account answers the account; the stand-ins answering at realistic latencies (Entra ID tokens
+ *     150 ms, Key Vault 20 ms, Partner Center 100–300 ms; `--load-*` options); after one warm-up registration.
+ *     Reports p50/p99 per step, every unexpected answer with its reason (target: 0), and the host's throughput
+ *     (registrations and requests per second); on each engine, the reference one skipped, with the reason, where
+ *     the .NET SDK cannot restore it.
  *
  * Prints one table with the targets and whether each is met. Exits 1 when a part could not be
  * measured (an entry point failed to load, an orchestration failed, the deadline passed); an
- * unmet target is reported, not an error. Options: see bench-options.ts (`--only=cold|load|step2`,
+ * unmet target is reported, not an error. Options: see bench-options.ts (`--only=cold|host|step2|load`,
  * `--host-cpu-prof=DIR` to write a CPU profile of the host, ...).
  */
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { ReferenceHostUnavailable } from '../local/durable-reference/reference-host';
 import type { DurableEngine } from '../local/stack';
+import type { ApiLoadRun } from './api-load-report';
+import { apiLoadRows, runApiLoadBench } from './api-load-report';
 import type { BenchOptions } from './bench-options';
 import { parseBenchOptions, REPO_ROOT, SAMPLE_APP } from './bench-options';
 import type { ColdLoadOutcome } from './cold-load';
@@ -197,7 +207,7 @@ async function runStep2(engine: DurableEngine, standInLatencyMs: number, options
 async function main(): Promise<number> {
   const options = parseBenchOptions(process.argv.slice(2));
   const runs = (part: NonNullable<typeof options.only>) => options.only === undefined || options.only === part;
-  if (runs('step2')) {
+  if (runs('step2') || runs('load')) {
     const exitCode = await reexecTrustingLoopbackTls(log);
     if (exitCode !== undefined) return exitCode;
   }
@@ -219,9 +229,9 @@ async function main(): Promise<number> {
   }
 
   let load: HostLoadResult | Error | undefined;
-  if (runs('load')) {
+  if (runs('host')) {
     log(
-      `(b) host under load: ${options.orchestrations} Bench orchestrations, ${options.concurrency} requests in flight`,
+      `(b) host under load (--only=host): ${options.orchestrations} Bench orchestrations, ${options.concurrency} requests in flight`,
     );
     try {
       load = await measureHostLoad({ appRoot: SAMPLE_APP, ...options, log });
@@ -263,11 +273,25 @@ async function main(): Promise<number> {
     }
   }
 
+  const apiLoad: ApiLoadRun[] = [];
+  if (runs('load')) {
+    for (const engine of options.apiLoad.engines) {
+      const run = await runApiLoadBench(engine, options.apiLoad, log);
+      if (run.outcome instanceof Error) failed = true;
+      apiLoad.push(run);
+    }
+  }
+
   log('');
   log(
     formatTable(
       ['measure', 'result', 'target', 'met'],
-      [...(cold ? coldRows(cold, options.coldRuns) : []), ...loadRows(load), ...step2.flatMap(step2Rows)],
+      [
+        ...(cold ? coldRows(cold, options.coldRuns) : []),
+        ...loadRows(load),
+        ...step2.flatMap(step2Rows),
+        ...apiLoad.flatMap(apiLoadRows),
+      ],
     ),
   );
   return failed ? 1 : 0;

@@ -75,6 +75,8 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
     res.on('finish', () => options.log?.(`key-vault ${method} ${url.pathname} ${res.statusCode}`));
 
     if (url.pathname.startsWith('/_control/')) return control(method, url.pathname, body, res);
+    const delayMs = faults.nextDelayMs();
+    if (delayMs > 0) await new Promise((resolve) => setTimeout(resolve, delayMs));
 
     const authz = req.headers.authorization;
     const token = /^Bearer\s+(\S+)$/i.exec(authz ?? '')?.[1];
