@@ -22,7 +22,7 @@ const STEP_LABELS: Record<LoadStep, string> = {
 
 const range = (r: LatencyRange) => (r.minMs === r.maxMs ? `${r.minMs} ms` : `${r.minMs}–${r.maxMs} ms`);
 const seconds = (s?: number) => (s === undefined ? '?' : `${s.toFixed(1)} s`);
-const ms = (values: number[], p: number) => `${Math.round(percentile(values, p))}`;
+const ms = (values: number[], p: number) => (values.length === 0 ? '-' : `${Math.round(percentile(values, p))}`);
 
 /** Runs (d) on one engine, logging as it goes; a reference engine the machine cannot build is reported as skipped. */
 export async function runApiLoadBench(
@@ -56,6 +56,10 @@ export async function runApiLoadBench(
       `  CPU during the run: host ${seconds(cpu.host)}, Azurite ${seconds(cpu.azurite)}` +
         (engine === 'reference' ? `, reference host ${seconds(cpu.referenceHost)}` : '') +
         `, this process (client and stand-ins) ${seconds(cpu.bench)}, other processes ${seconds(cpu.other)} (wall ${(run.wallMs / 1000).toFixed(1)} s)`,
+    );
+    log(
+      `  answered late by design (not errors): step 2's 202 (verification over PARTNER_CENTER_VERIFY_WAIT_SECONDS) ${run.late.step2Pending}, ` +
+        `the admin's 'Consent received' page (checks over CONSENT_VERDICT_WAIT_SECONDS) ${run.late.consentReceived}`,
     );
     log(`  errors: ${run.errors.length}`);
     for (const error of run.errors) log(`    ${error.organization} at ${error.step}: ${error.reason}`);
@@ -98,6 +102,12 @@ export function apiLoadRows(entry: ApiLoadRun): string[][] {
       'reported',
       '',
     ]),
+    [
+      `${label} late answers (by design)`,
+      `step 2 answered 202: ${run.late.step2Pending}; admin's page 'Consent received': ${run.late.consentReceived}`,
+      'reported',
+      '',
+    ],
     [
       `${label} throughput`,
       `${(run.registered / wallS).toFixed(2)} registrations/s, ${(run.answers / wallS).toFixed(0)} requests/s (${run.polls} of ${run.answers} polls; ${wallS.toFixed(1)} s)`,

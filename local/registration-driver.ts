@@ -130,6 +130,8 @@ export interface RegisteredAccount {
 /** What a registration's steps answer that the driver reads: a status to wait for, the consent link. */
 interface DriverBody {
   status?: string;
+  verified?: unknown;
+  error?: unknown;
   consentLink?: string;
 }
 
@@ -138,6 +140,10 @@ export interface Registered {
   account: RegisteredAccount;
   /** The title of the page the admin's browser showed after Microsoft's redirect ('Registered' once the checks passed). */
   adminPage: string;
+  /** Step 2 answered 202 (the verification outlasted the trigger's wait) and the driver waited as the wizard does. */
+  step2Pending: boolean;
+  /** Wrong answers the registration got past (the driver waited on where a person would have been misled). */
+  unexpected: { step: RegistrationStep; reason: string }[];
 }
 
 const brief = (answer: { status: number; text: string }) => `HTTP ${answer.status} ${answer.text.slice(0, 300)}`;
@@ -145,7 +151,8 @@ const brief = (answer: { status: number; text: string }) => `HTTP ${answer.statu
 /**
  * One registration through the API, as the end-to-end test drives it: step 1, step 2 with the app's valid secret,
  * a consent link (step 3), the admin's consent at the Entra ID stand-in and the callback; resolves once GET
- * /api/payer-account answers the registered account. Any other answer throws a RegistrationStepError.
+ * /api/payer-account answers the registered account. Any other answer throws a RegistrationStepError, but for the
+ * wrong answers it can wait past, which it lists as `unexpected`.
  */
 export async function registerOrganization(
   stack: Pick<Stack, 'apiBaseUrl' | 'entra'>,
@@ -153,8 +160,12 @@ export async function registerOrganization(
   token: string,
   options: RegisterOptions = {},
 ): Promise<Registered> {
-  const { call } = apiClient<DriverBody | undefined>(stack, options.seen, { timeoutMs: options.requestTimeoutMs, onAnswer: options.onAnswer });
+  const { call } = apiClient<DriverBody | undefined>(stack, options.seen, {
+    timeoutMs: options.requestTimeoutMs,
+    onAnswer: options.onAnswer,
+  });
   const polling = options.polling ?? TEST_POLLING;
+  const unexpected: Registered['unexpected'] = [];
   const step = async <T>(name: RegistrationStep, run: () => Promise<T>): Promise<T> => {
     const started = performance.now();
     const result = await run().catch((error: unknown) => {
@@ -184,14 +195,37 @@ export async function registerOrganization(
     if (started.status !== 201) throw new RegistrationStepError('step 1', brief(started));
     await waitFor('step 1', '/payer-account/registration', atStatus('awaitingPartnerCenterCredentials'), 'at step 2');
   });
-  await step('step 2', async () => {
+  const step2Pending = await step('step 2', async () => {
     const verified = await call('PUT', '/payer-account/registration/partner-center-credentials', token, {
       applicationId: organization.applicationId,
       domain: organization.domain,
       secret: organization.secret,
       ...options.step2Extras,
     });
-    if (verified.status !== 200) throw new RegistrationStepError('step 2', brief(verified));
+    if (verified.status === 200) return false;
+    if (verified.status !== 202) throw new RegistrationStepError('step 2', brief(verified));
+    // Still verifying: the wizard reads the registration until the verification is over. Back at step 2 with neither
+    // a verdict nor an error, the submission has not reached the workflow yet: the wizard would show step 2's form
+    // again. An error, but the driver waits on for the verdict.
+    let stale: Answer | undefined;
+    const over = await waitFor(
+      'step 2',
+      '/payer-account/registration',
+      (answer) => {
+        const unsettled = atStatus('awaitingPartnerCenterCredentials')(answer) && !answer.body?.error;
+        if (unsettled) stale ??= answer;
+        return !unsettled && !atStatus('verifyingPartnerCenterCredentials')(answer);
+      },
+      'verified',
+    );
+    if (stale)
+      unexpected.push({
+        step: 'step 2',
+        reason: `after its 202 the registration read as not submitted (the wizard shows step 2 again): ${brief(stale)}`,
+      });
+    if (!atStatus('awaitingPartnerApiCredentials')(over) || !over.body?.verified)
+      throw new RegistrationStepError('step 2', `after a 202: ${brief(over)}`);
+    return true;
   });
   const consentLink = await step('step 3', async () => {
     const link = await call('PUT', '/payer-account/registration/partner-api-credentials', token, {
@@ -228,5 +262,5 @@ export async function registerOrganization(
     return /<h1>([^<]*)<\/h1>/.exec(callback.text)?.[1] ?? '(no title)';
   });
   const account = await waitFor('consent', '/payer-account', (answer) => answer.status === 200, 'registered');
-  return { account: account.body as unknown as RegisteredAccount, adminPage };
+  return { account: account.body as unknown as RegisteredAccount, adminPage, step2Pending, unexpected };
 }
