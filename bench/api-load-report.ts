@@ -29,6 +29,7 @@ export async function runApiLoadBench(
   engine: DurableEngine,
   settings: ApiLoadSettings,
   log: (line: string) => void,
+  hostCpuProfileDir?: string,
 ): Promise<ApiLoadRun> {
   const { latencies: l } = settings;
   log(
@@ -38,7 +39,7 @@ export async function runApiLoadBench(
   );
   const organizations = settings.organizations;
   try {
-    const result = await measureApiLoad(engine, settings, log);
+    const result = await measureApiLoad(engine, settings, log, hostCpuProfileDir);
     const { run, cpuSeconds: cpu, callsPerRegistration: calls } = result;
     for (const step of LOAD_STEPS) {
       const values = run.stepMs[step];

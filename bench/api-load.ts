@@ -1,3 +1,5 @@
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { Polling, RegisteringOrganization } from '../local/registration-driver';
 import { registerOrganization, RegistrationStepError } from '../local/registration-driver';
@@ -111,6 +113,7 @@ export async function driveRegistrations(
   return run;
 }
 
+const PROFILER = path.join(__dirname, 'cpu-profile-preload.js');
 const TOKEN = '^POST /[^/]+/oauth2/v2\\.0/token$';
 const ALWAYS = 1_000_000;
 
@@ -172,17 +175,24 @@ const minus = (a?: number, b?: number) => (a === undefined || b === undefined ? 
  * (d) `settings.organizations` CSP partners (generated fixtures, each its own tenant, app and admin) registering at once
  * through the API of a stack on `engine`, the stand-ins answering at `settings.latencies`. One more partner registers
  * first, alone and outside the measured window, to warm the host up. Throws when the stack cannot run or the warm-up
- * registration fails; unexpected answers in the measured run are its `errors`.
+ * registration fails; unexpected answers in the measured run are its `errors`. With `hostCpuProfileDir`, the host
+ * writes a CPU profile of the whole run there (bench/cpu-profile-summary.ts reads it).
  */
 export async function measureApiLoad(
   engine: DurableEngine,
   settings: ApiLoadSettings,
   log: (line: string) => void,
+  hostCpuProfileDir?: string,
 ): Promise<ApiLoadResult> {
   const generated = generatePartners(settings.organizations + 1);
+  if (hostCpuProfileDir) mkdirSync(hostCpuProfileDir, { recursive: true });
   const stack = await startStack({
     engine,
     fixtures: { entra: generated.entra, partnerCenter: generated.partnerCenter },
+    // The same preload as (b)'s --host-cpu-prof: the host writes DIR/host-<pid>.cpuprofile when it stops.
+    hostEnv: hostCpuProfileDir
+      ? { NODE_OPTIONS: `--require ${PROFILER}`, BENCH_CPU_PROF_DIR: hostCpuProfileDir }
+      : undefined,
   });
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= stopWithin(stack, 15_000));

@@ -276,7 +276,7 @@ async function main(): Promise<number> {
   const apiLoad: ApiLoadRun[] = [];
   if (runs('load')) {
     for (const engine of options.apiLoad.engines) {
-      const run = await runApiLoadBench(engine, options.apiLoad, log);
+      const run = await runApiLoadBench(engine, options.apiLoad, log, options.hostCpuProfileDir);
       if (run.outcome instanceof Error) failed = true;
       apiLoad.push(run);
     }
