@@ -17,7 +17,7 @@ const CONSENT_RECEIVED = 'Consent received';
 export const LOAD_STEPS = ['step 1', 'step 2', 'step 3', 'consent', 'registration'] as const;
 export type LoadStep = (typeof LOAD_STEPS)[number];
 
-/** A registration that did not end as expected: which organization, at which step, and what was answered. */
+/** An unexpected answer: which organization, at which step, and what was answered. */
 export interface LoadError {
   organization: string;
   step: string;
@@ -172,8 +172,8 @@ const cpuNow = (stack: Stack): CpuSnapshot => ({
 const minus = (a?: number, b?: number) => (a === undefined || b === undefined ? undefined : a - b);
 
 /**
- * (d) `settings.organizations` CSP partners (generated fixtures, each its own tenant, app and admin) registering at once
- * through the API of a stack on `engine`, the stand-ins answering at `settings.latencies`. One more partner registers
+ * (d) `settings.organizations` CSP partners (generated fixtures: each its own tenant, app and admin) registering at
+ * once through the API of a stack on `engine`, the stand-ins answering at `settings.latencies`. One more partner registers
  * first, alone and outside the measured window, to warm the host up. Throws when the stack cannot run or the warm-up
  * registration fails; unexpected answers in the measured run are its `errors`. With `hostCpuProfileDir`, the host
  * writes a CPU profile of the whole run there (bench/cpu-profile-summary.ts reads it).

@@ -5,7 +5,7 @@ import { API_LOAD_USAGE, defaultApiLoadSettings, parseApiLoadOption } from './ap
 
 /** Command-line options of `node dist/bench/run.js [--flag=value ...]`. */
 export interface BenchOptions {
-  /** Which part to run alone: cold load (a), the host under load (b), step 2 latency (c) or the API load (d); all when absent. */
+  /** The part to run alone: cold load (a), host under load (b), step 2 latency (c), API load (d); absent: all. */
   only?: 'cold' | 'host' | 'step2' | 'load';
   coldRuns: number;
   /** App whose entry points (a) loads: the deployment package (dist/package, what Azure loads) by default. */

@@ -7,10 +7,11 @@
  *     each measured with process.hrtime inside fresh `node` processes (spawn time excluded) with the functions-core
  *     shim installed first on both sides; medians of N interleaved runs and their ratio.
  *     Target: app ≤ 1.3 × bare. Skipped, saying so, while the app has no entry points.
- * (b) Host under load (`--only=host`; it was `--only=load` before (d) took that name): Azurite and the local host (child processes, loopback only) serving the
- *     sample app; 500 `Bench` orchestrations (5 activities, then the external event `Proceed`)
- *     started at once through the app's HTTP trigger with 64 requests in flight, each followed by
- *     raising `Proceed` through the management API, until all are Completed (5-minute bound).
+ * (b) Host under load (`--only=host`; it was `--only=load` before (d) took that name): Azurite and the local
+ *     host (child processes, loopback only) serving the sample app; 500 `Bench` orchestrations (5 activities,
+ *     then the external event `Proceed`) started at once through the app's HTTP trigger with 64 requests in
+ *     flight, each followed by raising `Proceed` through the management API, until all are Completed (5-minute
+ *     bound).
  *     Reports orchestrations/s (first start → last `lastUpdatedTime`), p50/p99 of each instance's
  *     createdTime → lastUpdatedTime, and storage transactions per orchestration and per episode
  *     (delta of /admin/host/stats, less the bench's own list queries).

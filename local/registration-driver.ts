@@ -73,7 +73,7 @@ export const until = async (check: () => Promise<boolean>, tries = 300, everyMs 
   return false;
 };
 
-/** How a wait for a state looks: first after `firstMs`, the pause doubling up to `maxMs`, giving up after `timeoutMs`. */
+/** A wait for a state: a first pause of `firstMs`, doubling up to `maxMs`; given up after `timeoutMs`. */
 export interface Polling {
   firstMs: number;
   maxMs: number;
@@ -113,7 +113,7 @@ export interface RegisterOptions {
   step2Extras?: Record<string, string>;
   polling?: Polling;
   requestTimeoutMs?: number;
-  /** Each step's time once it is done: its request until the registration can go on (consent: until the admin's page). */
+  /** Each step's time once done: its request until the registration can go on (consent: until the admin's page). */
   onStep?(step: RegistrationStep, ms: number): void;
   /** Every answer from the host: the API's and the admin's pages. */
   onAnswer?(answer: ObservedAnswer): void;
@@ -138,7 +138,7 @@ interface DriverBody {
 export interface Registered {
   /** GET /api/payer-account's answer. */
   account: RegisteredAccount;
-  /** The title of the page the admin's browser showed after Microsoft's redirect ('Registered' once the checks passed). */
+  /** The title of the admin's page after Microsoft's redirect ('Registered' once the checks passed). */
   adminPage: string;
   /** Step 2 answered 202 (the verification outlasted the trigger's wait) and the driver waited as the wizard does. */
   step2Pending: boolean;
