@@ -1,10 +1,12 @@
 import * as path from 'node:path';
 import type { DurableEngine } from '../local/stack';
+import type { ApiLoadSettings } from './api-load-options';
+import { API_LOAD_USAGE, defaultApiLoadSettings, parseApiLoadOption } from './api-load-options';
 
 /** Command-line options of `node dist/bench/run.js [--flag=value ...]`. */
 export interface BenchOptions {
-  /** Which part to run alone: cold load (a), host load (b), step 2 latency (c) or the keep-alive round (d); all when absent. */
-  only?: 'cold' | 'load' | 'step2' | 'keepalive';
+  /** The part to run alone: cold load (a), host under load (b), step 2 latency (c), API load (d), keep-alive (e); absent: all. */
+  only?: 'cold' | 'host' | 'step2' | 'load' | 'keepalive';
   coldRuns: number;
   /** App whose entry points (a) loads: the deployment package (dist/package, what Azure loads) by default. */
   coldAppRoot: string;
@@ -25,12 +27,14 @@ export interface BenchOptions {
   step2StandInLatenciesMs: number[];
   /** (c): the Durable engines to run it on, one run per engine and latency (reference: Microsoft's extension). */
   step2Engines: DurableEngine[];
-  /** (d): registered accounts seeded for one keep-alive round. */
+  /** (d): the API load bench (`--load-*`, see api-load-options.ts). */
+  apiLoad: ApiLoadSettings;
+  /** (e): registered accounts seeded for one keep-alive round. */
   keepAliveAccounts: number;
-  /** (d): ms added to every Entra ID request and every Key Vault request. */
+  /** (e): ms added to every Entra ID request and every Key Vault request. */
   keepAliveEntraLatencyMs: number;
   keepAliveKeyVaultLatencyMs: number;
-  /** (d): KEEP_ALIVE_CONCURRENCY and KEEP_ALIVE_PAGE_SIZE (the product's defaults when absent). */
+  /** (e): KEEP_ALIVE_CONCURRENCY and KEEP_ALIVE_PAGE_SIZE (the product's defaults when absent). */
   keepAliveConcurrency?: number;
   keepAlivePageSize?: number;
 }
@@ -38,9 +42,10 @@ export interface BenchOptions {
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
 export const SAMPLE_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'sample-app');
 
-const USAGE = `usage: node dist/bench/run.js [--only=cold|load|step2|keepalive] [--cold-runs=15] [--cold-app-root=DIR]
+const USAGE = `usage: node dist/bench/run.js [--only=cold|host|step2|load|keepalive] [--cold-runs=15] [--cold-app-root=DIR]
   [--orchestrations=500] [--concurrency=64] [--timeout-s=300] [--poll-ms=250] [--host-cpu-prof=DIR] [--dump=FILE] [--host-node-options=...]
   [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0,100] [--step2-engines=local,reference]
+${API_LOAD_USAGE}
   [--accounts=1000] [--entra-latency-ms=150] [--key-vault-latency-ms=20] [--keep-alive-concurrency=N] [--keep-alive-page-size=N]`;
 
 function positiveInt(name: string, value: string, max: number, min = 1): number {
@@ -67,6 +72,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     step2Warmups: 3,
     step2StandInLatenciesMs: [0, 100],
     step2Engines: ['local', 'reference'],
+    apiLoad: defaultApiLoadSettings(),
     keepAliveAccounts: 1000,
     keepAliveEntraLatencyMs: 150,
     keepAliveKeyVaultLatencyMs: 20,
@@ -77,8 +83,8 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     const [, name, value] = match;
     switch (name) {
       case 'only':
-        if (value !== 'cold' && value !== 'load' && value !== 'step2' && value !== 'keepalive')
-          throw new Error(`--only must be cold, load, step2 or keepalive\n${USAGE}`);
+        if (value !== 'cold' && value !== 'host' && value !== 'step2' && value !== 'load' && value !== 'keepalive')
+          throw new Error(`--only must be cold, host, step2, load or keepalive\n${USAGE}`);
         options.only = value;
         break;
       case 'cold-runs':
@@ -140,6 +146,10 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         options.keepAlivePageSize = positiveInt(name, value, 1000);
         break;
       default:
+        if (name.startsWith('load-')) {
+          parseApiLoadOption(options.apiLoad, name, value);
+          break;
+        }
         throw new Error(`Unknown option --${name}\n${USAGE}`);
     }
   }

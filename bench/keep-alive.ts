@@ -60,7 +60,7 @@ export async function measureKeepAlive(options: KeepAliveBenchOptions): Promise<
     const seedSeconds = (performance.now() - seedStart) / 1000;
     options.log(`  seeded ${options.accounts} registered accounts in ${seedSeconds.toFixed(1)} s`);
     stack.entra.faults.inject({ latencyMs: options.entraLatencyMs, count: 1_000_000 });
-    stack.keyVault.faults.latencyMs = options.keyVaultLatencyMs;
+    stack.keyVault.faults.setLatency(options.keyVaultLatencyMs);
     const entraBefore = stack.entra.faults.served;
     const keyVaultBefore = stack.keyVault.faults.served;
     const cpuBefore = [processCpuSeconds(stack.host.pid), processCpuSeconds(stack.azurite.pid)];

@@ -7,10 +7,11 @@
  *     each measured with process.hrtime inside fresh `node` processes (spawn time excluded) with the functions-core
  *     shim installed first on both sides; medians of N interleaved runs and their ratio.
  *     Target: app ≤ 1.3 × bare. Skipped, saying so, while the app has no entry points.
- * (b) Host under load: Azurite and the local host (child processes, loopback only) serving the
- *     sample app; 500 `Bench` orchestrations (5 activities, then the external event `Proceed`)
- *     started at once through the app's HTTP trigger with 64 requests in flight, each followed by
- *     raising `Proceed` through the management API, until all are Completed (5-minute bound).
+ * (b) Host under load (`--only=host`; it was `--only=load` before (d) took that name): Azurite and the local
+ *     host (child processes, loopback only) serving the sample app; 500 `Bench` orchestrations (5 activities,
+ *     then the external event `Proceed`) started at once through the app's HTTP trigger with 64 requests in
+ *     flight, each followed by raising `Proceed` through the management API, until all are Completed (5-minute
+ *     bound).
  *     Reports orchestrations/s (first start → last `lastUpdatedTime`), p50/p99 of each instance's
  *     createdTime → lastUpdatedTime, and storage transactions per orchestration and per episode
  *     (delta of /admin/host/stats, less the bench's own list queries).
@@ -26,16 +27,31 @@
  *     reference runs are reported as skipped, with the reason, where the .NET SDK cannot restore it.
  *     Target: PUT p50 ≤ 1.5 × floor p50. This process calls the HTTPS stand-ins itself, so it re-runs
  *     itself with NODE_EXTRA_CA_CERTS naming the loopback certificate when that is not set.
+ * (d) API load (`--only=load`, api-load.ts): 200 CSP partners (generated fixtures: each its own tenant, Partner
+ *     Center app and admin, so each a distinct caller with its own organization claim) registering at once through
+ *     the stack's API: step 1, step 2, step 3, the admin's consent at the Entra ID stand-in and the callback, until
+ *     GET /api/payer-account answers the account; the stand-ins answering at realistic latencies (Entra ID tokens
+ *     150 ms, Key Vault 20 ms, Partner Center 100–300 ms; `--load-*` options); after one warm-up registration.
+ *     Reports p50/p99 per step, every unexpected answer with its reason (target: 0), and the host's throughput
+ *     (registrations and requests per second); on each engine, the reference one skipped, with the reason, where
+ *     the .NET SDK cannot restore it.
+ * (e) The keep-alive round (`--only=keepalive`, keep-alive.ts): `--accounts=N` (1,000 by default) registered accounts
+ *     seeded into a local stack (local/seed-registered-accounts.ts), every Entra ID request answered in 150 ms and
+ *     every Key Vault request in 20 ms (options), one round run through the timer; prints `keep-alive round: N
+ *     accounts in S s, R accounts/s, C calls/account, peak RSS M MiB` (the host's VmHWM).
+ *     Targets: ≥ 17 accounts/s (10,000 in 10 minutes), ≤ 6 Entra ID + Key Vault calls per account, all refreshed.
  *
  * Prints one table with the targets and whether each is met. Exits 1 when a part could not be
  * measured (an entry point failed to load, an orchestration failed, the deadline passed); an
- * unmet target is reported, not an error. Options: see bench-options.ts (`--only=cold|load|step2`,
+ * unmet target is reported, not an error. Options: see bench-options.ts (`--only=cold|host|step2|load|keepalive`,
  * `--host-cpu-prof=DIR` to write a CPU profile of the host, ...).
  */
 import { cpus } from 'node:os';
 import * as path from 'node:path';
 import { ReferenceHostUnavailable } from '../local/durable-reference/reference-host';
 import type { DurableEngine } from '../local/stack';
+import type { ApiLoadRun } from './api-load-report';
+import { apiLoadRows, runApiLoadBench } from './api-load-report';
 import type { BenchOptions } from './bench-options';
 import { parseBenchOptions, REPO_ROOT, SAMPLE_APP } from './bench-options';
 import type { ColdLoadOutcome } from './cold-load';
@@ -205,7 +221,7 @@ async function runStep2(engine: DurableEngine, standInLatencyMs: number, options
 
 async function runKeepAlive(options: BenchOptions): Promise<KeepAliveBenchResult | Error> {
   log(
-    `(d) keep-alive round: ${options.keepAliveAccounts} registered accounts, Entra ID +${options.keepAliveEntraLatencyMs} ms and Key Vault +${options.keepAliveKeyVaultLatencyMs} ms per request`,
+    `(e) keep-alive round: ${options.keepAliveAccounts} registered accounts, Entra ID +${options.keepAliveEntraLatencyMs} ms and Key Vault +${options.keepAliveKeyVaultLatencyMs} ms per request`,
   );
   try {
     const r = await measureKeepAlive({
@@ -227,38 +243,38 @@ async function runKeepAlive(options: BenchOptions): Promise<KeepAliveBenchResult
     );
     return r;
   } catch (error) {
-    log(`  FAILED (d): ${(error as Error).stack ?? String(error)}`);
+    log(`  FAILED (e): ${(error as Error).stack ?? String(error)}`);
     return error as Error;
   }
 }
 
 function keepAliveRows(result: KeepAliveBenchResult | Error | undefined): string[][] {
   if (result === undefined) return [];
-  if (result instanceof Error) return [['(d) keep-alive round', `FAILED: ${result.message.split('\n')[0]}`, '', 'NO']];
+  if (result instanceof Error) return [['(e) keep-alive round', `FAILED: ${result.message.split('\n')[0]}`, '', 'NO']];
   const calls = result.entraCallsPerAccount + result.keyVaultCallsPerAccount;
   const refreshedAll = result.counts.refreshed === result.accounts;
   return [
     [
-      `(d) keep-alive, ${result.accounts} accounts`,
+      `(e) keep-alive, ${result.accounts} accounts`,
       `${result.perSecond.toFixed(1)} accounts/s (${result.seconds.toFixed(1)} s)`,
       `≥ ${TARGETS.keepAlivePerSecond}/s`,
       met(result.perSecond >= TARGETS.keepAlivePerSecond),
     ],
     [
-      '(d) Entra ID + Key Vault calls/account',
+      '(e) Entra ID + Key Vault calls/account',
       calls.toFixed(2),
       `≤ ${TARGETS.keepAliveCallsPerAccount}`,
       met(calls <= TARGETS.keepAliveCallsPerAccount),
     ],
-    ['(d) accounts refreshed', `${result.counts.refreshed} of ${result.accounts}`, 'all', met(refreshedAll)],
-    ['(d) host peak RSS', `${result.peakRssMiB.toFixed(0)} MiB`, 'flat in N', ''],
+    ['(e) accounts refreshed', `${result.counts.refreshed} of ${result.accounts}`, 'all', met(refreshedAll)],
+    ['(e) host peak RSS', `${result.peakRssMiB.toFixed(0)} MiB`, 'flat in N', ''],
   ];
 }
 
 async function main(): Promise<number> {
   const options = parseBenchOptions(process.argv.slice(2));
   const runs = (part: NonNullable<typeof options.only>) => options.only === undefined || options.only === part;
-  if (runs('step2') || runs('keepalive')) {
+  if (runs('step2') || runs('load') || runs('keepalive')) {
     const exitCode = await reexecTrustingLoopbackTls(log);
     if (exitCode !== undefined) return exitCode;
   }
@@ -280,9 +296,9 @@ async function main(): Promise<number> {
   }
 
   let load: HostLoadResult | Error | undefined;
-  if (runs('load')) {
+  if (runs('host')) {
     log(
-      `(b) host under load: ${options.orchestrations} Bench orchestrations, ${options.concurrency} requests in flight`,
+      `(b) host under load (--only=host): ${options.orchestrations} Bench orchestrations, ${options.concurrency} requests in flight`,
     );
     try {
       load = await measureHostLoad({ appRoot: SAMPLE_APP, ...options, log });
@@ -324,6 +340,15 @@ async function main(): Promise<number> {
     }
   }
 
+  const apiLoad: ApiLoadRun[] = [];
+  if (runs('load')) {
+    for (const engine of options.apiLoad.engines) {
+      const run = await runApiLoadBench(engine, options.apiLoad, log, options.hostCpuProfileDir);
+      if (run.outcome instanceof Error) failed = true;
+      apiLoad.push(run);
+    }
+  }
+
   let keepAlive: KeepAliveBenchResult | Error | undefined;
   if (runs('keepalive')) {
     keepAlive = await runKeepAlive(options);
@@ -338,6 +363,7 @@ async function main(): Promise<number> {
         ...(cold ? coldRows(cold, options.coldRuns) : []),
         ...loadRows(load),
         ...step2.flatMap(step2Rows),
+        ...apiLoad.flatMap(apiLoadRows),
         ...keepAliveRows(keepAlive),
       ],
     ),

@@ -324,7 +324,7 @@ export async function measureStep2Latency(options: Step2LatencyOptions): Promise
 }
 
 /** Stops the stack; SIGKILLs the host and Azurite (this process's children) if that takes longer than `graceMs`. */
-async function stopWithin(stack: Stack, graceMs: number): Promise<void> {
+export async function stopWithin(stack: Stack, graceMs: number): Promise<void> {
   let timer: NodeJS.Timeout | undefined;
   const timedOut = new Promise<'timeout'>((resolve) => {
     timer = setTimeout(() => resolve('timeout'), graceMs);

@@ -12,6 +12,7 @@ import type { EntraFixtures } from './stand-ins/entra-id/fixtures';
 import { createAccessTokenVerifier } from './stand-ins/key-vault/access-token-verifier';
 import type { KeyVaultStandIn } from './stand-ins/key-vault/server';
 import { startKeyVaultStandIn } from './stand-ins/key-vault/server';
+import type { PartnerCenterFixtures } from './stand-ins/partner-center/fixtures';
 import type { PartnerCenterStandIn } from './stand-ins/partner-center/server';
 import { startPartnerCenterStandIn } from './stand-ins/partner-center/server';
 import type { PartnerApiStandIn } from './stand-ins/partner-api/server';
@@ -59,6 +60,8 @@ export interface StackOptions {
    * (`hh:mm:ss`); default 6 and 3 days.
    */
   longTimers?: { maximumShortTimer: string; interval: string };
+  /** The Entra ID and Partner Center stand-ins' directories instead of their bundled fixtures (e.g. many partners). */
+  fixtures?: { entra?: EntraFixtures; partnerCenter?: PartnerCenterFixtures };
 }
 
 export type DurableEngine = 'local' | 'reference';
@@ -133,6 +136,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
     const entra = await startEntraIdStandIn({
       tls,
       authorizationClock,
+      fixtures: options.fixtures?.entra,
       port: await portFor('entra-id'),
       dataDir: kept('entra-id'),
     });
@@ -155,7 +159,12 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
       }),
     });
     stops.push(() => keyVault.stop());
-    const partnerCenter = await startPartnerCenterStandIn({ tls, entra, port: await portFor('partner-center') });
+    const partnerCenter = await startPartnerCenterStandIn({
+      tls,
+      entra,
+      fixtures: options.fixtures?.partnerCenter,
+      port: await portFor('partner-center'),
+    });
     stops.push(() => partnerCenter.stop());
     // As large as the real whole price list, so the product is always tested against a file it must not download.
     const partnerApi = await startPartnerApiStandIn({

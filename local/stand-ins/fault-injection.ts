@@ -6,16 +6,16 @@
  *   … the stand-in's own routes …
  *
  * Control routes (JSON):
- * - `POST /_control/faults` `{match?, status?, body?, headers?, retryAfterSeconds?, latencyMs?, count}` queues a
- *   fault for the next `count` requests whose `"METHOD /path"` (path without the query) matches the regular
+ * - `POST /_control/faults` `{match?, status?, body?, headers?, retryAfterSeconds?, latencyMs?, latencyMaxMs?, count}`
+ *   queues a fault for the next `count` requests whose `"METHOD /path"` (path without the query) matches the regular
  *   expression `match` (absent: every request). With `status` the stand-in answers with that status, `body`
  *   (JSON, or text when a string; absent: the stand-in's own error shape) and `headers` (+ `Retry-After`);
- *   with `latencyMs` the answer is delayed; with `latencyMs` and no `status` the request is then served as
- *   usual. Answers 201 with the queued rule. Bad input → 400.
+ *   with `latencyMs` the answer is delayed (by a uniformly random time up to `latencyMaxMs` when given); with
+ *   `latencyMs` and no `status` the request is then served as usual. Answers 201 with the queued rule. Bad input → 400.
  * - `GET /_control/faults` lists the rules with `hits` (requests they applied to) and `remaining`.
  * - `DELETE /_control/faults` clears every rule.
  * - `GET /_control/requests` is the log of the requests the stand-in received (not the control routes):
- *   method, path, arrival time, status, and the fault that applied. Never bodies, query strings or headers
+ *   method, path, arrival time, status, the fault that applied and its delay. Never bodies, query strings or headers
  *   (so no secrets, codes or Authorization values). `DELETE /_control/requests` empties it.
  * The same is available in-process: `inject`, `clear`, `rules`, `requests`, `clearRequests`.
  */
@@ -56,11 +56,16 @@ export const faultSpecSchema = z
     retryAfterSeconds: z.number().int().min(0).max(86_400).optional(),
     /** Delays the answer (with a status) or the normal handling (without one). */
     latencyMs: z.number().int().min(0).max(600_000).optional(),
+    /** With `latencyMs`: each request is delayed by a uniformly random time between the two (a service's spread). */
+    latencyMaxMs: z.number().int().min(0).max(600_000).optional(),
     /** How many of the next matching requests this fault applies to. */
     count: z.number().int().min(1).max(1_000_000),
   })
   .refine((f) => f.status !== undefined || f.latencyMs !== undefined, {
     message: 'a fault needs a status, a latencyMs, or both',
+  })
+  .refine((f) => f.latencyMaxMs === undefined || (f.latencyMs !== undefined && f.latencyMaxMs >= f.latencyMs), {
+    message: 'latencyMaxMs needs a latencyMs no greater than it',
   })
   .refine(
     (f) =>
@@ -93,6 +98,8 @@ export interface RequestLogEntry {
   status?: number;
   /** The id of the fault rule that applied (status, latency or both), if any. */
   faultId?: string;
+  /** The delay that rule added, in ms. */
+  delayMs?: number;
 }
 
 export class FaultSpecError extends Error {
@@ -257,8 +264,12 @@ export class FaultInjection {
     rule.hits += 1;
     entry.faultId = rule.id;
 
-    const { status, body, headers, retryAfterSeconds, latencyMs } = rule.spec;
-    if (latencyMs) await new Promise((resolve) => setTimeout(resolve, latencyMs));
+    const { status, body, headers, retryAfterSeconds, latencyMs, latencyMaxMs } = rule.spec;
+    const delayMs = latencyMs && Math.round(latencyMs + Math.random() * ((latencyMaxMs ?? latencyMs) - latencyMs));
+    if (delayMs) {
+      entry.delayMs = delayMs;
+      await new Promise((resolve) => setTimeout(resolve, delayMs));
+    }
     if (status === undefined) return false;
 
     const payload =

@@ -177,6 +177,20 @@ describe('KeyVaultSecretStore against the Key Vault stand-in', () => {
     await expect(store.get(ref)).resolves.toBe('after');
   });
 
+  test('a latency delays every request by a time within its range until cleared (benches)', async () => {
+    kv.faults.setLatency(30, 50);
+    const draws = Array.from({ length: 50 }, () => kv.faults.nextDelayMs());
+    expect(Math.min(...draws)).toBeGreaterThanOrEqual(30);
+    expect(Math.max(...draws)).toBeLessThanOrEqual(50);
+    const started = Date.now();
+    const ref = await store.put(uniqueName(), 'slow');
+    await expect(store.get(ref)).resolves.toBe('slow');
+    expect(Date.now() - started).toBeGreaterThanOrEqual(59);
+    expect(() => kv.faults.setLatency(50, 30)).toThrow(/minMs <= maxMs/);
+    kv.faults.clear();
+    expect(kv.faults.nextDelayMs()).toBe(0);
+  });
+
   test('with retries configured, the SDK rides over injected 503s', async () => {
     const retrying = storeWith({ retryOptions: { maxRetries: 2, retryDelayInMs: 10, maxRetryDelayInMs: 20 } });
     await retrying.put(uniqueName(), 'warm-up');

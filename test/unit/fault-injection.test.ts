@@ -49,6 +49,8 @@ describe('control route validation', () => {
     ['a header value with a line break', { status: 503, count: 1, headers: { 'x-a': 'b\r\nSet-Cookie: x' } }],
     ['a body without a status', { latencyMs: 5, body: { a: 1 }, count: 1 }],
     ['a negative Retry-After', { status: 429, retryAfterSeconds: -1, count: 1 }],
+    ['a latency spread without its lower bound', { status: 503, latencyMaxMs: 50, count: 1 }],
+    ['a latency spread whose upper bound is below its lower', { latencyMs: 50, latencyMaxMs: 40, count: 1 }],
   ])('refuses %s with 400 and queues nothing', async (_what, spec) => {
     const res = await control('POST', '/_control/faults', spec);
     expect(res.status).toBe(400);
@@ -135,6 +137,19 @@ describe('injected answers', () => {
     const res = await fetch(`${base}/slow`);
     expect(Date.now() - started).toBeGreaterThanOrEqual(190);
     expect(res.status).toBe(504);
+  });
+
+  it('delays each request by its own time within latencyMs..latencyMaxMs, logged with the request', async () => {
+    faults.inject({ match: '^GET /spread$', latencyMs: 20, latencyMaxMs: 60, count: 8 });
+    for (let i = 0; i < 8; i++) {
+      const started = Date.now();
+      expect((await fetch(`${base}/spread`)).status).toBe(200);
+      const delay = faults.requests().at(-1)?.delayMs as number;
+      expect(delay).toBeGreaterThanOrEqual(20);
+      expect(delay).toBeLessThanOrEqual(60);
+      expect(Date.now() - started).toBeGreaterThanOrEqual(delay - 1);
+    }
+    expect(new Set(faults.requests().map((r) => r.delayMs)).size).toBeGreaterThan(1);
   });
 
   it('applies the first rule with requests left, in the order they were queued', async () => {

@@ -1,4 +1,7 @@
-/** Fault injection for tests: the next N secret operations fail with a status, or by a dropped connection. */
+/**
+ * Fault injection for tests: the next N secret operations fail with a status, or by a dropped connection; and a
+ * latency for every request (benches: a vault's own round trip).
+ */
 
 export interface FaultPlan {
   /** How many of the next secret operations fail. */
@@ -18,13 +21,12 @@ const METHODS = ['GET', 'PUT', 'PATCH', 'DELETE', 'POST'];
 export type Fault = { kind: 'status'; status: number; retryAfterSeconds?: number } | { kind: 'reset' };
 
 export class FaultInjector {
-  /** Every answer waits this long first (a vault's latency, for benches). */
-  latencyMs = 0;
   /** Secret operations and challenges served (control routes excluded). */
   served = 0;
   private remaining = 0;
   private fault: Fault | undefined;
   private method: string | undefined;
+  private latency: { minMs: number; maxMs: number } | undefined;
 
   /** Replaces any pending plan. Throws on a malformed plan. */
   inject(plan: FaultPlan): void {
@@ -47,9 +49,25 @@ export class FaultInjector {
     this.method = method;
   }
 
+  /** Clears the pending plan and the latency. */
   clear(): void {
     this.remaining = 0;
     this.fault = undefined;
+    this.latency = undefined;
+  }
+
+  /** Delays every request by a uniformly random time in `minMs..maxMs` (default `minMs`) until cleared. */
+  setLatency(minMs: number, maxMs = minMs): void {
+    if (!Number.isInteger(minMs) || !Number.isInteger(maxMs) || minMs < 0 || maxMs < minMs)
+      throw new Error('latency must be integers with 0 <= minMs <= maxMs');
+    this.latency = { minMs, maxMs };
+  }
+
+  /** The delay for the next request, ms (0: none). */
+  nextDelayMs(): number {
+    if (!this.latency) return 0;
+    const { minMs, maxMs } = this.latency;
+    return Math.round(minMs + Math.random() * (maxMs - minMs));
   }
 
   get pending(): number {

@@ -77,7 +77,8 @@ export async function startKeyVaultStandIn(options: KeyVaultStandInOptions): Pro
 
     if (url.pathname.startsWith('/_control/')) return control(method, url.pathname, body, res);
     faults.served++;
-    if (faults.latencyMs > 0) await delay(faults.latencyMs);
+    const delayMs = faults.nextDelayMs();
+    if (delayMs > 0) await delay(delayMs);
 
     const authz = req.headers.authorization;
     const token = /^Bearer\s+(\S+)$/i.exec(authz ?? '')?.[1];
