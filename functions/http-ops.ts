@@ -20,6 +20,14 @@ app.http('OpsRegistrationHistory', {
   handler: httpHandler(http.getRegistrationHistory),
 });
 
+app.http('OpsListKeepAliveRounds', {
+  route: 'ops/keep-alive-rounds',
+  methods: ['GET'],
+  authLevel: 'anonymous',
+  extraInputs: [df.input.durableClient()],
+  handler: httpHandler(http.listKeepAliveRounds),
+});
+
 app.http('OpsOrganizationAudit', {
   route: 'ops/organizations/{organizationId}/audit',
   methods: ['GET'],

@@ -145,6 +145,7 @@ export const http = {
   getOrganizationAuditTrail: () => audit().getOrganizationAuditTrail,
   listRegistrations: () => ops().listRegistrations,
   getRegistrationHistory: () => ops().getRegistrationHistory,
+  listKeepAliveRounds: () => ops().listKeepAliveRounds,
   openApiDocument: () => (require('./http/openapi-handler') as typeof OpenApiHandler).openApiDocument,
   notFound: () => (require('./http/not-found-handler') as typeof NotFoundHandler).notFound,
 };

@@ -33,6 +33,7 @@ export class DurableWorkflowRecords implements WorkflowRecords {
     url.pathname = url.pathname.replace(/\/[^/]*$/, ''); // …/instances/{id} → …/instances
     const q = url.searchParams;
     if (query.runtimeStatuses?.length) q.set('runtimeStatus', query.runtimeStatuses.join(','));
+    if (query.instanceIdPrefix) q.set('instanceIdPrefix', query.instanceIdPrefix);
     if (query.createdFrom) q.set('createdTimeFrom', query.createdFrom.toISOString());
     if (query.createdTo) q.set('createdTimeTo', query.createdTo.toISOString());
     q.set('top', String(query.pageSize));
@@ -72,7 +73,6 @@ export class DurableWorkflowRecords implements WorkflowRecords {
       throw new TransientError(`The durable status API answered HTTP ${res.status} without an instance`);
     return {
       ...summary(body),
-      output: body.output ?? null,
       steps: Array.isArray(body.historyEvents) ? toRecordedSteps(body.historyEvents) : [],
     };
   }
@@ -124,6 +124,7 @@ function summary(s: Record<string, unknown>): InstanceSummary {
     name: String(s.name ?? ''),
     runtimeStatus: String(s.runtimeStatus ?? ''),
     customStatus: s.customStatus ?? null,
+    output: s.output ?? null,
     createdTime: time(s.createdTime) ?? '',
     lastUpdatedTime: time(s.lastUpdatedTime) ?? '',
   };

@@ -1,5 +1,6 @@
 import type { PreflightReport } from '../app/run-preflight';
 import type { AuditEntry } from '../domain/audit';
+import type { KeepAliveRoundsPage } from '../app/ops-keep-alive-rounds';
 import type { RegistrationsPage } from '../app/ops-registrations';
 import type { RegistrationTimeline } from '../app/registration-timeline';
 import type { SupportBundle } from '../app/support-bundle';
@@ -117,6 +118,23 @@ export const registrationsPage: RegistrationsPage = {
     },
   ],
   continuationToken: 'eyJuZXh0UGFydGl0aW9uS2V5IjoiMSJ9',
+};
+
+export const keepAliveRoundsPage: KeepAliveRoundsPage = {
+  items: [
+    {
+      roundId: 'keep-alive-2025-03-03T03:00:00.000Z',
+      runtimeStatus: 'Completed',
+      startedAt: '2025-03-03T03:00:00.412Z',
+      finishedAt: '2025-03-03T03:06:12.090Z',
+      pagesDone: 100,
+      accounts: 10000,
+      counts: { refreshed: 9987, reconsentRequired: 9, failed: 1, transient: 3, skipped: 0, throttled: 12, error: 0 },
+      window: 16,
+      createdTime: '2025-03-03T03:00:00.000Z',
+      lastUpdatedTime: '2025-03-03T03:06:12.000Z',
+    },
+  ],
 };
 
 export const timeline: RegistrationTimeline = {

@@ -1,6 +1,6 @@
 import { ErrorCode } from '../domain/error-codes';
 import * as ex from './api-examples';
-import { auditPage, registrationsPage, registrationTimeline } from './ops-response-schemas';
+import { auditPage, keepAliveRoundsPage, registrationsPage, registrationTimeline } from './ops-response-schemas';
 import type { ApiOperation, Reply, ReplyLink } from './api-operation';
 import {
   callerView,
@@ -20,6 +20,7 @@ import {
   consentCallbackQuery,
   consentStartQuery,
   instanceIdParam,
+  opsKeepAliveRoundsQuery,
   opsRegistrationsQuery,
   organizationIdParam,
   partnerApiCredentialsBody,
@@ -505,6 +506,35 @@ export const API_OPERATIONS = [
     params: { instanceId: instanceIdParam },
     replies: { 200: { description: 'The timeline.', json: registrationTimeline, example: ex.timeline } },
     problems: { 400: [C.InvalidField], 404: [C.InstanceNotFound], 503: [C.ServiceUnavailable] },
+  },
+  {
+    method: 'get',
+    route: 'ops/keep-alive-rounds',
+    operationId: 'listKeepAliveRounds',
+    tag: 'Ops',
+    access: 'ops',
+    summary: 'Token keep-alive rounds, page by page, with their counts',
+    description:
+      "Each week's round (TOKEN_KEEP_ALIVE_SCHEDULE) and any run by hand: its progress while it runs (pages and accounts done, each outcome counted), its totals once it ended.",
+    query: opsKeepAliveRoundsQuery,
+    replies: {
+      200: {
+        description: 'One page.',
+        json: keepAliveRoundsPage,
+        example: ex.keepAliveRoundsPage,
+        links: {
+          nextPage: {
+            operationId: 'listKeepAliveRounds',
+            description: 'The next page; none after the last page (no `continuationToken`).',
+            parameters: {
+              pageSize: '$request.query.pageSize',
+              continuationToken: '$response.body#/continuationToken',
+            },
+          },
+        },
+      },
+    },
+    problems: { 400: INVALID_QUERY, 503: [C.ServiceUnavailable] },
   },
   {
     method: 'get',

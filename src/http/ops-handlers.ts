@@ -1,3 +1,4 @@
+import { listKeepAliveRounds as listRounds } from '../app/ops-keep-alive-rounds';
 import { listRegistrations as list, registrationHistory as history } from '../app/ops-registrations';
 import { ErrorCode } from '../domain/error-codes';
 import { InvalidContinuationToken } from '../ports/workflow-records';
@@ -17,11 +18,7 @@ export const listRegistrations = signedIn('listRegistrations', async ({ caller, 
       page = await list({ ...rest, statuses: status }, { records: services.workflowRecords(client) });
     } catch (error) {
       if (!(error instanceof InvalidContinuationToken)) throw error;
-      return problem({
-        code: ErrorCode.InvalidField,
-        field: 'continuationToken',
-        message: `continuationToken: ${CONTINUATION_TOKEN_REFUSED}`,
-      });
+      return refusedToken();
     }
     context.info('Ops listed registrations', {
       userId: caller.userId,
@@ -31,6 +28,23 @@ export const listRegistrations = signedIn('listRegistrations', async ({ caller, 
     return json(200, page, NO_STORE);
   });
 });
+
+/** GET /api/ops/keep-alive-rounds: the token keep-alive rounds page by page, with their counts (ops role). */
+export const listKeepAliveRounds = signedIn(
+  'listKeepAliveRounds',
+  async ({ caller, query, services, client, context }) =>
+    unavailableOnFault(context, async () => {
+      let page;
+      try {
+        page = await listRounds(query, { records: services.workflowRecords(client) });
+      } catch (error) {
+        if (!(error instanceof InvalidContinuationToken)) throw error;
+        return refusedToken();
+      }
+      context.info('Ops listed keep-alive rounds', { userId: caller.userId, count: page.items.length });
+      return json(200, page, NO_STORE);
+    }),
+);
 
 /** GET /api/ops/registrations/{instanceId}/history: one registration's redacted timeline (ops role). */
 export const getRegistrationHistory = signedIn(
@@ -46,3 +60,12 @@ export const getRegistrationHistory = signedIn(
       return result.ok ? json(200, result.value, NO_STORE) : problem(result.error);
     }),
 );
+
+/** 400 on the field: the engine did not take the continuation token (not one it gave out). */
+function refusedToken() {
+  return problem({
+    code: ErrorCode.InvalidField,
+    field: 'continuationToken',
+    message: `continuationToken: ${CONTINUATION_TOKEN_REFUSED}`,
+  });
+}

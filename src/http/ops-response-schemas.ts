@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import type { KeepAliveRoundsPage } from '../app/ops-keep-alive-rounds';
 import type { RegistrationsPage } from '../app/ops-registrations';
 import type { RegistrationTimeline } from '../app/registration-timeline';
 import type { AuditEntry } from '../domain/audit';
@@ -41,6 +42,49 @@ export const registrationsPage = describes<RegistrationsPage>()(
 )
   .describe('One page of registration orchestrations.')
   .register(apiComponents, { id: 'RegistrationsPage' });
+
+const count = z.number().int().min(0);
+
+export const keepAliveRoundsPage = describes<KeepAliveRoundsPage>()(
+  z.object({
+    items: z.array(
+      z.object({
+        roundId: z
+          .string()
+          .describe('`keep-alive-` and the schedule occurrence it ran for (or when it was run by hand).'),
+        runtimeStatus,
+        startedAt: timestamp.optional(),
+        finishedAt: timestamp.describe('Once the round ended.').optional(),
+        pagesDone: count.describe('Pages of accounts done.').optional(),
+        accounts: count.describe('Accounts whose turn ended so far.').optional(),
+        counts: z
+          .object({
+            refreshed: count,
+            reconsentRequired: count.describe('The recorded admin was asked to consent again.'),
+            failed: count,
+            transient: count.describe('Entra ID or Key Vault kept failing: tried again next round.'),
+            skipped: count.describe('No longer registered when its turn came.'),
+            throttled: count.describe(
+              'Turns Entra ID or Key Vault throttled (429), each taken again after Retry-After.',
+            ),
+            error: count.describe('Turns that failed after their retries.'),
+          })
+          .optional(),
+        window: count
+          .describe('Refreshes in flight at the last batch: below KEEP_ALIVE_CONCURRENCY after throttling.')
+          .optional(),
+        createdTime: timestamp,
+        lastUpdatedTime: timestamp,
+      }),
+    ),
+    continuationToken: z
+      .string()
+      .describe('Pass back as `continuationToken` for the next page; absent on the last page.')
+      .optional(),
+  }),
+)
+  .describe('One page of token keep-alive rounds, oldest first.')
+  .register(apiComponents, { id: 'KeepAliveRoundsPage' });
 
 const entry = <K extends string, T extends z.ZodRawShape>(kind: K, shape: T) =>
   z.object({ kind: z.literal(kind), at: timestamp, ...shape });

@@ -157,6 +157,27 @@ export const CONTINUATION_TOKEN_REFUSED =
   'not a token this API gave out; pass back the continuationToken of the previous page unchanged, or leave it out to start again.';
 
 /** GET /api/ops/registrations: filters and paging. */
+/** A page of the engine's instances: how many, and where the previous page left off. */
+const paging = {
+  pageSize: z.coerce
+    .number()
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(100, 'must be at most 100')
+    .default(50),
+  continuationToken: z
+    .string()
+    .min(1, 'must not be empty')
+    .max(4096, 'must be at most 4096 characters')
+    // It travels to the engine in an HTTP header: tokens the engine gives out are printable ASCII.
+    .regex(CONTINUATION_TOKEN, CONTINUATION_TOKEN_REFUSED)
+    .describe("The previous page's continuationToken, unchanged.")
+    .optional(),
+};
+
+/** GET /api/ops/keep-alive-rounds: the rounds in the engine's order, which is their IDs', so oldest first. */
+export const opsKeepAliveRoundsQuery = z.strictObject({ ...paging });
+
 export const opsRegistrationsQuery = z
   .strictObject({
     status: z
@@ -188,20 +209,7 @@ export const opsRegistrationsQuery = z
     createdTo: instant
       .describe('Created at or before, and not before createdFrom: an ISO 8601 date or time with offset.')
       .optional(),
-    pageSize: z.coerce
-      .number()
-      .int('must be a whole number')
-      .min(1, 'must be at least 1')
-      .max(100, 'must be at most 100')
-      .default(50),
-    continuationToken: z
-      .string()
-      .min(1, 'must not be empty')
-      .max(4096, 'must be at most 4096 characters')
-      // It travels to the engine in an HTTP header: tokens the engine gives out are printable ASCII.
-      .regex(CONTINUATION_TOKEN, CONTINUATION_TOKEN_REFUSED)
-      .describe("The previous page's continuationToken, unchanged.")
-      .optional(),
+    ...paging,
   })
   .refine((q) => !q.createdFrom || !q.createdTo || q.createdFrom.getTime() <= q.createdTo.getTime(), {
     message: 'must not be before createdFrom',

@@ -11,12 +11,16 @@ export interface InstanceSummary {
   runtimeStatus: string;
   /** The last custom status the instance published (raw: redact before showing). */
   customStatus: unknown;
+  /** What it answered when it ended (raw: redact before showing); null while it runs. */
+  output?: unknown;
   createdTime: string;
   lastUpdatedTime: string;
 }
 
 export interface InstanceQuery {
   runtimeStatuses?: string[];
+  /** Only instances whose ID starts with this. */
+  instanceIdPrefix?: string;
   createdFrom?: Date;
   createdTo?: Date;
   pageSize: number;
@@ -31,8 +35,6 @@ export interface InstancePage {
 }
 
 export interface InstanceHistory extends InstanceSummary {
-  /** The orchestration's output (raw: redact before showing). */
-  output: unknown;
   steps: RecordedStep[];
 }
 

@@ -118,6 +118,38 @@ describe('token keep-alive, re-consent and secret update', () => {
     );
   });
 
+  it('ops list the rounds with their counts, page by page; only ops may', async () => {
+    const olivia = await stack.tokenFor('olivia@octo.example');
+    const first = await call('GET', '/ops/keep-alive-rounds?pageSize=5', olivia);
+    expect(first.status).toBe(200);
+    expect(first.body.items).toHaveLength(5);
+    expect(first.body.continuationToken).toEqual(expect.any(String));
+    const rounds = [...first.body.items];
+    let token = first.body.continuationToken as string | undefined;
+    while (token) {
+      const next = await call(
+        'GET',
+        `/ops/keep-alive-rounds?pageSize=5&continuationToken=${encodeURIComponent(token)}`,
+        olivia,
+      );
+      expect(next.status).toBe(200);
+      rounds.push(...next.body.items);
+      token = next.body.continuationToken;
+    }
+    // The first test ran 15 weekly rounds over 105 days: the daily HistoryPurge removed those ended over 90 days ago.
+    expect(rounds.length).toBe(13);
+    expect((await call('GET', '/ops/keep-alive-rounds?pageSize=100', olivia)).body.items).toEqual(rounds);
+    expect(rounds.every((r) => r.runtimeStatus === 'Completed' && r.roundId.startsWith('keep-alive-'))).toBe(true);
+    expect(rounds[0]).toMatchObject({ accounts: 1, pagesDone: 1, counts: { refreshed: 1, error: 0 } });
+    expect(Date.parse(rounds[0].finishedAt)).toBeGreaterThanOrEqual(Date.parse(rounds[0].startedAt));
+    // Oldest first: the IDs are the occurrences.
+    expect(rounds.map((r) => r.roundId)).toEqual([...rounds.map((r) => r.roundId)].sort());
+    expect((await call('GET', '/ops/keep-alive-rounds', alice)).status).toBe(403);
+    const refused = await call('GET', '/ops/keep-alive-rounds?continuationToken=%C3%A9t%C3%A9', olivia);
+    expect(refused.status).toBe(400);
+    expect(refused.body).toMatchObject({ code: 'invalid_field', field: 'continuationToken' });
+  });
+
   // Entra ID answers 429 with Retry-After when asked too often
   // (https://learn.microsoft.com/en-us/entra/msal/dotnet/advanced/client-and-server-throttling), and so does Key Vault
   // (https://learn.microsoft.com/en-us/azure/key-vault/general/overview-throttling): the round waits and goes on slower.
