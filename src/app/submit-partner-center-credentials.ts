@@ -11,6 +11,7 @@ import type { PayerAccounts } from '../ports/payer-accounts';
 import type { RegistrationWorkflow } from '../ports/registration-workflow';
 import type { SecretStore } from '../ports/secret-store';
 import { SecretStoreError } from '../ports/secret-store';
+import { backOff } from './back-off';
 import { registrationNotFound } from './get-registration';
 
 export interface SubmitPartnerCenterCredentialsDeps {
@@ -21,7 +22,8 @@ export interface SubmitPartnerCenterCredentialsDeps {
   newSubmissionId(): string;
   /** How long the person's request waits for the verification before answering "still verifying". */
   waitForOutcomeMs: number;
-  pollMs: number;
+  /** Pauses between looks at the verification: the first, then each 1.5 times the last, up to the longest. */
+  poll: { firstMs: number; maxMs: number };
 }
 
 export type SubmissionOutcome =
@@ -96,9 +98,10 @@ async function awaitOutcome(
   deps: SubmitPartnerCenterCredentialsDeps,
 ): Promise<SubmissionOutcome> {
   const deadline = deps.clock.now().getTime() + deps.waitForOutcomeMs;
-  // A person is waiting: look soon, then at a steady pace (each look is one status read).
-  for (let look = 0; deps.clock.now().getTime() < deadline; look++) {
-    await deps.clock.sleep(look === 0 ? Math.min(10, deps.pollMs) : deps.pollMs);
+  // A person is waiting: look within milliseconds, then less and less often (each look is one status read).
+  for (const pause of backOff(deps.poll)) {
+    if (deps.clock.now().getTime() >= deadline) break;
+    await deps.clock.sleep(pause);
     const progress = (await deps.workflow.state(registrationId))?.progress;
     if (
       progress?.submissionId !== submissionId ||
