@@ -359,6 +359,7 @@ function compose(config: AppConfig): AppServices {
       payerAccounts: payerAccounts(),
       workflow: workflow(client),
       secretStore: requestSecretStore(),
+      verification: verification(),
       clock,
       newSubmissionId: randomUUID,
       waitForOutcomeMs: config.PARTNER_CENTER_VERIFY_WAIT_SECONDS * 1000,
