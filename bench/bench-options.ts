@@ -25,6 +25,11 @@ export interface BenchOptions {
   step2StandInLatenciesMs: number[];
   /** (c): the Durable engines to run it on, one run per engine and latency (reference: Microsoft's extension). */
   step2Engines: DurableEngine[];
+  /**
+   * (c): ms between the registration reaching step 2 and the PUT, as a person filling the form (0: at once); the
+   * engine's queues go idle meanwhile and their polling backs off, as they do in Azure.
+   */
+  step2ThinkMs: number;
 }
 
 export const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -32,7 +37,7 @@ export const SAMPLE_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'sample-app')
 
 const USAGE = `usage: node dist/bench/run.js [--only=cold|load|step2] [--cold-runs=15] [--cold-app-root=DIR]
   [--orchestrations=500] [--concurrency=64] [--timeout-s=300] [--poll-ms=250] [--host-cpu-prof=DIR] [--dump=FILE] [--host-node-options=...]
-  [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0,100] [--step2-engines=local,reference]`;
+  [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0,100] [--step2-engines=local,reference] [--step2-think-ms=0]`;
 
 function positiveInt(name: string, value: string, max: number, min = 1): number {
   const n = Number(value);
@@ -58,6 +63,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     step2Warmups: 3,
     step2StandInLatenciesMs: [0, 100],
     step2Engines: ['local', 'reference'],
+    step2ThinkMs: 0,
   };
   for (const arg of argv) {
     const match = /^--([a-z][a-z0-9-]*)=(.*)$/.exec(arg);
@@ -104,6 +110,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         break;
       case 'step2-stand-in-latency-ms':
         options.step2StandInLatenciesMs = listOf(value).map((v) => positiveInt(name, v, 10_000, 0));
+        break;
+      case 'step2-think-ms':
+        options.step2ThinkMs = positiveInt(name, value, 60_000, 0);
         break;
       case 'step2-engines':
         options.step2Engines = listOf(value).map((v) => {
