@@ -27,6 +27,11 @@ export interface BenchOptions {
   step2StandInLatenciesMs: number[];
   /** (c): the Durable engines to run it on, one run per engine and latency (reference: Microsoft's extension). */
   step2Engines: DurableEngine[];
+  /**
+   * (c): ms between the registration reaching step 2 and the PUT, as a person filling the form (0: at once); the
+   * engine's queues go idle meanwhile and their polling backs off, as they do in Azure.
+   */
+  step2ThinkMs: number;
   /** (d): the API load bench (`--load-*`, see api-load-options.ts). */
   apiLoad: ApiLoadSettings;
   /** (e): registered accounts seeded for one keep-alive round. */
@@ -44,7 +49,7 @@ export const SAMPLE_APP = path.join(REPO_ROOT, 'test', 'fixtures', 'sample-app')
 
 const USAGE = `usage: node dist/bench/run.js [--only=cold|host|step2|load|keepalive] [--cold-runs=15] [--cold-app-root=DIR]
   [--orchestrations=500] [--concurrency=64] [--timeout-s=300] [--poll-ms=250] [--host-cpu-prof=DIR] [--dump=FILE] [--host-node-options=...]
-  [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0,100] [--step2-engines=local,reference]
+  [--step2-samples=30] [--step2-warmups=3] [--step2-stand-in-latency-ms=0,100] [--step2-engines=local,reference] [--step2-think-ms=0]
 ${API_LOAD_USAGE}
   [--accounts=1000] [--entra-latency-ms=150] [--key-vault-latency-ms=20] [--keep-alive-concurrency=N] [--keep-alive-page-size=N]`;
 
@@ -72,6 +77,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
     step2Warmups: 3,
     step2StandInLatenciesMs: [0, 100],
     step2Engines: ['local', 'reference'],
+    step2ThinkMs: 0,
     apiLoad: defaultApiLoadSettings(),
     keepAliveAccounts: 1000,
     keepAliveEntraLatencyMs: 150,
@@ -122,6 +128,9 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         break;
       case 'step2-stand-in-latency-ms':
         options.step2StandInLatenciesMs = listOf(value).map((v) => positiveInt(name, v, 10_000, 0));
+        break;
+      case 'step2-think-ms':
+        options.step2ThinkMs = positiveInt(name, value, 60_000, 0);
         break;
       case 'step2-engines':
         options.step2Engines = listOf(value).map((v) => {

@@ -16,6 +16,8 @@ export interface Step2LatencyOptions {
    */
   standInLatencyMs: number;
   engine: DurableEngine;
+  /** Pause between the registration reaching step 2 and the PUT (a person filling the form); not measured. */
+  thinkMs: number;
   log(line: string): void;
 }
 
@@ -31,13 +33,13 @@ export interface Spread {
  * the tenant lookup arrives → the token request arrives → the Partner Center call arrives → answered.
  */
 export interface PutSegments {
-  /** Authentication, registration lookup, Key Vault write, raise event, an episode, the activity's start. */
+  /** Authentication, the registration's row read (the trigger's verification starts then, beside the status read). */
   untilTenantLookupMs: number;
-  /** Tenant lookup, Key Vault read of the staged secret, MSAL set-up. */
+  /** Tenant lookup, MSAL set-up. */
   untilTokenRequestMs: number;
   /** The token request. */
   untilPartnerCenterMs: number;
-  /** The Partner Center call, the activity's result, an episode, the trigger's status poll, the answer. */
+  /** The Partner Center call, raise event, the episode that takes the verdict, the trigger's status look, the audit, the answer. */
   untilAnswerMs: number;
 }
 
@@ -157,8 +159,14 @@ interface PutSample {
 }
 
 /** One measured PUT on a fresh registration waiting at step 2; the registration is gone again afterwards. */
-async function measurePut(stack: Stack, client: RegistrationClient, credentials: Step2Credentials): Promise<PutSample> {
+async function measurePut(
+  stack: Stack,
+  client: RegistrationClient,
+  credentials: Step2Credentials,
+  thinkMs: number,
+): Promise<PutSample> {
   const registrationId = await client.startAtStep2();
+  if (thinkMs > 0) await sleep(thinkMs);
   stack.entra.faults.clearRequests();
   stack.partnerCenter.faults.clearRequests();
   const before = await client.hostStats();
@@ -261,7 +269,7 @@ export async function measureStep2Latency(options: Step2LatencyOptions): Promise
       );
     }
     for (let i = 0; i < options.warmups; i++) {
-      const put = await measurePut(stack, client, CONTOSO_CREDENTIALS);
+      const put = await measurePut(stack, client, CONTOSO_CREDENTIALS, options.thinkMs);
       const direct = await floor.run();
       options.log(
         `  warm-up ${i + 1}/${options.warmups}: PUT ${put.ms.toFixed(1)} ms, floor ${direct.totalMs.toFixed(1)} ms`,
@@ -272,7 +280,7 @@ export async function measureStep2Latency(options: Step2LatencyOptions): Promise
     for (let i = 0; i < options.samples; i++) {
       const order: ('put' | 'floor')[] = i % 2 === 0 ? ['put', 'floor'] : ['floor', 'put'];
       for (const part of order) {
-        if (part === 'put') puts.push(await measurePut(stack, client, CONTOSO_CREDENTIALS));
+        if (part === 'put') puts.push(await measurePut(stack, client, CONTOSO_CREDENTIALS, options.thinkMs));
         else floors.push(await floor.run());
       }
       const put = puts[i];

@@ -392,10 +392,11 @@ function compose(config: AppConfig): AppServices {
       payerAccounts: payerAccounts(),
       workflow: workflow(client),
       secretStore: requestSecretStore(),
+      verification: verification(),
       clock,
       newSubmissionId: randomUUID,
       waitForOutcomeMs: config.PARTNER_CENTER_VERIFY_WAIT_SECONDS * 1000,
-      pollMs: config.PARTNER_CENTER_VERIFY_POLL_MS,
+      poll: { firstMs: config.PARTNER_CENTER_VERIFY_FIRST_POLL_MS, maxMs: config.PARTNER_CENTER_VERIFY_POLL_MS },
     }),
     consentLinks,
     reconsentStart: (client) => ({

@@ -162,7 +162,11 @@ export const settingsSchema = z
      */
     APP_CLOCK_MODULE: z.string().min(1).optional(),
 
-    /** How often PUT .../partner-center-credentials looks at the verification while it waits, in milliseconds. */
+    /**
+     * While PUT .../partner-center-credentials waits for the verification, it looks first after FIRST_POLL_MS, then
+     * after pauses 1.5 times longer each, at most POLL_MS (milliseconds).
+     */
+    PARTNER_CENTER_VERIFY_FIRST_POLL_MS: z.coerce.number().int().min(1).max(1000).default(2),
     PARTNER_CENTER_VERIFY_POLL_MS: z.coerce.number().int().min(5).max(1000).default(25),
 
     /** The consent e-mail's sender; sent through Azure Communication Services (Azure) ... */

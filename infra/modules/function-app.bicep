@@ -148,6 +148,7 @@ resource appSettings 'Microsoft.Web/sites/config@2025-03-01' = {
     PARTNER_CENTER_API_URL: partnerCenterApiUrl
     PARTNER_API_URL: 'https://api.partner.microsoft.com'
     PARTNER_CENTER_VERIFY_WAIT_SECONDS: string(partnerCenterVerifyWaitSeconds)
+    PARTNER_CENTER_VERIFY_FIRST_POLL_MS: '2'
     PARTNER_CENTER_VERIFY_POLL_MS: '25'
     CONSENT_VERDICT_WAIT_SECONDS: '12'
     CONSENT_VERDICT_POLL_MS: '100'

@@ -34,7 +34,8 @@ export async function verifyPartnerCenterCredentials(
   context: InvocationContext,
   services: AppServices,
 ): Promise<VerificationResult> {
-  const result = await verify(submission, services.verification);
+  // The request that received the secret verified it already: its verdict is recorded, not asked again.
+  const result = submission.verdict ?? (await verify(submission, services.verification));
   const refusal = result.ok
     ? undefined
     : {
@@ -46,6 +47,7 @@ export async function verifyPartnerCenterCredentials(
   context.info('Partner Center credentials verified', {
     submissionId: submission.submissionId,
     ok: result.ok,
+    by: submission.verdict ? 'request' : 'activity',
     ...(result.ok ? { tenantId: result.partner.tenantId } : { ...refusal, traceId: result.error.traceId }),
   });
   if (submission.organizationId) {

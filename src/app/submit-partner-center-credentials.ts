@@ -3,25 +3,37 @@ import { looksLikeGuid } from '../domain/credential-errors';
 import type { FieldError, Result } from '../domain/error-codes';
 import { ErrorCode, fail, ok } from '../domain/error-codes';
 import type { Caller } from '../domain/payer-account';
-import type { PartnerCenterCredentialsSubmission, VerifiedPartner } from '../domain/partner-center-credentials';
+import type {
+  PartnerCenterCredentialsSubmission,
+  StagedSecret,
+  VerificationResult,
+  VerifiedPartner,
+} from '../domain/partner-center-credentials';
 import { RegistrationStatus, RegistrationStep } from '../domain/registration';
 import { stagedSecretNames } from '../domain/staged-secrets';
 import type { Clock } from '../ports/clock';
 import type { PayerAccounts } from '../ports/payer-accounts';
 import type { RegistrationWorkflow } from '../ports/registration-workflow';
+import { hasEnded } from '../ports/registration-workflow';
 import type { SecretStore } from '../ports/secret-store';
 import { SecretStoreError } from '../ports/secret-store';
+import { backOff } from './back-off';
 import { registrationNotFound } from './get-registration';
+import type { SubmissionToVerify, VerifyPartnerCenterCredentialsDeps } from './verify-partner-center-credentials';
+import { verifyWithSecret } from './verify-partner-center-credentials';
 
 export interface SubmitPartnerCenterCredentialsDeps {
   payerAccounts: PayerAccounts;
   workflow: RegistrationWorkflow;
   secretStore: SecretStore;
+  /** The same verification the registration's activity runs, here with the secret in hand. */
+  verification: Omit<VerifyPartnerCenterCredentialsDeps, 'secretStore'>;
   clock: Clock;
   newSubmissionId(): string;
   /** How long the person's request waits for the verification before answering "still verifying". */
   waitForOutcomeMs: number;
-  pollMs: number;
+  /** Pauses between looks at the registration's own verification: the first, then each 1.5 times the last, up to the longest. */
+  poll: { firstMs: number; maxMs: number };
 }
 
 export type SubmissionOutcome =
@@ -29,9 +41,23 @@ export type SubmissionOutcome =
   | { kind: 'rejected'; registrationId: string; error: CredentialError }
   | { kind: 'pending'; registrationId: string; submissionId: string };
 
+const stillVerifying = (): FieldError => ({
+  code: ErrorCode.RegistrationNotAtThisStep,
+  message:
+    'The previous Partner Center credentials are still being verified. Wait for their result, then submit again if needed.',
+});
+const notAtThisStep = (): FieldError => ({
+  code: ErrorCode.RegistrationNotAtThisStep,
+  message:
+    "The registration is not waiting for Partner Center credentials now. Look at the registration's status again.",
+});
+
 /**
- * Step 2 from the person's side: stage the secret in the secret store at once, hand the
- * registration only its reference, and wait a few seconds for the verification's answer.
+ * Step 2 from the person's side: stage the secret in the secret store and verify it at once, side by side, then
+ * hand the registration the secret's reference with the verdict, and answer once the registration has taken it in
+ * (one episode: the registration stays the source of truth for its step). When the verification could not decide
+ * (a transient fault, or no answer in time), the registration's activity verifies with retries, and the request
+ * waits for its answer until the deadline, then answers "still verifying".
  */
 export async function submitPartnerCenterCredentials(
   caller: Caller,
@@ -41,26 +67,53 @@ export async function submitPartnerCenterCredentials(
   const record = await deps.payerAccounts.find(caller.organizationId);
   if (!record || record.state !== 'registering') return fail(registrationNotFound());
   const registrationId = record.registrationId;
+  const draft = {
+    submissionId: deps.newSubmissionId(),
+    organizationId: caller.organizationId,
+    registrationId,
+    applicationId: input.applicationId,
+    domain: input.domain,
+    secretLooksLikeId: looksLikeGuid(input.secret),
+    submittedAt: deps.clock.now().toISOString(),
+    ...(input.secretExpiresAt ? { secretExpiresAt: input.secretExpiresAt } : {}),
+  };
+  const deadline = deps.clock.now().getTime() + deps.waitForOutcomeMs;
+  // Started while the registration's step is read: the person waits for the verification, not for the reads.
+  const verifying = verifyInTime(draft, input.secret, deadline, deps);
   const progress = (await deps.workflow.state(registrationId))?.progress;
-  if (
-    progress?.step !== RegistrationStep.PartnerCenterCredentials ||
-    progress.status === RegistrationStatus.VerifyingPartnerCenterCredentials
-  ) {
-    return fail({
-      code: ErrorCode.RegistrationNotAtThisStep,
-      message:
-        progress?.status === RegistrationStatus.VerifyingPartnerCenterCredentials
-          ? 'The previous Partner Center credentials are still being verified. Wait for their result, then submit again if needed.'
-          : "The registration is not waiting for Partner Center credentials now. Look at the registration's status again.",
-    });
-  }
+  if (progress?.step !== RegistrationStep.PartnerCenterCredentials) return fail(notAtThisStep());
+  if (progress.status === RegistrationStatus.VerifyingPartnerCenterCredentials) return fail(stillVerifying());
 
-  let staged;
+  const [staged, verdict] = await Promise.all([stage(registrationId, input, deps), verifying]);
+  if (!staged.ok) return staged;
+  const submission: PartnerCenterCredentialsSubmission = {
+    ...draft,
+    secret: staged.value,
+    ...(verdict ? { verdict } : {}),
+  };
   try {
-    staged = await deps.secretStore.put(stagedSecretNames(registrationId).partnerCenterSecret, input.secret, {
-      contentType: 'client-secret',
-      tags: { registrationId, applicationId: input.applicationId },
-    });
+    await deps.workflow.submitPartnerCenterCredentials(registrationId, submission);
+  } catch (error) {
+    await deps.secretStore.disableVersion(staged.value).catch(() => undefined);
+    throw error;
+  }
+  const outcome = await awaitOutcome(registrationId, submission.submissionId, deadline, deps);
+  if (!outcome.ok) await deps.secretStore.disableVersion(staged.value).catch(() => undefined);
+  return outcome;
+}
+
+async function stage(
+  registrationId: string,
+  input: { applicationId: string; secret: string },
+  deps: SubmitPartnerCenterCredentialsDeps,
+): Promise<Result<StagedSecret, FieldError>> {
+  try {
+    return ok(
+      await deps.secretStore.put(stagedSecretNames(registrationId).partnerCenterSecret, input.secret, {
+        contentType: 'client-secret',
+        tags: { registrationId, applicationId: input.applicationId },
+      }),
+    );
   } catch (error) {
     if (error instanceof SecretStoreError && error.transient) {
       return fail({
@@ -70,43 +123,46 @@ export async function submitPartnerCenterCredentials(
     }
     throw error;
   }
-  const submission: PartnerCenterCredentialsSubmission = {
-    submissionId: deps.newSubmissionId(),
-    organizationId: caller.organizationId,
-    registrationId,
-    applicationId: input.applicationId,
-    domain: input.domain,
-    secret: staged,
-    secretLooksLikeId: looksLikeGuid(input.secret),
-    submittedAt: deps.clock.now().toISOString(),
-    ...(input.secretExpiresAt ? { secretExpiresAt: input.secretExpiresAt } : {}),
-  };
-  try {
-    await deps.workflow.submitPartnerCenterCredentials(registrationId, submission);
-  } catch (error) {
-    await deps.secretStore.disableVersion(staged).catch(() => undefined);
-    throw error;
-  }
-  return ok(await awaitOutcome(registrationId, submission.submissionId, deps));
 }
 
+/** The verdict, or undefined when the verification could not decide within the person's wait. */
+async function verifyInTime(
+  submission: SubmissionToVerify,
+  secret: string,
+  deadline: number,
+  deps: SubmitPartnerCenterCredentialsDeps,
+): Promise<VerificationResult | undefined> {
+  // Whatever it throws, the registration's activity verifies again with retries, and records why it could not.
+  const verifying = verifyWithSecret(submission, Promise.resolve(secret), deps.verification).catch(() => undefined);
+  return Promise.race([verifying, deps.clock.sleep(deadline - deps.clock.now().getTime()).then(() => undefined)]);
+}
+
+/**
+ * The registration's answer to this submission, as it publishes it: with the request's verdict in the event, one
+ * episode away; without, after its activity. A failure when the registration ended or moved past step 2 through
+ * another submission meanwhile (the engine drops the event then).
+ */
 async function awaitOutcome(
   registrationId: string,
   submissionId: string,
+  deadline: number,
   deps: SubmitPartnerCenterCredentialsDeps,
-): Promise<SubmissionOutcome> {
-  const deadline = deps.clock.now().getTime() + deps.waitForOutcomeMs;
-  // A person is waiting: look soon, then at a steady pace (each look is one status read).
-  for (let look = 0; deps.clock.now().getTime() < deadline; look++) {
-    await deps.clock.sleep(look === 0 ? Math.min(10, deps.pollMs) : deps.pollMs);
-    const progress = (await deps.workflow.state(registrationId))?.progress;
-    if (
-      progress?.submissionId !== submissionId ||
-      progress.status === RegistrationStatus.VerifyingPartnerCenterCredentials
-    )
+): Promise<Result<SubmissionOutcome, FieldError>> {
+  // A person is waiting: look within milliseconds, then less and less often (each look is one status read).
+  for (const pause of backOff(deps.poll)) {
+    if (deps.clock.now().getTime() >= deadline) break;
+    await deps.clock.sleep(pause);
+    const state = await deps.workflow.state(registrationId);
+    if (!state || hasEnded(state)) return fail(registrationNotFound());
+    const progress = state.progress;
+    if (progress?.submissionId !== submissionId) {
+      if (progress && progress.step !== RegistrationStep.PartnerCenterCredentials) return fail(notAtThisStep());
       continue;
-    if (progress.verified && !progress.error) return { kind: 'verified', registrationId, partner: progress.verified };
-    if (progress.error) return { kind: 'rejected', registrationId, error: progress.error };
+    }
+    if (progress.status === RegistrationStatus.VerifyingPartnerCenterCredentials) continue;
+    if (progress.verified && !progress.error)
+      return ok({ kind: 'verified', registrationId, partner: progress.verified });
+    if (progress.error) return ok({ kind: 'rejected', registrationId, error: progress.error });
   }
-  return { kind: 'pending', registrationId, submissionId };
+  return ok({ kind: 'pending', registrationId, submissionId });
 }

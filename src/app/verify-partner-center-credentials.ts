@@ -19,19 +19,33 @@ export interface VerifyPartnerCenterCredentialsDeps {
   replication: { freshForMs: number; retries: number; delayMs: number };
 }
 
+/** What a verification reads of a submission (the secret itself comes separately). */
+export type SubmissionToVerify = Pick<
+  PartnerCenterCredentialsSubmission,
+  'applicationId' | 'domain' | 'secretLooksLikeId' | 'submittedAt'
+>;
+
 /**
- * Step 2, run as an activity: tenant from the domain, an app-only token for Partner Center with
- * the staged secret, then the partner's legal business profile. Refusals come back as results;
- * transient faults (Entra ID 5xx, Key Vault 5xx, network) are thrown for the orchestration to retry.
+ * Step 2, run as an activity: the staged secret read back from the secret store, then verified (see below).
  */
 export async function verifyPartnerCenterCredentials(
   submission: PartnerCenterCredentialsSubmission,
   deps: VerifyPartnerCenterCredentialsDeps,
 ): Promise<VerificationResult> {
-  const [tenant, clientSecret] = await Promise.all([
-    deps.directory.resolveTenant(submission.domain),
-    deps.secretStore.get(submission.secret),
-  ]);
+  return verifyWithSecret(submission, deps.secretStore.get(submission.secret), deps);
+}
+
+/**
+ * Tenant from the domain, an app-only token for Partner Center with the secret (in hand, or on its way from the
+ * secret store), then the partner's legal business profile. Refusals come back as results; transient faults
+ * (Entra ID 5xx, Key Vault 5xx, network) are thrown for the caller to retry.
+ */
+export async function verifyWithSecret(
+  submission: SubmissionToVerify,
+  secret: Promise<string | undefined>,
+  deps: Omit<VerifyPartnerCenterCredentialsDeps, 'secretStore'>,
+): Promise<VerificationResult> {
+  const [tenant, clientSecret] = await Promise.all([deps.directory.resolveTenant(submission.domain), secret]);
   if (!tenant.ok) return tenant;
   if (clientSecret === undefined) {
     return {

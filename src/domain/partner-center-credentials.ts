@@ -21,6 +21,12 @@ export interface PartnerCenterCredentialsSubmission {
   submittedAt: string;
   /** When the secret expires, if the person said. */
   secretExpiresAt?: string;
+  /**
+   * The verification's result, when the request that received the secret could verify it at once (the person
+   * waits for it). Absent when it could not decide (a transient fault, or no answer in time): the registration's
+   * activity verifies then, with retries.
+   */
+  verdict?: VerificationResult;
 }
 
 export interface VerifiedPartner {

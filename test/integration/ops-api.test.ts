@@ -97,7 +97,8 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
       secret: SECRET_ID,
     });
     expect(wrong.status).toBe(422);
-    stack.entra.faults.inject({ match: TOKEN_PATH, status: 503, count: 1 });
+    // The first 503 leaves the request undecided, the second fails the activity's first attempt: it is retried.
+    stack.entra.faults.inject({ match: TOKEN_PATH, status: 503, count: 2 });
     const good = await call('PUT', '/payer-account/registration/partner-center-credentials', alice, {
       applicationId: PC_APP,
       domain: 'contoso.example',

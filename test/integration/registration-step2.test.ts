@@ -1,6 +1,7 @@
 import { TableServiceClient, TableClient } from '@azure/data-tables';
 import type { Stack } from '../../local/stack';
 import { startStack } from '../../local/stack';
+import { until } from '../support/registration-driver';
 
 const CONTOSO = '22222222-2222-4222-8222-222222222222';
 const PC_APP = 'bbbbbbbb-0000-4000-8000-000000000001';
@@ -13,6 +14,7 @@ const FABRIKAM_APP = 'bbbbbbbb-0000-4000-8000-000000000003';
 const FABRIKAM_SECRET = 'fabrikam-app-secret-value~valid';
 const WRONG = 'not-the-right-secret-value~x';
 const TOKEN_PATH = /^POST \/[^/]+\/oauth2\/v2\.0\/token$/;
+const PROFILE_PATH = '^GET /v1/profiles/legalbusiness$';
 
 describe('step 2: PUT /api/payer-account/registration/partner-center-credentials', () => {
   let stack: Stack;
@@ -244,6 +246,72 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
       await new Promise((r) => setTimeout(r, 30));
     expect(stagedVersions(registrationId)).toHaveLength(0);
     expect(stack.keyVault.state.getDeleted(`reg-${registrationId}-pc-secret`).versions.length).toBeGreaterThan(0);
+  });
+
+  /** The registration's history, from the host's management API (what the engine recorded). */
+  const history = async (id: string) => {
+    const res = await fetch(
+      `${stack.host.url}/runtime/webhooks/durabletask/instances/${encodeURIComponent(id)}?showHistory=true&code=${encodeURIComponent(stack.settings.LocalHost__MasterKey)}`,
+    );
+    return ((await res.json()) as { runtimeStatus: string; historyEvents?: Record<string, unknown>[] }) ?? {};
+  };
+  const verificationsRecorded = async (id: string) =>
+    ((await history(id)).historyEvents ?? []).filter(
+      (e) => e.EventType === 'TaskCompleted' && e.FunctionName === 'VerifyPartnerCenterCredentials',
+    ).length;
+  const profileCalls = () =>
+    stack.partnerCenter.faults.requests().filter((r) => r.path === '/v1/profiles/legalbusiness');
+
+  it('verifies in the request and hands the registration the verdict: its activity records it without asking Microsoft again', async () => {
+    const res = await submit({});
+    expect(res.status).toBe(200);
+    expect((await api('GET', '', alice)).body).toMatchObject({ step: 'partnerApiConsent' });
+    expect(await until(async () => (await verificationsRecorded(registrationId)) === 1)).toBe(true);
+    expect(stack.entra.faults.requests().filter((r) => TOKEN_PATH.test(`${r.method} ${r.path}`))).toHaveLength(1);
+    expect(profileCalls()).toHaveLength(1);
+  });
+
+  it("leaves the decision to the registration's activity when the request's verification meets a transient fault", async () => {
+    stack.entra.faults.inject({ match: TOKEN_PATH.source, status: 503, count: 1 });
+    const res = await submit({ secret: EXPIRED });
+    expect(res.status).toBe(422);
+    expect(res.body).toMatchObject({ code: 'secret_expired', field: 'secret' });
+    const tokenCalls = stack.entra.faults.requests().filter((r) => TOKEN_PATH.test(`${r.method} ${r.path}`));
+    expect(tokenCalls.map((c) => c.status === 503)).toEqual([true, false]);
+    expect((await api('GET', '', alice)).body).toMatchObject({
+      status: 'awaitingPartnerCenterCredentials',
+      error: { code: 'secret_expired' },
+    });
+  });
+
+  it('answers a resubmission made while a verification runs: the one the registration takes wins, the other is told and its secret disabled', async () => {
+    stack.partnerCenter.faults.inject({ match: PROFILE_PATH, latencyMs: 4000, count: 1 });
+    const first = submit({});
+    expect(await until(async () => profileCalls().length === 1 && stagedVersions(registrationId).length === 1)).toBe(
+      true,
+    );
+    const second = await submit({});
+    expect(second.status).toBe(200);
+    const firstAnswer = await first;
+    expect(firstAnswer.status).toBe(409);
+    expect(firstAnswer.body.code).toBe('registration_not_at_this_step');
+    const versions = stagedVersions(registrationId).map((v) => v.v);
+    expect(versions.map((v) => v.enabled)).toEqual([false, true]);
+    expect((await api('GET', '', alice)).body).toMatchObject({ step: 'partnerApiConsent' });
+  });
+
+  it('answers 404 when the registration is cancelled while the request verifies, and leaves no staged secret', async () => {
+    stack.partnerCenter.faults.inject({ match: PROFILE_PATH, latencyMs: 4000, count: 1 });
+    const pending = submit({});
+    expect(await until(async () => profileCalls().length === 1 && stagedVersions(registrationId).length === 1)).toBe(
+      true,
+    );
+    expect((await api('DELETE', '', alice)).status).toBe(204);
+    expect(await until(async () => (await history(registrationId)).runtimeStatus === 'Completed')).toBe(true);
+    const res = await pending;
+    expect(res.status).toBe(404);
+    expect(res.body.code).toBe('registration_not_found');
+    expect(stagedVersions(registrationId)).toHaveLength(0);
   });
 
   it.each([

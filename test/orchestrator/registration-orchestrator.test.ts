@@ -390,6 +390,103 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
       expect(done.customStatus).not.toHaveProperty('error');
     });
 
+    const withVerdict = (n: number, verdict: object) => ({ ...submission(n), verdict });
+
+    it("publishes the request's verdict in the episode of its event, then records it with the activity", async () => {
+      const state = await replay(
+        started()
+          .timerCreated(0, SPAN)
+          .endEpisode()
+          .episode(HOUR)
+          .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, withVerdict(1, { ok: true, partner }))
+          .build(),
+      );
+      expect(state.customStatus).toMatchObject({
+        step: 'partnerApiConsent',
+        status: 'awaitingPartnerApiCredentials',
+        submissionId: 'submission-1',
+        verified: partner,
+      });
+      expect(actions(state).at(-1)).toMatchObject({
+        actionType: ActionType.CallActivityWithRetry,
+        functionName: Activity.VerifyPartnerCenterCredentials,
+        input: withVerdict(1, { ok: true, partner }),
+        retryOptions: { maxNumberOfAttempts: 5 },
+      });
+    });
+
+    it('publishes a refusal from the request at once, and takes a corrected submission once it is recorded', async () => {
+      const refusedHistory = started()
+        .timerCreated(0, SPAN)
+        .endEpisode()
+        .episode(HOUR)
+        .eventRaised(
+          RegistrationEvent.PartnerCenterCredentialsSubmitted,
+          withVerdict(1, { ok: false, error: refused }),
+        );
+      const waiting = await replay(refusedHistory.build());
+      expect(waiting.customStatus).toMatchObject({
+        step: 'partnerCenterCredentials',
+        status: 'awaitingPartnerCenterCredentials',
+        submissionId: 'submission-1',
+        error: refused,
+      });
+      const corrected = await replay(
+        refusedHistory
+          .taskScheduled(1, Activity.VerifyPartnerCenterCredentials)
+          .endEpisode()
+          .episode(HOUR + 10)
+          .taskCompleted(1, { ok: false, error: refused })
+          .endEpisode()
+          .episode(2 * HOUR)
+          .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, withVerdict(2, { ok: true, partner }))
+          .build(),
+      );
+      expect(corrected.customStatus).toMatchObject({ step: 'partnerApiConsent', submissionId: 'submission-2' });
+      expect(corrected.customStatus).not.toHaveProperty('error');
+      expect(actions(corrected).at(-1)).toMatchObject({
+        functionName: Activity.DisableStagedSecret,
+        input: submission(1).secret,
+      });
+    });
+
+    it('ends cancelled when the cancellation comes before a submission with a verdict, without taking the verdict', async () => {
+      const state = await replay(
+        started()
+          .timerCreated(0, SPAN)
+          .endEpisode()
+          .episode(HOUR)
+          .eventRaised(RegistrationEvent.RegistrationCancelled, {})
+          .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, withVerdict(1, { ok: true, partner }))
+          .build(),
+      );
+      expect(state.customStatus).not.toHaveProperty('verified');
+      expect(state.customStatus).not.toMatchObject({ submissionId: 'submission-1' });
+      const names = actions(state).map((a) => a.functionName);
+      expect(names).toContain(Activity.CleanUpRegistration);
+      expect(names).not.toContain(Activity.VerifyPartnerCenterCredentials);
+    });
+
+    it('ends expired when the expiry fires before a submission with a verdict, without taking the verdict', async () => {
+      const shortLived = { ...input, expiresAfterHours: 1 };
+      const state = await replay(
+        new HistoryBuilder()
+          .episode(0)
+          .executionStarted(ORCHESTRATOR.Registration, shortLived)
+          .timerCreated(0, HOUR)
+          .endEpisode()
+          .episode(HOUR)
+          .timerFired(0, HOUR)
+          .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, withVerdict(1, { ok: true, partner }))
+          .build(),
+        shortLived,
+      );
+      expect(state.customStatus).not.toHaveProperty('verified');
+      const names = actions(state).map((a) => a.functionName);
+      expect(names).toContain(Activity.CleanUpRegistration);
+      expect(names).not.toContain(Activity.VerifyPartnerCenterCredentials);
+    });
+
     it('reports the services as unavailable when the verification keeps failing, and stays at step 2', async () => {
       const state = await replay(
         submitted(1)

@@ -225,6 +225,8 @@ export const registrationScenarios: Scenario<RegistrationContext>[] = [
     async run(ctx) {
       const run = new Run(ctx);
       await run.start();
+      // The request's own verification meets a 503 and leaves it to the activity, whose Partner Center call is slow.
+      ctx.stack.entra.faults.inject({ match: PARTNER_TOKEN, status: 503, count: 1 });
       ctx.stack.partnerCenter.faults.inject({ match: '^GET /v1/profiles/legalbusiness', latencyMs: 2000, count: 1 });
       const step2 = ctx.call('PUT', '/payer-account/registration/partner-center-credentials', ctx.alice, STEP2);
       if (!(await run.watch?.sees(/\/verifyingPartnerCenterCredentials\//)))
