@@ -1,7 +1,7 @@
 import type { TableClient } from '@azure/data-tables';
 import type { ConnectionCheck } from '../domain/connection-check';
 import type { RegisteredPayerAccount } from '../domain/consent';
-import type { PayerAccountRecord } from '../domain/payer-account';
+import type { PayerAccountRecord, PendingSubmission } from '../domain/payer-account';
 import type { AccountHealth } from '../domain/token-health';
 import type { PayerAccountChanges, PayerAccounts, RegisteredPage } from '../ports/payer-accounts';
 
@@ -9,13 +9,17 @@ const ROW_KEY = 'payer-account';
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
 
 /** Nested values are JSON columns; a cleared reconsentId is '' (a Merge cannot remove a column). */
-type Row = Omit<PayerAccountRecord, 'organizationId' | 'account' | 'health' | 'lastConnectionCheck'> & {
+type Row = Omit<
+  PayerAccountRecord,
+  'organizationId' | 'account' | 'health' | 'lastConnectionCheck' | 'pendingSubmission'
+> & {
   partitionKey: string;
   rowKey: string;
   etag?: string;
   account?: string;
   health?: string;
   lastConnectionCheck?: string;
+  pendingSubmission?: string;
 };
 
 /** Payer accounts in Azure Table Storage: one partition per organization, one row per payer account. */
@@ -31,6 +35,7 @@ export class TablePayerAccounts implements PayerAccounts {
       account: _account,
       health: _health,
       lastConnectionCheck: _check,
+      pendingSubmission: _pending,
       version: _version,
       ...rest
     } = record;
@@ -100,6 +105,7 @@ export class TablePayerAccounts implements PayerAccounts {
       ...(changes.health ? { health: JSON.stringify(changes.health) } : {}),
       ...(changes.reconsentId !== undefined ? { reconsentId: changes.reconsentId ?? '' } : {}),
       ...(changes.lastConnectionCheck ? { lastConnectionCheck: JSON.stringify(changes.lastConnectionCheck) } : {}),
+      ...(changes.pendingSubmission ? { pendingSubmission: JSON.stringify(changes.pendingSubmission) } : {}),
     };
     try {
       await this.table.updateEntity({ partitionKey: organizationId, rowKey: ROW_KEY, ...columns }, 'Merge', {
@@ -175,5 +181,6 @@ function toRecord(row: Row): PayerAccountRecord {
     ...(row.health ? { health: JSON.parse(row.health) as AccountHealth } : {}),
     ...(row.reconsentId ? { reconsentId: row.reconsentId } : {}),
     ...(row.lastConnectionCheck ? { lastConnectionCheck: JSON.parse(row.lastConnectionCheck) as ConnectionCheck } : {}),
+    ...(row.pendingSubmission ? { pendingSubmission: JSON.parse(row.pendingSubmission) as PendingSubmission } : {}),
   };
 }

@@ -2,7 +2,8 @@ import type { CredentialError } from '../domain/credential-errors';
 import { looksLikeGuid } from '../domain/credential-errors';
 import type { FieldError, Result } from '../domain/error-codes';
 import { ErrorCode, fail, ok } from '../domain/error-codes';
-import type { Caller } from '../domain/payer-account';
+import type { Caller, PayerAccountRecord } from '../domain/payer-account';
+import { submissionNotYetTaken } from '../domain/payer-account';
 import type {
   PartnerCenterCredentialsSubmission,
   StagedSecret,
@@ -82,7 +83,11 @@ export async function submitPartnerCenterCredentials(
   const verifying = verifyInTime(draft, input.secret, deadline, deps);
   const progress = (await deps.workflow.state(registrationId))?.progress;
   if (progress?.step !== RegistrationStep.PartnerCenterCredentials) return fail(notAtThisStep());
-  if (progress.status === RegistrationStatus.VerifyingPartnerCenterCredentials) return fail(stillVerifying());
+  if (
+    progress.status === RegistrationStatus.VerifyingPartnerCenterCredentials ||
+    submissionNotYetTaken(record, progress.submissionId, deps.clock.now())
+  )
+    return fail(stillVerifying());
 
   const [staged, verdict] = await Promise.all([stage(registrationId, input, deps), verifying]);
   if (!staged.ok) return staged;
@@ -99,7 +104,34 @@ export async function submitPartnerCenterCredentials(
   }
   const outcome = await awaitOutcome(registrationId, submission.submissionId, deadline, deps);
   if (!outcome.ok) await deps.secretStore.disableVersion(staged.value).catch(() => undefined);
+  if (outcome.ok && outcome.value.kind === 'pending') await markPending(record, submission, deps);
   return outcome;
+}
+
+/**
+ * "Still verifying" is answered before the registration may have taken the submission (the engine's queues deliver
+ * it): the account's row says so meanwhile, so that the registration reads as verifying and a second submission
+ * waits. Best effort: without it the registration reads as it last published.
+ */
+async function markPending(
+  record: PayerAccountRecord,
+  submission: PartnerCenterCredentialsSubmission,
+  deps: SubmitPartnerCenterCredentialsDeps,
+): Promise<void> {
+  const pendingSubmission = {
+    registrationId: record.registrationId,
+    submissionId: submission.submissionId,
+    submittedAt: submission.submittedAt,
+  };
+  let current: PayerAccountRecord | undefined = record;
+  for (let attempt = 0; attempt < 3 && current?.registrationId === record.registrationId; attempt++) {
+    if (
+      (await deps.payerAccounts.update(current.organizationId, current.version as string, { pendingSubmission })) !==
+      'changed'
+    )
+      return;
+    current = await deps.payerAccounts.find(record.organizationId);
+  }
 }
 
 async function stage(

@@ -9,6 +9,33 @@ import type { AccountHealth } from './token-health';
  * The one payer account an organization may have, from the moment a registration claims it.
  * Stored in Table Storage; holds identifiers and metadata only.
  */
+export interface PendingSubmission {
+  registrationId: string;
+  submissionId: string;
+  submittedAt: string;
+}
+
+/**
+ * Whether the registration has still to take a submission that was answered "still verifying": it publishes the
+ * submission's ID once it does.
+ */
+export function submissionNotYetTaken(
+  record: Pick<PayerAccountRecord, 'registrationId' | 'pendingSubmission'>,
+  takenSubmissionId: string | undefined,
+  now: Date,
+): boolean {
+  const pending = record.pendingSubmission;
+  return (
+    pending !== undefined &&
+    pending.registrationId === record.registrationId &&
+    pending.submissionId !== takenSubmissionId &&
+    now.getTime() - Date.parse(pending.submittedAt) < PENDING_SUBMISSION_TTL_MS
+  );
+}
+
+/** A submission not taken this long after it was made never will be (the registration ended or moved on). */
+export const PENDING_SUBMISSION_TTL_MS = 10 * 60_000;
+
 export interface PayerAccountRecord {
   organizationId: string;
   state: 'registering' | 'registered';
@@ -25,6 +52,11 @@ export interface PayerAccountRecord {
   reconsentId?: string;
   /** Once registered: the last connection check a person ran (POST /api/payer-account/connection-check). */
   lastConnectionCheck?: ConnectionCheck;
+  /**
+   * While registering: step 2's last submission answered "still verifying" (202), which the registration may not
+   * have taken yet (the engine delivers events through its queues): until it does, the registration reads as verifying.
+   */
+  pendingSubmission?: PendingSubmission;
   /** The stored row's version (its ETag) when read: conditional changes pass it back. */
   version?: string;
 }

@@ -37,6 +37,7 @@ export const getRegistration = signedIn('getRegistration', async ({ caller, serv
   const result = await registration(caller, {
     payerAccounts: services.payerAccounts,
     workflow: services.workflow(client),
+    clock: services.clock,
     consentLink: consentLink(services),
     authority: authority(services),
   });

@@ -1,6 +1,6 @@
 import type { ConnectionCheck } from '../domain/connection-check';
 import type { RegisteredPayerAccount } from '../domain/consent';
-import type { PayerAccountRecord } from '../domain/payer-account';
+import type { PayerAccountRecord, PendingSubmission } from '../domain/payer-account';
 import type { AccountHealth } from '../domain/token-health';
 
 /** What a conditional update may change on a registered account; `reconsentId: null` clears it. */
@@ -9,6 +9,7 @@ export interface PayerAccountChanges {
   health?: AccountHealth;
   reconsentId?: string | null;
   lastConnectionCheck?: ConnectionCheck;
+  pendingSubmission?: PendingSubmission;
 }
 
 export interface RegisteredPage {

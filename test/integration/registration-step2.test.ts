@@ -300,6 +300,53 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
     expect((await api('GET', '', alice)).body).toMatchObject({ step: 'partnerApiConsent' });
   });
 
+  // Microsoft's engine delivers the event through its queues, so "still verifying" (202) can come before the
+  // registration took the submission (the load bench saw it read as waiting for credentials then): the account's row
+  // says a submission is on its way until the registration publishes it.
+  it('after "still verifying" (202) the registration reads as verifying until it takes the submission; meanwhile a second one waits', async () => {
+    const rows = TableClient.fromConnectionString(stack.azurite.connectionString, 'PayerAccounts', {
+      allowInsecureConnection: true,
+    });
+    const mark = (submissionId: string, submittedAt: string) =>
+      rows.updateEntity(
+        {
+          partitionKey: CONTOSO,
+          rowKey: 'payer-account',
+          pendingSubmission: JSON.stringify({ registrationId, submissionId, submittedAt }),
+        },
+        'Merge',
+      );
+    // A submission answered 202 that the registration has not taken yet, as the 202 path marks it.
+    const now = new Date().toISOString(); // this file never moves the clock
+    await mark('not-taken-yet', now);
+    expect((await api('GET', '', alice)).body).toMatchObject({
+      step: 'partnerCenterCredentials',
+      status: 'verifyingPartnerCenterCredentials',
+    });
+    const second = await submit({});
+    expect(second.status).toBe(409);
+    expect(second.body.message).toMatch(/still being verified/);
+    expect(stagedVersions(registrationId)).toHaveLength(0);
+    // One never taken (the registration ended or moved on) stops counting after ten minutes.
+    await mark('not-taken-yet', new Date(Date.parse(now) - 10 * 60_000).toISOString());
+    expect((await api('GET', '', alice)).body.status).toBe('awaitingPartnerCenterCredentials');
+
+    // A real 202 marks the row with its own submission; once the registration takes it, its verdict shows.
+    // Partner Center answers too slowly for the request's 8-s wait (its client gives up on a call after a few seconds).
+    stack.partnerCenter.faults.inject({ match: PROFILE_PATH, latencyMs: 9000, count: 3 });
+    const pending = await submit({});
+    expect(pending.status).toBe(202);
+    const row = await rows.getEntity<{ pendingSubmission: string }>(CONTOSO, 'payer-account');
+    expect(JSON.parse(row.pendingSubmission)).toMatchObject({
+      registrationId,
+      submissionId: pending.body.submissionId,
+    });
+    expect((await api('GET', '', alice)).body.status).toBe('verifyingPartnerCenterCredentials');
+    expect(await until(async () => (await api('GET', '', alice)).body.step === 'partnerApiConsent', 600, 50)).toBe(
+      true,
+    );
+  }, 30_000);
+
   it('answers 404 when the registration is cancelled while the request verifies, and leaves no staged secret', async () => {
     stack.partnerCenter.faults.inject({ match: PROFILE_PATH, latencyMs: 4000, count: 1 });
     const pending = submit({});
