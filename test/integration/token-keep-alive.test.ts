@@ -159,7 +159,14 @@ describe('token keep-alive, re-consent and secret update', () => {
     const tokenRequestsSince = (at: number) =>
       stack.entra.faults.requests().filter((r) => r.at > at && /\/token$/.test(r.path)).length;
     for (const throttle of [
-      () => stack.entra.faults.inject({ match: TOKEN_PATH, status: 429, retryAfterSeconds: 2, count: 1 }),
+      // The partner's tenant's token endpoint: the product's own sign-in to Key Vault is another tenant's.
+      () =>
+        stack.entra.faults.inject({
+          match: `^POST /${CONTOSO}/oauth2/v2\\.0/token$`,
+          status: 429,
+          retryAfterSeconds: 2,
+          count: 1,
+        }),
       () => stack.keyVault.faults.inject({ failNext: 1, status: 429, retryAfterSeconds: 1, method: 'GET' }),
     ]) {
       const before = await account();

@@ -7,11 +7,12 @@
 import { hostOf, keepAliveRounds, roundEnded } from '../../local/keep-alive-rounds';
 import { seedRegisteredAccounts } from '../../local/seed-registered-accounts';
 import type { Stack } from '../../local/stack';
-import { TOKEN_PATH } from '../support/registration-driver';
+import { CONTOSO } from '../support/registration-driver';
 import type { Observation, Scenario } from './conformance/observe';
 import { conformanceSuite } from './conformance/suite';
 
 const ACCOUNTS = 30;
+const PARTNER_TOKEN_PATH = `^POST /${CONTOSO}/oauth2/v2\\.0/token$`;
 
 const scenario: Scenario<Stack> = {
   name: 'keep-alive-round',
@@ -38,7 +39,8 @@ const scenario: Scenario<Stack> = {
     const host = hostOf(stack);
     const known = new Set((await keepAliveRounds(host)).map((r) => r.instanceId));
     // https://learn.microsoft.com/en-us/entra/msal/dotnet/advanced/client-and-server-throttling
-    stack.entra.faults.inject({ match: TOKEN_PATH, status: 429, retryAfterSeconds: 1, count: 1 });
+    // The partner's tenant's token endpoint: the product's own sign-in to Key Vault is another tenant's.
+    stack.entra.faults.inject({ match: PARTNER_TOKEN_PATH, status: 429, retryAfterSeconds: 1, count: 1 });
     await stack.runFunction('TokenKeepAlive');
     const round = await roundEnded(host, known, { timeoutMs: 120_000, pollMs: 200 });
     stack.entra.faults.clear();
