@@ -1,4 +1,3 @@
-import { retryAfterMs } from '../domain/retry-after';
 import type { TokenCredential } from '@azure/identity';
 import type { SecretClientOptions } from '@azure/keyvault-secrets';
 import { SecretClient } from '@azure/keyvault-secrets';
@@ -12,6 +11,7 @@ import {
   type SecretStore,
   type SecretStoreFailureReason,
 } from '../ports/secret-store';
+import { retryAfterMs } from '../domain/retry-after';
 
 export interface KeyVaultSecretStoreOptions {
   /**

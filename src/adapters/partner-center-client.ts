@@ -1,4 +1,3 @@
-import { retryAfterMs } from '../domain/retry-after';
 import { randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { consentCheckFailed } from '../domain/consent-errors';
@@ -8,6 +7,7 @@ import { ErrorCode } from '../domain/error-codes';
 import type { Result } from '../domain/error-codes';
 import { fail, ok } from '../domain/error-codes';
 import type { LegalBusinessProfile, PartnerCenter } from '../ports/partner-center';
+import { retryAfterMs } from '../domain/retry-after';
 
 export interface PartnerCenterClientOptions {
   baseUrl: string;

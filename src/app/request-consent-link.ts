@@ -10,9 +10,9 @@ import type { Clock } from '../ports/clock';
 import type { PayerAccounts } from '../ports/payer-accounts';
 import type { RegistrationWorkflow } from '../ports/registration-workflow';
 import type { SecretStore } from '../ports/secret-store';
-import { SecretStoreError } from '../ports/secret-store';
 import type { SignedTokens } from '../ports/signed-tokens';
 import { registrationNotFound } from './get-registration';
+import { stageSecret } from './stage-secret';
 
 export const CONSENT_TICKET = 'consent-ticket';
 
@@ -111,19 +111,11 @@ export async function issueConsentLink(
 ): Promise<Result<ConsentLinkView & { registrationId: string }, FieldError>> {
   let secret = undefined;
   if (input.secret !== undefined) {
-    try {
-      secret = await deps.secretStore.put(stagedSecretNames(instanceId).partnerApiSecret, input.secret, {
-        contentType: 'client-secret',
-      });
-    } catch (error) {
-      if (error instanceof SecretStoreError && error.transient) {
-        return fail({
-          code: ErrorCode.SecretStoreUnavailable,
-          message: 'The secret could not be stored securely right now, so nothing was saved. Try again in a minute.',
-        });
-      }
-      throw error;
-    }
+    const staged = await stageSecret(deps.secretStore, stagedSecretNames(instanceId).partnerApiSecret, input.secret, {
+      contentType: 'client-secret',
+    });
+    if (!staged.ok) return staged;
+    secret = staged.value;
   }
   const redirectUri = input.redirectUri ?? deps.callbackUrl;
   const linkId = deps.newLinkId();

@@ -17,8 +17,8 @@ import type { PayerAccounts } from '../ports/payer-accounts';
 import type { RegistrationWorkflow } from '../ports/registration-workflow';
 import { hasEnded } from '../ports/registration-workflow';
 import type { SecretStore } from '../ports/secret-store';
-import { SecretStoreError } from '../ports/secret-store';
 import { backOff } from './back-off';
+import { stageSecret } from './stage-secret';
 import { registrationNotFound } from './get-registration';
 import type { SubmissionToVerify, VerifyPartnerCenterCredentialsDeps } from './verify-partner-center-credentials';
 import { verifyWithSecret } from './verify-partner-center-credentials';
@@ -134,27 +134,15 @@ async function markPending(
   }
 }
 
-async function stage(
+function stage(
   registrationId: string,
   input: { applicationId: string; secret: string },
   deps: SubmitPartnerCenterCredentialsDeps,
 ): Promise<Result<StagedSecret, FieldError>> {
-  try {
-    return ok(
-      await deps.secretStore.put(stagedSecretNames(registrationId).partnerCenterSecret, input.secret, {
-        contentType: 'client-secret',
-        tags: { registrationId, applicationId: input.applicationId },
-      }),
-    );
-  } catch (error) {
-    if (error instanceof SecretStoreError && error.transient) {
-      return fail({
-        code: ErrorCode.SecretStoreUnavailable,
-        message: 'The secret could not be stored securely right now, so nothing was saved. Try again in a minute.',
-      });
-    }
-    throw error;
-  }
+  return stageSecret(deps.secretStore, stagedSecretNames(registrationId).partnerCenterSecret, input.secret, {
+    contentType: 'client-secret',
+    tags: { registrationId, applicationId: input.applicationId },
+  });
 }
 
 /** The verdict, or undefined when the verification could not decide within the person's wait. */
