@@ -52,14 +52,14 @@ export async function keepAccountTokenAlive(
   { services, client }: FunctionScope,
 ): Promise<AccountTurn> {
   const { organizationId } = request;
-  const refresh = await keepTokenAlive(organizationId, new Date(request.roundStartedAt), services.keepAlive);
+  const since = new Date(request.roundStartedAt);
+  const refresh = await keepTokenAlive(organizationId, since, services.keepAlive);
   if (refresh.outcome === 'throttled')
     return { organizationId, throttled: { retryAfterMs: refresh.retryAfterMs ?? 0 } };
   const { outcome } = refresh;
   const record = await services.payerAccounts.find(organizationId);
   if (outcome === 'skipped' || !record) return { organizationId, outcome: 'skipped' };
   const action = AUDITED[outcome];
-  const since = new Date(request.roundStartedAt);
   if (action && !(refresh.alreadyRefreshed && (await auditedSince(services, organizationId, action, since))))
     await audit(services, record, action, { outcome }, context);
   if (outcome === 'reconsentRequired') await askForReconsent(services, record, client, context);
