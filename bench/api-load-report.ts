@@ -4,6 +4,7 @@ import type { ApiLoadResult, LoadStep } from './api-load';
 import { LOAD_STEPS, measureApiLoad } from './api-load';
 import type { ApiLoadSettings, LatencyRange } from './api-load-options';
 import { percentile } from './statistics';
+import { logHostWarnings } from './host-warnings';
 
 /** One (d) run: an engine; skipped (with the reason) where the reference engine cannot run. */
 export interface ApiLoadRun {
@@ -64,13 +65,7 @@ export async function runApiLoadBench(
     );
     log(`  errors: ${run.errors.length}`);
     for (const error of run.errors) log(`    ${error.organization} at ${error.step}: ${error.reason}`);
-    if (result.hostWarnings.length > 0)
-      log(
-        `  the host logged ${result.hostWarnings.length} warning/error line(s), e.g.:\n    ${result.hostWarnings
-          .slice(0, 5)
-          .map((line) => line.slice(0, 300))
-          .join('\n    ')}`,
-      );
+    logHostWarnings(log, result.hostWarnings);
     return { engine, organizations, outcome: result };
   } catch (error) {
     if (error instanceof ReferenceHostUnavailable) {

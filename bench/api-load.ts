@@ -7,9 +7,10 @@ import type { DurableEngine, Stack } from '../local/stack';
 import { startStack } from '../local/stack';
 import { generatePartners } from '../local/stand-ins/generated-partners';
 import type { ApiLoadSettings, LatencyRange, StandInLatencies } from './api-load-options';
-import { runBounded } from '../local/bounded-pool';
+import { runBounded } from '../src/app/run-bounded';
 import { machineBusySeconds, ownCpuSeconds, processCpuSeconds } from './process-cpu';
 import { stopWithin } from './step2-latency';
+import { warningLines } from './host-warnings';
 
 /** The admin's page when the checks outlast its wait (CONSENT_VERDICT_WAIT_SECONDS): the registration goes on. */
 const CONSENT_RECEIVED = 'Consent received';
@@ -240,10 +241,7 @@ export async function measureApiLoad(
         partnerApi: perRegistration('partnerApi'),
       },
       cpuSeconds: { ...spent, other: machine === undefined ? undefined : Math.max(0, machine - ours) },
-      hostWarnings: stack.host
-        .output()
-        .split('\n')
-        .filter((line) => /\[(warning|error)\]/.test(line)),
+      hostWarnings: warningLines(stack.host.output()),
     };
   } catch (error) {
     const output = stack.host.output();

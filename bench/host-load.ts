@@ -1,11 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import type { BenchOptions } from './bench-options';
 import { startBenchServices } from './bench-services';
-import { runBounded } from '../local/bounded-pool';
+import { runBounded } from '../src/app/run-bounded';
 import type { InstanceStatus } from './durable-http-client';
 import { DurableHttpClient } from './durable-http-client';
 import { machineBusySeconds, ownCpuSeconds, processCpuSeconds } from './process-cpu';
 import { percentile } from './statistics';
+import { warningLines } from './host-warnings';
 
 /** (b)'s part of the bench options, for the app at `appRoot`. */
 export interface HostLoadOptions extends Pick<
@@ -101,10 +102,7 @@ export async function measureHostLoad(options: HostLoadOptions): Promise<HostLoa
     const cpuAfter = cpuNow(services.hostPid, services.azuritePid);
     const after = await client.stats();
     const monitoringQueries = client.listRequests - listBefore;
-    const hostWarnings = services
-      .hostOutput()
-      .split('\n')
-      .filter((line) => /\[(warning|error)\]/.test(line));
+    const hostWarnings = warningLines(services.hostOutput());
 
     if (options.dumpFile)
       writeFileSync(

@@ -69,6 +69,7 @@ import { measureKeepAlive } from './keep-alive';
 import { formatTable } from './report-table';
 import type { Step2LatencyResult } from './step2-latency';
 import { measureStep2Latency } from './step2-latency';
+import { logHostWarnings } from './host-warnings';
 
 const TARGETS = {
   coldRatio: 1.3,
@@ -219,14 +220,7 @@ async function runStep2(engine: DurableEngine, standInLatencyMs: number, options
       log(
         `  per PUT (medians): ${result.storageTransactionsPerPut} durable storage transactions, ${result.episodesPerPut} episodes`,
       );
-    if (result.hostWarnings.length > 0) {
-      log(
-        `  the host logged ${result.hostWarnings.length} warning/error line(s), e.g.:\n    ${result.hostWarnings
-          .slice(0, 5)
-          .map((l) => l.slice(0, 300))
-          .join('\n    ')}`,
-      );
-    }
+    logHostWarnings(log, result.hostWarnings);
     return { engine, standInLatencyMs, outcome: result };
   } catch (error) {
     if (error instanceof ReferenceHostUnavailable) {
@@ -333,14 +327,7 @@ async function main(): Promise<number> {
       log(
         `  CPU during the run: host ${cpuText(cpu.host)}, Azurite ${cpuText(cpu.azurite)}, bench client ${cpuText(cpu.bench)}, other processes ${cpuText(cpu.other)} (wall ${(load.observedMs / 1000).toFixed(2)} s × ${cpus().length} cores)`,
       );
-      if (load.hostWarnings.length > 0) {
-        log(
-          `  the host logged ${load.hostWarnings.length} warning/error line(s), e.g.:\n    ${load.hostWarnings
-            .slice(0, 5)
-            .map((l) => l.slice(0, 300))
-            .join('\n    ')}`,
-        );
-      }
+      logHostWarnings(log, load.hostWarnings);
     } catch (error) {
       failed = true;
       load = error as Error;

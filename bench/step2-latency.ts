@@ -5,6 +5,7 @@ import type { RequestLogEntry } from '../local/stand-ins/fault-injection';
 import type { FloorTimings, Step2Credentials } from './step2-floor';
 import { Step2Floor } from './step2-floor';
 import { median, percentile } from './statistics';
+import { warningLines } from './host-warnings';
 
 export interface Step2LatencyOptions {
   samples: number;
@@ -315,10 +316,7 @@ export async function measureStep2Latency(options: Step2LatencyOptions): Promise
           : undefined,
       floorSegments: medianOf(floors, ['keyVaultWriteMs', 'tenantLookupMs', 'tokenMs', 'partnerCenterMs']),
       ...statsMedians(puts),
-      hostWarnings: stack.host
-        .output()
-        .split('\n')
-        .filter((line) => /\[(warning|error)\]/.test(line)),
+      hostWarnings: warningLines(stack.host.output()),
     };
   } catch (error) {
     const output = stack.host.output();

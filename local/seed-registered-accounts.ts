@@ -10,7 +10,7 @@ import { ConfidentialClientApplication } from '@azure/msal-node';
 import { TablePayerAccounts } from '../src/adapters/table-payer-accounts';
 import { PARTNER_API_SCOPE } from '../src/domain/consent';
 import type { RegisteredPayerAccount } from '../src/domain/consent';
-import { runBounded } from './bounded-pool';
+import { runBounded } from '../src/app/run-bounded';
 import type { Stack } from './stack';
 
 const CONTOSO_TENANT = '22222222-2222-4222-8222-222222222222';

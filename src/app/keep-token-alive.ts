@@ -64,21 +64,21 @@ export async function keepTokenAlive(
   const lastRefreshAt = record?.health?.lastRefreshAt;
   if (record?.state === 'registered' && lastRefreshAt && Date.parse(lastRefreshAt) >= since.getTime())
     return { outcome: 'refreshed', alreadyRefreshed: true };
-  return refreshAccountToken({ organizationId }, deps, [], since);
+  return refreshAccountToken(record, deps, [], since);
 }
 
 /**
  * keepTokenAlive's work, answering also the access tokens the refresh got: the Partner API's, and one for each scope
  * of `alsoFor` (asked for before the cache is stored, so the kept cache holds the refresh token of the last request).
- * The connection check proves the account's data paths with them.
+ * The connection check proves the account's data paths with them. `record` is the account as the caller just read
+ * it: its version guards every change, which reads it again when it moved on meanwhile.
  */
 export async function refreshAccountToken(
-  listed: Pick<PayerAccountRecord, 'organizationId'>,
+  record: PayerAccountRecord | undefined,
   deps: KeepTokenAliveDeps,
   alsoFor: readonly string[] = [],
   since?: Date,
 ): Promise<TokenRefresh> {
-  const record = await deps.payerAccounts.find(listed.organizationId);
   if (record?.state !== 'registered' || !record.account) return { outcome: 'skipped' };
   const used = record.account;
   const stillUsed = (current: PayerAccountRecord) =>

@@ -1,5 +1,6 @@
 import type { Clock } from '../ports/clock';
 import type { InstanceSummary, WorkflowRecords } from '../ports/workflow-records';
+import { runBounded } from './run-bounded';
 
 const DAY_MS = 24 * 3600_000;
 
@@ -66,7 +67,8 @@ export async function purgeFinishedHistories(
         continuationToken,
       });
       summary.pages++;
-      await inParallel(page.instances, deps.concurrency, async (instance) => {
+      await runBounded(page.instances.length, deps.concurrency, async (index) => {
+        const instance = page.instances[index];
         if (!endedBefore(instance, cutoff)) {
           summary.kept++;
           return;
@@ -94,22 +96,4 @@ export async function purgeFinishedHistories(
 function endedBefore(instance: InstanceSummary, cutoff: Date): boolean {
   const lastUpdated = Date.parse(instance.lastUpdatedTime);
   return FINISHED_STATUSES.includes(instance.runtimeStatus) && lastUpdated <= cutoff.getTime();
-}
-
-/** Runs `run` over the items, at most `limit` at once; after a failure starts no more, lets those running end, throws it. */
-async function inParallel<T>(items: T[], limit: number, run: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  let failed: { error: unknown } | undefined;
-  const worker = async () => {
-    while (next < items.length && !failed) {
-      const item = items[next++];
-      try {
-        await run(item);
-      } catch (error) {
-        failed ??= { error };
-      }
-    }
-  };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, worker));
-  if (failed) throw failed.error;
 }
