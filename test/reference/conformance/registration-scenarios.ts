@@ -81,10 +81,26 @@ class Run {
     return answer;
   }
 
+  /**
+   * Until the orchestrator waits in a race: its history ends with the race's timer, no activity in flight. The app
+   * publishes a step's status before the activity that records it ends, so a person may go on sooner; an event sent
+   * then lands before or after that activity's completion as each engine's queues decide, and the histories would
+   * differ by timing alone. The scenarios send their events once the orchestrator waits for them.
+   */
+  async waiting(): Promise<void> {
+    const last = async () => {
+      const events = ((await this.ctx.management.history(this.id)).body?.historyEvents ?? []) as any[];
+      return events.at(-1)?.EventType as string | undefined;
+    };
+    if (!(await until(async () => (await last()) === 'TimerCreated', 250, 20)))
+      throw new Error(`the orchestrator never came to wait in a race (its history ends with ${await last()})`);
+  }
+
   /** Step 3: a consent link (the person waits until the app has published it). */
   async step3(): Promise<string> {
     // The poller sees what the person saw before going on.
     await this.watch?.sees(/\/awaitingPartnerApiCredentials\//, 5000);
+    await this.waiting();
     const link = await this.ctx.call(
       'PUT',
       '/payer-account/registration/partner-api-credentials',
@@ -110,6 +126,7 @@ class Run {
       decision: 'accept',
     });
     this.ctx.stack.partnerApi.faults.inject({ latencyMs: HOLD_MS, count: 1 });
+    await this.waiting();
     const callback = await fetch(location, { redirect: 'manual' });
     this.api.consentCallback = callback.status;
   }
