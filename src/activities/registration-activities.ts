@@ -7,6 +7,7 @@ import type { RedeemConsentInput } from '../app/redeem-consent';
 import { redeemConsent as redeem } from '../app/redeem-consent';
 import type { ConsentEmailInput } from '../app/send-consent-email';
 import { sendConsentEmail as send } from '../app/send-consent-email';
+import { refusalOf, verdictAuditEntry } from '../app/verdict-audit-entry';
 import { verifyPartnerCenterCredentials as verify } from '../app/verify-partner-center-credentials';
 import type { AppServices } from '../composition';
 import { AuditAction } from '../domain/audit';
@@ -29,40 +30,23 @@ async function audit(
   );
 }
 
+/** Step 2 when the person's request could not decide: the staged secret verified, with retries by the orchestrator. */
 export async function verifyPartnerCenterCredentials(
   submission: PartnerCenterCredentialsSubmission,
   context: InvocationContext,
   services: AppServices,
 ): Promise<VerificationResult> {
-  // The request that received the secret verified it already: its verdict is recorded, not asked again.
-  const result = submission.verdict ?? (await verify(submission, services.verification));
-  const refusal = result.ok
-    ? undefined
-    : {
-        code: result.error.code,
-        aadsts: result.error.aadsts,
-        partnerCenterCode: result.error.partnerCenterCode,
-        correlationId: result.error.correlationId,
-      };
+  const result = await verify(submission, services.verification);
   context.info('Partner Center credentials verified', {
     submissionId: submission.submissionId,
     ok: result.ok,
-    by: submission.verdict ? 'request' : 'activity',
-    ...(result.ok ? { tenantId: result.partner.tenantId } : { ...refusal, traceId: result.error.traceId }),
+    ...(result.ok ? { tenantId: result.partner.tenantId } : { ...refusalOf(result), traceId: result.error.traceId }),
   });
-  if (submission.organizationId) {
-    await audit(services, context, {
-      organizationId: submission.organizationId,
-      registrationId: submission.registrationId,
-      action: result.ok ? AuditAction.PartnerCenterCredentialsVerified : AuditAction.PartnerCenterCredentialsRefused,
-      details: result.ok
-        ? {
-            submissionId: submission.submissionId,
-            tenantId: result.partner.tenantId,
-            applicationId: result.partner.applicationId,
-          }
-        : { submissionId: submission.submissionId, ...refusal },
-    });
+  const { organizationId } = submission;
+  if (organizationId) {
+    await recordAudit(services, verdictAuditEntry({ ...submission, organizationId }, result), (message, properties) =>
+      context.error(message, properties),
+    );
   }
   return result;
 }

@@ -37,6 +37,9 @@ export interface SubmitPartnerCenterCredentialsDeps {
   poll: { firstMs: number; maxMs: number };
 }
 
+/** The submission as the registration received it. */
+export type HandedOver = PartnerCenterCredentialsSubmission & { organizationId: string; registrationId: string };
+
 export type SubmissionOutcome =
   | { kind: 'verified'; registrationId: string; partner: VerifiedPartner }
   | { kind: 'rejected'; registrationId: string; error: CredentialError }
@@ -54,33 +57,33 @@ const notAtThisStep = (): FieldError => ({
 });
 
 /**
- * Step 2 from the person's side: stage the secret in the secret store and verify it at once, side by side, then
- * hand the registration the secret's reference with the verdict, and answer once the registration has taken it in
- * (one episode: the registration stays the source of truth for its step). When the verification could not decide
- * (a transient fault, or no answer in time), the registration's activity verifies with retries, and the request
- * waits for its answer until the deadline, then answers "still verifying".
+ * Step 2 from the person's side: verify the secret at once, beside the reads of the registration and the staging of
+ * the secret in the secret store, then hand the registration the secret's reference with the verdict, and answer
+ * once the registration has taken it in (one episode: the registration stays the source of truth for its step). When
+ * the verification could not decide (a transient fault, or no answer in time), the registration's activity verifies
+ * with retries, and the request waits for its answer until the deadline, then answers "still verifying".
+ * `handedOver` runs once the registration has the submission, beside the wait for its answer (the audit entries).
  */
 export async function submitPartnerCenterCredentials(
   caller: Caller,
   input: { applicationId: string; domain: string; secret: string; secretExpiresAt?: string },
   deps: SubmitPartnerCenterCredentialsDeps,
+  handedOver: (submission: HandedOver) => Promise<void> = () => Promise.resolve(),
 ): Promise<Result<SubmissionOutcome, FieldError>> {
-  const record = await deps.payerAccounts.find(caller.organizationId);
-  if (!record || record.state !== 'registering') return fail(registrationNotFound());
-  const registrationId = record.registrationId;
-  const draft = {
-    submissionId: deps.newSubmissionId(),
-    organizationId: caller.organizationId,
-    registrationId,
+  const submitted = deps.clock.now();
+  const toVerify = {
     applicationId: input.applicationId,
     domain: input.domain,
     secretLooksLikeId: looksLikeGuid(input.secret),
-    submittedAt: deps.clock.now().toISOString(),
-    ...(input.secretExpiresAt ? { secretExpiresAt: input.secretExpiresAt } : {}),
+    submittedAt: submitted.toISOString(),
   };
-  const deadline = deps.clock.now().getTime() + deps.waitForOutcomeMs;
-  // Started while the registration's step is read: the person waits for the verification, not for the reads.
-  const verifying = verifyInTime(draft, input.secret, deadline, deps);
+  const deadline = submitted.getTime() + deps.waitForOutcomeMs;
+  // Started first: the person waits for the verification, not for the reads beside it (nothing is staged or handed
+  // over before they allow it).
+  const verifying = verifyInTime(toVerify, input.secret, deadline, deps);
+  const record = await deps.payerAccounts.find(caller.organizationId);
+  if (!record || record.state !== 'registering') return fail(registrationNotFound());
+  const registrationId = record.registrationId;
   const progress = (await deps.workflow.state(registrationId))?.progress;
   if (progress?.step !== RegistrationStep.PartnerCenterCredentials) return fail(notAtThisStep());
   if (
@@ -91,8 +94,12 @@ export async function submitPartnerCenterCredentials(
 
   const [staged, verdict] = await Promise.all([stage(registrationId, input, deps), verifying]);
   if (!staged.ok) return staged;
-  const submission: PartnerCenterCredentialsSubmission = {
-    ...draft,
+  const submission: HandedOver = {
+    ...toVerify,
+    submissionId: deps.newSubmissionId(),
+    organizationId: caller.organizationId,
+    registrationId,
+    ...(input.secretExpiresAt ? { secretExpiresAt: input.secretExpiresAt } : {}),
     secret: staged.value,
     ...(verdict ? { verdict } : {}),
   };
@@ -102,7 +109,10 @@ export async function submitPartnerCenterCredentials(
     await deps.secretStore.disableVersion(staged.value).catch(() => undefined);
     throw error;
   }
-  const outcome = await awaitOutcome(registrationId, submission.submissionId, deadline, deps);
+  const [outcome] = await Promise.all([
+    awaitOutcome(registrationId, submission.submissionId, deadline, deps),
+    handedOver(submission),
+  ]);
   if (!outcome.ok) await deps.secretStore.disableVersion(staged.value).catch(() => undefined);
   if (outcome.ok && outcome.value.kind === 'pending') await markPending(record, submission, deps);
   return outcome;

@@ -1,4 +1,10 @@
+import type { InvocationContext } from '@azure/functions';
+import { recordAudit } from '../app/record-audit';
+import type { HandedOver } from '../app/submit-partner-center-credentials';
 import { submitPartnerCenterCredentials as submit } from '../app/submit-partner-center-credentials';
+import { verdictAuditEntry } from '../app/verdict-audit-entry';
+import type { AppServices } from '../composition';
+import type { Caller } from '../domain/payer-account';
 import { AuditAction } from '../domain/audit';
 import { RegistrationStatus, RegistrationStep } from '../domain/registration';
 import { auditByCaller } from './audit';
@@ -12,22 +18,11 @@ const STATUS_LINK = '/api/payer-account/registration';
 export const submitPartnerCenterCredentials = signedIn(
   'submitPartnerCenterCredentials',
   async ({ caller, body, services, client, context }) => {
-    const result = await submit(caller, body, services.credentialsSubmission(client));
+    const result = await submit(caller, body, services.credentialsSubmission(client), (submission) =>
+      auditSubmission(services, context, caller, submission),
+    );
     if (!result.ok) return problem(result.error);
     const outcome = result.value;
-    await auditByCaller(
-      services,
-      context,
-      caller,
-      AuditAction.PartnerCenterCredentialsSubmitted,
-      outcome.registrationId,
-      {
-        applicationId: body.applicationId,
-        domain: body.domain,
-        outcome: outcome.kind,
-        errorCode: outcome.kind === 'rejected' ? outcome.error.code : undefined,
-      },
-    );
     context.info('Partner Center credentials submitted', {
       registrationId: outcome.registrationId,
       outcome: outcome.kind,
@@ -56,3 +51,25 @@ export const submitPartnerCenterCredentials = signedIn(
     }
   },
 );
+
+/** The person's submission, and the verdict their request reached (the registration's activity audits its own). */
+async function auditSubmission(
+  services: AppServices,
+  context: InvocationContext,
+  caller: Caller,
+  submission: HandedOver,
+): Promise<void> {
+  const { verdict } = submission;
+  await Promise.all([
+    auditByCaller(services, context, caller, AuditAction.PartnerCenterCredentialsSubmitted, submission.registrationId, {
+      applicationId: submission.applicationId,
+      domain: submission.domain,
+      outcome: verdict ? (verdict.ok ? 'verified' : 'rejected') : 'pending',
+      errorCode: verdict && !verdict.ok ? verdict.error.code : undefined,
+    }),
+    verdict &&
+      recordAudit(services, verdictAuditEntry(submission, verdict), (message, properties) =>
+        context.error(message, properties),
+      ),
+  ]);
+}

@@ -35,15 +35,14 @@ export function* partnerCenterCredentialsStep(
       submissionId: submission.submissionId,
       error: undefined,
     });
-    // The request verified it already when it could (the person waits for this episode only): its verdict is
-    // published at once, then recorded by the activity, which verifies itself when the request could not decide.
+    // The request verified it already when it could (the person waits for this episode only, and the request audits
+    // the verdict); the activity verifies when the request could not decide.
     if (submission.verdict) publishVerdict(run, submission.verdict);
     if (staged && staged.version !== submission.secret.version) {
       yield run.context.df.callActivityWithRetry(Activity.DisableStagedSecret, HOUSEKEEPING, staged);
     }
     staged = submission.secret;
     const result = submission.verdict ?? (yield* verify(run, submission));
-    yield* record(run, submission);
     publishVerdict(run, result);
     if (result.ok) {
       run.log(`Partner Center credentials verified for tenant ${result.partner.tenantId}`);
@@ -63,16 +62,6 @@ function publishVerdict(run: RegistrationRun, result: VerificationResult): void 
       error: undefined,
     });
   else run.publish({ status: RegistrationStatus.AwaitingPartnerCenterCredentials, error: result.error });
-}
-
-/** The request's verdict into the audit trail and the history; a recording that fails every attempt changes nothing. */
-function* record(run: RegistrationRun, submission: PartnerCenterCredentialsSubmission): Generator<Task, void, unknown> {
-  if (!submission.verdict) return;
-  try {
-    yield run.context.df.callActivityWithRetry(Activity.VerifyPartnerCenterCredentials, HOUSEKEEPING, submission);
-  } catch {
-    run.log('the verdict of the request could not be recorded');
-  }
 }
 
 /** The verification's verdict; when every attempt failed, Entra ID or Key Vault were unavailable. */

@@ -1,6 +1,7 @@
 import { TableServiceClient, TableClient } from '@azure/data-tables';
 import type { Stack } from '../../local/stack';
 import { startStack } from '../../local/stack';
+import { TableAuditTrail } from '../../src/adapters/table-audit-trail';
 import { until } from '../support/registration-driver';
 
 const CONTOSO = '22222222-2222-4222-8222-222222222222';
@@ -13,7 +14,8 @@ const NOT_IN_PC_SECRET = 'contoso-not-in-pc-secret-value~valid';
 const FABRIKAM_APP = 'bbbbbbbb-0000-4000-8000-000000000003';
 const FABRIKAM_SECRET = 'fabrikam-app-secret-value~valid';
 const WRONG = 'not-the-right-secret-value~x';
-const TOKEN_PATH = /^POST \/[^/]+\/oauth2\/v2\.0\/token$/;
+/** The partner tenant's token requests (not the app's own, for Key Vault). */
+const TOKEN_PATH = new RegExp(`^POST /${CONTOSO}/oauth2/v2\\.0/token$`);
 const PROFILE_PATH = '^GET /v1/profiles/legalbusiness$';
 
 describe('step 2: PUT /api/payer-account/registration/partner-center-credentials', () => {
@@ -233,6 +235,9 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
     expect((await submit({ secret: EXPIRED })).status).toBe(422);
     const res = await submit({});
     expect(res.status).toBe(200);
+    // The registration disables the replaced version right after it takes the verdict the answer waited for.
+    const enabled = () => stagedVersions(registrationId).filter(({ v }) => v.enabled).length;
+    expect(await until(async () => enabled() === 1)).toBe(true);
     const versions = stagedVersions(registrationId).map((v) => v.v);
     expect(versions).toHaveLength(2);
     expect(versions.filter((v) => v.enabled)).toHaveLength(1);
@@ -255,18 +260,30 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
     );
     return ((await res.json()) as { runtimeStatus: string; historyEvents?: Record<string, unknown>[] }) ?? {};
   };
-  const verificationsRecorded = async (id: string) =>
+  const verificationActivities = async (id: string) =>
     ((await history(id)).historyEvents ?? []).filter(
-      (e) => e.EventType === 'TaskCompleted' && e.FunctionName === 'VerifyPartnerCenterCredentials',
+      (e) => String(e.EventType).startsWith('Task') && e.FunctionName === 'VerifyPartnerCenterCredentials',
     ).length;
+  const trail = () =>
+    new TableAuditTrail(
+      TableClient.fromConnectionString(stack.azurite.connectionString, 'AuditTrail', { allowInsecureConnection: true }),
+    );
   const profileCalls = () =>
     stack.partnerCenter.faults.requests().filter((r) => r.path === '/v1/profiles/legalbusiness');
 
-  it('verifies in the request and hands the registration the verdict: its activity records it without asking Microsoft again', async () => {
+  it('verifies in the request and hands the registration the verdict, which it takes without an activity; the answer comes once both are audited', async () => {
     const res = await submit({});
     expect(res.status).toBe(200);
+    const entries = await trail().list(CONTOSO, { limit: 10 });
+    const submitted = entries.find((e) => e.action === 'registration.partnerCenterCredentials.submitted');
+    expect(submitted).toMatchObject({ registrationId, details: { outcome: 'verified' } });
+    expect(entries.find((e) => e.action === 'registration.partnerCenterCredentials.verified')).toMatchObject({
+      registrationId,
+      actor: { type: 'system', id: 'VerifyPartnerCenterCredentials' },
+      details: { tenantId: CONTOSO, applicationId: PC_APP },
+    });
     expect((await api('GET', '', alice)).body).toMatchObject({ step: 'partnerApiConsent' });
-    expect(await until(async () => (await verificationsRecorded(registrationId)) === 1)).toBe(true);
+    expect(await verificationActivities(registrationId)).toBe(0);
     expect(stack.entra.faults.requests().filter((r) => TOKEN_PATH.test(`${r.method} ${r.path}`))).toHaveLength(1);
     expect(profileCalls()).toHaveLength(1);
   });
@@ -281,6 +298,17 @@ describe('step 2: PUT /api/payer-account/registration/partner-center-credentials
     expect((await api('GET', '', alice)).body).toMatchObject({
       status: 'awaitingPartnerCenterCredentials',
       error: { code: 'secret_expired' },
+    });
+    expect(await verificationActivities(registrationId)).toBe(1);
+    const entries = await trail().list(CONTOSO, { limit: 10 });
+    // The request could not decide: its entry says so, and the activity's says what it found.
+    expect(entries.find((e) => e.action === 'registration.partnerCenterCredentials.submitted')?.details).toEqual({
+      applicationId: PC_APP,
+      domain: 'contoso.example',
+      outcome: 'pending',
+    });
+    expect(entries.find((e) => e.action === 'registration.partnerCenterCredentials.refused')).toMatchObject({
+      details: { code: 'secret_expired' },
     });
   });
 

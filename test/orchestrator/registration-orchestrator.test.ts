@@ -392,7 +392,7 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
 
     const withVerdict = (n: number, verdict: object) => ({ ...submission(n), verdict });
 
-    it("publishes the request's verdict in the episode of its event, then records it with the activity", async () => {
+    it("takes the request's verdict in the episode of its event and goes on to step 3, asking no activity", async () => {
       const state = await replay(
         started()
           .timerCreated(0, SPAN)
@@ -407,15 +407,16 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
         submissionId: 'submission-1',
         verified: partner,
       });
-      expect(actions(state).at(-1)).toMatchObject({
-        actionType: ActionType.CallActivityWithRetry,
-        functionName: Activity.VerifyPartnerCenterCredentials,
-        input: withVerdict(1, { ok: true, partner }),
-        retryOptions: { maxNumberOfAttempts: 5 },
+      expect(actions(state).map((a) => a.functionName)).not.toContain(Activity.VerifyPartnerCenterCredentials);
+      // The episode ends waiting for step 3's link request.
+      const race = actions(state).at(-1);
+      expect(race?.actionType).toBe(ActionType.WhenAny);
+      expect(race?.compoundActions?.[0]).toMatchObject({
+        externalEventName: RegistrationEvent.PartnerApiCredentialsSubmitted,
       });
     });
 
-    it('publishes a refusal from the request at once, and takes a corrected submission once it is recorded', async () => {
+    it('publishes a refusal from the request at once, and takes a corrected submission in the episode of its event', async () => {
       const refusedHistory = started()
         .timerCreated(0, SPAN)
         .endEpisode()
@@ -431,12 +432,10 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
         submissionId: 'submission-1',
         error: refused,
       });
+      expect(actions(waiting).map((a) => a.functionName)).not.toContain(Activity.VerifyPartnerCenterCredentials);
       const corrected = await replay(
         refusedHistory
-          .taskScheduled(1, Activity.VerifyPartnerCenterCredentials)
-          .endEpisode()
-          .episode(HOUR + 10)
-          .taskCompleted(1, { ok: false, error: refused })
+          .timerCreated(1, HOUR + SPAN)
           .endEpisode()
           .episode(2 * HOUR)
           .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, withVerdict(2, { ok: true, partner }))
