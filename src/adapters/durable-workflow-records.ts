@@ -190,8 +190,16 @@ function toRecordedStep(e: DurableHistoryEvent): RecordedStep | undefined {
     case 'TimerFired':
       return { kind: 'timerFired', at, fireAt: time(e.FireAt) };
     case 'EventRaised': {
-      const linkExpiresAt = time(pickSafe(parsed(e.Input), ['linkExpiresAt'])?.linkExpiresAt);
-      return { kind: 'eventRaised', at, name: String(e.Name ?? ''), ...(linkExpiresAt ? { linkExpiresAt } : {}) };
+      const input = parsed(e.Input);
+      const linkExpiresAt = time(pickSafe(input, ['linkExpiresAt'])?.linkExpiresAt);
+      const verdict = input && typeof input === 'object' ? (input as { verdict?: unknown }).verdict : undefined;
+      return {
+        kind: 'eventRaised',
+        at,
+        name: String(e.Name ?? ''),
+        ...(linkExpiresAt ? { linkExpiresAt } : {}),
+        ...(verdict !== undefined ? { verdict } : {}),
+      };
     }
     case 'ExecutionCompleted': {
       const runtimeStatus = String(e.OrchestrationStatus ?? '');

@@ -6,7 +6,7 @@ import type { InstanceHistory } from '../ports/workflow-records';
 
 /**
  * One registration's history as ops read it: steps, activities (attempts, durations, first line of
- * each failure), external events by name only, the custom-status transitions derived from them,
+ * each failure), external events by name (step 2's with the request's verdict), the custom-status transitions derived from them,
  * and the outcome. Payloads are dropped except the whitelisted fields below, and the result is
  * scrubbed of anything shaped like a token.
  */
@@ -62,7 +62,8 @@ export interface ActivityEntry {
 
 export type TimelineEntry =
   | { kind: 'started'; at: string; name: string }
-  | { kind: 'event'; at: string; name: string }
+  /** `verdict`: on step 2's event, the request's own verification (whitelisted as results are). */
+  | { kind: 'event'; at: string; name: string; verdict?: Record<string, unknown> }
   | ActivityEntry
   | { kind: 'timer'; at: string; fireAt?: string; purpose?: 'registrationExpiry' | 'consentLinkExpiry' }
   | { kind: 'completed'; at: string; runtimeStatus: string; result?: Record<string, unknown>; reason?: string }
@@ -226,7 +227,7 @@ function toEntry(
     case 'started':
       return { kind: 'started', at, name: step.orchestrator };
     case 'eventRaised':
-      return { kind: 'event', at, name: step.name };
+      return { kind: 'event', at, name: step.name, verdict: pickSafe(step.verdict, SAFE_RESULT_FIELDS) };
     case 'completed':
       return {
         kind: 'completed',
@@ -262,8 +263,21 @@ function deriveTransitions(
     if (last && last.step === step && last.status === status && last.errorCode === errorCode) return;
     list.push({ at, step, status, cause, ...(errorCode ? { errorCode } : {}) });
   };
-  const errorOf = (entry: ActivityEntry, fallback: string) =>
-    entry.outcome === 'failed' ? fallback : (entry.result?.error as { code?: string } | undefined)?.code;
+  const errorOf = (entry: ActivityEntry) =>
+    entry.outcome === 'failed'
+      ? 'identity_provider_unavailable'
+      : (entry.result?.error as { code?: string } | undefined)?.code;
+  const verified = (at: string, verdict: Record<string, unknown>, cause: string) => {
+    if (verdict.ok === true)
+      to(at, RegistrationStatus.AwaitingPartnerApiCredentials, cause, undefined, RegistrationStep.PartnerApiConsent);
+    else
+      to(
+        at,
+        RegistrationStatus.AwaitingPartnerCenterCredentials,
+        cause,
+        (verdict.error as { code?: string } | undefined)?.code,
+      );
+  };
   entries.forEach((entry, index) => {
     switch (entry.kind) {
       case 'started':
@@ -283,6 +297,8 @@ function deriveTransitions(
           step === RegistrationStep.PartnerCenterCredentials
         ) {
           to(entry.at, RegistrationStatus.VerifyingPartnerCenterCredentials, cause);
+          // The request's verdict, taken in the event's episode (without one, the activity's result follows).
+          if (entry.verdict) verified(entry.at, entry.verdict, cause);
         }
         if (
           entry.name === RegistrationEvent.PartnerApiCredentialsSubmitted &&
@@ -304,33 +320,13 @@ function deriveTransitions(
       case 'activity': {
         const cause = `activity:${entry.name}`;
         if (entry.name === Activity.VerifyPartnerCenterCredentials) {
-          if (entry.outcome === 'completed' && entry.result?.ok === true) {
-            to(
-              entry.completedAt,
-              RegistrationStatus.AwaitingPartnerApiCredentials,
-              cause,
-              undefined,
-              RegistrationStep.PartnerApiConsent,
-            );
-          } else {
-            to(
-              entry.completedAt,
-              RegistrationStatus.AwaitingPartnerCenterCredentials,
-              cause,
-              errorOf(entry, 'identity_provider_unavailable'),
-            );
-          }
+          if (entry.outcome === 'completed' && entry.result) verified(entry.completedAt, entry.result, cause);
+          else to(entry.completedAt, RegistrationStatus.AwaitingPartnerCenterCredentials, cause, errorOf(entry));
         } else if (entry.name === Activity.RedeemConsent) {
           to(entry.scheduledAt, RegistrationStatus.RedeemingConsent, cause);
           if (entry.outcome === 'completed' && entry.result?.ok === true)
             to(entry.completedAt, RegistrationStatus.Registered, cause);
-          else
-            to(
-              entry.completedAt,
-              RegistrationStatus.AwaitingPartnerApiCredentials,
-              cause,
-              errorOf(entry, 'identity_provider_unavailable'),
-            );
+          else to(entry.completedAt, RegistrationStatus.AwaitingPartnerApiCredentials, cause, errorOf(entry));
         } else if (entry.name === Activity.SendConsentEmail && entry.outcome === 'failed') {
           to(
             entry.completedAt,

@@ -17,7 +17,9 @@ import { registrationHistory } from './ops-registrations';
 import type { RegistrationTimeline, TimelineEntry } from './registration-timeline';
 import { supportText } from './support-bundle-text';
 
-/** A registration's timeline as ops read it, without the (already whitelisted) results of its activities. */
+type Payload = Record<string, unknown>;
+
+/** A registration's timeline as ops read it, without the (already whitelisted) results of its activities and verdicts. */
 export type SupportTimeline = Omit<RegistrationTimeline, 'organizationId' | 'progress' | 'outcome'> & {
   kind: 'registration' | 'reconsent';
   outcome: Omit<RegistrationTimeline['outcome'], 'result'>;
@@ -123,11 +125,11 @@ async function timeline(
   const { result: _result, ...outcomeShown } = outcome;
   const errors: SeenError[] = [];
   const shown = entries.map((entry): TimelineEntry => {
-    if (!('result' in entry)) return entry;
-    const { result, ...without } = entry;
-    const error = result?.error as Record<string, never> | undefined;
+    if (!('result' in entry) && !('verdict' in entry)) return entry;
+    const { result, verdict, ...without } = entry as TimelineEntry & Partial<Record<'result' | 'verdict', Payload>>;
+    const error = (result ?? verdict)?.error as Record<string, never> | undefined;
     if (error?.code) errors.push(seenError(kind, 'completedAt' in entry ? entry.completedAt : entry.at, error));
-    return without;
+    return without as TimelineEntry;
   });
   const published = progress?.error as Record<string, never> | undefined;
   if (published?.code) errors.push(seenError(kind, rest.lastUpdatedTime, published));

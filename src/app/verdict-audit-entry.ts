@@ -8,9 +8,7 @@ import type { NewAuditEntry } from './record-audit';
  * request, or in the registration's activity when the request could not decide.
  */
 export function verdictAuditEntry(
-  submission: Pick<PartnerCenterCredentialsSubmission, 'organizationId' | 'registrationId' | 'submissionId'> & {
-    organizationId: string;
-  },
+  submission: Pick<PartnerCenterCredentialsSubmission, 'registrationId' | 'submissionId'> & { organizationId: string },
   result: VerificationResult,
 ): NewAuditEntry {
   return {

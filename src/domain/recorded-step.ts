@@ -16,13 +16,15 @@ export type RecordedStep =
   | { kind: 'activityFailed'; at: string; activity: string; scheduledAt?: string; reason?: unknown }
   | { kind: 'timerCreated'; at: string; fireAt?: string }
   | { kind: 'timerFired'; at: string; fireAt?: string }
-  /** An external event, by name only. */
+  /** An external event: its name, and the two things of its payload the product reads. */
   | {
       kind: 'eventRaised';
       at: string;
       name: string;
       /** Step 3's event: when the consent link it asks for expires (only when the engine shows inputs). */
       linkExpiresAt?: string;
+      /** Step 2's event: the verdict of the request's own verification, raw (only when the engine shows inputs). */
+      verdict?: unknown;
     }
   /** The orchestration ended: its output, or why it failed (`failureReason`, set only then). */
   | { kind: 'completed'; at: string; runtimeStatus: string; result?: unknown; failureReason?: unknown }

@@ -149,7 +149,7 @@ export const timeline: RegistrationTimeline = {
       step: 'partnerCenterCredentials',
       startedAt: '2025-03-01T09:00:00.000Z',
       completedAt: '2025-03-01T09:01:02.000Z',
-      submissions: 1,
+      submissions: 2,
     },
     { step: 'partnerApiConsent', startedAt: '2025-03-01T09:01:02.000Z', submissions: 0 },
   ],
@@ -159,6 +159,19 @@ export const timeline: RegistrationTimeline = {
       step: 'partnerCenterCredentials',
       status: 'awaitingPartnerCenterCredentials',
       cause: 'started',
+    },
+    {
+      at: '2025-03-01T09:00:40.000Z',
+      step: 'partnerCenterCredentials',
+      status: 'verifyingPartnerCenterCredentials',
+      cause: 'event:PartnerCenterCredentialsSubmitted',
+    },
+    {
+      at: '2025-03-01T09:00:40.000Z',
+      step: 'partnerCenterCredentials',
+      status: 'awaitingPartnerCenterCredentials',
+      errorCode: 'secret_invalid',
+      cause: 'event:PartnerCenterCredentialsSubmitted',
     },
     {
       at: '2025-03-01T09:01:00.000Z',
@@ -181,6 +194,12 @@ export const timeline: RegistrationTimeline = {
   outcome: { runtimeStatus: 'Running', status: 'awaitingPartnerApiCredentials' },
   entries: [
     { kind: 'started', at: '2025-03-01T09:00:00.000Z', name: 'RegistrationOrchestrator' },
+    {
+      kind: 'event',
+      at: '2025-03-01T09:00:40.000Z',
+      name: 'PartnerCenterCredentialsSubmitted',
+      verdict: { ok: false, error: { code: 'secret_invalid', field: 'secret', aadsts: 7000215 } },
+    },
     { kind: 'event', at: '2025-03-01T09:01:00.000Z', name: 'PartnerCenterCredentialsSubmitted' },
     {
       kind: 'activity',

@@ -91,7 +91,14 @@ const entry = <K extends string, T extends z.ZodRawShape>(kind: K, shape: T) =>
 
 export const timelineEntry = z.discriminatedUnion('kind', [
   entry('started', { name: z.string() }),
-  entry('event', { name: z.string().describe("The external event's name; never its payload.") }),
+  entry('event', {
+    name: z.string().describe("The external event's name; of its payload, only step 2's verdict."),
+    verdict: whitelisted
+      .optional()
+      .describe(
+        "PartnerCenterCredentialsSubmitted: the request's own verification, as an activity's result (when the request could not decide, none: the activity's result follows).",
+      ),
+  }),
   entry('activity', {
     name: z.string(),
     scheduledAt: timestamp,

@@ -69,7 +69,7 @@ const supportTimeline = registrationTimeline
   .extend({
     kind: z.enum(['registration', 'reconsent']),
     outcome: registrationTimeline.shape.outcome.omit({ result: true }),
-    entries: z.array(timelineEntry).describe('As ops read them, without activity results.'),
+    entries: z.array(timelineEntry).describe("As ops read them, without activity results or step 2's verdicts."),
   })
   .describe("A registration's (or re-consent's) timeline as ops read it, without payloads.");
 

@@ -118,38 +118,45 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
     });
     const activities = timeline.entries.filter((e: any) => e.kind === 'activity');
     const verifications = activities.filter((e: any) => e.name === 'VerifyPartnerCenterCredentials');
-    expect(verifications).toHaveLength(2);
-    // The failed step: one attempt, refused, with what Microsoft answered (no payload beyond the whitelist).
-    expect(verifications[0]).toMatchObject({
-      attempts: 1,
-      outcome: 'completed',
-      result: { ok: false, error: { code: 'secret_invalid', field: 'secret', aadsts: 7000215 } },
-    });
-    expect(verifications[0].result.error.message).toBeUndefined();
-    // The retried activity: Entra ID answered 503 once, the orchestration's retry policy tried again.
-    expect(verifications[1]).toMatchObject({
-      attempts: 2,
-      outcome: 'completed',
-      result: { ok: true, partner: { tenantId: CONTOSO } },
-    });
-    expect(verifications[1].failures).toHaveLength(1);
-    expect(verifications[1].failures[0].reason).toMatch(
-      /^Activity function 'VerifyPartnerCenterCredentials' failed: .*Entra ID/,
-    );
-    expect(verifications[1].failures[0].reason).not.toMatch(/\n|\s+at\s/);
-    expect(Date.parse(verifications[1].completedAt) - Date.parse(verifications[1].scheduledAt)).toBe(
-      verifications[1].durationMs,
-    );
-    // The retry's first interval; on the reference engine's Azurite queues timers fire up to a second early.
-    const early = stack.engine === 'reference' ? 1000 : 0;
-    expect(verifications[1].durationMs).toBeGreaterThanOrEqual(1000 - early);
-    expect(activities.map((a: any) => a.name)).toContain('DisableStagedSecret'); // the refused secret's version disabled
     const events = timeline.entries.filter((e: any) => e.kind === 'event');
     expect(events.map((e: any) => e.name)).toEqual([
       'PartnerCenterCredentialsSubmitted',
       'PartnerCenterCredentialsSubmitted',
     ]);
-    expect(Object.keys(events[0]).sort()).toEqual(['at', 'kind', 'name']);
+    // The failed step: the request's own verdict, with what Microsoft answered (no payload beyond the whitelist).
+    expect(events[0].verdict).toEqual({
+      ok: false,
+      error: {
+        code: 'secret_invalid',
+        field: 'secret',
+        aadsts: 7000215,
+        traceId: expect.any(String),
+        correlationId: expect.any(String),
+      },
+    });
+    expect(events[0].verdict.error.message).toBeUndefined();
+    // The request could not decide the second: the activity did, retried once (Entra ID answered 503 once).
+    expect(events[1]).not.toHaveProperty('verdict');
+    expect(verifications).toHaveLength(1);
+    const [verification] = verifications;
+    expect(verification).toMatchObject({
+      attempts: 2,
+      outcome: 'completed',
+      result: { ok: true, partner: { tenantId: CONTOSO } },
+    });
+    expect(verification.failures).toHaveLength(1);
+    expect(verification.failures[0].reason).toMatch(
+      /^Activity function 'VerifyPartnerCenterCredentials' failed: .*Entra ID/,
+    );
+    expect(verification.failures[0].reason).not.toMatch(/\n|\s+at\s/);
+    expect(Date.parse(verification.completedAt) - Date.parse(verification.scheduledAt)).toBe(
+      verification.durationMs,
+    );
+    // The retry's first interval; on the reference engine's Azurite queues timers fire up to a second early.
+    const early = stack.engine === 'reference' ? 1000 : 0;
+    expect(verification.durationMs).toBeGreaterThanOrEqual(1000 - early);
+    expect(activities.map((a: any) => a.name)).toContain('DisableStagedSecret'); // the refused secret's version disabled
+    expect(Object.keys(events[1]).sort()).toEqual(['at', 'kind', 'name']);
     expect(timeline.statusTransitions.map((t: any) => [t.status, t.errorCode])).toEqual([
       ['awaitingPartnerCenterCredentials', undefined],
       ['verifyingPartnerCenterCredentials', undefined],
@@ -159,8 +166,8 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
     ]);
     expect(timeline.steps).toMatchObject([
       { step: 'basicDetails' },
-      { step: 'partnerCenterCredentials', submissions: 2, completedAt: verifications[1].completedAt },
-      { step: 'partnerApiConsent', startedAt: verifications[1].completedAt, submissions: 0 },
+      { step: 'partnerCenterCredentials', submissions: 2, completedAt: verification.completedAt },
+      { step: 'partnerApiConsent', startedAt: verification.completedAt, submissions: 0 },
     ]);
     expect(timeline.steps[2].completedAt).toBeUndefined();
     expect(timeline.progress).toMatchObject({

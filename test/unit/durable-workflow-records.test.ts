@@ -97,6 +97,24 @@ describe("the Durable adapter's reading of an instance's history", () => {
     expect(event(false)).toEqual({ kind: 'eventRaised', at: b.at(1000), name: 'PartnerApiCredentialsSubmitted' });
   });
 
+  it("hands over step 2's verdict raw from its event when inputs are shown (the timeline whitelists it)", () => {
+    const verdict = { ok: false, error: { code: 'secret_invalid', aadsts: 7000215, message: 'no' } };
+    const b = new HistoryBuilder(Date.UTC(2025, 0, 1, 12))
+      .episode(0)
+      .executionStarted('RegistrationOrchestrator', { organizationId: ORG })
+      .endEpisode()
+      .episode(1000)
+      .eventRaised('PartnerCenterCredentialsSubmitted', { submissionId: 'sub-1', verdict })
+      .eventRaised('PartnerCenterCredentialsSubmitted', { submissionId: 'sub-2' });
+    const events = (showInput: boolean) =>
+      toRecordedSteps(toHistoryView(b.build(), true, showInput)).filter((s) => s.kind === 'eventRaised');
+    expect(events(true)).toEqual([
+      { kind: 'eventRaised', at: b.at(1000), name: 'PartnerCenterCredentialsSubmitted', verdict },
+      { kind: 'eventRaised', at: b.at(1000), name: 'PartnerCenterCredentialsSubmitted' },
+    ]);
+    expect(events(false).every((e) => !('verdict' in e))).toBe(true);
+  });
+
   it('maps completions, failures and terminations with their raw payloads, and names anything else', () => {
     const b = new HistoryBuilder(Date.UTC(2025, 0, 1, 12))
       .episode(0)

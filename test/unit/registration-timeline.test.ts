@@ -32,10 +32,11 @@ const started: RecordedStep = {
   orchestrator: 'RegistrationOrchestrator',
   organizationId: ORG,
 };
-const submitted = (s: number): RecordedStep => ({
+const submitted = (s: number, verdict?: unknown): RecordedStep => ({
   kind: 'eventRaised',
   at: at(s),
   name: 'PartnerCenterCredentialsSubmitted',
+  ...(verdict ? { verdict } : {}),
 });
 const failed = (s: number, activity = 'VerifyPartnerCenterCredentials'): RecordedStep => ({
   kind: 'activityFailed',
@@ -44,6 +45,7 @@ const failed = (s: number, activity = 'VerifyPartnerCenterCredentials'): Recorde
   activity,
   reason: `Activity function '${activity}' failed: token ${JWT} refused\nsecond line with ${CLIENT_SECRET}`,
 });
+const SUBMITTED = 'event:PartnerCenterCredentialsSubmitted';
 const retryTimer = (s: number): RecordedStep => ({ kind: 'timerFired', at: at(s), fireAt: at(s) });
 
 describe('the ops timeline of a registration', () => {
@@ -205,6 +207,41 @@ describe('the ops timeline of a registration', () => {
       error: { code: 'consent_declined' },
     });
     expect(JSON.stringify(timeline)).not.toMatch(/Contoso Ltd|The admin declined/);
+  });
+
+  it("takes step 2's verdict from its event: whitelisted on the entry, and the transitions it caused", () => {
+    const refused = {
+      ok: false,
+      error: { code: 'secret_invalid', field: 'secret', aadsts: 7000215, message: `secret ${CLIENT_SECRET} refused` },
+    };
+    const accepted = { ok: true, partner: { tenantId: ORG, companyName: 'Contoso Ltd' } };
+    const timeline = buildTimeline(
+      instance(
+        [
+          started,
+          submitted(1, refused),
+          submitted(5, accepted),
+          { kind: 'eventRaised', at: at(8), name: 'PartnerApiCredentialsSubmitted' },
+        ],
+        { customStatus: { step: 'partnerApiConsent', status: 'awaitingConsent', expiresAt: at(59) } },
+      ),
+    );
+    const events = timeline.entries.filter((e) => e.kind === 'event');
+    expect(events.map((e) => (e.kind === 'event' ? e.verdict : undefined))).toEqual([
+      { ok: false, error: { code: 'secret_invalid', field: 'secret', aadsts: 7000215 } },
+      { ok: true, partner: { tenantId: ORG } },
+      undefined,
+    ]);
+    expect(timeline.statusTransitions.map((t) => [t.at, t.step, t.status, t.errorCode, t.cause])).toEqual([
+      [at(0), 'partnerCenterCredentials', 'awaitingPartnerCenterCredentials', undefined, 'started'],
+      [at(1), 'partnerCenterCredentials', 'verifyingPartnerCenterCredentials', undefined, SUBMITTED],
+      [at(1), 'partnerCenterCredentials', 'awaitingPartnerCenterCredentials', 'secret_invalid', SUBMITTED],
+      [at(5), 'partnerCenterCredentials', 'verifyingPartnerCenterCredentials', undefined, SUBMITTED],
+      [at(5), 'partnerApiConsent', 'awaitingPartnerApiCredentials', undefined, SUBMITTED],
+      [at(8), 'partnerApiConsent', 'awaitingConsent', undefined, 'event:PartnerApiCredentialsSubmitted'],
+    ]);
+    expect(timeline.steps[1]).toMatchObject({ completedAt: at(5), submissions: 2 });
+    expect(JSON.stringify(timeline)).not.toMatch(/Contoso Ltd|Xy78Q|refused/);
   });
 
   it("shows the consent link's expiry by its timer, told from a sub-timer of the registration's expiry", () => {
