@@ -149,9 +149,7 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
       /^Activity function 'VerifyPartnerCenterCredentials' failed: .*Entra ID/,
     );
     expect(verification.failures[0].reason).not.toMatch(/\n|\s+at\s/);
-    expect(Date.parse(verification.completedAt) - Date.parse(verification.scheduledAt)).toBe(
-      verification.durationMs,
-    );
+    expect(Date.parse(verification.completedAt) - Date.parse(verification.scheduledAt)).toBe(verification.durationMs);
     // The retry's first interval; on the reference engine's Azurite queues timers fire up to a second early.
     const early = stack.engine === 'reference' ? 1000 : 0;
     expect(verification.durationMs).toBeGreaterThanOrEqual(1000 - early);
