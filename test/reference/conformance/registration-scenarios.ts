@@ -83,9 +83,10 @@ class Run {
 
   /**
    * Until the orchestrator waits in a race: its history ends with the race's timer, no activity in flight. The app
-   * publishes a step's status before the activity that records it ends, so a person may go on sooner; an event sent
-   * then lands before or after that activity's completion as each engine's queues decide, and the histories would
-   * differ by timing alone. The scenarios send their events once the orchestrator waits for them.
+   * publishes a step's status before the episode's housekeeping activities end (a replaced secret disabled, a link
+   * e-mailed), so a person may go on sooner; an event sent then lands before or after that activity's completion as
+   * each engine's queues decide, and the histories would differ by timing alone. The scenarios send their events once
+   * the orchestrator waits for them.
    */
   async waiting(): Promise<void> {
     const last = async () => {
