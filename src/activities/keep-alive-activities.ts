@@ -63,7 +63,7 @@ export async function keepAccountTokenAlive(
   if (action && !(refresh.alreadyRefreshed && (await auditedSince(services, organizationId, action, since))))
     await audit(services, record, action, { outcome }, context);
   if (outcome === 'reconsentRequired') await askForReconsent(services, record, client, context);
-  if (await warnSecretExpiry(organizationId, services)) {
+  if (await warnSecretExpiry(record, services)) {
     const expiresAt = record.account?.applicationSecretExpiresAt;
     await audit(services, record, AuditAction.SecretExpiryWarned, { expiresAt }, context);
   }

@@ -6,14 +6,14 @@ import type { Result } from '../domain/error-codes';
 import { ErrorCode, fail } from '../domain/error-codes';
 import type { PayerAccountRecord } from '../domain/payer-account';
 import type { StagedSecret } from '../domain/partner-center-credentials';
-import type { AccountHealth } from '../domain/token-health';
 import { healthOf, healthyAt, needsReconsent, reconsentMessage } from '../domain/token-health';
 import type { Clock } from '../ports/clock';
 import type { DelegatedSession, DelegatedTokens } from '../ports/delegated-tokens';
-import type { PayerAccounts } from '../ports/payer-accounts';
+import type { PayerAccountChanges, PayerAccounts } from '../ports/payer-accounts';
 import type { SecretStore } from '../ports/secret-store';
 import type { RetryPolicy } from './retry-transient';
 import { isTransient, retryTransient, throttledFor } from './retry-transient';
+import { saveAccountChanges } from './save-account-changes';
 
 export interface KeepTokenAliveDeps {
   payerAccounts: PayerAccounts;
@@ -267,21 +267,13 @@ async function tokenFor(session: DelegatedSession, scope: string): Promise<Resul
   }
 }
 
-type Changes = { account?: RegisteredPayerAccount; health: AccountHealth } | undefined;
-
-/** Conditional merge on the version read; on a concurrent change, read again and re-decide. Whether the changes were saved. */
-async function save(
+/** Changes to a registered account only (see saveAccountChanges). */
+function save(
   record: PayerAccountRecord,
   deps: KeepTokenAliveDeps,
-  decide: (current: PayerAccountRecord) => Changes,
+  decide: (current: PayerAccountRecord) => PayerAccountChanges | undefined,
 ): Promise<boolean> {
-  let current: PayerAccountRecord | undefined = record;
-  for (let attempt = 0; attempt < 3 && current?.state === 'registered'; attempt++) {
-    const changes = decide(current);
-    if (!changes) return false;
-    const saved = await deps.payerAccounts.update(current.organizationId, current.version as string, changes);
-    if (saved !== 'changed') return saved === 'updated';
-    current = await deps.payerAccounts.find(current.organizationId);
-  }
-  return false;
+  return saveAccountChanges(deps.payerAccounts, record, (current) =>
+    current.state === 'registered' ? decide(current) : undefined,
+  );
 }

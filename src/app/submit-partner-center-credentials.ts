@@ -18,6 +18,7 @@ import type { RegistrationWorkflow } from '../ports/registration-workflow';
 import { hasEnded } from '../ports/registration-workflow';
 import type { SecretStore } from '../ports/secret-store';
 import { backOff } from './back-off';
+import { saveAccountChanges } from './save-account-changes';
 import { stageSecret } from './stage-secret';
 import { registrationNotFound } from './get-registration';
 import type { SubmissionToVerify, VerifyPartnerCenterCredentialsDeps } from './verify-partner-center-credentials';
@@ -133,15 +134,9 @@ async function markPending(
     submissionId: submission.submissionId,
     submittedAt: submission.submittedAt,
   };
-  let current: PayerAccountRecord | undefined = record;
-  for (let attempt = 0; attempt < 3 && current?.registrationId === record.registrationId; attempt++) {
-    if (
-      (await deps.payerAccounts.update(current.organizationId, current.version as string, { pendingSubmission })) !==
-      'changed'
-    )
-      return;
-    current = await deps.payerAccounts.find(record.organizationId);
-  }
+  await saveAccountChanges(deps.payerAccounts, record, (current) =>
+    current.registrationId === record.registrationId ? { pendingSubmission } : undefined,
+  );
 }
 
 function stage(

@@ -3,6 +3,7 @@ import { healthOf, secretExpiresSoon } from '../domain/token-health';
 import type { Clock } from '../ports/clock';
 import type { Mailer } from '../ports/mailer';
 import type { PayerAccounts } from '../ports/payer-accounts';
+import { saveAccountChanges } from './save-account-changes';
 
 /** The address to ask for re-consent or warn: the admin links were e-mailed to, else the consenting admin's UPN. */
 export const recordedAdmin = (record: PayerAccountRecord): string | undefined =>
@@ -10,15 +11,15 @@ export const recordedAdmin = (record: PayerAccountRecord): string | undefined =>
 
 /**
  * Warns the admin once per expiry date that the application secret expires within 30 days, and
- * flags it on the account's health. Returns whether a warning went out.
+ * flags it on the account's health. `record` is the account as the caller just read it. Returns whether a warning
+ * went out.
  */
 export async function warnSecretExpiry(
-  organizationId: string,
+  record: PayerAccountRecord,
   deps: { payerAccounts: PayerAccounts; mailer: Mailer; clock: Clock },
 ): Promise<boolean> {
-  const record = await deps.payerAccounts.find(organizationId);
-  const expiresAt = record?.account?.applicationSecretExpiresAt;
-  if (record?.state !== 'registered' || !expiresAt || !secretExpiresSoon(expiresAt, deps.clock.now())) return false;
+  const expiresAt = record.account?.applicationSecretExpiresAt;
+  if (record.state !== 'registered' || !expiresAt || !secretExpiresSoon(expiresAt, deps.clock.now())) return false;
   const health = healthOf(record);
   if (health.secretExpiryWarnedFor === expiresAt) return false;
   const to = recordedAdmin(record);
@@ -35,10 +36,13 @@ export async function warnSecretExpiry(
       html: text.map((t) => `<p>${escapeHtml(t)}</p>`).join(''),
     });
   }
-  const saved = await deps.payerAccounts.update(organizationId, record.version as string, {
-    health: { ...health, secretExpiresSoon: true, secretExpiryWarnedFor: expiresAt },
-  });
-  return saved === 'updated' && !!to;
+  // The row may have moved on since the caller read it (a re-consent started meanwhile).
+  const saved = await saveAccountChanges(deps.payerAccounts, record, (current) =>
+    current.state === 'registered'
+      ? { health: { ...healthOf(current), secretExpiresSoon: true, secretExpiryWarnedFor: expiresAt } }
+      : undefined,
+  );
+  return saved && !!to;
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
