@@ -1,4 +1,5 @@
 import type { DurableEngine } from '../local/stack';
+import { enginesOption, integerOption } from './option-values';
 
 /** A stand-in's added latency per request: uniformly random in minMs..maxMs (equal: fixed; 0: none). */
 export interface LatencyRange {
@@ -58,29 +59,20 @@ function range(name: string, value: string, min = 0): LatencyRange {
   return { minMs, maxMs };
 }
 
-function count(name: string, value: string, max: number): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new Error(`--${name} must be an integer in 1..${max}`);
-  return n;
-}
-
 /** Applies one `--load-*` option to `settings`; throws on an unknown name or a bad value. */
 export function parseApiLoadOption(settings: ApiLoadSettings, name: string, value: string): void {
   switch (name) {
     case 'load-organizations':
-      settings.organizations = count(name, value, 5000);
+      settings.organizations = integerOption(name, value, 5000);
       return;
     case 'load-engines':
-      settings.engines = [...new Set(value.split(',').map((v) => v.trim()))].map((v) => {
-        if (v !== 'local' && v !== 'reference') throw new Error(`--load-engines takes local and/or reference`);
-        return v;
-      });
+      settings.engines = enginesOption(name, value);
       return;
     case 'load-poll-ms':
       settings.pollMs = range(name, value, 1);
       return;
     case 'load-timeout-s':
-      settings.timeoutMs = count(name, value, 3600) * 1000;
+      settings.timeoutMs = integerOption(name, value, 3600) * 1000;
       return;
     case 'load-entra-token-ms':
       settings.latencies.entraToken = range(name, value);

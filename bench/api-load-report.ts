@@ -1,9 +1,9 @@
-import { ReferenceHostUnavailable } from '../local/durable-reference/reference-host';
 import type { DurableEngine } from '../local/stack';
 import type { ApiLoadResult, LoadStep } from './api-load';
 import { LOAD_STEPS, measureApiLoad } from './api-load';
 import type { ApiLoadSettings, LatencyRange } from './api-load-options';
 import { percentile } from './statistics';
+import { engineRunFailure } from './engine-run-failure';
 import { logHostWarnings } from './host-warnings';
 
 /** One (d) run: an engine; skipped (with the reason) where the reference engine cannot run. */
@@ -68,12 +68,7 @@ export async function runApiLoadBench(
     logHostWarnings(log, result.hostWarnings);
     return { engine, organizations, outcome: result };
   } catch (error) {
-    if (error instanceof ReferenceHostUnavailable) {
-      log(`  SKIPPED (d) on the reference engine: ${error.message}`);
-      return { engine, organizations, outcome: { skipped: error.message } };
-    }
-    log(`  FAILED (d): ${(error as Error).stack ?? String(error)}`);
-    return { engine, organizations, outcome: error as Error };
+    return { engine, organizations, outcome: engineRunFailure(log, 'd', error) };
   }
 }
 

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { DurableEngine } from '../local/stack';
 import type { ApiLoadSettings } from './api-load-options';
 import { API_LOAD_USAGE, defaultApiLoadSettings, parseApiLoadOption } from './api-load-options';
+import { enginesOption, integerOption, listOf } from './option-values';
 
 /** Command-line options of `node dist/bench/run.js [--flag=value ...]`. */
 export interface BenchOptions {
@@ -53,16 +54,7 @@ const USAGE = `usage: node dist/bench/run.js [--only=cold|host|step2|load|keepal
 ${API_LOAD_USAGE}
   [--accounts=1000] [--entra-latency-ms=150] [--key-vault-latency-ms=20] [--keep-alive-concurrency=N] [--keep-alive-page-size=N]`;
 
-function positiveInt(name: string, value: string, max: number, min = 1): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new Error(`--${name} must be an integer in ${min}..${max}\n${USAGE}`);
-  return n;
-}
-
-function listOf(value: string): string[] {
-  return [...new Set(value.split(',').map((v) => v.trim()))];
-}
+const positiveInt = (name: string, value: string, max: number, min = 1) => integerOption(name, value, max, min, USAGE);
 
 export function parseBenchOptions(argv: string[]): BenchOptions {
   const options: BenchOptions = {
@@ -133,11 +125,7 @@ export function parseBenchOptions(argv: string[]): BenchOptions {
         options.step2ThinkMs = positiveInt(name, value, 60_000, 0);
         break;
       case 'step2-engines':
-        options.step2Engines = listOf(value).map((v) => {
-          if (v !== 'local' && v !== 'reference')
-            throw new Error(`--step2-engines takes local and/or reference\n${USAGE}`);
-          return v;
-        });
+        options.step2Engines = enginesOption(name, value, USAGE);
         break;
       case 'accounts':
         options.keepAliveAccounts = positiveInt(name, value, 100_000);

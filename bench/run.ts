@@ -53,7 +53,6 @@
  */
 import { cpus } from 'node:os';
 import * as path from 'node:path';
-import { ReferenceHostUnavailable } from '../local/durable-reference/reference-host';
 import type { DurableEngine } from '../local/stack';
 import type { ApiLoadRun } from './api-load-report';
 import { apiLoadRows, runApiLoadBench } from './api-load-report';
@@ -69,6 +68,7 @@ import { measureKeepAlive } from './keep-alive';
 import { formatTable } from './report-table';
 import type { Step2LatencyResult } from './step2-latency';
 import { measureStep2Latency } from './step2-latency';
+import { engineRunFailure } from './engine-run-failure';
 import { logHostWarnings } from './host-warnings';
 
 const TARGETS = {
@@ -223,12 +223,7 @@ async function runStep2(engine: DurableEngine, standInLatencyMs: number, options
     logHostWarnings(log, result.hostWarnings);
     return { engine, standInLatencyMs, outcome: result };
   } catch (error) {
-    if (error instanceof ReferenceHostUnavailable) {
-      log(`  SKIPPED (c) on the reference engine: ${error.message}`);
-      return { engine, standInLatencyMs, outcome: { skipped: error.message } };
-    }
-    log(`  FAILED (c): ${(error as Error).stack ?? String(error)}`);
-    return { engine, standInLatencyMs, outcome: error as Error };
+    return { engine, standInLatencyMs, outcome: engineRunFailure(log, 'c', error) };
   }
 }
 

@@ -2,10 +2,11 @@ import type { Stack } from '../../local/stack';
 import { startStack } from '../../local/stack';
 import type { ApiAnswer } from '../support/registration-driver';
 import { apiClient, registerContoso, until } from '../support/registration-driver';
+import { newOrganizations } from '../support/organization-tokens';
+import { timerRun } from '../support/timer-runs';
 
 const DAY_MS = 24 * 3600_000;
 const ADMIN = 'alice@contoso.example';
-const API_CLIENT_ID = 'aaaaaaaa-0000-4000-8000-000000000001';
 
 /**
  * Retention on the running stack, its clock moved days ahead: the daily HistoryPurge timer purges the Durable
@@ -16,18 +17,7 @@ const API_CLIENT_ID = 'aaaaaaaa-0000-4000-8000-000000000001';
 describe('history retention: the HistoryPurge timer', () => {
   let stack: Stack;
   let call: (method: string, path: string, token: string | undefined, body?: unknown) => Promise<ApiAnswer>;
-  let orgs = 0;
-  /** A token for an organization of its own (a tenant ID never used before), minted at the stand-in's current time. */
-  const newOrganization = () => {
-    const tid = `55555555-5555-4555-8555-${String(++orgs).padStart(12, '0')}`;
-    return stack.entra.mintToken({
-      iss: `${stack.entra.url}/${tid}/v2.0`,
-      aud: API_CLIENT_ID,
-      tid,
-      oid: `user-${orgs}`,
-      roles: ['PayerAccount.Manage'],
-    });
-  };
+  const newOrganization = newOrganizations(() => stack, '55555555-5555-4555-8555');
   /** The app's clock moves with the stand-in's: a token is asked for when needed. */
   const ops = async (path: string) =>
     call('GET', `/ops/registrations${path}`, await stack.tokenFor('olivia@octo.example'));
@@ -74,19 +64,8 @@ describe('history retention: the HistoryPurge timer', () => {
       });
   /** Moves the clock and waits for the purge run the move makes due. */
   const purgeAfter = async (ms: number) => {
-    const before = (await stack.timerStatus('HistoryPurge')).invocationCount;
-    await stack.advanceClock(ms);
-    expect(
-      await until(
-        async () => {
-          const status = await stack.timerStatus('HistoryPurge');
-          return status.invocationCount > before && !status.running;
-        },
-        600,
-        50,
-      ),
-    ).toBe(true);
-    expect((await stack.timerStatus('HistoryPurge')).lastResult).toBe('Succeeded');
+    const run = await timerRun(stack, 'HistoryPurge', () => stack.advanceClock(ms), { tries: 600, everyMs: 50 });
+    expect(run?.lastResult).toBe('Succeeded');
   };
 
   beforeAll(async () => {
@@ -165,15 +144,7 @@ describe('history retention: the HistoryPurge timer', () => {
     expect(await listed()).not.toContain(youngerCancelled);
 
     // A run on demand finds nothing more to purge.
-    const before = (await stack.timerStatus('HistoryPurge')).invocationCount;
-    await stack.runFunction('HistoryPurge');
-    expect(
-      await until(async () => {
-        const status = await stack.timerStatus('HistoryPurge');
-        return status.invocationCount > before && !status.running;
-      }),
-    ).toBe(true);
-    expect((await stack.timerStatus('HistoryPurge')).lastResult).toBe('Succeeded');
+    expect((await timerRun(stack, 'HistoryPurge'))?.lastResult).toBe('Succeeded');
     expect(summaries().at(-1)).toMatchObject({ purged: 0, alreadyGone: 0 });
   });
 });

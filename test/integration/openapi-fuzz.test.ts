@@ -5,6 +5,7 @@ import { startStack } from '../../local/stack';
 import { anyParameterText, anyValue, text, validValue } from '../support/json-schema-arbitrary';
 import { contractViolation, schemaValidator } from '../support/openapi-contract';
 import { CONTOSO, PC_APP, registerContoso, until, VALID_SECRET } from '../support/registration-driver';
+import { newOrganizations } from '../support/organization-tokens';
 
 /** Requests per operation and kind (schema-valid, anything); FUZZ_SEED replays or varies a run. */
 const RUNS = Number(process.env.FUZZ_RUNS ?? 40);
@@ -13,7 +14,6 @@ const RUNS_OF: Record<string, number> = { updateApplicationSecret: Math.ceil(RUN
 const SEED = Number(process.env.FUZZ_SEED ?? 20261125);
 /** Counts and writes the report without failing on refused valid requests (to measure another document). */
 const REPORT_ONLY = process.env.FUZZ_REPORT_ONLY === '1';
-const API_CLIENT_ID = 'aaaaaaaa-0000-4000-8000-000000000001';
 
 type Json = Record<string, any>;
 interface FuzzRequest {
@@ -109,17 +109,7 @@ describe('the API under requests generated from its OpenAPI document', () => {
   >();
   const started = Date.now();
 
-  let orgCounter = 0;
-  const newOrganization = () => {
-    const tid = `66666666-6666-4666-8666-${String(++orgCounter).padStart(12, '0')}`;
-    return stack.entra.mintToken({
-      iss: `${stack.entra.url}/${tid}/v2.0`,
-      aud: API_CLIENT_ID,
-      tid,
-      oid: `fuzz-${orgCounter}`,
-      roles: ['PayerAccount.Manage'],
-    });
-  };
+  const newOrganization = newOrganizations(() => stack, '66666666-6666-4666-8666', 'fuzz');
   const api = async (method: string, path: string, token: string, body?: unknown) => {
     const res = await fetch(`${stack.apiBaseUrl}${path}`, {
       method,

@@ -1,5 +1,6 @@
 import type { Stack } from '../../local/stack';
 import { startStack } from '../../local/stack';
+import { newOrganizations } from '../support/organization-tokens';
 import {
   apiClient,
   CONTOSO,
@@ -28,18 +29,7 @@ describe('ops API: GET /api/ops/registrations and /api/ops/registrations/{id}/hi
     const url = `${stack.host.url}/runtime/webhooks/durabletask/instances/${id}?taskHub=PayerRegistration&connection=Storage&code=${encodeURIComponent(stack.settings.LocalHost__MasterKey)}&showHistory=true&showHistoryOutput=true`;
     return (await fetch(url)).text();
   };
-  /** A token for a new organization of its own (a tenant ID never used before), with the write role. */
-  let orgCounter = 0;
-  const newOrganization = () => {
-    const tid = `44444444-4444-4444-8444-${String(++orgCounter).padStart(12, '0')}`;
-    return stack.entra.mintToken({
-      iss: `${stack.entra.url}/${tid}/v2.0`,
-      aud: API_CLIENT_ID,
-      tid,
-      oid: `user-${orgCounter}`,
-      roles: ['PayerAccount.Manage'],
-    });
-  };
+  const newOrganization = newOrganizations(() => stack, '44444444-4444-4444-8444');
 
   beforeAll(async () => {
     stack = await startStack();

@@ -289,12 +289,10 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
       aadsts: 7000215,
       traceId: 't-1',
     };
-    const submitted = (n: number) =>
-      started()
-        .timerCreated(0, SPAN)
-        .endEpisode()
-        .episode(HOUR)
-        .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, submission(n));
+    /** An hour into the wait for step 2, its first timer pending. */
+    const anHourIn = () => started().timerCreated(0, SPAN).endEpisode().episode(HOUR);
+    const submitted = (n: number, payload: object = submission(n)) =>
+      anHourIn().eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, payload);
 
     it("verifies a submission with a retried activity that gets only the secret's reference", async () => {
       const state = await replay(submitted(1).build());
@@ -393,14 +391,7 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
     const withVerdict = (n: number, verdict: object) => ({ ...submission(n), verdict });
 
     it("takes the request's verdict in the episode of its event and goes on to step 3, asking no activity", async () => {
-      const state = await replay(
-        started()
-          .timerCreated(0, SPAN)
-          .endEpisode()
-          .episode(HOUR)
-          .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, withVerdict(1, { ok: true, partner }))
-          .build(),
-      );
+      const state = await replay(submitted(1, withVerdict(1, { ok: true, partner })).build());
       expect(state.customStatus).toMatchObject({
         step: 'partnerApiConsent',
         status: 'awaitingPartnerApiCredentials',
@@ -417,14 +408,7 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
     });
 
     it('publishes a refusal from the request at once, and takes a corrected submission in the episode of its event', async () => {
-      const refusedHistory = started()
-        .timerCreated(0, SPAN)
-        .endEpisode()
-        .episode(HOUR)
-        .eventRaised(
-          RegistrationEvent.PartnerCenterCredentialsSubmitted,
-          withVerdict(1, { ok: false, error: refused }),
-        );
+      const refusedHistory = submitted(1, withVerdict(1, { ok: false, error: refused }));
       const waiting = await replay(refusedHistory.build());
       expect(waiting.customStatus).toMatchObject({
         step: 'partnerCenterCredentials',
@@ -451,10 +435,7 @@ describe('registration orchestrator (replayed by the real SDK)', () => {
 
     it('ends cancelled when the cancellation comes before a submission with a verdict, without taking the verdict', async () => {
       const state = await replay(
-        started()
-          .timerCreated(0, SPAN)
-          .endEpisode()
-          .episode(HOUR)
+        anHourIn()
           .eventRaised(RegistrationEvent.RegistrationCancelled, {})
           .eventRaised(RegistrationEvent.PartnerCenterCredentialsSubmitted, withVerdict(1, { ok: true, partner }))
           .build(),

@@ -7,6 +7,7 @@ import { REPO_ROOT, startStack } from '../../local/stack';
 import { moduleGraph, packageOf } from '../../tools/module-graph';
 import { runKeepAliveRound } from '../../local/keep-alive-rounds';
 import { apiClient, CONTOSO, registerContoso, until } from '../support/registration-driver';
+import { timerRun } from '../support/timer-runs';
 
 const PACKAGE = path.join(REPO_ROOT, 'dist', 'package');
 const PROBE = path.join(REPO_ROOT, 'dist', 'test', 'support', 'loaded-modules-probe.js');
@@ -124,15 +125,7 @@ describe('the deployment package (dist/package), loaded outside the repository',
       expect(round).toMatchObject({ runtimeStatus: 'Completed', output: { counts: { refreshed: 1, error: 0 } } });
       expect((await call('GET', '/payer-account', alice)).body.health).toMatchObject({ reconsentRequired: false });
       // A retention run (nothing has ended long enough ago to be purged).
-      const purges = (await stack.timerStatus('HistoryPurge')).invocationCount;
-      await stack.runFunction('HistoryPurge');
-      expect(
-        await until(async () => {
-          const timer = await stack.timerStatus('HistoryPurge');
-          return timer.invocationCount > purges && !timer.running;
-        }),
-      ).toBe(true);
-      expect((await stack.timerStatus('HistoryPurge')).lastResult).toBe('Succeeded');
+      expect((await timerRun(stack, 'HistoryPurge'))?.lastResult).toBe('Succeeded');
       // A re-consent asked by e-mail (the mailer), the account's audit trail.
       const reconsent = await call('POST', '/payer-account/reconsent', alice, { adminEmail: 'alice@contoso.example' });
       expect(reconsent.status).toBe(202);

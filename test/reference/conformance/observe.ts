@@ -25,6 +25,8 @@ export interface HistoryItem {
   fireIn?: string;
   /** TimerFired: it fired more than 100 ms before its FireAt. */
   firedEarly?: true;
+  /** TimerFired: how many more timers due at the same instant fired right after it (see foldCoincidentTimers). */
+  coincident?: number;
   reason?: string;
   input?: unknown;
   result?: unknown;
@@ -314,13 +316,35 @@ const kindOf = (v: unknown) => (v === null ? 'null' : Array.isArray(v) ? 'array'
 const parsedIfJson = (v: unknown) => (typeof v === 'string' ? (parseJson(v) ?? v) : v);
 const firstLine = (v: unknown) => (typeof v === 'string' ? v.split('\n')[0] : v);
 
+/**
+ * Consecutive fired timers due at the same instant, as one, counting the others. Every race of the registration waits
+ * for its expiry, and a lost race's timer stays pending, so several timers fall due together at the end: the local
+ * host records all of them before the instance ends, Microsoft's engine those its queue delivered by then (the rest
+ * are dropped with the ended instance). `dueAt` is undefined for anything but a fired timer.
+ */
+export function foldCoincidentTimers<T>(
+  items: T[],
+  dueAt: (item: T) => number | undefined,
+): { item: T; coincident: number }[] {
+  const folded: { item: T; coincident: number; dueAt?: number }[] = [];
+  for (const item of items) {
+    const due = dueAt(item);
+    const last = folded.at(-1);
+    if (due !== undefined && last?.dueAt === due) last.coincident++;
+    else folded.push({ item, coincident: 0, dueAt: due });
+  }
+  return folded.map(({ item, coincident }) => ({ item, coincident }));
+}
+
 /** The showHistory events, normalised; and the shapes of their times by field. */
 export function normaliseHistory(
   events: RawEvent[],
   n: Normaliser,
 ): { history: HistoryItem[]; timeShapes: Record<string, string[]> } {
   const shapes: Record<string, Set<string>> = {};
-  const history = events.map((e) => {
+  const history = foldCoincidentTimers(events, (e) =>
+    e.EventType === 'TimerFired' ? Date.parse(String(e.FireAt)) : undefined,
+  ).map(({ item: e, coincident }) => {
     const fields: Record<string, string> = {};
     for (const [key, value] of Object.entries(e)) {
       if (key === 'EventType') continue;
@@ -343,6 +367,7 @@ export function normaliseHistory(
     if (e.Reason !== undefined) item.reason = n.text(String(firstLine(e.Reason)));
     if (e.Input !== undefined && e.Input !== null) item.input = n.value(parsedIfJson(e.Input));
     if (e.Result !== undefined && e.Result !== null) item.result = n.value(parsedIfJson(e.Result));
+    if (coincident) item.coincident = coincident;
     return item;
   });
   const timeShapes = Object.fromEntries(

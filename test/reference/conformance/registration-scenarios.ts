@@ -7,7 +7,16 @@ import type { Stack } from '../../../local/stack';
 import type { ApiAnswer } from '../../support/registration-driver';
 import { apiClient, CONTOSO, PC_APP, until, VALID_SECRET } from '../../support/registration-driver';
 import type { ManagementAnswer, Observation, Scenario } from './observe';
-import { answerOf, CustomStatusWatch, Management, Normaliser, normaliseHistory, observeEnded, sleep } from './observe';
+import {
+  answerOf,
+  CustomStatusWatch,
+  foldCoincidentTimers,
+  Management,
+  Normaliser,
+  normaliseHistory,
+  observeEnded,
+  sleep,
+} from './observe';
 
 export interface RegistrationContext {
   stack: Stack;
@@ -29,6 +38,15 @@ export async function registrationContext(stack: Stack): Promise<RegistrationCon
 const STEP2 = { applicationId: PC_APP, domain: 'contoso.example', secret: VALID_SECRET };
 const STEP3 = { tenantId: CONTOSO, applicationId: PC_APP };
 const PARTNER_TOKEN = `^POST /(${CONTOSO}|contoso\\.example)/oauth2/v2\\.0/token$`;
+/** The ops timeline with its fired timers due at one instant as one entry (see foldCoincidentTimers). */
+function withCoincidentTimersFolded(body: any): unknown {
+  if (!Array.isArray(body?.entries)) return body;
+  const entries = foldCoincidentTimers(body.entries as any[], (e) =>
+    e.kind === 'timer' && e.fireAt ? Date.parse(e.fireAt) : undefined,
+  ).map(({ item, coincident }) => (coincident ? { ...item, coincident } : item));
+  return { ...body, entries };
+}
+
 /** Long enough for the poller (every ~10–30 ms) to see a status published only while an activity runs. */
 const HOLD_MS = 400;
 
@@ -147,7 +165,7 @@ class Run {
       ...common,
       customStatuses,
       management: this.answers,
-      timeline: { status: timeline.status, body: this.n.value(timeline.body) },
+      timeline: { status: timeline.status, body: this.n.value(withCoincidentTimersFolded(timeline.body)) },
       api: this.api,
       ...(Object.keys(this.facts).length ? { facts: this.facts } : {}),
     };
